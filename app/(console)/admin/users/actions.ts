@@ -1,0 +1,21 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import type { ActionResult } from "@/lib/action-result";
+import { requireUser } from "@/server/auth/session";
+import { setRoleInput, setUserRole } from "@/server/auth/users";
+import { toActionResult } from "@/server/boundary";
+import { invalid } from "@/server/errors";
+
+type Result = ActionResult<{ email: string; role: string }>;
+
+export async function setUserRoleAction(_prev: Result | null, form: FormData): Promise<Result> {
+  return toActionResult(async () => {
+    const actor = await requireUser("admin");
+    const parsed = setRoleInput.safeParse({ userId: form.get("userId"), role: form.get("role") });
+    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
+    const user = await setUserRole(actor, parsed.data);
+    revalidatePath("/admin/users");
+    return { email: user.email, role: user.role };
+  });
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { UserRoleForm } from "@/components/admin/user-role-form";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { hasRole } from "@/lib/roles";
+import { currentUser } from "@/server/auth/session";
+import { listUsers } from "@/server/auth/users";
+import { setUserRoleAction } from "./actions";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function UsersPage() {
+  const actor = await currentUser();
+  if (!actor || !hasRole(actor.role, "admin")) forbidden();
+  const users = await listUsers(actor);
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-semibold">Users and roles</h1>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Viewers watch; engineers request actions and check steps; incident leads command incidents and approve; admins also manage users.
+      </p>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800 dark:text-slate-400">
+            <tr>
+              <th className="px-4 py-2 font-medium">Name</th>
+              <th className="px-4 py-2 font-medium">Email</th>
+              <th className="px-4 py-2 font-medium">Created</th>
+              <th className="px-4 py-2 font-medium">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} data-testid={`user-${u.email}`} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                <td className="px-4 py-2">
+                  {u.name}
+                  {u.demo && <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">demo</span>}
+                </td>
+                <td className="px-4 py-2">{u.email}</td>
+                <td className="px-4 py-2">
+                  <RelativeTime iso={u.createdAt.toISOString()} />
+                </td>
+                <td className="px-4 py-2">
+                  <UserRoleForm userId={u.id} email={u.email} role={u.role} action={setUserRoleAction} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

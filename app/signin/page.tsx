@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/signin-form";
+import { currentUser } from "@/server/auth/session";
+import { env } from "@/server/env";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage() {
+  if (await currentUser()) redirect("/");
+  const oidc = env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? env.OIDC_NAME : null;
+  return (
+    <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4">
+      <h1 className="mb-1 text-2xl font-semibold">Switchyard</h1>
+      <p className="mb-6 text-sm text-slate-500 dark:text-slate-400">Incident command. Sign in to continue.</p>
+      <SignInForm oidcName={oidc} />
+      {env.demoUsers && (
+        <p className="mt-6 text-xs text-slate-500 dark:text-slate-400">Demo accounts are listed in the terminal that started the console.</p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,51 @@
+import type { RegionView } from "@/lib/region-health";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex justify-between gap-3">
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="text-right font-medium">{children}</dd>
+    </div>
+  );
+}
+
+export function RegionCard({ region, simulated }: { region: RegionView; simulated: boolean }) {
+  const roleNote = region.observedRole && region.observedRole !== region.role ? ` (serving as ${region.observedRole})` : "";
+  return (
+    <article
+      data-testid={`region-${region.id}`}
+      aria-labelledby={`region-${region.id}-name`}
+      className="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <header className="flex items-start justify-between gap-2">
+        <div>
+          <h2 id={`region-${region.id}-name`} className="font-semibold">
+            {region.id}
+          </h2>
+          <p className="text-sm text-slate-500 dark:text-slate-400">{region.displayName}</p>
+        </div>
+        <StatusBadge status={region.status} />
+      </header>
+      {region.reasons.length > 0 && (
+        <ul data-testid="region-reasons" className="list-disc space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300">
+          {region.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+      <dl className="space-y-1 text-sm">
+        <Fact label="Role">
+          <span className="capitalize">{region.role}</span>
+          {roleNote}
+        </Fact>
+        <Fact label="Database">
+          {simulated ? "simulated" : region.db ? (region.db.up ? "up" : "down") : "—"}
+        </Fact>
+        <Fact label="Region API">{region.api ? (region.api.up ? `up · ${region.api.latencyMs} ms` : "down") : "—"}</Fact>
+        <Fact label="Last seen">{region.lastSeenAt ? <RelativeTime iso={region.lastSeenAt} /> : "never"}</Fact>
+      </dl>
+    </article>
+  );
+}

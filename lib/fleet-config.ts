@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/** The fleet file: what Switchyard watches and how it reaches each region. */
+
+export const REGION_ID = /^[a-z]{2}-[a-z]+-\d+$/;
+
+export const cdnProviders = ["cloudflare", "bunny", "aws-cloudfront"] as const;
+export type CdnProvider = (typeof cdnProviders)[number];
+
+/** A host command run with execFile from a fixed argument list: never through a shell. */
+export const hostCommandSchema = z.object({
+  argv: z.array(z.string().min(1)).min(1),
+  timeoutMs: z.number().int().positive().max(600_000).default(30_000),
+});
+export type HostCommand = z.infer<typeof hostCommandSchema>;
+
+export const regionConfigSchema = z.object({
+  id: z.string().regex(REGION_ID, "must look like us-east-1"),
+  displayName: z.string().min(1),
+  role: z.enum(["primary", "replica"]),
+  apiUrl: z.url(),
+  postgres: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    database: z.string().min(1).default("postgres"),
+    /** The physical replication slot this server streams through (replicas). */
+    slot: z.string().regex(/^[a-z0-9_]+$/).optional(),
+  }),
+  cdn: z.object({
+    provider: z.enum(cdnProviders),
+    enabled: z.boolean().default(true),
+  }),
+  /** How actions reach this region's machinery. */
+  hooks: z
+    .object({
+      /** Sets environment of the region API; KEY=VALUE arguments are appended. */
+      setApiEnv: hostCommandSchema.optional(),
+      /** Restarts the region API (the runbook's `systemctl restart clipper-api`). */
+      restartApi: hostCommandSchema.optional(),
+      /** Where this region's PostgreSQL server lives on its host, for pg_ctl, pg_rewind and pg_basebackup. */
+      postgres: z
+        .object({
+          binDir: z.string().min(1),
+          dataDir: z.string().min(1),
+          runAsUser: z.string().optional(),
+        })
+        .optional(),
+    })
+    .default({}),
+});
+export type RegionConfig = z.infer<typeof regionConfigSchema>;
+
+export const fleetConfigSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().default("fleet"),
+    /** True when the database tier is simulated (no PostgreSQL server binaries on the lab machine). */
+    simulated: z.boolean().default(false),
+    regions: z.array(regionConfigSchema).min(1),
+  })
+  .superRefine((fleet, ctx) => {
+    const ids = new Set<string>();
+    fleet.regions.forEach((r, i) => {
+      if (ids.has(r.id)) ctx.addIssue({ code: "custom", path: ["regions", i, "id"], message: `duplicate region id ${r.id}` });
+      ids.add(r.id);
+    });
+    const primaries = fleet.regions.filter((r) => r.role === "primary").length;
+    if (primaries !== 1) ctx.addIssue({ code: "custom", path: ["regions"], message: `exactly one region must be primary, found ${primaries}` });
+  });
+export type FleetConfig = z.infer<typeof fleetConfigSchema>;
+
+/** Turns zod issues into "regions.1.apiUrl: Invalid URL" lines that name the field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("\n");
+}
+
+export function parseFleetConfig(json: unknown, source: string): FleetConfig {
+  const parsed = fleetConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new Error(`Invalid fleet file ${source}:\n${describeIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}

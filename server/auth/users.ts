@@ -1,0 +1,89 @@
+import "server-only";
+import { z } from "zod";
+import { roleSchema, type Role } from "@/lib/roles";
+import { appendAudit } from "@/server/audit/append-audit";
+import { getDb, type Queryable } from "@/server/db";
+import { conflict, forbidden, invalid, notFound } from "@/server/errors";
+import { hashPassword } from "./passwords";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  demo: boolean;
+  createdAt: Date;
+}
+
+type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; password_hash: string | null };
+const toUser = (r: UserRow): User => ({ id: r.id, email: r.email, name: r.name, role: r.role, demo: r.demo, createdAt: r.created_at });
+
+export async function findUserById(id: string): Promise<User | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const db = await getDb();
+  const r = await db.query<UserRow>("select * from users where id = $1", [id]);
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
+/** The account and its stored password hash, for sign-in only. */
+export async function findCredentials(email: string): Promise<(User & { passwordHash: string | null }) | null> {
+  const db = await getDb();
+  const r = await db.query<UserRow>("select * from users where email = $1", [email.toLowerCase()]);
+  const row = r.rows[0];
+  return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+}
+
+export async function listUsers(actor: User): Promise<User[]> {
+  if (actor.role !== "admin") throw forbidden("Only admins can list users.");
+  const db = await getDb();
+  const r = await db.query<UserRow>("select * from users order by email");
+  return r.rows.map(toUser);
+}
+
+export const setRoleInput = z.object({ userId: z.uuid("Pick a user."), role: roleSchema });
+
+/** Changes a user's role; an admin cannot remove the last admin. */
+export async function setUserRole(actor: User, input: z.infer<typeof setRoleInput>): Promise<User> {
+  if (actor.role !== "admin") throw forbidden("Only admins can change roles.");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    // Lock the admins so two demotions at once cannot leave none.
+    const admins = await tx.query<{ id: string }>("select id from users where role = 'admin' for update");
+    const r = await tx.query<UserRow>("select * from users where id = $1 for update", [input.userId]);
+    const target = r.rows[0];
+    if (!target) throw notFound("That user no longer exists.");
+    if (target.role === input.role) return toUser(target);
+    if (target.role === "admin" && admins.rowCount <= 1) throw conflict("This is the last admin; make someone else admin first.");
+    const updated = await tx.query<UserRow>("update users set role = $2, updated_at = now() where id = $1 returning *", [input.userId, input.role]);
+    await appendAudit(tx, {
+      actor,
+      action: "user.set-role",
+      target: target.email,
+      detail: { from: target.role, to: input.role },
+    });
+    return toUser(updated.rows[0]!);
+  });
+}
+
+export const newUserInput = z.object({
+  email: z.email().transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(120),
+  role: roleSchema,
+  password: z.string().min(8).max(200).optional(),
+  demo: z.boolean().default(false),
+});
+
+/** Creates an account (seeding and OIDC first sign-in). */
+export async function insertUser(tx: Queryable, input: z.input<typeof newUserInput>): Promise<User> {
+  const parsed = newUserInput.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid user.");
+  const u = parsed.data;
+  const hash = u.password ? await hashPassword(u.password) : null;
+  const r = await tx.query<UserRow>(
+    `insert into users (email, name, role, password_hash, demo) values ($1, $2, $3, $4, $5)
+     on conflict (email) do nothing returning *`,
+    [u.email, u.name, u.role, hash, u.demo],
+  );
+  if (!r.rows[0]) throw conflict(`An account for ${u.email} already exists.`);
+  return toUser(r.rows[0]);
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import path from "node:path";
+import { env } from "@/server/env";
+import { storeUnavailable } from "@/server/errors";
+import { migrate } from "./migrate";
+import { createPgDb } from "./pg-driver";
+import { createPgliteDb } from "./pglite-driver";
+import type { Db } from "./types";
+
+export type { Db, Queryable } from "./types";
+
+// One store per process, shared by every bundle Next.js makes of this module.
+const holder = globalThis as unknown as { __switchyardDb?: Promise<Db> };
+
+async function open(): Promise<Db> {
+  const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await createPgliteDb(path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "pglite"));
+  try {
+    const applied = await migrate(db);
+    if (applied.length) console.log(`[store] applied migrations: ${applied.join(", ")}`);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}
+
+let lastLogged = 0;
+function logUnavailable(err: unknown) {
+  // One clear line at most every 10 s while the store is down, not a flood.
+  if (Date.now() - lastLogged < 10_000) return;
+  lastLogged = Date.now();
+  console.error(`[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${describe(err)}`);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
+  return err instanceof Error ? err.message || err.name : String(err);
+}
+
+/** The store, migrated. A store that cannot be reached throws a clear "unavailable" error; the next call tries again. */
+export async function getDb(): Promise<Db> {
+  holder.__switchyardDb ??= open();
+  try {
+    return await holder.__switchyardDb;
+  } catch (err) {
+    holder.__switchyardDb = undefined;
+    logUnavailable(err);
+    throw storeUnavailable(describe(err));
+  }
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import { z } from "zod";
+import { describeIssues } from "@/lib/fleet-config";
+
+/** Every environment variable the console reads, parsed once and validated at start-up. */
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL for the console's own store. Unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** The fleet file; the lab writes its own under LAB_DIR. */
+  FLEET_CONFIG: z.string().min(1).optional(),
+  LAB_DIR: z.string().min(1).default(".lab"),
+  NEXTAUTH_SECRET: z.string().optional(),
+  /** Seed one demo account per role (default: on with the embedded store). */
+  DEMO_USERS: flag.optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("Single sign-on"),
+  OIDC_DEFAULT_ROLE: z.enum(["viewer", "engineer", "lead", "admin"]).default("viewer"),
+  /** Collector period in milliseconds. */
+  POLL_INTERVAL: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Failed sign-ins allowed per account within the window before it is locked for the window. */
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+});
+
+export type Env = z.infer<typeof envSchema> & { embeddedStore: boolean; demoUsers: boolean; strictProduction: boolean };
+
+function parseEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${describeIssues(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const embeddedStore = !e.DATABASE_URL;
+  return {
+    ...e,
+    embeddedStore,
+    demoUsers: e.DEMO_USERS ?? embeddedStore,
+    strictProduction: e.NODE_ENV === "production" && !embeddedStore,
+  };
+}
+
+export const env: Env = parseEnv();

@@ -1,0 +1,45 @@
+import "server-only";
+import { countDemoUsers, seedDemoUsers } from "@/server/auth/demo-users";
+import { productionRefusal } from "@/server/auth/secret";
+import { getDb } from "@/server/db";
+import { env } from "@/server/env";
+import { fleetConfigPath, readFleetConfig } from "@/server/fleet/config";
+import { startCollector } from "@/server/fleet/collector";
+
+function fail(message: string): never {
+  console.error(`\n[switchyard] ${message}\n`);
+  process.exit(1);
+}
+
+/** Opens the store and, once it answers, checks production safety, seeds demo accounts and starts the collector. */
+async function prepareStore(attempt = 0): Promise<void> {
+  try {
+    await getDb();
+  } catch {
+    // The console keeps serving (pages show the store error) and tries again; no crash loop.
+    const delay = Math.min(30_000, 1000 * 2 ** attempt);
+    setTimeout(() => void prepareStore(attempt + 1), delay).unref();
+    return;
+  }
+  const refusal = productionRefusal(await countDemoUsers());
+  if (refusal) fail(refusal);
+  if (env.demoUsers) {
+    const accounts = await seedDemoUsers();
+    console.log(
+      ["", "[switchyard] Demo accounts (embedded store only):", ...accounts.map((a) => `  ${a.role.padEnd(9)} ${a.email.padEnd(28)} ${a.password}`), ""].join("\n"),
+    );
+  }
+}
+
+export async function startServer(): Promise<void> {
+  const refusal = productionRefusal(0);
+  if (refusal) fail(refusal);
+  // An invalid fleet file stops start-up, naming the file and the field.
+  try {
+    readFleetConfig(fleetConfigPath());
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  await prepareStore();
+  startCollector();
+}
