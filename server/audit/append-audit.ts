@@ -11,10 +11,20 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = "0".repeat(64);
 
+/** JSON with object keys sorted, so a row hashes the same after jsonb has reordered its keys. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** The hash of one audit row: its content chained to the hash of the row before it. */
 export function auditHash(prevHash: string, row: { at: string; actorEmail: string | null; action: string; target: string | null; detail: unknown }): string {
   return createHash("sha256")
-    .update(JSON.stringify([prevHash, row.at, row.actorEmail, row.action, row.target, row.detail]))
+    .update(canonical([prevHash, row.at, row.actorEmail, row.action, row.target, row.detail]))
     .digest("hex");
 }
 

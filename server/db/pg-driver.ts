@@ -1,18 +1,26 @@
 import "server-only";
 import pg from "pg";
+import { storeUnavailable } from "@/server/errors";
 import type { Db, Queryable } from "./types";
 
 // Keep timestamps as Date and int8 counters as numbers (they stay far below 2^53 here).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** A lost or refused connection (not a bad query) means the store is unavailable. */
+function rethrow(err: unknown): never {
+  const e = err as { code?: string; message?: string };
+  const connectionLost = /^(08|57P0)/.test(e.code ?? "") || /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|TIMEDOUT)$/.test(e.code ?? "") || /Connection terminated|timeout exceeded when trying to connect/i.test(e.message ?? "");
+  throw connectionLost ? storeUnavailable(e.message || e.code || "connection lost") : err;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]) {
-      const r = await client.query(sql, params as unknown[]);
+      const r = await client.query(sql, params as unknown[]).catch(rethrow);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await client.query(sql).catch(rethrow);
     },
   };
 }
@@ -25,7 +33,7 @@ export function createPgDb(connectionString: string): Db {
     driver: "pg",
     ...wrap(pool),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch(rethrow);
       try {
         await client.query("BEGIN");
         const result = await fn(wrap(client));

@@ -9,7 +9,8 @@ function wrap(q: PGlite | Transaction): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]) {
       const r = await q.query<T>(sql, params, { parsers });
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows 0 for a select; count rows returned too.
+      return { rows: r.rows, rowCount: Math.max(r.rows.length, r.affectedRows ?? 0) };
     },
     async exec(sql: string) {
       await q.exec(sql);
