@@ -1,9 +1,9 @@
 import { execFile, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePorts } from "@/lab/ports";
 
 const run = promisify(execFile);
 
@@ -21,17 +21,6 @@ function asPgUser(argv: string[]): string[] {
   return process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...argv] : argv;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-store-"));
@@ -41,7 +30,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     chownSync(dir, uid, gid);
   }
   const data = path.join(dir, "data");
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const [cmd, ...args] = asPgUser([path.join(PG_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   await run(cmd!, args);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB`;

@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, signInAs, test } from "./fixtures";
+
+/** The id Next.js gave the role-changing server action, so a test can call it directly as an attacker would. */
+function setRoleActionId(): string {
+  const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../.next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === "setUserRoleAction")?.[0];
+  if (!id) throw new Error("setUserRoleAction is not in the build's server reference manifest");
+  return id;
+}
+
+test("an admin lists users and changes a role", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.getByRole("link", { name: "Users" }).click();
+  const row = page.getByTestId("user-engineer@switchyard.local");
+  await row.getByLabel("Role for engineer@switchyard.local").selectOption("lead");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("status")).toHaveText("Saved");
+  await page.reload();
+  await expect(page.getByTestId("user-engineer@switchyard.local").getByLabel("Role for engineer@switchyard.local")).toHaveValue("lead");
+  // Put it back for the other specs.
+  await page.getByTestId("user-engineer@switchyard.local").getByLabel("Role for engineer@switchyard.local").selectOption("engineer");
+  await page.getByTestId("user-engineer@switchyard.local").getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("user-engineer@switchyard.local").getByRole("status")).toHaveText("Saved");
+});
+
+test("the last admin cannot be demoted", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin/users");
+  const row = page.getByTestId("user-admin@switchyard.local");
+  await row.getByLabel("Role for admin@switchyard.local").selectOption("viewer");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByRole("status")).toHaveText(/last admin/);
+});
+
+test("a viewer can reach neither the admin page nor its action, also not by direct request", async ({ page }) => {
+  await signInAs(page, "viewer");
+  await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
+
+  const res = await page.goto("/admin/users");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+
+  // A hand-made POST to the server action, with the viewer's own session, trying to make the viewer an admin.
+  const usersHtml = await (await page.request.get("/admin/users")).text();
+  expect(usersHtml).not.toContain("lead@switchyard.local");
+  const actionId = setRoleActionId();
+  const direct = await page.request.post("/admin/users", {
+    headers: { "Next-Action": actionId, Accept: "text/x-component" },
+    multipart: { "1_userId": "00000000-0000-4000-8000-000000000000", "1_role": "admin", "0": '["$K1"]' },
+  });
+  const body = await direct.text();
+  expect(body).toContain('"ok":false,"code":"forbidden"');
+
+  // Nothing changed: the viewer is still a viewer.
+  await page.goto("/");
+  await expect(page.getByTestId("current-role")).toHaveText("Viewer (manager)");
+});

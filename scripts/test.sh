@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm test: every check, from lint to end-to-end tests in Chromium against the real lab.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+
+step "prerequisites"
+bash scripts/ensure-postgres.sh
+bash scripts/ensure-browser.sh
+
+step "lint"
+npx eslint . --max-warnings 0
+
+step "types"
+npx tsc --noEmit -p .
+
+step "unit"
+npx vitest run --project unit
+
+step "integration (real PostgreSQL and the lab)"
+npx vitest run --project integration
+
+step "build"
+npx next build > .next-build.log 2>&1 || { cat .next-build.log; exit 1; }
+rm -f .next-build.log
+
+step "end-to-end (Chromium)"
+npx playwright test
