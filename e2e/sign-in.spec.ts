@@ -16,7 +16,7 @@ test("a wrong password is refused and the user stays signed out", async ({ page 
 });
 
 for (const role of roles) {
-  test(`a ${role} signs in and sees the three regions live`, async ({ page }) => {
+  test(`the ${role} account signs in and sees the three regions live`, async ({ page }) => {
     const overview = await signInAs(page, role);
     await expect(page.getByTestId("current-role")).toContainText(role === "viewer" ? "Viewer" : role === "lead" ? "Incident lead" : role === "admin" ? "Admin" : "Engineer");
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"]) {

@@ -1,10 +1,12 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/ui/app-header";
-import { currentUser } from "@/server/auth/session";
+import { StoreUnavailable } from "@/components/ui/store-unavailable";
+import { currentUserOrStoreError } from "@/server/auth/session";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const { user, storeError } = await currentUserOrStoreError();
+  if (storeError) return <StoreUnavailable detail={storeError} />;
   if (!user) redirect("/signin");
   return (
     <>

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/signin-form";
-import { currentUser } from "@/server/auth/session";
+import { StoreUnavailable } from "@/components/ui/store-unavailable";
+import { currentUserOrStoreError } from "@/server/auth/session";
 import { env } from "@/server/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage() {
-  if (await currentUser()) redirect("/");
+  const { user, storeError } = await currentUserOrStoreError();
+  if (storeError) return <StoreUnavailable detail={storeError} />;
+  if (user) redirect("/");
   const oidc = env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? env.OIDC_NAME : null;
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4">

@@ -1,7 +1,8 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { hasRole, type Role } from "@/lib/roles";
-import { forbidden, unauthenticated } from "@/server/errors";
+import { storeProblem } from "@/server/db";
+import { forbidden, ServiceError, unauthenticated } from "@/server/errors";
 import { authOptions } from "./options";
 import { findUserById, type User } from "./users";
 
@@ -10,6 +11,18 @@ export async function currentUser(): Promise<User | null> {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   return id ? findUserById(id) : null;
+}
+
+/** For pages: the user, or the store's error when it cannot be reached (pages render it instead of crashing). */
+export async function currentUserOrStoreError(): Promise<{ user: User | null; storeError: string | null }> {
+  const problem = await storeProblem();
+  if (problem) return { user: null, storeError: problem };
+  try {
+    return { user: await currentUser(), storeError: null };
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === "unavailable") return { user: null, storeError: err.message };
+    throw err;
+  }
 }
 
 /** The caller, who must be signed in with at least the given role; every action and route calls this itself. */

@@ -48,3 +48,13 @@ export async function getDb(): Promise<Db> {
     throw storeUnavailable(describe(err));
   }
 }
+
+/** null when the store answers, otherwise why it does not (for health answers and error pages). */
+export async function storeProblem(): Promise<string | null> {
+  try {
+    await (await getDb()).query("select 1");
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}

@@ -30,7 +30,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     chownSync(dir, uid, gid);
   }
   const data = path.join(dir, "data");
-  const [port] = await freePorts(1);
+  const port = (await freePorts(1))[0]!;
   const [cmd, ...args] = asPgUser([path.join(PG_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   await run(cmd!, args);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB`;

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePorts } from "../lab/ports";
+import { startConsole, waitUntilServing } from "./support/console-process";
+import { expect, labDir, test } from "./fixtures";
+
+const strongSecret = "x3r9Qv7LmN2pT8sKwZ4yB6cD1fG5hJ0a";
+
+test("an invalid fleet file stops start-up, naming the file and the field", async () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-fleet-")), "fleet.json");
+  writeFileSync(file, JSON.stringify({ version: 1, regions: [{ id: "us-east-1", displayName: "US", role: "primary", apiUrl: "nope", postgres: { host: "h", port: 5432, user: "u" }, cdn: { provider: "bunny" } }] }));
+  const c = await startConsole({ FLEET_CONFIG: file, DATA_DIR: path.dirname(file) });
+  try {
+    expect(await c.exited).toBe(1);
+    expect(c.output()).toContain(`Invalid fleet file ${file}`);
+    expect(c.output()).toContain("regions.0.apiUrl");
+  } finally {
+    c.stop();
+  }
+});
+
+test("production refuses to start with a default secret or demo accounts, and says why", async () => {
+  const c = await startConsole({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/postgres", LAB_DIR: labDir(), DEMO_USERS: "true" });
+  try {
+    expect(await c.exited).toBe(1);
+    expect(c.output()).toMatch(/Refusing to start in production.*NEXTAUTH_SECRET is not set.*DEMO_USERS is on/);
+  } finally {
+    c.stop();
+  }
+});
+
+test("a store that cannot be reached gives a clear error page and log line, and the console keeps serving", async ({ page }) => {
+  const deadPort = (await freePorts(1))[0]!;
+  const c = await startConsole({ DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/postgres`, NEXTAUTH_SECRET: strongSecret, LAB_DIR: labDir() });
+  try {
+    await waitUntilServing(c);
+    const health = await (await fetch(`${c.baseURL}/api/health`)).json();
+    expect(health).toMatchObject({ status: "ok", store: "unavailable" });
+    await page.goto(`${c.baseURL}/signin`);
+    await expect(page.getByRole("heading", { name: "The console's store cannot be reached" })).toBeVisible();
+    await expect(page.getByText("ECONNREFUSED")).toBeVisible();
+    expect(c.output()).toMatch(/\[store\] cannot reach the store \(DATABASE_URL\): .*ECONNREFUSED/);
+    // Still serving after the failures: no crash loop.
+    expect((await fetch(`${c.baseURL}/api/health`)).ok).toBe(true);
+  } finally {
+    c.stop();
+  }
+});
