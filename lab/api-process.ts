@@ -1,0 +1,151 @@
+import { spawn, type SpawnOptions } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import { labFiles, REGION_API_SERVER_PATH, REPO_ROOT } from "./paths";
+import type { RegionId } from "./regions";
+import type { LabState } from "./state";
+import { waitFor } from "./wait";
+
+export function apiUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * True when `pid` is a live region API of this lab. The command line carries `--lab-dir`,
+ * so a recycled PID or another engineer's lab is never mistaken for ours.
+ */
+export function isOurApiProcess(pid: number | null, labDir: string, region: RegionId): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const cmdlineFile = `/proc/${pid}/cmdline`;
+  if (!existsSync("/proc/self/cmdline")) return true; // no procfs (macOS): trust the PID
+  try {
+    const argv = readFileSync(cmdlineFile, "utf8").split("\0");
+    return argv.includes(REGION_API_SERVER_PATH) && argv.includes(labDir) && argv.includes(region);
+  } catch {
+    return false; // exited (or a zombie with an empty cmdline)
+  }
+}
+
+/** Environment file of a region API, with the lab-owned keys forced to current values. */
+export function ensureApiEnv(state: LabState, region: RegionId, primaryPgPort: number): ApiEnv {
+  const files = labFiles(state.labDir);
+  const regionState = state.regions[region];
+  if (!regionState) throw new Error(`no state for ${region}`);
+  const existing = readApiEnv(files.apiEnv(region));
+  const env: ApiEnv = {
+    REGION: region,
+    DB_HOST: "127.0.0.1",
+    DB_PORT: String(primaryPgPort),
+    DB_USER: "postgres",
+    CDN_ENABLED: "true",
+    CDN_PROVIDER: "cloudflare",
+    ...existing,
+    PORT: String(regionState.apiPort),
+    LAB_DIR: state.labDir,
+    SIMULATED_DB: String(state.simulated),
+  };
+  writeApiEnv(files.apiEnv(region), env);
+  return env;
+}
+
+export async function apiAnswers(port: number, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const res = await fetch(`${apiUrl(port)}/lab/ping`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the region API detached, logging to LAB_DIR/logs/api-<region>.log; returns its PID once /health answers. */
+export async function startApiProcess(state: LabState, region: RegionId): Promise<number> {
+  const files = labFiles(state.labDir);
+  const regionState = state.regions[region];
+  if (!regionState) throw new Error(`no state for ${region}`);
+  const env = readApiEnv(files.apiEnv(region));
+  mkdirSync(files.logs, { recursive: true });
+  const log = openSync(files.apiLog(region), "a");
+  let pid: number | undefined;
+  try {
+    const spawnOptions: SpawnOptions = {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ["ignore", log, log],
+      // a clean environment: only what the API needs, not the caller's (e.g. a test runner's)
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", ...env },
+    };
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", REGION_API_SERVER_PATH, "--region", region, "--lab-dir", state.labDir],
+      spawnOptions,
+    );
+    child.unref();
+    pid = child.pid;
+  } finally {
+    closeSync(log);
+  }
+  if (!pid) throw new Error(`could not start the ${region} API (see ${files.apiLog(region)})`);
+  const startedPid = pid;
+  await waitFor(
+    `the ${region} API to answer on port ${regionState.apiPort}`,
+    async () => {
+      if (!isOurApiProcess(startedPid, state.labDir, region)) {
+        throw new Error(`the process exited; last log lines:\n${tail(files.apiLog(region))}`);
+      }
+      return apiAnswers(regionState.apiPort);
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  ).catch((error: unknown) => {
+    stopPid(startedPid, "SIGKILL");
+    throw error;
+  });
+  return startedPid;
+}
+
+function stopPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Stops the API by PID (SIGTERM, then SIGKILL after 5 s) and waits until its port refuses connections. */
+export async function stopApiProcess(state: LabState, region: RegionId, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  const regionState = state.regions[region];
+  if (!regionState) return;
+  const pid = regionState.apiPid;
+  if (pid && isOurApiProcess(pid, state.labDir, region)) {
+    stopPid(pid, signal);
+    try {
+      await waitFor(`the ${region} API (pid ${pid}) to exit`, () => !isOurApiProcess(pid, state.labDir, region), {
+        timeoutMs: 5_000,
+      });
+    } catch {
+      stopPid(pid, "SIGKILL");
+      await waitFor(`the ${region} API (pid ${pid}) to die`, () => !isOurApiProcess(pid, state.labDir, region));
+    }
+  }
+  await waitFor(`port ${regionState.apiPort} to refuse connections`, async () => !(await apiAnswers(regionState.apiPort, 500)), {
+    timeoutMs: 10_000,
+  });
+}
+
+export function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+export function logPath(labDir: string, region: RegionId): string {
+  return path.resolve(labFiles(labDir).apiLog(region));
+}

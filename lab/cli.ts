@@ -1,0 +1,97 @@
+import { LabError } from "./errors";
+import { FAULTS, injectFault } from "./faults";
+import { labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus } from "./lab";
+import { REGION_IDS } from "./regions";
+
+const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
+  start (default)                     create what is missing, start what is stopped
+  status                              JSON status of every region
+  fault <region> <fault>              faults: ${FAULTS.join(", ")}
+  set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER (takes effect on restart-api)
+  restart-api <region>                restart a region API and wait until it answers
+  stop                                stop all APIs and Postgres servers
+  reset                               stop and delete all lab data
+Regions: ${REGION_IDS.join(", ")}. LAB_DIR (or --lab-dir) picks the lab directory (default <repo>/.lab).`;
+
+function summary(status: LabStatus): string {
+  const lines = [`Lab ${status.labDir}${status.simulated ? " (SIMULATED database tier)" : ""}`];
+  for (const r of status.regions) {
+    const repl = r.replication ? ` replication=${r.replication}` : "";
+    const faults = r.faults.length ? ` faults=${r.faults.join(",")}` : "";
+    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres 127.0.0.1:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${repl}${faults}`);
+  }
+  lines.push(`Fleet file: ${status.fleetFile}`);
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = [...argv];
+  let labDir: string | undefined;
+  const flag = args.indexOf("--lab-dir");
+  if (flag >= 0) {
+    labDir = args[flag + 1];
+    if (!labDir) throw new LabError("--lab-dir needs a directory");
+    args.splice(flag, 2);
+  }
+  const [command = "start", ...rest] = args;
+  const options = { labDir };
+  switch (command) {
+    case "start": {
+      const started = Date.now();
+      const result = await startLab(options);
+      for (const warning of result.warnings) console.error(`WARNING: ${warning}`);
+      if (result.actions.length) console.log(`${result.actions.join("\n")}\n(done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      else console.log("Everything already running.");
+      console.log(summary(result.status));
+      return;
+    }
+    case "status":
+      console.log(JSON.stringify(await labStatus(options), null, 2));
+      return;
+    case "fault": {
+      const [region, fault] = rest;
+      if (!region || !fault) throw new LabError(`usage: fault <region> <fault>\n${USAGE}`);
+      console.log((await injectFault(region, fault, options)).message);
+      return;
+    }
+    case "set-env": {
+      const [region, ...assignments] = rest;
+      if (!region) throw new LabError("usage: set-env <region> KEY=VALUE...");
+      const result = await setApiEnv(region, assignments, options);
+      console.log(`${result.region}: set ${result.changed.map((k) => `${k}=${result.env[k]}`).join(" ")} (restart-api to apply)`);
+      return;
+    }
+    case "restart-api": {
+      const [region] = rest;
+      if (!region) throw new LabError("usage: restart-api <region>");
+      const result = await restartApi(region, options);
+      console.log(`${result.region} API restarted (pid ${result.pid}) at ${result.apiUrl}`);
+      return;
+    }
+    case "stop": {
+      const result = await stopLab(options);
+      console.log(result.stopped.length ? `Stopped: ${result.stopped.join(", ")}` : "Nothing was running.");
+      return;
+    }
+    case "reset": {
+      const result = await resetLab(options);
+      console.log(result.removed.length ? `Removed: ${result.removed.join(", ")}` : "Nothing to remove.");
+      return;
+    }
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      return;
+    default:
+      throw new LabError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof LabError ? `lab: ${error.message}` : error);
+    process.exit(error instanceof LabError ? 2 : 1);
+  },
+);

@@ -1,0 +1,130 @@
+import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
+import { LabError } from "./errors";
+import { parseRegion, regionState, requireState, type LabOptions } from "./lab";
+import { resolveLabDir } from "./paths";
+import { acceptsConnections, isInRecovery, isReplayPaused, pgQuery, serverRunning, startServer, stopServer, waitStreaming } from "./postgres";
+import { LAB_REGIONS, PRIMARY_REGION, type RegionId } from "./regions";
+import { updateState, type LabState, type RegionFaults } from "./state";
+import { waitFor } from "./wait";
+
+export const FAULTS = ["db-down", "db-up", "api-down", "api-up", "api-slow", "mirror-down", "cdn-outage", "lag", "recover"] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export interface FaultResult {
+  region: RegionId;
+  fault: Fault;
+  message: string;
+}
+
+export function isFault(value: string): value is Fault {
+  return (FAULTS as readonly string[]).includes(value);
+}
+
+/** Injects (or undoes) a fault in one region, for real: stops servers, kills processes, pauses replay. */
+export async function injectFault(region: string, fault: string, options: LabOptions = {}): Promise<FaultResult> {
+  const id = parseRegion(region);
+  if (!isFault(fault)) throw new LabError(`unknown fault "${fault}"; faults: ${FAULTS.join(", ")}`);
+  const labDir = resolveLabDir(options.labDir);
+  const state = requireState(labDir);
+  const done = (message: string): FaultResult => ({ region: id, fault, message });
+
+  switch (fault) {
+    case "db-down":
+      if (state.simulated) setFaults(labDir, id, { dbDown: true });
+      else await stopServer(state, regionState(state, id));
+      return done(`${id} database stopped; port ${regionState(state, id).pgPort} refuses connections`);
+    case "db-up":
+      await databaseUp(state, id);
+      return done(`${id} database running on port ${regionState(state, id).pgPort}`);
+    case "api-down":
+      await stopApiProcess(state, id, "SIGKILL");
+      return done(`${id} API killed (SIGKILL); ${apiUrl(regionState(state, id).apiPort)} refuses connections`);
+    case "api-up":
+      return done(await apiUp(state, id));
+    case "api-slow":
+      await setApiFaults(labDir, id, { slow: true });
+      return done(`${id} API now delays every response by ~3 s`);
+    case "mirror-down":
+      await setApiFaults(labDir, id, { mirrorDown: true });
+      return done(`${id} mirror storage down: hit rate 0, requests fail over`);
+    case "cdn-outage":
+      await setApiFaults(labDir, id, { cdnOutage: true });
+      return done(`${id} CDN outage: cache hit rate 0, CDN errors, direct serving`);
+    case "lag":
+      return done(await pauseReplay(state, id));
+    case "recover":
+      return done(await recover(state, id));
+  }
+}
+
+function setFaults(labDir: string, id: RegionId, change: Partial<RegionFaults>): void {
+  updateState(labDir, (s) => Object.assign(regionState(s, id).faults, change));
+}
+
+/** Persists the faults (a restarted API keeps them) and tells the running API at once. */
+async function setApiFaults(labDir: string, id: RegionId, change: Partial<RegionFaults>): Promise<void> {
+  const state = updateState(labDir, (s) => Object.assign(regionState(s, id).faults, change));
+  const rs = regionState(state, id);
+  if (!isOurApiProcess(rs.apiPid, labDir, id)) return; // applied when it starts
+  const res = await fetch(`${apiUrl(rs.apiPort)}/lab/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ slow: rs.faults.slow, mirrorDown: rs.faults.mirrorDown, cdnOutage: rs.faults.cdnOutage }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`${id} API refused the fault change: HTTP ${res.status}`);
+}
+
+async function databaseUp(state: LabState, id: RegionId): Promise<void> {
+  if (state.simulated) return setFaults(state.labDir, id, { dbDown: false });
+  const rs = regionState(state, id);
+  await startServer(state, rs);
+  const primary = regionState(state, PRIMARY_REGION);
+  if (!(await serverRunning(state, primary)) || (await isInRecovery(primary.pgPort))) return; // failed over: not the lab's topology
+  // Replicas (this one, or all when the primary came back) should stream again before we say so.
+  const slots: string[] = [];
+  for (const r of LAB_REGIONS) {
+    if (!r.slot || (id !== PRIMARY_REGION && r.id !== id)) continue;
+    const port = regionState(state, r.id).pgPort;
+    if ((await acceptsConnections(port)) && (await isInRecovery(port)) && !(await isReplayPaused(port))) slots.push(r.slot);
+  }
+  if (slots.length > 0) await waitStreaming(primary.pgPort, slots, 30_000);
+}
+
+async function apiUp(state: LabState, id: RegionId): Promise<string> {
+  const rs = regionState(state, id);
+  if (isOurApiProcess(rs.apiPid, state.labDir, id) && (await apiAnswers(rs.apiPort))) return `${id} API already running (pid ${rs.apiPid})`;
+  ensureApiEnv(state, id, regionState(state, PRIMARY_REGION).pgPort);
+  const pid = await startApiProcess(state, id);
+  updateState(state.labDir, (s) => (regionState(s, id).apiPid = pid));
+  return `${id} API started (pid ${pid})`;
+}
+
+async function pauseReplay(state: LabState, id: RegionId): Promise<string> {
+  const rs = regionState(state, id);
+  if (state.simulated) {
+    if (rs.role === "primary") throw new LabError(`${id} is the primary; lag pauses WAL replay on a replica`);
+    if (rs.faults.dbDown) throw new LabError(`${id} database is down; bring it up first (db-up)`);
+    setFaults(state.labDir, id, { lag: true });
+    return `${id} WAL replay paused (simulated)`;
+  }
+  if (!(await serverRunning(state, rs))) throw new LabError(`${id} database is down; bring it up first (db-up)`);
+  if (!(await isInRecovery(rs.pgPort))) throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
+  await pgQuery({ port: rs.pgPort }, "SELECT pg_wal_replay_pause()");
+  await waitFor(`${id} replay to pause`, () => isReplayPaused(rs.pgPort));
+  return `${id} WAL replay paused; it falls behind the primary until recover`;
+}
+
+async function recover(state: LabState, id: RegionId): Promise<string> {
+  setFaults(state.labDir, id, { slow: false, mirrorDown: false, cdnOutage: false, dbDown: false, lag: false });
+  const rs = regionState(state, id);
+  // Resume first: a paused standby does not reconnect its WAL receiver, so it would never stream again.
+  if (!state.simulated && (await serverRunning(state, rs)) && (await isInRecovery(rs.pgPort)) && (await isReplayPaused(rs.pgPort))) {
+    await pgQuery({ port: rs.pgPort }, "SELECT pg_wal_replay_resume()");
+    await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(rs.pgPort)));
+  }
+  await databaseUp(state, id);
+  await apiUp(state, id);
+  await setApiFaults(state.labDir, id, {});
+  return `${id} recovered: database up, API up, replay running, no API faults`;
+}

@@ -1,0 +1,55 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
+import { apiUrl } from "./api-process";
+import { CLI_PATH, labFiles } from "./paths";
+import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
+import type { LabState } from "./state";
+
+/** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */
+export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>): FleetConfig {
+  const cli = (command: string, region: RegionId) => ({
+    argv: [process.execPath, "--import", "tsx", CLI_PATH, "--lab-dir", state.labDir, command, region],
+  });
+  const fleet = {
+    version: 1,
+    name: "switchyard-lab",
+    simulated: state.simulated,
+    regions: LAB_REGIONS.map((r) => {
+      const rs = state.regions[r.id];
+      if (!rs) throw new Error(`no state for ${r.id}`);
+      return {
+        id: r.id,
+        displayName: r.displayName,
+        role: roles[r.id],
+        apiUrl: apiUrl(rs.apiPort),
+        postgres: {
+          host: "127.0.0.1",
+          port: rs.pgPort,
+          user: "postgres",
+          database: "postgres",
+          ...(r.slot ? { slot: r.slot } : {}),
+        },
+        cdn: { provider: "cloudflare", enabled: true },
+        hooks: {
+          setApiEnv: cli("set-env", r.id),
+          restartApi: cli("restart-api", r.id),
+          ...(state.pgBinDir && rs.dataDir
+            ? { postgres: { binDir: state.pgBinDir, dataDir: rs.dataDir, ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}) } }
+            : {}),
+        },
+      };
+    }),
+  };
+  return parseFleetConfig(fleet, "lab fleet");
+}
+
+export function writeFleetFile(state: LabState, roles: Record<RegionId, RegionRole>): string {
+  const file = labFiles(state.labDir).fleet;
+  const fleet = buildFleet(state, roles);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(fleet, null, 2)}\n`);
+  renameSync(tmp, file);
+  return file;
+}

@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseFleetConfig } from "../lib/fleet-config";
+import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId } from "./index";
+import { pgQuery } from "./postgres";
+import { waitFor } from "./wait";
+
+const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-lab-test-"));
+let status: LabStatus;
+
+function region(id: RegionId) {
+  const r = status.regions.find((x) => x.id === id);
+  if (!r) throw new Error(`no ${id} in status`);
+  return r;
+}
+
+async function getJson<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  expect(res.headers.get("content-type")).toContain("application/json");
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+interface Health {
+  status: string;
+  dbPort: number;
+  db: { connected: boolean; writable: boolean; consecutiveFailures: number; lastError: string | null; lastAckedSeq: number | null };
+  mirrors: { status: string };
+  cdn: { status: string };
+}
+
+const health = async (id: RegionId) => (await getJson<Health>(`${region(id).apiUrl}/health`)).body;
+
+async function maxHeartbeatId(port: number): Promise<number> {
+  const rows = await pgQuery<{ id: string | null }>({ port }, "SELECT max(id)::text AS id FROM switchyard_lab.heartbeat");
+  return Number(rows[0]?.id ?? 0);
+}
+
+beforeAll(async () => {
+  await startLab({ labDir });
+  status = await labStatus({ labDir });
+}, 180_000);
+
+afterAll(async () => {
+  try {
+    await stopLab({ labDir });
+  } finally {
+    await resetLab({ labDir });
+    rmSync(labDir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+describe("lab fleet", () => {
+  it("has one primary and two streaming replicas, and a valid fleet file", async () => {
+    expect(status.regions.map((r) => [r.id, r.role, r.db, r.api])).toEqual([
+      ["us-east-1", "primary", "up", "up"],
+      ["eu-west-1", "replica", "up", "up"],
+      ["ap-southeast-1", "replica", "up", "up"],
+    ]);
+    if (status.simulated) return;
+    expect(region("eu-west-1").replication).toBe("streaming");
+    expect(region("ap-southeast-1").replication).toBe("streaming");
+    const fleet = parseFleetConfig(JSON.parse(readFileSync(status.fleetFile, "utf8")), status.fleetFile);
+    expect(fleet.regions.find((r) => r.role === "primary")?.id).toBe("us-east-1");
+    expect(fleet.regions.map((r) => r.postgres.port)).toEqual(status.regions.map((r) => r.pgPort));
+    expect(fleet.regions[1]?.postgres.slot).toBe("eu_west_1");
+    expect(fleet.regions[0]?.hooks.restartApi?.argv).toContain("restart-api");
+  });
+
+  it("starting again changes nothing", async () => {
+    const again = await startLab({ labDir });
+    expect(again.actions).toEqual([]);
+  }, 30_000);
+
+  it("replicates heartbeats written by the region APIs to both replicas", async () => {
+    const primary = region("us-east-1").pgPort;
+    const written = await waitFor("a heartbeat on the primary", async () => (await maxHeartbeatId(primary)) || false);
+    for (const id of ["eu-west-1", "ap-southeast-1"] as const) {
+      await waitFor(`heartbeat ${written} on ${id}`, async () => (await maxHeartbeatId(region(id).pgPort)) >= written);
+    }
+    const recovery = await pgQuery<{ r: boolean }>({ port: region("eu-west-1").pgPort }, "SELECT pg_is_in_recovery() AS r");
+    expect(recovery[0]?.r).toBe(true);
+  }, 30_000);
+
+  it("db-down stops a replica for real and db-up brings it back streaming", async () => {
+    const port = region("ap-southeast-1").pgPort;
+    await injectFault("ap-southeast-1", "db-down", { labDir });
+    await expect(pgQuery({ port }, "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1")?.db).toBe("down");
+    await injectFault("ap-southeast-1", "db-up", { labDir });
+    const after = (await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1");
+    expect(after?.db).toBe("up");
+    expect(after?.replication).toBe("streaming");
+  }, 60_000);
+
+  it("lag pauses WAL replay on a replica, recover resumes it; lag on the primary is refused", async () => {
+    const replica = region("eu-west-1").pgPort;
+    const primary = region("us-east-1").pgPort;
+    await expect(injectFault("us-east-1", "lag", { labDir })).rejects.toThrow(/primary/);
+    await injectFault("eu-west-1", "lag", { labDir });
+    const paused = await pgQuery<{ p: boolean }>({ port: replica }, "SELECT pg_is_wal_replay_paused() AS p");
+    expect(paused[0]?.p).toBe(true);
+    const frozen = await maxHeartbeatId(replica);
+    await waitFor("the primary to move ahead", async () => (await maxHeartbeatId(primary)) >= frozen + 4, { timeoutMs: 15_000 });
+    expect(await maxHeartbeatId(replica)).toBe(frozen);
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "eu-west-1")?.faults).toContain("lag");
+
+    await injectFault("eu-west-1", "recover", { labDir });
+    const target = await maxHeartbeatId(primary);
+    await waitFor("the replica to catch up", async () => (await maxHeartbeatId(replica)) >= target, { timeoutMs: 15_000 });
+    const resumed = await pgQuery<{ p: boolean }>({ port: replica }, "SELECT pg_is_wal_replay_paused() AS p");
+    expect(resumed[0]?.p).toBe(false);
+  }, 60_000);
+
+  it("api-down kills the API process, api-up restores it", async () => {
+    const url = `${region("eu-west-1").apiUrl}/health`;
+    await injectFault("eu-west-1", "api-down", { labDir });
+    await expect(fetch(url)).rejects.toThrow();
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "eu-west-1")?.api).toBe("down");
+    await injectFault("eu-west-1", "api-up", { labDir });
+    expect((await getJson<Health>(url)).body.db.connected !== undefined).toBe(true);
+  }, 60_000);
+
+  it("mirror-down drops the region's mirror hit rate to 0; recover ramps it back", async () => {
+    const api = region("us-east-1").apiUrl;
+    const before = (await getJson<{ hitRate: number }>(`${api}/v1/mirrors/stats`)).body;
+    expect(before.hitRate).toBeGreaterThanOrEqual(70);
+    await injectFault("us-east-1", "mirror-down", { labDir });
+    const down = (await getJson<{ hitRate: number; status: string }>(`${api}/v1/mirrors/stats`)).body;
+    expect(down).toMatchObject({ hitRate: 0, status: "down" });
+    const all = (await getJson<{ regions: { region: string; hitRate: number }[] }>(`${region("eu-west-1").apiUrl}/v1/mirrors/stats?region=all`)).body;
+    expect(all.regions.find((r) => r.region === "us-east-1")?.hitRate).toBe(0);
+    expect(all.regions.find((r) => r.region === "eu-west-1")?.hitRate).toBeGreaterThan(70);
+    expect((await health("us-east-1")).mirrors.status).toBe("down");
+
+    await injectFault("us-east-1", "recover", { labDir });
+    await waitFor("the mirror hit rate to ramp up", async () => (await getJson<{ hitRate: number }>(`${api}/v1/mirrors/stats`)).body.hitRate > 10, { timeoutMs: 15_000 });
+  }, 60_000);
+
+  it("cdn-outage zeroes the cache hit rate and api-slow delays responses", async () => {
+    const api = region("ap-southeast-1").apiUrl;
+    await injectFault("ap-southeast-1", "cdn-outage", { labDir });
+    const cdn = (await getJson<{ status: string; cacheHitRate: number }>(`${api}/v1/cdn/stats`)).body;
+    expect(cdn).toMatchObject({ status: "outage", cacheHitRate: 0 });
+    await injectFault("ap-southeast-1", "api-slow", { labDir });
+    const started = Date.now();
+    await getJson(`${api}/health`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
+    await injectFault("ap-southeast-1", "recover", { labDir });
+    const fast = Date.now();
+    const ok = (await getJson<{ status: string; cacheHitRate: number }>(`${api}/v1/cdn/stats`)).body;
+    expect(Date.now() - fast).toBeLessThan(1_500);
+    expect(ok.status).toBe("ok");
+    expect(ok.cacheHitRate).toBeGreaterThan(85);
+  }, 60_000);
+
+  it("answers every runbook endpoint with JSON", async () => {
+    const api = region("us-east-1").apiUrl;
+    const regions = (await getJson<{ regions: { region: string; status: string }[] }>(`${api}/v1/health/regions`)).body;
+    expect(regions.regions.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1", "ap-southeast-1"]);
+    const mirrors = (await getJson<{ mirrors: unknown[] }>(`${api}/v1/mirrors?region=eu-west-1`)).body;
+    expect(mirrors.mirrors.length).toBeGreaterThan(0);
+    expect((await getJson<{ region: string }>(`${api}/v1/mirrors/stats?region=ap-southeast-1`)).body.region).toBe("ap-southeast-1");
+    expect((await getJson(`${api}/v1/mirrors/stats?region=nowhere-1`)).status).toBe(404);
+    const failover = await getJson<{ result: string }>(`${api}/v1/mirrors/test-failover`, { method: "POST" });
+    expect(failover.body.result).toBe("passed");
+    expect((await getJson(`${api}/v1/mirrors/sync`, { method: "POST" })).status).toBe(200);
+    const resync = await getJson<{ results: unknown[] }>(`${api}/v1/admin/mirrors/resync`, { method: "POST" });
+    expect(resync.body.results).toHaveLength(3);
+    expect((await getJson<{ region: string }>(`${api}/v1/admin/mirrors/resync?region=eu-west-1`, { method: "POST" })).body.region).toBe("eu-west-1");
+    expect((await getJson<{ expiredClips: number }>(`${api}/v1/admin/mirrors/cleanup`, { method: "POST" })).body.expiredClips).toBeGreaterThan(0);
+    const cdn = (await getJson<{ provider: string; cacheHitRate: number }>(`${api}/v1/cdn/stats`)).body;
+    expect(cdn.provider).toBe("cloudflare");
+    expect((await getJson<{ totalUsd: number }>(`${api}/v1/cdn/costs`)).body.totalUsd).toBeGreaterThan(0);
+    const byRegion = (await getJson<{ regions: unknown[] }>(`${api}/v1/cdn/costs?breakdown=region`)).body;
+    expect(byRegion.regions).toHaveLength(3);
+    const bw = (await getJson<{ bytesPerSecond: { cdn: number } }>(`${api}/v1/metrics/bandwidth`)).body;
+    expect(bw.bytesPerSecond.cdn).toBeGreaterThan(0);
+  }, 30_000);
+
+  it("set-env + restart-api repoints an API; on a replica its writes fail", async () => {
+    await expect(setApiEnv("eu-west-1", ["PORT=1"], { labDir })).rejects.toThrow(/cannot be set/);
+    await expect(setApiEnv("eu-west-1", ["CDN_PROVIDER=akamai"], { labDir })).rejects.toThrow(/must be one of/);
+    const replicaPort = region("eu-west-1").pgPort;
+    await setApiEnv("eu-west-1", [`DB_PORT=${replicaPort}`, "CDN_PROVIDER=bunny"], { labDir });
+    await restartApi("eu-west-1", { labDir });
+    const h = await waitFor("writes to fail on the replica", async () => {
+      const body = await health("eu-west-1");
+      return body.db.connected && body.db.consecutiveFailures > 0 ? body : false;
+    });
+    expect(h.dbPort).toBe(replicaPort);
+    expect(h.db.writable).toBe(false);
+    expect(h.db.lastError).toMatch(/read-only/);
+    expect((await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider).toBe("bunny");
+
+    await setApiEnv("eu-west-1", [`DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"], { labDir });
+    await restartApi("eu-west-1", { labDir });
+    await waitFor("writes to succeed again", async () => (await health("eu-west-1")).db.writable);
+  }, 60_000);
+
+  it("db-down on the primary makes every API report failing writes; db-up heals", async () => {
+    await injectFault("us-east-1", "db-down", { labDir });
+    await expect(pgQuery({ port: region("us-east-1").pgPort }, "SELECT 1")).rejects.toThrow();
+    for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"] as const) {
+      const h = await waitFor(`${id} API to report down`, async () => {
+        const res = await getJson<Health>(`${region(id).apiUrl}/health`);
+        return res.status === 503 ? res.body : false;
+      }, { timeoutMs: 15_000 });
+      expect(h).toMatchObject({ status: "down", db: { connected: false, writable: false } });
+    }
+    await injectFault("us-east-1", "db-up", { labDir });
+    for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"] as const) {
+      await waitFor(`${id} writes to succeed`, async () => (await health(id)).db.writable, { timeoutMs: 15_000 });
+    }
+    await waitFor("replicas to stream again", async () => {
+      const s = await labStatus({ labDir });
+      return s.regions.filter((r) => r.replication === "streaming").length === 2;
+    }, { timeoutMs: 20_000 });
+  }, 90_000);
+});

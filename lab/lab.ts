@@ -1,0 +1,359 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
+import path from "node:path";
+import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
+import { LabError } from "./errors";
+import { writeFleetFile } from "./fleet-file";
+import { fallbackPgRoot, findPgBinDir, isRoot, labFiles, resolveLabDir, socketDirFor, userCanTraverse } from "./paths";
+import { freePorts } from "./ports";
+import {
+  acceptsConnections, createLabSchema, createReplica, ensureSlot, hasDataDir, initPrimary, isInRecovery,
+  isReplayPaused, preparePgDirs, replicationRows, serverRunning, startServer, stopServer, waitStreaming,
+} from "./postgres";
+import { isRegionId, LAB_REGIONS, labRegion, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
+import { NO_FAULTS, readState, updateState, writeState, type LabState, type RegionState } from "./state";
+
+export interface LabOptions {
+  /** Defaults to $LAB_DIR, then `<repo>/.lab`. */
+  labDir?: string;
+}
+
+export interface StartOptions extends LabOptions {
+  /** Build a new lab with the simulated database tier even if Postgres is installed (also LAB_SIMULATED_DB=true). */
+  simulated?: boolean;
+}
+
+export const PG_MISSING_MESSAGE = [
+  "PostgreSQL 15 server binaries were not found (checked $PG_BIN_DIR, /usr/lib/postgresql/15/bin, `pg_config --bindir`).",
+  "The lab runs with a SIMULATED database tier (SIMULATED_DB=true; fleet.json marks simulated: true).",
+  "For real Postgres: `sudo apt-get install postgresql-15` (Debian/Ubuntu) or `brew install postgresql@15` (macOS), then `npm run lab -- reset` and start again.",
+].join("\n");
+
+export interface RegionStatus {
+  id: RegionId;
+  role: RegionRole;
+  pgPort: number;
+  apiUrl: string;
+  db: "up" | "down";
+  api: "up" | "down";
+  /** Replicas: the primary's pg_stat_replication state for this replica's slot, or "disconnected"/"down". */
+  replication?: string;
+  replayPaused?: boolean;
+  faults: string[];
+}
+
+export interface LabStatus {
+  labDir: string;
+  simulated: boolean;
+  fleetFile: string;
+  pgRoot: string | null;
+  regions: RegionStatus[];
+}
+
+export interface StartResult {
+  status: LabStatus;
+  /** What this call had to do; empty when everything was already running. */
+  actions: string[];
+  warnings: string[];
+}
+
+function regionState(state: LabState, id: RegionId): RegionState {
+  const rs = state.regions[id];
+  if (!rs) throw new Error(`lab state has no entry for ${id}`);
+  return rs;
+}
+
+function requireState(labDir: string): LabState {
+  const state = readState(labDir);
+  if (!state) throw new LabError(`no lab in ${labDir}; start it first (npm run lab)`);
+  return state;
+}
+
+async function createState(labDir: string, forceSimulated: boolean): Promise<LabState> {
+  const pgBinDir = forceSimulated ? null : await findPgBinDir();
+  const runAsUser = pgBinDir && isRoot() ? "postgres" : null;
+  let pgRoot: string | null = null;
+  let pgRootIsFallback = false;
+  if (pgBinDir) {
+    pgRoot = path.join(labDir, "pg");
+    if (runAsUser && !(await userCanTraverse(runAsUser, labDir))) {
+      pgRoot = fallbackPgRoot(labDir);
+      pgRootIsFallback = true;
+    }
+  }
+  const pgLogDir = pgRootIsFallback && pgRoot ? path.join(pgRoot, "logs") : labFiles(labDir).logs;
+  const ports = await freePorts(LAB_REGIONS.length * 2);
+  const regions: LabState["regions"] = {};
+  LAB_REGIONS.forEach((r, i) => {
+    regions[r.id] = {
+      role: r.role,
+      pgPort: ports[i * 2] ?? 0,
+      apiPort: ports[i * 2 + 1] ?? 0,
+      apiPid: null,
+      dataDir: pgRoot ? path.join(pgRoot, "data", r.id) : null,
+      pgLog: pgRoot ? path.join(pgLogDir, `pg-${r.id}.log`) : null,
+      faults: { ...NO_FAULTS },
+    };
+  });
+  const state: LabState = {
+    version: 1,
+    labDir,
+    createdAt: new Date().toISOString(),
+    simulated: !pgBinDir,
+    pgBinDir,
+    pgRoot,
+    pgRootIsFallback,
+    socketDir: pgRoot ? socketDirFor(pgRoot, labDir) : null,
+    runAsUser,
+    regions,
+  };
+  writeState(labDir, state);
+  return state;
+}
+
+/** Creates what is missing and starts what is stopped; waits for Postgres, streaming replicas and every API. */
+export async function startLab(options: StartOptions = {}): Promise<StartResult> {
+  const labDir = resolveLabDir(options.labDir);
+  const files = labFiles(labDir);
+  for (const dir of [labDir, files.logs, files.apiEnvDir]) mkdirSync(dir, { recursive: true });
+  const actions: string[] = [];
+  const warnings: string[] = [];
+
+  let state = readState(labDir);
+  if (!state) {
+    state = await createState(labDir, options.simulated ?? process.env.LAB_SIMULATED_DB === "true");
+    actions.push(`created lab state in ${labDir}`);
+  }
+  if (state.simulated) {
+    warnings.push((await findPgBinDir()) ? "This lab was built with a simulated database tier (LAB_SIMULATED_DB=true); reset it to use PostgreSQL." : PG_MISSING_MESSAGE);
+    if (Object.values(state.regions).some((r) => r.faults.dbDown)) {
+      state = updateState(labDir, (s) => Object.values(s.regions).forEach((r) => (r.faults.dbDown = false)));
+      actions.push("started simulated databases");
+    }
+  } else {
+    await startPostgres(state, actions, warnings);
+  }
+
+  const primaryPort = regionState(state, PRIMARY_REGION).pgPort;
+  await Promise.all(
+    REGION_IDS.map(async (id) => {
+      const current = readState(labDir) ?? state;
+      if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(regionState(current, id).apiPort))) return;
+      ensureApiEnv(current, id, primaryPort);
+      const pid = await startApiProcess(current, id);
+      updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
+      actions.push(`started ${id} API (pid ${pid})`);
+    }),
+  );
+
+  const status = await labStatus({ labDir });
+  writeFleetFile(requireState(labDir), fleetRoles(status));
+  return { status, actions, warnings };
+}
+
+async function startPostgres(state: LabState, actions: string[], warnings: string[]): Promise<void> {
+  await preparePgDirs(state);
+  const primary = regionState(state, PRIMARY_REGION);
+  if (!hasDataDir(primary)) {
+    await initPrimary(state, primary);
+    actions.push(`initdb ${PRIMARY_REGION}`);
+  }
+  if (!(await serverRunning(state, primary))) {
+    await startServer(state, primary);
+    actions.push(`started Postgres ${PRIMARY_REGION} on port ${primary.pgPort}`);
+  }
+  if (await isInRecovery(primary.pgPort)) {
+    warnings.push(`${PRIMARY_REGION} is in recovery (the fleet was failed over); replicas are not rebuilt from it`);
+  } else {
+    await createLabSchema(primary.pgPort);
+  }
+  const replicas = LAB_REGIONS.filter((r) => r.slot !== null);
+  await Promise.all(
+    replicas.map(async (r) => {
+      const rs = regionState(state, r.id);
+      if (!hasDataDir(rs) && r.slot) {
+        await ensureSlot(primary.pgPort, r.slot);
+        await createReplica(state, rs, primary.pgPort, r.slot);
+        actions.push(`pg_basebackup ${r.id} (slot ${r.slot})`);
+      }
+      if (!(await serverRunning(state, rs))) {
+        await startServer(state, rs);
+        actions.push(`started Postgres ${r.id} on port ${rs.pgPort}`);
+      }
+    }),
+  );
+  // Only wait for streaming in the lab's own topology; after a failover the console owns it.
+  const following: string[] = [];
+  for (const r of replicas) {
+    if (r.slot && (await isInRecovery(regionState(state, r.id).pgPort))) following.push(r.slot);
+  }
+  if (!(await isInRecovery(primary.pgPort)) && following.length > 0) {
+    try {
+      await waitStreaming(primary.pgPort, following);
+    } catch (error) {
+      warnings.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+function fleetRoles(status: LabStatus): Record<RegionId, RegionRole> {
+  const roles = Object.fromEntries(LAB_REGIONS.map((r) => [r.id, r.role])) as Record<RegionId, RegionRole>;
+  const primaries = status.regions.filter((r) => r.role === "primary");
+  if (primaries.length !== 1) return roles; // split brain or all down: keep configured roles
+  for (const r of status.regions) roles[r.id] = r.role;
+  return roles;
+}
+
+export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
+  const labDir = resolveLabDir(options.labDir);
+  const state = requireState(labDir);
+  const probes = await Promise.all(
+    LAB_REGIONS.map(async (r) => {
+      const rs = regionState(state, r.id);
+      const dbUp = state.simulated ? !rs.faults.dbDown : await acceptsConnections(rs.pgPort);
+      let role: RegionRole = rs.role;
+      let replayPaused = false;
+      if (dbUp && !state.simulated) {
+        try {
+          role = (await isInRecovery(rs.pgPort)) ? "replica" : "primary";
+          replayPaused = role === "replica" && (await isReplayPaused(rs.pgPort));
+        } catch {
+          // went away between probes: keep the configured role
+        }
+      } else if (state.simulated) {
+        replayPaused = rs.faults.lag;
+      }
+      const apiUp = isOurApiProcess(rs.apiPid, labDir, r.id) && (await apiAnswers(rs.apiPort));
+      return { r, rs, dbUp, role, replayPaused, apiUp };
+    }),
+  );
+  // Replication as the primaries see it (pg_stat_replication, keyed by the replica's slot name).
+  const replication = new Map<string, string>();
+  if (!state.simulated) {
+    for (const p of probes.filter((p) => p.dbUp && p.role === "primary")) {
+      try {
+        for (const row of await replicationRows(p.rs.pgPort)) replication.set(row.application_name, row.state);
+      } catch {
+        // primary went away mid-probe
+      }
+    }
+  }
+  return {
+    labDir,
+    simulated: state.simulated,
+    fleetFile: labFiles(labDir).fleet,
+    pgRoot: state.pgRoot,
+    regions: probes.map(({ r, rs, dbUp, role, replayPaused, apiUp }) => {
+      const faults: string[] = [];
+      if (!dbUp) faults.push("db-down");
+      if (!apiUp) faults.push("api-down");
+      if (rs.faults.slow) faults.push("api-slow");
+      if (rs.faults.mirrorDown) faults.push("mirror-down");
+      if (rs.faults.cdnOutage) faults.push("cdn-outage");
+      if (replayPaused) faults.push("lag");
+      const status: RegionStatus = {
+        id: r.id,
+        role,
+        pgPort: rs.pgPort,
+        apiUrl: apiUrl(rs.apiPort),
+        db: dbUp ? "up" : "down",
+        api: apiUp ? "up" : "down",
+        faults: [],
+      };
+      if (role === "replica") {
+        status.replication = !dbUp ? "down" : state.simulated ? "streaming" : (r.slot && replication.get(r.slot)) || "disconnected";
+        status.replayPaused = replayPaused;
+      }
+      return { ...status, faults };
+    }),
+  };
+}
+
+/** Stops every API (by PID) and every Postgres server (pg_ctl stop -m fast), replicas first. */
+export async function stopLab(options: LabOptions = {}): Promise<{ labDir: string; stopped: string[] }> {
+  const labDir = resolveLabDir(options.labDir);
+  const state = readState(labDir);
+  const stopped: string[] = [];
+  if (!state) return { labDir, stopped };
+  await Promise.all(
+    REGION_IDS.map(async (id) => {
+      const rs = regionState(state, id);
+      if (isOurApiProcess(rs.apiPid, labDir, id)) {
+        await stopApiProcess(state, id);
+        stopped.push(`${id} API`);
+      }
+    }),
+  );
+  updateState(labDir, (s) => Object.values(s.regions).forEach((r) => (r.apiPid = null)));
+  if (!state.simulated) {
+    const order = [...REGION_IDS].sort((a, b) => Number(a === PRIMARY_REGION) - Number(b === PRIMARY_REGION));
+    for (const id of order) {
+      const rs = regionState(state, id);
+      if (rs.dataDir && (await serverRunning(state, rs))) {
+        await stopServer(state, rs);
+        stopped.push(`${id} Postgres`);
+      }
+    }
+  }
+  return { labDir, stopped };
+}
+
+/** Stops the lab and deletes its data (and any /tmp fallback), so the next start builds from scratch. */
+export async function resetLab(options: LabOptions = {}): Promise<{ labDir: string; removed: string[] }> {
+  const labDir = resolveLabDir(options.labDir);
+  const state = readState(labDir);
+  await stopLab({ labDir });
+  const files = labFiles(labDir);
+  // Delete only what the lab made, never LAB_DIR wholesale (it could be any directory).
+  const targets = [files.state, files.fleet, files.apiEnvDir, files.logs, path.join(labDir, "pg"), fallbackPgRoot(labDir)];
+  if (state?.pgRoot) targets.push(state.pgRoot);
+  if (state?.socketDir) targets.push(state.socketDir);
+  const removed: string[] = [];
+  for (const target of new Set(targets)) {
+    if (existsSync(target)) {
+      rmSync(target, { recursive: true, force: true });
+      removed.push(target);
+    }
+  }
+  if (existsSync(labDir) && readdirSync(labDir).length === 0) rmdirSync(labDir);
+  return { labDir, removed };
+}
+
+function parseRegion(region: string): RegionId {
+  if (!isRegionId(region)) throw new LabError(`unknown region "${region}"; regions: ${REGION_IDS.join(", ")}`);
+  return region;
+}
+
+/** The runbook's `export KEY=VALUE` for a region API: writes LAB_DIR/api/<region>.env (takes effect on restart). */
+export async function setApiEnv(
+  region: string,
+  assignments: readonly string[],
+  options: LabOptions = {},
+): Promise<{ region: RegionId; env: ApiEnv; changed: string[] }> {
+  const id = parseRegion(region);
+  const labDir = resolveLabDir(options.labDir);
+  requireState(labDir);
+  const changes = parseEnvAssignments(assignments);
+  const file = labFiles(labDir).apiEnv(id);
+  const env = { ...readApiEnv(file), ...changes };
+  writeApiEnv(file, env);
+  return { region: id, env, changed: Object.keys(changes) };
+}
+
+/** The runbook's `systemctl restart clipper-api`: stop by PID, start, wait until it answers. */
+export async function restartApi(
+  region: string,
+  options: LabOptions = {},
+): Promise<{ region: RegionId; pid: number; apiUrl: string }> {
+  const id = parseRegion(region);
+  const labDir = resolveLabDir(options.labDir);
+  const state = requireState(labDir);
+  await stopApiProcess(state, id);
+  const primaryPort = regionState(state, PRIMARY_REGION).pgPort;
+  ensureApiEnv(state, id, primaryPort);
+  const pid = await startApiProcess(state, id);
+  updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
+  return { region: id, pid, apiUrl: apiUrl(regionState(state, id).apiPort) };
+}
+
+export { labRegion, parseRegion, requireState, regionState };

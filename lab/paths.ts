@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, runForExitCode } from "./exec";
+import type { RegionId } from "./regions";
+
+export const LAB_ROOT = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
+export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
+export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
+
+/** LAB_DIR (absolute or relative to cwd), else `<repo>/.lab`. */
+export function resolveLabDir(labDir?: string): string {
+  const chosen = labDir ?? process.env.LAB_DIR;
+  return chosen ? path.resolve(process.cwd(), chosen) : path.join(REPO_ROOT, ".lab");
+}
+
+export function labFiles(labDir: string) {
+  return {
+    state: path.join(labDir, "state.json"),
+    fleet: path.join(labDir, "fleet.json"),
+    apiEnvDir: path.join(labDir, "api"),
+    logs: path.join(labDir, "logs"),
+    apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
+    apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
+  };
+}
+
+/** Where the per-LAB_DIR /tmp fallback lives when the postgres user cannot reach LAB_DIR. */
+export function fallbackPgRoot(labDir: string): string {
+  const hash = createHash("sha256").update(labDir).digest("hex").slice(0, 10);
+  return path.join(os.tmpdir(), `switchyard-lab-${hash}`);
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** PostgreSQL server binaries: PG_BIN_DIR, then Debian's path, then `pg_config --bindir`. */
+export async function findPgBinDir(): Promise<string | null> {
+  const hasServer = (dir: string) => existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl"));
+  const candidates = [process.env.PG_BIN_DIR, "/usr/lib/postgresql/15/bin"].filter((d): d is string => !!d);
+  for (const dir of candidates) if (hasServer(dir)) return dir;
+  try {
+    const { stdout } = await run(["pg_config", "--bindir"], { timeoutMs: 5_000 });
+    const dir = stdout.trim();
+    if (dir && hasServer(dir)) return dir;
+  } catch {
+    // pg_config not installed
+  }
+  return null;
+}
+
+/** Whether `user` can traverse into `dir` (every path component needs +x for them). */
+export async function userCanTraverse(user: string, dir: string): Promise<boolean> {
+  return (await runForExitCode(["runuser", "-u", user, "--", "test", "-x", dir])) === 0;
+}
+
+/** Unix sockets have a ~107 byte path limit; fall back to a short /tmp path when needed. */
+export function socketDirFor(pgRoot: string, labDir: string): string {
+  const preferred = path.join(pgRoot, "sock");
+  if (preferred.length + ".s.PGSQL.65535".length + 1 < 100) return preferred;
+  return path.join(fallbackPgRoot(labDir), "sock");
+}

@@ -1,0 +1,244 @@
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { run, runForExitCode } from "./exec";
+import type { LabState, RegionState } from "./state";
+import { waitFor } from "./wait";
+
+export interface PgTarget {
+  port: number;
+  host?: string;
+}
+
+/** One short-lived connection per call: lab tooling must see failures, not pool retries. */
+export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  target: PgTarget,
+  sql: string,
+  params: unknown[] = [],
+  timeoutMs = 3_000,
+): Promise<R[]> {
+  const client = new pg.Client({
+    host: target.host ?? "127.0.0.1",
+    port: target.port,
+    user: "postgres",
+    database: "postgres",
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: "switchyard-lab",
+  });
+  client.on("error", () => {
+    // reported through the awaited calls below
+  });
+  try {
+    await client.connect();
+    const result = await client.query<R>(sql, params);
+    return result.rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function acceptsConnections(port: number): Promise<boolean> {
+  try {
+    await pgQuery({ port }, "SELECT 1", [], 1_500);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function isInRecovery(port: number): Promise<boolean> {
+  const rows = await pgQuery<{ r: boolean }>({ port }, "SELECT pg_is_in_recovery() AS r");
+  return rows[0]?.r === true;
+}
+
+function pgBin(state: LabState, tool: string): string {
+  if (!state.pgBinDir) throw new Error("no PostgreSQL binaries in this lab (simulated database tier)");
+  return path.join(state.pgBinDir, tool);
+}
+
+function asUser(state: LabState) {
+  return { asUser: state.runAsUser, cwd: state.pgRoot ?? undefined };
+}
+
+async function ownerIds(user: string): Promise<{ uid: number; gid: number }> {
+  const uid = Number((await run(["id", "-u", user])).stdout.trim());
+  const gid = Number((await run(["id", "-g", user])).stdout.trim());
+  return { uid, gid };
+}
+
+/** Makes `dir` (and everything in it) belong to the Postgres run-as user, when there is one. */
+export async function giveToPgUser(state: LabState, ...paths: string[]): Promise<void> {
+  if (!state.runAsUser) return;
+  const { uid, gid } = await ownerIds(state.runAsUser);
+  const walk = (p: string) => {
+    chownSync(p, uid, gid);
+    if (statSync(p).isDirectory()) for (const entry of readdirSync(p)) walk(path.join(p, entry));
+  };
+  for (const p of paths) if (existsSync(p)) walk(p);
+}
+
+function quoteConf(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function labConf(state: LabState, port: number): string {
+  return [
+    "",
+    "# --- switchyard lab ---",
+    "listen_addresses = '127.0.0.1'",
+    `port = ${port}`,
+    `unix_socket_directories = ${quoteConf(state.socketDir ?? "/tmp")}`,
+    "wal_level = replica",
+    "wal_log_hints = on",
+    "max_wal_senders = 10",
+    "max_replication_slots = 10",
+    "max_slot_wal_keep_size = 1GB",
+    "hot_standby = on",
+    "hot_standby_feedback = on",
+    "wal_receiver_status_interval = 1s",
+    "wal_retrieve_retry_interval = 1s",
+    "shared_buffers = 32MB",
+    "max_connections = 50",
+    "fsync = off",
+    "logging_collector = off",
+    "",
+  ].join("\n");
+}
+
+export function pgCtlStatus(state: LabState, region: RegionState): Promise<number> {
+  if (!region.dataDir) return Promise.resolve(4);
+  return runForExitCode([pgBin(state, "pg_ctl"), "-D", region.dataDir, "status"], asUser(state));
+}
+
+export async function serverRunning(state: LabState, region: RegionState): Promise<boolean> {
+  return (await pgCtlStatus(state, region)) === 0;
+}
+
+export function hasDataDir(region: RegionState): boolean {
+  return !!region.dataDir && existsSync(path.join(region.dataDir, "PG_VERSION"));
+}
+
+/** Prepares the directories Postgres needs, owned by the run-as user. */
+export async function preparePgDirs(state: LabState): Promise<void> {
+  if (!state.pgRoot || !state.socketDir) return;
+  for (const dir of [state.pgRoot, path.join(state.pgRoot, "data"), state.socketDir]) mkdirSync(dir, { recursive: true });
+  await giveToPgUser(state, state.pgRoot, state.socketDir);
+  for (const region of Object.values(state.regions)) {
+    if (!region.pgLog) continue;
+    mkdirSync(path.dirname(region.pgLog), { recursive: true });
+    if (!existsSync(region.pgLog)) writeFileSync(region.pgLog, "");
+    await giveToPgUser(state, region.pgLog);
+  }
+}
+
+export async function initPrimary(state: LabState, region: RegionState): Promise<void> {
+  if (!region.dataDir) throw new Error("primary has no data dir");
+  await run(
+    [pgBin(state, "initdb"), "-D", region.dataDir, "--auth=trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "-N"],
+    { ...asUser(state), timeoutMs: 120_000 },
+  );
+  appendFileSync(path.join(region.dataDir, "postgresql.conf"), labConf(state, region.pgPort));
+  await giveToPgUser(state, region.dataDir);
+}
+
+/** Reserves WAL at once (immediately_reserve), so a concurrent base backup's checkpoint cannot remove what this one needs. */
+export async function ensureSlot(primaryPort: number, slot: string): Promise<void> {
+  await pgQuery(
+    { port: primaryPort },
+    `SELECT pg_create_physical_replication_slot($1, true)
+       WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`,
+    [slot],
+  );
+}
+
+/** pg_basebackup -R -S <slot> -X stream, then gives the copy its own port and application_name. */
+export async function createReplica(state: LabState, region: RegionState, primaryPort: number, slot: string): Promise<void> {
+  if (!region.dataDir) throw new Error("replica has no data dir");
+  await run(
+    [
+      pgBin(state, "pg_basebackup"),
+      "-d", `host=127.0.0.1 port=${primaryPort} user=postgres application_name=${slot}`,
+      "-D", region.dataDir,
+      "-R", "-S", slot, "-X", "stream", "-c", "fast", "--no-sync",
+    ],
+    { ...asUser(state), timeoutMs: 120_000 },
+  );
+  appendFileSync(path.join(region.dataDir, "postgresql.conf"), `\n# --- switchyard lab replica ---\nport = ${region.pgPort}\n`);
+  // -R writes primary_conninfo; restate it so the primary sees the replica by its slot name.
+  appendFileSync(
+    path.join(region.dataDir, "postgresql.auto.conf"),
+    `primary_conninfo = ${quoteConf(`host=127.0.0.1 port=${primaryPort} user=postgres application_name=${slot}`)}\n` +
+      `primary_slot_name = ${quoteConf(slot)}\n`,
+  );
+  await giveToPgUser(state, region.dataDir);
+}
+
+export async function startServer(state: LabState, region: RegionState): Promise<void> {
+  if (!region.dataDir || !region.pgLog) throw new Error("region has no Postgres data dir");
+  if (await serverRunning(state, region)) return;
+  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", "start"], {
+    ...asUser(state),
+    timeoutMs: 90_000,
+  });
+  await waitFor(`Postgres on port ${region.pgPort} to accept connections`, () => acceptsConnections(region.pgPort), {
+    timeoutMs: 30_000,
+  });
+}
+
+export async function stopServer(state: LabState, region: RegionState): Promise<void> {
+  if (!region.dataDir || !(await serverRunning(state, region))) return;
+  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-m", "fast", "-w", "-t", "60", "stop"], {
+    ...asUser(state),
+    timeoutMs: 90_000,
+  });
+  await waitFor(`port ${region.pgPort} to refuse connections`, async () => !(await acceptsConnections(region.pgPort)), {
+    timeoutMs: 15_000,
+  });
+}
+
+export interface ReplicationRow {
+  application_name: string;
+  state: string;
+  sent_lsn: string | null;
+  replay_lsn: string | null;
+}
+
+export async function replicationRows(primaryPort: number): Promise<ReplicationRow[]> {
+  return pgQuery<ReplicationRow>(
+    { port: primaryPort },
+    "SELECT application_name, state, sent_lsn::text, replay_lsn::text FROM pg_stat_replication",
+  );
+}
+
+export async function waitStreaming(primaryPort: number, slots: string[], timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `replicas ${slots.join(", ")} to stream from port ${primaryPort}`,
+    async () => {
+      const rows = await replicationRows(primaryPort);
+      return slots.every((slot) => rows.some((r) => r.application_name === slot && r.state === "streaming"));
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+export async function createLabSchema(primaryPort: number): Promise<void> {
+  await pgQuery(
+    { port: primaryPort },
+    `CREATE SCHEMA IF NOT EXISTS switchyard_lab;
+     CREATE TABLE IF NOT EXISTS switchyard_lab.heartbeat(
+       id bigserial primary key,
+       region text not null,
+       seq bigint not null,
+       written_at timestamptz not null default clock_timestamp())`,
+  );
+}
+
+export async function isReplayPaused(port: number): Promise<boolean> {
+  const rows = await pgQuery<{ paused: boolean }>(
+    { port },
+    "SELECT CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused",
+  );
+  return rows[0]?.paused === true;
+}
+

@@ -1,0 +1,207 @@
+import pg from "pg";
+import { readState } from "../state";
+
+export interface DbHealth {
+  connected: boolean;
+  writable: boolean;
+  lastAckedSeq: number | null;
+  lastAckedAt: string | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+export interface HeartbeatWriter {
+  readonly health: DbHealth;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface DbTarget {
+  region: string;
+  host: string;
+  port: number;
+  user: string;
+  labDir: string;
+}
+
+const RECONNECT_MS = 200;
+const HEARTBEAT_MS = 1_000;
+const PRUNE_EVERY = 60;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+/**
+ * Writes one heartbeat row a second through a single pg.Client (no pool: a dead primary
+ * must show up as failed writes). The client's 'error'/'end' mark the db disconnected at once.
+ */
+export class PgHeartbeatWriter implements HeartbeatWriter {
+  readonly health: DbHealth = {
+    connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null,
+  };
+  private client: pg.Client | null = null;
+  private schemaReady = false;
+  private seq = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private inFlight = false;
+  private ticks = 0;
+  private stopped = false;
+
+  constructor(private readonly target: DbTarget) {}
+
+  start() {
+    void this.connect();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect() {
+    this.reconnectTimer = null;
+    if (this.stopped || this.client) return;
+    const client = new pg.Client({
+      host: this.target.host,
+      port: this.target.port,
+      user: this.target.user,
+      database: "postgres",
+      connectionTimeoutMillis: 1_000,
+      query_timeout: 2_000,
+      application_name: `switchyard-lab-api-${this.target.region}`,
+    });
+    let dead = false;
+    const lost = (error: unknown) => {
+      if (dead) return;
+      dead = true;
+      if (this.client === client) this.client = null;
+      this.health.connected = false;
+      this.health.writable = false;
+      this.health.lastError = message(error);
+      client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    client.on("error", lost);
+    client.on("end", () => lost(new Error("connection to the database ended")));
+    try {
+      await client.connect();
+      if (dead) return;
+      this.client = client;
+      this.schemaReady = false;
+      this.health.connected = true;
+    } catch (error) {
+      lost(error);
+    }
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => void this.connect(), RECONNECT_MS);
+  }
+
+  private fail(error: unknown) {
+    this.health.consecutiveFailures += 1;
+    this.health.writable = false;
+    this.health.lastError = message(error);
+  }
+
+  private async beat() {
+    if (this.inFlight) return this.fail(new Error("previous heartbeat still waiting for the database"));
+    const client = this.client;
+    if (!client) return this.fail(new Error(`not connected to ${this.target.host}:${this.target.port}: ${this.health.lastError ?? "connecting"}`));
+    this.inFlight = true;
+    try {
+      if (!this.schemaReady) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS switchyard_lab;
+          CREATE TABLE IF NOT EXISTS switchyard_lab.heartbeat(
+            id bigserial primary key, region text not null, seq bigint not null,
+            written_at timestamptz not null default clock_timestamp())`);
+        const max = await client.query<{ seq: string }>(
+          "SELECT coalesce(max(seq), 0)::text AS seq FROM switchyard_lab.heartbeat WHERE region = $1",
+          [this.target.region],
+        );
+        this.seq = Math.max(this.seq, Number(max.rows[0]?.seq ?? 0));
+        this.schemaReady = true;
+      }
+      const next = this.seq + 1;
+      const result = await client.query<{ seq: string; written_at: Date }>(
+        "INSERT INTO switchyard_lab.heartbeat(region, seq) VALUES ($1, $2) RETURNING seq::text, written_at",
+        [this.target.region, next],
+      );
+      const row = result.rows[0];
+      this.seq = next;
+      this.health.lastAckedSeq = Number(row?.seq ?? next);
+      this.health.lastAckedAt = (row?.written_at ?? new Date()).toISOString();
+      this.health.consecutiveFailures = 0;
+      this.health.writable = true;
+      this.health.lastError = null;
+      if (++this.ticks % PRUNE_EVERY === 0) {
+        await client.query(
+          "DELETE FROM switchyard_lab.heartbeat WHERE region = $1 AND written_at < now() - interval '1 hour'",
+          [this.target.region],
+        );
+      }
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+}
+
+/** SIMULATED_DB: heartbeats kept in memory; the lab's state says whether the target server is up and primary. */
+export class SimulatedHeartbeatWriter implements HeartbeatWriter {
+  readonly health: DbHealth = {
+    connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null,
+  };
+  private seq = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly target: DbTarget) {}
+
+  start() {
+    this.beat();
+    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private beat() {
+    let problem: string | null = null;
+    let connected = false;
+    try {
+      const state = readState(this.target.labDir);
+      const server = Object.values(state?.regions ?? {}).find((r) => r.pgPort === this.target.port);
+      if (!server) problem = `connect ECONNREFUSED ${this.target.host}:${this.target.port} (simulated)`;
+      else if (server.faults.dbDown) problem = `connect ECONNREFUSED ${this.target.host}:${this.target.port} (simulated db-down)`;
+      else if (server.role !== "primary") {
+        connected = true;
+        problem = "cannot execute INSERT in a read-only transaction (simulated replica)";
+      } else connected = true;
+    } catch (error) {
+      problem = message(error);
+    }
+    this.health.connected = connected;
+    if (problem) {
+      this.health.writable = false;
+      this.health.consecutiveFailures += 1;
+      this.health.lastError = problem;
+      return;
+    }
+    this.seq += 1;
+    this.health.writable = true;
+    this.health.lastAckedSeq = this.seq;
+    this.health.lastAckedAt = new Date().toISOString();
+    this.health.consecutiveFailures = 0;
+    this.health.lastError = null;
+  }
+}

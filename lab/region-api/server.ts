@@ -1,0 +1,268 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { cdnProviders, type CdnProvider } from "../../lib/fleet-config";
+import { readState, updateState, type RegionFaults } from "../state";
+import { PgHeartbeatWriter, SimulatedHeartbeatWriter, type HeartbeatWriter } from "./heartbeat";
+import { TrafficModel } from "./traffic-model";
+
+/**
+ * Stand-in for one region's API (the runbook's clipper-api): real Postgres heartbeats,
+ * a synthetic traffic model for mirrors/CDN/bandwidth, and a /lab/faults control hook.
+ * Started by lab/api-process.ts as `node --import tsx server.ts --region <id> --lab-dir <dir>`.
+ */
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`region-api: missing environment variable ${name}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const config = {
+  region: requiredEnv("REGION"),
+  dbHost: requiredEnv("DB_HOST"),
+  dbPort: Number(requiredEnv("DB_PORT")),
+  dbUser: process.env.DB_USER || "postgres",
+  cdnEnabled: (process.env.CDN_ENABLED ?? "true") !== "false",
+  cdnProvider: (cdnProviders as readonly string[]).includes(process.env.CDN_PROVIDER ?? "")
+    ? (process.env.CDN_PROVIDER as CdnProvider)
+    : "cloudflare",
+  port: Number(requiredEnv("PORT")),
+  labDir: requiredEnv("LAB_DIR"),
+  simulatedDb: process.env.SIMULATED_DB === "true",
+};
+
+const SLOW_MS = 3_000;
+const PEER_HEALTH_TIMEOUT_MS = 500;
+const PROXY_TIMEOUT_MS = 5_000;
+const startedAt = new Date().toISOString();
+
+const faults: Pick<RegionFaults, "slow" | "mirrorDown" | "cdnOutage" | "dbDown"> = {
+  slow: false, mirrorDown: false, cdnOutage: false, dbDown: false,
+};
+try {
+  const persisted = readState(config.labDir)?.regions[config.region]?.faults;
+  if (persisted) Object.assign(faults, { slow: persisted.slow, mirrorDown: persisted.mirrorDown, cdnOutage: persisted.cdnOutage });
+} catch (error) {
+  console.error("region-api: could not read lab state", error);
+}
+
+const model = new TrafficModel({ region: config.region, cdnProvider: config.cdnProvider, cdnEnabled: config.cdnEnabled });
+model.setFaults(faults);
+// Start with a minute of history so rates and totals are meaningful at once.
+for (let i = 60; i > 0; i--) model.tick(Date.now() - i * 1_000);
+const trafficTimer = setInterval(() => model.tick(), 1_000);
+
+const dbTarget = { region: config.region, host: config.dbHost, port: config.dbPort, user: config.dbUser, labDir: config.labDir };
+const writer: HeartbeatWriter = config.simulatedDb ? new SimulatedHeartbeatWriter(dbTarget) : new PgHeartbeatWriter(dbTarget);
+writer.start();
+
+type HealthStatus = "ok" | "degraded" | "down";
+
+function health() {
+  const db = writer.health;
+  const mirrors = model.mirrorStatus();
+  const cdn = model.cdnStatus();
+  let status: HealthStatus = "ok";
+  if (db.consecutiveFailures > 2) status = "down";
+  else if (!db.writable || db.consecutiveFailures > 0 || mirrors !== "ok" || cdn === "outage" || faults.slow) status = "degraded";
+  return {
+    status,
+    region: config.region,
+    dbHost: config.dbHost,
+    dbPort: config.dbPort,
+    db: { ...db, simulated: config.simulatedDb },
+    mirrors: { status: mirrors },
+    cdn: { provider: config.cdnProvider, enabled: config.cdnEnabled, status: cdn },
+    startedAt,
+    now: new Date().toISOString(),
+  };
+}
+
+/** Peers' API URLs from the lab's state.json (ports are persisted there). */
+function peers(): { region: string; url: string }[] {
+  try {
+    const state = readState(config.labDir);
+    return Object.entries(state?.regions ?? {})
+      .filter(([id]) => id !== config.region)
+      .map(([id, r]) => ({ region: id, url: `http://127.0.0.1:${r.apiPort}` }));
+  } catch {
+    return [];
+  }
+}
+
+function knownRegion(id: string): boolean {
+  return id === config.region || peers().some((p) => p.region === id);
+}
+
+async function fetchJson(url: string, init: RequestInit & { timeoutMs: number }): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+async function peerHealth(peer: { region: string; url: string }) {
+  try {
+    const { body } = await fetchJson(`${peer.url}/health`, { timeoutMs: PEER_HEALTH_TIMEOUT_MS });
+    const status = (body as { status?: string } | null)?.status ?? "down";
+    return { region: peer.region, apiUrl: peer.url, status, health: body };
+  } catch (error) {
+    return { region: peer.region, apiUrl: peer.url, status: "down", error: errorMessage(error) };
+  }
+}
+
+async function proxy(region: string, method: string, pathWithQuery: string): Promise<{ status: number; body: unknown }> {
+  const peer = peers().find((p) => p.region === region);
+  if (!peer) return { status: 404, body: { error: `unknown region ${region}` } };
+  try {
+    return await fetchJson(`${peer.url}${pathWithQuery}`, { method, timeoutMs: PROXY_TIMEOUT_MS });
+  } catch (error) {
+    return { status: 502, body: { error: `region ${region} API unreachable: ${errorMessage(error)}`, region } };
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function persistFaults(change: Partial<RegionFaults>) {
+  try {
+    updateState(config.labDir, (state) => {
+      const region = state.regions[config.region];
+      if (region) Object.assign(region.faults, change);
+    });
+  } catch (error) {
+    console.error("region-api: could not persist faults", error);
+  }
+}
+
+function resyncLocal() {
+  const result = model.startResync();
+  if (faults.mirrorDown) {
+    faults.mirrorDown = false;
+    persistFaults({ mirrorDown: false });
+  }
+  return { region: config.region, status: result.status, recoveredFromDown: result.wasDown, startedAt: new Date().toISOString(), expectedSeconds: 10 };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? (JSON.parse(text) as unknown) : {};
+}
+
+type Handler = (url: URL, req: IncomingMessage) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+const ok = (body: unknown) => ({ status: 200, body });
+
+/** `?region=` naming another region is answered by that region's API. */
+function localOrProxy(local: (url: URL) => unknown): Handler {
+  return (url, req) => {
+    const region = url.searchParams.get("region");
+    if (!region || region === config.region) return ok(local(url));
+    if (!knownRegion(region)) return { status: 404, body: { error: `unknown region ${region}` } };
+    const forwarded = new URL(url);
+    forwarded.searchParams.set("region", region);
+    return proxy(region, req.method ?? "GET", `${forwarded.pathname}${forwarded.search}`);
+  };
+}
+
+const routes: Record<string, Handler> = {
+  "GET /lab/ping": () => ok({ region: config.region, pid: process.pid }),
+  "POST /lab/faults": async (_url, req) => {
+    const body = (await readBody(req)) as Partial<Record<"slow" | "mirrorDown" | "cdnOutage" | "dbDown", unknown>>;
+    for (const key of ["slow", "mirrorDown", "cdnOutage", "dbDown"] as const) {
+      if (typeof body[key] === "boolean") faults[key] = body[key] as boolean;
+    }
+    model.setFaults(faults);
+    return ok({ region: config.region, faults });
+  },
+  "GET /health": () => {
+    const h = health();
+    return { status: h.status === "down" ? 503 : 200, body: h };
+  },
+  "GET /v1/health/regions": async () => {
+    const self = health();
+    const others = await Promise.all(peers().map(peerHealth));
+    return ok({
+      checkedAt: new Date().toISOString(),
+      regions: [{ region: config.region, apiUrl: `http://127.0.0.1:${config.port}`, status: self.status, health: self }, ...others],
+    });
+  },
+  "GET /v1/mirrors/stats": async (url, req) => {
+    if (url.searchParams.get("region") !== "all") return localOrProxy(() => model.mirrorStats())(url, req);
+    const remote = await Promise.all(peers().map((p) => proxy(p.region, "GET", "/v1/mirrors/stats")));
+    const regions: unknown[] = [model.mirrorStats()];
+    remote.forEach((r, i) => regions.push(r.status === 200 ? r.body : { region: peers()[i]?.region, status: "unknown", error: r.body }));
+    const stats = regions.filter((r): r is { hitRate: number; requestsPerSecond: number } =>
+      typeof (r as { hitRate?: unknown }).hitRate === "number");
+    const totalRps = stats.reduce((a, s) => a + s.requestsPerSecond, 0);
+    const hitRate = totalRps ? stats.reduce((a, s) => a + s.hitRate * s.requestsPerSecond, 0) / totalRps : 0;
+    return ok({ overall: { hitRate: Math.round(hitRate * 100) / 100, requestsPerSecond: Math.round(totalRps * 100) / 100 }, regions });
+  },
+  "GET /v1/mirrors": localOrProxy(() => ({ region: config.region, status: model.mirrorStatus(), mirrors: model.mirrors() })),
+  "POST /v1/mirrors/test-failover": async () => {
+    const remote = await Promise.all(peers().map(async (p) => ({ peer: p, res: await proxy(p.region, "GET", "/v1/mirrors/stats") })));
+    const targets = remote.map(({ peer, res }) => {
+      const body = res.body as { status?: string; hitRate?: number } | null;
+      return { region: peer.region, reachable: res.status === 200, status: res.status === 200 ? body?.status ?? "unknown" : "down", hitRate: body?.hitRate ?? null };
+    });
+    const healthy = targets.filter((t) => t.reachable && t.status !== "down");
+    const result = healthy.length > 0 ? "passed" : "failed";
+    model.recordFailoverTest(result);
+    return ok({ region: config.region, localMirrorStatus: model.mirrorStatus(), result, failoverTargets: targets, testedAt: new Date().toISOString() });
+  },
+  "POST /v1/mirrors/sync": localOrProxy(() => resyncLocal()),
+  "POST /v1/admin/mirrors/resync": async (url, req) => {
+    if (url.searchParams.get("region")) return localOrProxy(() => resyncLocal())(url, req);
+    const local = resyncLocal();
+    const remote = await Promise.all(
+      peers().map(async (p) => {
+        const res = await proxy(p.region, "POST", `/v1/admin/mirrors/resync?region=${encodeURIComponent(p.region)}`);
+        return res.status === 200 ? res.body : { region: p.region, error: res.body };
+      }),
+    );
+    return ok({ results: [local, ...remote] });
+  },
+  "POST /v1/admin/mirrors/cleanup": localOrProxy(() => ({ region: config.region, ...model.cleanup(), cleanedAt: new Date().toISOString() })),
+  "GET /v1/cdn/stats": localOrProxy(() => model.cdnStats()),
+  "GET /v1/cdn/costs": async (url, req) => {
+    if (url.searchParams.get("breakdown") !== "region") return localOrProxy(() => model.costs())(url, req);
+    const remote = await Promise.all(peers().map((p) => proxy(p.region, "GET", "/v1/cdn/costs")));
+    const regions: unknown[] = [model.costs()];
+    remote.forEach((r, i) => regions.push(r.status === 200 ? r.body : { region: peers()[i]?.region, error: r.body }));
+    const totalUsd = regions.reduce<number>((a, r) => a + ((r as { totalUsd?: number }).totalUsd ?? 0), 0);
+    return ok({ currency: "USD", breakdown: "region", totalUsd: Math.round(totalUsd * 10_000) / 10_000, regions });
+  },
+  "GET /v1/metrics/bandwidth": localOrProxy(() => model.bandwidth()),
+};
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? "/", `http://127.0.0.1:${config.port}`);
+  const route = routes[`${req.method ?? "GET"} ${url.pathname}`];
+  if (faults.slow && !url.pathname.startsWith("/lab/")) await new Promise((r) => setTimeout(r, SLOW_MS));
+  let result: { status: number; body: unknown };
+  try {
+    result = route ? await route(url, req) : { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } };
+  } catch (error) {
+    result = { status: 500, body: { error: errorMessage(error) } };
+  }
+  res.writeHead(result.status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(result.body));
+}
+
+const server = createServer((req, res) => void handle(req, res));
+server.listen(config.port, "127.0.0.1", () => {
+  console.log(`${new Date().toISOString()} region-api ${config.region} listening on 127.0.0.1:${config.port}, db ${config.dbHost}:${config.dbPort}${config.simulatedDb ? " (simulated)" : ""}`);
+});
+
+function shutdown() {
+  clearInterval(trafficTimer);
+  server.close();
+  server.closeAllConnections();
+  void writer.stop().finally(() => process.exit(0));
+  setTimeout(() => process.exit(0), 1_000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

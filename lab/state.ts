@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { labFiles } from "./paths";
+
+/** Faults the region API models itself; `dbDown`/`lag` are only used by the simulated database tier. */
+export const regionFaultsSchema = z.object({
+  slow: z.boolean().default(false),
+  mirrorDown: z.boolean().default(false),
+  cdnOutage: z.boolean().default(false),
+  dbDown: z.boolean().default(false),
+  lag: z.boolean().default(false),
+});
+export type RegionFaults = z.infer<typeof regionFaultsSchema>;
+
+export const NO_FAULTS: RegionFaults = { slow: false, mirrorDown: false, cdnOutage: false, dbDown: false, lag: false };
+
+const regionStateSchema = z.object({
+  role: z.enum(["primary", "replica"]),
+  pgPort: z.number().int(),
+  apiPort: z.number().int(),
+  apiPid: z.number().int().nullable().default(null),
+  dataDir: z.string().nullable(),
+  pgLog: z.string().nullable(),
+  faults: regionFaultsSchema.default(NO_FAULTS),
+});
+export type RegionState = z.infer<typeof regionStateSchema>;
+
+export const labStateSchema = z.object({
+  version: z.literal(1),
+  labDir: z.string(),
+  createdAt: z.string(),
+  simulated: z.boolean(),
+  pgBinDir: z.string().nullable(),
+  /** Parent of the Postgres data dirs: `<labDir>/pg` or a /tmp fallback the postgres user can reach. */
+  pgRoot: z.string().nullable(),
+  pgRootIsFallback: z.boolean().default(false),
+  socketDir: z.string().nullable(),
+  runAsUser: z.string().nullable(),
+  regions: z.record(z.string(), regionStateSchema),
+});
+export type LabState = z.infer<typeof labStateSchema>;
+
+export function readState(labDir: string): LabState | null {
+  const file = labFiles(labDir).state;
+  if (!existsSync(file)) return null;
+  return labStateSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+}
+
+/** Atomic write (temp file + rename) so a concurrent reader never sees half a file. */
+export function writeState(labDir: string, state: LabState): void {
+  const file = labFiles(labDir).state;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+/** Read-modify-write against the file on disk, so changes made by other processes are kept. */
+export function updateState(labDir: string, change: (state: LabState) => void): LabState {
+  const state = readState(labDir);
+  if (!state) throw new Error(`no lab state in ${labDir}; run the lab's start first`);
+  change(state);
+  writeState(labDir, state);
+  return state;
+}
