@@ -1,14 +1,34 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { RegionsResponse } from "./region-health";
+import type { ChartRange, SamplePoint } from "./fleet-sample";
+import type { AlertView, FleetSnapshot } from "./fleet-view";
 
-/** The query contract per entity: the server prefetches with the same key the client polls. */
-export const regionsQuery = queryOptions({
-  queryKey: ["regions"] as const,
-  queryFn: async ({ signal }): Promise<RegionsResponse> => {
-    const res = await fetch("/api/v1/health/regions", { signal, cache: "no-store" });
-    if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended; sign in again." : `The console answered ${res.status}.`);
-    return res.json();
-  },
-  refetchInterval: 1000,
-  refetchIntervalInBackground: true,
+async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal, cache: "no-store" });
+  if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended; sign in again." : `The console answered ${res.status}.`);
+  return res.json();
+}
+
+/**
+ * The query contract per entity: the server prefetches with these keys, the live stream (use-live-updates)
+ * writes pushes into them, and polling is only the slow floor for when the stream is down.
+ */
+export const fleetQuery = queryOptions({
+  queryKey: ["fleet"] as const,
+  queryFn: ({ signal }) => getJson<FleetSnapshot>("/api/v1/fleet", signal),
+  refetchInterval: 10_000,
+});
+
+export type HistoryResponse = { range: ChartRange; bucketSeconds: number; series: Record<string, SamplePoint[]> };
+
+export const historyQuery = (range: ChartRange) =>
+  queryOptions({
+    queryKey: ["history", range] as const,
+    queryFn: ({ signal }) => getJson<HistoryResponse>(`/api/v1/history?range=${range}`, signal),
+    refetchInterval: range === "15m" ? 15_000 : 60_000,
+  });
+
+export const recentAlertsQuery = queryOptions({
+  queryKey: ["alerts", "recent"] as const,
+  queryFn: ({ signal }) => getJson<{ alerts: AlertView[] }>("/api/v1/alerts", signal),
+  refetchInterval: 15_000,
 });

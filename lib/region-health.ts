@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ApiSample, CdnSample, DbSample, LagSample, MirrorSample } from "./fleet-sample";
 
 /** How a region is doing, derived from probes of its API and its PostgreSQL server. */
 export const healthStates = ["healthy", "degraded", "unhealthy"] as const;
@@ -20,17 +21,16 @@ export const apiHealthSchema = z.looseObject({
 });
 export type ApiHealth = z.infer<typeof apiHealthSchema>;
 
-export type ApiProbe =
-  | { up: true; latencyMs: number; health: ApiHealth }
-  | { up: false; latencyMs: number; timedOut: boolean; error: string };
-
-/** null: the database tier is simulated and only the region API speaks for it. */
-export type DbProbe = { up: true; latencyMs: number; inRecovery: boolean } | { up: false; error: string } | null;
-
 export interface RegionProbe {
   role: "primary" | "replica";
-  api: ApiProbe;
-  db: DbProbe;
+  api: ApiSample;
+  /** null: the database tier is simulated and only the region API speaks for it */
+  db: DbSample | null;
+  lag?: LagSample | null;
+  mirrors?: MirrorSample | null;
+  cdn?: CdnSample | null;
+  /** replication lag above this many seconds degrades a replica */
+  lagThresholdSeconds?: number;
 }
 
 export interface DerivedHealth {
@@ -38,10 +38,12 @@ export interface DerivedHealth {
   reasons: string[];
 }
 
+const fmt = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
+
 /**
  * The status rules. Unhealthy: the region cannot serve (its API is unreachable, or it is the primary and
- * its database is down). Degraded: it serves with something wrong (slow API, replica database down, writes
- * failing, mirrors or CDN down). Each reason names what was seen.
+ * its database is down). Degraded: it serves with something wrong (slow API, replica database down or
+ * behind or not streaming, writes failing, mirrors or CDN in trouble). Each reason names what was seen.
  */
 export function deriveHealth(p: RegionProbe): DerivedHealth {
   const unhealthy: string[] = [];
@@ -58,6 +60,13 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
   }
   if (db?.up && p.role === "replica" && !db.inRecovery) degraded.push("Replica is not in recovery: it was promoted or split from the primary");
   if (db?.up && p.role === "primary" && db.inRecovery) degraded.push("Primary is in recovery: it accepts no writes");
+  if (db?.up && db.inRecovery) {
+    if (db.replayPaused) degraded.push("WAL replay is paused");
+    if (!db.receiver) degraded.push("Replication stopped: no WAL receiver");
+    else if (db.receiver.status !== "streaming") degraded.push(`Replication stopped: WAL receiver ${db.receiver.status}`);
+    const threshold = p.lagThresholdSeconds ?? 5;
+    if (p.lag?.seconds != null && p.lag.seconds > threshold) degraded.push(`Replication lag ${fmt(p.lag.seconds)} s (over ${threshold} s)`);
+  }
 
   if (api.up) {
     const h = api.health;
@@ -65,36 +74,14 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
       const detail = h.db?.lastError ? `: ${h.db.lastError}` : "";
       // With a real database probe the database's own state already explains a dead primary.
       if (!(db && !db.up && p.role === "primary")) degraded.push(`Region API cannot write to its database${detail}`);
-    } else if (h.status === "degraded" && !h.mirrors && !h.cdn) {
-      degraded.push("Region API reports itself degraded");
     }
-    if (h.mirrors && h.mirrors.status !== "ok") degraded.push(`Mirror storage ${h.mirrors.status}`);
-    if (h.cdn && h.cdn.status !== "ok" && h.cdn.enabled !== false) degraded.push(`CDN ${h.cdn.provider ?? ""} ${h.cdn.status}`.replace(/\s+/g, " "));
   }
+  const mirrorStatus = p.mirrors?.status ?? (api.up ? api.health.mirrors?.status : undefined);
+  if (mirrorStatus && mirrorStatus !== "ok") degraded.push(`Mirror storage ${mirrorStatus}`);
+  const cdn = p.cdn ?? (api.up ? api.health.cdn : undefined);
+  if (cdn && cdn.status !== "ok" && cdn.enabled !== false) degraded.push(`CDN ${cdn.provider ?? ""} ${cdn.status}`.replace(/\s+/g, " "));
 
   if (unhealthy.length) return { status: "unhealthy", reasons: [...unhealthy, ...degraded] };
   if (degraded.length) return { status: "degraded", reasons: degraded };
   return { status: "healthy", reasons: [] };
-}
-
-/** One region as pages and the JSON API show it. */
-export interface RegionView {
-  id: string;
-  displayName: string;
-  role: "primary" | "replica";
-  observedRole: "primary" | "replica" | null;
-  status: HealthState | null;
-  reasons: string[];
-  lastSeenAt: string | null;
-  checkedAt: string | null;
-  changedAt: string | null;
-  apiUrl: string;
-  api: { up: boolean; latencyMs: number | null } | null;
-  db: { up: boolean; inRecovery: boolean | null } | null;
-}
-
-export interface RegionsResponse {
-  generatedAt: string;
-  simulated: boolean;
-  regions: RegionView[];
 }

@@ -23,6 +23,13 @@ const envSchema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "engineer", "lead", "admin"]).default("viewer"),
   /** Collector period in milliseconds. */
   POLL_INTERVAL: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Chart history at full resolution is kept this long, then as per-minute averages for ROLLUP_RETENTION_DAYS. */
+  RAW_RETENTION_HOURS: z.coerce.number().min(1).max(168).default(2),
+  ROLLUP_RETENTION_DAYS: z.coerce.number().min(1).max(400).default(30),
+  /** Alert fire and resolve notifications are POSTed here (Alertmanager webhook format). */
+  ALERT_WEBHOOK_URL: z.url().optional(),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Failed sign-ins allowed per account within the window before it is locked for the window. */
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),

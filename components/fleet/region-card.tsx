@@ -1,4 +1,5 @@
-import type { RegionView } from "@/lib/region-health";
+import Link from "next/link";
+import type { RegionView } from "@/lib/fleet-view";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 
@@ -12,6 +13,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export function RegionCard({ region, simulated }: { region: RegionView; simulated: boolean }) {
+  const s = region.sample;
   const roleNote = region.observedRole && region.observedRole !== region.role ? ` (serving as ${region.observedRole})` : "";
   return (
     <article
@@ -22,7 +24,9 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
       <header className="flex items-start justify-between gap-2">
         <div>
           <h2 id={`region-${region.id}-name`} className="font-semibold">
-            {region.id}
+            <Link href={`/regions/${region.id}`} className="hover:underline">
+              {region.id}
+            </Link>
           </h2>
           <p className="text-sm text-slate-500 dark:text-slate-400">{region.displayName}</p>
         </div>
@@ -40,10 +44,9 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
           <span className="capitalize">{region.role}</span>
           {roleNote}
         </Fact>
-        <Fact label="Database">
-          {simulated ? "simulated" : region.db ? (region.db.up ? "up" : "down") : "—"}
-        </Fact>
-        <Fact label="Region API">{region.api ? (region.api.up ? `up · ${region.api.latencyMs} ms` : "down") : "—"}</Fact>
+        <Fact label="Database">{simulated ? "simulated" : s?.db ? (s.db.up ? "up" : "down") : "—"}</Fact>
+        <Fact label="Region API">{s ? (s.api.up ? `up · ${Math.round(s.api.latencyMs)} ms` : "down") : "—"}</Fact>
+        {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : `${s.lag.seconds.toFixed(1)} s`}</Fact>}
         <Fact label="Last seen">{region.lastSeenAt ? <RelativeTime iso={region.lastSeenAt} /> : "never"}</Fact>
       </dl>
     </article>

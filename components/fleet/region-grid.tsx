@@ -1,13 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { regionsQuery } from "@/lib/queries";
+import { fleetQuery } from "@/lib/queries";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RegionCard } from "./region-card";
 
-/** The live region overview: polls the console every second and keeps showing the last answer if it fails. */
+/** The live region overview: pushes land in the fleet query; it keeps showing the last answer if they stop. */
 export function RegionGrid() {
-  const { data, error, isError } = useQuery(regionsQuery);
+  const { data, error, isError } = useQuery(fleetQuery);
   if (!data) {
     return <p className="text-slate-500">{isError ? `Cannot load regions: ${error.message}` : "Loading regions…"}</p>;
   }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LiveIndicator } from "@/components/fleet/live-indicator";
 import { roleLabels, type Role } from "@/lib/roles";
 import { SignOutButton } from "./sign-out-button";
 
@@ -18,6 +19,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
+          <LiveIndicator />
           <span title={user.email}>
             {user.name} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300" data-testid="current-role">{roleLabels[user.role]}</span>
           </span>

@@ -238,8 +238,36 @@ const routes: Record<string, Handler> = {
   "GET /v1/metrics/bandwidth": localOrProxy(() => model.bandwidth()),
 };
 
+/**
+ * GET /v1/health/stream: Server-Sent Events with this API's health, at once, whenever it changes and every
+ * second. A watcher holding it learns of a change when it happens, and of this process dying when the
+ * connection drops.
+ */
+function streamHealth(req: IncomingMessage, res: ServerResponse) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  let last = "";
+  const send = (force: boolean) => {
+    const h = health();
+    const key = JSON.stringify([h.status, h.db.writable, h.db.connected, h.mirrors, h.cdn]);
+    if (!force && key === last) return;
+    last = key;
+    res.write(`data: ${JSON.stringify(h)}\n\n`);
+  };
+  send(true);
+  const changes = setInterval(() => send(false), 50);
+  const beat = setInterval(() => send(true), 1_000);
+  req.on("close", () => {
+    clearInterval(changes);
+    clearInterval(beat);
+  });
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", `http://127.0.0.1:${config.port}`);
+  if (req.method === "GET" && url.pathname === "/v1/health/stream") {
+    if (faults.slow) await new Promise((r) => setTimeout(r, SLOW_MS));
+    return streamHealth(req, res);
+  }
   const route = routes[`${req.method ?? "GET"} ${url.pathname}`];
   if (faults.slow && !url.pathname.startsWith("/lab/")) await new Promise((r) => setTimeout(r, SLOW_MS));
   let result: { status: number; body: unknown };

@@ -1,14 +1,23 @@
 import "server-only";
-import type { RegionConfig } from "@/lib/fleet-config";
+import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
+import type { CdnSample, DbSample, MirrorSample, RegionSample } from "@/lib/fleet-sample";
+import type { RegionView } from "@/lib/fleet-view";
 import { deriveHealth } from "@/lib/region-health";
+import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
+import { AlertEngine } from "@/server/alerts/engine";
 import { env } from "@/server/env";
+import { publish } from "@/server/events/bus";
 import { getFleetConfig } from "./config";
-import { PostgresProbe, probeApi } from "./probes";
-import { recordRegionStatus } from "./region-status";
+import { Leadership } from "./leader";
+import { ApiHealthStream, PostgresProbe, probeApi, probeTraffic } from "./probes";
+import { rollupAndPrune, writeSamples } from "./sample-store";
+
+type Raw = { api: RegionSample["api"]; db: DbSample | null; mirrors: MirrorSample | null; cdn: CdnSample | null };
 
 /**
- * Probes each region on its own loop every POLL_INTERVAL, each probe bounded by a timeout shorter than the
- * interval, so a hung region never delays the others. A broken database connection triggers a probe at once.
+ * One region's loop: every POLL_INTERVAL, or at once when its database connection breaks or its API pushes
+ * a change, it probes the API, the database and the traffic figures in parallel, each bounded by a timeout
+ * shorter than the interval, so a hung region never delays the others.
  */
 class RegionLoop {
   private timer: NodeJS.Timeout | null = null;
@@ -16,19 +25,23 @@ class RegionLoop {
   private again = false;
   private stopped = false;
   private readonly pg: PostgresProbe | null;
+  private readonly stream: ApiHealthStream;
 
   constructor(
     readonly region: RegionConfig,
-    private readonly simulated: boolean,
+    simulated: boolean,
+    private readonly collector: Collector,
   ) {
     this.pg = simulated ? null : new PostgresProbe(region.postgres, () => this.runNow());
+    this.stream = new ApiHealthStream(region.apiUrl, () => this.runNow());
   }
 
   start() {
+    this.stream.start();
     this.runNow();
   }
 
-  /** Runs a probe now, or right after the one in flight. */
+  /** Probes now, or right after the probe in flight. */
   runNow() {
     if (this.stopped) return;
     if (this.running) {
@@ -43,10 +56,14 @@ class RegionLoop {
   private async tick() {
     this.running = true;
     const timeoutMs = Math.max(50, Math.min(800, Math.floor(env.POLL_INTERVAL * 0.8)));
+    let nextMs = env.POLL_INTERVAL;
     try {
-      const [api, db] = await Promise.all([probeApi(this.region.apiUrl, timeoutMs), this.pg ? this.pg.probe(timeoutMs) : Promise.resolve(null)]);
-      const probe = { role: this.region.role, api, db };
-      await recordRegionStatus(this.region.id, probe, deriveHealth(probe), new Date());
+      const [api, db, traffic] = await Promise.all([
+        probeApi(this.region.apiUrl, timeoutMs),
+        this.pg ? this.pg.probe(timeoutMs) : Promise.resolve(null),
+        probeTraffic(this.region.apiUrl, timeoutMs),
+      ]);
+      if (!this.stopped) nextMs = Math.min(nextMs, this.collector.accept(this.region, { api, db, ...traffic }));
     } catch (err) {
       console.error(`[collector] ${this.region.id}: ${(err as Error).message}`);
     } finally {
@@ -57,7 +74,7 @@ class RegionLoop {
       this.again = false;
       void this.tick();
     } else {
-      this.timer = setTimeout(() => this.runNow(), env.POLL_INTERVAL);
+      this.timer = setTimeout(() => this.runNow(), Math.max(5, nextMs));
     }
   }
 
@@ -65,57 +82,184 @@ class RegionLoop {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.pg?.close();
+    this.stream.stop();
   }
 }
 
-const holder = globalThis as unknown as { __switchyardCollector?: Collector };
-
 export class Collector {
   private loops = new Map<string, RegionLoop>();
-  private watcher: NodeJS.Timeout | null = null;
+  private latest = new Map<string, RegionSample>();
+  private written = new Map<string, { status: string; historyAt: number }>();
+  private pending = new Map<string, RegionSample>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private fleet: FleetConfig | null = null;
+  private lagThreshold = 5;
+  readonly alerts = new AlertEngine();
 
   start() {
     this.sync();
-    // Picks up a rewritten fleet file (new regions, ports or roles) within a few seconds.
-    this.watcher = setInterval(() => this.sync(), 5000);
+    // A rewritten fleet file (new regions, ports or roles) is picked up within a few seconds.
+    this.timers.push(setInterval(() => this.sync(), 5000));
+    this.timers.push(setInterval(() => void this.rollup(), 60_000));
+    void this.rollup();
+  }
+
+  stop() {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    for (const loop of this.loops.values()) loop.stop();
+    this.loops.clear();
   }
 
   private sync() {
-    let fleet;
+    let fleet: FleetConfig;
     try {
       fleet = getFleetConfig();
     } catch (err) {
       console.error(`[collector] ${(err as Error).message}`);
       return;
     }
+    this.fleet = fleet;
     const wanted = new Map(fleet.regions.map((r) => [r.id, r]));
     for (const [id, loop] of this.loops) {
       const cfg = wanted.get(id);
       if (!cfg || JSON.stringify(cfg) !== JSON.stringify(loop.region)) {
         loop.stop();
         this.loops.delete(id);
+        if (!cfg) this.latest.delete(id);
       }
     }
     for (const [id, cfg] of wanted) {
       if (this.loops.has(id)) continue;
-      const loop = new RegionLoop(cfg, fleet.simulated);
+      const loop = new RegionLoop(cfg, fleet.simulated, this);
       this.loops.set(id, loop);
       loop.start();
     }
   }
 
-  stop() {
-    if (this.watcher) clearInterval(this.watcher);
-    for (const loop of this.loops.values()) loop.stop();
-    this.loops.clear();
+  /** The flushed WAL position of the server that is primary now, from its latest sample. */
+  private primaryFlushLsn(): string | null {
+    const primaries = [...this.latest.values()].filter((s) => s.db?.up && !s.db.inRecovery);
+    const db = primaries.length === 1 ? primaries[0]!.db : null;
+    return db?.up && !db.inRecovery ? db.currentLsn : null;
+  }
+
+  /** Turns one region's probes into a sample; returns how soon that region should be probed again. */
+  accept(region: RegionConfig, raw: Raw): number {
+    const now = Date.now();
+    const replica = raw.db?.up && raw.db.inRecovery ? raw.db : null;
+    const lag = replica ? replicaLag(replica, this.primaryFlushLsn(), now) : null;
+    const health = deriveHealth({ role: region.role, ...raw, lag, lagThresholdSeconds: this.lagThreshold });
+    const sample: RegionSample = { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, health };
+    this.latest.set(region.id, sample);
+    this.pending.set(region.id, sample);
+    const changed = this.written.get(region.id)?.status !== health.status;
+    this.scheduleFlush(changed ? 0 : 200);
+    // Paused replay crosses the lag threshold at a known moment: look again right then, not a poll later.
+    const crossing = replica && lag ? lagCrossingTime(replica, lag, this.lagThreshold) : null;
+    return crossing ? crossing - now + 5 : env.POLL_INTERVAL;
+  }
+
+  private scheduleFlush(delayMs: number) {
+    if (this.flushTimer && delayMs > 0) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, delayMs);
+  }
+
+  /** Writes what is pending, evaluates the alert rules on the whole fleet and tells the pages. One at a time. */
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.pending.size) this.scheduleFlush(0);
+      return;
+    }
+    const samples = [...this.pending.values()];
+    this.pending.clear();
+    if (!samples.length) return;
+    this.flushing = (async () => {
+      const history = samples.filter((s) => Date.parse(s.at) - (this.written.get(s.regionId)?.historyAt ?? 0) >= 1000);
+      try {
+        await writeSamples(samples, history);
+        for (const s of samples) {
+          const prev = this.written.get(s.regionId);
+          this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
+        }
+        publish("fleet");
+        await this.alerts.evaluate(this.views());
+        this.lagThreshold = (await this.alerts.ruleSettings())["replication-lag"]?.threshold ?? 5;
+      } catch (err) {
+        console.error(`[collector] could not store samples: ${(err as Error).message}`);
+      }
+    })();
+    await this.flushing;
+    this.flushing = null;
+  }
+
+  /** The fleet as the alert rules see it, from memory. */
+  private views(): RegionView[] {
+    return (this.fleet?.regions ?? []).map((cfg) => {
+      const s = this.latest.get(cfg.id) ?? null;
+      return {
+        id: cfg.id,
+        displayName: cfg.displayName,
+        role: cfg.role,
+        observedRole: s?.db?.up ? (s.db.inRecovery ? "replica" : "primary") : null,
+        status: s?.health.status ?? null,
+        reasons: s?.health.reasons ?? [],
+        lastSeenAt: null,
+        checkedAt: s?.at ?? null,
+        changedAt: null,
+        apiUrl: cfg.apiUrl,
+        cdnProvider: cfg.cdn.provider,
+        sample: s,
+      };
+    });
+  }
+
+  private async rollup() {
+    try {
+      await rollupAndPrune(new Date(), env.RAW_RETENTION_HOURS, env.ROLLUP_RETENTION_DAYS);
+    } catch (err) {
+      console.error(`[collector] history rollup failed: ${(err as Error).message}`);
+    }
   }
 }
 
-/** Starts the one collector of this process (idempotent). */
-export function startCollector(): Collector {
-  if (!holder.__switchyardCollector) {
-    holder.__switchyardCollector = new Collector();
-    holder.__switchyardCollector.start();
-  }
-  return holder.__switchyardCollector;
+const holder = globalThis as unknown as { __switchyardCollector?: { collector: Collector | null; leadership: Leadership } };
+
+/** Starts this console's bid to collect (idempotent): it collects while it holds the collector lock. */
+export function startCollector(): void {
+  if (holder.__switchyardCollector) return;
+  const state: { collector: Collector | null; leadership: Leadership } = {
+    collector: null,
+    leadership: new Leadership(
+      () => {
+        state.collector = new Collector();
+        state.collector.start();
+      },
+      () => {
+        state.collector?.stop();
+        state.collector = null;
+      },
+    ),
+  };
+  holder.__switchyardCollector = state;
+  state.leadership.start();
+}
+
+/** "leading" when this console collects, "standby" when another does, "off" before start-up. */
+export function collectorRole(): "leading" | "standby" | "off" {
+  const s = holder.__switchyardCollector;
+  return !s ? "off" : s.leadership.leading ? "leading" : "standby";
+}
+
+/** The running collector's alert engine, so an admin's rule change applies at once. */
+export function runningAlertEngine(): AlertEngine | null {
+  return holder.__switchyardCollector?.collector?.alerts ?? null;
 }

@@ -1,9 +1,10 @@
-import { requireUser } from "@/server/auth/session";
+import { regionsHealth } from "@/lib/fleet-view";
+import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
-import { getRegions } from "@/server/fleet/regions-service";
+import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return jsonRoute(async () => getRegions(await requireUser()));
+export function GET(request: Request) {
+  return jsonRoute(async () => regionsHealth(await getFleetSnapshot(await requireCaller(request))));
 }

@@ -1,0 +1,64 @@
+import "server-only";
+import { alertRuleDefs, findBreaches, type RuleSettingsMap } from "@/lib/alert-rules";
+import type { AlertView, RegionView } from "@/lib/fleet-view";
+import { publish } from "@/server/events/bus";
+import { notifyAlertChanges } from "@/server/notify/alert-webhook";
+import { fireAlert, readFiringFingerprints, readRuleSettings, resolveAlert } from "./alert-store";
+
+/**
+ * Evaluates the runbook's rules on every collector pass: a breach fires once it has held for the rule's
+ * `for` duration, and resolves when it no longer holds. Only the leading collector runs it.
+ */
+export class AlertEngine {
+  private pendingSince = new Map<string, number>();
+  private firing: Set<string> | null = null;
+  private settings: { value: RuleSettingsMap; readAt: number } | null = null;
+  private running: Promise<void> = Promise.resolve();
+
+  /** Rule settings, re-read at most every 2 s so an admin's change applies within a pass or two. */
+  async ruleSettings(): Promise<RuleSettingsMap> {
+    if (!this.settings || Date.now() - this.settings.readAt > 2000) this.settings = { value: await readRuleSettings(), readAt: Date.now() };
+    return this.settings.value;
+  }
+
+  invalidateSettings() {
+    this.settings = null;
+  }
+
+  /** Serialised: passes never interleave. */
+  evaluate(regions: RegionView[], now = new Date()): Promise<void> {
+    this.running = this.running.then(() => this.pass(regions, now)).catch((err) => console.error(`[alerts] ${(err as Error).message}`));
+    return this.running;
+  }
+
+  private async pass(regions: RegionView[], now: Date) {
+    const settings = await this.ruleSettings();
+    this.firing ??= await readFiringFingerprints("rule");
+    const breaches = findBreaches(regions, settings);
+    const changed: AlertView[] = [];
+    const holding = new Set<string>();
+    for (const b of breaches) {
+      holding.add(b.fingerprint);
+      const since = this.pendingSince.get(b.fingerprint) ?? now.getTime();
+      this.pendingSince.set(b.fingerprint, since);
+      const forMs = (settings[b.ruleId]?.forSeconds ?? 0) * 1000;
+      if (this.firing.has(b.fingerprint) || now.getTime() - since < forMs) continue;
+      const def = alertRuleDefs.find((d) => d.id === b.ruleId)!;
+      const fired = await fireAlert({ source: "rule", ruleId: b.ruleId, fingerprint: b.fingerprint, name: def.name, severity: def.severity, labels: b.labels, summary: b.summary, value: b.value, runbook: b.runbook }, now);
+      this.firing.add(b.fingerprint);
+      if (fired) changed.push(fired);
+    }
+    for (const fp of [...this.pendingSince.keys()]) if (!holding.has(fp)) this.pendingSince.delete(fp);
+    for (const fp of [...this.firing]) {
+      if (holding.has(fp)) continue;
+      const resolved = await resolveAlert(fp, now);
+      this.firing.delete(fp);
+      if (resolved) changed.push(resolved);
+    }
+    if (changed.length) {
+      publish("alerts");
+      publish("fleet");
+      notifyAlertChanges(changed);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import "server-only";
+import type { FleetConfig } from "@/lib/fleet-config";
+import { chartRanges, toPoint, type ChartRange, type RegionSample, type SamplePoint } from "@/lib/fleet-sample";
+import type { AlertView, FleetSnapshot, RegionView } from "@/lib/fleet-view";
+import { getDb } from "@/server/db";
+import { readFiringAlerts } from "@/server/alerts/alert-store";
+
+/** The numeric fields of a chart point, a fixed list: SQL below is built from these names only. */
+const POINT_FIELDS = ["lagSeconds", "lagBytes", "mirrorHitRate", "cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour", "apiLatencyMs"] as const;
+const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg((point->>'${f}')::float8)`).join(", ")})`;
+
+/** Writes the latest samples (one upsert for all) and, at most once a second per region, a history point. */
+export async function writeSamples(samples: RegionSample[], withHistory: RegionSample[]): Promise<void> {
+  if (!samples.length) return;
+  const db = await getDb();
+  const params: unknown[] = [];
+  const rows = samples.map((s) => {
+    const seen = s.api.up || s.db?.up === true;
+    params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(s), seen ? s.at : null, s.at);
+    const n = params.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}::jsonb, '{}'::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz)`;
+  });
+  await db.query(
+    `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at)
+     values ${rows.join(", ")}
+     on conflict (region_id) do update set
+       status = excluded.status,
+       reasons = excluded.reasons,
+       sample = excluded.sample,
+       last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
+       checked_at = excluded.checked_at,
+       changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end`,
+    params,
+  );
+  if (withHistory.length) {
+    const hp: unknown[] = [];
+    const hrows = withHistory.map((s) => {
+      hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
+      return `($${hp.length - 2}, $${hp.length - 1}, $${hp.length}::jsonb)`;
+    });
+    await db.query(`insert into region_samples (region_id, at, point) values ${hrows.join(", ")} on conflict do nothing`, hp);
+  }
+}
+
+type StatusRow = { region_id: string; status: RegionView["status"]; reasons: string[]; sample: RegionSample | null; last_seen_at: Date | null; checked_at: Date; changed_at: Date };
+
+/** Every configured region with its latest status and sample (null status: not yet checked), and the alerts firing. */
+export async function readFleetSnapshot(fleet: FleetConfig): Promise<FleetSnapshot> {
+  const db = await getDb();
+  const [r, alerts] = await Promise.all([db.query<StatusRow>("select region_id, status, reasons, sample, last_seen_at, checked_at, changed_at from region_status"), readFiringAlerts()]);
+  const rows = new Map(r.rows.map((row) => [row.region_id, row]));
+  const regions: RegionView[] = fleet.regions.map((cfg) => {
+    const row = rows.get(cfg.id);
+    const sdb = row?.sample?.db;
+    return {
+      id: cfg.id,
+      displayName: cfg.displayName,
+      role: cfg.role,
+      observedRole: sdb?.up ? (sdb.inRecovery ? "replica" : "primary") : null,
+      status: row?.status ?? null,
+      reasons: row?.reasons ?? [],
+      lastSeenAt: row?.last_seen_at?.toISOString() ?? null,
+      checkedAt: row?.checked_at.toISOString() ?? null,
+      changedAt: row?.changed_at.toISOString() ?? null,
+      apiUrl: cfg.apiUrl,
+      cdnProvider: cfg.cdn.provider,
+      sample: row?.sample ?? null,
+    };
+  });
+  return { generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions, alerts: alerts satisfies AlertView[] };
+}
+
+export type History = { range: ChartRange; bucketSeconds: number; series: Record<string, SamplePoint[]> };
+
+/** Chart history: 15 min at full resolution, 1 h in 10 s buckets, 24 h from the per-minute rollup. */
+export async function readHistory(range: ChartRange, now = new Date()): Promise<History> {
+  const db = await getDb();
+  const since = new Date(now.getTime() - chartRanges[range] * 1000).toISOString();
+  const q =
+    range === "15m"
+      ? { bucket: 1, sql: "select region_id, at, point from region_samples where at >= $1 order by at" }
+      : range === "1h"
+        ? {
+            bucket: 10,
+            sql: `select region_id, date_bin('10 seconds', at, timestamptz 'epoch') as at, ${averagedPoint} as point
+                  from region_samples where at >= $1 group by 1, 2 order by 2`,
+          }
+        : { bucket: 60, sql: "select region_id, bucket as at, point from region_samples_1m where bucket >= $1 order by bucket" };
+  const r = await db.query<{ region_id: string; at: Date; point: Omit<SamplePoint, "at"> }>(q.sql, [since]);
+  const series: Record<string, SamplePoint[]> = {};
+  for (const row of r.rows) (series[row.region_id] ??= []).push({ ...row.point, at: row.at.toISOString() });
+  return { range, bucketSeconds: q.bucket, series };
+}
+
+/** Folds finished minutes into the rollup and drops what is past its retention. Idempotent. */
+export async function rollupAndPrune(now: Date, rawRetentionHours: number, rollupRetentionDays: number): Promise<void> {
+  const db = await getDb();
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  await db.query(
+    `insert into region_samples_1m (region_id, bucket, point, samples)
+     select region_id, date_trunc('minute', at), ${averagedPoint}, count(*)::int
+     from region_samples where at >= $1 and at < $2 group by 1, 2
+     on conflict (region_id, bucket) do update set point = excluded.point, samples = excluded.samples`,
+    [new Date(minute.getTime() - 10 * 60_000).toISOString(), minute.toISOString()],
+  );
+  await db.query("delete from region_samples where at < $1", [new Date(now.getTime() - rawRetentionHours * 3_600_000).toISOString()]);
+  await db.query("delete from region_samples_1m where bucket < $1", [new Date(now.getTime() - rollupRetentionDays * 86_400_000).toISOString()]);
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { AlertView } from "@/lib/fleet-view";
+import { env } from "@/server/env";
+
+/** The Alertmanager webhook (version 4) body, so anything that takes Alertmanager's notifications takes ours. */
+export function alertmanagerPayload(alerts: AlertView[], externalURL: string) {
+  const status = alerts.some((a) => a.state === "firing") ? "firing" : "resolved";
+  return {
+    version: "4",
+    receiver: "switchyard",
+    status,
+    externalURL,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    alerts: alerts.map((a) => ({
+      status: a.state,
+      labels: { alertname: a.name, severity: a.severity, ...(a.ruleId ? { rule: a.ruleId } : {}), ...a.labels },
+      annotations: { summary: a.summary, ...(a.runbook ? { runbook: a.runbook.title, runbook_url: `${externalURL}/runbooks/${a.runbook.id}` } : {}) },
+      startsAt: a.startedAt,
+      endsAt: a.resolvedAt ?? "0001-01-01T00:00:00Z",
+      fingerprint: a.ruleId ? `${a.ruleId}:${Object.values(a.labels).join(",")}` : String(a.id),
+    })),
+  };
+}
+
+/** POSTs fire and resolve notifications to ALERT_WEBHOOK_URL, retrying a few times; never blocks the collector. */
+export function notifyAlertChanges(alerts: AlertView[]): void {
+  if (!env.ALERT_WEBHOOK_URL || alerts.length === 0) return;
+  const url = env.ALERT_WEBHOOK_URL;
+  const body = JSON.stringify(alertmanagerPayload(alerts, process.env.NEXTAUTH_URL ?? "http://localhost:3000"));
+  void (async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5000) });
+        if (res.ok) return;
+        console.error(`[alerts] webhook answered ${res.status} (attempt ${attempt})`);
+      } catch (err) {
+        console.error(`[alerts] webhook failed: ${(err as Error).message} (attempt ${attempt})`);
+      }
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  })();
+}
