@@ -3,7 +3,7 @@ import type { FleetSnapshot } from "./fleet-view";
 import { healthStates } from "./region-health";
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+const labels = (l: Record<string, string>) => (Object.keys(l).length ? `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}` : "");
 
 /**
  * GET /metrics in Prometheus text format, with the runbook's names so its alert rules work unchanged.
