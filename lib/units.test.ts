@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatBytesPerSecond, formatDuration, formatPercent, formatRate, formatSeconds, formatUsd, formatUsdPerHour } from "./units";
+
+describe("unit formatting", () => {
+  it("shows bytes in decimal units with sensible precision", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(1234)).toBe("1.23 kB");
+    expect(formatBytes(12_345_678)).toBe("12.3 MB");
+    expect(formatBytes(123_456_789_012)).toBe("123 GB");
+    expect(formatBytesPerSecond(2_500_000)).toBe("2.50 MB/s");
+    expect(formatBytes(Number.NaN)).toBe("—");
+  });
+
+  it("shows money with cents, or four decimals for small sums", () => {
+    expect(formatUsd(0)).toBe("$0.00");
+    expect(formatUsd(0.01234)).toBe("$0.0123");
+    expect(formatUsd(12.5)).toBe("$12.50");
+    expect(formatUsd(1234.567)).toBe("$1,234.57");
+    expect(formatUsdPerHour(3.2)).toBe("$3.20/h");
+  });
+
+  it("shows percentages, rates, lags and durations with their unit", () => {
+    expect(formatPercent(87.456)).toBe("87.5 %");
+    expect(formatPercent(0)).toBe("0.0 %");
+    expect(formatRate(1234.5)).toBe("1,235");
+    expect(formatRate(0.421)).toBe("0.42");
+    expect(formatSeconds(0)).toBe("0.0 s");
+    expect(formatSeconds(7.25)).toBe("7.3 s");
+    expect(formatSeconds(42.4)).toBe("42 s");
+    expect(formatSeconds(184)).toBe("3 min 4 s");
+    expect(formatDuration(45_000)).toBe("45 s");
+    expect(formatDuration(3 * 60_000)).toBe("3 min");
+    expect(formatDuration((2 * 3600 + 5 * 60) * 1000)).toBe("2 h 5 min");
+    expect(formatDuration((3 * 24 + 4) * 3600 * 1000)).toBe("3 d 4 h");
+  });
+});

@@ -1,0 +1,67 @@
+/** Figures as pages show them: bytes, rates, money, percentages and durations, with their units. */
+
+const BYTE_UNITS = ["B", "kB", "MB", "GB", "TB", "PB"] as const;
+
+/** 1234567 → "1.2 MB" (decimal units, as bandwidth is billed). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "—";
+  const sign = bytes < 0 ? "-" : "";
+  let n = Math.abs(bytes);
+  let i = 0;
+  while (n >= 1000 && i < BYTE_UNITS.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  const digits = i === 0 || n >= 100 ? 0 : n >= 10 ? 1 : 2;
+  return `${sign}${n.toFixed(digits)} ${BYTE_UNITS[i]}`;
+}
+
+export function formatBytesPerSecond(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** US dollars: cents for larger sums, up to four decimals for the small ones a fresh lab accrues. */
+export function formatUsd(usd: number): string {
+  if (!Number.isFinite(usd)) return "—";
+  const abs = Math.abs(usd);
+  const digits = abs === 0 || abs >= 100 ? 2 : abs >= 1 ? 2 : 4;
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(usd);
+}
+
+export function formatUsdPerHour(usdPerHour: number): string {
+  return `${formatUsd(usdPerHour)}/h`;
+}
+
+/** 87.456 → "87.5 %". */
+export function formatPercent(percent: number, digits = 1): string {
+  if (!Number.isFinite(percent)) return "—";
+  return `${percent.toFixed(digits)} %`;
+}
+
+/** A lag or latency in seconds: "0.4 s", "12 s", "3 min 4 s", "2 h 5 min". */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "—";
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return formatDuration(seconds * 1000);
+}
+
+/** How long something lasted: "45 s", "3 min 4 s", "2 h 5 min", "3 d 4 h". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return "—";
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** Requests per second and other plain rates: "1,234", "12.3", "0.42". */
+export function formatRate(n: number): string {
+  if (!Number.isFinite(n)) return "—";
+  const abs = Math.abs(n);
+  return new Intl.NumberFormat("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 }).format(n);
+}

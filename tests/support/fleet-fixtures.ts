@@ -1,0 +1,40 @@
+import type { DbSample, RegionSample } from "@/lib/fleet-sample";
+import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
+
+/** Small, explicit fleet snapshots for tests of pure rules. */
+export function regionView(id: string, over: { role?: "primary" | "replica"; status?: RegionView["status"]; reasons?: string[]; sample?: Partial<RegionSample> } = {}): RegionView {
+  const role = over.role ?? "replica";
+  const db: DbSample =
+    role === "primary"
+      ? { up: true, latencyMs: 1, inRecovery: false, timeline: 1, currentLsn: "0/5000000", links: [], slots: [] }
+      : { up: true, latencyMs: 1, inRecovery: true, timeline: 1, receiveLsn: "0/5000000", replayLsn: "0/5000000", lastReplayAt: null, replayPaused: false, receiver: { status: "streaming", silenceSeconds: 0, senderHost: null, senderPort: null, slot: id.replace(/-/g, "_") } };
+  const sample: RegionSample = {
+    regionId: id,
+    at: "2026-11-25T12:00:00.000Z",
+    api: { up: true, latencyMs: 3, health: { status: "ok" } },
+    db,
+    mirrors: { status: "ok", hitRate: 85, requestsPerSecond: 100, errorRate: 0, lastSyncAt: null, resyncProgress: null },
+    cdn: { provider: "cloudflare", enabled: true, status: "ok", cacheHitRate: 92, requestsPerSecond: 100, errorRate: 0, edgeLatencyMs: 20, bandwidthBytesPerSecond: 1e6, directBytesPerSecond: 1e4, costTotalUsd: 1, costRateUsdPerHour: 0.5, costByCategory: {} },
+    lag: role === "replica" ? { bytes: 0, seconds: 0, streaming: true } : null,
+    health: { status: over.status ?? "healthy", reasons: over.reasons ?? [] },
+    ...over.sample,
+  };
+  return {
+    id,
+    displayName: id,
+    role,
+    observedRole: role,
+    status: over.status ?? "healthy",
+    reasons: over.reasons ?? [],
+    lastSeenAt: sample.at,
+    checkedAt: sample.at,
+    changedAt: sample.at,
+    apiUrl: "http://127.0.0.1:1",
+    cdnProvider: "cloudflare",
+    sample,
+  };
+}
+
+export function snapshotOf(regions: RegionView[]): FleetSnapshot {
+  return { generatedAt: "2026-11-25T12:00:00.000Z", simulated: false, regions, alerts: [] };
+}
