@@ -99,3 +99,24 @@ describe("API tokens", () => {
     expect((await listApiTokens(admin)).length).toBe(before);
   });
 });
+
+describe("the alert engine", () => {
+  it("fires a breach only once it has held for the rule's `for` duration, and resolves it when it clears", async () => {
+    const { AlertEngine } = await import("@/server/alerts/engine");
+    const { regionView } = await import("@/tests/support/fleet-fixtures");
+    await updateRuleSettings(admin, { ruleId: "mirror-hit-rate", threshold: 60, forSeconds: 30, enabled: true });
+    const engine = new AlertEngine();
+    const low = regionView("eu-west-1");
+    low.sample!.mirrors!.hitRate = 12;
+    const t0 = Date.parse("2026-11-25T12:00:00Z");
+    const firingMirror = async () => (await readFiringAlerts()).filter((a) => a.ruleId === "mirror-hit-rate");
+
+    await engine.evaluate([low], new Date(t0));
+    await engine.evaluate([low], new Date(t0 + 29_000));
+    expect(await firingMirror()).toHaveLength(0);
+    await engine.evaluate([low], new Date(t0 + 30_000));
+    expect(await firingMirror()).toMatchObject([{ labels: { region: "eu-west-1" }, value: 12, startedAt: "2026-11-25T12:00:30.000Z", runbook: { id: "low-mirror-hit-rate" } }]);
+    await engine.evaluate([regionView("eu-west-1")], new Date(t0 + 40_000));
+    expect(await firingMirror()).toHaveLength(0);
+  });
+});
