@@ -28,6 +28,12 @@ const envSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().min(1).max(400).default(30),
   /** Alert fire and resolve notifications are POSTed here (Alertmanager webhook format). */
   ALERT_WEBHOOK_URL: z.url().optional(),
+  /** Incident messages (Initial Alert, Update, Resolution) are posted here; Slack's incoming-webhook format. */
+  SLACK_WEBHOOK_URL: z.url().optional(),
+  /** Escalation pages are POSTed here: Switchyard's JSON, or PagerDuty Events v2 with PAGER_FORMAT=pagerduty. */
+  PAGER_WEBHOOK_URL: z.url().optional(),
+  PAGER_FORMAT: z.enum(["generic", "pagerduty"]).default("generic"),
+  PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Failed sign-ins allowed per account within the window before it is locked for the window. */

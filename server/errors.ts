@@ -34,3 +34,11 @@ export const conflict = (msg: string) => new ServiceError("conflict", msg);
 export const invalid = (msg: string) => new ServiceError("invalid", msg);
 export const storeUnavailable = (detail: string) =>
   new ServiceError("unavailable", `The console's store cannot be reached (${detail}).`);
+
+/** Parses input with a zod schema; a failure is an "invalid" error naming the field, never a raw ZodError. */
+export function parseInput<T>(schema: { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw invalid(issue ? `${issue.path.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}` : "Invalid request.");
+}

@@ -5,6 +5,8 @@ import type { RegionView } from "@/lib/fleet-view";
 import { deriveHealth } from "@/lib/region-health";
 import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
 import { AlertEngine } from "@/server/alerts/engine";
+import { startEscalationClock } from "@/server/incidents/escalation";
+import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
 import { getFleetConfig } from "./config";
@@ -96,6 +98,7 @@ export class Collector {
   private timers: NodeJS.Timeout[] = [];
   private fleet: FleetConfig | null = null;
   private lagThreshold = 5;
+  private lastLiveCheck = 0;
   readonly alerts = new AlertEngine();
 
   start() {
@@ -191,8 +194,13 @@ export class Collector {
           this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
         }
         publish("fleet");
-        await this.alerts.evaluate(this.views());
+        const views = this.views();
+        await this.alerts.evaluate(views);
         this.lagThreshold = (await this.alerts.ruleSettings())["replication-lag"]?.threshold ?? 5;
+        if (Date.now() - this.lastLiveCheck >= 1000) {
+          this.lastLiveCheck = Date.now();
+          await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, regions: views, alerts: [] });
+        }
       } catch (err) {
         console.error(`[collector] could not store samples: ${(err as Error).message}`);
       }
@@ -233,19 +241,22 @@ export class Collector {
 
 const holder = globalThis as unknown as { __switchyardCollector?: { collector: Collector | null; leadership: Leadership } };
 
-/** Starts this console's bid to collect (idempotent): it collects while it holds the collector lock. */
+/** Starts this console's bid to collect (idempotent): while it holds the collector lock it collects and sends due pages. */
 export function startCollector(): void {
   if (holder.__switchyardCollector) return;
+  let stopEscalations = () => {};
   const state: { collector: Collector | null; leadership: Leadership } = {
     collector: null,
     leadership: new Leadership(
       () => {
         state.collector = new Collector();
         state.collector.start();
+        stopEscalations = startEscalationClock();
       },
       () => {
         state.collector?.stop();
         state.collector = null;
+        stopEscalations();
       },
     ),
   };

@@ -1,0 +1,239 @@
+import "server-only";
+import { z } from "zod";
+import { commKinds, commLabels } from "@/lib/comm-templates";
+import { declareInput, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
+import { generatePostmortem } from "@/lib/postmortem";
+import { hasRole, type Role } from "@/lib/roles";
+import { severities } from "@/lib/severity";
+import type { User } from "@/server/auth/users";
+import { getDb, type Queryable } from "@/server/db";
+import { conflict, forbidden, invalid, notFound, parseInput } from "@/server/errors";
+import { publish } from "@/server/events/bus";
+import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
+import { postToIncidentChannel } from "@/server/notify/slack";
+import { findRunbook } from "@/server/runbooks/catalog";
+import { schedulePages } from "./escalation";
+import { addEvent, checklistFor, figuresOf, readIncident, readIncidentDetail } from "./incident-store";
+
+/**
+ * Everything people do to an incident. Each function checks the caller's role first, works in one
+ * transaction with its timeline event, and tells open pages. Viewers read; engineers check steps,
+ * acknowledge and add notes; leads (and admins) do everything else.
+ */
+
+function need(actor: User, role: Role, what: string) {
+  if (!hasRole(actor.role, role)) throw forbidden(`${what} needs the ${role} role; you are ${actor.role}.`);
+}
+
+const who = (u: User) => u.name;
+
+async function figures() {
+  return figuresOf(await cachedFleetSnapshot().catch(() => null));
+}
+
+async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  const result = await db.transaction(work);
+  publish("incidents");
+  return result;
+}
+
+export async function declareIncident(actor: User, raw: z.input<typeof declareInput>): Promise<Incident> {
+  need(actor, "lead", "Declaring an incident");
+  const input = parseInput(declareInput, raw);
+  if (input.scenarioId && findRunbook(input.scenarioId)?.kind !== "scenario") throw invalid(`Unknown scenario ${input.scenarioId}.`);
+  const snapshot = await figures();
+  return mutate(async (tx) => {
+    const lead = await tx.query<{ role: Role }>("select role from users where id = $1", [input.leadId]);
+    if (!lead.rows[0]) throw invalid("The incident lead does not exist.");
+    if (!hasRole(lead.rows[0].role, "lead")) throw invalid("The incident lead must have the lead or admin role.");
+    const r = await tx.query<{ id: number }>(
+      `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, declared_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
+      [input.title, input.scenarioId, input.severity, input.impact, input.regions, input.leadId, input.fromAlertId, actor.id],
+    );
+    const incident = await readIncident(tx, r.rows[0]!.id);
+    for (const step of checklistFor(incident)) {
+      await tx.query("insert into incident_steps (incident_id, step_key) values ($1, $2)", [incident.id, step.key]);
+    }
+    await addEvent(tx, incident.id, {
+      actor: who(actor),
+      kind: "declared",
+      message: `Declared ${incident.severity} "${incident.title}"${incident.scenarioTitle ? ` (${incident.scenarioTitle})` : ""}, lead ${incident.lead.name}${input.fromAlertId ? ` from alert #${input.fromAlertId}` : ""}`,
+      data: { severity: incident.severity, scenarioId: incident.scenarioId, fromAlertId: input.fromAlertId },
+      snapshot,
+    });
+    await schedulePages(tx, incident);
+    return incident;
+  });
+}
+
+export const statusInput = z.object({ status: z.enum(incidentStatuses), expectedVersion: z.number().int().min(1) });
+
+/** Moves the incident through Investigating → Mitigating → Monitoring → Resolved, or reopens it. */
+export async function changeStatus(actor: User, id: number, raw: z.input<typeof statusInput>): Promise<Incident> {
+  need(actor, "lead", "Changing an incident's status");
+  const input = parseInput(statusInput, raw);
+  const snapshot = await figures();
+  return mutate(async (tx) => {
+    const before = await readIncident(tx, id, true);
+    if (before.version !== input.expectedVersion) throw conflict(`INC-${id} changed meanwhile (now ${statusLabels[before.status]}); look again before changing it.`);
+    if (!statusTransitions[before.status].includes(input.status)) throw conflict(`An incident cannot go from ${statusLabels[before.status]} to ${statusLabels[input.status]}.`);
+    const reopening = input.status === "investigating" && before.status === "resolved";
+    await tx.query(
+      `update incidents set status = $2, version = version + 1, updated_at = now(),
+         mitigated_at = case when $2 in ('monitoring', 'resolved') then coalesce(mitigated_at, now()) else mitigated_at end,
+         resolved_at = case when $2 = 'resolved' then now() when $3 then null else resolved_at end
+       where id = $1`,
+      [id, input.status, reopening],
+    );
+    if (input.status === "resolved") await tx.query("update incident_pages set cancelled_at = now() where incident_id = $1 and sent_at is null and cancelled_at is null", [id]);
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "status",
+      message: reopening ? "Reopened the incident" : `Status ${statusLabels[before.status]} → ${statusLabels[input.status]}`,
+      data: { from: before.status, to: input.status },
+      snapshot,
+    });
+    return readIncident(tx, id);
+  });
+}
+
+/** Hands the incident over to another lead. */
+export async function handOver(actor: User, id: number, newLeadId: string): Promise<Incident> {
+  need(actor, "lead", "Handing over an incident");
+  if (!z.uuid().safeParse(newLeadId).success) throw invalid("Pick the new incident lead.");
+  return mutate(async (tx) => {
+    const before = await readIncident(tx, id, true);
+    const lead = await tx.query<{ name: string; role: Role }>("select name, role from users where id = $1", [newLeadId]);
+    if (!lead.rows[0] || !hasRole(lead.rows[0].role, "lead")) throw invalid("The new lead must be a user with the lead or admin role.");
+    if (before.lead.id === newLeadId) throw invalid(`${lead.rows[0].name} already leads this incident.`);
+    await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [id, newLeadId]);
+    await addEvent(tx, id, { actor: who(actor), kind: "lead", message: `Handed over from ${before.lead.name} to ${lead.rows[0].name}`, data: { from: before.lead.id, to: newLeadId } });
+    return readIncident(tx, id);
+  });
+}
+
+export const detailsInput = z.object({
+  impact: z.string().trim().max(2000),
+  eta: z.string().trim().max(200),
+  rootCause: z.string().trim().max(5000),
+  severity: z.enum(severities),
+});
+
+/** Impact, ETA, root cause and severity, as the comms and the post-mortem use them. */
+export async function updateDetails(actor: User, id: number, raw: z.input<typeof detailsInput>): Promise<Incident> {
+  need(actor, "lead", "Editing an incident");
+  const input = parseInput(detailsInput, raw);
+  return mutate(async (tx) => {
+    const before = await readIncident(tx, id, true);
+    await tx.query("update incidents set impact = $2, eta = $3, root_cause = $4, severity = $5, version = version + 1, updated_at = now() where id = $1", [
+      id,
+      input.impact,
+      input.eta,
+      input.rootCause,
+      input.severity,
+    ]);
+    const changed = (["impact", "eta", "rootCause"] as const).filter((k) => before[k] !== input[k]);
+    if (changed.length) await addEvent(tx, id, { actor: who(actor), kind: "details", message: `Updated ${changed.map((k) => (k === "rootCause" ? "root cause" : k === "eta" ? "ETA" : k)).join(", ")}`, data: { ...input } });
+    if (before.severity !== input.severity) {
+      await addEvent(tx, id, { actor: who(actor), kind: "severity", message: `Severity ${before.severity} → ${input.severity}`, data: { from: before.severity, to: input.severity }, snapshot: await figures() });
+    }
+    return readIncident(tx, id);
+  });
+}
+
+export const checkInput = z.object({ stepKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/), checked: z.boolean(), expectedVersion: z.number().int().min(0) });
+
+/**
+ * Checks or unchecks a step. The caller says which version of the step they saw: if someone changed it
+ * meanwhile, nothing is written and the caller learns who did (no lost or doubled change).
+ */
+export async function checkStep(actor: User, id: number, raw: z.input<typeof checkInput>): Promise<void> {
+  need(actor, "engineer", "Checking a step");
+  const input = parseInput(checkInput, raw);
+  const step = checklistFor(await readIncident(await getDb(), id)).find((s) => s.key === input.stepKey);
+  if (!step) throw notFound("That step is not on this incident's checklist.");
+  await mutate(async (tx) => {
+    const r = await tx.query(
+      `update incident_steps set checked = $3, checked_by = $4, checked_at = case when $3 then now() else null end, observed = null, version = version + 1
+       where incident_id = $1 and step_key = $2 and version = $5 returning version`,
+      [id, input.stepKey, input.checked, who(actor), input.expectedVersion],
+    );
+    if (r.rowCount === 0) {
+      const now = await tx.query<{ checked: boolean; checked_by: string | null }>("select checked, checked_by from incident_steps where incident_id = $1 and step_key = $2", [id, input.stepKey]);
+      const s = now.rows[0];
+      throw conflict(`"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checked_by ? ` by ${s.checked_by}` : ""}; it now shows their change.`);
+    }
+    await addEvent(tx, id, { actor: who(actor), kind: "step", message: `${input.checked ? "Checked" : "Unchecked"} "${step.title}"`, data: { stepKey: input.stepKey, checked: input.checked } });
+  });
+}
+
+/** Acknowledges the incident's pages: the backup page of a P0 is no longer needed. */
+export async function acknowledge(actor: User, id: number): Promise<void> {
+  need(actor, "engineer", "Acknowledging a page");
+  await mutate(async (tx) => {
+    const before = await readIncident(tx, id, true);
+    if (before.acknowledgedAt) throw conflict(`INC-${id} was already acknowledged.`);
+    await tx.query("update incidents set acknowledged_at = now(), version = version + 1, updated_at = now() where id = $1", [id]);
+    const cancelled = await tx.query<{ target: string }>(
+      "update incident_pages set cancelled_at = now() where incident_id = $1 and only_if_unacknowledged and sent_at is null and cancelled_at is null returning target",
+      [id],
+    );
+    await addEvent(tx, id, { actor: who(actor), kind: "ack", message: `Acknowledged${cancelled.rowCount ? `; no need to page ${cancelled.rows.map((c) => c.target).join(", ")}` : ""}` });
+  });
+}
+
+export const commInput = z.object({ kind: z.enum(commKinds), body: z.string().trim().min(1, "The message is empty.").max(4000) });
+
+/** Sends an Initial Alert, Update or Resolution to the incident channel; it lands on the timeline either way. */
+export async function sendComm(actor: User, id: number, raw: z.input<typeof commInput>): Promise<{ delivered: boolean; detail: string }> {
+  need(actor, "lead", "Sending incident messages");
+  const input = parseInput(commInput, raw);
+  await readIncident(await getDb(), id);
+  const delivery = await postToIncidentChannel(input.body);
+  await mutate(async (tx) => {
+    await tx.query("update incidents set first_comm_at = coalesce(first_comm_at, now()), version = version + 1, updated_at = now() where id = $1", [id]);
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "comm",
+      message: `Sent ${commLabels[input.kind]}${delivery.delivered ? " to the incident channel" : ` (not posted: ${delivery.detail})`}`,
+      data: { kind: input.kind, body: input.body, delivered: delivery.delivered, detail: delivery.detail },
+    });
+  });
+  return delivery;
+}
+
+export const noteInput = z.object({ text: z.string().trim().min(1).max(4000) });
+
+export async function addNote(actor: User, id: number, raw: z.input<typeof noteInput>): Promise<void> {
+  need(actor, "engineer", "Adding a note");
+  const input = parseInput(noteInput, raw);
+  await mutate(async (tx) => {
+    await readIncident(tx, id);
+    await addEvent(tx, id, { actor: who(actor), kind: "note", message: input.text });
+  });
+}
+
+export const postmortemInput = z.object({ markdown: z.string().trim().min(1).max(100_000) });
+
+/** A draft from the incident's record, for the editor (saves nothing). */
+export async function draftPostmortem(_viewer: User, id: number): Promise<string> {
+  const d = await readIncidentDetail(id);
+  return generatePostmortem(d.incident, d.events);
+}
+
+export async function savePostmortem(actor: User, id: number, raw: z.input<typeof postmortemInput>): Promise<void> {
+  need(actor, "lead", "Editing the post-mortem");
+  const input = parseInput(postmortemInput, raw);
+  await mutate(async (tx) => {
+    const before = await readIncident(tx, id, true);
+    await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [id, input.markdown]);
+    await addEvent(tx, id, { actor: who(actor), kind: "postmortem", message: before.postmortem ? "Edited the post-mortem" : "Wrote the post-mortem" });
+  });
+}
+
+/** Any signed-in role reads incidents. */
+export async function getIncident(_viewer: User, id: number) {
+  return readIncidentDetail(id);
+}

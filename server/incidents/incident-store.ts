@@ -1,0 +1,161 @@
+import "server-only";
+import { buildChecklist, type ChecklistStep } from "@/lib/checklist";
+import type { FleetSnapshot } from "@/lib/fleet-view";
+import type { FiguresSnapshot, Incident, IncidentDetail, PageState, StepState, TimelineEvent } from "@/lib/incident";
+import type { Queryable } from "@/server/db";
+import { getDb } from "@/server/db";
+import { notFound } from "@/server/errors";
+import { findRunbook } from "@/server/runbooks/catalog";
+
+type IncidentRow = {
+  id: number;
+  title: string;
+  scenario_id: string | null;
+  severity: Incident["severity"];
+  impact: string;
+  regions: string[];
+  lead_id: string;
+  lead_name: string;
+  lead_email: string;
+  status: Incident["status"];
+  from_alert_id: number | null;
+  declared_by_name: string | null;
+  declared_at: Date;
+  acknowledged_at: Date | null;
+  first_comm_at: Date | null;
+  mitigated_at: Date | null;
+  resolved_at: Date | null;
+  eta: string;
+  root_cause: string;
+  postmortem: string | null;
+  version: number;
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export const INCIDENT_SELECT = `
+  select i.*, l.name as lead_name, l.email as lead_email, d.name as declared_by_name
+  from incidents i join users l on l.id = i.lead_id left join users d on d.id = i.declared_by`;
+
+export function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    title: r.title,
+    scenarioId: r.scenario_id,
+    scenarioTitle: r.scenario_id ? (findRunbook(r.scenario_id)?.title ?? r.scenario_id) : null,
+    severity: r.severity,
+    impact: r.impact,
+    regions: r.regions,
+    lead: { id: r.lead_id, name: r.lead_name, email: r.lead_email },
+    status: r.status,
+    fromAlertId: r.from_alert_id === null ? null : Number(r.from_alert_id),
+    declaredBy: r.declared_by_name,
+    declaredAt: r.declared_at.toISOString(),
+    acknowledgedAt: iso(r.acknowledged_at),
+    firstCommAt: iso(r.first_comm_at),
+    mitigatedAt: iso(r.mitigated_at),
+    resolvedAt: iso(r.resolved_at),
+    eta: r.eta,
+    rootCause: r.root_cause,
+    postmortem: r.postmortem,
+    version: r.version,
+  };
+}
+
+/** The guided checklist of an incident: its scenario's and the response procedure's steps for its severity. */
+export function checklistFor(incident: Pick<Incident, "scenarioId" | "severity">): ChecklistStep[] {
+  const response = findRunbook("incident-response");
+  if (!response) throw new Error("runbooks/response.yaml is missing");
+  return buildChecklist(response, incident.scenarioId ? (findRunbook(incident.scenarioId) ?? null) : null, incident.severity);
+}
+
+export async function readIncident(db: Queryable, id: number, forUpdate = false): Promise<Incident> {
+  const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} where i.id = $1${forUpdate ? " for update of i" : ""}`, [id]);
+  if (!r.rows[0]) throw notFound(`There is no incident INC-${id}.`);
+  return toIncident(r.rows[0]);
+}
+
+export async function readIncidentDetail(id: number): Promise<IncidentDetail> {
+  const db = await getDb();
+  const incident = await readIncident(db, id);
+  const [steps, events, pages] = await Promise.all([
+    db.query<{ step_key: string; checked: boolean; checked_by: string | null; checked_at: Date | null; observed: string | null; version: number }>(
+      "select * from incident_steps where incident_id = $1",
+      [id],
+    ),
+    db.query<{ id: number; at: Date; actor: string; kind: TimelineEvent["kind"]; message: string; data: Record<string, unknown>; snapshot: FiguresSnapshot | null }>(
+      "select * from incident_events where incident_id = $1 order by at, id",
+      [id],
+    ),
+    db.query<{ level: number; target: string; contact: string; due_at: Date; only_if_unacknowledged: boolean; sent_at: Date | null; cancelled_at: Date | null; delivery: string | null }>(
+      "select * from incident_pages where incident_id = $1 order by due_at, level",
+      [id],
+    ),
+  ]);
+  const state = new Map(steps.rows.map((s) => [s.step_key, s]));
+  return {
+    incident,
+    steps: checklistFor(incident).map(
+      (s): StepState => ({
+        ...s,
+        checked: state.get(s.key)?.checked ?? false,
+        checkedBy: state.get(s.key)?.checked_by ?? null,
+        checkedAt: iso(state.get(s.key)?.checked_at ?? null),
+        observed: state.get(s.key)?.observed ?? null,
+        version: state.get(s.key)?.version ?? 0,
+      }),
+    ),
+    events: events.rows.map((e) => ({ id: Number(e.id), at: e.at.toISOString(), actor: e.actor, kind: e.kind, message: e.message, data: e.data, snapshot: e.snapshot })),
+    pages: pages.rows.map(
+      (p): PageState => ({
+        level: p.level,
+        target: p.target,
+        contact: p.contact,
+        dueAt: p.due_at.toISOString(),
+        onlyIfUnacknowledged: p.only_if_unacknowledged,
+        sentAt: iso(p.sent_at),
+        cancelledAt: iso(p.cancelled_at),
+        delivery: p.delivery,
+      }),
+    ),
+    serverNow: new Date().toISOString(),
+  };
+}
+
+export async function readIncidents(filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string }): Promise<Incident[]> {
+  const db = await getDb();
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status === "open") where.push("i.status <> 'resolved'");
+  if (filter.status === "resolved") where.push("i.status = 'resolved'");
+  if (filter.severity) where.push(`i.severity = $${params.push(filter.severity)}`);
+  if (filter.scenarioId) where.push(`i.scenario_id = $${params.push(filter.scenarioId)}`);
+  const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by i.declared_at desc limit 500`, params);
+  return r.rows.map(toIncident);
+}
+
+/** The figures that mattered at a decision, taken from the fleet snapshot. */
+export function figuresOf(s: FleetSnapshot | null): FiguresSnapshot | null {
+  if (!s) return null;
+  return {
+    at: s.generatedAt,
+    regions: s.regions.map((r) => ({
+      id: r.id,
+      status: r.status,
+      lagSeconds: r.sample?.lag?.seconds ?? null,
+      mirrorHitRate: r.sample?.mirrors?.hitRate ?? null,
+      cdnHitRate: r.sample?.cdn?.cacheHitRate ?? null,
+    })),
+  };
+}
+
+export async function addEvent(tx: Queryable, incidentId: number, e: { actor: string; kind: TimelineEvent["kind"]; message: string; data?: Record<string, unknown>; snapshot?: FiguresSnapshot | null }) {
+  await tx.query("insert into incident_events (incident_id, actor, kind, message, data, snapshot) values ($1, $2, $3, $4, $5, $6)", [
+    incidentId,
+    e.actor,
+    e.kind,
+    e.message,
+    JSON.stringify(e.data ?? {}),
+    e.snapshot ? JSON.stringify(e.snapshot) : null,
+  ]);
+}
