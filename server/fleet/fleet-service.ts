@@ -23,7 +23,7 @@ export function cachedFleetSnapshot(): Promise<FleetSnapshot> {
     subscribe("fleet", drop);
     subscribe("alerts", drop);
   }
-  c.promise ??= readFleetSnapshot(getFleetConfig()).catch((err) => {
+  c.promise ??= (async () => readFleetSnapshot(getFleetConfig()))().catch((err) => {
     c.promise = null;
     throw err;
   });

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
+import { freshDatabase } from "@/tests/support/fresh-database";
+import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
+
+/** Incidents on a real PostgreSQL store: roles, concurrent checks, escalation timers across a restart, comms. */
+
+const pager = await startWebhookReceiver();
+const slack = await startWebhookReceiver();
+process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
+process.env.PAGER_WEBHOOK_URL = pager.url;
+process.env.PAGER_FORMAT = "pagerduty";
+process.env.PAGERDUTY_ROUTING_KEY = "test-routing-key";
+process.env.SLACK_WEBHOOK_URL = slack.url;
+process.env.LAB_DIR = "/nonexistent-lab"; // no fleet: decisions record no figures
+
+const { getDb } = await import("@/server/db");
+const { insertUser } = await import("@/server/auth/users");
+const svc = await import("@/server/incidents/incident-service");
+const { readIncidentDetail } = await import("@/server/incidents/incident-store");
+const { sendDuePages, updatePolicy } = await import("@/server/incidents/escalation");
+const { tickLiveChecks } = await import("@/server/incidents/live-ticker");
+type User = import("@/server/auth/users").User;
+
+let lead: User, lead2: User, engineer: User, engineer2: User, viewer: User, admin: User;
+const count = async (sql: string, params: unknown[] = []) => (await (await getDb()).query<{ n: number }>(sql, params)).rows[0]!.n;
+
+beforeAll(async () => {
+  const db = await getDb();
+  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  [lead, lead2, engineer, engineer2, viewer, admin] = await Promise.all([
+    mk("lead@x.test", "lead"),
+    mk("lead2@x.test", "lead"),
+    mk("eng@x.test", "engineer"),
+    mk("eng2@x.test", "engineer"),
+    mk("viewer@x.test", "viewer"),
+    mk("admin@x.test", "admin"),
+  ]);
+});
+afterAll(async () => {
+  await (await getDb()).close();
+  await pager.close();
+  await slack.close();
+});
+
+const declareP1 = (title = "Primary database down") => svc.declareIncident(lead, { title, scenarioId: "primary-database-failure", severity: "P1", impact: "Writes fail", regions: ["us-east-1"], leadId: lead.id });
+
+describe("declaring", () => {
+  it("creates the guided checklist and a declared event", async () => {
+    const incident = await declareP1();
+    const d = await readIncidentDetail(incident.id);
+    expect(d.incident).toMatchObject({ status: "investigating", severity: "P1", scenarioTitle: "Scenario 2: Primary database failure", lead: { id: lead.id } });
+    expect(d.steps.length).toBeGreaterThan(15);
+    expect(d.steps.every((s) => !s.checked && s.version === 0)).toBe(true);
+    expect(d.events.map((e) => e.kind)).toEqual(["declared"]);
+  });
+
+  it("is refused to an engineer and a viewer, writing nothing", async () => {
+    const before = await count("select count(*)::int as n from incidents");
+    for (const u of [engineer, viewer]) {
+      await expect(svc.declareIncident(u, { title: "Nope", scenarioId: null, severity: "P3", leadId: lead.id })).rejects.toMatchObject({ code: "forbidden" });
+    }
+    await expect(svc.declareIncident(lead, { title: "Bad lead", scenarioId: null, severity: "P3", leadId: engineer.id })).rejects.toMatchObject({ code: "invalid" });
+    await expect(svc.declareIncident(lead, { title: "x", scenarioId: null, severity: "P9" as "P1", leadId: lead.id })).rejects.toMatchObject({ code: "invalid" });
+    expect(await count("select count(*)::int as n from incidents")).toBe(before);
+  });
+});
+
+describe("the checklist", () => {
+  it("lets exactly one of two simultaneous checks of the same step through; the other sees the conflict", async () => {
+    const incident = await declareP1("Concurrent checks");
+    const key = "primary-database-failure/verify-primary-down";
+    const results = await Promise.allSettled([
+      svc.checkStep(engineer, incident.id, { stepKey: key, checked: true, expectedVersion: 0 }),
+      svc.checkStep(engineer2, incident.id, { stepKey: key, checked: true, expectedVersion: 0 }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "conflict", message: expect.stringMatching(/was just checked by eng2?/) });
+    const d = await readIncidentDetail(incident.id);
+    expect(d.steps.find((s) => s.key === key)).toMatchObject({ checked: true, version: 1 });
+    expect(d.events.filter((e) => e.kind === "step")).toHaveLength(1);
+    // Unchecking with the version now shown works; a stale one does not.
+    await svc.checkStep(engineer, incident.id, { stepKey: key, checked: false, expectedVersion: 1 });
+    await expect(svc.checkStep(engineer2, incident.id, { stepKey: key, checked: true, expectedVersion: 1 })).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("refuses a viewer's check and unknown steps", async () => {
+    const incident = await declareP1("Viewer check");
+    await expect(svc.checkStep(viewer, incident.id, { stepKey: "incident-response/create-channel", checked: true, expectedVersion: 0 })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(svc.checkStep(engineer, incident.id, { stepKey: "incident-response/no-such-step", checked: true, expectedVersion: 0 })).rejects.toMatchObject({ code: "not_found" });
+    expect((await readIncidentDetail(incident.id)).steps.every((s) => !s.checked)).toBe(true);
+  });
+
+  it("ticks a step by itself when its live check holds, with the value observed", async () => {
+    const incident = await declareP1("Live check");
+    const primaryDown = regionView("us-east-1", { role: "primary", status: "unhealthy", sample: { db: { up: false, error: "connect ECONNREFUSED 127.0.0.1:5432" } } });
+    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]));
+    const step = (await readIncidentDetail(incident.id)).steps.find((s) => s.key === "primary-database-failure/verify-primary-down")!;
+    expect(step).toMatchObject({ checked: true, checkedBy: "Live check", observed: "us-east-1: connect ECONNREFUSED 127.0.0.1:5432" });
+    expect(step.checkedAt).not.toBeNull();
+    // Ticked once, not again on the next pass.
+    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]));
+    expect((await readIncidentDetail(incident.id)).events.filter((e) => e.actor === "Live check" && e.message.includes("Verify the primary is down"))).toHaveLength(1);
+  });
+});
+
+describe("status, hand-over and comms", () => {
+  it("moves through the flow, records mitigation and resolution, reopens, and refuses stale or impossible moves", async () => {
+    const i = await declareP1("Flow");
+    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedVersion: 1 })).rejects.toMatchObject({ code: "forbidden" });
+    const m = await svc.changeStatus(lead, i.id, { status: "mitigating", expectedVersion: 1 });
+    await expect(svc.changeStatus(lead2, i.id, { status: "monitoring", expectedVersion: 1 })).rejects.toMatchObject({ code: "conflict" });
+    const mon = await svc.changeStatus(lead, i.id, { status: "monitoring", expectedVersion: m.version });
+    expect(mon.mitigatedAt).not.toBeNull();
+    await expect(svc.changeStatus(lead, i.id, { status: "investigating", expectedVersion: mon.version })).rejects.toMatchObject({ code: "conflict" });
+    const res = await svc.changeStatus(lead, i.id, { status: "resolved", expectedVersion: mon.version });
+    expect(res.resolvedAt).not.toBeNull();
+    const reopened = await svc.changeStatus(lead, i.id, { status: "investigating", expectedVersion: res.version });
+    expect(reopened).toMatchObject({ status: "investigating", resolvedAt: null });
+    const handed = await svc.handOver(lead, i.id, lead2.id);
+    expect(handed.lead.id).toBe(lead2.id);
+    const kinds = (await readIncidentDetail(i.id)).events.map((e) => e.message);
+    expect(kinds).toEqual(expect.arrayContaining(["Status Investigating → Mitigating", "Status Monitoring → Resolved", "Reopened the incident", "Handed over from lead to lead2"]));
+  });
+
+  it("posts a message to the incident channel, lands it on the timeline and stops the Communicate clock", async () => {
+    const i = await declareP1("Comms");
+    await expect(svc.sendComm(engineer, i.id, { kind: "initial", body: "hello" })).rejects.toMatchObject({ code: "forbidden" });
+    const r = await svc.sendComm(lead, i.id, { kind: "initial", body: "🚨 INCIDENT: Comms\nSeverity: P1" });
+    expect(r.delivered).toBe(true);
+    expect(slack.bodies).toContainEqual({ text: "🚨 INCIDENT: Comms\nSeverity: P1" });
+    const d = await readIncidentDetail(i.id);
+    expect(d.incident.firstCommAt).not.toBeNull();
+    expect(d.events.find((e) => e.kind === "comm")).toMatchObject({ message: "Sent Initial Alert to the incident channel", data: { body: "🚨 INCIDENT: Comms\nSeverity: P1" } });
+  });
+});
+
+describe("escalation", () => {
+  // Each test counts only its own incidents' pages.
+  beforeEach(async () => {
+    await (await getDb()).query("update incident_pages set cancelled_at = now() where sent_at is null and cancelled_at is null");
+  });
+
+  it("pages on time from timers kept in the store, across a restart, once each, and skips the backup after an acknowledgement", async () => {
+    await expect(updatePolicy(lead, { levels: [] })).rejects.toMatchObject({ code: "forbidden" });
+    await updatePolicy(admin, {
+      levels: [
+        { level: 0, afterSeconds: 0, target: "On-call engineer" },
+        { level: 1, afterSeconds: 900, target: "Tech lead", contact: "#tech-leads" },
+        { level: 10, afterSeconds: 300, target: "Backup on-call engineer", severities: ["P0"], onlyIfUnacknowledged: true },
+      ],
+    });
+    const p0 = await svc.declareIncident(lead, { title: "Everything is down", scenarioId: null, severity: "P0", leadId: lead.id });
+    const acked = await svc.declareIncident(lead, { title: "Acknowledged quickly", scenarioId: null, severity: "P0", leadId: lead.id });
+    const t0 = Date.parse(p0.declaredAt);
+    pager.bodies.length = 0;
+
+    // At once: the on-call engineer of both incidents.
+    expect(await sendDuePages(new Date(t0 + 1000))).toBe(2);
+    await svc.acknowledge(engineer, acked.id);
+
+    // The console restarts: a new store connection; nothing in memory survives.
+    await (await getDb()).close();
+    (globalThis as { __switchyardDb?: unknown }).__switchyardDb = undefined;
+
+    // Six minutes on, two consoles look at once: the unacknowledged P0's backup goes out exactly once.
+    const [a, b] = await Promise.all([sendDuePages(new Date(t0 + 6 * 60_000)), sendDuePages(new Date(t0 + 6 * 60_000))]);
+    expect(a + b).toBe(1);
+    // Fifteen minutes on: the tech lead, for both.
+    expect(await sendDuePages(new Date(t0 + 15 * 60_000 + 1000))).toBe(2);
+    expect(await sendDuePages(new Date(t0 + 20 * 60_000))).toBe(0);
+
+    const summaries = (pager.bodies as { payload: { summary: string; severity: string }; dedup_key: string; routing_key: string }[]).map((x) => x.payload.summary);
+    expect(summaries.filter((s) => s.includes("Backup on-call engineer"))).toEqual([`[P0] INC-${p0.id} Everything is down: paging Backup on-call engineer`]);
+    expect(summaries.filter((s) => s.includes("Tech lead"))).toHaveLength(2);
+    expect(pager.bodies[0]).toMatchObject({ routing_key: "test-routing-key", event_action: "trigger", payload: { source: "switchyard", severity: "critical" } });
+    const d = await readIncidentDetail(acked.id);
+    expect(d.pages.find((p) => p.level === 10)).toMatchObject({ sentAt: null });
+    expect(d.pages.find((p) => p.level === 10)!.cancelledAt).not.toBeNull();
+    expect(d.events.filter((e) => e.kind === "escalation").map((e) => e.message)).toEqual(["Paged On-call engineer", "Paged Tech lead (#tech-leads)"]);
+  });
+
+  it("stops paging once the incident is resolved", async () => {
+    const i = await svc.declareIncident(lead, { title: "Resolved fast", scenarioId: null, severity: "P1", leadId: lead.id });
+    await svc.changeStatus(lead, i.id, { status: "resolved", expectedVersion: 1 });
+    expect(await sendDuePages(new Date(Date.parse(i.declaredAt) + 3_600_000))).toBe(0);
+  });
+});
