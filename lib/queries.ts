@@ -1,6 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { ChartRange, SamplePoint } from "./fleet-sample";
 import type { AlertView, FleetSnapshot } from "./fleet-view";
+import type { Incident, IncidentDetail } from "./incident";
 
 async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, cache: "no-store" });
@@ -32,3 +33,20 @@ export const recentAlertsQuery = queryOptions({
   queryFn: ({ signal }) => getJson<{ alerts: AlertView[] }>("/api/v1/alerts", signal),
   refetchInterval: 15_000,
 });
+
+export const incidentsQuery = (filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string } = { status: "open" }) =>
+  queryOptions({
+    queryKey: ["incidents", filter] as const,
+    queryFn: ({ signal }) => {
+      const q = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === "string"));
+      return getJson<{ incidents: Incident[] }>(`/api/v1/incidents?${q}`, signal);
+    },
+    refetchInterval: 30_000,
+  });
+
+export const incidentQuery = (id: number) =>
+  queryOptions({
+    queryKey: ["incident", id] as const,
+    queryFn: ({ signal }) => getJson<IncidentDetail>(`/api/v1/incidents/${id}`, signal),
+    refetchInterval: 30_000,
+  });

@@ -10,8 +10,8 @@ export type LiveState = "connecting" | "live" | "reconnecting";
 
 /**
  * Holds the console's event stream open and writes each push into the TanStack Query cache: the fleet
- * snapshot replaces ['fleet'], its samples extend the 15-minute chart history, and an alerts event refetches
- * the alert list. EventSource reconnects by itself; polling in lib/queries is the floor meanwhile.
+ * snapshot replaces ['fleet'], its samples extend the 15-minute chart history, and an alerts or incidents event
+ * refetches what it changed. EventSource reconnects by itself; polling in lib/queries is the floor meanwhile.
  */
 export function useLiveUpdates(): LiveState {
   const queryClient = useQueryClient();
@@ -26,6 +26,10 @@ export function useLiveUpdates(): LiveState {
       queryClient.setQueryData(historyQuery("15m").queryKey, (old: HistoryResponse | undefined) => (old ? appendPoints(old, snapshot) : old));
     });
     source.addEventListener("alerts", () => void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey }));
+    source.addEventListener("incidents", () => {
+      void queryClient.invalidateQueries({ queryKey: ["incidents"] });
+      void queryClient.invalidateQueries({ queryKey: ["incident"] });
+    });
     return () => source.close();
   }, [queryClient]);
   return state;

@@ -87,3 +87,10 @@ export async function insertUser(tx: Queryable, input: z.input<typeof newUserInp
   if (!r.rows[0]) throw conflict(`An account for ${u.email} already exists.`);
   return toUser(r.rows[0]);
 }
+
+/** Everyone who can lead an incident (lead or admin role), for the lead pickers; any signed-in role reads it. */
+export async function listIncidentLeads(_viewer: User): Promise<Pick<User, "id" | "name" | "email">[]> {
+  const db = await getDb();
+  const r = await db.query<{ id: string; name: string; email: string }>("select id, name, email from users where role in ('lead', 'admin') order by name");
+  return r.rows;
+}

@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
-import { declareInput, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
+import { declareInput, incidentFilters, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
 import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole, type Role } from "@/lib/roles";
 import { severities } from "@/lib/severity";
+import type { Caller } from "@/server/auth/caller";
 import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, forbidden, invalid, notFound, parseInput } from "@/server/errors";
@@ -13,7 +14,7 @@ import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import { findRunbook } from "@/server/runbooks/catalog";
 import { schedulePages } from "./escalation";
-import { addEvent, checklistFor, figuresOf, readIncident, readIncidentDetail } from "./incident-store";
+import { addEvent, checklistFor, figuresOf, readIncident, readIncidentDetail, readIncidents } from "./incident-store";
 
 /**
  * Everything people do to an incident. Each function checks the caller's role first, works in one
@@ -218,7 +219,7 @@ export async function addNote(actor: User, id: number, raw: z.input<typeof noteI
 export const postmortemInput = z.object({ markdown: z.string().trim().min(1).max(100_000) });
 
 /** A draft from the incident's record, for the editor (saves nothing). */
-export async function draftPostmortem(_viewer: User, id: number): Promise<string> {
+export async function draftPostmortem(_caller: Caller, id: number): Promise<string> {
   const d = await readIncidentDetail(id);
   return generatePostmortem(d.incident, d.events);
 }
@@ -233,7 +234,11 @@ export async function savePostmortem(actor: User, id: number, raw: z.input<typeo
   });
 }
 
-/** Any signed-in role reads incidents. */
-export async function getIncident(_viewer: User, id: number) {
+/** Any signed-in role, and API tokens, read incidents. */
+export async function getIncident(_caller: Caller, id: number) {
   return readIncidentDetail(id);
+}
+
+export async function listIncidents(_caller: Caller, raw: unknown): Promise<Incident[]> {
+  return readIncidents(parseInput(incidentFilters, raw));
 }
