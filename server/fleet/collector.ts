@@ -189,20 +189,23 @@ export class Collector {
       const history = samples.filter((s) => Date.parse(s.at) - (this.written.get(s.regionId)?.historyAt ?? 0) >= 1000);
       try {
         await writeSamples(samples, history);
-        for (const s of samples) {
-          const prev = this.written.get(s.regionId);
-          this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
-        }
-        publish("fleet");
-        const views = this.views();
-        await this.alerts.evaluate(views);
-        this.lagThreshold = (await this.alerts.ruleSettings())["replication-lag"]?.threshold ?? 5;
-        if (Date.now() - this.lastLiveCheck >= 1000) {
-          this.lastLiveCheck = Date.now();
-          await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, regions: views, alerts: [] });
-        }
       } catch (err) {
         console.error(`[collector] could not store samples: ${(err as Error).message}`);
+        return;
+      }
+      for (const s of samples) {
+        const prev = this.written.get(s.regionId);
+        this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
+      }
+      publish("fleet");
+      const views = this.views();
+      await this.alerts.evaluate(views);
+      this.lagThreshold = (await this.alerts.ruleSettings().catch(() => null))?.["replication-lag"]?.threshold ?? this.lagThreshold;
+      if (Date.now() - this.lastLiveCheck >= 1000) {
+        this.lastLiveCheck = Date.now();
+        await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, regions: views, alerts: [] }).catch((err) =>
+          console.error(`[incidents] live checks failed: ${(err as Error).message}`),
+        );
       }
     })();
     await this.flushing;
