@@ -60,5 +60,7 @@ describe("deriveHealth", () => {
 
   it("trusts the region API alone when the database tier is simulated", () => {
     expect(deriveHealth({ role: "primary", api: apiOk, db: null }).status).toBe("healthy");
+    const down: ApiSample = { up: true, latencyMs: 2, health: { status: "down", db: { connected: false, writable: false, lastError: "simulated database is down" } } };
+    expect(deriveHealth({ role: "primary", api: down, db: null })).toEqual({ status: "unhealthy", reasons: ["Primary database unreachable: simulated database is down"] });
   });
 });

@@ -54,9 +54,11 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
     if (api.timedOut) degraded.push(`Region API slow: no answer within ${Math.round(api.latencyMs)} ms`);
     else unhealthy.push(`Region API unreachable: ${api.error}`);
   }
-  if (db && !db.up) {
-    if (p.role === "primary") unhealthy.push(`Primary database unreachable: ${db.error}`);
-    else degraded.push(`Replica database unreachable: ${db.error}`);
+  // With a simulated database tier the region API's own report stands in for the database probe.
+  const dbDown = db && !db.up ? db.error : db === null && api.up && api.health.db?.connected === false ? (api.health.db.lastError ?? "not connected") : null;
+  if (dbDown !== null) {
+    if (p.role === "primary") unhealthy.push(`Primary database unreachable: ${dbDown}`);
+    else degraded.push(`Replica database unreachable: ${dbDown}`);
   }
   if (db?.up && p.role === "replica" && !db.inRecovery) degraded.push("Replica is not in recovery: it was promoted or split from the primary");
   if (db?.up && p.role === "primary" && db.inRecovery) degraded.push("Primary is in recovery: it accepts no writes");
@@ -72,8 +74,8 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
     const h = api.health;
     if (h.status === "down" || h.db?.writable === false) {
       const detail = h.db?.lastError ? `: ${h.db.lastError}` : "";
-      // With a real database probe the database's own state already explains a dead primary.
-      if (!(db && !db.up && p.role === "primary")) degraded.push(`Region API cannot write to its database${detail}`);
+      // A dead primary database already explains it.
+      if (!(dbDown !== null && p.role === "primary")) degraded.push(`Region API cannot write to its database${detail}`);
     }
   }
   const mirrorStatus = p.mirrors?.status ?? (api.up ? api.health.mirrors?.status : undefined);
