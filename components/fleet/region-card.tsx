@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { RegionView } from "@/lib/fleet-view";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { Timestamp } from "./timestamp";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -47,7 +47,7 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
         <Fact label="Database">{simulated ? "simulated" : s?.db ? (s.db.up ? "up" : "down") : "—"}</Fact>
         <Fact label="Region API">{s ? (s.api.up ? `up · ${Math.round(s.api.latencyMs)} ms` : "down") : "—"}</Fact>
         {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : `${s.lag.seconds.toFixed(1)} s`}</Fact>}
-        <Fact label="Last seen">{region.lastSeenAt ? <RelativeTime iso={region.lastSeenAt} /> : "never"}</Fact>
+        <Fact label="Last seen">{region.lastSeenAt ? <Timestamp iso={region.lastSeenAt} show="ago" /> : "never"}</Fact>
       </dl>
     </article>
   );

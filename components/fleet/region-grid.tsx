@@ -2,8 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { fleetQuery } from "@/lib/queries";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { RegionCard } from "./region-card";
+import { Timestamp } from "./timestamp";
 
 /** The live region overview: pushes land in the fleet query; it keeps showing the last answer if they stop. */
 export function RegionGrid() {
@@ -20,7 +20,7 @@ export function RegionGrid() {
       )}
       {isError && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
-          Live updates failed ({error.message}); showing data from <RelativeTime iso={data.generatedAt} />.
+          Live updates failed ({error.message}); showing data from <Timestamp iso={data.generatedAt} show="ago" />.
         </p>
       )}
       {data.regions.length === 0 ? (

@@ -1,0 +1,73 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { TokenCreateForm } from "@/components/admin/token-create-form";
+import { TokenRevokeButton } from "@/components/admin/token-revoke-button";
+import { StackCell, StackRow, StackTable } from "@/components/fleet/stack-table";
+import { Timestamp } from "@/components/fleet/timestamp";
+import { hasRole } from "@/lib/roles";
+import { listApiTokens } from "@/server/auth/api-tokens";
+import { currentUser } from "@/server/auth/session";
+import { createApiTokenAction, revokeApiTokenAction } from "./actions";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function TokensPage() {
+  const actor = await currentUser();
+  if (!actor || !hasRole(actor.role, "admin")) forbidden();
+  const tokens = await listApiTokens(actor);
+  return (
+    <div className="space-y-6">
+      <div className="space-y-1">
+        <h1 className="text-xl font-semibold">API tokens</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Bearer tokens let other tools read the JSON API (<code className="text-xs">Authorization: Bearer sy_…</code>) and post Alertmanager alerts. Only a
+          hash is kept: a secret is shown once, when the token is created.
+        </p>
+      </div>
+      <section aria-labelledby="create-token-heading" className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="create-token-heading" className="font-semibold">
+          Create a token
+        </h2>
+        <TokenCreateForm action={createApiTokenAction} />
+      </section>
+      <section aria-labelledby="tokens-heading" className="space-y-2">
+        <h2 id="tokens-heading" className="text-lg font-semibold">
+          Tokens
+        </h2>
+        {tokens.length === 0 ? (
+          <p data-testid="no-tokens" className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+            No API tokens yet.
+          </p>
+        ) : (
+          <StackTable label="API tokens" columns={["Name", "Prefix", "Created by", "Created", "Last used", "State", ""]}>
+            {tokens.map((t) => (
+              <StackRow key={t.id} data-testid={`token-${t.name}`} data-revoked={String(t.revokedAt !== null)}>
+                <StackCell label="Name" head>
+                  {t.name}
+                </StackCell>
+                <StackCell label="Prefix">
+                  <code className="font-mono text-xs">{t.prefix}…</code>
+                </StackCell>
+                <StackCell label="Created by">{t.createdBy ?? "—"}</StackCell>
+                <StackCell label="Created">
+                  <Timestamp iso={t.createdAt} className="text-xs" />
+                </StackCell>
+                <StackCell label="Last used">{t.lastUsedAt ? <Timestamp iso={t.lastUsedAt} className="text-xs" /> : "never"}</StackCell>
+                <StackCell label="State" testId="token-state">
+                  {t.revokedAt ? (
+                    <span className="text-slate-500 dark:text-slate-400">
+                      revoked <Timestamp iso={t.revokedAt} show="full" className="text-xs" />
+                    </span>
+                  ) : (
+                    <span className="text-emerald-700 dark:text-emerald-300">active</span>
+                  )}
+                </StackCell>
+                <StackCell label="">{!t.revokedAt && <TokenRevokeButton id={t.id} name={t.name} action={revokeApiTokenAction} />}</StackCell>
+              </StackRow>
+            ))}
+          </StackTable>
+        )}
+      </section>
+    </div>
+  );
+}

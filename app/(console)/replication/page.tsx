@@ -1,0 +1,26 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
+import { HistoryCharts } from "@/components/charts/history-charts";
+import { ReplicationStatus } from "@/components/replication/replication-status";
+import { fleetQuery } from "@/lib/queries";
+import { requireUser } from "@/server/auth/session";
+import { getFleetSnapshot } from "@/server/fleet/fleet-service";
+
+export const metadata: Metadata = { title: "Replication" };
+
+export default async function ReplicationPage() {
+  const user = await requireUser();
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(fleetQuery.queryKey, await getFleetSnapshot({ kind: "user", user }));
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">Replication</h1>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <FiringAlertsPanel heading="Replication alerts" ruleIds={["replication-lag", "replication-stopped"]} emptyText="No replication alerts firing" />
+        <ReplicationStatus />
+        <HistoryCharts heading="Lag history" metrics={["lagSeconds", "lagBytes"]} />
+      </HydrationBoundary>
+    </div>
+  );
+}

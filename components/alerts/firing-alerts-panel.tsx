@@ -1,0 +1,80 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useId } from "react";
+import { fleetQuery } from "@/lib/queries";
+import { Timestamp } from "@/components/fleet/timestamp";
+import { AlertLabels } from "./alert-labels";
+import { SeverityBadge } from "./severity-badge";
+
+/**
+ * The alerts firing now, from the live fleet snapshot: optionally only some rules' or one region's. Updates
+ * with every push; says so plainly when nothing fires.
+ */
+export function FiringAlertsPanel({
+  heading = "Firing alerts",
+  ruleIds,
+  regionId,
+  emptyText = "No alerts firing",
+  linkToAlerts = true,
+}: {
+  heading?: string;
+  ruleIds?: string[];
+  regionId?: string;
+  emptyText?: string;
+  linkToAlerts?: boolean;
+}) {
+  const { data } = useQuery(fleetQuery);
+  const headingId = useId();
+  const alerts = (data?.alerts ?? []).filter((a) => (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) && (!regionId || a.labels.region === regionId));
+  const regionIds = data?.regions.map((r) => r.id);
+  const firing = alerts.length > 0;
+  return (
+    <section
+      aria-labelledby={headingId}
+      data-testid="firing-alerts"
+      data-count={alerts.length}
+      className={`rounded-xl border bg-white p-4 shadow-sm dark:bg-slate-900 ${firing ? "border-red-300 dark:border-red-900" : "border-slate-200 dark:border-slate-800"}`}
+    >
+      <div className="mb-2 flex items-center justify-between gap-2">
+        <h2 id={headingId} className="font-semibold">
+          {heading}
+          {firing && <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">{alerts.length}</span>}
+        </h2>
+        {linkToAlerts && (
+          <Link href="/alerts" className="text-sm text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+            All alerts
+          </Link>
+        )}
+      </div>
+      {!data ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>
+      ) : !firing ? (
+        <p data-testid="no-alerts" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+          <span aria-hidden className="h-2 w-2 rounded-full bg-emerald-500" />
+          {emptyText}
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {alerts.map((a) => (
+            <li key={a.id} data-testid="firing-alert" data-rule={a.ruleId ?? ""} data-region={a.labels.region ?? ""} className="space-y-1 py-2 first:pt-0 last:pb-0">
+              <div className="flex flex-wrap items-center gap-2">
+                <SeverityBadge severity={a.severity} />
+                <span className="font-medium">{a.name}</span>
+              </div>
+              <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
+              <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+                <AlertLabels labels={a.labels} regionIds={regionIds} />
+                <span>
+                  since <Timestamp iso={a.startedAt} />
+                </span>
+                {a.runbook && <span>Runbook: {a.runbook.title}</span>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
