@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { UserRoleForm } from "@/components/admin/user-role-form";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { Timestamp } from "@/components/fleet/timestamp";
 import { hasRole } from "@/lib/roles";
 import { currentUser } from "@/server/auth/session";
 import { listUsers } from "@/server/auth/users";
@@ -38,7 +38,7 @@ export default async function UsersPage() {
                 </td>
                 <td className="px-4 py-2">{u.email}</td>
                 <td className="px-4 py-2">
-                  <RelativeTime iso={u.createdAt.toISOString()} />
+                  <Timestamp iso={u.createdAt.toISOString()} show="ago" />
                 </td>
                 <td className="px-4 py-2">
                   <UserRoleForm userId={u.id} email={u.email} role={u.role} action={setUserRoleAction} />
