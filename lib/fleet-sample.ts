@@ -70,6 +70,7 @@ export interface MirrorSample {
   requestsPerSecond: number;
   errorRate: number;
   lastSyncAt: string | null;
+  /** fraction of a running re-sync done, 0 to 1 */
   resyncProgress: number | null;
 }
 

@@ -5,7 +5,8 @@ import { hasRole } from "@/lib/roles";
 import type { Caller } from "@/server/auth/caller";
 import { forbidden } from "@/server/errors";
 import { publish } from "@/server/events/bus";
-import { fireAlert, readRecentAlerts, resolveAlert } from "./alert-store";
+import type { RuleSettingsMap } from "@/lib/alert-rules";
+import { fireAlert, readRecentAlerts, readRuleSettings, resolveAlert } from "./alert-store";
 
 export async function listRecentAlerts(_caller: Caller): Promise<AlertView[]> {
   return readRecentAlerts(200);
@@ -53,4 +54,9 @@ export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof al
     publish("fleet");
   }
   return { fired, resolved };
+}
+
+/** The rules' current thresholds, `for` durations and switches; any signed-in role reads them. */
+export async function getAlertRules(_caller: Caller): Promise<RuleSettingsMap> {
+  return readRuleSettings();
 }

@@ -5,8 +5,7 @@ import { RulesTable } from "@/components/alerts/rules-table";
 import { alertRuleDefs } from "@/lib/alert-rules";
 import { fleetQuery, recentAlertsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
-import { readRuleSettings } from "@/server/alerts/alert-store";
-import { listRecentAlerts } from "@/server/alerts/alerts-service";
+import { getAlertRules, listRecentAlerts } from "@/server/alerts/alerts-service";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 import { updateAlertRuleAction } from "./actions";
@@ -17,7 +16,7 @@ export default async function AlertsPage() {
   const user = await requireUser();
   const caller = { kind: "user", user } as const;
   const queryClient = new QueryClient();
-  const [snapshot, recent, settings] = await Promise.all([getFleetSnapshot(caller), listRecentAlerts(caller), readRuleSettings()]);
+  const [snapshot, recent, settings] = await Promise.all([getFleetSnapshot(caller), listRecentAlerts(caller), getAlertRules(caller)]);
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(recentAlertsQuery.queryKey, { alerts: recent });
   const isAdmin = hasRole(user.role, "admin");
