@@ -15,5 +15,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Not the sign-in page, next-auth, the JSON API and metrics (they answer 401 themselves), or static files.
-  matcher: ["/((?!signin|api/|metrics|_next/|favicon.ico|robots.txt).*)"],
+  matcher: ["/((?!signin|api/|metrics|_next/|favicon.ico|icon.svg|robots.txt).*)"],
 };
