@@ -1,0 +1,80 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { IncidentCommand } from "@/components/incidents/incident-command";
+import type { IncidentDetail } from "@/lib/incident";
+import { incidentQuery } from "@/lib/queries";
+import { hasRole } from "@/lib/roles";
+import { requireUser } from "@/server/auth/session";
+import { listIncidentLeads } from "@/server/auth/users";
+import { ServiceError } from "@/server/errors";
+import { getIncident } from "@/server/incidents/incident-service";
+import {
+  acknowledgeAction,
+  addNoteAction,
+  changeStatusAction,
+  checkStepAction,
+  draftPostmortemAction,
+  handOverAction,
+  savePostmortemAction,
+  sendCommAction,
+  updateDetailsAction,
+} from "../actions";
+
+type Props = { params: Promise<{ id: string }> };
+
+/** "12" or "INC-12"; anything else is no incident. */
+const parseId = (raw: string) => {
+  const m = /^(?:INC-)?(\d{1,9})$/i.exec(decodeURIComponent(raw));
+  return m && Number(m[1]) > 0 ? Number(m[1]) : null;
+};
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const id = parseId((await params).id);
+  return { title: id ? `INC-${id}` : "Incident" };
+}
+
+export default async function IncidentPage({ params }: Props) {
+  const id = parseId((await params).id);
+  if (!id) notFound();
+  const user = await requireUser();
+  let detail: IncidentDetail;
+  try {
+    detail = await getIncident({ kind: "user", user }, id);
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === "not_found") notFound();
+    throw err;
+  }
+  const canLead = hasRole(user.role, "lead");
+  const leads = canLead ? await listIncidentLeads(user) : [];
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(incidentQuery(id).queryKey, detail);
+  return (
+    <div className="space-y-3">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/incidents" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+          ← Incidents
+        </Link>
+      </nav>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <IncidentCommand
+          id={id}
+          caps={{ canCheck: hasRole(user.role, "engineer"), canLead }}
+          leads={leads}
+          actions={{
+            changeStatus: changeStatusAction,
+            handOver: handOverAction,
+            updateDetails: updateDetailsAction,
+            checkStep: checkStepAction,
+            acknowledge: acknowledgeAction,
+            sendComm: sendCommAction,
+            addNote: addNoteAction,
+            draftPostmortem: draftPostmortemAction,
+            savePostmortem: savePostmortemAction,
+          }}
+        />
+      </HydrationBoundary>
+    </div>
+  );
+}

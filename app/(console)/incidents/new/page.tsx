@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden } from "next/navigation";
+import { Timestamp } from "@/components/fleet/timestamp";
+import { DeclareForm, type RegionOption, type ScenarioOption } from "@/components/incidents/declare-form";
+import type { AlertView } from "@/lib/fleet-view";
+import { prefillFromAlert, type DeclarePrefill } from "@/lib/incident-view";
+import { hasRole } from "@/lib/roles";
+import { listRecentAlerts } from "@/server/alerts/alerts-service";
+import { currentUser } from "@/server/auth/session";
+import { listIncidentLeads } from "@/server/auth/users";
+import { getFleetConfig } from "@/server/fleet/config";
+import { runbookCatalog } from "@/server/runbooks/catalog";
+import { declareIncidentAction } from "../actions";
+
+export const metadata: Metadata = { title: "Declare incident" };
+
+function fleetRegions(): RegionOption[] {
+  try {
+    return getFleetConfig().regions.map((r) => ({ id: r.id, displayName: r.displayName }));
+  } catch (err) {
+    console.error(`[incidents] cannot read the fleet file: ${(err as Error).message}`);
+    return [];
+  }
+}
+
+export default async function NewIncidentPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await currentUser();
+  if (!user || !hasRole(user.role, "lead")) forbidden();
+  const sp = await searchParams;
+  const scenarios: ScenarioOption[] = runbookCatalog()
+    .filter((r) => r.kind === "scenario")
+    .map((r) => ({ id: r.id, title: r.title, summary: r.summary, defaultSeverity: r.defaultSeverity ?? null }))
+    .sort((a, b) => a.title.localeCompare(b.title));
+  const regions = fleetRegions();
+  const leads = await listIncidentLeads(user);
+
+  const alertParam = Array.isArray(sp.alert) ? sp.alert[0] : sp.alert;
+  let alert: AlertView | null = null;
+  let prefill: DeclarePrefill | null = null;
+  if (alertParam && /^\d{1,12}$/.test(alertParam)) {
+    alert = (await listRecentAlerts({ kind: "user", user })).find((a) => a.id === Number(alertParam)) ?? null;
+    if (alert)
+      prefill = prefillFromAlert(
+        alert,
+        scenarios.map((s) => s.id),
+        regions.map((r) => r.id),
+      );
+  }
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/incidents" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+          ← Incidents
+        </Link>
+      </nav>
+      <h1 className="text-xl font-semibold">Declare an incident</h1>
+      {alertParam && (
+        <p
+          data-testid="from-alert"
+          className={`rounded-lg px-3 py-2 text-sm ${alert ? "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-100" : "bg-amber-50 text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"}`}
+        >
+          {alert ? (
+            <>
+              From alert #{alert.id} <strong>{alert.name}</strong> ({alert.severity}, {alert.state === "firing" ? "firing" : "resolved"} since <Timestamp iso={alert.state === "firing" ? alert.startedAt : (alert.resolvedAt ?? alert.startedAt)} />
+              ): {alert.summary}
+            </>
+          ) : (
+            <>Alert #{alertParam} was not found among the recent alerts; fill in the form by hand.</>
+          )}
+        </p>
+      )}
+      <DeclareForm key={alert?.id ?? "blank"} scenarios={scenarios} regions={regions} leads={leads} defaultLeadId={user.id} prefill={prefill} declare={declareIncidentAction} />
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import type { AlertView } from "./fleet-view";
+import { incidentFilters, type StepState } from "./incident";
+import type { PhaseClock } from "./phase-clocks";
+import { incidentPhases, phaseClocks, severities, type IncidentPhase, type Severity } from "./severity";
+
+/** Small pure helpers for the incident pages: filters from a URL, windows, elapsed times, the next step, alert prefill. */
+
+export type IncidentFilter = { status: "open" | "resolved" | "all"; severity?: Severity; scenarioId?: string };
+
+/** The list's filters from the URL's search params; an invalid value is dropped rather than failing the page. */
+export function parseIncidentFilters(sp: Record<string, string | string[] | undefined>): IncidentFilter {
+  const first = (k: string) => (Array.isArray(sp[k]) ? sp[k][0] : sp[k]) || undefined;
+  const shape = incidentFilters.shape;
+  const status = shape.status.safeParse(first("status"));
+  const severity = shape.severity.safeParse(first("severity"));
+  const scenarioId = shape.scenarioId.safeParse(first("scenario"));
+  const filter: IncidentFilter = { status: status.success ? status.data : "open" };
+  if (severity.success && severity.data) filter.severity = severity.data;
+  if (scenarioId.success && scenarioId.data) filter.scenarioId = scenarioId.data;
+  return filter;
+}
+
+/** "45 s", "4 min 05 s", "38 min", "2 h 05 min", "3 d 4 h". */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${String(m % 60).padStart(2, "0")} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** "5 min", "1 h", "1 h 30 min", "2 d". */
+export function formatMinutes(m: number): string {
+  if (m < 60) return `${m} min`;
+  if (m % 1440 === 0) return `${m / 1440} d`;
+  if (m % 60 === 0) return `${m / 60} h`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** A phase's window as the runbook writes it: "0–5 min", "15–60 min", "after 1 h", post-mortem "within 48 h of resolution". */
+export function phaseWindow(severity: Severity, phase: IncidentPhase): string {
+  const rule = phaseClocks[severity];
+  if (phase === "postmortem") return `within ${rule.postmortemDueHours} h of resolution`;
+  const [from, to] = rule.phases[phase];
+  if (to === null) return `after ${formatMinutes(from)}`;
+  if (to < 60) return `${from}–${to} min`;
+  return `${formatMinutes(from)} – ${formatMinutes(to)}`;
+}
+
+export function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * The step to do next: the first unchecked step of the earliest phase that is not done yet and still has
+ * unchecked steps. Null when nothing is left.
+ */
+export function nextStepKey(steps: Pick<StepState, "key" | "phase" | "checked">[], clocks: Pick<PhaseClock, "phase" | "state">[]): string | null {
+  for (const phase of incidentPhases) {
+    if (clocks.find((c) => c.phase === phase)?.state === "done") continue;
+    const step = steps.find((s) => s.phase === phase && !s.checked);
+    if (step) return step.key;
+  }
+  return null;
+}
+
+export interface DeclarePrefill {
+  title: string;
+  severity: Severity;
+  scenarioId: string | null;
+  regions: string[];
+  impact: string;
+  fromAlertId: number | null;
+}
+
+/**
+ * A declaration prefilled from a firing alert: its summary as the title, its region, P1 for a critical alert
+ * and P2 for a warning, and the alert's runbook as the scenario when that runbook is one of the scenarios.
+ */
+export function prefillFromAlert(alert: Pick<AlertView, "id" | "name" | "summary" | "severity" | "labels" | "runbook">, scenarioIds: string[], regionIds: string[]): DeclarePrefill {
+  const region = alert.labels.region;
+  return {
+    title: (alert.summary || alert.name).slice(0, 200),
+    severity: alert.severity === "critical" ? "P1" : "P2",
+    scenarioId: alert.runbook && scenarioIds.includes(alert.runbook.id) ? alert.runbook.id : null,
+    regions: region && regionIds.includes(region) ? [region] : [],
+    impact: "",
+    fromAlertId: alert.id,
+  };
+}
+
+export const isSeverity = (s: string): s is Severity => (severities as readonly string[]).includes(s);
