@@ -3,23 +3,28 @@ import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { RegionGrid } from "@/components/fleet/region-grid";
-import { fleetQuery } from "@/lib/queries";
+import { fleetQuery, incidentsQuery } from "@/lib/queries";
+import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
+import { listIncidents } from "@/server/incidents/incident-service";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const user = await requireUser();
   const queryClient = new QueryClient();
-  queryClient.setQueryData(fleetQuery.queryKey, await getFleetSnapshot({ kind: "user", user }));
+  const caller = { kind: "user", user } as const;
+  const [snapshot, open] = await Promise.all([getFleetSnapshot(caller), listIncidents(caller, { status: "open" })]);
+  queryClient.setQueryData(fleetQuery.queryKey, snapshot);
+  queryClient.setQueryData(incidentsQuery().queryKey, { incidents: open });
   return (
     <div className="space-y-6">
       <h1 className="sr-only">Overview</h1>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <FiringAlertsPanel />
+            <FiringAlertsPanel canDeclare={hasRole(user.role, "lead")} />
           </div>
           <IncidentsPanel />
         </div>

@@ -8,6 +8,7 @@ import { formatDuration } from "@/lib/units";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { useNow } from "@/components/ui/use-now";
 import { AlertLabels } from "./alert-labels";
+import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge, StateBadge } from "./severity-badge";
 
 type Filter = "firing" | "resolved" | "all";
@@ -20,7 +21,7 @@ const filters: { value: Filter; label: string }[] = [
 ];
 
 /** Firing alerts and the recent history, newest first, filtered by state; refreshed whenever an alert changes. */
-export function AlertHistory() {
+export function AlertHistory({ canDeclare = false }: { canDeclare?: boolean }) {
   const [filter, setFilter] = useState<Filter>("all");
   const [limit, setLimit] = useState(PAGE);
   const { data, error, isError } = useQuery(recentAlertsQuery);
@@ -67,7 +68,7 @@ export function AlertHistory() {
       ) : (
         <ul data-testid="alert-history" className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
           {shown.slice(0, limit).map((a) => (
-            <AlertRow key={a.id} alert={a} regionIds={regionIds} />
+            <AlertRow key={a.id} alert={a} regionIds={regionIds} canDeclare={canDeclare} />
           ))}
         </ul>
       )}
@@ -84,7 +85,7 @@ export function AlertHistory() {
   );
 }
 
-function AlertRow({ alert: a, regionIds }: { alert: AlertView; regionIds?: string[] }) {
+function AlertRow({ alert: a, regionIds, canDeclare }: { alert: AlertView; regionIds?: string[]; canDeclare: boolean }) {
   const now = useNow(5000);
   const end = a.resolvedAt ? Date.parse(a.resolvedAt) : now;
   const duration = formatDuration(end - Date.parse(a.startedAt));
@@ -98,6 +99,7 @@ function AlertRow({ alert: a, regionIds }: { alert: AlertView; regionIds?: strin
       </div>
       <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
       <AlertLabels labels={a.labels} regionIds={regionIds} />
+      {canDeclare && <DeclareFromAlert alert={a} />}
       <dl className="grid grid-cols-[5rem_1fr] gap-x-4 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400">
         <dt className="font-medium">Started</dt>
         <dd>

@@ -6,6 +6,7 @@ import { useId } from "react";
 import { fleetQuery } from "@/lib/queries";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { AlertLabels } from "./alert-labels";
+import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge } from "./severity-badge";
 
 /**
@@ -18,12 +19,15 @@ export function FiringAlertsPanel({
   regionId,
   emptyText = "No alerts firing",
   linkToAlerts = true,
+  canDeclare = false,
 }: {
   heading?: string;
   ruleIds?: string[];
   regionId?: string;
   emptyText?: string;
   linkToAlerts?: boolean;
+  /** leads may declare an incident from each alert */
+  canDeclare?: boolean;
 }) {
   const { data } = useQuery(fleetQuery);
   const headingId = useId();
@@ -70,6 +74,7 @@ export function FiringAlertsPanel({
                   since <Timestamp iso={a.startedAt} />
                 </span>
                 {a.runbook && <span>Runbook: {a.runbook.title}</span>}
+                {canDeclare && <DeclareFromAlert alert={a} />}
               </div>
             </li>
           ))}

@@ -8,7 +8,7 @@ import type { Severity } from "@/lib/severity";
  * (app/(console)/incidents/actions.ts), so client code imports no server module.
  */
 export interface IncidentActions {
-  changeStatus: (input: { id: number; status: IncidentStatus; expectedVersion: number }) => Promise<ActionResult<Incident>>;
+  changeStatus: (input: { id: number; status: IncidentStatus; expectedStatus: IncidentStatus }) => Promise<ActionResult<Incident>>;
   handOver: (input: { id: number; leadId: string }) => Promise<ActionResult<Incident>>;
   updateDetails: (input: { id: number; impact: string; eta: string; rootCause: string; severity: Severity }) => Promise<ActionResult<Incident>>;
   checkStep: (input: { id: number; stepKey: string; checked: boolean; expectedVersion: number }) => Promise<ActionResult>;

@@ -69,7 +69,7 @@ export function IncidentHeader({
                 disabled={busy}
                 className={moveStyle(incident.status, to)}
                 onClick={() =>
-                  void run(() => actions.changeStatus({ id: incident.id, status: to, expectedVersion: incident.version }), incident.status === "resolved" ? "Reopened." : `Now ${statusLabels[to]}.`)
+                  void run(() => actions.changeStatus({ id: incident.id, status: to, expectedStatus: incident.status }), incident.status === "resolved" ? "Reopened." : `Now ${statusLabels[to]}.`)
                 }
               >
                 {moveLabel(incident.status, to)}

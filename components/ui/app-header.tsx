@@ -7,6 +7,7 @@ import { SignOutButton } from "./sign-out-button";
 export function AppHeader({ user }: { user: { name: string; email: string; role: Role } }) {
   const links = [
     { href: "/", label: "Overview" },
+    { href: "/incidents", label: "Incidents" },
     { href: "/replication", label: "Replication" },
     { href: "/mirrors", label: "Mirrors" },
     { href: "/cdn", label: "CDN" },
@@ -15,6 +16,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
       ? [
           { href: "/admin/users", label: "Users" },
           { href: "/admin/tokens", label: "API tokens" },
+          { href: "/admin/escalation", label: "Escalation" },
         ]
       : []),
   ];

@@ -69,7 +69,8 @@ export async function declareIncident(actor: User, raw: z.input<typeof declareIn
   });
 }
 
-export const statusInput = z.object({ status: z.enum(incidentStatuses), expectedVersion: z.number().int().min(1) });
+/** The status the lead saw: another lead's move meanwhile is a conflict; a sent message or a check is not. */
+export const statusInput = z.object({ status: z.enum(incidentStatuses), expectedStatus: z.enum(incidentStatuses) });
 
 /** Moves the incident through Investigating → Mitigating → Monitoring → Resolved, or reopens it. */
 export async function changeStatus(actor: User, id: number, raw: z.input<typeof statusInput>): Promise<Incident> {
@@ -78,7 +79,7 @@ export async function changeStatus(actor: User, id: number, raw: z.input<typeof 
   const snapshot = await figures();
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    if (before.version !== input.expectedVersion) throw conflict(`INC-${id} changed meanwhile (now ${statusLabels[before.status]}); look again before changing it.`);
+    if (before.status !== input.expectedStatus) throw conflict(`INC-${id} was moved to ${statusLabels[before.status]} meanwhile; look again before changing it.`);
     if (!statusTransitions[before.status].includes(input.status)) throw conflict(`An incident cannot go from ${statusLabels[before.status]} to ${statusLabels[input.status]}.`);
     const reopening = input.status === "investigating" && before.status === "resolved";
     await tx.query(

@@ -103,20 +103,36 @@ describe("the checklist", () => {
     await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]));
     expect((await readIncidentDetail(incident.id)).events.filter((e) => e.actor === "Live check" && e.message.includes("Verify the primary is down"))).toHaveLength(1);
   });
+
+  it("ticks a step that says something was fixed only after seeing it broken", async () => {
+    const incident = await declareP1("Fixed only after broken");
+    const healthy = snapshotOf([regionView("us-east-1", { role: "primary" }), regionView("eu-west-1")]);
+    const key = "incident-response/verify-resolution";
+    const ticked = async () => (await readIncidentDetail(incident.id)).steps.find((s) => s.key === key)!.checked;
+    await tickLiveChecks(healthy);
+    expect(await ticked()).toBe(false);
+    await tickLiveChecks(snapshotOf([regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")]));
+    expect(await ticked()).toBe(false);
+    await tickLiveChecks(healthy);
+    expect(await ticked()).toBe(true);
+  });
 });
 
 describe("status, hand-over and comms", () => {
   it("moves through the flow, records mitigation and resolution, reopens, and refuses stale or impossible moves", async () => {
     const i = await declareP1("Flow");
-    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedVersion: 1 })).rejects.toMatchObject({ code: "forbidden" });
-    const m = await svc.changeStatus(lead, i.id, { status: "mitigating", expectedVersion: 1 });
-    await expect(svc.changeStatus(lead2, i.id, { status: "monitoring", expectedVersion: 1 })).rejects.toMatchObject({ code: "conflict" });
-    const mon = await svc.changeStatus(lead, i.id, { status: "monitoring", expectedVersion: m.version });
+    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "forbidden" });
+    await svc.changeStatus(lead, i.id, { status: "mitigating", expectedStatus: "investigating" });
+    // A second lead who still saw Investigating is told, and nothing moves.
+    await expect(svc.changeStatus(lead2, i.id, { status: "monitoring", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "conflict" });
+    // A message sent meanwhile is no reason to refuse.
+    await svc.acknowledge(engineer, i.id);
+    const mon = await svc.changeStatus(lead, i.id, { status: "monitoring", expectedStatus: "mitigating" });
     expect(mon.mitigatedAt).not.toBeNull();
-    await expect(svc.changeStatus(lead, i.id, { status: "investigating", expectedVersion: mon.version })).rejects.toMatchObject({ code: "conflict" });
-    const res = await svc.changeStatus(lead, i.id, { status: "resolved", expectedVersion: mon.version });
+    await expect(svc.changeStatus(lead, i.id, { status: "investigating", expectedStatus: "monitoring" })).rejects.toMatchObject({ code: "conflict" });
+    const res = await svc.changeStatus(lead, i.id, { status: "resolved", expectedStatus: "monitoring" });
     expect(res.resolvedAt).not.toBeNull();
-    const reopened = await svc.changeStatus(lead, i.id, { status: "investigating", expectedVersion: res.version });
+    const reopened = await svc.changeStatus(lead, i.id, { status: "investigating", expectedStatus: "resolved" });
     expect(reopened).toMatchObject({ status: "investigating", resolvedAt: null });
     const handed = await svc.handOver(lead, i.id, lead2.id);
     expect(handed.lead.id).toBe(lead2.id);
@@ -183,7 +199,7 @@ describe("escalation", () => {
 
   it("stops paging once the incident is resolved", async () => {
     const i = await svc.declareIncident(lead, { title: "Resolved fast", scenarioId: null, severity: "P1", leadId: lead.id });
-    await svc.changeStatus(lead, i.id, { status: "resolved", expectedVersion: 1 });
+    await svc.changeStatus(lead, i.id, { status: "resolved", expectedStatus: "investigating" });
     expect(await sendDuePages(new Date(Date.parse(i.declaredAt) + 3_600_000))).toBe(0);
   });
 });

@@ -5,11 +5,17 @@ import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { addEvent, checklistFor, toIncident, INCIDENT_SELECT } from "./incident-store";
 
+// Steps that say something was fixed tick only once their condition has been seen failing: a healthy
+// fleet at declaration must not tick "Verify resolution". Steps that confirm the problem tick at once.
+const fixPhases = new Set(["mitigate", "resolve", "postmortem"]);
+const seen = globalThis as unknown as { __switchyardSeenFailing?: Set<string> };
+
 /**
  * Ticks the open incidents' steps whose live check holds now, recording the value observed and when. Runs on
  * the leading console after collector passes. Only unchecked steps are ticked, once each; the timeline says so.
  */
 export async function tickLiveChecks(snapshot: FleetSnapshot): Promise<number> {
+  const seenFailing = (seen.__switchyardSeenFailing ??= new Set());
   const db = await getDb();
   const open = await db.query<Parameters<typeof toIncident>[0]>(`${INCIDENT_SELECT} where i.status <> 'resolved'`);
   let ticked = 0;
@@ -20,7 +26,12 @@ export async function tickLiveChecks(snapshot: FleetSnapshot): Promise<number> {
     for (const step of checklistFor(incident)) {
       if (!step.check || !unchecked.has(step.key)) continue;
       const result = evaluateCheck(step.check, snapshot);
-      if (!result.holds) continue;
+      const key = `${incident.id}/${step.key}`;
+      if (!result.holds) {
+        seenFailing.add(key);
+        continue;
+      }
+      if (fixPhases.has(step.phase) && !seenFailing.has(key)) continue;
       const done = await db.transaction(async (tx) => {
         const r = await tx.query(
           `update incident_steps set checked = true, checked_by = 'Live check', checked_at = now(), observed = $3, version = version + 1

@@ -25,7 +25,7 @@ export default async function AlertsPage() {
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <AlertHistory />
+        <AlertHistory canDeclare={hasRole(user.role, "lead")} />
       </HydrationBoundary>
       <section aria-labelledby="rules-heading" className="space-y-2">
         <h2 id="rules-heading" className="text-lg font-semibold">

@@ -24,7 +24,7 @@ export async function changeStatusAction(input: unknown): Promise<ActionResult<I
   return toActionResult(async () => {
     const actor = await requireUser("lead");
     const f = fields(input);
-    return incidents.changeStatus(actor, incidentId(f.id), { status: f.status as never, expectedVersion: f.expectedVersion as never });
+    return incidents.changeStatus(actor, incidentId(f.id), { status: f.status as never, expectedStatus: f.expectedStatus as never });
   });
 }
 

@@ -5,6 +5,7 @@ import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { HistoryCharts } from "@/components/charts/history-charts";
 import { RegionDetail } from "@/components/fleet/region-detail";
 import { fleetQuery } from "@/lib/queries";
+import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 
@@ -34,7 +35,7 @@ export default async function RegionPage({ params }: Props) {
     <div className="space-y-6">
       <HydrationBoundary state={dehydrate(queryClient)}>
         <RegionDetail id={id} />
-        <FiringAlertsPanel heading="Alerts for this region" regionId={id} emptyText={`No alerts firing for ${id}`} />
+        <FiringAlertsPanel heading="Alerts for this region" regionId={id} emptyText={`No alerts firing for ${id}`} canDeclare={hasRole(user.role, "lead")} />
         <HistoryCharts heading="History" metrics={[...metrics]} regionIds={[id]} />
       </HydrationBoundary>
     </div>
