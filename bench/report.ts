@@ -1,0 +1,125 @@
+import type { ProcessUse, ProfileSummary } from "./collector-load";
+import type { FaultFigures, FaultKind } from "./detection";
+import type { LoadResult } from "./http-load";
+import { round } from "./stats";
+
+export interface Figures {
+  detection: Partial<Record<FaultKind, FaultFigures>>;
+  collector3?: ProcessUse;
+  collectorSim?: ProcessUse & {
+    regions: number;
+    /** collector passes per second over all regions (nominal: regions x 1000 / POLL_INTERVAL) */
+    passesPerSecond: number;
+    cpuMsPerRegionPass: number;
+    /** the CPU % scaled to one pass per region per POLL_INTERVAL: a CPU-starved console passes less often */
+    cpuPercentAtNominalRate: number;
+    /** what the simulated fleet answered during the window: the collector's probe rate */
+    probeRequestsPerSecond: number;
+    servedPerSecond: Record<string, number>;
+    healthStreams: number;
+    statusAtEnd: Record<string, number>;
+    simulatedFleetProcess: ProcessUse;
+  };
+  /** restOfMachine: everything but the console, the bench's own load loops included */
+  http: (LoadResult & { consoleCpuPercentOfOneCore: number; restOfMachinePercentOfOneCore: number })[];
+  profile?: ProfileSummary & { file: string; seconds: number };
+}
+
+export interface Row {
+  figure: string;
+  value: string;
+  goal: string;
+  met: boolean | null;
+}
+
+const ms = (v: number) => `${v} ms`;
+
+/** The table: one row per figure, with the issue's goal where it set one. */
+export function rows(f: Figures): Row[] {
+  const out: Row[] = [];
+  for (const kind of ["db-down", "api-down"] as const) {
+    const d = f.detection[kind];
+    if (!d) continue;
+    const missed = d.missed ? ` (${d.missed} missed)` : "";
+    out.push({ figure: `detect ${kind} (${d.region}) p50`, value: ms(d.detectedMs.p50) + missed, goal: "<= 250 ms", met: !d.missed && d.detectedMs.p50 <= 250 });
+    out.push({ figure: `detect ${kind} (${d.region}) p95`, value: ms(d.detectedMs.p95) + missed, goal: "<= 1000 ms", met: !d.missed && d.detectedMs.p95 <= 1000 });
+    out.push({ figure: `detect ${kind} min / max`, value: `${ms(d.detectedMs.min)} / ${ms(d.detectedMs.max)}`, goal: "", met: null });
+    if (d.detectedAfterLandedMs) {
+      out.push({ figure: `  after it landed, p50 / max`, value: `${ms(d.detectedAfterLandedMs.p50)} / ${ms(d.detectedAfterLandedMs.max)}`, goal: "", met: null });
+    }
+  }
+  const lag = f.detection.lag;
+  if (lag) {
+    out.push({ figure: `lag alert (${lag.region}) after 5 s crossing, p50`, value: ms(lag.detectedMs.p50), goal: "", met: null });
+    out.push({
+      figure: `lag alert (${lag.region}) after 5 s crossing, max`,
+      value: ms(lag.detectedMs.max) + (lag.missed ? ` (${lag.missed} missed)` : ""),
+      goal: "<= 1000 ms, every run",
+      met: !lag.missed && lag.detectedMs.max <= 1000,
+    });
+  }
+  if (f.collector3) {
+    out.push({ figure: "console CPU, 3 lab regions, no pages", value: `${f.collector3.cpuPercentOfOneCore} % of one core`, goal: "", met: null });
+    out.push({ figure: "console RSS, 3 lab regions", value: `${f.collector3.rssMiBEnd} MiB at the end (${f.collector3.rssMiBMin}-${f.collector3.rssMiBMax} in the window)`, goal: "", met: null });
+  }
+  if (f.collectorSim) {
+    const s = f.collectorSim;
+    out.push({ figure: `console CPU, ${s.regions} simulated regions`, value: `${s.cpuPercentOfOneCore} % of one core (${s.passesPerSecond} passes/s)`, goal: "< 20 %", met: s.cpuPercentOfOneCore < 20 });
+    out.push({ figure: "  same, scaled to 1 pass per region per s", value: `${s.cpuPercentAtNominalRate} % of one core (${s.cpuMsPerRegionPass} ms per pass)`, goal: "< 20 %", met: s.cpuPercentAtNominalRate < 20 });
+    out.push({ figure: `console RSS, ${s.regions} simulated regions`, value: `${s.rssMiBEnd} MiB at the end (${s.rssMiBMin}-${s.rssMiBMax} in the window)`, goal: "", met: null });
+  }
+  for (const h of f.http) {
+    out.push({
+      figure: `GET ${h.path}, ${h.concurrency} sessions`,
+      value: `${h.requestsPerSecond} req/s; p50 ${h.latencyMs.p50} / p95 ${h.latencyMs.p95} / p99 ${h.latencyMs.p99} ms; ${h.errors} errors`,
+      goal: "",
+      met: null,
+    });
+  }
+  return out;
+}
+
+export function table(rs: Row[]): string {
+  const w = [Math.max(6, ...rs.map((r) => r.figure.length)), Math.max(5, ...rs.map((r) => r.value.length)), Math.max(4, ...rs.map((r) => r.goal.length))];
+  const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${c.padEnd(w[2]!)}  ${d}`.trimEnd();
+  return [
+    line("figure", "value", "goal", "met?"),
+    line("-".repeat(w[0]!), "-".repeat(w[1]!), "-".repeat(w[2]!), "----"),
+    ...rs.map((r) => line(r.figure, r.value, r.goal, r.met === null ? "" : r.met ? "yes" : "NO")),
+  ].join("\n");
+}
+
+/** The raw numbers behind the table, and the profile when there is one. */
+export function details(f: Figures): string {
+  const out: string[] = ["raw numbers (ms):"];
+  for (const d of Object.values(f.detection)) {
+    out.push(`  ${d.fault} detected: [${d.runs.map((r) => r.detectedMs ?? "missed").join(", ")}]`);
+    out.push(`  ${d.fault} injectFault returned after: [${d.runs.map((r) => r.injectReturnedMs).join(", ")}]`);
+    if (d.detectedAfterLandedMs) {
+      out.push(`  ${d.fault} landed (the bench's own connection broke) after: [${d.runs.map((r) => r.landedMs ?? "?").join(", ")}]`);
+      out.push(`  ${d.fault} detected after it landed: [${d.runs.map((r) => r.detectedAfterLandedMs ?? "?").join(", ")}] (p50 ${d.detectedAfterLandedMs.p50}, max ${d.detectedAfterLandedMs.max})`);
+    }
+    if (d.fault === "lag") {
+      out.push(`  lag > 5 shown after the crossing: [${d.runs.map((r) => r.lagShownMs).join(", ")}]; alert shown: [${d.runs.map((r) => r.alertShownMs).join(", ")}]`);
+    }
+    out.push(`  ${d.fault} /metrics request that first showed it took: p50 ${d.pollRequestMs.p50}, max ${d.pollRequestMs.max}; recover took: [${d.runs.map((r) => r.recoverMs).join(", ")}]`);
+  }
+  if (f.http.length) out.push(`  console CPU during the HTTP load: ${f.http.map((h) => `${h.path} ${h.consoleCpuPercentOfOneCore} % of one core (rest of the machine ${h.restOfMachinePercentOfOneCore} %)`).join(", ")}`);
+  if (f.collector3) out.push(`  3 lab regions: the rest of the machine used ${f.collector3.restOfMachinePercentOfOneCore} % of one core meanwhile`);
+  if (f.collectorSim) {
+    const c = f.collectorSim;
+    const s = c.simulatedFleetProcess;
+    out.push(`  ${c.regions} simulated regions: ${c.probeRequestsPerSecond} probe requests/s answered (${Object.entries(c.servedPerSecond).map(([p, n]) => `${p} ${n}`).join(", ")}), ${c.healthStreams} health streams held; status at the end ${JSON.stringify(c.statusAtEnd)}`);
+    out.push(`  ${c.regions} simulated regions: the simulated fleet process used ${s.cpuPercentOfOneCore} % of one core (${s.rssMiBMean} MiB); the rest of the machine ${round(Math.max(0, c.restOfMachinePercentOfOneCore - s.cpuPercentOfOneCore), 1)} %`);
+  }
+  const p = f.profile;
+  if (p) {
+    out.push("", `CPU profile of the ${f.collectorSim?.regions ?? "?"}-region console over ${p.seconds} s (${p.file}): busy ${p.busyMs} ms, idle ${p.idleMs} ms`);
+    out.push(`  fetch (undici) on the stack in ${p.inclusive.fetchUndici} % of busy samples; PGlite in ${p.inclusive.pglite} %`);
+    out.push("  self time by module (native frames charged to their JS caller):");
+    for (const e of p.byModule) out.push(`    ${String(e.percent).padStart(5)} %  ${e.name}`);
+    out.push("  self time by function:");
+    for (const e of p.topFunctions) out.push(`    ${String(e.percent).padStart(5)} %  ${e.name}`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,373 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { startConsole, waitUntilServing, type ConsoleProcess } from "../e2e/support/console-process";
+import { injectFault, resetLab, startLab, stopLab } from "../lab/index";
+import { BUILD_ID_FILE, BuildWatch, currentBuildId, nextBuildRunning, waitForQuietBuild } from "./build-guard";
+import { measureProcess, startSimulatedFleet, summarizeCpuProfile } from "./collector-load";
+import { measureFault, scrape, waitHealthy } from "./detection";
+import { runLoad, signIn } from "./http-load";
+import { details, rows, table, type Figures } from "./report";
+import { round, sleep } from "./stats";
+
+/**
+ * `npm run bench`: starts a fresh lab, a production console with a fresh embedded store, and a simulated
+ * 100-region fleet, measures the figures, prints a table and writes bench/results/latest.json.
+ * Everything it starts it stops by PID, also on failure and on Ctrl-C.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const RESULTS_DIR = path.join(ROOT, "bench/results");
+const RUN_DIR = path.join(RESULTS_DIR, "run");
+const LAB_DIR = path.join(RUN_DIR, "lab");
+const POLL_INTERVAL_MS = 1000;
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    window: { type: "string", default: "30" },
+    "load-seconds": { type: "string", default: "15" },
+    concurrency: { type: "string", default: "50" },
+    "sim-regions": { type: "string", default: "100" },
+    /** auto: profile the simulated-fleet console only when it misses its CPU goal */
+    profile: { type: "string", default: "auto" },
+  },
+});
+const RUNS = Number(args.runs);
+const WINDOW_S = Number(args.window);
+const LOAD_S = Number(args["load-seconds"]);
+const CONCURRENCY = Number(args.concurrency);
+const SIM_REGIONS = Number(args["sim-regions"]);
+const PROFILE = args.profile;
+
+const started = performance.now();
+const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${s}`);
+
+// ---- what the bench started, stopped in reverse order on every way out ----------------------------------
+const stack: { name: string; stop: () => Promise<void> }[] = [];
+function own(name: string, stop: () => Promise<void>): () => Promise<void> {
+  const entry = { name, stop };
+  stack.push(entry);
+  return async () => {
+    const i = stack.indexOf(entry);
+    if (i >= 0) stack.splice(i, 1);
+    await stop();
+  };
+}
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (let e = stack.pop(); e; e = stack.pop()) {
+      try {
+        await e.stop();
+      } catch (err) {
+        console.error(`[bench] stopping ${e.name} failed: ${(err as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping what the bench started`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---- consoles -------------------------------------------------------------------------------------------
+interface OwnedConsole {
+  c: ConsoleProcess;
+  buildId: string;
+  alive: () => boolean;
+  stop: () => Promise<void>;
+}
+const buildsUsed = new Set<string>();
+
+async function startOwnedConsole(name: string, env: Record<string, string>): Promise<OwnedConsole> {
+  for (let attempt = 1; ; attempt++) {
+    const buildId = await waitForQuietBuild();
+    buildsUsed.add(buildId);
+    const c = await startConsole(env);
+    let gone = false;
+    void c.exited.then(() => (gone = true));
+    const stop = own(`console ${name} (pid ${c.pid})`, async () => {
+      c.stop();
+      const kill = setTimeout(() => {
+        if (!gone) process.kill(c.pid, "SIGKILL");
+      }, 10_000);
+      await c.exited;
+      clearTimeout(kill);
+      writeFileSync(path.join(RUN_DIR, `console-${name}.log`), c.output());
+    });
+    try {
+      await waitUntilServing(c, 90_000);
+      log(`console ${name} serving on ${c.baseURL} (pid ${c.pid}, build ${buildId})`);
+      return { c, buildId, alive: () => !gone, stop };
+    } catch (err) {
+      await stop();
+      // Someone else's `next build` replaced .next under it: wait for that build and try again.
+      if (attempt >= 3 || !/production build/i.test((err as Error).message)) throw err;
+      log(`console ${name}: .next was being rebuilt by someone else; retrying`);
+    }
+  }
+}
+
+async function waitForRegions(baseURL: string, count: number, timeoutMs = 60_000): Promise<void> {
+  const t = performance.now();
+  let last = "";
+  while (performance.now() - t < timeoutMs) {
+    try {
+      const counts = (await scrape(baseURL)).statusCounts();
+      if ((counts.healthy ?? 0) === count) return;
+      last = JSON.stringify(counts);
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`${count} regions not healthy on /metrics within ${timeoutMs} ms; last: ${last}`);
+}
+
+// ---- phases: a measurement that someone's `next build` overlapped is taken again (at most 3 tries) --------
+interface PhaseNote {
+  phase: string;
+  attempts: number;
+  seconds: number;
+  loadavg1: [number, number];
+  overlappedByBuild: boolean;
+}
+const phases: PhaseNote[] = [];
+const buildWatch = new BuildWatch();
+
+async function phase<T>(name: string, fn: () => Promise<T>, { repeat = true } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    if (nextBuildRunning()) log(`${name}: waiting for someone else's next build to finish`);
+    await waitForQuietBuild();
+    buildWatch.reset();
+    const t = performance.now();
+    const load0 = os.loadavg()[0]!;
+    let result: T | undefined;
+    let error: unknown = null;
+    try {
+      result = await fn();
+    } catch (err) {
+      error = err;
+    }
+    const overlapped = buildWatch.disturbed();
+    if (!overlapped || !repeat || attempt === 3) {
+      phases.push({ phase: name, attempts: attempt, seconds: round((performance.now() - t) / 1000, 1), loadavg1: [round(load0, 2), round(os.loadavg()[0]!, 2)], overlappedByBuild: overlapped });
+      if (error) throw error;
+      return result as T;
+    }
+    log(`${name}: someone's next build overlapped this measurement${error ? ` (which failed: ${(error as Error).message.split("\n")[0]})` : ""}; measuring again`);
+  }
+}
+
+// ---- main -----------------------------------------------------------------------------------------------
+async function ensureBuild() {
+  if (existsSync(BUILD_ID_FILE)) return;
+  if (nextBuildRunning()) {
+    log(".next/BUILD_ID missing while someone else's `next build` runs: waiting for it");
+    await waitForQuietBuild();
+    return;
+  }
+  log(".next/BUILD_ID missing: building (next build)");
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  } catch (err) {
+    // Most often someone else's build holds .next/lock; theirs will do.
+    log(`next build failed (${(err as Error).message.split("\n")[0]}); waiting for a finished build in .next`);
+    await waitForQuietBuild();
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
+    return `${commit}${dirty ? " (with uncommitted changes)" : ""}`;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  await ensureBuild();
+  mkdirSync(RUN_DIR, { recursive: true });
+  const loadStart = os.loadavg();
+  const figures: Figures = { detection: {}, http: [] };
+
+  // A fresh lab, and a console on it that is restarted if .next changes under it.
+  log(`fresh lab in ${LAB_DIR}`);
+  await resetLab({ labDir: LAB_DIR });
+  const stopTheLab = own("lab", async () => void (await stopLab({ labDir: LAB_DIR })));
+  const lab = await startLab({ labDir: LAB_DIR });
+  if (lab.status.simulated) throw new Error("the lab came up with a simulated database tier; the bench needs PostgreSQL 15");
+  log(`lab up: ${lab.status.regions.map((r) => `${r.id} pg:${r.pgPort} ${r.apiUrl}`).join(", ")}`);
+  const dataDir = path.join(RUN_DIR, "data");
+  rmSync(dataDir, { recursive: true, force: true });
+  let labConsole: OwnedConsole | null = null;
+  const onLab = async (): Promise<OwnedConsole> => {
+    if (labConsole && (!labConsole.alive() || labConsole.buildId !== currentBuildId())) {
+      await labConsole.stop();
+      labConsole = null;
+    }
+    if (!labConsole) {
+      labConsole = await startOwnedConsole("lab", { LAB_DIR, DATA_DIR: dataDir, POLL_INTERVAL: String(POLL_INTERVAL_MS) });
+      for (const r of lab.status.regions) await injectFault(r.id, "recover", { labDir: LAB_DIR });
+      await waitHealthy(labConsole.c.baseURL);
+    }
+    return labConsole;
+  };
+
+  // 2a. What collecting costs with the 3 lab regions, nobody asking for pages.
+  figures.collector3 = await phase("collector, 3 lab regions", async () => {
+    const k = await onLab();
+    await sleep(5_000);
+    log(`collector CPU/RSS with 3 lab regions over ${WINDOW_S} s`);
+    return measureProcess(k.c.pid, WINDOW_S);
+  });
+  log(`  ${figures.collector3.cpuPercentOfOneCore} % of one core, RSS ${figures.collector3.rssMiBEnd} MiB at the end (${figures.collector3.rssMiBMin}-${figures.collector3.rssMiBMax})`);
+
+  // 1. Detection latency, fault by fault.
+  for (const kind of ["db-down", "api-down", "lag"] as const) {
+    figures.detection[kind] = await phase(`detection ${kind}`, async () => {
+      const k = await onLab();
+      log(`detection: ${kind} x ${RUNS}`);
+      return measureFault(kind, RUNS, k.c.baseURL, LAB_DIR, log);
+    });
+  }
+
+  // 3. HTTP load from signed-in sessions.
+  figures.http = await phase("http load", async () => {
+    const k = await onLab();
+    log(`signing in ${CONCURRENCY} viewer sessions`);
+    const sessions: string[] = [];
+    for (let i = 0; i < CONCURRENCY; i += 5) {
+      const batch = Array.from({ length: Math.min(5, CONCURRENCY - i) }, () => signIn(k.c.baseURL, "viewer@switchyard.local", "switchyard-viewer"));
+      sessions.push(...(await Promise.all(batch)));
+    }
+    const out: Figures["http"] = [];
+    for (const p of ["/api/v1/health/regions", "/"]) {
+      await runLoad(k.c.baseURL, p, sessions, 2, CONCURRENCY); // warm-up, discarded
+      log(`load: GET ${p}, ${CONCURRENCY} concurrent for ${LOAD_S} s`);
+      const [res, cpu] = await Promise.all([runLoad(k.c.baseURL, p, sessions, LOAD_S, CONCURRENCY), measureProcess(k.c.pid, LOAD_S)]);
+      out.push({ ...res, consoleCpuPercentOfOneCore: cpu.cpuPercentOfOneCore, restOfMachinePercentOfOneCore: cpu.restOfMachinePercentOfOneCore });
+      log(`  ${res.requestsPerSecond} req/s, p50 ${res.latencyMs.p50} ms, p95 ${res.latencyMs.p95} ms, p99 ${res.latencyMs.p99} ms, errors ${res.errors}`);
+    }
+    return out;
+  });
+  if (labConsole) await (labConsole as OwnedConsole).stop();
+  await stopTheLab();
+
+  // 2b. What collecting costs with a simulated fleet (the lab is stopped, so it does not compete).
+  log(`simulated fleet: ${SIM_REGIONS} region APIs in one process`);
+  const fleetFile = path.join(RUN_DIR, "simulated-fleet.json");
+  const sim = await startSimulatedFleet(SIM_REGIONS, fleetFile);
+  own(`simulated fleet (pid ${sim.pid})`, sim.stop);
+  const simEnv = { FLEET_CONFIG: fleetFile, POLL_INTERVAL: String(POLL_INTERVAL_MS) };
+  const simConsole = async (name: string, env: Record<string, string> = {}) => {
+    const dir = path.join(RUN_DIR, `data-${name}`);
+    rmSync(dir, { recursive: true, force: true });
+    const k = await startOwnedConsole(name, { ...simEnv, DATA_DIR: dir, ...env });
+    await waitForRegions(k.c.baseURL, SIM_REGIONS);
+    await sleep(5_000);
+    return k;
+  };
+  figures.collectorSim = await phase(`collector, ${SIM_REGIONS} simulated regions`, async () => {
+    const k = await simConsole("sim");
+    try {
+      log(`collector CPU/RSS with ${SIM_REGIONS} simulated regions over ${WINDOW_S} s`);
+      const before = await sim.stats();
+      const [use, fleetUse] = await Promise.all([measureProcess(k.c.pid, WINDOW_S), measureProcess(sim.pid, WINDOW_S)]);
+      const after = await sim.stats();
+      const servedPerSecond = Object.fromEntries(Object.entries(after.served).map(([p, n]) => [p, round((n - (before.served[p] ?? 0)) / use.windowSeconds, 1)]));
+      // One GET /health per region per collector pass: the pass rate actually achieved.
+      const passesPerSecond = servedPerSecond["/health"] ?? 0;
+      const cpuMsPerPass = (use.cpuSeconds * 1000) / Math.max(1, passesPerSecond * use.windowSeconds);
+      return {
+        ...use,
+        regions: SIM_REGIONS,
+        passesPerSecond,
+        cpuMsPerRegionPass: round(cpuMsPerPass, 2),
+        cpuPercentAtNominalRate: round((cpuMsPerPass * SIM_REGIONS * (1000 / POLL_INTERVAL_MS)) / 10, 1),
+        probeRequestsPerSecond: round(Object.values(servedPerSecond).reduce((a, b) => a + b, 0), 1),
+        servedPerSecond,
+        healthStreams: after.streams,
+        statusAtEnd: (await scrape(k.c.baseURL)).statusCounts(),
+        simulatedFleetProcess: fleetUse,
+      };
+    } finally {
+      await k.stop();
+    }
+  });
+  log(`  ${figures.collectorSim.cpuPercentOfOneCore} % of one core, RSS ${figures.collectorSim.rssMiBEnd} MiB at the end (the simulated fleet process: ${figures.collectorSim.simulatedFleetProcess.cpuPercentOfOneCore} %)`);
+
+  // 2c. Where that CPU goes: a V8 sampling profile of the same kind of console over a window.
+  if (PROFILE === "always" || (PROFILE === "auto" && figures.collectorSim.cpuPercentOfOneCore >= 20)) {
+    try {
+      figures.profile = await phase("cpu profile", async () => {
+        const file = path.join(RUN_DIR, `collector-${SIM_REGIONS}.cpuprofile`);
+        rmSync(file, { force: true });
+        const k = await simConsole("profile", { NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile-hook.mjs")}`, BENCH_CPU_PROFILE: file });
+        try {
+          const seconds = 20;
+          log(`profiling the ${SIM_REGIONS}-region console for ${seconds} s`);
+          process.kill(k.c.pid, "SIGUSR2");
+          await sleep(seconds * 1000);
+          process.kill(k.c.pid, "SIGUSR2");
+          for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(200);
+          if (!existsSync(file)) throw new Error("the console wrote no CPU profile");
+          return { file: path.relative(ROOT, file), seconds, ...summarizeCpuProfile(file) };
+        } finally {
+          await k.stop();
+        }
+      }, { repeat: false }); // shares of the console's own busy time: another process's build barely moves them
+    } catch (err) {
+      log(`cpu profile failed (the figures stand without it): ${(err as Error).message}`);
+    }
+  }
+  await cleanup();
+
+  // ---- report -------------------------------------------------------------------------------------------
+  const tableRows = rows(figures);
+  console.log(`\nSwitchyard bench — POLL_INTERVAL=${POLL_INTERVAL_MS} ms, ${os.cpus().length} CPUs, node ${process.version}\n`);
+  console.log(table(tableRows));
+  console.log(`\n${details(figures)}`);
+  const overlapped = phases.filter((p) => p.overlappedByBuild || p.attempts > 1);
+  if (overlapped.length) console.log(`\nnote: someone's next build overlapped ${overlapped.map((p) => `${p.phase} (${p.attempts} tries)`).join(", ")}`);
+  const report = {
+    date: new Date().toISOString(),
+    durationSeconds: round((performance.now() - started) / 1000, 0),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavgStart: loadStart.map((v) => round(v, 2)),
+      loadavgEnd: os.loadavg().map((v) => round(v, 2)),
+    },
+    code: { commit: gitCommit(), buildIds: [...buildsUsed] },
+    config: { pollIntervalMs: POLL_INTERVAL_MS, runsPerFault: RUNS, cpuWindowSeconds: WINDOW_S, loadSeconds: LOAD_S, concurrency: CONCURRENCY, simulatedRegions: SIM_REGIONS, metricsPollEveryMs: 10 },
+    table: tableRows,
+    figures,
+    phases,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten: bench/results/latest.json (${report.durationSeconds} s)`);
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`[bench] failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+} finally {
+  buildWatch.stop();
+  await cleanup();
+}
