@@ -1,4 +1,6 @@
 import "server-only";
+import http from "node:http";
+import https from "node:https";
 import pg from "pg";
 import type { RegionConfig } from "@/lib/fleet-config";
 import type { ApiSample, CdnSample, DbSample, MirrorSample, ReplicaLink, SlotInfo, WalReceiver } from "@/lib/fleet-sample";
@@ -9,9 +11,36 @@ export const errorText = (err: unknown) => {
   return e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(err);
 };
 
-async function getJson(url: URL, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), cache: "no-store" });
-  return { status: res.status, body: await res.json().catch(() => null) };
+// Plain node:http with keep-alive: at a hundred regions the collector makes hundreds of requests a second,
+// and fetch costs about three times the CPU per request (measured by npm run bench).
+const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+
+/** GET a JSON body within timeoutMs overall; a timeout rejects with a TimeoutError. */
+function getJson(url: URL, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === "https:" ? https : http;
+    const req = client.get(url, { agent: agents[url.protocol as "http:" | "https:"], headers: { accept: "application/json" } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        clearTimeout(timer);
+        let body: unknown = null;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: the caller reports an unreadable body
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 /** GET {apiUrl}/health within timeoutMs. A 503 with a readable body is an API that answers: it says it is down. */
