@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import type { AlertView } from "@/lib/fleet-view";
 import { fleetQuery, recentAlertsQuery } from "@/lib/queries";
@@ -112,7 +113,11 @@ function AlertRow({ alert: a, regionIds, canDeclare }: { alert: AlertView; regio
         {a.runbook && (
           <>
             <dt className="font-medium">Runbook</dt>
-            <dd>{a.runbook.title}</dd>
+            <dd>
+              <Link href={`/runbooks/${a.runbook.id}`} className="text-sky-800 underline dark:text-sky-300">
+                {a.runbook.title}
+              </Link>
+            </dd>
           </>
         )}
       </dl>

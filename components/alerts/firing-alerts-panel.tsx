@@ -73,7 +73,14 @@ export function FiringAlertsPanel({
                 <span>
                   since <Timestamp iso={a.startedAt} />
                 </span>
-                {a.runbook && <span>Runbook: {a.runbook.title}</span>}
+                {a.runbook && (
+                  <span>
+                    Runbook:{" "}
+                    <Link href={`/runbooks/${a.runbook.id}`} className="text-sky-800 underline dark:text-sky-300">
+                      {a.runbook.title}
+                    </Link>
+                  </span>
+                )}
                 {canDeclare && <DeclareFromAlert alert={a} />}
               </div>
             </li>

@@ -12,6 +12,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
     { href: "/mirrors", label: "Mirrors" },
     { href: "/cdn", label: "CDN" },
     { href: "/alerts", label: "Alerts" },
+    { href: "/runbooks", label: "Runbooks" },
     ...(hasRole(user.role, "admin")
       ? [
           { href: "/admin/users", label: "Users" },
