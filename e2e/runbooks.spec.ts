@@ -11,6 +11,6 @@ test("every scenario, procedure and troubleshooting guide reads as a checklist w
   await expect(page.getByTestId("runbook-step-rollout-10")).toContainText("10 % of traffic for 1 hour");
   await expect(page.getByTestId("runbook-step-validation-tests")).toContainText("./scripts/test-cdn.sh");
   await page.getByLabel("10 % of traffic for 1 hour").check();
-  await expect(page.getByRole("status").filter({ hasText: "steps done" })).toHaveText("1 of 7 steps done");
+  await expect(page.getByRole("status").filter({ hasText: "steps done" })).toHaveText("1 of 6 steps done");
   expect((await page.goto("/runbooks/no-such-runbook"))?.status()).toBe(404);
 });
