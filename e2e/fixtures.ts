@@ -28,5 +28,14 @@ export const labDir = () => {
   return dir;
 };
 
+/**
+ * Marks the page's window so that a reload or any full navigation shows: the mark does not survive one,
+ * while the router's same-document history updates leave it alone. Live pages must never need a reload.
+ */
+export async function markAgainstReload(page: Page): Promise<{ reloaded(): Promise<boolean> }> {
+  await page.evaluate(() => Object.assign(window, { __noReloadMark: true }));
+  return { reloaded: async () => !(await page.evaluate(() => (window as unknown as { __noReloadMark?: boolean }).__noReloadMark === true)) };
+}
+
 export const test = base;
 export { expect };

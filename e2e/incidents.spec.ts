@@ -3,7 +3,7 @@ import type { Page } from "@playwright/test";
 import { injectFault } from "../lab/index";
 import type { AlertView } from "../lib/fleet-view";
 import type { IncidentDetail } from "../lib/incident";
-import { expect, labDir, signInAs, test } from "./fixtures";
+import { expect, labDir, markAgainstReload, signInAs, test } from "./fixtures";
 import { IncidentNewPage } from "./pages/incident-new-page";
 import { IncidentPage } from "./pages/incident-page";
 import { callServerAction } from "./pages/incident-server-action";
@@ -15,15 +15,6 @@ async function detail(page: Page, id: number): Promise<IncidentDetail> {
   const res = await page.request.get(`/api/v1/incidents/${id}`);
   expect(res.ok()).toBe(true);
   return res.json();
-}
-
-/**
- * Marks the page's window so a reload (or any full navigation) would show: the mark does not survive one.
- * Same-document history updates by the router do not count, only a page that was loaded again.
- */
-async function markAgainstReload(page: Page) {
-  await page.evaluate(() => Object.assign(window, { __noReloadMark: true }));
-  return { reloaded: async () => !(await page.evaluate(() => (window as unknown as { __noReloadMark?: boolean }).__noReloadMark === true)) };
 }
 
 test("the golden path: declare from the firing alert, work the checklist, communicate, resolve, write the post-mortem, while a manager watches live", async ({ page, browser, baseURL }) => {

@@ -1,16 +1,6 @@
-import type { Page } from "@playwright/test";
 import { injectFault } from "../lab/index";
-import { expect, labDir, signInAs, test } from "./fixtures";
+import { expect, labDir, markAgainstReload, signInAs, test } from "./fixtures";
 import { ReplicationPage } from "./pages/replication-page";
-
-/** Counts main-frame navigations after this point: live updates must not reload the page. */
-function watchNavigations(page: Page) {
-  const seen = { count: 0 };
-  page.on("framenavigated", (frame) => {
-    if (frame === page.mainFrame()) seen.count++;
-  });
-  return seen;
-}
 
 test("paused replay on eu-west-1 shows on the open replication page: lag past 5 s, the alert firing, then back to streaming", async ({ page }) => {
   test.setTimeout(120_000);
@@ -21,7 +11,7 @@ test("paused replay on eu-west-1 shows on the open replication page: lag past 5 
   await replication.expectStreaming("eu-west-1");
   await replication.expectStreaming("ap-southeast-1");
   const eu = replication.replica("eu-west-1");
-  const navigations = watchNavigations(page);
+  const mark = await markAgainstReload(page);
 
   try {
     await injectFault("eu-west-1", "lag", { labDir: labDir() });
@@ -35,7 +25,7 @@ test("paused replay on eu-west-1 shows on the open replication page: lag past 5 
     await expect(alert).toBeVisible({ timeout: 30_000 });
     await expect(alert).toContainText("Replication lag high");
     await expect(alert).toContainText("eu-west-1");
-    expect(navigations.count).toBe(0);
+    expect(await mark.reloaded()).toBe(false);
   } finally {
     await injectFault("eu-west-1", "recover", { labDir: labDir() });
   }
@@ -44,7 +34,7 @@ test("paused replay on eu-west-1 shows on the open replication page: lag past 5 
   await replication.expectStreaming("eu-west-1");
   await expect.poll(() => replication.lagSeconds("eu-west-1"), { timeout: 30_000 }).toBe(0);
   await expect(replication.firingAlert("replication-lag", "eu-west-1")).toHaveCount(0, { timeout: 30_000 });
-  expect(navigations.count).toBe(0);
+  expect(await mark.reloaded()).toBe(false);
 });
 
 test("a replica database going down shows on the open replication page with Replication stopped firing, and comes back", async ({ page }) => {
@@ -54,7 +44,7 @@ test("a replica database going down shows on the open replication page with Repl
   await replication.goto();
   await replication.expectStreaming("ap-southeast-1");
   const ap = replication.replica("ap-southeast-1");
-  const navigations = watchNavigations(page);
+  const mark = await markAgainstReload(page);
 
   try {
     await injectFault("ap-southeast-1", "db-down", { labDir: labDir() });
@@ -68,7 +58,7 @@ test("a replica database going down shows on the open replication page with Repl
     await expect(alert).toContainText("Replication stopped");
     // The other replica is unaffected.
     await replication.expectStreaming("eu-west-1");
-    expect(navigations.count).toBe(0);
+    expect(await mark.reloaded()).toBe(false);
   } finally {
     await injectFault("ap-southeast-1", "recover", { labDir: labDir() });
   }
@@ -76,5 +66,5 @@ test("a replica database going down shows on the open replication page with Repl
   await expect(ap).toHaveAttribute("data-up", "true", { timeout: 30_000 });
   await replication.expectStreaming("ap-southeast-1");
   await expect(replication.firingAlert("replication-stopped", "ap-southeast-1")).toHaveCount(0, { timeout: 30_000 });
-  expect(navigations.count).toBe(0);
+  expect(await mark.reloaded()).toBe(false);
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ChecklistStep } from "./checklist";
-import type { IncidentPhase, Severity } from "./severity";
+import type { Severity } from "./severity";
 import { severities } from "./severity";
 
 /** Incidents as the command view, the list and the JSON API see them. */
@@ -106,4 +106,3 @@ export const incidentFilters = z.object({
   scenarioId: z.string().regex(/^[a-z0-9-]+$/).optional(),
 });
 
-export type PhaseOf<T extends IncidentPhase> = T;

@@ -43,5 +43,3 @@ export const phaseClocks: Record<Severity, { phases: Record<Exclude<IncidentPhas
   P3: { phases: { alert: [0, 60], assess: [60, 240], communicate: [240, 480], mitigate: [480, 2880], resolve: [2880, null] }, postmortemDueHours: 240 },
 };
 
-/** The post-mortem's earliest sensible start: the runbook's "24-48 hours" window opens a day after resolution for P0/P1. */
-export const postmortemWindowOpensHours = 24;
