@@ -8,11 +8,13 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
   const links = [
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
+    { href: "/actions", label: "Actions" },
     { href: "/replication", label: "Replication" },
     { href: "/mirrors", label: "Mirrors" },
     { href: "/cdn", label: "CDN" },
     { href: "/alerts", label: "Alerts" },
     { href: "/runbooks", label: "Runbooks" },
+    { href: "/audit", label: "Audit" },
     ...(hasRole(user.role, "admin")
       ? [
           { href: "/admin/users", label: "Users" },
