@@ -1,0 +1,54 @@
+/**
+ * npm run audit:verify: recomputes the audit log's hash chain in the store (DATABASE_URL, or the embedded one
+ * in DATA_DIR). Exit 0: intact; 1: broken (the first bad row is named); 2: the store cannot be opened or read.
+ * It only reads: no migrations are applied, and a missing embedded store is not created.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+type Store = { verify(): Promise<{ ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: string }>; close(): Promise<void> };
+
+/** The embedded store, only if one exists: opening an empty directory would create a new, empty store. */
+async function openEmbedded(dataDir: string) {
+  const dir = path.resolve(dataDir, "pglite");
+  if (!existsSync(path.join(dir, "PG_VERSION"))) throw new Error(`no embedded store at ${dir} (set DATA_DIR or DATABASE_URL)`);
+  // PGlite is one process's database: a second process opening the same files can corrupt them.
+  console.log(`reading the embedded store at ${dir}; the console must not be running on it at the same time`);
+  const { createPgliteDb } = await import("../server/db/pglite-driver");
+  return createPgliteDb(dir);
+}
+
+async function openStore(): Promise<Store> {
+  // Imported here so that an invalid environment is reported like any other store that cannot be opened.
+  const { env } = await import("../server/env");
+  const { verifyAuditChain } = await import("../server/audit/verify-audit");
+  const { createPgDb } = await import("../server/db/pg-driver");
+  const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await openEmbedded(env.DATA_DIR);
+  return { verify: () => verifyAuditChain(db), close: () => db.close() };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
+  return err instanceof Error ? err.message || err.name : String(err);
+}
+
+async function main(): Promise<number> {
+  let store: Store | undefined;
+  try {
+    store = await openStore();
+    const verdict = await store.verify();
+    if (verdict.ok) {
+      console.log(`audit chain intact: ${verdict.rows} rows`);
+      return 0;
+    }
+    console.log(`audit chain BROKEN at row #${verdict.brokenAt}: ${verdict.reason} (${verdict.rows} rows in the log)`);
+    return 1;
+  } catch (err) {
+    console.error(`audit chain not verified: cannot open or read the store: ${describe(err)}`);
+    return 2;
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}
+
+process.exit(await main());
