@@ -35,7 +35,7 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
           setApiEnv: cli("set-env", r.id),
           restartApi: cli("restart-api", r.id),
           ...(state.pgBinDir && rs.dataDir
-            ? { postgres: { binDir: state.pgBinDir, dataDir: rs.dataDir, ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}) } }
+            ? { postgres: { binDir: state.pgBinDir, dataDir: rs.dataDir, ...(rs.pgLog ? { logFile: rs.pgLog } : {}), ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}) } }
             : {}),
         },
       };

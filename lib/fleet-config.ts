@@ -44,6 +44,8 @@ export const regionConfigSchema = z.object({
         .object({
           binDir: z.string().min(1),
           dataDir: z.string().min(1),
+          /** where pg_ctl start sends the server's log (default: a file in the data directory) */
+          logFile: z.string().min(1).optional(),
           runAsUser: z.string().optional(),
         })
         .optional(),

@@ -1,6 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { ChartRange, SamplePoint } from "./fleet-sample";
 import type { AlertView, FleetSnapshot } from "./fleet-view";
+import type { ActionRun, ActionRunDetail } from "./actions/run";
 import type { Incident, IncidentDetail } from "./incident";
 
 async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
@@ -49,4 +50,21 @@ export const incidentQuery = (id: number) =>
     queryKey: ["incident", id] as const,
     queryFn: ({ signal }) => getJson<IncidentDetail>(`/api/v1/incidents/${id}`, signal),
     refetchInterval: 30_000,
+  });
+
+export const actionsQuery = (filter: { status?: string; incidentId?: number } = {}) =>
+  queryOptions({
+    queryKey: ["actions", filter] as const,
+    queryFn: ({ signal }) => {
+      const q = new URLSearchParams(Object.entries(filter).filter((e) => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+      return getJson<{ runs: ActionRun[] }>(`/api/v1/actions?${q}`, signal);
+    },
+    refetchInterval: 15_000,
+  });
+
+export const actionQuery = (id: number) =>
+  queryOptions({
+    queryKey: ["action", id] as const,
+    queryFn: ({ signal }) => getJson<ActionRunDetail>(`/api/v1/actions/${id}`, signal),
+    refetchInterval: (q) => (q.state.data?.status === "running" ? 2_000 : 15_000),
   });

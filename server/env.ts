@@ -36,6 +36,10 @@ const envSchema = z.object({
   PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** How long a risky action's request waits for its second person before it expires. */
+  ACTION_APPROVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** Pre-flight of a promotion: the most WAL (bytes) it may lose, last known primary LSN minus the candidate's. */
+  PROMOTE_MAX_LOSS_BYTES: z.coerce.number().int().min(0).default(1024 * 1024),
   /** Failed sign-ins allowed per account within the window before it is locked for the window. */
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),

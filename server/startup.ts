@@ -4,14 +4,16 @@ import { productionRefusal } from "@/server/auth/secret";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { fleetConfigPath, readFleetConfig } from "@/server/fleet/config";
+import { startActionSweeper } from "@/server/actions/sweeper";
 import { startCollector } from "@/server/fleet/collector";
+import { loadCurrentPrimary } from "@/server/fleet/topology";
 
 function fail(message: string): never {
   console.error(`\n[switchyard] ${message}\n`);
   process.exit(1);
 }
 
-/** Opens the store and, once it answers, checks production safety, seeds demo accounts and starts the collector. */
+/** Opens the store and, once it answers, checks production safety, loads the recorded primary, sweeps interrupted actions and seeds demo accounts. */
 async function prepareStore(attempt = 0): Promise<void> {
   try {
     await getDb();
@@ -23,6 +25,9 @@ async function prepareStore(attempt = 0): Promise<void> {
   }
   const refusal = productionRefusal(await countDemoUsers());
   if (refusal) fail(refusal);
+  await loadCurrentPrimary();
+  // Runs a previous process left running are marked interrupted, never resumed.
+  startActionSweeper();
   if (env.demoUsers) {
     const accounts = await seedDemoUsers();
     console.log(

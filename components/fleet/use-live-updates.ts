@@ -10,7 +10,7 @@ export type LiveState = "connecting" | "live" | "reconnecting";
 
 /**
  * Holds the console's event stream open and writes each push into the TanStack Query cache: the fleet
- * snapshot replaces ['fleet'], its samples extend the 15-minute chart history, and an alerts or incidents event
+ * snapshot replaces ['fleet'], its samples extend the 15-minute chart history, and an alerts, incidents or actions event
  * refetches what it changed. EventSource reconnects by itself; polling in lib/queries is the floor meanwhile.
  */
 export function useLiveUpdates(): LiveState {
@@ -29,6 +29,10 @@ export function useLiveUpdates(): LiveState {
     source.addEventListener("incidents", () => {
       void queryClient.invalidateQueries({ queryKey: ["incidents"] });
       void queryClient.invalidateQueries({ queryKey: ["incident"] });
+    });
+    source.addEventListener("actions", () => {
+      void queryClient.invalidateQueries({ queryKey: ["actions"] });
+      void queryClient.invalidateQueries({ queryKey: ["action"] });
     });
     return () => source.close();
   }, [queryClient]);

@@ -5,8 +5,8 @@ import pg from "pg";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 
-/** What changed: the fleet's samples and statuses, the set of alerts, or an incident. */
-export type Topic = "fleet" | "alerts" | "incidents";
+/** What changed: the fleet's samples and statuses, the set of alerts, an incident, or a runbook action. */
+export type Topic = "fleet" | "alerts" | "incidents" | "actions";
 
 const CHANNEL = "switchyard_events";
 
@@ -53,7 +53,7 @@ export function listenToOtherConsoles(): void {
     client.on("error", retry);
     client.on("notification", (n) => {
       const [from, topic] = (n.payload ?? "").split(":");
-      if (from !== b.instanceId && (topic === "fleet" || topic === "alerts" || topic === "incidents")) b.emitter.emit(topic);
+      if (from !== b.instanceId && (topic === "fleet" || topic === "alerts" || topic === "incidents" || topic === "actions")) b.emitter.emit(topic);
     });
     try {
       await client.connect();

@@ -11,6 +11,7 @@ import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
 import { getFleetConfig } from "./config";
 import { Leadership } from "./leader";
+import { loadCurrentPrimary } from "./topology";
 import { ApiHealthStream, PostgresProbe, probeApi, probeTraffic } from "./probes";
 import { rollupAndPrune, writeSamples } from "./sample-store";
 
@@ -124,9 +125,9 @@ export class Collector {
   readonly alerts = new AlertEngine();
 
   start() {
-    this.sync();
-    // A rewritten fleet file (new regions, ports or roles) is picked up within a few seconds.
-    this.timers.push(setInterval(() => this.sync(), 5000));
+    void this.resync();
+    // A rewritten fleet file (new regions, ports or roles), or a primary changed by another console, is picked up within a few seconds.
+    this.timers.push(setInterval(() => void this.resync(), 5000));
     this.timers.push(setInterval(() => void this.rollup(), 60_000));
     void this.rollup();
   }
@@ -137,6 +138,12 @@ export class Collector {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const loop of this.loops.values()) loop.stop();
     this.loops.clear();
+  }
+
+  /** Re-reads the recorded primary, then the fleet file; an action that changed the primary calls this at once. */
+  async resync() {
+    await loadCurrentPrimary().catch((err: Error) => console.error(`[collector] could not read the current primary: ${err.message}`));
+    this.sync();
   }
 
   private sync() {
@@ -295,6 +302,11 @@ export function startCollector(): void {
 export function collectorRole(): "leading" | "standby" | "off" {
   const s = holder.__switchyardCollector;
   return !s ? "off" : s.leadership.leading ? "leading" : "standby";
+}
+
+/** Tells the running collector (if this console leads) that the primary changed, so it probes by the new roles now. */
+export async function resyncCollector(): Promise<void> {
+  await holder.__switchyardCollector?.collector?.resync();
 }
 
 /** The running collector's alert engine, so an admin's rule change applies at once. */

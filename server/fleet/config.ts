@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseFleetConfig, type FleetConfig } from "@/lib/fleet-config";
 import { env } from "@/server/env";
+import { withCurrentPrimary } from "./topology";
 
 export function fleetConfigPath(): string {
   return path.resolve(/*turbopackIgnore: true*/ env.FLEET_CONFIG ?? path.join(env.LAB_DIR, "fleet.json"));
@@ -27,13 +28,13 @@ export function readFleetConfig(file: string): FleetConfig {
 
 const cache = globalThis as unknown as { __switchyardFleet?: { file: string; mtimeMs: number; config: FleetConfig } };
 
-/** The fleet, re-read when its file changes (the lab rewrites it when it rebuilds). */
+/** The fleet, re-read when its file changes (the lab rewrites it when it rebuilds), with the primary Switchyard last set. */
 export function getFleetConfig(): FleetConfig {
   const file = fleetConfigPath();
   const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   const hit = cache.__switchyardFleet;
-  if (hit && hit.file === file && hit.mtimeMs === mtimeMs) return hit.config;
+  if (hit && hit.file === file && hit.mtimeMs === mtimeMs) return withCurrentPrimary(hit.config);
   const config = readFleetConfig(file);
   cache.__switchyardFleet = { file, mtimeMs, config };
-  return config;
+  return withCurrentPrimary(config);
 }

@@ -16,9 +16,11 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
   const params: unknown[] = [];
   const rows = samples.map((s) => {
     const seen = s.api.up || s.db?.up === true;
-    params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(s), seen ? s.at : null, s.at);
+    // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
+    const asPrimary = s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
+    params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(asPrimary), JSON.stringify(s), seen ? s.at : null, s.at);
     const n = params.length;
-    return `($${n - 5}, $${n - 4}, $${n - 3}::jsonb, '{}'::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz)`;
+    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz)`;
   });
   await db.query(
     `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at)
@@ -26,6 +28,7 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
      on conflict (region_id) do update set
        status = excluded.status,
        reasons = excluded.reasons,
+       observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
        sample = excluded.sample,
        last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
        checked_at = excluded.checked_at,
@@ -105,4 +108,15 @@ export async function rollupAndPrune(now: Date, rawRetentionHours: number, rollu
   );
   await db.query("delete from region_samples where at < $1", [new Date(now.getTime() - rawRetentionHours * 3_600_000).toISOString()]);
   await db.query("delete from region_samples_1m where bucket < $1", [new Date(now.getTime() - rollupRetentionDays * 86_400_000).toISOString()]);
+}
+
+/** The newest WAL position any region reported while it was primary (the dead primary's last word). */
+export async function lastKnownPrimaryPosition(): Promise<{ regionId: string; lsn: string; timeline: number; at: string } | null> {
+  const db = await getDb();
+  const r = await db.query<{ region_id: string; observed: { primaryLsn?: string; timeline?: number; at?: string } }>(
+    "select region_id, observed from region_status where observed ? 'primaryLsn' order by (observed->>'at')::timestamptz desc limit 1",
+  );
+  const row = r.rows[0];
+  if (!row?.observed.primaryLsn) return null;
+  return { regionId: row.region_id, lsn: row.observed.primaryLsn, timeline: Number(row.observed.timeline ?? 0), at: String(row.observed.at) };
 }

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * Server-Sent Events for open pages: `fleet` carries the whole snapshot whenever it changes (at most one send
- * in flight, the latest wins); `alerts` and `incidents` say those changed, and pages refetch what they show. Comments keep proxies from closing it.
+ * in flight, the latest wins); `alerts`, `incidents` and `actions` say those changed, and pages refetch what they show. Comments keep proxies from closing it.
  */
 export async function GET(request: Request) {
   let caller;
@@ -45,7 +45,7 @@ export async function GET(request: Request) {
         }
       };
       const on = (topic: Topic) => (topic === "fleet" ? () => void sendFleet() : () => write(`event: ${topic}\ndata: {}\n\n`));
-      const unsubscribe = [subscribe("fleet", on("fleet")), subscribe("alerts", on("alerts")), subscribe("incidents", on("incidents"))];
+      const unsubscribe = [subscribe("fleet", on("fleet")), subscribe("alerts", on("alerts")), subscribe("incidents", on("incidents")), subscribe("actions", on("actions"))];
       const keepalive = setInterval(() => write(": keepalive\n\n"), 15_000);
       cleanup = () => {
         if (closed) return;

@@ -1,0 +1,66 @@
+"use server";
+
+import type { ActionResult } from "@/lib/action-result";
+import type { ActionRun } from "@/lib/actions/run";
+import * as actions from "@/server/actions/action-service";
+import type { Preview } from "@/server/actions/action-service";
+import { requireUser } from "@/server/auth/session";
+import { toActionResult } from "@/server/boundary";
+import { invalid } from "@/server/errors";
+
+/**
+ * The runbook actions' server actions. Each checks the caller's role itself (a page's check does not protect a
+ * direct POST); the service validates the input with zod and checks the role again.
+ */
+
+type Input = Record<string, unknown>;
+const fields = (input: unknown): Input => (input && typeof input === "object" ? (input as Input) : {});
+const runId = (v: unknown): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw invalid("Not an action id.");
+  return n;
+};
+
+export async function previewActionAction(input: unknown): Promise<ActionResult<Preview>> {
+  return toActionResult(async () => actions.previewAction(await requireUser("engineer"), fields(input)));
+}
+
+export async function requestActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => actions.requestAction(await requireUser("engineer"), fields(input) as never));
+}
+
+export async function approveActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => {
+    const actor = await requireUser("lead");
+    const f = fields(input);
+    return actions.approveAction(actor, runId(f.id), { paramsHash: String(f.paramsHash ?? "") });
+  });
+}
+
+export async function rejectActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => {
+    const actor = await requireUser("lead");
+    const f = fields(input);
+    return actions.rejectAction(actor, runId(f.id), { reason: String(f.reason ?? "") });
+  });
+}
+
+export async function overridePreflightAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => {
+    const actor = await requireUser("lead");
+    const f = fields(input);
+    return actions.overridePreflight(actor, runId(f.id), { reason: String(f.reason ?? "") });
+  });
+}
+
+export async function cancelActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => actions.cancelAction(await requireUser("engineer"), runId(fields(input).id)));
+}
+
+export async function controlActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
+  return toActionResult(async () => {
+    const actor = await requireUser("engineer");
+    const f = fields(input);
+    return actions.controlAction(actor, runId(f.id), { control: f.control as never });
+  });
+}

@@ -1,0 +1,255 @@
+import { z } from "zod";
+import { cdnProviders, REGION_ID } from "../fleet-config";
+import type { Role } from "../roles";
+
+/**
+ * The runbook actions Switchyard runs for its users: what each is called, what it takes, how risky it is, who
+ * may ask for it and how it is undone. Isomorphic, so the request form validates with the same schemas the
+ * service does. How each one runs lives in server/actions/catalog/.
+ */
+
+export const actionIds = [
+  "db.promote-replica",
+  "db.switchover",
+  "db.repoint-app",
+  "db.verify-primary",
+  "db.recreate-slot",
+  "db.rebuild-replica",
+  "cdn.disable",
+  "cdn.enable",
+  "cdn.switch-provider",
+  "cdn.rollout",
+  "mirrors.test-failover",
+  "mirrors.resync",
+  "mirrors.cleanup",
+] as const;
+export type ActionId = (typeof actionIds)[number];
+
+export const isActionId = (v: string): v is ActionId => (actionIds as readonly string[]).includes(v);
+
+/** Low-risk actions run when an engineer asks; high-risk ones wait for a second person (a lead or admin). */
+export type Risk = "low" | "high";
+
+const region = z.string().regex(REGION_ID, "must be a region id like eu-west-1");
+const regions = z.array(region).min(1, "pick at least one region").max(50);
+const provider = z.enum(cdnProviders);
+
+export const actionParams = {
+  "db.promote-replica": z.strictObject({ region }),
+  "db.switchover": z.strictObject({ candidate: region }),
+  "db.repoint-app": z.strictObject({ primary: region, regions }),
+  "db.verify-primary": z.strictObject({ region }),
+  "db.recreate-slot": z.strictObject({ replica: region }),
+  "db.rebuild-replica": z.strictObject({ region, source: region }),
+  "cdn.disable": z.strictObject({ regions }),
+  "cdn.enable": z.strictObject({ regions }),
+  "cdn.switch-provider": z.strictObject({ provider, regions }),
+  "cdn.rollout": z.strictObject({
+    provider,
+    regions,
+    /** how long to hold at 10 % and at 50 % before the next step; the runbook's 1 h and 2 h by default */
+    holdSeconds: z.tuple([z.number().int().min(1).max(86_400), z.number().int().min(1).max(86_400)]).default([3600, 7200]),
+  }),
+  "mirrors.test-failover": z.strictObject({ region }),
+  "mirrors.resync": z.strictObject({ region: z.union([region, z.literal("all")]) }),
+  "mirrors.cleanup": z.strictObject({ region }),
+} satisfies Record<ActionId, z.ZodType>;
+
+export type ActionParams<A extends ActionId> = z.infer<(typeof actionParams)[A]>;
+
+/** One input of the request form. */
+export type ParamField =
+  | { name: string; label: string; kind: "region" | "replica" | "primary-region"; help?: string }
+  | { name: string; label: string; kind: "regions"; help?: string }
+  | { name: string; label: string; kind: "provider"; help?: string }
+  | { name: string; label: string; kind: "region-or-all"; help?: string }
+  | { name: string; label: string; kind: "hold-seconds"; help?: string };
+
+export interface ActionMeta {
+  id: ActionId;
+  title: string;
+  summary: string;
+  risk: Risk;
+  /** the least role that may request it */
+  role: Role;
+  fields: ParamField[];
+  /** how to undo it, or why it cannot be undone */
+  reverse: string;
+  /** the whole execution, verification excluded, must finish within this */
+  timeoutMs: number;
+  /** what it holds while it runs: two actions on one target never run at once */
+  target: (params: never) => string;
+  /** pausable and abortable while it runs */
+  controllable?: boolean;
+}
+
+const allRegions = (p: { regions: string[] }) => `api:${[...p.regions].sort().join(",")}`;
+
+export const actionCatalog: Record<ActionId, ActionMeta> = {
+  "db.promote-replica": {
+    id: "db.promote-replica",
+    title: "Promote a replica to primary",
+    summary: "pg_promote() on the chosen replica; it accepts writes on a new timeline. The other replicas are pointed at it.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "region", label: "Replica to promote", kind: "replica" }],
+    reverse: "Cannot be undone: the old primary's timeline ends here. Rejoin it with db.rebuild-replica, then fail back with db.switchover.",
+    timeoutMs: 90_000,
+    target: () => "db:cluster",
+  },
+  "db.switchover": {
+    id: "db.switchover",
+    title: "Switch over the primary (planned, lossless)",
+    summary: "Checkpoint and stop the primary cleanly, wait until the candidate has received its final WAL, promote the candidate, repoint every region API, and rejoin the old primary as a replica.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "candidate", label: "New primary", kind: "replica" }],
+    reverse: "Switch over again with the old primary as the candidate.",
+    timeoutMs: 240_000,
+    target: () => "db:cluster",
+  },
+  "db.repoint-app": {
+    id: "db.repoint-app",
+    title: "Repoint region APIs at the primary",
+    summary: "Sets each region API's DB_HOST (and port) to the primary and restarts it: the runbook's export DB_HOST=…; systemctl restart clipper-api.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "primary", label: "Primary to point at", kind: "primary-region" },
+      { name: "regions", label: "Region APIs", kind: "regions" },
+    ],
+    reverse: "Repoint again at the previous primary (only if it still accepts writes).",
+    timeoutMs: 120_000,
+    target: allRegions as never,
+  },
+  "db.verify-primary": {
+    id: "db.verify-primary",
+    title: "Verify the primary",
+    summary: "pg_is_in_recovery() is false and a test write succeeds.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "region", label: "Region", kind: "primary-region" }],
+    reverse: "Nothing to undo: it reads, and writes one row to switchyard_probe.write_check.",
+    timeoutMs: 15_000,
+    target: (p: { region: string }) => `verify:${p.region}`,
+  },
+  "db.recreate-slot": {
+    id: "db.recreate-slot",
+    title: "Recreate a replication slot",
+    summary: "Drops the replica's physical slot on the primary (when inactive), creates it again reserving WAL, and restarts the replica's WAL receiver.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "replica", label: "Replica", kind: "replica" }],
+    reverse: "Nothing to undo; the replica streams through the new slot. If it fell too far behind, rebuild it.",
+    timeoutMs: 60_000,
+    target: (p: { replica: string }) => `db:${p.replica}`,
+  },
+  "db.rebuild-replica": {
+    id: "db.rebuild-replica",
+    title: "Rebuild a server as a replica",
+    summary: "Stops the server, rewinds it onto the primary's timeline with pg_rewind (falling back to a fresh pg_basebackup), and starts it as a streaming replica.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "region", label: "Server to rebuild", kind: "region" },
+      { name: "source", label: "Primary to follow", kind: "primary-region" },
+    ],
+    reverse: "Cannot be undone: rewound WAL is discarded (pg_basebackup keeps the old data directory aside).",
+    timeoutMs: 300_000,
+    target: (p: { region: string }) => `db:${p.region}`,
+  },
+  "cdn.disable": {
+    id: "cdn.disable",
+    title: "Disable the CDN (serve directly)",
+    summary: "Sets CDN_ENABLED=false on each region API and restarts it. Direct serving is expensive: watch the bandwidth costs.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "regions", label: "Region APIs", kind: "regions" }],
+    reverse: "Run cdn.enable on the same regions.",
+    timeoutMs: 120_000,
+    target: allRegions as never,
+  },
+  "cdn.enable": {
+    id: "cdn.enable",
+    title: "Enable the CDN",
+    summary: "Sets CDN_ENABLED=true on each region API and restarts it.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "regions", label: "Region APIs", kind: "regions" }],
+    reverse: "Run cdn.disable on the same regions.",
+    timeoutMs: 120_000,
+    target: allRegions as never,
+  },
+  "cdn.switch-provider": {
+    id: "cdn.switch-provider",
+    title: "Switch the CDN provider",
+    summary: "Sets CDN_PROVIDER on each region API and restarts it.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "provider", label: "Provider", kind: "provider" },
+      { name: "regions", label: "Region APIs", kind: "regions" },
+    ],
+    reverse: "Switch back to the previous provider (recorded in this run's output).",
+    timeoutMs: 120_000,
+    target: allRegions as never,
+  },
+  "cdn.rollout": {
+    id: "cdn.rollout",
+    title: "Roll out a new CDN provider gradually",
+    summary: "Sends 10 %, then 50 %, then 100 % of traffic to the new provider, holding at each step; pausable, and abortable back to the previous provider.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "provider", label: "New provider", kind: "provider" },
+      { name: "regions", label: "Region APIs", kind: "regions" },
+      { name: "holdSeconds", label: "Hold at 10 % and at 50 % (seconds)", kind: "hold-seconds", help: "The runbook holds 1 h at 10 % and 2 h at 50 %." },
+    ],
+    reverse: "Abort while it runs (back to the previous provider), or switch back with cdn.switch-provider.",
+    timeoutMs: 2 * 86_400_000 + 600_000,
+    target: allRegions as never,
+    controllable: true,
+  },
+  "mirrors.test-failover": {
+    id: "mirrors.test-failover",
+    title: "Test mirror failover",
+    summary: "POST /v1/mirrors/test-failover: the region's mirror requests are served by another region's mirror for a moment.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "region", label: "Region API", kind: "region" }],
+    reverse: "Nothing to undo: the test ends by itself.",
+    timeoutMs: 30_000,
+    target: (p: { region: string }) => `mirrors:${p.region}`,
+  },
+  "mirrors.resync": {
+    id: "mirrors.resync",
+    title: "Re-sync mirrors",
+    summary: "POST /v1/admin/mirrors/resync for all regions or one, and follow its progress.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "region", label: "Regions", kind: "region-or-all" }],
+    reverse: "Nothing to undo: a re-sync copies what the mirrors should hold.",
+    timeoutMs: 180_000,
+    target: (p: { region: string }) => `mirrors:${p.region}`,
+  },
+  "mirrors.cleanup": {
+    id: "mirrors.cleanup",
+    title: "Expire old mirrors",
+    summary: "POST /v1/admin/mirrors/cleanup: force-expires mirrored clips past their time.",
+    risk: "low",
+    role: "engineer",
+    fields: [{ name: "region", label: "Region API", kind: "region" }],
+    reverse: "Cannot be undone: expired clips are mirrored again on demand or by a re-sync.",
+    timeoutMs: 60_000,
+    target: (p: { region: string }) => `mirrors:${p.region}`,
+  },
+};
+
+/** Parses an action's parameters; the error names the field. */
+export function parseActionParams(actionId: ActionId, raw: unknown) {
+  return actionParams[actionId].safeParse(raw);
+}
+
+export function targetOf(actionId: ActionId, params: unknown): string {
+  return (actionCatalog[actionId].target as (p: unknown) => string)(params);
+}

@@ -1,0 +1,351 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { actionCatalog, isActionId, parseActionParams, targetOf, type ActionId } from "@/lib/actions/catalog";
+import { waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
+import { hasRole } from "@/lib/roles";
+import type { Caller } from "@/server/auth/caller";
+import type { User } from "@/server/auth/users";
+import { appendAudit } from "@/server/audit/append-audit";
+import { getDb, type Queryable } from "@/server/db";
+import { env } from "@/server/env";
+import { conflict, forbidden, invalid, notFound, parseInput, ServiceError } from "@/server/errors";
+import { publish } from "@/server/events/bus";
+import { addEvent, checklistFor, readIncident } from "@/server/incidents/incident-store";
+import { fleetContext } from "./fleet-context";
+import type { FleetContext } from "./module";
+import { moduleFor } from "./registry";
+import { holderOf, readOutput, readRunDetail, readRunRow, readRuns, toRun, type RunFilter } from "./action-store";
+import { executeRun } from "./runner";
+
+/**
+ * Requesting, approving, rejecting, overriding and controlling runbook actions. Every function checks the
+ * caller's role first, validates its input with zod, and changes the store in one transaction with its audit
+ * row (and the incident's timeline row), so a refused or failed request writes nothing.
+ */
+
+const preconditionFailed = (msg: string) => new ServiceError("precondition_failed", msg);
+
+/** An approval is bound to this: the action and its parameters, canonically. */
+export function paramsHash(actionId: ActionId, params: unknown): string {
+  const canonical = (v: unknown): string =>
+    Array.isArray(v) ? `[${v.map(canonical).join(",")}]` : v && typeof v === "object" ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}` : JSON.stringify(v);
+  return createHash("sha256").update(canonical([actionId, params])).digest("hex");
+}
+
+const actionInput = z.object({ actionId: z.string().refine(isActionId, "unknown action"), params: z.unknown() });
+
+export const requestInput = actionInput.extend({
+  incidentId: z.number().int().positive().nullable().default(null),
+  stepKey: z.string().max(200).nullable().default(null),
+  /** one per form: a double click or a retried request finds the run it already made */
+  idempotencyKey: z.string().min(8).max(100),
+});
+
+const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000) });
+const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
+const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
+
+function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext) {
+  const parsed = parseActionParams(actionId, raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(`${actionId}: ${issue ? `${issue.path.map(String).join(".") || "params"}: ${issue.message}` : "invalid parameters"}`);
+  }
+  const problem = moduleFor(actionId).validate?.(parsed.data as never, ctx);
+  if (problem) throw invalid(`${actionId}: ${problem}`);
+  return parsed.data as Record<string, unknown>;
+}
+
+export interface Preview {
+  actionId: ActionId;
+  params: Record<string, unknown>;
+  paramsHash: string;
+  risk: "low" | "high";
+  preflight: Check[];
+  plan: string[];
+  proposal: { actionId: ActionId; why: string } | null;
+  holder: ActionRun | null;
+}
+
+/** The live pre-flight and the dry-run plan, before anything is written: what the request form shows. */
+export async function previewAction(actor: User, raw: unknown): Promise<Preview> {
+  const input = parseInput(actionInput, raw);
+  const actionId = input.actionId as ActionId;
+  const meta = actionCatalog[actionId];
+  if (!hasRole(actor.role, meta.role)) throw forbidden(`Requesting ${actionId} needs the ${meta.role} role; you are ${actor.role}.`);
+  const ctx = await fleetContext();
+  const params = parseParams(actionId, input.params, ctx);
+  const mod = moduleFor(actionId);
+  const preflight = await mod.preflight(params as never, ctx);
+  const db = await getDb();
+  return {
+    actionId,
+    params,
+    paramsHash: paramsHash(actionId, params),
+    risk: meta.risk,
+    preflight,
+    plan: mod.plan(params as never, ctx),
+    proposal: mod.propose?.(preflight) ?? null,
+    holder: await holderOf(db, targetOf(actionId, params)),
+  };
+}
+
+async function incidentLink(tx: Queryable, actionId: ActionId, incidentId: number | null, stepKey: string | null) {
+  if (incidentId === null) {
+    if (stepKey) throw invalid("A step needs its incident.");
+    return;
+  }
+  const incident = await readIncident(tx, incidentId);
+  if (incident.status === "resolved") throw invalid(`INC-${incidentId} is resolved; reopen it to act for it.`);
+  if (stepKey) {
+    const step = checklistFor(incident).find((s) => s.key === stepKey);
+    if (!step) throw invalid(`INC-${incidentId} has no step ${stepKey}.`);
+    if (step.action !== actionId) throw invalid(`Step "${step.title}" runs ${step.action ?? "no action"}, not ${actionId}.`);
+  }
+}
+
+const describe = (actionId: ActionId, params: Record<string, unknown>) =>
+  `${actionId} ${Object.entries(params).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`).join(" ")}`;
+
+/** Records a request with its live pre-flight and plan; a low-risk one whose pre-flight passes starts at once. */
+export async function requestAction(actor: User, raw: z.input<typeof requestInput>): Promise<ActionRun> {
+  const input = parseInput(requestInput, raw);
+  const actionId = input.actionId as ActionId;
+  const meta = actionCatalog[actionId];
+  if (!hasRole(actor.role, meta.role)) throw forbidden(`Requesting ${actionId} needs the ${meta.role} role; you are ${actor.role}.`);
+  const db = await getDb();
+  const existing = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [input.idempotencyKey]);
+  const ctx = await fleetContext();
+  const params = parseParams(actionId, input.params, ctx);
+  const hash = paramsHash(actionId, params);
+  if (existing.rows[0]) return sameRequest(existing.rows[0], actor, hash);
+  const mod = moduleFor(actionId);
+  const preflight = await mod.preflight(params as never, ctx);
+  const plan = mod.plan(params as never, ctx);
+  let run: ActionRun;
+  try {
+    run = await db.transaction(async (tx) => {
+      await incidentLink(tx, actionId, input.incidentId, input.stepKey);
+      const r = await tx.query<{ id: number }>(
+        `insert into action_runs (action_id, params, params_hash, target, risk, status, idempotency_key, requested_by, expires_at, incident_id, step_key, preflight, preflight_at, plan)
+         values ($1, $2, $3, $4, $5, 'pending', $6, $7, now() + make_interval(mins => $8), $9, $10, $11, now(), $12) returning id`,
+        [actionId, JSON.stringify(params), hash, targetOf(actionId, params), meta.risk, input.idempotencyKey, actor.id, env.ACTION_APPROVAL_MINUTES, input.incidentId, input.stepKey, JSON.stringify(preflight), JSON.stringify(plan)],
+      );
+      const id = r.rows[0]!.id;
+      const failing = preflight.filter((c) => !c.ok);
+      await appendAudit(tx, { actor, action: "action.request", target: `${actionId}#${id}`, detail: { params, paramsHash: hash, risk: meta.risk, incidentId: input.incidentId, stepKey: input.stepKey, preflight } });
+      if (input.incidentId) {
+        await addEvent(tx, input.incidentId, {
+          actor: actor.name,
+          kind: "action",
+          message: `Requested ${describe(actionId, params)} (#${id})${failing.length ? `; pre-flight failed: ${failing.map((c) => c.label).join("; ")}` : ""}`,
+          data: { runId: id, actionId, event: "requested" },
+        });
+      }
+      return toRun((await readRunRow(tx, id))!);
+    });
+  } catch (err) {
+    // Two submits of one form at the same moment: the second finds the first.
+    if ((err as { code?: string }).code === "23505") {
+      const again = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [input.idempotencyKey]);
+      if (again.rows[0]) return sameRequest(again.rows[0], actor, hash);
+    }
+    throw err;
+  }
+  publish("actions");
+  if (input.incidentId) publish("incidents");
+  if (waitingFor(run) === null) return startRun(run.id, null);
+  return run;
+}
+
+async function sameRequest(row: { id: number; requested_by: string; params_hash: string }, actor: User, hash: string): Promise<ActionRun> {
+  if (row.requested_by !== actor.id || row.params_hash !== hash) throw conflict("This form was already used for another request; reload it.");
+  return toRun((await readRunRow(await getDb(), row.id))!);
+}
+
+/** Marks a run running (the lock: one running run per target) and hands it to the runner. */
+async function startRun(id: number, approver: User | null, expectHash?: string): Promise<ActionRun> {
+  const db = await getDb();
+  let run: ActionRun;
+  let started = false;
+  try {
+    run = await db.transaction(async (tx) => {
+      const row = await readRunRow(tx, id, true);
+      if (!row) throw notFound(`There is no action #${id}.`);
+      if (row.status !== "pending") {
+        if (approver && row.decided_by === approver.id && row.status !== "rejected") return toRun(row); // a retried approval runs nothing
+        throw conflict(`Action #${id} is already ${row.status}${row.dc_name ? ` (${row.status === "rejected" ? "rejected" : "approved"} by ${row.dc_name})` : ""}.`);
+      }
+      if (expectHash && row.params_hash !== expectHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
+      const update = await tx.query(
+        `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
+           decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
+         where id = $1 and status = 'pending' and expires_at > now()`,
+        [id, runnerId(), approver?.id ?? null],
+      );
+      if (update.rowCount === 0) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
+      if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
+      await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
+      if (row.incident_id) {
+        await addEvent(tx, row.incident_id, { actor: approver?.name ?? row.rq_name, kind: "action", message: `${approver ? `Approved and started` : "Started"} ${describe(row.action_id, row.params)} (#${id})`, data: { runId: id, actionId: row.action_id, event: "started" } });
+      }
+      started = true;
+      return toRun((await readRunRow(tx, id))!);
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "23505") {
+      const row = await readRunRow(db, id);
+      const holder = row ? await holderOf(db, row.target) : null;
+      throw conflict(holder ? `${holder.actionId} #${holder.id} (requested by ${holder.requestedBy.name}) holds ${holder.target}; wait for it to finish.` : "Another action holds this target.");
+    }
+    throw err;
+  }
+  publish("actions");
+  if (run.incidentId) publish("incidents");
+  // Only the call that moved it to running runs it: exactly once.
+  if (started) void executeRun(run.id);
+  return run;
+}
+
+const instance = randomUUID();
+export const runnerId = () => instance;
+
+/** A second person (lead or admin, not the requester) approves exactly the parameters they saw; the pre-flight runs again first. */
+export async function approveAction(actor: User, id: number, raw: z.input<typeof approveInput>): Promise<ActionRun> {
+  if (!hasRole(actor.role, "lead")) throw forbidden(`Approving an action needs the lead role; you are ${actor.role}.`);
+  const input = parseInput(approveInput, raw);
+  const db = await getDb();
+  const row = await readRunRow(db, id);
+  if (!row) throw notFound(`There is no action #${id}.`);
+  if (row.requested_by === actor.id) throw forbidden("You cannot approve your own request: a second person must.");
+  if (row.status !== "pending") {
+    if (row.decided_by === actor.id && row.status !== "rejected") return toRun(row);
+    throw conflict(`Action #${id} is already ${row.status}${row.dc_name ? ` (by ${row.dc_name})` : ""}.`);
+  }
+  if (row.params_hash !== input.paramsHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
+  if (row.expires_at.getTime() <= Date.now()) {
+    await expire(id);
+    throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
+  }
+  // Right before it runs: the pre-flight again, live.
+  const ctx = await fleetContext();
+  const checks = await moduleFor(row.action_id).preflight(row.params as never, ctx);
+  const failing = checks.filter((c) => !c.ok);
+  if (failing.length && !row.override_reason) {
+    throw preconditionFailed(`Pre-flight failed: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}. A lead can override it with a reason.`);
+  }
+  await db.query("update action_runs set preflight = $2, preflight_at = now() where id = $1 and status = 'pending'", [id, JSON.stringify(checks)]);
+  return startRun(id, actor, input.paramsHash);
+}
+
+/** A lead or admin turns a request down, with a reason. */
+export async function rejectAction(actor: User, id: number, raw: z.input<typeof reasonInput>): Promise<ActionRun> {
+  if (!hasRole(actor.role, "lead")) throw forbidden(`Rejecting an action needs the lead role; you are ${actor.role}.`);
+  const input = parseInput(reasonInput, raw);
+  return decide(id, async (tx, row) => {
+    await tx.query("update action_runs set status = 'rejected', decided_by = $2, decided_at = now(), reject_reason = $3, finished_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
+    await appendAudit(tx, { actor, action: "action.reject", target: `${row.action_id}#${id}`, detail: { reason: input.reason } });
+    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Rejected ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "rejected" } });
+  });
+}
+
+/** The requester (or a lead) withdraws a request that has not started. */
+export async function cancelAction(actor: User, id: number): Promise<ActionRun> {
+  return decide(id, async (tx, row) => {
+    if (row.requested_by !== actor.id && !hasRole(actor.role, "lead")) throw forbidden("Only the requester or a lead can cancel a request.");
+    await tx.query("update action_runs set status = 'cancelled', finished_at = now(), version = version + 1 where id = $1", [id]);
+    await appendAudit(tx, { actor, action: "action.cancel", target: `${row.action_id}#${id}` });
+    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Cancelled ${row.action_id} (#${id})`, data: { runId: id, event: "cancelled" } });
+  });
+}
+
+async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited<ReturnType<typeof readRunRow>>>) => Promise<void>): Promise<ActionRun> {
+  const db = await getDb();
+  const run = await db.transaction(async (tx) => {
+    const row = await readRunRow(tx, id, true);
+    if (!row) throw notFound(`There is no action #${id}.`);
+    if (row.status !== "pending") throw conflict(`Action #${id} is already ${row.status}.`);
+    await work(tx, row);
+    return toRun((await readRunRow(tx, id))!);
+  });
+  publish("actions");
+  if (run.incidentId) publish("incidents");
+  return run;
+}
+
+/**
+ * A lead overrides a failing pre-flight with a written reason, which is recorded. A low-risk action then
+ * starts; a high-risk one still needs its approval (by someone other than the requester).
+ */
+export async function overridePreflight(actor: User, id: number, raw: z.input<typeof reasonInput>): Promise<ActionRun> {
+  if (!hasRole(actor.role, "lead")) throw forbidden(`Overriding a pre-flight needs the lead role; you are ${actor.role}.`);
+  const input = parseInput(reasonInput, raw);
+  const run = await decide(id, async (tx, row) => {
+    if (!row.preflight.some((c) => !c.ok)) throw conflict("The pre-flight passed; there is nothing to override.");
+    if (row.override_reason) throw conflict(`Already overridden by ${row.ov_name}.`);
+    await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
+    const failing = row.preflight.filter((c) => !c.ok);
+    await appendAudit(tx, { actor, action: "action.override", target: `${row.action_id}#${id}`, detail: { reason: input.reason, failing } });
+    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Overrode the pre-flight of ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "override" } });
+  });
+  return run.risk === "low" ? startRun(id, null) : run;
+}
+
+/** Pause, resume or abort a controllable action while it runs (the requester or a lead). */
+export async function controlAction(actor: User, id: number, raw: z.input<typeof controlInput>): Promise<ActionRun> {
+  if (!hasRole(actor.role, "engineer")) throw forbidden(`Controlling an action needs the engineer role; you are ${actor.role}.`);
+  const input = parseInput(controlInput, raw);
+  const db = await getDb();
+  const run = await db.transaction(async (tx) => {
+    const row = await readRunRow(tx, id, true);
+    if (!row) throw notFound(`There is no action #${id}.`);
+    if (row.requested_by !== actor.id && !hasRole(actor.role, "lead")) throw forbidden("Only the requester or a lead can pause or abort it.");
+    if (!actionCatalog[row.action_id].controllable) throw invalid(`${row.action_id} cannot be paused or aborted.`);
+    if (row.status !== "running") throw conflict(`Action #${id} is ${row.status}, not running.`);
+    await tx.query("update action_runs set control = $2, version = version + 1 where id = $1", [id, input.control === "resume" ? null : input.control]);
+    await appendAudit(tx, { actor, action: `action.${input.control}`, target: `${row.action_id}#${id}` });
+    return toRun((await readRunRow(tx, id))!);
+  });
+  publish("actions");
+  return run;
+}
+
+async function expire(id: number) {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    const row = await readRunRow(tx, id, true);
+    if (!row || row.status !== "pending") return;
+    await tx.query("update action_runs set status = 'expired', finished_at = now(), version = version + 1 where id = $1", [id]);
+    await appendAudit(tx, { actor: null, action: "action.expire", target: `${row.action_id}#${id}` });
+  });
+  publish("actions");
+}
+
+/** Requests past their approval window expire (the sweeper calls this). */
+export async function expireOverdue(): Promise<number> {
+  const db = await getDb();
+  const due = await db.query<{ id: number }>("select id from action_runs where status = 'pending' and expires_at <= now()");
+  for (const r of due.rows) await expire(r.id);
+  return due.rowCount;
+}
+
+export const runFilterInput = z.object({
+  status: z.enum(["open", "pending", "running", "succeeded", "failed", "rejected", "expired", "interrupted", "cancelled"]).optional(),
+  incidentId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export async function listActions(_caller: Caller, raw: unknown): Promise<ActionRun[]> {
+  return readRuns(await getDb(), parseInput(runFilterInput, raw ?? {}) as RunFilter);
+}
+
+export async function getAction(_caller: Caller, id: number): Promise<ActionRunDetail> {
+  const run = await readRunDetail(await getDb(), id);
+  if (!run) throw notFound(`There is no action #${id}.`);
+  return run;
+}
+
+export async function getActionOutput(_caller: Caller, id: number, afterSeq: number) {
+  return readOutput(await getDb(), id, afterSeq);
+}

@@ -1,0 +1,139 @@
+import "server-only";
+import { actionCatalog, type ActionId, type Risk } from "@/lib/actions/catalog";
+import type { ActionRun, ActionRunDetail, Check, OutputLine, Person, RunStatus } from "@/lib/actions/run";
+import type { Queryable } from "@/server/db";
+
+/** Rows of action_runs and action_output, read as the views pages show. */
+
+export const RUN_SELECT = `
+  select r.*,
+    rq.name as rq_name, rq.email as rq_email,
+    dc.name as dc_name, dc.email as dc_email,
+    ov.name as ov_name, ov.email as ov_email
+  from action_runs r
+  join users rq on rq.id = r.requested_by
+  left join users dc on dc.id = r.decided_by
+  left join users ov on ov.id = r.override_by`;
+
+export interface RunRow {
+  id: number;
+  action_id: ActionId;
+  params: Record<string, unknown>;
+  params_hash: string;
+  target: string;
+  risk: Risk;
+  status: RunStatus;
+  requested_by: string;
+  requested_at: Date;
+  expires_at: Date;
+  incident_id: number | null;
+  step_key: string | null;
+  preflight: Check[];
+  preflight_at: Date | null;
+  plan: string[];
+  override_by: string | null;
+  override_reason: string | null;
+  override_at: Date | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reject_reason: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  progress: ActionRun["progress"];
+  verification: ActionRun["verification"];
+  error: string | null;
+  control: "pause" | "abort" | null;
+  runner: string | null;
+  heartbeat_at: Date | null;
+  version: number;
+  rq_name: string;
+  rq_email: string;
+  dc_name: string | null;
+  dc_email: string | null;
+  ov_name: string | null;
+  ov_email: string | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const person = (id: string | null, name: string | null, email: string | null): Person | null => (id && name && email ? { id, name, email } : null);
+
+export function toRun(r: RunRow): ActionRun {
+  const overrideBy = person(r.override_by, r.ov_name, r.ov_email);
+  return {
+    id: r.id,
+    actionId: r.action_id,
+    title: actionCatalog[r.action_id]?.title ?? r.action_id,
+    params: r.params,
+    paramsHash: r.params_hash,
+    target: r.target,
+    risk: r.risk,
+    status: r.status,
+    requestedBy: { id: r.requested_by, name: r.rq_name, email: r.rq_email },
+    requestedAt: r.requested_at.toISOString(),
+    expiresAt: r.expires_at.toISOString(),
+    incidentId: r.incident_id,
+    stepKey: r.step_key,
+    preflight: r.preflight,
+    preflightAt: iso(r.preflight_at),
+    plan: r.plan,
+    override: overrideBy && r.override_reason && r.override_at ? { by: overrideBy, reason: r.override_reason, at: r.override_at.toISOString() } : null,
+    decidedBy: person(r.decided_by, r.dc_name, r.dc_email),
+    decidedAt: iso(r.decided_at),
+    rejectReason: r.reject_reason,
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+    progress: r.progress ? { ...r.progress, ...(r.control === "pause" && r.status === "running" ? { paused: true } : {}) } : r.control === "pause" ? { percent: null, message: "paused", paused: true } : null,
+    verification: r.verification,
+    error: r.error,
+    version: r.version,
+  };
+}
+
+export async function readRunRow(db: Queryable, id: number, lock = false): Promise<RunRow | null> {
+  if (lock) await db.query("select 1 from action_runs where id = $1 for update", [id]);
+  const r = await db.query<RunRow>(`${RUN_SELECT} where r.id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function readOutput(db: Queryable, id: number, afterSeq = 0): Promise<OutputLine[]> {
+  const r = await db.query<{ seq: number; at: Date; stream: OutputLine["stream"]; text: string }>(
+    "select seq, at, stream, text from action_output where run_id = $1 and seq > $2 order by seq",
+    [id, afterSeq],
+  );
+  return r.rows.map((o) => ({ seq: o.seq, at: o.at.toISOString(), stream: o.stream, text: o.text }));
+}
+
+export async function readRunDetail(db: Queryable, id: number): Promise<ActionRunDetail | null> {
+  const row = await readRunRow(db, id);
+  if (!row) return null;
+  return { ...toRun(row), output: await readOutput(db, id) };
+}
+
+export interface RunFilter {
+  status?: RunStatus | "open";
+  incidentId?: number;
+  limit?: number;
+}
+
+export async function readRuns(db: Queryable, filter: RunFilter = {}): Promise<ActionRun[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status === "open") where.push("r.status in ('pending', 'running')");
+  else if (filter.status) {
+    params.push(filter.status);
+    where.push(`r.status = $${params.length}`);
+  }
+  if (filter.incidentId) {
+    params.push(filter.incidentId);
+    where.push(`r.incident_id = $${params.length}`);
+  }
+  params.push(Math.min(500, filter.limit ?? 100));
+  const r = await db.query<RunRow>(`${RUN_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by r.id desc limit $${params.length}`, params);
+  return r.rows.map(toRun);
+}
+
+/** The run holding a target now, if any: the page shows who holds it. */
+export async function holderOf(db: Queryable, target: string): Promise<ActionRun | null> {
+  const r = await db.query<RunRow>(`${RUN_SELECT} where r.target = $1 and r.status = 'running'`, [target]);
+  return r.rows[0] ? toRun(r.rows[0]) : null;
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import { formatBytes } from "@/lib/units";
+import { env } from "@/server/env";
+import { lastKnownPrimaryPosition } from "@/server/fleet/sample-store";
+import { serverState } from "../executors/sql";
+import { primaryOf, unknownRegion } from "../fleet-context";
+import { check, type ActionModule } from "../module";
+import { adoptReplicas, describeState, lsnGap, promote, slotOf, statesOf, streamingFrom, testWrite, until, where } from "./db-common";
+
+/** Failover: promote the chosen replica when the primary is gone. A living primary calls for a switchover instead. */
+export const promoteReplica: ActionModule<"db.promote-replica"> = {
+  id: "db.promote-replica",
+
+  validate({ region }, ctx) {
+    const problem = unknownRegion(ctx, region);
+    if (problem) return problem;
+    return primaryOf(ctx).id === region ? `${region} is the primary already; pick a replica` : null;
+  },
+
+  async preflight({ region }, ctx) {
+    const candidate = ctx.region(region);
+    const primary = primaryOf(ctx);
+    const replicas = ctx.fleet.regions.filter((r) => r.id !== primary.id);
+    const [states, primaryState, last] = await Promise.all([statesOf(replicas), serverState(primary), lastKnownPrimaryPosition()]);
+    const cand = states.get(region)!;
+    const lastLine = last ? `${primary.id} last seen at ${last.lsn} on timeline ${last.timeline} (${last.at})` : "no primary position known yet";
+
+    const onTimeline = cand.up && cand.inRecovery && (last === null || cand.timeline === last.timeline);
+    const received = [...states].filter(([, s]) => s.up && s.inRecovery) as [string, Extract<typeof cand, { up: true }>][];
+    const ahead = received.filter(([id, s]) => id !== region && cand.up && (lsnGap(s.lsn, cand.lsn) ?? 0) > 0);
+    const loss = cand.up && last ? Math.max(0, lsnGap(last.lsn, cand.lsn) ?? Infinity) : null;
+    const fenced = !primaryState.up || primaryState.inRecovery || primaryState.readOnly;
+
+    return [
+      check("replica-on-timeline", `${region} is a replica on the primary's timeline`, onTimeline, cand.up ? `${describeState(cand)}; ${lastLine}` : describeState(cand)),
+      check(
+        "most-advanced",
+        `${region} is the most advanced replica (received LSN)`,
+        cand.up && cand.inRecovery && ahead.length === 0,
+        received.map(([id, s]) => `${id} received ${s.lsn ?? "nothing"}`).join(", ") || "no replica answers",
+      ),
+      check(
+        "data-loss",
+        `estimated data loss at most ${formatBytes(env.PROMOTE_MAX_LOSS_BYTES)}`,
+        loss !== null && loss <= env.PROMOTE_MAX_LOSS_BYTES,
+        loss === null ? `unknown: ${lastLine}` : `${formatBytes(loss)} (${lastLine}; ${region} received ${cand.up ? cand.lsn : "?"})`,
+      ),
+      check("replay-running", `WAL replay on ${region} is not paused`, cand.up && !cand.replayPaused, cand.up ? (cand.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(cand)),
+      check(
+        "primary-fenced",
+        `the old primary ${primary.id} is unreachable or fenced`,
+        fenced,
+        primaryState.up ? (fenced ? `answers but accepts no writes (${describeState(primaryState)})` : `still accepts writes: ${describeState(primaryState)}`) : `unreachable: ${primaryState.error}`,
+      ),
+    ];
+  },
+
+  propose(checks) {
+    const alive = checks.find((c) => c.id === "primary-fenced" && !c.ok);
+    return alive ? { actionId: "db.switchover", why: `The primary is alive (${alive.observed}): a planned switchover loses nothing.` } : null;
+  },
+
+  plan({ region }, ctx) {
+    const candidate = ctx.region(region);
+    const others = ctx.fleet.regions.filter((r) => r.id !== region && r.role === "replica");
+    return [
+      `SELECT pg_promote(true, 60) on ${where(candidate)}`,
+      `wait until pg_is_in_recovery() = false on ${region} and a test write to switchyard_probe.write_check succeeds`,
+      ...others.map((r) => `on ${region}: create physical slot ${slotOf(r)}; on ${r.id}: ALTER SYSTEM SET primary_conninfo/primary_slot_name to follow ${region}, pg_reload_conf()`),
+      `record ${region} as the primary (every page, probe and rule follows)`,
+    ];
+  },
+
+  async execute({ region }, ctx) {
+    const candidate = ctx.region(region);
+    ctx.progress(10, `promoting ${region}`);
+    await promote(ctx, candidate);
+    ctx.progress(70, "pointing the other replicas at the new primary");
+    await adoptReplicas(ctx, candidate);
+  },
+
+  async verify({ region }, ctx) {
+    const candidate = ctx.region(region);
+    const s = await serverState(candidate);
+    const write = await testWrite(candidate, ctx.runId).then((w) => `write_check #${w.id} at ${w.at}`, (e: Error) => `failed: ${e.message}`);
+    const followers = ctx.fleet.regions.filter((r) => r.id !== region);
+    const live = (await statesOf(followers)).entries();
+    const expected = [...live].filter(([, st]) => st.up && st.inRecovery).map(([id]) => ctx.region(id));
+    const streaming = expected.length
+      ? await until("the other replicas to stream from the new primary", async () => {
+          const now = await streamingFrom(candidate);
+          return expected.every((r) => now.has(slotOf(r))) ? now : null;
+        }, 20_000, ctx.signal, 200).catch(() => null)
+      : new Set<string>();
+    return [
+      check("not-in-recovery", `pg_is_in_recovery() = false on ${region}`, s.up && !s.inRecovery, describeState(s)),
+      check("test-write", `a test write on ${region} succeeds`, write.startsWith("write_check"), write),
+      check("primary-recorded", `${region} is the recorded primary`, primaryOf(ctx).id === region, `primary: ${primaryOf(ctx).id}`),
+      check(
+        "replicas-follow",
+        `the other live replicas stream from ${region}`,
+        streaming !== null,
+        expected.length ? `${expected.map((r) => `${r.id} ${streaming?.has(slotOf(r)) ? "streaming" : "not streaming"}`).join(", ")}` : "no other live replica",
+      ),
+    ];
+  },
+};

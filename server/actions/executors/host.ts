@@ -1,0 +1,124 @@
+import "server-only";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import type { HostCommand, RegionConfig } from "@/lib/fleet-config";
+
+/**
+ * Host commands, run with execFile from fixed argument templates: never a shell, never a string built from
+ * input. Only the runbook's tools (systemctl, pg_ctl, pg_rewind, pg_basebackup) and the fleet file's own hooks
+ * run; every value placed into a template is checked against a strict pattern first.
+ */
+
+const ALLOWED_TOOLS = new Set(["systemctl", "pg_ctl", "pg_rewind", "pg_basebackup"]);
+
+export const patterns = {
+  host: /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/,
+  slot: /^[a-z0-9_]{1,63}$/,
+  envValue: /^[A-Za-z0-9._:-]{1,253}$/,
+  envKey: /^(DB_HOST|DB_PORT|CDN_ENABLED|CDN_PROVIDER|CDN_ROLLOUT_PROVIDER|CDN_ROLLOUT_PERCENT)$/,
+};
+
+export class HostCommandError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = "HostCommandError";
+  }
+}
+
+export interface Spec {
+  argv: string[];
+  timeoutMs: number;
+  /** run through `runuser -u <user> --` (when the console runs as root) */
+  asUser?: string;
+}
+
+function assertSafe(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new Error(`refused: ${what} ${JSON.stringify(value)} does not match ${pattern}`);
+  return value;
+}
+
+export const safeHost = (h: string) => assertSafe(h, patterns.host, "host");
+export const safeSlot = (s: string) => assertSafe(s, patterns.slot, "slot name");
+export const safePort = (p: number) => {
+  if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`refused: port ${p}`);
+  return String(p);
+};
+
+function postgresHooks(region: RegionConfig) {
+  const hooks = region.hooks.postgres;
+  if (!hooks) throw new Error(`${region.id} has no hooks.postgres in the fleet file: Switchyard cannot reach its server's host`);
+  return hooks;
+}
+
+/** pg_ctl, pg_rewind or pg_basebackup of the region's host, from its fleet hooks. */
+export function pgTool(region: RegionConfig, tool: "pg_ctl" | "pg_rewind" | "pg_basebackup", args: string[], timeoutMs = 120_000): Spec {
+  const hooks = postgresHooks(region);
+  return { argv: [path.join(hooks.binDir, tool), ...args], timeoutMs, asUser: hooks.runAsUser };
+}
+
+export const dataDirOf = (region: RegionConfig) => postgresHooks(region).dataDir;
+/** pg_ctl start needs a log file: the server would otherwise hold our output pipe open for as long as it runs. */
+export const serverLogOf = (region: RegionConfig) => postgresHooks(region).logFile ?? path.join(postgresHooks(region).dataDir, "switchyard-start.log");
+
+/** A conninfo string from fleet fields only, each checked: no value can smuggle in another keyword. */
+export function conninfo(target: RegionConfig, applicationName?: string): string {
+  const parts = [`host=${safeHost(target.postgres.host)}`, `port=${safePort(target.postgres.port)}`, `user=${assertSafe(target.postgres.user, /^[a-z_][a-z0-9_]{0,62}$/, "user")}`];
+  parts.push(`dbname=${assertSafe(target.postgres.database, /^[A-Za-z0-9_]{1,63}$/, "database")}`);
+  if (applicationName) parts.push(`application_name=${safeSlot(applicationName)}`);
+  return parts.join(" ");
+}
+
+/** A fleet hook (its argv from the fleet file) with KEY=VALUE arguments appended, each checked. */
+export function hook(command: HostCommand | undefined, what: string, env: Record<string, string> = {}): Spec {
+  if (!command) throw new Error(`the fleet file has no ${what} hook for this region`);
+  const extra = Object.entries(env).map(([k, v]) => `${assertSafe(k, patterns.envKey, "variable")}=${assertSafe(v, patterns.envValue, `${k} value`)}`);
+  return { argv: [...command.argv, ...extra], timeoutMs: command.timeoutMs };
+}
+
+function allowed(spec: Spec, hooks: HostCommand[]): boolean {
+  const tool = path.basename(spec.argv[0] ?? "");
+  if (ALLOWED_TOOLS.has(tool)) return true;
+  return hooks.some((h) => h.argv.length <= spec.argv.length && h.argv.every((a, i) => spec.argv[i] === a));
+}
+
+/** Runs one command, streaming each line of its output to `onLine`; rejects with the exit code and the output's tail. */
+export function runHost(spec: Spec, opts: { hooks: HostCommand[]; onLine: (line: string, stream: "stdout" | "stderr") => void; signal?: AbortSignal }): Promise<string> {
+  if (!allowed(spec, opts.hooks)) return Promise.reject(new Error(`refused: ${spec.argv[0]} is not an allowed host command`));
+  const full = spec.asUser && process.getuid?.() === 0 ? ["runuser", "-u", spec.asUser, "--", ...spec.argv] : spec.argv;
+  const [cmd, ...args] = full;
+  return new Promise((resolve, reject) => {
+    let all = "";
+    const child = execFile(cmd!, args, { timeout: spec.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", signal: opts.signal }, (error) => {
+      flush();
+      if (error) {
+        const code = typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : null;
+        const why = (error as { killed?: boolean }).killed ? `timed out after ${spec.timeoutMs} ms` : code !== null ? `exit code ${code}` : error.message;
+        reject(new HostCommandError(`${path.basename(spec.argv[0]!)} failed (${why})`, code, all.slice(-2000)));
+      } else resolve(all);
+    });
+    const buffers = { stdout: "", stderr: "" };
+    const feed = (stream: "stdout" | "stderr") => (chunk: string) => {
+      all += chunk;
+      buffers[stream] += chunk;
+      // pg_basebackup -P and pg_rewind --progress redraw one line with \r: each redraw is a line here.
+      const parts = buffers[stream].split(/\r\n|\n|\r/);
+      buffers[stream] = parts.pop() ?? "";
+      for (const p of parts) if (p.trim()) opts.onLine(p, stream);
+    };
+    const flush = () => {
+      for (const s of ["stdout", "stderr"] as const) if (buffers[s].trim()) opts.onLine(buffers[s], s);
+      buffers.stdout = buffers.stderr = "";
+    };
+    child.stdout?.on("data", feed("stdout"));
+    child.stderr?.on("data", feed("stderr"));
+  });
+}
+
+/** Every hook the fleet file names, so runHost accepts them and nothing else besides the runbook's tools. */
+export function fleetHooks(regions: RegionConfig[]): HostCommand[] {
+  return regions.flatMap((r) => [r.hooks.setApiEnv, r.hooks.restartApi].filter((h): h is HostCommand => !!h));
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import pg from "pg";
+import type { RegionConfig } from "@/lib/fleet-config";
+
+/**
+ * SQL on a region's PostgreSQL server over one short-lived connection (an action must see a failure, not a
+ * pool's retry). Values travel as parameters; the few statements that cannot take parameters (ALTER SYSTEM)
+ * quote with the driver's escapeLiteral.
+ */
+export async function withServer<T>(region: RegionConfig, work: (client: pg.Client) => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const client = new pg.Client({
+    host: region.postgres.host,
+    port: region.postgres.port,
+    user: region.postgres.user,
+    password: region.postgres.password,
+    database: region.postgres.database,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: "switchyard-action",
+  });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function queryOne<T extends Record<string, unknown>>(region: RegionConfig, sql: string, params: unknown[] = [], timeoutMs?: number): Promise<T> {
+  return withServer(region, async (c) => (await c.query<T>(sql, params)).rows[0]!, timeoutMs);
+}
+
+/** What a server says of itself, or why it cannot be asked. */
+export type ServerState =
+  | { up: false; error: string }
+  | {
+      up: true;
+      inRecovery: boolean;
+      /** the timeline it is on: received (replica) or current (primary) */
+      timeline: number;
+      /** primary: current WAL insert position; replica: last received */
+      lsn: string | null;
+      replayLsn: string | null;
+      replayPaused: boolean;
+      receiver: string | null;
+      readOnly: boolean;
+    };
+
+export async function serverState(region: RegionConfig, timeoutMs = 1_500): Promise<ServerState> {
+  try {
+    const r = await queryOne<{ in_recovery: boolean; timeline: number; lsn: string | null; replay_lsn: string | null; paused: boolean; receiver: string | null; read_only: string }>(
+      region,
+      `select pg_is_in_recovery() as in_recovery,
+         coalesce((select received_tli from pg_stat_wal_receiver), (select timeline_id from pg_control_checkpoint()))::int as timeline,
+         case when pg_is_in_recovery() then pg_last_wal_receive_lsn()::text else pg_current_wal_lsn()::text end as lsn,
+         pg_last_wal_replay_lsn()::text as replay_lsn,
+         case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end as paused,
+         (select status from pg_stat_wal_receiver) as receiver,
+         current_setting('default_transaction_read_only') as read_only`,
+      [],
+      timeoutMs,
+    );
+    return { up: true, inRecovery: r.in_recovery, timeline: r.timeline, lsn: r.lsn, replayLsn: r.replay_lsn, replayPaused: r.paused, receiver: r.receiver, readOnly: r.read_only === "on" };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    return { up: false, error: e.code && !/^\d/.test(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(err)) };
+  }
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { invalid } from "@/server/errors";
+import { getFleetConfig } from "@/server/fleet/config";
+import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
+import { loadCurrentPrimary } from "@/server/fleet/topology";
+import type { FleetContext } from "./module";
+
+/** The fleet as an action sees it now: the fleet file, the recorded primary, the collector's latest view. */
+export async function fleetContext(): Promise<FleetContext> {
+  await loadCurrentPrimary();
+  const fleet = getFleetConfig();
+  const snapshot = await cachedFleetSnapshot().catch(() => ({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions: [], alerts: [] }));
+  return {
+    fleet,
+    snapshot,
+    region(id: string) {
+      const r = fleet.regions.find((x) => x.id === id);
+      if (!r) throw invalid(`There is no region ${id} in the fleet (${fleet.regions.map((x) => x.id).join(", ")}).`);
+      return r;
+    },
+  };
+}
+
+/** A region id the fleet knows, or a message saying which it knows. */
+export function unknownRegion(ctx: FleetContext, ...ids: string[]): string | null {
+  const missing = ids.filter((id) => !ctx.fleet.regions.some((r) => r.id === id));
+  return missing.length ? `unknown region ${missing.join(", ")} (the fleet has ${ctx.fleet.regions.map((r) => r.id).join(", ")})` : null;
+}
+
+export const primaryOf = (ctx: FleetContext) => ctx.fleet.regions.find((r) => r.role === "primary")!;

@@ -1,0 +1,43 @@
+import "server-only";
+import type { ActionId, ActionParams } from "@/lib/actions/catalog";
+import type { Check } from "@/lib/actions/run";
+import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
+import type { FleetSnapshot } from "@/lib/fleet-view";
+
+/** What an action sees of the fleet when it checks, plans, runs or verifies. */
+export interface FleetContext {
+  /** the fleet file with the primary as Switchyard last set it */
+  fleet: FleetConfig;
+  /** the collector's latest view (may lag the truth by a poll; pre-flights probe live where it matters) */
+  snapshot: FleetSnapshot;
+  region(id: string): RegionConfig;
+}
+
+export interface RunContext extends FleetContext {
+  runId: number;
+  /** a line of output, streamed to the page and kept */
+  log(text: string, stream?: "stdout" | "stderr" | "info"): void;
+  progress(percent: number | null, message: string): void;
+  /** aborted at the action's timeout */
+  signal: AbortSignal;
+  /** an operator's pause or abort request, for controllable actions */
+  control(): Promise<"pause" | "abort" | null>;
+}
+
+/**
+ * One runbook action: its pre-flight (live, with what it observed), its dry-run plan, its execution and its
+ * verification. The service wraps them in approval, locking, timeouts and the audit log.
+ */
+export interface ActionModule<A extends ActionId = ActionId> {
+  id: A;
+  /** parameters the zod schema cannot judge alone (the region exists, is a replica, ...): a message, or null */
+  validate?(params: ActionParams<A>, ctx: FleetContext): string | null;
+  preflight(params: ActionParams<A>, ctx: FleetContext): Promise<Check[]>;
+  plan(params: ActionParams<A>, ctx: FleetContext): string[];
+  execute(params: ActionParams<A>, ctx: RunContext): Promise<void>;
+  verify(params: ActionParams<A>, ctx: RunContext): Promise<Check[]>;
+  /** a pre-flight failure that means another action fits better (promotion while the primary lives: switchover) */
+  propose?(checks: Check[]): { actionId: ActionId; why: string } | null;
+}
+
+export const check = (id: string, label: string, ok: boolean, observed: string): Check => ({ id, label, ok, observed });
