@@ -102,7 +102,9 @@ export async function probeTraffic(apiUrl: string, timeoutMs: number): Promise<{
 
 const PRIMARY_SQL = `
 select pg_is_in_recovery() as in_recovery,
-  (select timeline_id from pg_control_checkpoint()) as timeline,
+  -- from the WAL file name: pg_control's timeline lags a promotion until the next checkpoint
+  case when pg_is_in_recovery() then (select timeline_id from pg_control_checkpoint())
+       else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end as timeline,
   case when pg_is_in_recovery() then null else pg_current_wal_flush_lsn()::text end as current_lsn,
   coalesce((select json_agg(json_build_object(
       'applicationName', r.application_name, 'clientAddr', host(r.client_addr), 'state', r.state, 'syncState', r.sync_state,

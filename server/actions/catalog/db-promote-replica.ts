@@ -18,7 +18,6 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
   },
 
   async preflight({ region }, ctx) {
-    const candidate = ctx.region(region);
     const primary = primaryOf(ctx);
     const replicas = ctx.fleet.regions.filter((r) => r.id !== primary.id);
     const [states, primaryState, last] = await Promise.all([statesOf(replicas), serverState(primary), lastKnownPrimaryPosition()]);

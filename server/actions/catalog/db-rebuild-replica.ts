@@ -2,7 +2,7 @@ import "server-only";
 import { existsSync, renameSync } from "node:fs";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { conninfo, dataDirOf, pgTool } from "../executors/host";
-import { serverState, withServer } from "../executors/sql";
+import { queryOne, serverState, withServer } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { describeState, ensureSlots, hasPostgresHooks, host, slotOf, startAsReplica, stopServer, streamingFrom, until, where } from "./db-common";
@@ -18,6 +18,8 @@ export async function rebuild(ctx: RunContext, target: RegionConfig, source: Reg
   await stopServer(ctx, target);
   ctx.progress(at(0.15), `slot ${slotOf(target)} on ${source.id}`);
   await ensureSlots(ctx, source, [target]);
+  // pg_rewind reads the source's timeline from its pg_control, which a fresh promotion updates only at a checkpoint.
+  await queryOne(source, "checkpoint", [], 60_000);
   const dataDir = dataDirOf(target);
   const src = conninfo(source, slotOf(target));
   let method: "pg_rewind" | "pg_basebackup" = "pg_rewind";
