@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { actionIds } from "./actions/catalog";
 import { liveCheckIds } from "./live-checks";
 import { incidentPhases, severities } from "./severity";
 
@@ -13,7 +14,7 @@ export const stepSchema = z.strictObject({
   command: z.string().min(1).optional(),
   commandKind: z.enum(["shell", "sql", "http"]).optional(),
   /** a runbook action Switchyard can run for this step, e.g. db.promote-replica */
-  action: z.string().regex(/^[a-z]+\.[a-z]+(-[a-z]+)*$/, "must look like db.promote-replica").optional(),
+  action: z.enum(actionIds, { error: `must be one of Switchyard's actions: ${actionIds.join(", ")}` }).optional(),
   /** a live check that ticks the step by itself when it holds */
   check: z.strictObject({ id: z.enum(liveCheckIds) }).optional(),
   /** only for these severities (default: all) */

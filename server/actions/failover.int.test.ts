@@ -27,6 +27,8 @@ const svc = await import("@/server/actions/action-service");
 const { sweepInterrupted } = await import("@/server/actions/runner");
 const { Collector } = await import("@/server/fleet/collector");
 const { verifyAuditChain } = await import("@/server/audit/verify-audit");
+const incidents = await import("@/server/incidents/incident-service");
+const { readIncidentDetail } = await import("@/server/incidents/incident-store");
 type User = import("@/server/auth/users").User;
 
 let engineer: User, lead: User, lead2: User, viewer: User;
@@ -207,12 +209,23 @@ describe("the whole failover and failback", () => {
     }
   });
 
-  it("rebuilds the old primary as a replica of the new one, and it streams", async () => {
-    const run = await svc.requestAction(engineer, { actionId: "db.rebuild-replica", params: { region: "us-east-1", source: "eu-west-1" }, idempotencyKey: key() });
+  it("rebuilds the old primary as a replica of the new one, and it streams; the incident's step ticks itself", async () => {
+    const incident = await incidents.declareIncident(lead, { title: "Primary database down in us-east-1", scenarioId: "primary-database-failure", severity: "P1", regions: ["us-east-1"], leadId: lead.id });
+    const step = "primary-database-failure/restore-original-primary";
+    await expect(
+      svc.requestAction(engineer, { actionId: "db.verify-primary", params: { region: "eu-west-1" }, incidentId: incident.id, stepKey: step, idempotencyKey: key() }),
+    ).rejects.toThrow(/runs db\.rebuild-replica, not db\.verify-primary/);
+    const run = await svc.requestAction(engineer, { actionId: "db.rebuild-replica", params: { region: "us-east-1", source: "eu-west-1" }, incidentId: incident.id, stepKey: step, idempotencyKey: key() });
     await svc.approveAction(lead, run.id, { paramsHash: run.paramsHash });
     await succeeded(run, 180_000);
     expect(await inRecovery("us-east-1")).toBe(true);
     expect(await streamingFrom("eu-west-1")).toEqual(["ap_southeast_1", "us_east_1"]);
+
+    const detail = await readIncidentDetail(incident.id);
+    expect(detail.steps.find((s) => s.key === step)).toMatchObject({ checked: true, checkedBy: `Action #${run.id}` });
+    expect(detail.steps.find((s) => s.key === step)?.observed).toMatch(/us-east-1 streams from eu-west-1/);
+    const messages = detail.events.filter((e) => e.kind === "action").map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^Requested db\.rebuild-replica/), expect.stringMatching(/^Approved and started/), expect.stringMatching(/succeeded and verified/)]));
   });
 
   it("fails back with a planned switchover: us-east-1 primary again, nothing lost, every replica streaming", async () => {
