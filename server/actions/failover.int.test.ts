@@ -119,6 +119,23 @@ describe("refusals that change nothing", () => {
     expect(await count("select count(*) as n from action_runs")).toBe(1);
   });
 
+  it("proposes a switchover instead of a promotion while the primary still accepts writes", async () => {
+    const preview = await svc.previewAction(engineer, { actionId: "db.promote-replica", params: { region: "eu-west-1" } });
+    expect(preview.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, observed: expect.stringMatching(/^still accepts writes: primary, timeline 1/) });
+    expect(preview.proposal).toMatchObject({ actionId: "db.switchover" });
+    expect(preview.plan[0]).toMatch(/^SELECT pg_promote\(true, 60\) on eu-west-1 \(127\.0\.0\.1:\d+\)$/);
+    expect(await count("select count(*) as n from action_runs where action_id = 'db.promote-replica'")).toBe(0);
+  });
+
+  it("lets a request wait for its second person only so long, then it expires", async () => {
+    const run = await svc.requestAction(engineer, { actionId: "db.switchover", params: { candidate: "eu-west-1" }, idempotencyKey: key() });
+    expect(new Date(run.expiresAt).getTime() - new Date(run.requestedAt).getTime()).toBe(10 * 60_000);
+    await (await getDb()).query("update action_runs set expires_at = now() - interval '1 second' where id = $1", [run.id]);
+    await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toThrow(/expired/);
+    expect((await svc.getAction(caller(), run.id)).status).toBe("expired");
+    expect(await inRecovery("eu-west-1")).toBe(true);
+  });
+
   it("holds one action per target, names the holder, and marks a run whose console died as interrupted without running it again", async () => {
     const db = await getDb();
     const ghost = await db.query<{ id: number }>(
@@ -251,6 +268,6 @@ describe("the whole failover and failback", () => {
     const db = await getDb();
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const actions = (await db.query<{ action: string }>("select distinct action from audit_log")).rows.map((r) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(["action.request", "action.approve", "action.reject", "action.override", "action.start", "action.succeeded", "action.cancel", "action.interrupted"]));
+    expect(actions).toEqual(expect.arrayContaining(["action.request", "action.approve", "action.reject", "action.override", "action.start", "action.succeeded", "action.cancel", "action.expire", "action.interrupted"]));
   });
 });
