@@ -22,5 +22,9 @@ export default defineConfig({
       args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    { name: "chromium", use: { browserName: "chromium" }, testIgnore: "**/failover.spec.ts" },
+    // Drives the shared lab through a failover and back: last, so a failure cannot hand the others a failed-over lab.
+    { name: "failover", use: { browserName: "chromium" }, testMatch: "**/failover.spec.ts", dependencies: ["chromium"] },
+  ],
 });

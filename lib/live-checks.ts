@@ -25,7 +25,7 @@ export interface CheckResult {
 
 export const liveCheckLabels: Record<LiveCheckId, string> = {
   "primary-unreachable": "the configured primary's database refuses connections",
-  "replica-promoted": "a former replica answers pg_is_in_recovery() = false",
+  "replica-promoted": "a promoted server answers pg_is_in_recovery() = false, the only one",
   "writes-succeed": "every region API writes to its database",
   "replicas-streaming": "every replica streams WAL from the primary",
   "replication-lag-ok": "every replica is less than 5 s behind",
@@ -46,10 +46,11 @@ export function evaluateCheck(id: LiveCheckId, s: FleetSnapshot): CheckResult {
       return db.up ? { holds: false, observed: `${p.id}: database answers` } : { holds: true, observed: `${p.id}: ${db.error}` };
     }
     case "replica-promoted": {
-      const promoted = s.regions.filter((r) => r.role === "replica" && r.sample?.db?.up && !r.sample.db.inRecovery);
-      return promoted.length
-        ? { holds: true, observed: promoted.map((r) => `${r.id}: pg_is_in_recovery() = f`).join(", ") }
-        : { holds: false, observed: "every replica is still in recovery" };
+      // After Switchyard promotes a replica it records it as the primary, so its role alone says nothing:
+      // what holds is one server out of recovery again (a fix step ticks only after seeing this fail).
+      const writable = s.regions.filter((r) => r.sample?.db?.up && !r.sample.db.inRecovery);
+      if (writable.length === 1) return { holds: true, observed: `${writable[0]!.id}: pg_is_in_recovery() = f` };
+      return { holds: false, observed: writable.length ? `${writable.length} servers accept writes: ${writable.map((r) => r.id).join(", ")}` : "no server accepts writes: every one is in recovery or down" };
     }
     case "writes-succeed": {
       const failing = regions.filter((r) => !r.sample!.api.up || (r.sample!.api.up && r.sample!.api.health.db?.writable === false));
