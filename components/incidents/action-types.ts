@@ -40,10 +40,11 @@ export type EscalationLevelInput = {
 
 export type UpdateEscalationAction = (input: { levels: EscalationLevelInput[] }) => Promise<ActionResult>;
 
-/** What the signed-in user may do on an incident page: viewers watch, engineers check and note, leads command. */
+/** What the signed-in user may do on an incident page: viewers watch, engineers check, note and request runbook actions, leads command. */
 export interface Capabilities {
   canCheck: boolean;
   canLead: boolean;
+  canRequestActions: boolean;
 }
 
 export type Lead = { id: string; name: string; email: string };

@@ -1,10 +1,14 @@
 "use client";
 
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { StepAction } from "@/components/actions/step-action";
 import { Timestamp } from "@/components/fleet/timestamp";
+import type { ActionRun } from "@/lib/actions/run";
 import type { StepState } from "@/lib/incident";
 import { liveCheckLabels } from "@/lib/live-checks";
 import type { PhaseClock } from "@/lib/phase-clocks";
+import { actionsQuery } from "@/lib/queries";
 import { incidentPhases, phaseLabels } from "@/lib/severity";
 import type { IncidentActions } from "./action-types";
 import { CopyButton } from "./copy-button";
@@ -19,7 +23,8 @@ const phaseStateBadge: Record<PhaseClock["state"], string> = {
 
 /**
  * The guided checklist, grouped by phase. Engineers and leads tick steps; each tick names the version of the
- * step it saw, so two people ticking at once never both win (the loser sees why, next to the step).
+ * step it saw, so two people ticking at once never both win (the loser sees why, next to the step). A step
+ * with a runbook action links to its request form (for engineers and up) and shows its latest run, live.
  */
 export function Checklist({
   incidentId,
@@ -27,6 +32,8 @@ export function Checklist({
   clocks,
   nextKey,
   canCheck,
+  canRequestActions,
+  regions,
   checkStep,
   refresh,
 }: {
@@ -35,9 +42,17 @@ export function Checklist({
   clocks: PhaseClock[];
   nextKey: string | null;
   canCheck: boolean;
+  canRequestActions: boolean;
+  /** the incident's affected regions: a default for the actions' region */
+  regions: string[];
   checkStep: IncidentActions["checkStep"];
   refresh: () => void;
 }) {
+  const hasActions = steps.some((s) => s.action);
+  const { data: runsData } = useQuery({ ...actionsQuery({ incidentId }), enabled: hasActions });
+  // Newest first: the first run seen for a step is its latest.
+  const latestRun = new Map<string, ActionRun>();
+  for (const r of runsData?.runs ?? []) if (r.stepKey && !latestRun.has(r.stepKey)) latestRun.set(r.stepKey, r);
   return (
     <section aria-labelledby="checklist-heading" data-testid="checklist" className={`${panel} space-y-5`}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -65,7 +80,17 @@ export function Checklist({
             </h3>
             <ul className="space-y-2">
               {phaseSteps.map((s) => (
-                <StepItem key={s.key} incidentId={incidentId} step={s} isNext={s.key === nextKey} late={overdue && !s.checked} canCheck={canCheck} checkStep={checkStep} refresh={refresh} />
+                <StepItem
+                  key={s.key}
+                  incidentId={incidentId}
+                  step={s}
+                  isNext={s.key === nextKey}
+                  late={overdue && !s.checked}
+                  canCheck={canCheck}
+                  actionLink={<StepAction incidentId={incidentId} step={s} incidentRegions={regions} canRequest={canRequestActions} latestRun={latestRun.get(s.key) ?? null} />}
+                  checkStep={checkStep}
+                  refresh={refresh}
+                />
               ))}
             </ul>
           </section>
@@ -81,6 +106,7 @@ function StepItem({
   isNext,
   late,
   canCheck,
+  actionLink,
   checkStep,
   refresh,
 }: {
@@ -89,6 +115,7 @@ function StepItem({
   isNext: boolean;
   late: boolean;
   canCheck: boolean;
+  actionLink: ReactNode;
   checkStep: IncidentActions["checkStep"];
   refresh: () => void;
 }) {
@@ -167,12 +194,7 @@ function StepItem({
           )}
           {(step.action || step.check) && (
             <div className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
-              {step.action && (
-                <span title="Switchyard will run this for you once runbook actions ship" className="inline-flex flex-wrap items-center gap-x-1.5">
-                  <span className="rounded bg-violet-50 px-1.5 py-0.5 font-mono text-violet-800 ring-1 ring-violet-600/20 ring-inset dark:bg-violet-950/50 dark:text-violet-200">{step.action}</span>
-                  <span className="text-violet-700 dark:text-violet-300">action available when runbook actions ship</span>
-                </span>
-              )}
+              {step.action && actionLink}
               {step.check && (
                 <span>
                   <span className="font-medium">Live check:</span> {liveCheckLabels[step.check]}

@@ -90,7 +90,17 @@ function CommandView({ detail, fetchedAt, stale, caps, leads, actions }: { detai
       </nav>
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="min-w-0 lg:col-span-2">
-          <Checklist incidentId={incident.id} steps={steps} clocks={clocks} nextKey={nextKey} canCheck={caps.canCheck} checkStep={actions.checkStep} refresh={refresh} />
+          <Checklist
+            incidentId={incident.id}
+            steps={steps}
+            clocks={clocks}
+            nextKey={nextKey}
+            canCheck={caps.canCheck}
+            canRequestActions={caps.canRequestActions}
+            regions={incident.regions}
+            checkStep={actions.checkStep}
+            refresh={refresh}
+          />
         </div>
         <div className="min-w-0 space-y-4">
           {caps.canLead && <CommsPanel incident={incident} events={events} now={now} nextStep={next?.title ?? null} sendComm={actions.sendComm} refresh={refresh} />}

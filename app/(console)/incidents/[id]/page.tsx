@@ -4,8 +4,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { IncidentCommand } from "@/components/incidents/incident-command";
 import type { IncidentDetail } from "@/lib/incident";
-import { incidentQuery } from "@/lib/queries";
+import { actionsQuery, incidentQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
+import { listActions } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
 import { ServiceError } from "@/server/errors";
@@ -50,6 +51,8 @@ export default async function IncidentPage({ params }: Props) {
   const leads = canLead ? await listIncidentLeads(user) : [];
   const queryClient = new QueryClient();
   queryClient.setQueryData(incidentQuery(id).queryKey, detail);
+  // The checklist shows each step's latest action run.
+  if (detail.steps.some((s) => s.action)) queryClient.setQueryData(actionsQuery({ incidentId: id }).queryKey, { runs: await listActions({ kind: "user", user }, { incidentId: id }) });
   return (
     <div className="space-y-3">
       <nav aria-label="Breadcrumb" className="text-sm">
@@ -60,7 +63,7 @@ export default async function IncidentPage({ params }: Props) {
       <HydrationBoundary state={dehydrate(queryClient)}>
         <IncidentCommand
           id={id}
-          caps={{ canCheck: hasRole(user.role, "engineer"), canLead }}
+          caps={{ canCheck: hasRole(user.role, "engineer"), canLead, canRequestActions: hasRole(user.role, "engineer") }}
           leads={leads}
           actions={{
             changeStatus: changeStatusAction,

@@ -1,0 +1,57 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RunView } from "@/components/actions/run-view";
+import type { ActionRunDetail } from "@/lib/actions/run";
+import { actionQuery } from "@/lib/queries";
+import { getAction } from "@/server/actions/action-service";
+import { requireUser } from "@/server/auth/session";
+import { ServiceError } from "@/server/errors";
+import { approveActionAction, cancelActionAction, controlActionAction, overridePreflightAction, rejectActionAction } from "../actions";
+
+type Props = { params: Promise<{ id: string }> };
+
+const parseId = (raw: string) => (/^\d{1,12}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null);
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const id = parseId((await params).id);
+  return { title: id ? `Action #${id}` : "Action" };
+}
+
+export default async function ActionRunPage({ params }: Props) {
+  const id = parseId((await params).id);
+  if (!id) notFound();
+  const user = await requireUser();
+  let run: ActionRunDetail;
+  try {
+    run = await getAction({ kind: "user", user }, id);
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === "not_found") notFound();
+    throw err;
+  }
+  const queryClient = new QueryClient();
+  queryClient.setQueryData(actionQuery(id).queryKey, run);
+  return (
+    <div className="space-y-3">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/actions" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+          ← Actions
+        </Link>
+      </nav>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <RunView
+          id={id}
+          viewer={{ userId: user.id, role: user.role }}
+          actions={{
+            approve: approveActionAction,
+            reject: rejectActionAction,
+            override: overridePreflightAction,
+            cancel: cancelActionAction,
+            control: controlActionAction,
+          }}
+        />
+      </HydrationBoundary>
+    </div>
+  );
+}
