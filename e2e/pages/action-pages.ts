@@ -10,15 +10,16 @@ export class ActionRequestPage {
   }
 
   get preflight(): Locator {
-    return this.page.getByTestId("preflight");
+    return this.page.getByTestId("preview");
   }
 
   checks(ok?: boolean): Locator {
     return this.preflight.locator(ok === undefined ? '[data-testid="check"]' : `[data-testid="check"][data-ok="${ok}"]`);
   }
 
-  /** Waits until the live pre-flight shows checks and none fails. */
+  /** Waits until the live pre-flight of the parameters as they stand has answered and none of its checks fails. */
   async expectPreflightPasses(timeout = 30_000) {
+    await expect(this.preflight).toHaveAttribute("data-state", "ready", { timeout });
     await expect(this.checks().first()).toBeVisible({ timeout });
     await expect(this.checks(false)).toHaveCount(0, { timeout });
   }
