@@ -5,8 +5,11 @@ import { LabError } from "./errors";
 
 export type ApiEnv = Record<string, string>;
 
-/** Keys `set-env` may change: the runbook's `export DB_HOST=...` and CDN switches. */
-export const SETTABLE_KEYS = ["DB_HOST", "DB_PORT", "CDN_ENABLED", "CDN_PROVIDER"] as const;
+/**
+ * Keys `set-env` may change: the runbook's `export DB_HOST=...` and CDN switches, and the gradual rollout's
+ * share of traffic sent to a second provider (CDN_ROLLOUT_PERCENT=0 ends it).
+ */
+export const SETTABLE_KEYS = ["DB_HOST", "DB_PORT", "CDN_ENABLED", "CDN_PROVIDER", "CDN_ROLLOUT_PROVIDER", "CDN_ROLLOUT_PERCENT"] as const;
 export type SettableKey = (typeof SETTABLE_KEYS)[number];
 
 export function readApiEnv(file: string): ApiEnv {
@@ -61,6 +64,9 @@ function validate(key: SettableKey, value: string): string | null {
     case "CDN_ENABLED":
       return value === "true" || value === "false" ? null : "must be true or false";
     case "CDN_PROVIDER":
+    case "CDN_ROLLOUT_PROVIDER":
       return (cdnProviders as readonly string[]).includes(value) ? null : `must be one of ${cdnProviders.join(", ")}`;
+    case "CDN_ROLLOUT_PERCENT":
+      return /^\d{1,3}$/.test(value) && Number(value) <= 100 ? null : "must be a whole percent 0-100";
   }
 }

@@ -7,7 +7,8 @@ const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   start (default)                     create what is missing, start what is stopped
   status                              JSON status of every region
   fault <region> <fault>              faults: ${FAULTS.join(", ")}
-  set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER (takes effect on restart-api)
+  set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER, CDN_ROLLOUT_PROVIDER,
+                                      CDN_ROLLOUT_PERCENT (takes effect on restart-api)
   restart-api <region>                restart a region API and wait until it answers
   stop                                stop all APIs and Postgres servers
   reset                               stop and delete all lab data

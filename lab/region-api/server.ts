@@ -2,13 +2,23 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { cdnProviders, type CdnProvider } from "../../lib/fleet-config";
 import { readState, updateState, type RegionFaults } from "../state";
 import { PgHeartbeatWriter, SimulatedHeartbeatWriter, type HeartbeatWriter } from "./heartbeat";
-import { TrafficModel } from "./traffic-model";
+import { TrafficModel, type CdnRollout } from "./traffic-model";
 
 /**
  * Stand-in for one region's API (the runbook's clipper-api): real Postgres heartbeats,
  * a synthetic traffic model for mirrors/CDN/bandwidth, and a /lab/faults control hook.
  * Started by lab/api-process.ts as `node --import tsx server.ts --region <id> --lab-dir <dir>`.
  */
+
+const isProvider = (v: string | undefined): v is CdnProvider => (cdnProviders as readonly string[]).includes(v ?? "");
+
+/** CDN_ROLLOUT_PROVIDER + CDN_ROLLOUT_PERCENT (a whole 1-100): the share sent to a second provider; otherwise none. */
+function rolloutFromEnv(): CdnRollout | null {
+  const provider = process.env.CDN_ROLLOUT_PROVIDER;
+  const percent = Number(process.env.CDN_ROLLOUT_PERCENT ?? "0");
+  if (!isProvider(provider) || !Number.isInteger(percent) || percent <= 0 || percent > 100) return null;
+  return { provider, percent };
+}
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -25,9 +35,8 @@ const config = {
   dbPort: Number(requiredEnv("DB_PORT")),
   dbUser: process.env.DB_USER || "postgres",
   cdnEnabled: (process.env.CDN_ENABLED ?? "true") !== "false",
-  cdnProvider: (cdnProviders as readonly string[]).includes(process.env.CDN_PROVIDER ?? "")
-    ? (process.env.CDN_PROVIDER as CdnProvider)
-    : "cloudflare",
+  cdnProvider: isProvider(process.env.CDN_PROVIDER) ? process.env.CDN_PROVIDER : "cloudflare",
+  cdnRollout: rolloutFromEnv(),
   port: Number(requiredEnv("PORT")),
   labDir: requiredEnv("LAB_DIR"),
   simulatedDb: process.env.SIMULATED_DB === "true",
@@ -48,7 +57,7 @@ try {
   console.error("region-api: could not read lab state", error);
 }
 
-const model = new TrafficModel({ region: config.region, cdnProvider: config.cdnProvider, cdnEnabled: config.cdnEnabled });
+const model = new TrafficModel({ region: config.region, cdnProvider: config.cdnProvider, cdnEnabled: config.cdnEnabled, rollout: config.cdnRollout });
 model.setFaults(faults);
 // Start with a minute of history so rates and totals are meaningful at once.
 for (let i = 60; i > 0; i--) model.tick(Date.now() - i * 1_000);
@@ -74,7 +83,7 @@ function health() {
     dbPort: config.dbPort,
     db: { ...db, simulated: config.simulatedDb },
     mirrors: { status: mirrors },
-    cdn: { provider: config.cdnProvider, enabled: config.cdnEnabled, status: cdn },
+    cdn: { provider: config.cdnProvider, enabled: config.cdnEnabled, status: cdn, rollout: model.rollout() },
     startedAt,
     now: new Date().toISOString(),
   };

@@ -26,10 +26,17 @@ const RESYNC_MS = 10_000;
 const CDN_OUTAGE_ERROR_SHARE = 0.3;
 const FAILOVER_TO_PEERS_SHARE = 0.6;
 
+/** A gradual provider rollout: this share of CDN requests goes to `provider`, the rest to the main one. */
+export interface CdnRollout {
+  provider: CdnProvider;
+  percent: number;
+}
+
 export interface ModelConfig {
   region: string;
   cdnProvider: CdnProvider;
   cdnEnabled: boolean;
+  rollout?: CdnRollout | null;
 }
 
 interface Totals {
@@ -37,6 +44,8 @@ interface Totals {
   cdnHits: number;
   cdnMisses: number;
   cdnErrors: number;
+  /** CDN requests and hits by provider (two during a rollout) */
+  cdnByProvider: Record<string, { requests: number; hits: number }>;
   mirrorRequests: number;
   mirrorHits: number;
   mirrorMisses: number;
@@ -49,7 +58,7 @@ interface Totals {
 
 function zeroTotals(): Totals {
   return {
-    requests: 0, cdnHits: 0, cdnMisses: 0, cdnErrors: 0, mirrorRequests: 0, mirrorHits: 0, mirrorMisses: 0,
+    requests: 0, cdnHits: 0, cdnMisses: 0, cdnErrors: 0, cdnByProvider: {}, mirrorRequests: 0, mirrorHits: 0, mirrorMisses: 0,
     mirrorErrors: 0, failovers: 0, originRequests: 0,
     bytes: { cdn: 0, mirror: 0, peerMirror: 0, origin: 0, direct: 0 },
     costUsd: {},
@@ -154,9 +163,31 @@ export class TrafficModel {
     return target;
   }
 
+  /** The active rollout, or null (none, or 0 %). */
+  rollout(): CdnRollout | null {
+    const r = this.config.rollout;
+    return r && r.percent > 0 ? { provider: r.provider, percent: r.percent } : null;
+  }
+
+  /** How CDN requests split between providers: the main one alone, or the main one and the rollout's. */
+  private providerShares(): { provider: CdnProvider; share: number }[] {
+    const r = this.rollout();
+    if (!r || r.provider === this.config.cdnProvider) return [{ provider: this.config.cdnProvider, share: 1 }];
+    const share = Math.min(100, r.percent) / 100;
+    return [
+      { provider: this.config.cdnProvider, share: 1 - share },
+      { provider: r.provider, share },
+    ].filter((p) => p.share > 0);
+  }
+
+  private providerHitRate(provider: CdnProvider): number {
+    return Math.min(95, Math.max(88, CDN_HIT[provider] + this.noise.cdn));
+  }
+
+  /** Percent, weighted by each provider's share of the requests. */
   cdnHitRate(): number {
     if (this.cdnStatus() !== "ok") return 0;
-    return Math.min(95, Math.max(88, CDN_HIT[this.config.cdnProvider] + this.noise.cdn));
+    return this.providerShares().reduce((a, p) => a + p.share * this.providerHitRate(p.provider), 0);
   }
 
   requestsPerSecond(): number {
@@ -188,8 +219,14 @@ export class TrafficModel {
     let needBackend = 0; // requests that must be served by mirrors/origin
     let directShare = 0; // of those, the part delivered straight to users (no CDN)
     const cdn = this.cdnStatus();
+    step.costUsd[this.config.cdnProvider] = 0; // the main provider's line stays in the costs, also while it serves nothing
     if (cdn === "ok") {
-      step.cdnHits = (requests * this.cdnHitRate()) / 100;
+      for (const { provider, share } of this.providerShares()) {
+        const hits = (requests * share * this.providerHitRate(provider)) / 100;
+        step.cdnByProvider[provider] = { requests: requests * share, hits };
+        step.cdnHits += hits;
+        step.costUsd[provider] = ((hits * BYTES_PER_REQUEST) / GB) * PRICE_PER_GB[provider];
+      }
       step.cdnMisses = requests - step.cdnHits;
       needBackend = step.cdnMisses;
     } else if (cdn === "outage") {
@@ -219,8 +256,6 @@ export class TrafficModel {
     step.bytes.origin = step.originRequests * BYTES_PER_REQUEST;
     step.bytes.direct = (step.bytes.mirror + step.bytes.peerMirror + step.bytes.origin) * directShare;
 
-    const provider = this.config.cdnProvider;
-    step.costUsd[provider] = (step.bytes.cdn / GB) * PRICE_PER_GB[provider];
     step.costUsd.direct = (step.bytes.direct / GB) * PRICE_PER_GB.direct;
     step.costUsd.interRegion = (step.bytes.peerMirror / GB) * PRICE_PER_GB.interRegion;
 
@@ -288,6 +323,14 @@ export class TrafficModel {
       errorRate: round(w.requests ? (100 * w.cdnErrors) / w.requests : 0),
       edgeLatencyMs: status === "ok" ? round(18 + 10 * this.noise.latency, 1) : status === "outage" ? 2500 : null,
       bandwidthBytesPerSecond: Math.round(w.bytes.cdn / seconds),
+      rollout: this.rollout(),
+      /** what each provider served over the last minute */
+      providers: Object.entries(w.cdnByProvider).map(([provider, p]) => ({
+        provider,
+        requestsPerSecond: round(p.requests / seconds),
+        sharePercent: round(w.requests ? (100 * p.requests) / w.requests : 0),
+        cacheHitRate: round(p.requests ? (100 * p.hits) / p.requests : 0),
+      })),
       totals: {
         requests: Math.round(this.totals.requests),
         hits: Math.round(this.totals.cdnHits),
@@ -347,6 +390,11 @@ function add(into: Totals, step: Totals) {
   into.cdnHits += step.cdnHits;
   into.cdnMisses += step.cdnMisses;
   into.cdnErrors += step.cdnErrors;
+  for (const [provider, p] of Object.entries(step.cdnByProvider)) {
+    const acc = (into.cdnByProvider[provider] ??= { requests: 0, hits: 0 });
+    acc.requests += p.requests;
+    acc.hits += p.hits;
+  }
   into.mirrorRequests += step.mirrorRequests;
   into.mirrorHits += step.mirrorHits;
   into.mirrorMisses += step.mirrorMisses;

@@ -1,0 +1,261 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { labStatus, resetLab, setApiEnv, startLab, type LabStatus } from "@/lab/index";
+import { waitFor } from "@/lab/wait";
+import { parseActionParams, type ActionId } from "@/lib/actions/catalog";
+import type { Check } from "@/lib/actions/run";
+import { freshDatabase } from "@/tests/support/fresh-database";
+import type { RunContext } from "./module";
+
+/**
+ * The CDN and mirror actions against the real lab: each module's pre-flight, plan, execution and verification,
+ * run through a hand-built RunContext (no action service), and checked against what the region APIs report.
+ */
+
+const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cdn-lab-"));
+process.env.LAB_DIR = labDir;
+process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
+delete process.env.FLEET_CONFIG;
+
+const { moduleFor } = await import("@/server/actions/registry");
+const { getFleetConfig } = await import("@/server/fleet/config");
+
+let lab: LabStatus;
+const apiUrl = (id: string) => lab.regions.find((r) => r.id === id)!.apiUrl;
+const TWO = ["eu-west-1", "ap-southeast-1"];
+
+interface CdnStats {
+  provider: string;
+  enabled: boolean;
+  status: string;
+  rollout: { provider: string; percent: number } | null;
+  providers: { provider: string; sharePercent: number }[];
+}
+async function cdnStats(id: string): Promise<CdnStats> {
+  const res = await fetch(`${apiUrl(id)}/v1/cdn/stats`, { signal: AbortSignal.timeout(5_000) });
+  return (await res.json()) as CdnStats;
+}
+async function mirrorStats(id: string): Promise<{ status: string; lastSyncAt: string }> {
+  const res = await fetch(`${apiUrl(id)}/v1/mirrors/stats`, { signal: AbortSignal.timeout(5_000) });
+  return (await res.json()) as { status: string; lastSyncAt: string };
+}
+
+let runIds = 0;
+/** A RunContext by hand: the lab's fleet, output and progress collected, a settable operator control. */
+function context() {
+  const fleet = getFleetConfig();
+  const lines: string[] = [];
+  const progress: { percent: number | null; message: string }[] = [];
+  const controller = new AbortController();
+  const state = { control: null as "pause" | "abort" | null };
+  const ctx: RunContext = {
+    fleet,
+    snapshot: { generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions: [], alerts: [] },
+    region(id) {
+      const r = fleet.regions.find((x) => x.id === id);
+      if (!r) throw new Error(`no region ${id}`);
+      return r;
+    },
+    runId: ++runIds,
+    log: (text, stream = "info") => lines.push(`${stream}: ${text}`),
+    progress: (percent, message) => progress.push({ percent, message }),
+    signal: controller.signal,
+    control: async () => state.control,
+  };
+  return { ctx, lines, progress, controller, state };
+}
+
+function parsed<A extends ActionId>(id: A, raw: unknown) {
+  const p = parseActionParams(id, raw);
+  if (!p.success) throw new Error(`${id} params refused: ${p.error.message}`);
+  return p.data as never;
+}
+
+const failing = (checks: Check[]) => checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.observed}`);
+
+/** validate, preflight (all passing), plan, execute and verify (all passing): what a run does when all goes well. */
+async function runAction(id: ActionId, raw: unknown, c = context()) {
+  const mod = moduleFor(id);
+  const params = parsed(id, raw);
+  expect(mod.validate?.(params, c.ctx) ?? null).toBeNull();
+  const preflight = await mod.preflight(params, c.ctx);
+  expect(failing(preflight), `${id} preflight`).toEqual([]);
+  const plan = mod.plan(params, c.ctx);
+  expect(plan.length).toBeGreaterThan(0);
+  await mod.execute(params, c.ctx).catch((err: Error) => {
+    throw new Error(`${id} failed: ${err.message}\n${c.lines.join("\n")}`);
+  });
+  const verification = await mod.verify(params, c.ctx);
+  expect(failing(verification), `${id} verification\n${c.lines.join("\n")}`).toEqual([]);
+  return { ...c, preflight, plan, verification };
+}
+
+/** Starts an execution in the background; the promise settles to its error, or null. */
+function start(id: ActionId, raw: unknown, c = context()) {
+  const outcome = moduleFor(id).execute(parsed(id, raw), c.ctx).then(() => null, (err: Error) => err);
+  return { ...c, outcome };
+}
+
+const sawProgress = (c: ReturnType<typeof context>, pattern: RegExp) =>
+  waitFor(`progress matching ${pattern}`, () => c.progress.some((p) => pattern.test(p.message)), { timeoutMs: 60_000, intervalMs: 50 });
+
+beforeAll(async () => {
+  await startLab({ labDir });
+  lab = await labStatus({ labDir });
+}, 180_000);
+
+afterAll(async () => {
+  await resetLab({ labDir });
+  rmSync(labDir, { recursive: true, force: true });
+}, 120_000);
+
+describe("CDN actions on the real lab", () => {
+  it("cdn.disable then cdn.enable on two regions changes what /v1/cdn/stats reports", async () => {
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ enabled: true, status: "ok", provider: "cloudflare" });
+
+    const off = await runAction("cdn.disable", { regions: TWO });
+    expect(off.preflight.find((c) => c.id === "cdn:eu-west-1")?.observed).toMatch(/cloudflare, enabled, status ok/);
+    expect(off.plan.join("\n")).toMatch(/set-env eu-west-1 CDN_ENABLED=false/);
+    expect(off.progress.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/region 1 of 2/), expect.stringMatching(/region 2 of 2/)]));
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ enabled: false, status: "disabled" });
+    expect(await cdnStats("us-east-1")).toMatchObject({ enabled: true, status: "ok" });
+    expect(off.verification.find((c) => c.id === "cdn:ap-southeast-1")?.observed).toMatch(/disabled, status disabled/);
+
+    await runAction("cdn.enable", { regions: TWO });
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ enabled: true, status: "ok" });
+  }, 120_000);
+
+  it("cdn.switch-provider to bunny and back, recording the previous provider", async () => {
+    const to = await runAction("cdn.switch-provider", { provider: "bunny", regions: TWO });
+    expect(to.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(/changes eu-west-1 \(on cloudflare\), ap-southeast-1 \(on cloudflare\)/);
+    expect(to.lines.join("\n")).toMatch(/eu-west-1: previous provider cloudflare/);
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "bunny", status: "ok" });
+
+    await runAction("cdn.switch-provider", { provider: "cloudflare", regions: TWO });
+    for (const id of TWO) expect((await cdnStats(id)).provider).toBe("cloudflare");
+    // Once there, switching to it again changes nothing: the pre-flight says so.
+    const again = await moduleFor("cdn.switch-provider").preflight(parsed("cdn.switch-provider", { provider: "cloudflare", regions: TWO }), context().ctx);
+    expect(again.find((c) => c.id === "provider-differs")).toMatchObject({ ok: false, observed: expect.stringMatching(/no region changes/) });
+  }, 120_000);
+
+  it("cdn.rollout reaches 100 % through 10 % and 50 % with the provider switched", async () => {
+    const r = await runAction("cdn.rollout", { provider: "bunny", regions: TWO, holdSeconds: [1, 1] });
+    const messages = r.progress.map((p) => p.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^holding at 10 % for 1 s/), expect.stringMatching(/^holding at 50 % for 1 s/), expect.stringMatching(/all CDN traffic on bunny/)]));
+    expect(r.progress.at(-1)?.percent).toBe(100);
+    expect(r.progress.every((p) => p.percent === null || (p.percent >= 0 && p.percent <= 100))).toBe(true);
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "bunny", rollout: null, status: "ok" });
+  }, 180_000);
+
+  it("an abort during the 10 % hold goes back to the previous provider and fails the run with the reason", async () => {
+    const run = start("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [600, 600] });
+    await sawProgress(run, /^holding at 10 %/);
+    for (const id of TWO) {
+      const s = await cdnStats(id);
+      expect(s).toMatchObject({ provider: "bunny", rollout: { provider: "cloudflare", percent: 10 } });
+      // the requests really split: a tenth to the rollout provider
+      expect(s.providers.find((p) => p.provider === "cloudflare")?.sharePercent).toBeCloseTo(10, 0);
+    }
+    run.state.control = "abort";
+    const err = await run.outcome;
+    expect(err?.message).toBe("aborted by operator; back on bunny");
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "bunny", rollout: null, status: "ok" });
+  }, 180_000);
+
+  it("a pause holds at 10 % past its hold time; resuming finishes the rollout", async () => {
+    const holdMs = 3_000;
+    const run = start("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [holdMs / 1000, 1] });
+    await sawProgress(run, /^holding at 10 %/);
+    run.state.control = "pause";
+    await sawProgress(run, /^paused at 10 %/);
+    const pausedAt = Date.now();
+    // Polled for longer than the whole hold: the API keeps reporting 10 % and the rollout does not advance.
+    await waitFor("the pause to outlast the hold", async () => {
+      for (const id of TWO) expect((await cdnStats(id)).rollout).toEqual({ provider: "cloudflare", percent: 10 });
+      expect(run.progress.some((p) => /50 %/.test(p.message))).toBe(false);
+      return Date.now() - pausedAt > holdMs + 1_500;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    run.state.control = null;
+    expect(await run.outcome).toBeNull();
+    expect(run.progress.some((p) => /^holding at 50 %/.test(p.message))).toBe(true);
+    const checks = await moduleFor("cdn.rollout").verify(parsed("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [3, 1] }), run.ctx);
+    expect(failing(checks)).toEqual([]);
+    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
+  }, 180_000);
+
+  it("the action's timeout stops a rollout mid-hold; cdn.switch-provider then clears what it left", async () => {
+    const run = start("cdn.rollout", { provider: "bunny", regions: ["ap-southeast-1"], holdSeconds: [600, 600] });
+    await sawProgress(run, /^holding at 10 %/);
+    run.controller.abort(new Error("timed out after 1 s"));
+    expect((await run.outcome)?.message).toBe("timed out after 1 s");
+    expect((await cdnStats("ap-southeast-1")).rollout).toEqual({ provider: "bunny", percent: 10 });
+    // still on cloudflare, but with a tenth split off: the switch's pre-flight counts that as a change
+    const sw = await runAction("cdn.switch-provider", { provider: "cloudflare", regions: ["ap-southeast-1"] });
+    expect(sw.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(/changes ap-southeast-1 \(on cloudflare with 10 % on bunny\)/);
+    expect(await cdnStats("ap-southeast-1")).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
+  }, 120_000);
+});
+
+describe("mirror actions on the real lab", () => {
+  it("mirrors.resync of one region follows its progress to the end; a second pre-flight meanwhile sees it running", async () => {
+    const before = await mirrorStats("eu-west-1");
+    const c = context();
+    const mod = moduleFor("mirrors.resync");
+    const params = parsed("mirrors.resync", { region: "eu-west-1" });
+    expect(failing(await mod.preflight(params, c.ctx))).toEqual([]);
+    const outcome = mod.execute(params, c.ctx).then(() => null, (err: Error) => err);
+    await waitFor("the mirror to be syncing", async () => (await mirrorStats("eu-west-1")).status === "syncing", { timeoutMs: 10_000, intervalMs: 50 });
+    const during = await mod.preflight(params, context().ctx);
+    expect(during.find((x) => x.id === "no-resync-running")).toMatchObject({ ok: false, observed: expect.stringMatching(/syncing: eu-west-1/) });
+    expect(await outcome).toBeNull();
+    const verification = await mod.verify(params, c.ctx);
+    expect(failing(verification)).toEqual([]);
+    const messages = c.progress.map((p) => p.message);
+    expect(messages.some((m) => /^re-sync: eu-west-1 syncing \d+ %/.test(m))).toBe(true);
+    expect(messages.at(-1)).toBe("re-sync: eu-west-1 done");
+    expect(c.progress.at(-1)?.percent).toBe(100);
+    expect(Date.parse((await mirrorStats("eu-west-1")).lastSyncAt)).toBeGreaterThan(Date.parse(before.lastSyncAt));
+  }, 60_000);
+
+  it("mirrors.test-failover passes with the other regions as targets", async () => {
+    const r = await runAction("mirrors.test-failover", { region: "us-east-1" });
+    expect(r.lines.join("\n")).toMatch(/"result":"passed"/);
+    expect(r.verification.find((c) => c.id === "failover-passed")?.observed).toMatch(/passed; targets: eu-west-1 ok .*ap-southeast-1 ok/);
+  }, 30_000);
+
+  it("mirrors.cleanup expires old clips and says how many", async () => {
+    const r = await runAction("mirrors.cleanup", { region: "ap-southeast-1" });
+    expect(r.lines.join("\n")).toMatch(/ap-southeast-1: expired \d+ clips, freed/);
+    expect(r.verification.find((c) => c.id === "cleanup-answered")?.observed).toMatch(/^expired \d+ clips/);
+  }, 30_000);
+});
+
+describe("refusals", () => {
+  it("crafted parameters never reach a module: the schema refuses them", () => {
+    const refused = (id: ActionId, raw: unknown) => {
+      const p = parseActionParams(id, raw);
+      expect(p.success, JSON.stringify(raw)).toBe(false);
+      return p.error!.issues.map((i) => i.path.join("."));
+    };
+    expect(refused("cdn.disable", { regions: ["eu-west-1; rm -rf /"] })).toEqual(["regions.0"]);
+    expect(refused("cdn.switch-provider", { provider: "bunny && curl x", regions: ["eu-west-1"] })).toEqual(["provider"]);
+    expect(refused("cdn.rollout", { provider: "bunny", regions: ["eu-west-1"], holdSeconds: [1, "1; reboot"] })).toEqual(["holdSeconds.1"]);
+    expect(refused("mirrors.resync", { region: "all$(id)" })).toEqual(["region"]);
+    expect(refused("cdn.enable", { regions: ["eu-west-1"], env: "CDN_PROVIDER=evil" })).toEqual([""]);
+  });
+
+  it("a region the fleet does not have, or one listed twice, is refused by validate", () => {
+    const { ctx } = context();
+    expect(moduleFor("cdn.disable").validate?.(parsed("cdn.disable", { regions: ["sa-east-9"] }), ctx)).toMatch(/unknown region sa-east-9/);
+    expect(moduleFor("cdn.enable").validate?.(parsed("cdn.enable", { regions: ["eu-west-1", "eu-west-1"] }), ctx)).toMatch(/listed twice/);
+    expect(moduleFor("mirrors.cleanup").validate?.(parsed("mirrors.cleanup", { region: "sa-east-9" }), ctx)).toMatch(/unknown region/);
+  });
+
+  it("the lab's set-env refuses malformed rollout values", async () => {
+    await expect(setApiEnv("eu-west-1", ["CDN_ROLLOUT_PERCENT=150"], { labDir })).rejects.toThrow(/0-100/);
+    await expect(setApiEnv("eu-west-1", ["CDN_ROLLOUT_PERCENT=1.5"], { labDir })).rejects.toThrow(/0-100/);
+    await expect(setApiEnv("eu-west-1", ["CDN_ROLLOUT_PROVIDER=evil"], { labDir })).rejects.toThrow(/must be one of/);
+  });
+});
