@@ -3,7 +3,7 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { input, label } from "@/components/incidents/styles";
-import { runStatusFilters, type RunStatusFilter } from "./run-filter";
+import { runStatusFilters, type RunStatusFilter } from "@/components/actions/run-filter";
 
 /** The status filter as a URL search param, so a filtered list can be shared and reloaded. */
 export function RunFilters({ status }: { status: RunStatusFilter }) {

@@ -7,8 +7,8 @@ import { Timestamp } from "@/components/fleet/timestamp";
 import { muted, panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";
 import { actionsQuery } from "@/lib/queries";
-import { RiskBadge, RunStatusBadge } from "./badges";
-import { runsQueryFilter, type RunStatusFilter } from "./run-filter";
+import { RiskBadge, RunStatusBadge } from "@/components/actions/badges";
+import { runsQueryFilter, type RunStatusFilter } from "@/components/actions/run-filter";
 
 const emptyText = (s: RunStatusFilter) => (s === "open" ? "No action is waiting or running." : s === "all" ? "No action has been requested yet." : "No actions with this status.");
 

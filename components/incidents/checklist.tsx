@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { StepAction } from "@/components/actions/step-action";
+import { StepAction } from "@/components/actions/request/step-action";
 import { Timestamp } from "@/components/fleet/timestamp";
 import type { ActionRun } from "@/lib/actions/run";
 import type { StepState } from "@/lib/incident";

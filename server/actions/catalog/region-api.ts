@@ -7,7 +7,7 @@ import type { FleetContext, RunContext } from "../module";
 
 /** The runbook's `export KEY=VALUE; systemctl restart clipper-api` for one region API, through its fleet hooks. */
 export async function reconfigureApi(ctx: RunContext, region: RegionConfig, env: Record<string, string>): Promise<void> {
-  const onLine = (line: string, stream: "stdout" | "stderr") => ctx.log(`${region.id}: ${line}`, stream);
+  const onLine = (line: string, stream: "stdout" | "stderr") => ctx.log(line.startsWith(`${region.id}`) ? line : `${region.id}: ${line}`, stream);
   const hooks = fleetHooks(ctx.fleet.regions);
   if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), { hooks, onLine, signal: ctx.signal });
   await runHost(hook(region.hooks.restartApi, "restartApi"), { hooks, onLine, signal: ctx.signal });

@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { RunView } from "@/components/actions/run-view";
+import { RunView } from "@/components/actions/run/run-view";
 import type { ActionRunDetail } from "@/lib/actions/run";
 import { actionQuery } from "@/lib/queries";
 import { getAction } from "@/server/actions/action-service";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import type { FleetRegion } from "@/components/actions/action-types";
-import { RequestForm, type RequestContext } from "@/components/actions/request-form";
+import { RequestForm, type RequestContext } from "@/components/actions/request/request-form";
 import { isActionId } from "@/lib/actions/catalog";
 import { hasRole } from "@/lib/roles";
 import type { User } from "@/server/auth/users";

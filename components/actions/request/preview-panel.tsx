@@ -3,11 +3,11 @@
 import Link from "next/link";
 import { btnSecondary, link, muted } from "@/components/incidents/styles";
 import { actionCatalog, type ActionId } from "@/lib/actions/catalog";
-import type { ActionPreview } from "./action-types";
-import { CheckList } from "./check-list";
-import { proposalHref } from "./form-params";
-import { PlanList } from "./plan-list";
-import type { PreviewState } from "./use-action-preview";
+import type { ActionPreview } from "@/components/actions/action-types";
+import { CheckList } from "@/components/actions/check-list";
+import { proposalHref } from "@/components/actions/request/form-params";
+import { PlanList } from "@/components/actions/plan-list";
+import type { PreviewState } from "@/components/actions/request/use-action-preview";
 
 const proposalNames: Partial<Record<ActionId, string>> = { "db.switchover": "a switchover" };
 

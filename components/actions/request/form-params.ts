@@ -1,6 +1,6 @@
 import { actionCatalog, actionIds, type ActionId, type ParamField } from "@/lib/actions/catalog";
 import { cdnProviders } from "@/lib/fleet-config";
-import type { FleetRegion } from "./action-types";
+import type { FleetRegion } from "@/components/actions/action-types";
 
 /**
  * The request form's values, as the inputs hold them (strings, and string lists for checkboxes and the two hold

@@ -5,15 +5,15 @@ import { useCallback } from "react";
 import { panel } from "@/components/incidents/styles";
 import type { ActionRunDetail } from "@/lib/actions/run";
 import { actionQuery } from "@/lib/queries";
-import type { RunActions, RunViewer } from "./action-types";
-import { RunControls } from "./run-controls";
-import { RunHeader } from "./run-header";
-import { RunOutcome, RunVerification } from "./run-outcome";
-import { RunOutput } from "./run-output";
-import { RunParams } from "./run-params";
-import { RunPlan, RunPreflight } from "./run-preflight";
-import { RunProgress } from "./run-progress";
-import { WaitingBanner } from "./waiting-banner";
+import type { RunActions, RunViewer } from "@/components/actions/action-types";
+import { RunControls } from "@/components/actions/run/run-controls";
+import { RunHeader } from "@/components/actions/run/run-header";
+import { RunOutcome, RunVerification } from "@/components/actions/run/run-outcome";
+import { RunOutput } from "@/components/actions/run/run-output";
+import { RunParams } from "@/components/actions/run/run-params";
+import { RunPlan, RunPreflight } from "@/components/actions/run/run-preflight";
+import { RunProgress } from "@/components/actions/run/run-progress";
+import { WaitingBanner } from "@/components/actions/run/waiting-banner";
 
 /**
  * One run, live: the server prefetched it, the console's event stream refetches it on every change and it polls

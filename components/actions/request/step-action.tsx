@@ -2,7 +2,7 @@ import Link from "next/link";
 import { isActionId, type ActionId } from "@/lib/actions/catalog";
 import { runStatusLabels, type ActionRun } from "@/lib/actions/run";
 import type { StepState } from "@/lib/incident";
-import { requestHref } from "./form-params";
+import { requestHref } from "@/components/actions/request/form-params";
 
 /**
  * The parameters a checklist step implies: the runbook's full re-sync is of all regions, and a mirror action

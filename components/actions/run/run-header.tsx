@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { link, panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";
-import { RiskBadge, RunStatusBadge } from "./badges";
+import { RiskBadge, RunStatusBadge } from "@/components/actions/badges";
 
 /** Which run this is: the action, its status and risk, its target, its incident and step, who and when. */
 export function RunHeader({ run }: { run: ActionRun }) {

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { ActionResult } from "@/lib/action-result";
-import type { ActionInput, ActionPreview, RequestFormActions } from "./action-types";
+import type { ActionInput, ActionPreview, RequestFormActions } from "@/components/actions/action-types";
 
 export type PreviewState = {
   /** the answer for exactly these parameters, or null while it is on its way */

@@ -5,13 +5,13 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { btnPrimary, link, muted, panel } from "@/components/incidents/styles";
 import { actionCatalog, parseActionParams, type ActionId } from "@/lib/actions/catalog";
-import { ActionPicker, ActionSummary } from "./action-picker";
-import type { FleetRegion, RequestFormActions } from "./action-types";
-import { initialValues, toParams, type FormValues } from "./form-params";
-import { newIdempotencyKey } from "./idempotency-key";
-import { ParamInputs } from "./param-inputs";
-import { PreviewPanel } from "./preview-panel";
-import { useActionPreview } from "./use-action-preview";
+import { ActionPicker, ActionSummary } from "@/components/actions/request/action-picker";
+import type { FleetRegion, RequestFormActions } from "@/components/actions/action-types";
+import { initialValues, toParams, type FormValues } from "@/components/actions/request/form-params";
+import { newIdempotencyKey } from "@/components/actions/request/idempotency-key";
+import { ParamInputs } from "@/components/actions/request/param-inputs";
+import { PreviewPanel } from "@/components/actions/request/preview-panel";
+import { useActionPreview } from "@/components/actions/request/use-action-preview";
 
 export type RequestContext = { incidentId: number | null; incidentTitle: string | null; stepKey: string | null; stepTitle: string | null };
 

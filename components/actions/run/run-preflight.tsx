@@ -1,8 +1,8 @@
 import { Timestamp } from "@/components/fleet/timestamp";
 import { muted, panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";
-import { CheckList } from "./check-list";
-import { PlanList } from "./plan-list";
+import { CheckList } from "@/components/actions/check-list";
+import { PlanList } from "@/components/actions/plan-list";
 
 /** The pre-flight as last observed (at the request, and again at the approval), and a lead's override of it. */
 export function RunPreflight({ run }: { run: ActionRun }) {

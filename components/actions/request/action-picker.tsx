@@ -2,8 +2,8 @@
 
 import { input, label, muted } from "@/components/incidents/styles";
 import { actionCatalog, type ActionId } from "@/lib/actions/catalog";
-import { RiskBadge } from "./badges";
-import { actionGroups } from "./form-params";
+import { RiskBadge } from "@/components/actions/badges";
+import { actionGroups } from "@/components/actions/request/form-params";
 
 /** The action to request, grouped by what it acts on; high-risk ones say that they need an approval. */
 export function ActionPicker({ value, onChange }: { value: ActionId | null; onChange: (id: ActionId) => void }) {

@@ -3,7 +3,7 @@ import { Timestamp } from "@/components/fleet/timestamp";
 import { muted, panel } from "@/components/incidents/styles";
 import { actionCatalog } from "@/lib/actions/catalog";
 import type { ActionRun } from "@/lib/actions/run";
-import { CheckList } from "./check-list";
+import { CheckList } from "@/components/actions/check-list";
 
 /** How a finished run ended, in words: rejected with its reason, expired, interrupted, cancelled, failed. */
 export function RunOutcome({ run }: { run: ActionRun }) {

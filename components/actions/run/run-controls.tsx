@@ -5,9 +5,9 @@ import { btnDanger, btnSecondary, btnSuccess, muted, panel } from "@/components/
 import { actionCatalog } from "@/lib/actions/catalog";
 import { waitingFor, type ActionRunDetail } from "@/lib/actions/run";
 import { hasRole } from "@/lib/roles";
-import type { RunActions, RunViewer } from "./action-types";
-import { ReasonForm } from "./reason-form";
-import { useRunCommand } from "./use-run-command";
+import type { RunActions, RunViewer } from "@/components/actions/action-types";
+import { ReasonForm } from "@/components/actions/run/reason-form";
+import { useRunCommand } from "@/components/actions/run/use-run-command";
 
 /** What this viewer may do to this run now; the service checks every one of these again. */
 export function runPermissions(run: ActionRunDetail, viewer: RunViewer) {

@@ -2,8 +2,8 @@
 
 import { input, label, muted } from "@/components/incidents/styles";
 import { actionCatalog, type ActionId, type ParamField } from "@/lib/actions/catalog";
-import type { FleetRegion } from "./action-types";
-import { choicesFor, defaultHoldSeconds, type FormValues } from "./form-params";
+import type { FleetRegion } from "@/components/actions/action-types";
+import { choicesFor, defaultHoldSeconds, type FormValues } from "@/components/actions/request/form-params";
 
 type Change = (name: string, value: string | string[]) => void;
 
