@@ -26,6 +26,9 @@ import { executeRun } from "./runner";
 
 const preconditionFailed = (msg: string) => new ServiceError("precondition_failed", msg);
 
+/** This console, as the runner of the runs it starts. */
+const runnerId = randomUUID();
+
 /** An approval is bound to this: the action and its parameters, canonically. */
 export function paramsHash(actionId: ActionId, params: unknown): string {
   const canonical = (v: unknown): string =>
@@ -164,8 +167,8 @@ async function sameRequest(row: { id: number; requested_by: string; params_hash:
   return toRun((await readRunRow(await getDb(), row.id))!);
 }
 
-/** Marks a run running (the lock: one running run per target) and hands it to the runner. */
-async function startRun(id: number, approver: User | null, expectHash?: string): Promise<ActionRun> {
+/** Marks a run running (the lock: one running run per target), with the pre-flight it passed, and hands it to the runner. */
+async function startRun(id: number, approver: User | null, expectHash?: string, preflight?: Check[]): Promise<ActionRun> {
   const db = await getDb();
   let run: ActionRun;
   let started = false;
@@ -182,8 +185,9 @@ async function startRun(id: number, approver: User | null, expectHash?: string):
         `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
            decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
          where id = $1 and status = 'pending' and expires_at > now()`,
-        [id, runnerId(), approver?.id ?? null],
+        [id, runnerId, approver?.id ?? null],
       );
+      if (preflight) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
       if (update.rowCount === 0) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
       if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
       await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
@@ -207,9 +211,6 @@ async function startRun(id: number, approver: User | null, expectHash?: string):
   if (started) void executeRun(run.id);
   return run;
 }
-
-const instance = randomUUID();
-export const runnerId = () => instance;
 
 /** A second person (lead or admin, not the requester) approves exactly the parameters they saw; the pre-flight runs again first. */
 export async function approveAction(actor: User, id: number, raw: z.input<typeof approveInput>): Promise<ActionRun> {
@@ -235,8 +236,7 @@ export async function approveAction(actor: User, id: number, raw: z.input<typeof
   if (failing.length && !row.override_reason) {
     throw preconditionFailed(`Pre-flight failed: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}. A lead can override it with a reason.`);
   }
-  await db.query("update action_runs set preflight = $2, preflight_at = now() where id = $1 and status = 'pending'", [id, JSON.stringify(checks)]);
-  return startRun(id, actor, input.paramsHash);
+  return startRun(id, actor, input.paramsHash, checks);
 }
 
 /** A lead or admin turns a request down, with a reason. */
