@@ -1,10 +1,13 @@
 import type { ProcessUse, ProfileSummary } from "./collector-load";
 import type { FaultFigures, FaultKind } from "./detection";
+import type { FailoverFigures } from "./failover";
 import type { LoadResult } from "./http-load";
 import { round } from "./stats";
 
 export interface Figures {
   detection: Partial<Record<FaultKind, FaultFigures>>;
+  /** guided failovers through the runbook actions: approval to writes, and each region API's write gap */
+  failover?: FailoverFigures;
   collector3?: ProcessUse;
   collectorSim?: ProcessUse & {
     regions: number;
@@ -58,6 +61,16 @@ export function rows(f: Figures): Row[] {
       met: !lag.missed && lag.detectedMs.max <= 1000,
     });
   }
+  const fo = f.failover;
+  if (fo) {
+    const n = fo.runs.length;
+    const s = (v: number) => `${round(v / 1000, 2)} s`;
+    out.push({ figure: "approval click -> promoted replica writes, p50", value: ms(fo.writableMs.p50), goal: "<= 500 ms", met: n > 0 && fo.writableMs.p50 <= 500 });
+    out.push({ figure: "approval click -> promoted replica writes, p95", value: ms(fo.writableMs.p95), goal: "<= 1000 ms", met: n > 0 && fo.writableMs.p95 <= 1000 });
+    out.push({ figure: "  approve POST answered / run finished, p50", value: `${ms(fo.approveResponseMs.p50)} / ${ms(fo.runFinishedMs.p50)} (pg_promote ${ms(fo.pgPromoteMs.p50)})`, goal: "", met: null });
+    out.push({ figure: "write gap, guided failover, p50 / max", value: `${s(fo.gapAllMs.p50)} / ${s(fo.gapAllMs.max)} (all region APIs, ${n} runs)`, goal: "", met: null });
+    for (const [region, g] of Object.entries(fo.gapMs)) out.push({ figure: `  ${region} API, p50 / max`, value: `${s(g.p50)} / ${s(g.max)}`, goal: "", met: null });
+  }
   if (f.collector3) {
     out.push({ figure: "console CPU, 3 lab regions, no pages", value: `${f.collector3.cpuPercentOfOneCore} % of one core`, goal: "", met: null });
     out.push({ figure: "console RSS, 3 lab regions", value: `${f.collector3.rssMiBEnd} MiB at the end (${f.collector3.rssMiBMin}-${f.collector3.rssMiBMax} in the window)`, goal: "", met: null });
@@ -103,6 +116,18 @@ export function details(f: Figures): string {
       out.push(`  lag > 5 shown after the crossing: [${d.runs.map((r) => r.lagShownMs).join(", ")}]; alert shown: [${d.runs.map((r) => r.alertShownMs).join(", ")}]`);
     }
     out.push(`  ${d.fault} /metrics request that first showed it took: p50 ${d.pollRequestMs.p50}, max ${d.pollRequestMs.max}; recover took: [${d.runs.map((r) => r.recoverMs).join(", ")}]`);
+  }
+  if (f.failover) {
+    const fo = f.failover;
+    const list = (g: (r: FailoverFigures["runs"][number]) => unknown) => `[${fo.runs.map(g).join(", ")}]`;
+    out.push(`  failover runs: ${list((r) => `${r.from}->${r.to}`)}`);
+    out.push(`  failover approval -> writes: ${list((r) => r.writableMs)}; approve POST answered: ${list((r) => r.approveResponseMs)}; run finished: ${list((r) => r.runFinishedMs ?? "?")}; pg_promote: ${list((r) => r.pgPromoteMs ?? "?")}`);
+    out.push(`  failover read-only inserts before the first write: ${list((r) => r.readOnlyErrors)}${fo.runs.some((r) => r.otherErrors) ? `; other errors ${list((r) => r.otherErrors)} (first: ${fo.runs.find((r) => r.firstOtherError)?.firstOtherError})` : ""}`);
+    out.push(`  failover db-down shown on /api/v1/fleet after the stop: ${list((r) => r.consoleShowedDownMs)}; promotion request POST: ${list((r) => r.requestMs)}; requests retried for a failing pre-flight: ${list((r) => r.preflightRetries)}`);
+    for (const region of Object.keys(fo.gapMs)) out.push(`  write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
+    out.push(`  failover repoint (request to done): ${list((r) => r.repointMs)}; rebuild: ${list((r) => `${r.rebuildMs} ${r.rebuildMethod ?? ""}`.trim())}; then 3 healthy after: ${list((r) => r.healthyMs)}`);
+    if (fo.runs.some((r) => r.restartpointsOn.length)) out.push(`  restartpoint forced on the candidate before the run (a rewound replica's pg_control timeline): ${list((r) => r.restartpointsOn.join("+") || "-")}`);
+    out.push(`  fail-back: ${fo.failback ? `db.switchover ${fo.failback.from} -> ${fo.failback.to} in ${fo.failback.ms} ms` : "not needed"}${fo.repairs.length ? `; repairs: ${fo.repairs.join("; ")}` : ""}`);
   }
   if (f.http.length) out.push(`  console CPU during the HTTP load: ${f.http.map((h) => `${h.path} ${h.consoleCpuPercentOfOneCore} % of one core (rest of the machine ${h.restOfMachinePercentOfOneCore} %)`).join(", ")}`);
   if (f.collector3) out.push(`  3 lab regions: the rest of the machine used ${f.collector3.restOfMachinePercentOfOneCore} % of one core meanwhile`);

@@ -9,6 +9,7 @@ import { injectFault, resetLab, startLab, stopLab } from "../lab/index";
 import { BUILD_ID_FILE, BuildWatch, currentBuildId, nextBuildRunning, waitForQuietBuild } from "./build-guard";
 import { measureProcess, startSimulatedFleet, summarizeCpuProfile } from "./collector-load";
 import { measureFault, scrape, waitHealthy } from "./detection";
+import { measureFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
@@ -240,6 +241,15 @@ async function main() {
       return measureFault(kind, RUNS, k.c.baseURL, LAB_DIR, log);
     });
   }
+
+  // 4. Guided failovers through the runbook actions, as an engineer and a lead would do them; the lab ends
+  // as it started (us-east-1 primary, both replicas streaming).
+  figures.failover = await phase("failover", async () => {
+    const k = await onLab();
+    log(`failover: db-down of the primary, promote, repoint, rebuild x ${RUNS}`);
+    return measureFailover(RUNS, k.c.baseURL, LAB_DIR, log);
+  });
+  log(`  approval -> writes p50 ${figures.failover.writableMs.p50} ms, p95 ${figures.failover.writableMs.p95} ms; write gap p50 ${figures.failover.gapAllMs.p50} ms, max ${figures.failover.gapAllMs.max} ms`);
 
   // 3. HTTP load from signed-in sessions.
   figures.http = await phase("http load", async () => {

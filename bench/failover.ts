@@ -1,0 +1,551 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { injectFault, labStatus, type LabStatus } from "../lab/index";
+import type { ActionResult } from "../lib/action-result";
+import type { ActionRun, ActionRunDetail } from "../lib/actions/run";
+import type { FleetSnapshot } from "../lib/fleet-view";
+import { scrape } from "./detection";
+import { request } from "./http";
+import { signIn } from "./http-load";
+import { round, rounded, sleep, summarize, type Summary } from "./stats";
+
+/**
+ * Figure 4: a guided failover through the console's runbook actions, on the real lab, over HTTP as two
+ * people would do it (an engineer requests, a lead approves), run after run with the topology rotating:
+ * stop the primary, promote a replica, repoint every region API at it, rebuild the old primary as its replica.
+ *
+ * a. "approval click -> promoted replica accepts writes": t0 right before the lead's approve POST is sent; from
+ *    t0 the bench inserts into switchyard_probe.write_check on the candidate every ~5 ms over a connection
+ *    opened before t0; t1 = the first insert that succeeds. Includes the approval's live pre-flight re-check.
+ * b. "write-unavailability gap": per region API, from its last heartbeat row written on the old timeline to its
+ *    first one on the new (switchyard_lab.heartbeat on the new primary, written_at = the server's clock).
+ *
+ * At the end the lab is failed back with db.switchover to us-east-1 primary, both replicas streaming, and the
+ * console's /metrics showing 3 healthy regions, so later phases see the lab as it started.
+ */
+
+const HOME_PRIMARY = "us-east-1";
+/** the other way round, run after run */
+const PAIR = ["us-east-1", "eu-west-1"] as const;
+const WRITE_EVERY_MS = 5;
+const PEOPLE = {
+  engineer: ["engineer@switchyard.local", "switchyard-engineer"],
+  lead: ["lead@switchyard.local", "switchyard-lead"],
+} as const;
+type Who = keyof typeof PEOPLE;
+
+const slotOf = (region: string) => region.replace(/-/g, "_");
+
+export interface HeartbeatGap {
+  region: string;
+  /** last row written before the stop (the old timeline), and the next one (the first on the new) */
+  lastOldSeq: number | null;
+  lastOldAt: string | null;
+  firstNewSeq: number | null;
+  firstNewAt: string | null;
+  gapMs: number | null;
+}
+
+export interface FailoverRun {
+  run: number;
+  from: string;
+  to: string;
+  /** injectFault(from, db-down) took this long (pg_ctl stop -m fast -w) */
+  stopMs: number;
+  /** from injectFault returning until GET /api/v1/fleet showed the database down */
+  consoleShowedDownMs: number;
+  /** the engineer's request POST (the run's pre-flight runs in it) */
+  requestMs: number;
+  /** requests cancelled and made again because their pre-flight failed */
+  preflightRetries: number;
+  /** figure 4: t1 - t0 */
+  writableMs: number;
+  /** the lead's approve POST, from t0 until its response had arrived */
+  approveResponseMs: number;
+  /** the run's finishedAt (console clock) minus t0 (wall clock): promotion, replicas repointed, verification */
+  runFinishedMs: number | null;
+  /** pg_promote(true, 60)'s own duration, from the run's output */
+  pgPromoteMs: number | null;
+  insertAttempts: number;
+  readOnlyErrors: number;
+  otherErrors: number;
+  firstOtherError: string | null;
+  /** db.repoint-app, request POST to the run's finish */
+  repointMs: number;
+  gaps: HeartbeatGap[];
+  /** db.rebuild-replica of the old primary, request POST to the run's finish */
+  rebuildMs: number;
+  rebuildMethod: string | null;
+  /** after the rebuild, until /metrics showed 3 healthy regions */
+  healthyMs: number;
+  /** the candidate, when it had to be given a restartpoint before the run to report the primary's timeline (see restartpoints()) */
+  restartpointsOn: string[];
+}
+
+export interface FailoverFigures {
+  measuredFrom: string;
+  gapMeasuredFrom: string;
+  runs: FailoverRun[];
+  writableMs: Summary;
+  approveResponseMs: Summary;
+  runFinishedMs: Summary;
+  pgPromoteMs: Summary;
+  consoleShowedDownMs: Summary;
+  /** per region API, over runs */
+  gapMs: Record<string, Summary>;
+  /** every region API of every run */
+  gapAllMs: Summary;
+  /** the db.switchover back to us-east-1 at the end (null when the last run already left it primary) */
+  failback: { from: string; to: string; ms: number } | null;
+  /** repairs made before the runs because the lab was not in a settled topology */
+  repairs: string[];
+}
+
+// ---- the console over HTTP, as the engineer and the lead -------------------------------------------------
+
+/** The id of a server action in this build, and a page path whose bundle holds it. */
+function serverAction(exportedName: string): { id: string; page: string } {
+  const file = path.resolve(import.meta.dirname, "../.next/server/server-reference-manifest.json");
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node: Record<string, { exportedName?: string; workers?: Record<string, unknown> }> };
+  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!entry) throw new Error(`${exportedName} is not in the build's server reference manifest`);
+  const pages = Object.keys(entry[1].workers ?? {})
+    .filter((w) => w.startsWith("app/") && w.endsWith("/page") && !w.includes("["))
+    .map((w) => `/${w.slice(4, -5).split("/").filter((s) => s && !/^\(.*\)$/.test(s)).join("/")}`);
+  return { id: entry[0], page: pages.sort((a, b) => a.length - b.length)[0] ?? "/actions" };
+}
+
+/** The server action's result in a text/x-component response: the row holding `{"ok": ...}`. */
+export function parseActionResult<T>(body: string): ActionResult<T> {
+  for (const line of body.split("\n")) {
+    const m = /^[0-9a-f]+:(.*)$/.exec(line);
+    if (!m || !m[1]!.startsWith("{")) continue;
+    try {
+      const v = JSON.parse(m[1]!) as Record<string, unknown>;
+      if (typeof v.ok === "boolean") return v as ActionResult<T>;
+      if (v.a && typeof v.a === "object" && typeof (v.a as Record<string, unknown>).ok === "boolean") return v.a as ActionResult<T>;
+    } catch {
+      // not a JSON row
+    }
+  }
+  throw new Error(`no action result in the response: ${body.slice(0, 300)}`);
+}
+
+class Console {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly actions = new Map<string, { id: string; page: string }>();
+
+  private constructor(
+    readonly baseURL: string,
+    private readonly cookies: Record<Who, string>,
+  ) {}
+
+  static async open(baseURL: string): Promise<Console> {
+    const [engineer, lead] = await Promise.all([signIn(baseURL, ...PEOPLE.engineer), signIn(baseURL, ...PEOPLE.lead)]);
+    return new Console(baseURL, { engineer, lead });
+  }
+
+  close() {
+    this.agent.destroy();
+  }
+
+  /** POSTs a server action by hand, as the browser's form would; returns its result and how long the POST took. */
+  async call<T>(who: Who, exportedName: string, input: unknown): Promise<{ result: ActionResult<T>; ms: number }> {
+    let action = this.actions.get(exportedName);
+    if (!action) this.actions.set(exportedName, (action = serverAction(exportedName)));
+    const t = performance.now();
+    const res = await request(`${this.baseURL}${action.page}`, {
+      method: "POST",
+      agent: this.agent,
+      timeoutMs: 60_000,
+      headers: { "Next-Action": action.id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", cookie: this.cookies[who] },
+      body: JSON.stringify([input]),
+    });
+    const ms = performance.now() - t;
+    if (res.status !== 200) throw new Error(`${exportedName} as ${who}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    return { result: parseActionResult<T>(res.body), ms };
+  }
+
+  async get<T>(p: string): Promise<T> {
+    const res = await request(`${this.baseURL}${p}`, { agent: this.agent, headers: { cookie: this.cookies.engineer }, timeoutMs: 10_000 });
+    if (res.status !== 200) throw new Error(`GET ${p}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body) as T;
+  }
+
+  run = (id: number) => this.get<ActionRunDetail>(`/api/v1/actions/${id}`);
+  fleet = () => this.get<FleetSnapshot>("/api/v1/fleet");
+
+  /** The engineer's request; a request whose pre-flight fails is cancelled and made again (at most ~10 s). */
+  async requestAction(actionId: string, params: Record<string, unknown>): Promise<{ run: ActionRun; ms: number; retries: number }> {
+    for (let retries = 0; ; retries++) {
+      const { result, ms } = await this.call<ActionRun>("engineer", "requestActionAction", { actionId, params, idempotencyKey: `bench-${randomUUID()}`, incidentId: null, stepKey: null });
+      if (!result.ok) throw new Error(`requesting ${actionId} ${JSON.stringify(params)}: ${result.code}: ${result.message}`);
+      const failing = result.data.preflight.filter((c) => !c.ok);
+      if (!failing.length) return { run: result.data, ms, retries };
+      await this.call("engineer", "cancelActionAction", { id: result.data.id });
+      if (retries >= 40) throw new Error(`${actionId} ${JSON.stringify(params)}: pre-flight kept failing: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}`);
+      await sleep(250);
+    }
+  }
+
+  async approve(run: ActionRun): Promise<{ run: ActionRun; ms: number }> {
+    const { result, ms } = await this.call<ActionRun>("lead", "approveActionAction", { id: run.id, paramsHash: run.paramsHash });
+    if (!result.ok) throw new Error(`approving ${run.actionId} #${run.id}: ${result.code}: ${result.message}`);
+    return { run: result.data, ms };
+  }
+
+  /** Polls GET /api/v1/actions/<id> until the run has finished; throws unless it succeeded with its verification. */
+  async succeeded(id: number, timeoutMs = 180_000): Promise<ActionRunDetail> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const run = await this.run(id);
+      if (run.status !== "pending" && run.status !== "running") {
+        if (run.status !== "succeeded" || !run.verification?.ok) {
+          const failed = run.verification?.checks.filter((c) => !c.ok).map((c) => `${c.label}: ${c.observed}`).join("; ");
+          throw new Error(`${run.actionId} #${id} ${run.status}: ${run.error ?? failed ?? ""}\n${run.output.slice(-15).map((l) => `    ${l.text}`).join("\n")}`);
+        }
+        return run;
+      }
+      if (performance.now() > deadline) throw new Error(`${run.actionId} #${id} still ${run.status} after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
+  /** Request, approve, wait until it succeeded: one step of the runbook done by two people. */
+  async perform(actionId: string, params: Record<string, unknown>, timeoutMs?: number): Promise<{ run: ActionRunDetail; ms: number }> {
+    const t = performance.now();
+    const { run } = await this.requestAction(actionId, params);
+    await this.approve(run);
+    const done = await this.succeeded(run.id, timeoutMs);
+    return { run: done, ms: performance.now() - t };
+  }
+}
+
+// ---- the lab, seen directly ------------------------------------------------------------------------------
+
+async function withPg<T>(port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+type PgState = { up: false } | { up: true; inRecovery: boolean };
+const pgState = (port: number): Promise<PgState> =>
+  withPg(port, async (c) => ({ up: true as const, inRecovery: (await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r })).catch(() => ({ up: false as const }));
+
+async function streamingSlots(primaryPort: number): Promise<Set<string>> {
+  const rows = await withPg(primaryPort, async (c) => (await c.query<{ application_name: string }>("select application_name from pg_stat_replication where state = 'streaming'")).rows);
+  return new Set(rows.map((r) => r.application_name));
+}
+
+async function apiHealth(apiUrl: string): Promise<{ dbPort?: number; db?: { writable?: boolean } } | null> {
+  try {
+    const res = await request(`${apiUrl}/health`, { timeoutMs: 2_000 });
+    return JSON.parse(res.body) as { dbPort?: number; db?: { writable?: boolean } };
+  } catch {
+    return null;
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  let lastError = "";
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
+    await sleep(everyMs);
+  }
+}
+
+async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<number> {
+  const t = performance.now();
+  await waitFor("/metrics to show 3 healthy regions", async () => ((await scrape(baseURL)).statusCounts().healthy ?? 0) === 3, timeoutMs, 100);
+  return performance.now() - t;
+}
+
+/** The primary the console has recorded (it follows promotions), from GET /api/v1/fleet. */
+async function recordedPrimary(c: Console): Promise<string> {
+  const p = (await c.fleet()).regions.find((r) => r.role === "primary");
+  if (!p) throw new Error("GET /api/v1/fleet names no primary");
+  return p.id;
+}
+
+/**
+ * Brings the lab to a settled topology around the console's recorded primary: every other server a streaming
+ * replica of it (rebuilt through db.rebuild-replica if not), every region API writing to it (db.repoint-app).
+ * A no-op on a healthy lab; after a measurement that failed half-way it repairs what the next one needs.
+ */
+async function settle(c: Console, lab: LabStatus, log: (s: string) => void): Promise<string[]> {
+  const repairs: string[] = [];
+  const primary = await recordedPrimary(c);
+  const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
+  const state = await pgState(port(primary));
+  if (!state.up || state.inRecovery) throw new Error(`the recorded primary ${primary} is ${state.up ? "in recovery" : "down"}; the lab needs a hand (npm run lab -- reset)`);
+  const streaming = await streamingSlots(port(primary));
+  for (const r of lab.regions.filter((x) => x.id !== primary)) {
+    const s = await pgState(r.pgPort);
+    if (s.up && s.inRecovery && streaming.has(slotOf(r.id))) continue;
+    repairs.push(`rebuilt ${r.id} as a replica of ${primary} (it was ${s.up ? (s.inRecovery ? "a replica not streaming" : "a primary too") : "down"})`);
+    log(`  failover: ${repairs.at(-1)}`);
+    await c.perform("db.rebuild-replica", { region: r.id, source: primary }, 300_000);
+  }
+  const healths = await Promise.all(lab.regions.map((r) => apiHealth(r.apiUrl)));
+  if (healths.some((h) => h?.dbPort !== port(primary) || !h.db?.writable)) {
+    repairs.push(`repointed every region API at ${primary}`);
+    log(`  failover: ${repairs.at(-1)}`);
+    await c.perform("db.repoint-app", { primary, regions: lab.regions.map((r) => r.id) });
+  }
+  return repairs;
+}
+
+/** The table the probe writes to, made on the primary so that it replicates; waits until `on` has it. */
+async function ensureProbeTable(primaryPort: number, ports: number[]): Promise<void> {
+  await withPg(primaryPort, async (c) => {
+    await c.query("create schema if not exists switchyard_probe");
+    await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
+  });
+  for (const p of ports) {
+    await waitFor(`switchyard_probe.write_check on port ${p}`, () => withPg(p, async (c) => (await c.query("select to_regclass('switchyard_probe.write_check') as t")).rows[0]?.t !== null), 15_000, 100);
+  }
+}
+
+/**
+ * A replica without a WAL receiver reports the timeline of its last restartpoint (pg_control_checkpoint()),
+ * and one just rewound by pg_rewind has had none on the new timeline yet: until its first restartpoint
+ * (checkpoint_timeout later) the promotion's pre-flight ("a replica on the primary's timeline") finds it on the
+ * old primary's timeline once that primary is gone, and refuses. A CHECKPOINT on the primary, replayed, then
+ * CHECKPOINT (a restartpoint) on the candidate settles it before the run; returns the replicas that needed it.
+ */
+async function restartpoints(primaryPort: number, replicas: { id: string; pgPort: number }[]): Promise<string[]> {
+  const tli = (port: number) => withPg(port, async (c) => (await c.query<{ t: number }>("select timeline_id as t from pg_control_checkpoint()")).rows[0]!.t);
+  const current = await withPg(primaryPort, async (c) => (await c.query<{ t: number }>("select ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int as t")).rows[0]!.t);
+  const behind: { id: string; pgPort: number }[] = [];
+  for (const r of replicas) if ((await tli(r.pgPort)) !== current) behind.push(r);
+  if (!behind.length) return [];
+  const lsn = await withPg(primaryPort, async (c) => {
+    await c.query("checkpoint");
+    return (await c.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn;
+  });
+  for (const r of behind) {
+    await waitFor(`${r.id} to replay the checkpoint`, () => withPg(r.pgPort, async (c) => (await c.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok), 15_000, 50);
+    await withPg(r.pgPort, (c) => c.query("checkpoint"));
+    const now = await tli(r.pgPort);
+    if (now !== current) throw new Error(`${r.id}: pg_control_checkpoint() still on timeline ${now} after a restartpoint (primary on ${current})`);
+  }
+  return behind.map((r) => r.id);
+}
+
+/** From t0: an insert on the candidate every ~5 ms over the connection opened before, until one succeeds. */
+async function firstWrite(client: pg.Client, port: number, stop: { stopped: boolean }, timeoutMs: number) {
+  let attempts = 0;
+  let readOnly = 0;
+  let other = 0;
+  let firstOther: string | null = null;
+  let c = client;
+  const deadline = performance.now() + timeoutMs;
+  while (!stop.stopped && performance.now() < deadline) {
+    const started = performance.now();
+    attempts++;
+    try {
+      await c.query("insert into switchyard_probe.write_check(run_id) values (null)");
+      return { at: performance.now(), attempts, readOnly, other, firstOther, client: c };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      if (e.code === "25006") readOnly++;
+      else {
+        other++;
+        firstOther ??= `${e.code ?? ""} ${e.message}`.trim();
+        // a broken connection: open another (counted in the latency: it is what a client would do)
+        if (!e.code) {
+          await c.end().catch(() => undefined);
+          c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", connectionTimeoutMillis: 2_000 });
+          c.on("error", () => undefined);
+          await c.connect().catch(() => undefined);
+        }
+      }
+    }
+    const wait = started + WRITE_EVERY_MS - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+  return { at: null, attempts, readOnly, other, firstOther, client: c };
+}
+
+/** Figure 5 for one region API: the last heartbeat written before the stop, and the next one, on the new primary. */
+async function heartbeatGap(newPrimaryPort: number, region: string, stopWall: number): Promise<HeartbeatGap> {
+  return waitFor(
+    `${region}'s first heartbeat on the new primary`,
+    () =>
+      withPg(newPrimaryPort, async (c) => {
+        // (an output column named seq would be what ORDER BY seq sorts by: text, where "9" > "14")
+        const last = (await c.query<{ s: string; written_at: Date }>("select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and written_at < $2 order by seq desc limit 1", [region, new Date(stopWall)])).rows[0];
+        const next = (await c.query<{ s: string; written_at: Date }>("select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and seq > $2::bigint order by seq asc limit 1", [region, last?.s ?? "0"])).rows[0];
+        if (!next) return null;
+        return {
+          region,
+          lastOldSeq: last ? Number(last.s) : null,
+          lastOldAt: last?.written_at.toISOString() ?? null,
+          firstNewSeq: Number(next.s),
+          firstNewAt: next.written_at.toISOString(),
+          gapMs: last ? round(next.written_at.getTime() - last.written_at.getTime()) : null,
+        };
+      }),
+    20_000,
+    200,
+  );
+}
+
+async function oneRun(c: Console, lab: LabStatus, labDir: string, run: number, from: string, to: string, log: (s: string) => void): Promise<FailoverRun> {
+  const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
+  const regions = lab.regions.map((r) => r.id);
+  await ensureProbeTable(port(from), lab.regions.filter((r) => r.id !== from).map((r) => r.pgPort));
+  const restartpointsOn = await restartpoints(port(from), lab.regions.filter((r) => r.id === to));
+  // Every API has written a heartbeat on this primary (so the old timeline has a last one), then a random phase
+  // of the heartbeat and poll cycles.
+  await waitFor("every region API to write to the primary", async () => (await Promise.all(lab.regions.map((r) => apiHealth(r.apiUrl)))).every((h) => h?.dbPort === port(from) && h.db?.writable), 30_000, 200);
+  await sleep(1_000 + Math.random() * 1_000);
+
+  const probe = new pg.Client({ host: "127.0.0.1", port: port(to), user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+  probe.on("error", () => undefined);
+  await probe.connect();
+  let probeClient = probe;
+  try {
+    // 1. The primary stops; the console sees it.
+    const s0 = performance.now();
+    await injectFault(from, "db-down", { labDir });
+    const stopWall = Date.now();
+    const s1 = performance.now();
+    await waitFor(`GET /api/v1/fleet to show ${from}'s database down`, async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false, 30_000, 50);
+    const shownDown = performance.now();
+
+    // 2. The engineer asks for the promotion; the lead approves at t0, and the bench writes until it can.
+    const req = await c.requestAction("db.promote-replica", { region: to });
+    const stop = { stopped: false };
+    const t0 = performance.now();
+    const t0Wall = Date.now();
+    const approving = c.approve(req.run).then(
+      (r) => ({ ms: performance.now() - t0, error: null as Error | null, r }),
+      (err: Error) => {
+        stop.stopped = true;
+        return { ms: performance.now() - t0, error: err, r: null };
+      },
+    );
+    const [approved, write] = await Promise.all([approving, firstWrite(probe, port(to), stop, 60_000)]);
+    probeClient = write.client;
+    if (approved.error) throw approved.error;
+    if (write.at === null) throw new Error(`${to} accepted no write within 60 s of the approval (${write.attempts} attempts, ${write.readOnly} read-only; ${write.firstOther ?? ""})`);
+    const promoted = await c.succeeded(req.run.id, 120_000);
+    const pgPromote = promoted.output.map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1]).find(Boolean);
+
+    // 3. Every region API at the new primary; then the heartbeat gap, read on the new primary.
+    const repoint = await c.perform("db.repoint-app", { primary: to, regions });
+    const gaps = await Promise.all(regions.map((r) => heartbeatGap(port(to), r, stopWall)));
+
+    // 4. The old primary rejoins as a replica of the new one.
+    const rebuild = await c.perform("db.rebuild-replica", { region: from, source: to }, 300_000);
+    const rebuildMethod = rebuild.run.output.map((l) => /rebuilt with (pg_rewind|pg_basebackup)/.exec(l.text)?.[1]).find(Boolean) ?? null;
+    const healthyMs = await waitThreeHealthy(c.baseURL);
+
+    const result: FailoverRun = {
+      run,
+      from,
+      to,
+      stopMs: round(s1 - s0),
+      consoleShowedDownMs: round(shownDown - s1),
+      requestMs: round(req.ms),
+      preflightRetries: req.retries,
+      writableMs: round(write.at - t0),
+      approveResponseMs: round(approved.ms),
+      runFinishedMs: promoted.finishedAt ? round(Date.parse(promoted.finishedAt) - t0Wall) : null,
+      pgPromoteMs: pgPromote ? Number(pgPromote) : null,
+      insertAttempts: write.attempts,
+      readOnlyErrors: write.readOnly,
+      otherErrors: write.other,
+      firstOtherError: write.firstOther,
+      repointMs: round(repoint.ms),
+      gaps,
+      rebuildMs: round(rebuild.ms),
+      rebuildMethod,
+      healthyMs: round(healthyMs),
+      restartpointsOn,
+    };
+    log(
+      `  failover #${run} ${from} -> ${to}: writes after ${result.writableMs} ms (approve answered ${result.approveResponseMs} ms, run finished ${result.runFinishedMs} ms, pg_promote ${result.pgPromoteMs} ms); ` +
+        `write gap ${gaps.map((g) => `${g.region} ${g.gapMs === null ? "?" : (g.gapMs / 1000).toFixed(2)} s`).join(", ")}; repoint ${(result.repointMs / 1000).toFixed(1)} s, rebuild ${(result.rebuildMs / 1000).toFixed(1)} s (${rebuildMethod})`,
+    );
+    return result;
+  } finally {
+    await probeClient.end().catch(() => undefined);
+  }
+}
+
+/** Runs `runs` guided failovers, rotating the primary between us-east-1 and eu-west-1, then fails back. */
+export async function measureFailover(runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<FailoverFigures> {
+  const lab = await labStatus({ labDir });
+  const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
+  const c = await Console.open(baseURL);
+  try {
+    await waitThreeHealthy(baseURL);
+    const repairs = await settle(c, lab, log);
+    const results: FailoverRun[] = [];
+    for (let i = 1; i <= runs; i++) {
+      const from = await recordedPrimary(c);
+      const to = from === PAIR[0] ? PAIR[1] : PAIR[0];
+      results.push(await oneRun(c, lab, labDir, i, from, to, log));
+    }
+
+    // Fail back: us-east-1 primary, both replicas streaming, every API writing to it, /metrics all healthy.
+    let failback: FailoverFigures["failback"] = null;
+    const primary = await recordedPrimary(c);
+    if (primary !== HOME_PRIMARY) {
+      await waitFor(`${HOME_PRIMARY} to have replayed everything`, async () => {
+        const lsn = await withPg(port(primary), async (x) => (await x.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn);
+        return withPg(port(HOME_PRIMARY), async (x) => (await x.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok);
+      }, 30_000, 100);
+      log(`  failover: failing back with db.switchover to ${HOME_PRIMARY}`);
+      const t = performance.now();
+      await c.perform("db.switchover", { candidate: HOME_PRIMARY }, 240_000);
+      failback = { from: primary, to: HOME_PRIMARY, ms: round(performance.now() - t) };
+    }
+    const after = await settle(c, lab, log);
+    if (after.length) repairs.push(...after.map((r) => `after the fail-back: ${r}`));
+    const streaming = await streamingSlots(port(HOME_PRIMARY));
+    const missing = lab.regions.filter((r) => r.id !== HOME_PRIMARY && !streaming.has(slotOf(r.id)));
+    if ((await recordedPrimary(c)) !== HOME_PRIMARY || missing.length) throw new Error(`after the fail-back: primary ${await recordedPrimary(c)}, not streaming: ${missing.map((r) => r.id).join(", ")}`);
+    await waitThreeHealthy(baseURL);
+    log(`  failover: lab back to ${HOME_PRIMARY} primary with both replicas streaming${failback ? ` (switchover took ${(failback.ms / 1000).toFixed(1)} s)` : ""}`);
+
+    const all = (f: (r: FailoverRun) => number | null) => rounded(summarize(results.map(f).filter((v): v is number => typeof v === "number")));
+    const gapMs: Record<string, Summary> = {};
+    for (const r of lab.regions) gapMs[r.id] = rounded(summarize(results.flatMap((x) => x.gaps.filter((g) => g.region === r.id && g.gapMs !== null).map((g) => g.gapMs!))));
+    return {
+      measuredFrom: "t0 = just before the lead's approve POST (the pre-flight re-check, the run start and pg_promote follow); t1 = the first successful insert into switchyard_probe.write_check on the candidate, tried every ~5 ms",
+      gapMeasuredFrom:
+        "per region API: written_at of its last switchyard_lab.heartbeat row before the stop to that of its next one (the first on the new primary), read on the new primary after db.repoint-app succeeded; includes the bench's request/approve steps done back to back",
+      runs: results,
+      writableMs: all((r) => r.writableMs),
+      approveResponseMs: all((r) => r.approveResponseMs),
+      runFinishedMs: all((r) => r.runFinishedMs),
+      pgPromoteMs: all((r) => r.pgPromoteMs),
+      consoleShowedDownMs: all((r) => r.consoleShowedDownMs),
+      gapMs,
+      gapAllMs: rounded(summarize(results.flatMap((x) => x.gaps.map((g) => g.gapMs).filter((v): v is number => v !== null)))),
+      failback,
+      repairs,
+    };
+  } finally {
+    c.close();
+  }
+}
