@@ -82,8 +82,6 @@ export interface FailoverRun {
   rebuildMethod: string | null;
   /** after the rebuild, until /metrics showed 3 healthy regions */
   healthyMs: number;
-  /** the candidate, when it had to be given a restartpoint before the run to report the primary's timeline (see restartpoints()) */
-  restartpointsOn: string[];
 }
 
 export interface FailoverFigures {
@@ -322,32 +320,6 @@ async function ensureProbeTable(primaryPort: number, ports: number[]): Promise<v
   }
 }
 
-/**
- * A replica without a WAL receiver reports the timeline of its last restartpoint (pg_control_checkpoint()),
- * and one just rewound by pg_rewind has had none on the new timeline yet: until its first restartpoint
- * (checkpoint_timeout later) the promotion's pre-flight ("a replica on the primary's timeline") finds it on the
- * old primary's timeline once that primary is gone, and refuses. A CHECKPOINT on the primary, replayed, then
- * CHECKPOINT (a restartpoint) on the candidate settles it before the run; returns the replicas that needed it.
- */
-async function restartpoints(primaryPort: number, replicas: { id: string; pgPort: number }[]): Promise<string[]> {
-  const tli = (port: number) => withPg(port, async (c) => (await c.query<{ t: number }>("select timeline_id as t from pg_control_checkpoint()")).rows[0]!.t);
-  const current = await withPg(primaryPort, async (c) => (await c.query<{ t: number }>("select ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int as t")).rows[0]!.t);
-  const behind: { id: string; pgPort: number }[] = [];
-  for (const r of replicas) if ((await tli(r.pgPort)) !== current) behind.push(r);
-  if (!behind.length) return [];
-  const lsn = await withPg(primaryPort, async (c) => {
-    await c.query("checkpoint");
-    return (await c.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn;
-  });
-  for (const r of behind) {
-    await waitFor(`${r.id} to replay the checkpoint`, () => withPg(r.pgPort, async (c) => (await c.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok), 15_000, 50);
-    await withPg(r.pgPort, (c) => c.query("checkpoint"));
-    const now = await tli(r.pgPort);
-    if (now !== current) throw new Error(`${r.id}: pg_control_checkpoint() still on timeline ${now} after a restartpoint (primary on ${current})`);
-  }
-  return behind.map((r) => r.id);
-}
-
 /** From t0: an insert on the candidate every ~5 ms over the connection opened before, until one succeeds. */
 async function firstWrite(client: pg.Client, port: number, stop: { stopped: boolean }, timeoutMs: number) {
   let attempts = 0;
@@ -411,7 +383,6 @@ async function oneRun(c: Console, lab: LabStatus, labDir: string, run: number, f
   const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
   const regions = lab.regions.map((r) => r.id);
   await ensureProbeTable(port(from), lab.regions.filter((r) => r.id !== from).map((r) => r.pgPort));
-  const restartpointsOn = await restartpoints(port(from), lab.regions.filter((r) => r.id === to));
   // Every API has written a heartbeat on this primary (so the old timeline has a last one), then a random phase
   // of the heartbeat and poll cycles.
   await waitFor("every region API to write to the primary", async () => (await Promise.all(lab.regions.map((r) => apiHealth(r.apiUrl)))).every((h) => h?.dbPort === port(from) && h.db?.writable), 30_000, 200);
@@ -479,7 +450,6 @@ async function oneRun(c: Console, lab: LabStatus, labDir: string, run: number, f
       rebuildMs: round(rebuild.ms),
       rebuildMethod,
       healthyMs: round(healthyMs),
-      restartpointsOn,
     };
     log(
       `  failover #${run} ${from} -> ${to}: writes after ${result.writableMs} ms (approve answered ${result.approveResponseMs} ms, run finished ${result.runFinishedMs} ms, pg_promote ${result.pgPromoteMs} ms); ` +

@@ -126,7 +126,6 @@ export function details(f: Figures): string {
     out.push(`  failover db-down shown on /api/v1/fleet after the stop: ${list((r) => r.consoleShowedDownMs)}; promotion request POST: ${list((r) => r.requestMs)}; requests retried for a failing pre-flight: ${list((r) => r.preflightRetries)}`);
     for (const region of Object.keys(fo.gapMs)) out.push(`  write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
     out.push(`  failover repoint (request to done): ${list((r) => r.repointMs)}; rebuild: ${list((r) => `${r.rebuildMs} ${r.rebuildMethod ?? ""}`.trim())}; then 3 healthy after: ${list((r) => r.healthyMs)}`);
-    if (fo.runs.some((r) => r.restartpointsOn.length)) out.push(`  restartpoint forced on the candidate before the run (a rewound replica's pg_control timeline): ${list((r) => r.restartpointsOn.join("+") || "-")}`);
     out.push(`  fail-back: ${fo.failback ? `db.switchover ${fo.failback.from} -> ${fo.failback.to} in ${fo.failback.ms} ms` : "not needed"}${fo.repairs.length ? `; repairs: ${fo.repairs.join("; ")}` : ""}`);
   }
   if (f.http.length) out.push(`  console CPU during the HTTP load: ${f.http.map((h) => `${h.path} ${h.consoleCpuPercentOfOneCore} % of one core (rest of the machine ${h.restOfMachinePercentOfOneCore} %)`).join(", ")}`);
@@ -148,3 +147,4 @@ export function details(f: Figures): string {
   }
   return out.join("\n");
 }
+

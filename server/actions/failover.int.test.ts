@@ -245,6 +245,14 @@ describe("the whole failover and failback", () => {
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^Requested db\.rebuild-replica/), expect.stringMatching(/^Approved and started/), expect.stringMatching(/succeeded and verified/)]));
   });
 
+  it("could promote the just-rebuilt server at once if the new primary died too: it reads as on the new timeline", async () => {
+    await injectFault("eu-west-1", "db-down", { labDir });
+    const preview = await svc.previewAction(engineer, { actionId: "db.promote-replica", params: { region: "us-east-1" } });
+    expect(preview.preflight.find((c) => c.id === "replica-on-timeline")).toMatchObject({ ok: true, observed: expect.stringMatching(/^replica, timeline 2,.*eu-west-1 last seen at .* on timeline 2/) });
+    await injectFault("eu-west-1", "db-up", { labDir });
+    await waitFor("both replicas to stream from eu-west-1 again", async () => (await streamingFrom("eu-west-1")).length === 2, { timeoutMs: 30_000 });
+  });
+
   it("fails back with a planned switchover: us-east-1 primary again, nothing lost, every replica streaming", async () => {
     await waitFor("us-east-1 to have replayed everything", async () => {
       const [p] = await pgQuery<{ lsn: string }>({ port: port("eu-west-1") }, "select pg_current_wal_lsn()::text as lsn");

@@ -5,6 +5,7 @@ import pg from "pg";
 import type { RegionConfig } from "@/lib/fleet-config";
 import type { ApiSample, CdnSample, DbSample, MirrorSample, ReplicaLink, SlotInfo, WalReceiver } from "@/lib/fleet-sample";
 import { apiHealthSchema } from "@/lib/region-health";
+import { TIMELINE_SQL } from "./timeline-sql";
 
 export const errorText = (err: unknown) => {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -102,9 +103,7 @@ export async function probeTraffic(apiUrl: string, timeoutMs: number): Promise<{
 
 const PRIMARY_SQL = `
 select pg_is_in_recovery() as in_recovery,
-  -- from the WAL file name: pg_control's timeline lags a promotion until the next checkpoint
-  case when pg_is_in_recovery() then (select timeline_id from pg_control_checkpoint())
-       else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end as timeline,
+  ${TIMELINE_SQL} as timeline,
   case when pg_is_in_recovery() then null else pg_current_wal_flush_lsn()::text end as current_lsn,
   coalesce((select json_agg(json_build_object(
       'applicationName', r.application_name, 'clientAddr', host(r.client_addr), 'state', r.state, 'syncState', r.sync_state,
@@ -123,7 +122,7 @@ select pg_is_in_recovery() as in_recovery,
 const REPLICA_SQL = `
 select pg_is_in_recovery() as in_recovery,
   (select received_tli from pg_stat_wal_receiver) as receiver_timeline,
-  (select timeline_id from pg_control_checkpoint()) as timeline,
+  ${TIMELINE_SQL} as timeline,
   pg_last_wal_receive_lsn()::text as receive_lsn,
   pg_last_wal_replay_lsn()::text as replay_lsn,
   pg_last_xact_replay_timestamp() as last_replay_at,

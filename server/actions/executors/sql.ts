@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import type { RegionConfig } from "@/lib/fleet-config";
+import { TIMELINE_SQL } from "@/server/fleet/timeline-sql";
 
 /**
  * SQL on a region's PostgreSQL server over one short-lived connection (an action must see a failure, not a
@@ -52,9 +53,7 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
     const r = await queryOne<{ in_recovery: boolean; timeline: number; lsn: string | null; replay_lsn: string | null; paused: boolean; receiver: string | null; read_only: string }>(
       region,
       `select pg_is_in_recovery() as in_recovery,
-         -- A primary's timeline from its WAL file name: pg_control's lags a promotion until the next checkpoint.
-         case when pg_is_in_recovery() then coalesce((select received_tli from pg_stat_wal_receiver), (select timeline_id from pg_control_checkpoint()))
-              else ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int end as timeline,
+         ${TIMELINE_SQL} as timeline,
          case when pg_is_in_recovery() then pg_last_wal_receive_lsn()::text else pg_current_wal_lsn()::text end as lsn,
          pg_last_wal_replay_lsn()::text as replay_lsn,
          case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end as paused,
