@@ -4,6 +4,9 @@ import { detailPairs, shortHash, type AuditRow } from "@/lib/audit";
 const th = "px-3 py-2 font-medium whitespace-nowrap first:pl-4 last:pr-4";
 const td = "px-3 py-2 align-top first:pl-4 last:pr-4";
 
+/** Values longer than this (an action's output, its pre-flight) fold away behind their first characters. */
+const LONG = 120;
+
 function Detail({ detail }: { detail: AuditRow["detail"] }) {
   const pairs = detailPairs(detail);
   if (!pairs.length) return <span className="text-slate-400 dark:text-slate-500">—</span>;
@@ -12,7 +15,16 @@ function Detail({ detail }: { detail: AuditRow["detail"] }) {
       {pairs.map(([k, v]) => (
         <div key={k} className="flex gap-1">
           <dt className="shrink-0 text-slate-500 dark:text-slate-400">{k}:</dt>
-          <dd className="min-w-0 font-mono break-words">{v}</dd>
+          <dd className="min-w-0 font-mono break-words">
+            {v.length > LONG ? (
+              <details>
+                <summary className="cursor-pointer">{v.slice(0, LONG)}…</summary>
+                {v}
+              </details>
+            ) : (
+              v
+            )}
+          </dd>
         </div>
       ))}
     </dl>

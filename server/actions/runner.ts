@@ -127,7 +127,13 @@ async function finish(id: number, status: "succeeded" | "failed", verification: 
   const incident = await db.transaction(async (tx) => {
     const row = await readRunRow(tx, id, true);
     if (!row || row.status !== "running") return null; // the sweeper took it meanwhile
-    await tx.query("update action_runs set status = $2, finished_at = now(), verification = $3, error = $4, control = null, version = version + 1 where id = $1", [id, status, verification ? JSON.stringify(verification) : null, error]);
+    // A success ends at 100 %; a failure keeps the progress it had reached, which says where it stopped.
+    await tx.query(
+      `update action_runs set status = $2, finished_at = now(), verification = $3, error = $4, control = null, version = version + 1,
+         progress = case when $2 = 'succeeded' then '{"percent": 100, "message": "done"}'::jsonb else progress end
+       where id = $1`,
+      [id, status, verification ? JSON.stringify(verification) : null, error],
+    );
     await appendAudit(tx, { actor: null, action: `action.${status}`, target: `${row.action_id}#${id}`, detail: { verification, error, output: tail } });
     if (!row.incident_id) return null;
     const evidence = verification ? summary(verification.checks) : (error ?? "");
