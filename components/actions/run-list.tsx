@@ -45,7 +45,7 @@ export function RunList({ status }: { status: RunStatusFilter }) {
 }
 
 function RunRow({ run: r }: { run: ActionRun }) {
-  const decided = r.decidedBy && (r.status === "rejected" ? `Rejected by ${r.decidedBy.name}` : `Approved by ${r.decidedBy.name}`);
+  const decidedTerm = r.status === "rejected" ? "Rejected by" : "Approved by";
   return (
     <li data-testid="action-row" data-id={r.id} data-status={r.status} className="relative py-3 first:pt-0 last:pb-0">
       <div className="flex flex-wrap items-center gap-2">
@@ -65,7 +65,7 @@ function RunRow({ run: r }: { run: ActionRun }) {
           <span className="font-mono">{r.target}</span>
         </Fact>
         <Fact term="Requested by">{r.requestedBy.name}</Fact>
-        <Fact term="Approver">{decided || (r.risk === "high" ? "none yet" : "not needed")}</Fact>
+        <Fact term={decidedTerm}>{r.decidedBy?.name ?? (r.risk === "high" ? "nobody yet" : "not needed")}</Fact>
         <Fact term="Requested">
           <Timestamp iso={r.requestedAt} show="ago" />
         </Fact>
