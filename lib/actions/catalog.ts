@@ -120,7 +120,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     ],
     reverse: "Repoint again at the previous primary (only if it still accepts writes).",
     timeoutMs: 120_000,
-    target: allRegions as never,
+    target: allRegions,
   },
   "db.verify-primary": {
     id: "db.verify-primary",
@@ -167,7 +167,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     fields: [{ name: "regions", label: "Region APIs", kind: "regions" }],
     reverse: "Run cdn.enable on the same regions.",
     timeoutMs: 120_000,
-    target: allRegions as never,
+    target: allRegions,
   },
   "cdn.enable": {
     id: "cdn.enable",
@@ -178,7 +178,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     fields: [{ name: "regions", label: "Region APIs", kind: "regions" }],
     reverse: "Run cdn.disable on the same regions.",
     timeoutMs: 120_000,
-    target: allRegions as never,
+    target: allRegions,
   },
   "cdn.switch-provider": {
     id: "cdn.switch-provider",
@@ -192,7 +192,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     ],
     reverse: "Switch back to the previous provider (recorded in this run's output).",
     timeoutMs: 120_000,
-    target: allRegions as never,
+    target: allRegions,
   },
   "cdn.rollout": {
     id: "cdn.rollout",
@@ -207,7 +207,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     ],
     reverse: "Abort while it runs (back to the previous provider), or switch back with cdn.switch-provider.",
     timeoutMs: 2 * 86_400_000 + 600_000,
-    target: allRegions as never,
+    target: allRegions,
     controllable: true,
   },
   "mirrors.test-failover": {
