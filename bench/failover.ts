@@ -5,6 +5,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { injectFault, labStatus, type LabStatus } from "../lab/index";
+import { waitFor } from "../lab/wait";
 import type { ActionResult } from "../lib/action-result";
 import type { ActionRun, ActionRunDetail } from "../lib/actions/run";
 import type { FleetSnapshot } from "../lib/fleet-view";
@@ -253,24 +254,9 @@ async function apiHealth(apiUrl: string): Promise<{ dbPort?: number; db?: { writ
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let lastError = "";
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
-    await sleep(everyMs);
-  }
-}
-
 async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<number> {
   const t = performance.now();
-  await waitFor("/metrics to show 3 healthy regions", async () => ((await scrape(baseURL)).statusCounts().healthy ?? 0) === 3, timeoutMs, 100);
+  await waitFor("/metrics to show 3 healthy regions", async () => ((await scrape(baseURL)).statusCounts().healthy ?? 0) === 3, { timeoutMs, intervalMs: 100 });
   return performance.now() - t;
 }
 
@@ -316,7 +302,7 @@ async function ensureProbeTable(primaryPort: number, ports: number[]): Promise<v
     await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
   });
   for (const p of ports) {
-    await waitFor(`switchyard_probe.write_check on port ${p}`, () => withPg(p, async (c) => (await c.query("select to_regclass('switchyard_probe.write_check') as t")).rows[0]?.t !== null), 15_000, 100);
+    await waitFor(`switchyard_probe.write_check on port ${p}`, () => withPg(p, async (c) => (await c.query("select to_regclass('switchyard_probe.write_check') as t")).rows[0]?.t !== null), { timeoutMs: 15_000, intervalMs: 100 });
   }
 }
 
@@ -374,8 +360,7 @@ async function heartbeatGap(newPrimaryPort: number, region: string, stopWall: nu
           gapMs: last ? round(next.written_at.getTime() - last.written_at.getTime()) : null,
         };
       }),
-    20_000,
-    200,
+    { timeoutMs: 20_000, intervalMs: 200 },
   );
 }
 
@@ -385,7 +370,7 @@ async function oneRun(c: Console, lab: LabStatus, labDir: string, run: number, f
   await ensureProbeTable(port(from), lab.regions.filter((r) => r.id !== from).map((r) => r.pgPort));
   // Every API has written a heartbeat on this primary (so the old timeline has a last one), then a random phase
   // of the heartbeat and poll cycles.
-  await waitFor("every region API to write to the primary", async () => (await Promise.all(lab.regions.map((r) => apiHealth(r.apiUrl)))).every((h) => h?.dbPort === port(from) && h.db?.writable), 30_000, 200);
+  await waitFor("every region API to write to the primary", async () => (await Promise.all(lab.regions.map((r) => apiHealth(r.apiUrl)))).every((h) => h?.dbPort === port(from) && h.db?.writable), { timeoutMs: 30_000, intervalMs: 200 });
   await sleep(1_000 + Math.random() * 1_000);
 
   const probe = new pg.Client({ host: "127.0.0.1", port: port(to), user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
@@ -398,7 +383,7 @@ async function oneRun(c: Console, lab: LabStatus, labDir: string, run: number, f
     await injectFault(from, "db-down", { labDir });
     const stopWall = Date.now();
     const s1 = performance.now();
-    await waitFor(`GET /api/v1/fleet to show ${from}'s database down`, async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false, 30_000, 50);
+    await waitFor(`GET /api/v1/fleet to show ${from}'s database down`, async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false, { timeoutMs: 30_000, intervalMs: 50 });
     const shownDown = performance.now();
 
     // 2. The engineer asks for the promotion; the lead approves at t0, and the bench writes until it can.
@@ -483,7 +468,7 @@ export async function measureFailover(runs: number, baseURL: string, labDir: str
       await waitFor(`${HOME_PRIMARY} to have replayed everything`, async () => {
         const lsn = await withPg(port(primary), async (x) => (await x.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn);
         return withPg(port(HOME_PRIMARY), async (x) => (await x.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok);
-      }, 30_000, 100);
+      }, { timeoutMs: 30_000, intervalMs: 100 });
       log(`  failover: failing back with db.switchover to ${HOME_PRIMARY}`);
       const t = performance.now();
       await c.perform("db.switchover", { candidate: HOME_PRIMARY }, 240_000);

@@ -64,7 +64,7 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     // The lead sees the exact parameters, the plan and the pre-flight, and approves.
     const run = new ActionRunPage(page);
     await run.goto(promoteId);
-    await expect(page.getByText("eu-west-1").first()).toBeVisible();
+    await expect(page.getByTestId("run-params")).toContainText("eu-west-1");
     await expect(page.getByTestId("preflight").locator('[data-testid="check"][data-ok="true"]')).toHaveCount(5);
     await expect(page.getByText(/pg_promote\(true, 60\) on eu-west-1/).first()).toBeVisible();
     await run.approve();
@@ -89,6 +89,8 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
       await lead.goto(incidentId);
       await lead.expectStepChecked(step, true, 30_000);
     }
+    // That one has no live check: only the action's verification ticks it.
+    await expect(lead.step(RESTORE).getByTestId("step-checked-by")).toContainText("Checked by Action #");
 
     // A viewer watches; a hand-made request is refused and creates nothing.
     const viewerPage = await viewerContext.newPage();

@@ -9,6 +9,8 @@ export type HealthState = (typeof healthStates)[number];
 export const apiHealthSchema = z.looseObject({
   status: z.enum(["ok", "degraded", "down"]),
   region: z.string().optional(),
+  /** the database port it writes to, when it says (the lab's does): a repoint is confirmed by it */
+  dbPort: z.number().int().optional(),
   db: z
     .looseObject({
       connected: z.boolean().optional(),

@@ -1,12 +1,12 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { actionCatalog, isActionId, parseActionParams, targetOf, type ActionId } from "@/lib/actions/catalog";
-import { waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
+import { actionCatalog, actionParams, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
+import { runStatuses, waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
 import { hasRole } from "@/lib/roles";
 import type { Caller } from "@/server/auth/caller";
 import type { User } from "@/server/auth/users";
-import { appendAudit } from "@/server/audit/append-audit";
+import { appendAudit, canonical } from "@/server/audit/append-audit";
 import { getDb, type Queryable } from "@/server/db";
 import { env } from "@/server/env";
 import { conflict, forbidden, invalid, notFound, parseInput, ServiceError } from "@/server/errors";
@@ -15,7 +15,7 @@ import { addEvent, checklistFor, readIncident } from "@/server/incidents/inciden
 import { fleetContext } from "./fleet-context";
 import type { FleetContext } from "./module";
 import { moduleFor } from "./registry";
-import { holderOf, readOutput, readRunDetail, readRunRow, readRuns, toRun, type RunFilter } from "./action-store";
+import { holderOf, readRunDetail, readRunRow, readRuns, toRun, type RunFilter } from "./action-store";
 import { executeRun } from "./runner";
 
 /**
@@ -31,8 +31,6 @@ const runnerId = randomUUID();
 
 /** An approval is bound to this: the action and its parameters, canonically. */
 export function paramsHash(actionId: ActionId, params: unknown): string {
-  const canonical = (v: unknown): string =>
-    Array.isArray(v) ? `[${v.map(canonical).join(",")}]` : v && typeof v === "object" ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}` : JSON.stringify(v);
   return createHash("sha256").update(canonical([actionId, params])).digest("hex");
 }
 
@@ -49,16 +47,22 @@ const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason o
 const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
 const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
 
-function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext) {
-  const parsed = parseActionParams(actionId, raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(`${actionId}: ${issue ? `${issue.path.map(String).join(".") || "params"}: ${issue.message}` : "invalid parameters"}`);
-  }
-  const problem = moduleFor(actionId).validate?.(parsed.data as never, ctx);
+/** The action's parameters by its schema, then by what the fleet says of them (the region exists, is a replica). */
+function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext): Record<string, unknown> {
+  const schema = actionParams[actionId] as z.ZodType<Record<string, unknown>>;
+  const params = parseInput(schema, raw);
+  const problem = moduleFor(actionId).validate?.(params as never, ctx);
   if (problem) throw invalid(`${actionId}: ${problem}`);
-  return parsed.data as Record<string, unknown>;
+  return params;
 }
+
+function mayRequest(actor: User, actionId: ActionId) {
+  const { role } = actionCatalog[actionId];
+  if (!hasRole(actor.role, role)) throw forbidden(`Requesting ${actionId} needs the ${role} role; you are ${actor.role}.`);
+}
+
+const byIdempotencyKey = async (db: Queryable, key: string) =>
+  (await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [key])).rows[0];
 
 export interface Preview {
   actionId: ActionId;
@@ -75,8 +79,7 @@ export interface Preview {
 export async function previewAction(actor: User, raw: unknown): Promise<Preview> {
   const input = parseInput(actionInput, raw);
   const actionId = input.actionId as ActionId;
-  const meta = actionCatalog[actionId];
-  if (!hasRole(actor.role, meta.role)) throw forbidden(`Requesting ${actionId} needs the ${meta.role} role; you are ${actor.role}.`);
+  mayRequest(actor, actionId);
   const ctx = await fleetContext();
   const params = parseParams(actionId, input.params, ctx);
   const mod = moduleFor(actionId);
@@ -86,7 +89,7 @@ export async function previewAction(actor: User, raw: unknown): Promise<Preview>
     actionId,
     params,
     paramsHash: paramsHash(actionId, params),
-    risk: meta.risk,
+    risk: actionCatalog[actionId].risk,
     preflight,
     plan: mod.plan(params as never, ctx),
     proposal: mod.propose?.(preflight) ?? null,
@@ -115,14 +118,14 @@ const describe = (actionId: ActionId, params: Record<string, unknown>) =>
 export async function requestAction(actor: User, raw: z.input<typeof requestInput>): Promise<ActionRun> {
   const input = parseInput(requestInput, raw);
   const actionId = input.actionId as ActionId;
+  mayRequest(actor, actionId);
   const meta = actionCatalog[actionId];
-  if (!hasRole(actor.role, meta.role)) throw forbidden(`Requesting ${actionId} needs the ${meta.role} role; you are ${actor.role}.`);
   const db = await getDb();
-  const existing = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [input.idempotencyKey]);
   const ctx = await fleetContext();
   const params = parseParams(actionId, input.params, ctx);
   const hash = paramsHash(actionId, params);
-  if (existing.rows[0]) return sameRequest(existing.rows[0], actor, hash);
+  const existing = await byIdempotencyKey(db, input.idempotencyKey);
+  if (existing) return sameRequest(existing, actor, hash);
   const mod = moduleFor(actionId);
   const preflight = await mod.preflight(params as never, ctx);
   const plan = mod.plan(params as never, ctx);
@@ -151,8 +154,8 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
   } catch (err) {
     // Two submits of one form at the same moment: the second finds the first.
     if ((err as { code?: string }).code === "23505") {
-      const again = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [input.idempotencyKey]);
-      if (again.rows[0]) return sameRequest(again.rows[0], actor, hash);
+      const first = await byIdempotencyKey(db, input.idempotencyKey);
+      if (first) return sameRequest(first, actor, hash);
     }
     throw err;
   }
@@ -187,8 +190,8 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
          where id = $1 and status = 'pending' and expires_at > now()`,
         [id, runnerId, approver?.id ?? null],
       );
-      if (preflight) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
       if (update.rowCount === 0) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
+      if (preflight) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
       if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
       await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
       if (row.incident_id) {
@@ -331,7 +334,7 @@ export async function expireOverdue(): Promise<number> {
 }
 
 export const runFilterInput = z.object({
-  status: z.enum(["open", "pending", "running", "succeeded", "failed", "rejected", "expired", "interrupted", "cancelled"]).optional(),
+  status: z.enum(["open", ...runStatuses]).optional(),
   incidentId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
@@ -344,8 +347,4 @@ export async function getAction(_caller: Caller, id: number): Promise<ActionRunD
   const run = await readRunDetail(await getDb(), id);
   if (!run) throw notFound(`There is no action #${id}.`);
   return run;
-}
-
-export async function getActionOutput(_caller: Caller, id: number, afterSeq: number) {
-  return readOutput(await getDb(), id, afterSeq);
 }

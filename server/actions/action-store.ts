@@ -58,6 +58,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const person = (id: string | null, name: string | null, email: string | null): Person | null => (id && name && email ? { id, name, email } : null);
 
 export function toRun(r: RunRow): ActionRun {
+  const paused = r.control === "pause" && r.status === "running";
   const overrideBy = person(r.override_by, r.ov_name, r.ov_email);
   return {
     id: r.id,
@@ -82,24 +83,21 @@ export function toRun(r: RunRow): ActionRun {
     rejectReason: r.reject_reason,
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
-    progress: r.progress ? { ...r.progress, ...(r.control === "pause" && r.status === "running" ? { paused: true } : {}) } : r.control === "pause" ? { percent: null, message: "paused", paused: true } : null,
+    progress: paused ? { percent: null, message: "paused", ...r.progress, paused } : r.progress,
     verification: r.verification,
     error: r.error,
     version: r.version,
   };
 }
 
+/** One run; with `lock`, its row stays locked until the caller's transaction ends. */
 export async function readRunRow(db: Queryable, id: number, lock = false): Promise<RunRow | null> {
-  if (lock) await db.query("select 1 from action_runs where id = $1 for update", [id]);
-  const r = await db.query<RunRow>(`${RUN_SELECT} where r.id = $1`, [id]);
+  const r = await db.query<RunRow>(`${RUN_SELECT} where r.id = $1${lock ? " for update of r" : ""}`, [id]);
   return r.rows[0] ?? null;
 }
 
-export async function readOutput(db: Queryable, id: number, afterSeq = 0): Promise<OutputLine[]> {
-  const r = await db.query<{ seq: number; at: Date; stream: OutputLine["stream"]; text: string }>(
-    "select seq, at, stream, text from action_output where run_id = $1 and seq > $2 order by seq",
-    [id, afterSeq],
-  );
+export async function readOutput(db: Queryable, id: number): Promise<OutputLine[]> {
+  const r = await db.query<{ seq: number; at: Date; stream: OutputLine["stream"]; text: string }>("select seq, at, stream, text from action_output where run_id = $1 order by seq", [id]);
   return r.rows.map((o) => ({ seq: o.seq, at: o.at.toISOString(), stream: o.stream, text: o.text }));
 }
 

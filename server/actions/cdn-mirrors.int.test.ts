@@ -84,10 +84,10 @@ async function runAction(id: ActionId, raw: unknown, c = context()) {
   expect(failing(preflight), `${id} preflight`).toEqual([]);
   const plan = mod.plan(params, c.ctx);
   expect(plan.length).toBeGreaterThan(0);
-  await mod.execute(params, c.ctx).catch((err: Error) => {
+  const seen = await mod.execute(params, c.ctx).catch((err: Error) => {
     throw new Error(`${id} failed: ${err.message}\n${c.lines.join("\n")}`);
   });
-  const verification = await mod.verify(params, c.ctx);
+  const verification = await mod.verify(params, c.ctx, seen);
   expect(failing(verification), `${id} verification\n${c.lines.join("\n")}`).toEqual([]);
   return { ...c, preflight, plan, verification };
 }
@@ -180,7 +180,7 @@ describe("CDN actions on the real lab", () => {
     run.state.control = null;
     expect(await run.outcome).toBeNull();
     expect(run.progress.some((p) => /^holding at 50 %/.test(p.message))).toBe(true);
-    const checks = await moduleFor("cdn.rollout").verify(parsed("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [3, 1] }), run.ctx);
+    const checks = await moduleFor("cdn.rollout").verify(parsed("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [3, 1] }), run.ctx, undefined);
     expect(failing(checks)).toEqual([]);
     for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
   }, 180_000);
@@ -205,12 +205,13 @@ describe("mirror actions on the real lab", () => {
     const mod = moduleFor("mirrors.resync");
     const params = parsed("mirrors.resync", { region: "eu-west-1" });
     expect(failing(await mod.preflight(params, c.ctx))).toEqual([]);
-    const outcome = mod.execute(params, c.ctx).then(() => null, (err: Error) => err);
+    const execution = mod.execute(params, c.ctx);
+    const outcome = execution.then(() => null, (err: Error) => err);
     await waitFor("the mirror to be syncing", async () => (await mirrorStats("eu-west-1")).status === "syncing", { timeoutMs: 10_000, intervalMs: 50 });
     const during = await mod.preflight(params, context().ctx);
     expect(during.find((x) => x.id === "no-resync-running")).toMatchObject({ ok: false, observed: expect.stringMatching(/syncing: eu-west-1/) });
     expect(await outcome).toBeNull();
-    const verification = await mod.verify(params, c.ctx);
+    const verification = await mod.verify(params, c.ctx, await execution);
     expect(failing(verification)).toEqual([]);
     const messages = c.progress.map((p) => p.message);
     expect(messages.some((m) => /^re-sync: eu-west-1 syncing \d+ %/.test(m))).toBe(true);

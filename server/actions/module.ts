@@ -28,14 +28,15 @@ export interface RunContext extends FleetContext {
  * One runbook action: its pre-flight (live, with what it observed), its dry-run plan, its execution and its
  * verification. The service wraps them in approval, locking, timeouts and the audit log.
  */
-export interface ActionModule<A extends ActionId = ActionId> {
+export interface ActionModule<A extends ActionId = ActionId, Seen = unknown> {
   id: A;
   /** parameters the zod schema cannot judge alone (the region exists, is a replica, ...): a message, or null */
   validate?(params: ActionParams<A>, ctx: FleetContext): string | null;
   preflight(params: ActionParams<A>, ctx: FleetContext): Promise<Check[]>;
   plan(params: ActionParams<A>, ctx: FleetContext): string[];
-  execute(params: ActionParams<A>, ctx: RunContext): Promise<void>;
-  verify(params: ActionParams<A>, ctx: RunContext): Promise<Check[]>;
+  /** resolves with what it saw (an endpoint's answer, a start time) for its verification to judge */
+  execute(params: ActionParams<A>, ctx: RunContext): Promise<Seen>;
+  verify(params: ActionParams<A>, ctx: RunContext, seen: Seen): Promise<Check[]>;
   /** a pre-flight failure that means another action fits better (promotion while the primary lives: switchover) */
   propose?(checks: Check[]): { actionId: ActionId; why: string } | null;
 }

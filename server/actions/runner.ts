@@ -5,7 +5,7 @@ import { appendAudit } from "@/server/audit/append-audit";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { resyncCollector } from "@/server/fleet/collector";
-import { addEvent } from "@/server/incidents/incident-store";
+import { addEvent, checklistFor, readIncident, tickStep } from "@/server/incidents/incident-store";
 import { readOutput, readRunRow } from "./action-store";
 import { fleetContext } from "./fleet-context";
 import type { RunContext } from "./module";
@@ -102,11 +102,11 @@ export async function executeRun(id: number): Promise<void> {
       control: async () => (await db.query<{ control: "pause" | "abort" | null }>("select control from action_runs where id = $1", [id])).rows[0]?.control ?? null,
     };
     ctx.log(`${row.action_id} started`);
-    await withTimeout(mod.execute(row.params as never, ctx), meta.timeoutMs, controller);
+    const seen = await withTimeout(mod.execute(row.params as never, ctx), meta.timeoutMs, controller);
     ctx.log(`execution done in ${Math.round(performance.now() - started)} ms; verifying`);
     // Verification sees the fleet as the action left it.
     const after = { ...ctx, ...(await fleetContext()) };
-    const checks = await mod.verify(row.params as never, after);
+    const checks = await mod.verify(row.params as never, after, seen);
     verification = { ok: checks.every((c) => c.ok), checks };
     ctx.log(`verification ${verification.ok ? "passed" : "FAILED"}: ${summary(checks)}`);
     if (!verification.ok) error = `Verification failed: ${summary(checks.filter((c) => !c.ok))}`;
@@ -138,13 +138,8 @@ async function finish(id: number, status: "succeeded" | "failed", verification: 
     if (!row.incident_id) return null;
     const evidence = verification ? summary(verification.checks) : (error ?? "");
     await addEvent(tx, row.incident_id, { actor: `Action #${id}`, kind: "action", message: `${row.action_id} ${status === "succeeded" ? "succeeded and verified" : "failed"}: ${status === "succeeded" ? evidence : error}`, data: { runId: id, event: status, verification } });
-    if (status === "succeeded" && row.step_key) {
-      const ticked = await tx.query(
-        `update incident_steps set checked = true, checked_by = $3, checked_at = now(), observed = $4, version = version + 1 where incident_id = $1 and step_key = $2 and not checked`,
-        [row.incident_id, row.step_key, `Action #${id}`, evidence.slice(0, 2000)],
-      );
-      if (ticked.rowCount) await addEvent(tx, row.incident_id, { actor: `Action #${id}`, kind: "step", message: `Checked "${row.step_key}": verified by ${row.action_id}`, data: { stepKey: row.step_key, checked: true, observed: evidence } });
-    }
+    const step = status === "succeeded" && row.step_key ? checklistFor(await readIncident(tx, row.incident_id)).find((s) => s.key === row.step_key) : null;
+    if (step) await tickStep(tx, row.incident_id, step, `Action #${id}`, evidence.slice(0, 2000));
     return row.incident_id;
   });
   publish("actions");

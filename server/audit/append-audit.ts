@@ -12,7 +12,7 @@ export interface AuditEntry {
 export const GENESIS_HASH = "0".repeat(64);
 
 /** JSON with object keys sorted, so a row hashes the same after jsonb has reordered its keys. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);

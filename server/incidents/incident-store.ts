@@ -159,3 +159,15 @@ export async function addEvent(tx: Queryable, incidentId: number, e: { actor: st
     e.snapshot ? JSON.stringify(e.snapshot) : null,
   ]);
 }
+
+/** Ticks a step that is still unchecked on behalf of a live check or an action, with what it observed, and says so on the timeline. */
+export async function tickStep(tx: Queryable, incidentId: number, step: { key: string; title: string }, by: string, observed: string): Promise<boolean> {
+  const r = await tx.query(
+    `update incident_steps set checked = true, checked_by = $3, checked_at = now(), observed = $4, version = version + 1
+     where incident_id = $1 and step_key = $2 and not checked`,
+    [incidentId, step.key, by, observed],
+  );
+  if (r.rowCount === 0) return false;
+  await addEvent(tx, incidentId, { actor: by, kind: "step", message: `Checked "${step.title}": ${observed}`, data: { stepKey: step.key, checked: true, observed } });
+  return true;
+}

@@ -3,7 +3,7 @@ import { evaluateCheck } from "@/lib/live-checks";
 import type { FleetSnapshot } from "@/lib/fleet-view";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
-import { addEvent, checklistFor, toIncident, INCIDENT_SELECT } from "./incident-store";
+import { checklistFor, tickStep, toIncident, INCIDENT_SELECT } from "./incident-store";
 
 // Steps that say something was fixed tick only once their condition has been seen failing: a healthy
 // fleet at declaration must not tick "Verify resolution". Steps that confirm the problem tick at once.
@@ -32,16 +32,7 @@ export async function tickLiveChecks(snapshot: FleetSnapshot): Promise<number> {
         continue;
       }
       if (fixPhases.has(step.phase) && !seenFailing.has(key)) continue;
-      const done = await db.transaction(async (tx) => {
-        const r = await tx.query(
-          `update incident_steps set checked = true, checked_by = 'Live check', checked_at = now(), observed = $3, version = version + 1
-           where incident_id = $1 and step_key = $2 and not checked`,
-          [incident.id, step.key, result.observed],
-        );
-        if (r.rowCount === 0) return false;
-        await addEvent(tx, incident.id, { actor: "Live check", kind: "step", message: `Checked "${step.title}": ${result.observed}`, data: { stepKey: step.key, checked: true, observed: result.observed } });
-        return true;
-      });
+      const done = await db.transaction((tx) => tickStep(tx, incident.id, step, "Live check", result.observed));
       if (done) ticked++;
     }
   }

@@ -8,6 +8,7 @@ import { formatDuration } from "@/lib/units";
 import { callRegionApi } from "../executors/http";
 import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type FleetContext, type RunContext } from "../module";
+import { sleep } from "../wait";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
 /**
@@ -207,20 +208,6 @@ const STEP_MS = 250;
 
 class Aborted extends Error {}
 
-const wait = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-
 /**
  * Holds at a rollout step for `seconds` of unpaused time, checking the operator's control every ≤ 250 ms:
  * "pause" stops the hold clock, "abort" throws Aborted. `overall` maps the seconds held to the whole rollout's percent.
@@ -252,7 +239,7 @@ async function hold(ctx: RunContext, step: number, seconds: number, overall: (he
       ctx.progress(overall(held), pausedNow ? `paused at ${step} % (${left} of the hold left); resume to go on` : `holding at ${step} % for ${formatDuration(holdMs)}, ${left} left`);
     }
     paused = pausedNow;
-    if (held < holdMs) await wait(Math.min(STEP_MS, paused ? STEP_MS : holdMs - held), ctx.signal);
+    if (held < holdMs) await sleep(Math.min(STEP_MS, paused ? STEP_MS : holdMs - held), ctx.signal);
   }
 }
 

@@ -1,11 +1,11 @@
 import "server-only";
-import { lsnToBytes } from "@/lib/lsn";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { getDb } from "@/server/db";
 import { recordPrimary } from "@/server/fleet/topology";
 import { conninfo, dataDirOf, fleetHooks, pgTool, runHost, safePort, safeSlot, serverLogOf, type Spec } from "../executors/host";
 import { queryOne, serverState, withServer, type ServerState } from "../executors/sql";
 import type { FleetContext, RunContext } from "../module";
+import { until } from "../wait";
 
 /** The building blocks of the database actions, shared by promotion, switchover and rebuild. */
 
@@ -23,26 +23,6 @@ export function describeState(s: ServerState): string {
 export async function statesOf(regions: RegionConfig[]): Promise<Map<string, ServerState>> {
   const states = await Promise.all(regions.map(async (r) => [r.id, await serverState(r)] as const));
   return new Map(states);
-}
-
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    }, { once: true });
-  });
-
-/** Polls `probe` until it returns a value, or fails after timeoutMs naming what it waited for. */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, signal?: AbortSignal, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(intervalMs, signal);
-  }
 }
 
 /** A real write on the server: what "accepts writes" means. */
@@ -107,12 +87,6 @@ export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Pro
   const db = await getDb();
   await db.transaction((tx) => recordPrimary(tx, primary.id, ctx.runId));
   ctx.log(`recorded ${primary.id} as the primary`);
-}
-
-export function lsnGap(ahead: string | null | undefined, behind: string | null | undefined): number | null {
-  const a = lsnToBytes(ahead);
-  const b = lsnToBytes(behind);
-  return a === null || b === null ? null : a - b;
 }
 
 /** Runs one host command for a region, its output streamed into the run's log. */

@@ -1,11 +1,13 @@
 import "server-only";
+import { lsnDistance } from "@/lib/lsn";
 import { formatBytes } from "@/lib/units";
 import { env } from "@/server/env";
 import { lastKnownPrimaryPosition } from "@/server/fleet/sample-store";
 import { serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule } from "../module";
-import { adoptReplicas, describeState, lsnGap, promote, slotOf, statesOf, streamingFrom, testWrite, until, where } from "./db-common";
+import { adoptReplicas, describeState, promote, slotOf, statesOf, streamingFrom, testWrite, where } from "./db-common";
+import { until } from "../wait";
 
 /** Failover: promote the chosen replica when the primary is gone. A living primary calls for a switchover instead. */
 export const promoteReplica: ActionModule<"db.promote-replica"> = {
@@ -26,8 +28,8 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
 
     const onTimeline = cand.up && cand.inRecovery && (last === null || cand.timeline === last.timeline);
     const received = [...states].filter(([, s]) => s.up && s.inRecovery) as [string, Extract<typeof cand, { up: true }>][];
-    const ahead = received.filter(([id, s]) => id !== region && cand.up && (lsnGap(s.lsn, cand.lsn) ?? 0) > 0);
-    const loss = cand.up && last ? Math.max(0, lsnGap(last.lsn, cand.lsn) ?? Infinity) : null;
+    const ahead = received.filter(([id, s]) => id !== region && cand.up && (lsnDistance(s.lsn, cand.lsn) ?? 0) > 0);
+    const loss = cand.up && last ? (lsnDistance(last.lsn, cand.lsn) ?? Infinity) : null;
     const fenced = !primaryState.up || primaryState.inRecovery || primaryState.readOnly;
 
     return [

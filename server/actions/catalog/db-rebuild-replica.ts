@@ -5,7 +5,8 @@ import { conninfo, dataDirOf, pgTool } from "../executors/host";
 import { queryOne, serverState, withServer } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
-import { describeState, ensureSlots, hasPostgresHooks, host, slotOf, startAsReplica, stopServer, streamingFrom, until, where } from "./db-common";
+import { describeState, ensureSlots, hasPostgresHooks, host, slotOf, startAsReplica, stopServer, streamingFrom, where } from "./db-common";
+import { until } from "../wait";
 
 /**
  * Rejoins a server (typically the old primary) as a replica of the primary: stop it, rewind it onto the

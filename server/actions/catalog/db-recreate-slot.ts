@@ -3,7 +3,8 @@ import { serverLogOf } from "../executors/host";
 import { withServer } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule } from "../module";
-import { hasPostgresHooks, host, pgCtl, slotOf, streamingFrom, until } from "./db-common";
+import { hasPostgresHooks, host, pgCtl, slotOf, streamingFrom } from "./db-common";
+import { until } from "../wait";
 
 type SlotRow = { active: boolean; wal_status: string | null; restart_lsn: string | null };
 

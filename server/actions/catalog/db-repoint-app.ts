@@ -10,9 +10,9 @@ import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } 
 const dbEnv = (primary: RegionConfig) => ({ DB_HOST: safeHost(primary.postgres.host), DB_PORT: safePort(primary.postgres.port) });
 
 type Health = Awaited<ReturnType<typeof apiHealth>>;
-const pointsAt = (h: Health, primary: RegionConfig) => (h as { dbPort?: unknown } | null)?.dbPort === undefined || (h as { dbPort?: unknown }).dbPort === primary.postgres.port;
+const pointsAt = (h: NonNullable<Health>, primary: RegionConfig) => h.dbPort === undefined || h.dbPort === primary.postgres.port;
 const describeApi = (h: Health) =>
-  h ? `${h.status}${(h as { dbPort?: number }).dbPort ? `, database port ${(h as { dbPort?: number }).dbPort}` : ""}, writes ${h.db?.writable ? "succeed" : `fail${h.db?.lastError ? ` (${h.db.lastError})` : ""}`}` : "does not answer";
+  h ? `${h.status}${h.dbPort ? `, database port ${h.dbPort}` : ""}, writes ${h.db?.writable ? "succeed" : `fail${h.db?.lastError ? ` (${h.db.lastError})` : ""}`}` : "does not answer";
 
 /** Points region APIs at a primary: the runbook's `export DB_HOST=...; systemctl restart clipper-api`. */
 export async function repoint(ctx: RunContext, primary: RegionConfig, regions: RegionConfig[], from = 0, to = 100): Promise<void> {

@@ -1,10 +1,11 @@
 import "server-only";
-import { lsnToBytes } from "@/lib/lsn";
+import { lsnDistance, lsnToBytes } from "@/lib/lsn";
 import { formatBytes } from "@/lib/units";
 import { queryOne, serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule } from "../module";
-import { adoptReplicas, describeState, hasPostgresHooks, host, lsnGap, pgCtl, promote, slotOf, streamingFrom, until, where } from "./db-common";
+import { adoptReplicas, describeState, hasPostgresHooks, host, pgCtl, promote, slotOf, streamingFrom, where } from "./db-common";
+import { until } from "../wait";
 import { apisWriteTo, repoint } from "./db-repoint-app";
 import { rebuild, rebuildChecks } from "./db-rebuild-replica";
 import { hooksProblem } from "./region-api";
@@ -29,13 +30,13 @@ export const switchover: ActionModule<"db.switchover"> = {
   async preflight({ candidate }, ctx) {
     const primary = primaryOf(ctx);
     const [p, c] = await Promise.all([serverState(primary), serverState(ctx.region(candidate))]);
-    const behind = p.up && c.up ? lsnGap(p.lsn, c.replayLsn) : null;
+    const behind = p.up && c.up ? lsnDistance(p.lsn, c.replayLsn) : null;
     const streaming = p.up ? await streamingFrom(primary).then((s) => s.has(slotOf(ctx.region(candidate))), () => false) : false;
     return [
       check("primary-writes", `the primary ${primary.id} is up and accepts writes`, p.up && !p.inRecovery && !p.readOnly, describeState(p)),
       check("candidate-streams", `${candidate} streams from ${primary.id}`, c.up && c.inRecovery && streaming, `${describeState(c)}${streaming ? "" : "; not streaming"}`),
       check("replay-running", `WAL replay on ${candidate} is not paused`, c.up && !c.replayPaused, c.up ? (c.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(c)),
-      check("caught-up", `${candidate} is less than 16 MB behind`, behind !== null && behind < 16 * 1024 * 1024, behind === null ? "unknown" : `${formatBytes(Math.max(0, behind))} behind`),
+      check("caught-up", `${candidate} is less than 16 MB behind`, behind !== null && behind < 16 * 1024 * 1024, behind === null ? "unknown" : `${formatBytes(behind)} behind`),
     ];
   },
 

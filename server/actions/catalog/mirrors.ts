@@ -6,6 +6,7 @@ import { formatBytes } from "@/lib/units";
 import { callRegionApi, type ApiCall } from "../executors/http";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type FleetContext } from "../module";
+import { sleep } from "../wait";
 import { apiHealth } from "./region-api";
 
 /**
@@ -69,15 +70,7 @@ async function post<T>(region: RegionConfig, call: ApiCall, schema: z.ZodType<T>
   return parsed.data;
 }
 
-/** What execution saw, for verification to judge (per run; verification runs in the same process right after). */
-const seenByRun = new Map<number, unknown>();
-function takeSeen<T>(runId: number): T | undefined {
-  const seen = seenByRun.get(runId) as T | undefined;
-  seenByRun.delete(runId);
-  return seen;
-}
-
-export const mirrorsTestFailover: ActionModule<"mirrors.test-failover"> = {
+export const mirrorsTestFailover: ActionModule<"mirrors.test-failover", z.infer<typeof failoverSchema>> = {
   id: "mirrors.test-failover",
   validate: ({ region }, ctx) => unknownRegion(ctx, region),
   preflight: async ({ region }, ctx) => (await apiChecks(ctx.region(region))).checks,
@@ -89,15 +82,14 @@ export const mirrorsTestFailover: ActionModule<"mirrors.test-failover"> = {
     ctx.progress(null, `testing mirror failover from ${region}`);
     const result = await post(ctx.region(region), "POST /v1/mirrors/test-failover", failoverSchema);
     ctx.log(JSON.stringify(result), "stdout");
-    seenByRun.set(ctx.runId, result);
+    return result;
   },
-  async verify({ region }, ctx) {
-    const result = takeSeen<z.infer<typeof failoverSchema>>(ctx.runId);
-    const targets = result?.failoverTargets.map((t) => `${t.region} ${t.status}${t.hitRate != null ? ` (hit ${t.hitRate} %)` : ""}`).join(", ");
+  async verify({ region }, ctx, result) {
+    const targets = result.failoverTargets.map((t) => `${t.region} ${t.status}${t.hitRate != null ? ` (hit ${t.hitRate} %)` : ""}`).join(", ");
     const recorded = (await mirrorStats(ctx.region(region)))?.lastFailoverTest;
     return [
-      check("failover-passed", `failover test from ${region} passed`, result?.result === "passed", result ? `${result.result}; targets: ${targets || "none"}` : "no result from this run"),
-      check("recorded", `${region} API recorded the test`, !!recorded && recorded.result === result?.result, recorded ? `${recorded.result} at ${recorded.at}` : "no lastFailoverTest in /v1/mirrors/stats"),
+      check("failover-passed", `failover test from ${region} passed`, result.result === "passed", `${result.result}; targets: ${targets || "none"}`),
+      check("recorded", `${region} API recorded the test`, !!recorded && recorded.result === result.result, recorded ? `${recorded.result} at ${recorded.at}` : "no lastFailoverTest in /v1/mirrors/stats"),
     ];
   },
 };
@@ -111,11 +103,10 @@ async function entryFor(ctx: FleetContext): Promise<RegionConfig> {
   throw new Error("no region API answers /health");
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** lastSyncAt at or after the re-sync's start (ISO times from the same API's clock). */
 const syncedSince = (m: MirrorStats | null | undefined, since: string | undefined) => !!m?.lastSyncAt && !!since && Date.parse(m.lastSyncAt) >= Date.parse(since);
 
-export const mirrorsResync: ActionModule<"mirrors.resync"> = {
+export const mirrorsResync: ActionModule<"mirrors.resync", Map<string, string>> = {
   id: "mirrors.resync",
   validate: ({ region }, ctx) => (region === "all" ? null : unknownRegion(ctx, region)),
   async preflight({ region }, ctx) {
@@ -136,11 +127,9 @@ export const mirrorsResync: ActionModule<"mirrors.resync"> = {
     if (failed.length) throw new Error(`re-sync refused: ${failed.map((r) => `${r.region}: ${JSON.stringify(r.error)}`).join("; ")}`);
     // Each region's own clock says when its re-sync began; lastSyncAt (same clock) must pass it.
     const startedAt = new Map(regions.map((r) => [r.id, results.find((x) => x.region === r.id)?.startedAt ?? localStart]));
-    seenByRun.set(ctx.runId, startedAt);
 
     let reportedAt = 0;
     for (;;) {
-      if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error("aborted");
       const stats = await Promise.all(regions.map(mirrorStats));
       const fraction = stats.map((m, i) => (m?.status === "ok" && syncedSince(m, startedAt.get(regions[i]!.id)) ? 1 : (m?.resyncProgress ?? 0)));
       const finished = fraction.every((f) => f === 1);
@@ -150,23 +139,22 @@ export const mirrorsResync: ActionModule<"mirrors.resync"> = {
         const each = regions.map((r, i) => `${r.id} ${fraction[i] === 1 ? "done" : stats[i] ? `${stats[i]!.status} ${Math.round(100 * fraction[i]!)} %` : "no answer"}`);
         ctx.progress(Math.round((100 * fraction.reduce((a, b) => a + b, 0)) / regions.length), `re-sync: ${each.join(", ")}`);
       }
-      if (finished) return;
-      await sleep(250);
+      if (finished) return startedAt;
+      await sleep(250, ctx.signal);
     }
   },
-  async verify({ region }, ctx) {
-    const startedAt = takeSeen<Map<string, string>>(ctx.runId);
+  async verify({ region }, ctx, startedAt) {
     const regions = affected(ctx, region);
     const stats = await Promise.all(regions.map(mirrorStats));
     return regions.map((r, i) => {
       const m = stats[i];
-      const since = startedAt?.get(r.id);
-      return check(`synced:${r.id}`, `${r.id} mirrors ok, synced after the re-sync began`, m?.status === "ok" && syncedSince(m, since), `${describeMirrors(m ?? null)}; re-sync began ${since ?? "(not in this run)"}`);
+      const since = startedAt.get(r.id);
+      return check(`synced:${r.id}`, `${r.id} mirrors ok, synced after the re-sync began`, m?.status === "ok" && syncedSince(m, since), `${describeMirrors(m ?? null)}; re-sync began ${since}`);
     });
   },
 };
 
-export const mirrorsCleanup: ActionModule<"mirrors.cleanup"> = {
+export const mirrorsCleanup: ActionModule<"mirrors.cleanup", z.infer<typeof cleanupSchema>> = {
   id: "mirrors.cleanup",
   validate: ({ region }, ctx) => unknownRegion(ctx, region),
   preflight: async ({ region }, ctx) => (await apiChecks(ctx.region(region))).checks,
@@ -174,13 +162,12 @@ export const mirrorsCleanup: ActionModule<"mirrors.cleanup"> = {
   async execute({ region }, ctx) {
     const result = await post(ctx.region(region), "POST /v1/admin/mirrors/cleanup", cleanupSchema, { region });
     ctx.log(`${region}: expired ${result.expiredClips} clips, freed ${formatBytes(result.freedBytes)}`, "stdout");
-    seenByRun.set(ctx.runId, result);
+    return result;
   },
-  async verify({ region }, ctx) {
-    const result = takeSeen<z.infer<typeof cleanupSchema>>(ctx.runId);
+  async verify({ region }, ctx, result) {
     const after = await mirrorStats(ctx.region(region));
     return [
-      check("cleanup-answered", `cleanup on ${region} answered 200 with its counts`, !!result, result ? `expired ${result.expiredClips} clips, freed ${formatBytes(result.freedBytes)}` : "no answer from this run"),
+      check("cleanup-answered", `cleanup on ${region} answered 200 with its counts`, true, `expired ${result.expiredClips} clips, freed ${formatBytes(result.freedBytes)}`),
       check(`mirrors:${region}`, `${region} mirrors answer after the cleanup`, !!after && after.status !== "down", describeMirrors(after)),
     ];
   },

@@ -4,6 +4,7 @@ import { apiHealthSchema, type ApiHealth } from "@/lib/region-health";
 import { callRegionApi } from "../executors/http";
 import { fleetHooks, hook, runHost } from "../executors/host";
 import type { FleetContext, RunContext } from "../module";
+import { until } from "../wait";
 
 /** The runbook's `export KEY=VALUE; systemctl restart clipper-api` for one region API, through its fleet hooks. */
 export async function reconfigureApi(ctx: RunContext, region: RegionConfig, env: Record<string, string>): Promise<void> {
@@ -35,14 +36,9 @@ export async function apiHealth(region: RegionConfig, timeoutMs = 2_000): Promis
 
 /** Polls until `ok` holds for the region API's health, or the time is up; returns the last health seen. */
 export async function waitForApi(ctx: Pick<RunContext, "signal">, region: RegionConfig, ok: (h: ApiHealth) => boolean, timeoutMs = 20_000): Promise<{ ok: boolean; health: ApiHealth | null }> {
-  const deadline = Date.now() + timeoutMs;
   let health: ApiHealth | null = null;
-  while (Date.now() < deadline && !ctx.signal.aborted) {
-    health = await apiHealth(region);
-    if (health && ok(health)) return { ok: true, health };
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return { ok: false, health };
+  const seen = await until(`${region.id} API`, async () => (health = await apiHealth(region)) && ok(health), timeoutMs, ctx.signal, 150).catch(() => false);
+  return { ok: seen, health };
 }
 
 /** Checks that each named region exists and has the hooks an API reconfiguration needs. */

@@ -64,7 +64,6 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
     );
     return { up: true, inRecovery: r.in_recovery, timeline: r.timeline, lsn: r.lsn, replayLsn: r.replay_lsn, replayPaused: r.paused, receiver: r.receiver, readOnly: r.read_only === "on" };
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    return { up: false, error: e.code && !/^\d/.test(e.code) ? `${e.code}: ${e.message}` : (e.message ?? String(err)) };
+    return { up: false, error: (err as Error).message || String(err) };
   }
 }

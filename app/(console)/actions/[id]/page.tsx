@@ -1,6 +1,5 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RunView } from "@/components/actions/run/run-view";
 import type { ActionRunDetail } from "@/lib/actions/run";
@@ -9,6 +8,7 @@ import { getAction } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
 import { ServiceError } from "@/server/errors";
 import { approveActionAction, cancelActionAction, controlActionAction, overridePreflightAction, rejectActionAction } from "../actions";
+import { BackLink } from "@/components/ui/back-link";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -34,11 +34,7 @@ export default async function ActionRunPage({ params }: Props) {
   queryClient.setQueryData(actionQuery(id).queryKey, run);
   return (
     <div className="space-y-3">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/actions" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
-          ← Actions
-        </Link>
-      </nav>
+      <BackLink href="/actions" label="Actions" />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <RunView
           id={id}

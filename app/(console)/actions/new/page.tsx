@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { forbidden } from "next/navigation";
 import type { FleetRegion } from "@/components/actions/action-types";
 import { RequestForm, type RequestContext } from "@/components/actions/request/request-form";
@@ -11,6 +10,7 @@ import { getFleetConfig } from "@/server/fleet/config";
 import { loadCurrentPrimary } from "@/server/fleet/topology";
 import { getIncident } from "@/server/incidents/incident-service";
 import { previewActionAction, requestActionAction } from "../actions";
+import { BackLink } from "@/components/ui/back-link";
 
 export const metadata: Metadata = { title: "Request an action" };
 
@@ -51,11 +51,7 @@ export default async function NewActionPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="mx-auto max-w-3xl space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/actions" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
-          ← Actions
-        </Link>
-      </nav>
+      <BackLink href="/actions" label="Actions" />
       <h1 className="text-xl font-semibold">Request an action</h1>
       {query.action && !actionId && (
         <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">

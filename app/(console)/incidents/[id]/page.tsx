@@ -1,8 +1,8 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { IncidentCommand } from "@/components/incidents/incident-command";
+import { BackLink } from "@/components/ui/back-link";
 import type { IncidentDetail } from "@/lib/incident";
 import { actionsQuery, incidentQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
@@ -55,11 +55,7 @@ export default async function IncidentPage({ params }: Props) {
   if (detail.steps.some((s) => s.action)) queryClient.setQueryData(actionsQuery({ incidentId: id }).queryKey, { runs: await listActions({ kind: "user", user }, { incidentId: id }) });
   return (
     <div className="space-y-3">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/incidents" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
-          ← Incidents
-        </Link>
-      </nav>
+      <BackLink href="/incidents" label="Incidents" />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <IncidentCommand
           id={id}

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { DeclareForm, type RegionOption, type ScenarioOption } from "@/components/incidents/declare-form";
@@ -12,6 +11,7 @@ import { listIncidentLeads } from "@/server/auth/users";
 import { getFleetConfig } from "@/server/fleet/config";
 import { runbookCatalog } from "@/server/runbooks/catalog";
 import { declareIncidentAction } from "../actions";
+import { BackLink } from "@/components/ui/back-link";
 
 export const metadata: Metadata = { title: "Declare incident" };
 
@@ -50,11 +50,7 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
 
   return (
     <div className="mx-auto max-w-3xl space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/incidents" className="text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
-          ← Incidents
-        </Link>
-      </nav>
+      <BackLink href="/incidents" label="Incidents" />
       <h1 className="text-xl font-semibold">Declare an incident</h1>
       {alertParam && (
         <p
