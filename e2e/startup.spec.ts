@@ -36,7 +36,7 @@ test("a store that cannot be reached gives a clear error page and log line, and 
   try {
     await waitUntilServing(c);
     const health = await (await fetch(`${c.baseURL}/api/health`)).json();
-    expect(health).toMatchObject({ status: "ok", store: "unavailable" });
+    expect(health).toMatchObject({ status: "degraded", store: "unavailable" });
     await page.goto(`${c.baseURL}/signin`);
     await expect(page.getByRole("heading", { name: "The console's store cannot be reached" })).toBeVisible();
     await expect(page.getByText("ECONNREFUSED")).toBeVisible();

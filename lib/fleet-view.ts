@@ -7,11 +7,18 @@ export interface RegionView {
   displayName: string;
   role: "primary" | "replica";
   observedRole: "primary" | "replica" | null;
-  status: HealthState | null;
+  /** the status now: the last sampled one, "stale" when that sample is too old (lib/freshness), null before the first */
+  status: HealthState | "stale" | null;
+  /** the status of the newest sample, however old */
+  lastStatus: HealthState | null;
   reasons: string[];
   lastSeenAt: string | null;
   checkedAt: string | null;
   changedAt: string | null;
+  /** age of the newest sample when the snapshot was made */
+  ageSeconds: number | null;
+  /** set while stale: the time of the newest sample, after which nothing is known */
+  staleSince: string | null;
   apiUrl: string;
   cdnProvider: string;
   /** the latest full sample; null before the first probe */
@@ -31,11 +38,15 @@ export interface AlertView {
   state: "firing" | "resolved";
   startedAt: string;
   resolvedAt: string | null;
+  /** true when the region it is about is stale: the rule cannot be evaluated, it may have resolved or worsened */
+  unevaluated?: boolean;
 }
 
 export interface FleetSnapshot {
   generatedAt: string;
   simulated: boolean;
+  /** a region whose newest sample is older than this shows "stale" (three poll intervals) */
+  staleAfterSeconds: number;
   regions: RegionView[];
   /** alerts firing now */
   alerts: AlertView[];
@@ -59,6 +70,9 @@ export function regionsHealth(s: FleetSnapshot) {
       role: r.role,
       observedRole: r.observedRole,
       status: r.status,
+      lastStatus: r.lastStatus,
+      staleSince: r.staleSince,
+      ageSeconds: r.ageSeconds,
       reasons: r.reasons,
       lastSeenAt: r.lastSeenAt,
       checkedAt: r.checkedAt,

@@ -7,10 +7,13 @@ const labels = (l: Record<string, string>) => (Object.keys(l).length ? `{${Objec
 
 /**
  * GET /metrics in Prometheus text format, with the runbook's names so its alert rules work unchanged.
- * A figure that is not known now (a replica whose primary is unreachable) is left out, never reported as 0.
+ * A figure that is not known now (a replica whose primary is unreachable) is left out, never reported as 0;
+ * so is every series of a stale region (its newest sample too old), which only says its age and that it is
+ * stale. Prometheus then marks those series stale itself, and its own rules cannot fire on old figures.
  */
-export function renderMetrics(s: FleetSnapshot): string {
+export function renderMetrics(snapshot: FleetSnapshot): string {
   const out: string[] = [];
+  const s = { ...snapshot, regions: snapshot.regions.filter((r) => r.status !== "stale") };
   const gauge = (name: string, help: string, rows: [Record<string, string>, number | null | undefined][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [l, v] of rows) if (v !== null && v !== undefined && Number.isFinite(v)) out.push(`${name}${labels(l)} ${v}`);
@@ -37,5 +40,15 @@ export function renderMetrics(s: FleetSnapshot): string {
     s.regions.filter((r) => r.status).flatMap((r) => healthStates.map((st) => [{ region: r.id, status: st }, r.status === st ? 1 : 0] as [Record<string, string>, number])),
   );
   gauge("switchyard_alerts_firing", "Alerts firing now in Switchyard.", [[{}, s.alerts.length]]);
+  gauge(
+    "switchyard_region_sample_age_seconds",
+    "Age of the newest sample of the region; above three poll intervals the region is stale.",
+    snapshot.regions.map((r) => [{ region: r.id }, r.ageSeconds]),
+  );
+  gauge(
+    "switchyard_region_stale",
+    "1 when nothing current is known of the region (its figures are left out), 0 otherwise.",
+    snapshot.regions.filter((r) => r.status !== null).map((r) => [{ region: r.id }, r.status === "stale" ? 1 : 0]),
+  );
   return `${out.join("\n")}\n`;
 }

@@ -23,6 +23,11 @@ const envSchema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "engineer", "lead", "admin"]).default("viewer"),
   /** Collector period in milliseconds. */
   POLL_INTERVAL: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /**
+   * With several consoles on one store, the collecting one holds a lease this long (ms), renewed every third
+   * of it; a console that cannot renew stops collecting when it runs out, and another takes over.
+   */
+  LEADER_LEASE_MS: z.coerce.number().int().min(600).max(60_000).default(3000),
   /** Chart history at full resolution is kept this long, then as per-minute averages for ROLLUP_RETENTION_DAYS. */
   RAW_RETENTION_HOURS: z.coerce.number().min(1).max(168).default(2),
   ROLLUP_RETENTION_DAYS: z.coerce.number().min(1).max(400).default(30),

@@ -5,7 +5,9 @@ import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { fleetConfigPath, readFleetConfig } from "@/server/fleet/config";
 import { startActionSweeper } from "@/server/actions/sweeper";
-import { startCollector } from "@/server/fleet/collector";
+import { announceHere, listenToOtherConsoles, subscribe } from "@/server/events/bus";
+import { resyncCollector, startCollector } from "@/server/fleet/collector";
+import { watchFreshness } from "@/server/fleet/fleet-service";
 import { loadCurrentPrimary } from "@/server/fleet/topology";
 
 function fail(message: string): never {
@@ -36,6 +38,21 @@ async function prepareStore(attempt = 0): Promise<void> {
   }
 }
 
+/**
+ * What other consoles on the store change reaches this one: their events through LISTEN, a new primary
+ * re-read at once (and probed by if this console collects), and a fleet that goes stale noticed here.
+ */
+function followOtherConsoles() {
+  listenToOtherConsoles();
+  subscribe("topology", () => {
+    void loadCurrentPrimary()
+      .then(() => resyncCollector())
+      .then(() => announceHere("fleet"))
+      .catch((err: Error) => console.error(`[switchyard] could not re-read the primary: ${err.message}`));
+  });
+  watchFreshness();
+}
+
 export async function startServer(): Promise<void> {
   const refusal = productionRefusal(0);
   if (refusal) fail(refusal);
@@ -45,6 +62,7 @@ export async function startServer(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  followOtherConsoles();
   await prepareStore();
   startCollector();
 }

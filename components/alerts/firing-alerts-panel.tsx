@@ -1,10 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId } from "react";
-import { fleetQuery } from "@/lib/queries";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { useFleet } from "@/components/fleet/use-fleet";
 import { AlertLabels } from "./alert-labels";
 import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge } from "./severity-badge";
@@ -29,10 +28,11 @@ export function FiringAlertsPanel({
   /** leads may declare an incident from each alert */
   canDeclare?: boolean;
 }) {
-  const { data } = useQuery(fleetQuery);
+  const { data } = useFleet();
   const headingId = useId();
   const alerts = (data?.alerts ?? []).filter((a) => (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) && (!regionId || a.labels.region === regionId));
   const regionIds = data?.regions.map((r) => r.id);
+  const stale = (data?.regions ?? []).filter((r) => r.status === "stale" && (!regionId || r.id === regionId));
   const firing = alerts.length > 0;
   return (
     <section
@@ -52,12 +52,24 @@ export function FiringAlertsPanel({
           </Link>
         )}
       </div>
+      {stale.length > 0 && (
+        <p data-testid="alerts-unevaluated" role="status" className="mb-2 rounded-lg border border-dashed border-slate-400 px-3 py-2 text-sm text-slate-800 dark:border-slate-600 dark:text-slate-200">
+          Alert rules cannot be evaluated for {stale.map((r) => r.id).join(", ")}: no current sample
+          {stale[0]?.staleSince && (
+            <>
+              {" "}
+              since <Timestamp iso={stale[0].staleSince} show="full" />
+            </>
+          )}
+          . What fires or resolves there is unknown until sampling resumes.
+        </p>
+      )}
       {!data ? (
         <p className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>
       ) : !firing ? (
         <p data-testid="no-alerts" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
-          <span aria-hidden className="h-2 w-2 rounded-full bg-emerald-500" />
-          {emptyText}
+          <span aria-hidden className={`h-2 w-2 rounded-full ${stale.length ? "bg-slate-400" : "bg-emerald-500"}`} />
+          {stale.length ? `${emptyText} that can be evaluated` : emptyText}
         </p>
       ) : (
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -66,6 +78,11 @@ export function FiringAlertsPanel({
               <div className="flex flex-wrap items-center gap-2">
                 <SeverityBadge severity={a.severity} />
                 <span className="font-medium">{a.name}</span>
+                {a.unevaluated && (
+                  <span data-testid="alert-unevaluated" className="rounded-full px-2 py-0.5 text-xs ring-1 ring-slate-400 ring-inset">
+                    cannot be evaluated now
+                  </span>
+                )}
               </div>
               <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

@@ -1,20 +1,19 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { cdnHitRateByProvider } from "@/lib/alert-rules";
 import type { CdnSample } from "@/lib/fleet-sample";
 import { cdnView } from "@/lib/fleet-view";
-import { fleetQuery } from "@/lib/queries";
 import { formatBytesPerSecond, formatPercent, formatRate, formatUsd, formatUsdPerHour } from "@/lib/units";
 import { ComponentStatus } from "@/components/fleet/component-status";
 import { Fact } from "@/components/fleet/fact-list";
+import { useFleet } from "@/components/fleet/use-fleet";
 
 const categoryLabels: Record<string, string> = { direct: "Direct serving", interRegion: "Inter-region transfer" };
 
 /** Fleet totals, then each region's CDN: provider, status, cache hit rate, bandwidth and what it costs. */
 export function CdnOverview() {
-  const { data, error, isError } = useQuery(fleetQuery);
+  const { data, error, isError } = useFleet();
   if (!data) return <p className="text-slate-500">{isError ? `Cannot load CDN figures: ${error.message}` : "Loading CDN figures…"}</p>;
   const view = cdnView(data);
   const full = view.regions.filter((r): r is CdnSample & { regionId: string } => "costRateUsdPerHour" in r);

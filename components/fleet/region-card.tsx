@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { RegionView } from "@/lib/fleet-view";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { StaleNotice } from "./stale-notice";
 import { Timestamp } from "./timestamp";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -32,6 +33,7 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
         </div>
         <StatusBadge status={region.status} />
       </header>
+      <StaleNotice region={region} />
       {region.reasons.length > 0 && (
         <ul data-testid="region-reasons" className="list-disc space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300">
           {region.reasons.map((r) => (
@@ -47,6 +49,7 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
         <Fact label="Database">{simulated ? "simulated" : s?.db ? (s.db.up ? "up" : "down") : "—"}</Fact>
         <Fact label="Region API">{s ? (s.api.up ? `up · ${Math.round(s.api.latencyMs)} ms` : "down") : "—"}</Fact>
         {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : `${s.lag.seconds.toFixed(1)} s`}</Fact>}
+        <Fact label="Sampled">{region.checkedAt ? <Timestamp iso={region.checkedAt} show="ago" /> : "never"}</Fact>
         <Fact label="Last seen">{region.lastSeenAt ? <Timestamp iso={region.lastSeenAt} show="ago" /> : "never"}</Fact>
       </dl>
     </article>

@@ -1,19 +1,19 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { RegionView } from "@/lib/fleet-view";
-import { fleetQuery } from "@/lib/queries";
 import { formatBytes, formatBytesPerSecond, formatPercent, formatRate, formatSeconds, formatUsd, formatUsdPerHour } from "@/lib/units";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ComponentStatus } from "./component-status";
+import { StaleNotice } from "./stale-notice";
 import { Fact, FactCard, Mono } from "./fact-list";
 import { Timestamp } from "./timestamp";
+import { useFleet } from "./use-fleet";
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 
 /** Everything the console knows about one region now, live: status and reasons, API, database, mirrors, CDN. */
 export function RegionDetail({ id }: { id: string }) {
-  const { data, error, isError } = useQuery(fleetQuery);
+  const { data, error, isError } = useFleet();
   if (!data) return <p className="text-slate-500">{isError ? `Cannot load the region: ${error.message}` : "Loading region…"}</p>;
   const region = data.regions.find((r) => r.id === id);
   if (!region) return <p role="alert">{id} is no longer in the fleet file.</p>;
@@ -25,6 +25,7 @@ export function RegionDetail({ id }: { id: string }) {
           <StatusBadge status={region.status} />
         </div>
         <p className="text-sm text-slate-500 dark:text-slate-400">{region.displayName}</p>
+        <StaleNotice region={region} />
         {region.reasons.length > 0 && (
           <ul data-testid="region-reasons" className="list-disc space-y-0.5 rounded-lg bg-amber-50 py-2 pr-3 pl-8 text-sm text-amber-950 dark:bg-amber-900/20 dark:text-amber-100">
             {region.reasons.map((r) => (

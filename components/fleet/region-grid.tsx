@@ -1,13 +1,12 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { fleetQuery } from "@/lib/queries";
 import { RegionCard } from "./region-card";
 import { Timestamp } from "./timestamp";
+import { useFleet } from "./use-fleet";
 
 /** The live region overview: pushes land in the fleet query; it keeps showing the last answer if they stop. */
 export function RegionGrid() {
-  const { data, error, isError } = useQuery(fleetQuery);
+  const { data, error, isError } = useFleet();
   if (!data) {
     return <p className="text-slate-500">{isError ? `Cannot load regions: ${error.message}` : "Loading regions…"}</p>;
   }

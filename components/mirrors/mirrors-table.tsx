@@ -1,17 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { mirrorsView } from "@/lib/fleet-view";
-import { fleetQuery } from "@/lib/queries";
 import { formatPercent, formatRate } from "@/lib/units";
 import { ComponentStatus } from "@/components/fleet/component-status";
 import { StackCell, StackRow, StackTable } from "@/components/fleet/stack-table";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { useFleet } from "@/components/fleet/use-fleet";
 
 /** Each region's mirror storage: status, hit rate, traffic, last sync and resync progress. A table, or cards on a phone. */
 export function MirrorsTable() {
-  const { data, error, isError } = useQuery(fleetQuery);
+  const { data, error, isError } = useFleet();
   if (!data) return <p className="text-slate-500">{isError ? `Cannot load mirrors: ${error.message}` : "Loading mirrors…"}</p>;
   const view = mirrorsView(data);
   if (view.regions.length === 0) return <p className="text-slate-500">The fleet file lists no regions.</p>;

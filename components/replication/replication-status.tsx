@@ -1,14 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { replicationView } from "@/lib/fleet-view";
-import { fleetQuery } from "@/lib/queries";
 import { formatBytes, formatSeconds } from "@/lib/units";
 import { ComponentStatus } from "@/components/fleet/component-status";
 import { Fact, Mono } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { useFleet } from "@/components/fleet/use-fleet";
 
 type Replica = ReturnType<typeof replicationView>["replicas"][number];
 
@@ -27,7 +26,7 @@ function replicaState(r: Replica): string {
 
 /** Which server is primary now, and one card per replica: lag, LSNs, receiver, slot and the primary's view of the link. */
 export function ReplicationStatus() {
-  const { data, error, isError } = useQuery(fleetQuery);
+  const { data, error, isError } = useFleet();
   if (!data) return <p className="text-slate-500">{isError ? `Cannot load replication: ${error.message}` : "Loading replication…"}</p>;
   const view = replicationView(data);
   const primaryRegion = data.regions.find((r) => r.id === view.primary?.regionId);

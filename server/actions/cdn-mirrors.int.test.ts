@@ -52,7 +52,7 @@ function context() {
   const state = { control: null as "pause" | "abort" | null };
   const ctx: RunContext = {
     fleet,
-    snapshot: { generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions: [], alerts: [] },
+    snapshot: { generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds: 3, regions: [], alerts: [] },
     region(id) {
       const r = fleet.regions.find((x) => x.id === id);
       if (!r) throw new Error(`no region ${id}`);

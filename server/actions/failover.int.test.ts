@@ -25,14 +25,14 @@ const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");
 const svc = await import("@/server/actions/action-service");
 const { sweepInterrupted } = await import("@/server/actions/runner");
-const { Collector } = await import("@/server/fleet/collector");
+const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { verifyAuditChain } = await import("@/server/audit/verify-audit");
 const incidents = await import("@/server/incidents/incident-service");
 const { readIncidentDetail } = await import("@/server/incidents/incident-store");
 type User = import("@/server/auth/users").User;
 
 let engineer: User, lead: User, lead2: User, viewer: User;
-let collector: InstanceType<typeof Collector>;
+let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 let lab: LabStatus;
 const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
 const apiUrl = (id: string) => lab.regions.find((r) => r.id === id)!.apiUrl;
@@ -70,8 +70,7 @@ beforeAll(async () => {
   const db = await getDb();
   const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   [engineer, lead, lead2, viewer] = await Promise.all([mk("eng@x.test", "engineer"), mk("lead@x.test", "lead"), mk("lead2@x.test", "lead"), mk("viewer@x.test", "viewer")]);
-  collector = new Collector();
-  collector.start();
+  collector = await leadingCollector();
   // The promotion's pre-flight estimates data loss from the primary's last reported position.
   await waitFor("the collector to record the primary's position", async () => (await count("select count(*) as n from region_status where observed ? 'primaryLsn'")) > 0, { timeoutMs: 30_000 });
 }, 180_000);

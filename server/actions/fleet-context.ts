@@ -9,7 +9,7 @@ import type { FleetContext } from "./module";
 export async function fleetContext(): Promise<FleetContext> {
   await loadCurrentPrimary();
   const fleet = getFleetConfig();
-  const snapshot = await cachedFleetSnapshot().catch(() => ({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions: [], alerts: [] }));
+  const snapshot = await cachedFleetSnapshot().catch(() => ({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds: 0, regions: [], alerts: [] }));
   return {
     fleet,
     snapshot,

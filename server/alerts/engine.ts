@@ -15,6 +15,9 @@ export class AlertEngine {
   private settings: { value: RuleSettingsMap; readAt: number } | null = null;
   private running: Promise<void> = Promise.resolve();
 
+  /** `fence`: the collector's lease; a pass that starts without it fires and resolves nothing. */
+  constructor(private readonly fence: { holds(): boolean }) {}
+
   /** Rule settings, re-read at most every 2 s so an admin's change applies within a pass or two. */
   async ruleSettings(): Promise<RuleSettingsMap> {
     if (!this.settings || Date.now() - this.settings.readAt > 2000) this.settings = { value: await readRuleSettings(), readAt: Date.now() };
@@ -32,6 +35,7 @@ export class AlertEngine {
   }
 
   private async pass(regions: RegionView[], now: Date) {
+    if (!this.fence.holds()) return;
     const settings = await this.ruleSettings();
     this.firing ??= await readFiringFingerprints("rule");
     const breaches = findBreaches(regions, settings);

@@ -30,12 +30,10 @@ beforeAll(async () => {
   const fleetFile = path.join(labDir, "fleet-with-hung-api.json");
   writeFileSync(fleetFile, JSON.stringify(fleet));
   process.env.FLEET_CONFIG = fleetFile;
-  const { Collector } = await import("@/server/fleet/collector");
+  const { leadingCollector } = await import("@/tests/support/collector-lease");
   const { getDb } = await import("@/server/db");
   getDbClose = async () => (await getDb()).close();
-  const c = new Collector();
-  c.start();
-  collector = c;
+  collector = await leadingCollector();
 });
 
 afterAll(async () => {

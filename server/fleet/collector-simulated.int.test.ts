@@ -16,11 +16,11 @@ process.env.POLL_INTERVAL = "500";
 delete process.env.FLEET_CONFIG;
 delete process.env.ALERT_WEBHOOK_URL;
 
-const { Collector } = await import("@/server/fleet/collector");
+const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { readFleetSnapshot } = await import("@/server/fleet/sample-store");
 const { getFleetConfig } = await import("@/server/fleet/config");
 const { getDb } = await import("@/server/db");
-let collector: InstanceType<typeof Collector> | undefined;
+let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 
 const until = (what: string, check: (s: FleetSnapshot) => boolean) =>
   waitFor(what, async () => {
@@ -30,8 +30,7 @@ const until = (what: string, check: (s: FleetSnapshot) => boolean) =>
 
 beforeAll(async () => {
   await startLab({ labDir, simulated: true });
-  collector = new Collector();
-  collector.start();
+  collector = await leadingCollector();
 });
 
 afterAll(async () => {

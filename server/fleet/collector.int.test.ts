@@ -18,13 +18,13 @@ process.env.POLL_INTERVAL = "500";
 process.env.ALERT_WEBHOOK_URL = receiver.url;
 delete process.env.FLEET_CONFIG;
 
-const { Collector } = await import("@/server/fleet/collector");
+const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { readFleetSnapshot } = await import("@/server/fleet/sample-store");
 const { getFleetConfig } = await import("@/server/fleet/config");
 const { readRecentAlerts } = await import("@/server/alerts/alert-store");
 const { getDb } = await import("@/server/db");
 
-let collector: InstanceType<typeof Collector>;
+let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 const snapshot = () => readFleetSnapshot(getFleetConfig());
 const region = (s: FleetSnapshot, id: string) => s.regions.find((r) => r.id === id)!;
 
@@ -46,8 +46,7 @@ async function recover(id: string) {
 
 beforeAll(async () => {
   await startLab({ labDir });
-  collector = new Collector();
-  collector.start();
+  collector = await leadingCollector();
   await until("every region healthy", healthyFleet, 30_000);
 });
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
 import type { CdnSample, DbSample, MirrorSample, RegionSample } from "@/lib/fleet-sample";
 import type { RegionView } from "@/lib/fleet-view";
+import { staleAfterMs } from "@/lib/freshness";
 import { deriveHealth } from "@/lib/region-health";
 import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
 import { AlertEngine } from "@/server/alerts/engine";
@@ -10,7 +11,7 @@ import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
 import { getFleetConfig } from "./config";
-import { Leadership } from "./leader";
+import { FencedError, Leadership, type Fence } from "./leader";
 import { loadCurrentPrimary } from "./topology";
 import { ApiHealthStream, PostgresProbe, probeApi, probeTraffic } from "./probes";
 import { rollupAndPrune, writeSamples } from "./sample-store";
@@ -122,7 +123,15 @@ export class Collector {
   private fleet: FleetConfig | null = null;
   private lagThreshold = 5;
   private lastLiveCheck = 0;
-  readonly alerts = new AlertEngine();
+  readonly alerts: AlertEngine;
+
+  /** `fence`: the lease this collector works under; `onFenced`: called when the store refuses its term. */
+  constructor(
+    private readonly fence: Fence,
+    private readonly onFenced: (why: string) => void,
+  ) {
+    this.alerts = new AlertEngine(fence);
+  }
 
   start() {
     void this.resync();
@@ -216,25 +225,28 @@ export class Collector {
     const samples = [...this.pending.values()];
     this.pending.clear();
     if (!samples.length) return;
+    // Fenced: not one more write or page once the lease is gone by this console's clock.
+    if (!this.fence.holds()) return this.onFenced(`the lease of term ${this.fence.term} ran out before these samples were written`);
     this.flushing = (async () => {
       const history = samples.filter((s) => Date.parse(s.at) - (this.written.get(s.regionId)?.historyAt ?? 0) >= 1000);
       try {
-        await writeSamples(samples, history);
+        await writeSamples(samples, history, this.fence);
       } catch (err) {
-        console.error(`[collector] could not store samples: ${(err as Error).message}`);
+        if (err instanceof FencedError) this.onFenced(err.message);
+        else console.error(`[collector] could not store samples: ${(err as Error).message}`);
         return;
       }
       for (const s of samples) {
         const prev = this.written.get(s.regionId);
         this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
       }
-      publish("fleet");
+      publish("fleet", { regions: samples.map((x) => x.regionId) });
       const views = this.views();
       await this.alerts.evaluate(views);
       this.lagThreshold = (await this.alerts.ruleSettings().catch(() => null))?.["replication-lag"]?.threshold ?? this.lagThreshold;
       if (Date.now() - this.lastLiveCheck >= 1000) {
         this.lastLiveCheck = Date.now();
-        await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, regions: views, alerts: [] }).catch((err) =>
+        await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000, regions: views, alerts: [] }).catch((err) =>
           console.error(`[incidents] live checks failed: ${(err as Error).message}`),
         );
       }
@@ -253,10 +265,13 @@ export class Collector {
         role: cfg.role,
         observedRole: s?.db?.up ? (s.db.inRecovery ? "replica" : "primary") : null,
         status: s?.health.status ?? null,
+        lastStatus: s?.health.status ?? null,
         reasons: s?.health.reasons ?? [],
         lastSeenAt: null,
         checkedAt: s?.at ?? null,
         changedAt: null,
+        ageSeconds: 0,
+        staleSince: null,
         apiUrl: cfg.apiUrl,
         cdnProvider: cfg.cdn.provider,
         sample: s,
@@ -275,17 +290,17 @@ export class Collector {
 
 const holder = globalThis as unknown as { __switchyardCollector?: { collector: Collector | null; leadership: Leadership } };
 
-/** Starts this console's bid to collect (idempotent): while it holds the collector lock it collects and sends due pages. */
+/** Starts this console's bid to collect (idempotent): while it holds the collector lease it collects and sends due pages. */
 export function startCollector(): void {
   if (holder.__switchyardCollector) return;
   let stopEscalations = () => {};
   const state: { collector: Collector | null; leadership: Leadership } = {
     collector: null,
     leadership: new Leadership(
-      () => {
-        state.collector = new Collector();
+      (fence) => {
+        state.collector = new Collector(fence, (why) => state.leadership.lose(why));
         state.collector.start();
-        stopEscalations = startEscalationClock();
+        stopEscalations = startEscalationClock(() => fence.holds());
       },
       () => {
         state.collector?.stop();
@@ -301,7 +316,13 @@ export function startCollector(): void {
 /** "leading" when this console collects, "standby" when another does, "off" before start-up. */
 export function collectorRole(): "leading" | "standby" | "off" {
   const s = holder.__switchyardCollector;
-  return !s ? "off" : s.leadership.leading ? "leading" : "standby";
+  return !s ? "off" : s.leadership.holds() ? "leading" : "standby";
+}
+
+/** The term of the lease this console collects under, null when it does not lead. */
+export function collectorTerm(): number | null {
+  const s = holder.__switchyardCollector;
+  return s?.leadership.holds() ? s.leadership.term : null;
 }
 
 /** Tells the running collector (if this console leads) that the primary changed, so it probes by the new roles now. */

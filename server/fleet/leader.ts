@@ -1,82 +1,148 @@
 import "server-only";
-import pg from "pg";
+import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
+import { getDb } from "@/server/db";
 import { env } from "@/server/env";
+import { consoleId } from "@/server/events/bus";
 
-const LOCK_KEY = 7311003;
+/** What a leader's writes carry: the store refuses any whose term is no longer the lease's. */
+export interface Fence {
+  holder: string;
+  term: number;
+  /** true while the lease is held by this console's own clock: checked before every write */
+  holds(): boolean;
+}
+
+/** The store refused a write: another console's term leads now, or the lease expired. */
+export class FencedError extends Error {
+  constructor(term: number) {
+    super(`the store refused a write of term ${term}: this console no longer holds the collector lease`);
+    this.name = "FencedError";
+  }
+}
 
 /**
- * Exactly one console collects: the one holding a PostgreSQL advisory lock on a connection of its own. The
- * lock goes with that connection, so when the leader dies another console takes it on its next try (every
- * retryMs). The embedded store serves one process, which always leads.
+ * Exactly one console collects: the holder of a lease in the store (`collector_lease`), taken for
+ * LEADER_LEASE_MS and renewed every third of it. Time is the store's (`now()`), so the consoles' clocks need
+ * not agree. Each new holder gets the next term.
+ *
+ * A leader that misses its renewals (a frozen process, a long pause, a store it cannot reach) fences itself:
+ * its lease ends by its own monotonic clock at the moment the renewal was sent plus the lease, never later
+ * than the store's expiry, so it stops before anyone else can start; a standby takes the lease on its next
+ * try after the expiry. With the embedded store one process owns the store, and it takes the lease at once.
  */
-export class Leadership {
-  private client: pg.Client | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+export class Leadership implements Fence {
+  readonly holder = `${hostname()}:${process.pid}:${consoleId().slice(0, 8)}`;
   leading = false;
+  term = 0;
+  private deadline = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private expiry: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly leaseMs: number;
 
   constructor(
-    private readonly onLead: () => void,
-    private readonly onLose: () => void,
-    private readonly retryMs = 1000,
-  ) {}
+    private readonly onLead: (fence: Fence) => void,
+    private readonly onLose: (why: string) => void,
+    leaseMs = env.LEADER_LEASE_MS,
+  ) {
+    this.leaseMs = leaseMs;
+  }
 
   start() {
-    if (!env.DATABASE_URL) {
-      this.leading = true;
-      this.onLead();
-      return;
-    }
-    void this.attempt();
+    this.schedule(0);
+  }
+
+  holds(): boolean {
+    return this.leading && performance.now() < this.deadline;
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void (this.leading ? this.renew() : this.attempt()), ms);
+  }
+
+  /** A standby tries again this often: within half a second of the lease's expiry it leads. */
+  private get retryMs() {
+    return Math.min(500, Math.floor(this.leaseMs / 4));
   }
 
   private async attempt() {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: env.DATABASE_URL, application_name: "switchyard-collector-lock", keepAlive: true });
-    client.on("error", () => this.lose(client));
-    client.on("end", () => this.lose(client));
+    const sentAt = performance.now();
     try {
-      await client.connect();
-      const r = await client.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [LOCK_KEY]);
-      if (r.rows[0]?.locked && !this.stopped) {
-        this.client = client;
+      const db = await getDb();
+      const r = await db.query<{ term: number }>(
+        `insert into collector_lease as l (id, holder, term, acquired_at, expires_at)
+         values (1, $1, 1, now(), now() + $2 * interval '1 millisecond')
+         on conflict (id) do update set holder = excluded.holder, term = l.term + 1, acquired_at = now(), expires_at = excluded.expires_at
+           where l.expires_at < now() or $3
+         returning term`,
+        [this.holder, this.leaseMs, env.embeddedStore],
+      );
+      const term = r.rows[0]?.term;
+      if (term !== undefined && !this.stopped) {
+        this.term = term;
+        this.extend(sentAt);
         this.leading = true;
-        console.log("[collector] leading: this console collects");
-        this.onLead();
+        console.log(`[collector] leading (term ${term}): this console collects`);
+        this.onLead(this);
+        this.schedule(this.leaseMs / 3);
         return;
       }
-      client.removeAllListeners();
-      client.on("error", () => undefined);
-      await client.end();
     } catch {
-      client.removeAllListeners();
-      client.on("error", () => undefined);
-      client.end().catch(() => undefined);
+      // The store is unreachable: nobody can lead through it; try again.
     }
-    this.timer = setTimeout(() => void this.attempt(), this.retryMs);
+    this.schedule(this.retryMs);
   }
 
-  private lose(client: pg.Client) {
-    if (this.client !== client) return;
-    this.client = null;
-    client.removeAllListeners();
-    client.on("error", () => undefined);
-    client.end().catch(() => undefined);
-    if (this.leading) {
-      this.leading = false;
-      console.error("[collector] lost the collector lock; standing by");
-      this.onLose();
+  private async renew() {
+    const sentAt = performance.now();
+    try {
+      const db = await getDb();
+      const r = await db.query(
+        "update collector_lease set expires_at = now() + $3 * interval '1 millisecond' where id = 1 and holder = $1 and term = $2 and expires_at > now()",
+        [this.holder, this.term, this.leaseMs],
+      );
+      if (!this.leading) return;
+      if (r.rowCount === 0) return this.lose(`the lease of term ${this.term} was lost (expired, or another console leads)`);
+      if (this.holds()) this.extend(sentAt);
+    } catch (err) {
+      // Keep trying until the lease runs out by this console's clock; the expiry timer fences it then.
+      console.error(`[collector] could not renew the collector lease: ${(err as Error).message}`);
     }
-    this.timer = setTimeout(() => void this.attempt(), this.retryMs);
+    this.schedule(this.leaseMs / 3);
+  }
+
+  private extend(sentAt: number) {
+    this.deadline = sentAt + this.leaseMs;
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = setTimeout(() => {
+      if (this.leading && !this.holds()) this.lose(`the lease of term ${this.term} expired before it could be renewed`);
+    }, Math.max(0, this.deadline - performance.now()) + 1);
+  }
+
+  /** Steps down at once: stops collecting, then bids again like any standby. */
+  lose(why: string) {
+    if (!this.leading) return;
+    this.leading = false;
+    this.deadline = 0;
+    if (this.expiry) clearTimeout(this.expiry);
+    console.error(`[collector] standing by: ${why}`);
+    this.onLose(why);
+    this.schedule(this.retryMs);
   }
 
   stop() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    const c = this.client;
-    this.client = null;
-    c?.removeAllListeners();
-    c?.on("error", () => undefined);
-    void c?.end().catch(() => undefined);
+    if (this.expiry) clearTimeout(this.expiry);
+    if (this.leading && this.term) {
+      // Hand over at once rather than after the lease runs out.
+      void getDb()
+        .then((db) => db.query("update collector_lease set expires_at = now() where id = 1 and holder = $1 and term = $2", [this.holder, this.term]))
+        .catch(() => undefined);
+    }
+    this.leading = false;
   }
 }

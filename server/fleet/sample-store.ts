@@ -2,53 +2,70 @@ import "server-only";
 import type { FleetConfig } from "@/lib/fleet-config";
 import { chartRanges, toPoint, type ChartRange, type RegionSample, type SamplePoint } from "@/lib/fleet-sample";
 import type { AlertView, FleetSnapshot, RegionView } from "@/lib/fleet-view";
+import { snapshotAt, staleAfterMs } from "@/lib/freshness";
 import { getDb } from "@/server/db";
+import { env } from "@/server/env";
 import { readFiringAlerts } from "@/server/alerts/alert-store";
+import { FencedError, type Fence } from "./leader";
 
 /** The numeric fields of a chart point, a fixed list: SQL below is built from these names only. */
 const POINT_FIELDS = ["lagSeconds", "lagBytes", "mirrorHitRate", "cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour", "apiLatencyMs"] as const;
 const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg((point->>'${f}')::float8)`).join(", ")})`;
 
-/** Writes the latest samples (one upsert for all) and, at most once a second per region, a history point. */
-export async function writeSamples(samples: RegionSample[], withHistory: RegionSample[]): Promise<void> {
+/**
+ * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point, in
+ * one transaction that first checks the writer's lease: a write of a term that no longer leads is refused
+ * with FencedError and changes nothing, so the figures of two leaders never mix.
+ */
+export async function writeSamples(samples: RegionSample[], withHistory: RegionSample[], fence: Fence): Promise<void> {
   if (!samples.length) return;
+  if (!fence.holds()) throw new FencedError(fence.term);
   const db = await getDb();
-  const params: unknown[] = [];
+  const params: unknown[] = [fence.term];
   const rows = samples.map((s) => {
     const seen = s.api.up || s.db?.up === true;
     // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
     const asPrimary = s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
     params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(asPrimary), JSON.stringify(s), seen ? s.at : null, s.at);
     const n = params.length;
-    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz)`;
+    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz, $1::bigint)`;
   });
-  await db.query(
-    `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at)
-     values ${rows.join(", ")}
-     on conflict (region_id) do update set
-       status = excluded.status,
-       reasons = excluded.reasons,
-       observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
-       sample = excluded.sample,
-       last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
-       checked_at = excluded.checked_at,
-       changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end`,
-    params,
-  );
-  if (withHistory.length) {
-    const hp: unknown[] = [];
-    const hrows = withHistory.map((s) => {
-      hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
-      return `($${hp.length - 2}, $${hp.length - 1}, $${hp.length}::jsonb)`;
-    });
-    await db.query(`insert into region_samples (region_id, at, point) values ${hrows.join(", ")} on conflict do nothing`, hp);
-  }
+  await db.transaction(async (tx) => {
+    // FOR SHARE: a console taking the lease over waits for this write to commit, then every later one is refused.
+    const lease = await tx.query("select 1 from collector_lease where id = 1 and holder = $1 and term = $2 and expires_at > now() for share", [fence.holder, fence.term]);
+    if (lease.rowCount === 0) throw new FencedError(fence.term);
+    await tx.query(
+      `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
+       values ${rows.join(", ")}
+       on conflict (region_id) do update set
+         status = excluded.status,
+         reasons = excluded.reasons,
+         observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
+         sample = excluded.sample,
+         last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
+         checked_at = excluded.checked_at,
+         changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
+         term = excluded.term`,
+      params,
+    );
+    if (withHistory.length) {
+      const hp: unknown[] = [fence.term];
+      const hrows = withHistory.map((s) => {
+        hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
+        return `($${hp.length - 2}, $${hp.length - 1}, $${hp.length}::jsonb, $1::bigint)`;
+      });
+      await tx.query(`insert into region_samples (region_id, at, point, term) values ${hrows.join(", ")} on conflict do nothing`, hp);
+    }
+  });
 }
 
-type StatusRow = { region_id: string; status: RegionView["status"]; reasons: string[]; sample: RegionSample | null; last_seen_at: Date | null; checked_at: Date; changed_at: Date };
+type StatusRow = { region_id: string; status: RegionView["lastStatus"]; reasons: string[]; sample: RegionSample | null; last_seen_at: Date | null; checked_at: Date; changed_at: Date };
 
-/** Every configured region with its latest status and sample (null status: not yet checked), and the alerts firing. */
-export async function readFleetSnapshot(fleet: FleetConfig): Promise<FleetSnapshot> {
+/**
+ * Every configured region with its latest status and sample (null status: not yet checked) and the age of
+ * that sample, stale regions marked as such (lib/freshness), and the alerts firing.
+ */
+export async function readFleetSnapshot(fleet: FleetConfig, staleAfterSeconds = staleAfterMs(env.POLL_INTERVAL) / 1000): Promise<FleetSnapshot> {
   const db = await getDb();
   const [r, alerts] = await Promise.all([db.query<StatusRow>("select region_id, status, reasons, sample, last_seen_at, checked_at, changed_at from region_status"), readFiringAlerts()]);
   const rows = new Map(r.rows.map((row) => [row.region_id, row]));
@@ -61,6 +78,9 @@ export async function readFleetSnapshot(fleet: FleetConfig): Promise<FleetSnapsh
       role: cfg.role,
       observedRole: sdb?.up ? (sdb.inRecovery ? "replica" : "primary") : null,
       status: row?.status ?? null,
+      lastStatus: row?.status ?? null,
+      ageSeconds: null,
+      staleSince: null,
       reasons: row?.reasons ?? [],
       lastSeenAt: row?.last_seen_at?.toISOString() ?? null,
       checkedAt: row?.checked_at.toISOString() ?? null,
@@ -70,7 +90,7 @@ export async function readFleetSnapshot(fleet: FleetConfig): Promise<FleetSnapsh
       sample: row?.sample ?? null,
     };
   });
-  return { generatedAt: new Date().toISOString(), simulated: fleet.simulated, regions, alerts: alerts satisfies AlertView[] };
+  return snapshotAt({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds, regions, alerts: alerts satisfies AlertView[] }, Date.now());
 }
 
 export type History = { range: ChartRange; bucketSeconds: number; series: Record<string, SamplePoint[]> };

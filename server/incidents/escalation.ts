@@ -124,10 +124,10 @@ export async function sendDuePages(now = new Date()): Promise<number> {
 }
 
 /** The leader's escalation clock: looks for due pages every second. */
-export function startEscalationClock(): () => void {
+export function startEscalationClock(mayAct: () => boolean): () => void {
   let running = false;
   const timer = setInterval(() => {
-    if (running) return;
+    if (running || !mayAct()) return;
     running = true;
     sendDuePages()
       .catch((err) => console.error(`[escalation] ${(err as Error).message}`))

@@ -1,8 +1,9 @@
 import type { DbSample, RegionSample } from "@/lib/fleet-sample";
 import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
+import type { HealthState } from "@/lib/region-health";
 
 /** Small, explicit fleet snapshots for tests of pure rules. */
-export function regionView(id: string, over: { role?: "primary" | "replica"; status?: RegionView["status"]; reasons?: string[]; sample?: Partial<RegionSample> } = {}): RegionView {
+export function regionView(id: string, over: { role?: "primary" | "replica"; status?: HealthState; reasons?: string[]; sample?: Partial<RegionSample> } = {}): RegionView {
   const role = over.role ?? "replica";
   const db: DbSample =
     role === "primary"
@@ -25,10 +26,13 @@ export function regionView(id: string, over: { role?: "primary" | "replica"; sta
     role,
     observedRole: role,
     status: over.status ?? "healthy",
+    lastStatus: over.status ?? "healthy",
     reasons: over.reasons ?? [],
     lastSeenAt: sample.at,
     checkedAt: sample.at,
     changedAt: sample.at,
+    ageSeconds: 0,
+    staleSince: null,
     apiUrl: "http://127.0.0.1:1",
     cdnProvider: "cloudflare",
     sample,
@@ -36,5 +40,5 @@ export function regionView(id: string, over: { role?: "primary" | "replica"; sta
 }
 
 export function snapshotOf(regions: RegionView[]): FleetSnapshot {
-  return { generatedAt: "2026-11-25T12:00:00.000Z", simulated: false, regions, alerts: [] };
+  return { generatedAt: "2026-11-25T12:00:00.000Z", simulated: false, staleAfterSeconds: 3, regions, alerts: [] };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { getDb } from "@/server/db";
+import { publish } from "@/server/events/bus";
 import { recordPrimary } from "@/server/fleet/topology";
 import { conninfo, dataDirOf, fleetHooks, pgTool, runHost, safePort, safeSlot, serverLogOf, type Spec } from "../executors/host";
 import { queryOne, serverState, withServer, type ServerState } from "../executors/sql";
@@ -86,6 +87,8 @@ export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Pro
   for (const r of others.filter((x) => !followers.includes(x))) ctx.log(`${r.id} is ${describeState(states.get(r.id)!)}: rebuild it as a replica (db.rebuild-replica)`);
   const db = await getDb();
   await db.transaction((tx) => recordPrimary(tx, primary.id, ctx.runId));
+  // Every console re-reads the primary at once; the collecting one probes by the new roles.
+  publish("topology");
   ctx.log(`recorded ${primary.id} as the primary`);
 }
 
