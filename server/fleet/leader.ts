@@ -32,7 +32,7 @@ export class FencedError extends Error {
  * try after the expiry. With the embedded store one process owns the store, and it takes the lease at once.
  */
 export class Leadership implements Fence {
-  readonly holder = `${hostname()}:${process.pid}:${consoleId().slice(0, 8)}`;
+  readonly holder: string;
   leading = false;
   term = 0;
   private deadline = 0;
@@ -44,9 +44,10 @@ export class Leadership implements Fence {
   constructor(
     private readonly onLead: (fence: Fence) => void,
     private readonly onLose: (why: string) => void,
-    leaseMs = env.LEADER_LEASE_MS,
+    { leaseMs = env.LEADER_LEASE_MS, holder = `${hostname()}:${process.pid}:${consoleId().slice(0, 8)}` } = {},
   ) {
     this.leaseMs = leaseMs;
+    this.holder = holder;
   }
 
   start() {
