@@ -3,6 +3,7 @@ import type { FaultFigures, FaultKind } from "./detection";
 import type { FailoverFigures } from "./failover";
 import type { LoadResult } from "./http-load";
 import { round } from "./stats";
+import type { ViewersFigures } from "./viewers";
 
 export interface Figures {
   detection: Partial<Record<FaultKind, FaultFigures>>;
@@ -26,6 +27,8 @@ export interface Figures {
   /** restOfMachine: everything but the console, the bench's own load loops included */
   http: (LoadResult & { consoleCpuPercentOfOneCore: number; restOfMachinePercentOfOneCore: number })[];
   profile?: ProfileSummary & { file: string; seconds: number };
+  /** the live stream (GET /api/v1/events) as N viewers get it on a leading and on a standby console of one store */
+  viewers?: ViewersFigures;
 }
 
 export interface Row {
@@ -60,6 +63,28 @@ export function rows(f: Figures): Row[] {
       goal: "<= 1000 ms, every run",
       met: !lag.missed && lag.detectedMs.max <= 1000,
     });
+  }
+  const vw = f.viewers;
+  if (vw) {
+    for (const [name, c] of [["leader", vw.leader], ["standby", vw.standby]] as const) {
+      const { fault, rest } = c;
+      const missed = fault.missed ? ` (${fault.missed} missed)` : "";
+      const lat = (v: number) => (fault.reached ? ms(v) : "none reached");
+      out.push({ figure: `viewers on ${name}: fault -> viewer p50`, value: lat(fault.latencyMs.p50) + missed, goal: "", met: null });
+      out.push({ figure: `viewers on ${name}: fault -> viewer p95`, value: lat(fault.latencyMs.p95) + missed, goal: "<= 250 ms", met: fault.reached > 0 && !fault.missed && fault.latencyMs.p95 <= 250 });
+      out.push({
+        figure: `viewers on ${name}: reached within ${vw.reachWithinMs / 1000} s`,
+        value: `${fault.reached} of ${fault.expected} (${vw.viewersPerConsole} viewers x ${vw.faultRuns.length} runs)`,
+        goal: "all",
+        met: fault.expected > 0 && fault.reached === fault.expected,
+      });
+      out.push({
+        figure: `viewers on ${name}: fleet events/s per viewer at rest`,
+        value: `${rest.fleetEventsPerSecondPerViewer.mean} (${rest.fleetEventsPerSecondPerViewer.min}-${rest.fleetEventsPerSecondPerViewer.max}); ${round(rest.bytesPerSecondPerViewer.mean / 1024, 1)} KiB/s`,
+        goal: "",
+        met: null,
+      });
+    }
   }
   const fo = f.failover;
   if (fo) {
@@ -127,6 +152,16 @@ export function details(f: Figures): string {
     for (const region of Object.keys(fo.gapMs)) out.push(`  write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
     out.push(`  failover repoint (request to done): ${list((r) => r.repointMs)}; rebuild: ${list((r) => `${r.rebuildMs} ${r.rebuildMethod ?? ""}`.trim())}; then 3 healthy after: ${list((r) => r.healthyMs)}`);
     out.push(`  fail-back: ${fo.failback ? `db.switchover ${fo.failback.from} -> ${fo.failback.to} in ${fo.failback.ms} ms` : "not needed"}${fo.repairs.length ? `; repairs: ${fo.repairs.join("; ")}` : ""}`);
+  }
+  const vw = f.viewers;
+  if (vw) {
+    out.push(`  viewers: ${vw.viewersPerConsole} per console, ${vw.fault}; injectFault returned after: [${vw.faultRuns.map((r) => r.injectReturnedMs).join(", ")}]; recover took: [${vw.faultRuns.map((r) => r.recoverMs).join(", ")}]`);
+    for (const [name, c] of [["leader", vw.leader], ["standby", vw.standby]] as const) {
+      const runs = (g: (r: (typeof c.fault.runs)[number]) => unknown) => `[${c.fault.runs.map(g).join(", ")}]`;
+      out.push(`  viewers on ${name} (pid ${c.pid}): ${c.connected} of ${c.viewers} streams opened, ${c.gotSnapshot} got a first snapshot (p50 ${c.firstSnapshotMs.p50} ms after the request; us-east-1 in it: ${JSON.stringify(c.firstSnapshotStatus)}), ${c.openAtEnd} open at the end, ${c.reconnects} reconnects, ${c.errors} errors${c.firstError ? ` (first: ${c.firstError})` : ""}${c.jsonErrors ? `, ${c.jsonErrors} unparsable fleet events` : ""}`);
+      out.push(`  viewers on ${name}: at rest over ${c.rest.seconds} s, per viewer: ${c.rest.fleetEventsPerSecondPerViewer.mean} fleet events/s, ${c.rest.bytesPerSecondPerViewer.mean} B/s, ${c.rest.otherEventsPerSecondPerViewer} other events/s; ${c.rest.bytesPerFleetEvent} B per fleet event`);
+      out.push(`  viewers on ${name}, per run: reached ${runs((r) => r.reached)}; first ${runs((r) => r.firstMs ?? "-")}; p50 ${runs((r) => r.p50Ms ?? "-")}; p95 ${runs((r) => r.p95Ms ?? "-")}; max ${runs((r) => r.maxMs ?? "-")}; showed healthy again ${runs((r) => r.healthyAgain)}`);
+    }
   }
   if (f.http.length) out.push(`  console CPU during the HTTP load: ${f.http.map((h) => `${h.path} ${h.consoleCpuPercentOfOneCore} % of one core (rest of the machine ${h.restOfMachinePercentOfOneCore} %)`).join(", ")}`);
   if (f.collector3) out.push(`  3 lab regions: the rest of the machine used ${f.collector3.restOfMachinePercentOfOneCore} % of one core meanwhile`);

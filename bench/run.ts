@@ -13,6 +13,7 @@ import { measureFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
+import { measureViewers } from "./viewers";
 
 /**
  * `npm run bench`: starts a fresh lab, a production console with a fresh embedded store, and a simulated
@@ -35,6 +36,12 @@ const { values: args } = parseArgs({
     "sim-regions": { type: "string", default: "100" },
     /** auto: profile the simulated-fleet console only when it misses its CPU goal */
     profile: { type: "string", default: "auto" },
+    /** live-stream viewers held open on each of the two consoles of the viewers phase */
+    viewers: { type: "string", default: "100" },
+    /** the viewers phase's at-rest window, s */
+    "viewers-window": { type: "string", default: "10" },
+    /** run only these phases (repeatable or comma-separated); default: all of them */
+    only: { type: "string", multiple: true },
   },
 });
 const RUNS = Number(args.runs);
@@ -43,6 +50,25 @@ const LOAD_S = Number(args["load-seconds"]);
 const CONCURRENCY = Number(args.concurrency);
 const SIM_REGIONS = Number(args["sim-regions"]);
 const PROFILE = args.profile;
+const VIEWERS = Number(args.viewers);
+const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
+
+/** The phases, in the order they run; `--only` picks some of them (the lab is started for those that need it). */
+const PHASES = ["collector", "detection", "viewers", "failover", "http", "sim", "profile"] as const;
+type PhaseKey = (typeof PHASES)[number];
+const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "http"];
+const ONLY = (args.only ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+for (const name of ONLY) {
+  if (!(PHASES as readonly string[]).includes(name)) {
+    console.error(`[bench] unknown phase "${name}" for --only; phases: ${PHASES.join(", ")}`);
+    process.exit(2);
+  }
+}
+const selected = (p: PhaseKey) => ONLY.length === 0 || ONLY.includes(p);
+if (!Number.isInteger(VIEWERS) || VIEWERS < 1 || !(VIEWERS_WINDOW_S > 0)) {
+  console.error("[bench] --viewers must be a positive whole number and --viewers-window a positive number of seconds");
+  process.exit(2);
+}
 
 const started = performance.now();
 const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${s}`);
@@ -201,143 +227,180 @@ async function main() {
   const loadStart = os.loadavg();
   const figures: Figures = { detection: {}, http: [] };
 
+  if (ONLY.length) log(`only: ${ONLY.join(", ")}`);
+
   // A fresh lab, and a console on it that is restarted if .next changes under it.
-  log(`fresh lab in ${LAB_DIR}`);
-  await resetLab({ labDir: LAB_DIR });
-  const stopTheLab = own("lab", async () => void (await stopLab({ labDir: LAB_DIR })));
-  const lab = await startLab({ labDir: LAB_DIR });
-  if (lab.status.simulated) throw new Error("the lab came up with a simulated database tier; the bench needs PostgreSQL 15");
-  log(`lab up: ${lab.status.regions.map((r) => `${r.id} pg:${r.pgPort} ${r.apiUrl}`).join(", ")}`);
-  const dataDir = path.join(RUN_DIR, "data");
-  rmSync(dataDir, { recursive: true, force: true });
-  let labConsole: OwnedConsole | null = null;
-  const onLab = async (): Promise<OwnedConsole> => {
-    if (labConsole && (!labConsole.alive() || labConsole.buildId !== currentBuildId())) {
-      await labConsole.stop();
-      labConsole = null;
-    }
-    if (!labConsole) {
-      labConsole = await startOwnedConsole("lab", { LAB_DIR, DATA_DIR: dataDir, POLL_INTERVAL: String(POLL_INTERVAL_MS) });
-      for (const r of lab.status.regions) await injectFault(r.id, "recover", { labDir: LAB_DIR });
-      await waitHealthy(labConsole.c.baseURL);
-    }
-    return labConsole;
-  };
+  if (LAB_PHASES.some(selected)) {
+    log(`fresh lab in ${LAB_DIR}`);
+    await resetLab({ labDir: LAB_DIR });
+    const stopTheLab = own("lab", async () => void (await stopLab({ labDir: LAB_DIR })));
+    const lab = await startLab({ labDir: LAB_DIR });
+    if (lab.status.simulated) throw new Error("the lab came up with a simulated database tier; the bench needs PostgreSQL 15");
+    log(`lab up: ${lab.status.regions.map((r) => `${r.id} pg:${r.pgPort} ${r.apiUrl}`).join(", ")}`);
+    const dataDir = path.join(RUN_DIR, "data");
+    rmSync(dataDir, { recursive: true, force: true });
+    let labConsole: OwnedConsole | null = null;
+    const onLab = async (): Promise<OwnedConsole> => {
+      if (labConsole && (!labConsole.alive() || labConsole.buildId !== currentBuildId())) {
+        await labConsole.stop();
+        labConsole = null;
+      }
+      if (!labConsole) {
+        labConsole = await startOwnedConsole("lab", { LAB_DIR, DATA_DIR: dataDir, POLL_INTERVAL: String(POLL_INTERVAL_MS) });
+        for (const r of lab.status.regions) await injectFault(r.id, "recover", { labDir: LAB_DIR });
+        await waitHealthy(labConsole.c.baseURL);
+      }
+      return labConsole;
+    };
 
-  // 2a. What collecting costs with the 3 lab regions, nobody asking for pages.
-  figures.collector3 = await phase("collector, 3 lab regions", async () => {
-    const k = await onLab();
-    await sleep(5_000);
-    log(`collector CPU/RSS with 3 lab regions over ${WINDOW_S} s`);
-    return measureProcess(k.c.pid, WINDOW_S);
-  });
-  log(`  ${figures.collector3.cpuPercentOfOneCore} % of one core, RSS ${figures.collector3.rssMiBEnd} MiB at the end (${figures.collector3.rssMiBMin}-${figures.collector3.rssMiBMax})`);
+    // 2a. What collecting costs with the 3 lab regions, nobody asking for pages.
+    if (selected("collector")) {
+      const use = await phase("collector, 3 lab regions", async () => {
+        const k = await onLab();
+        await sleep(5_000);
+        log(`collector CPU/RSS with 3 lab regions over ${WINDOW_S} s`);
+        return measureProcess(k.c.pid, WINDOW_S);
+      });
+      figures.collector3 = use;
+      log(`  ${use.cpuPercentOfOneCore} % of one core, RSS ${use.rssMiBEnd} MiB at the end (${use.rssMiBMin}-${use.rssMiBMax})`);
+    }
 
-  // 1. Detection latency, fault by fault.
-  for (const kind of ["db-down", "api-down", "lag"] as const) {
-    figures.detection[kind] = await phase(`detection ${kind}`, async () => {
-      const k = await onLab();
-      log(`detection: ${kind} x ${RUNS}`);
-      return measureFault(kind, RUNS, k.c.baseURL, LAB_DIR, log);
-    });
+    // 1. Detection latency, fault by fault.
+    if (selected("detection")) {
+      for (const kind of ["db-down", "api-down", "lag"] as const) {
+        figures.detection[kind] = await phase(`detection ${kind}`, async () => {
+          const k = await onLab();
+          log(`detection: ${kind} x ${RUNS}`);
+          return measureFault(kind, RUNS, k.c.baseURL, LAB_DIR, log);
+        });
+      }
+    }
+
+    // 5. The live stream as viewers get it, on a leading and on a standby console sharing a PostgreSQL store.
+    // The lab console is stopped meanwhile (a third collector on the lab would only compete); onLab restarts it.
+    if (selected("viewers")) {
+      if (labConsole) {
+        await (labConsole as OwnedConsole).stop();
+        labConsole = null;
+      }
+      const v = await phase("viewers", () => {
+        log(`viewers: ${VIEWERS} live-stream viewers on a leading and on a standby console, db-down x ${RUNS}`);
+        return measureViewers({ labDir: LAB_DIR, viewers: VIEWERS, runs: RUNS, restSeconds: VIEWERS_WINDOW_S, pollIntervalMs: POLL_INTERVAL_MS, own, startConsole: startOwnedConsole, log });
+      });
+      figures.viewers = v;
+      for (const [name, c] of [["leader", v.leader], ["standby", v.standby]] as const) {
+        log(`  ${name}: fault reached ${c.fault.reached} of ${c.fault.expected} viewers (p50 ${c.fault.latencyMs.p50} ms, p95 ${c.fault.latencyMs.p95} ms); at rest ${c.rest.fleetEventsPerSecondPerViewer.mean} fleet events/s, ${c.rest.bytesPerSecondPerViewer.mean} B/s per viewer`);
+      }
+    }
+
+    // 4. Guided failovers through the runbook actions, as an engineer and a lead would do them; the lab ends
+    // as it started (us-east-1 primary, both replicas streaming).
+    if (selected("failover")) {
+      const fo = await phase("failover", async () => {
+        const k = await onLab();
+        log(`failover: db-down of the primary, promote, repoint, rebuild x ${RUNS}`);
+        return measureFailover(RUNS, k.c.baseURL, LAB_DIR, log);
+      });
+      figures.failover = fo;
+      log(`  approval -> writes p50 ${fo.writableMs.p50} ms, p95 ${fo.writableMs.p95} ms; write gap p50 ${fo.gapAllMs.p50} ms, max ${fo.gapAllMs.max} ms`);
+    }
+
+    // 3. HTTP load from signed-in sessions.
+    if (selected("http")) {
+      figures.http = await phase("http load", async () => {
+        const k = await onLab();
+        log(`signing in ${CONCURRENCY} viewer sessions`);
+        const sessions: string[] = [];
+        for (let i = 0; i < CONCURRENCY; i += 5) {
+          const batch = Array.from({ length: Math.min(5, CONCURRENCY - i) }, () => signIn(k.c.baseURL, "viewer@switchyard.local", "switchyard-viewer"));
+          sessions.push(...(await Promise.all(batch)));
+        }
+        const out: Figures["http"] = [];
+        for (const p of ["/api/v1/health/regions", "/"]) {
+          await runLoad(k.c.baseURL, p, sessions, 2, CONCURRENCY); // warm-up, discarded
+          log(`load: GET ${p}, ${CONCURRENCY} concurrent for ${LOAD_S} s`);
+          const [res, cpu] = await Promise.all([runLoad(k.c.baseURL, p, sessions, LOAD_S, CONCURRENCY), measureProcess(k.c.pid, LOAD_S)]);
+          out.push({ ...res, consoleCpuPercentOfOneCore: cpu.cpuPercentOfOneCore, restOfMachinePercentOfOneCore: cpu.restOfMachinePercentOfOneCore });
+          log(`  ${res.requestsPerSecond} req/s, p50 ${res.latencyMs.p50} ms, p95 ${res.latencyMs.p95} ms, p99 ${res.latencyMs.p99} ms, errors ${res.errors}`);
+        }
+        return out;
+      });
+    }
+    if (labConsole) await (labConsole as OwnedConsole).stop();
+    await stopTheLab();
   }
 
-  // 4. Guided failovers through the runbook actions, as an engineer and a lead would do them; the lab ends
-  // as it started (us-east-1 primary, both replicas streaming).
-  figures.failover = await phase("failover", async () => {
-    const k = await onLab();
-    log(`failover: db-down of the primary, promote, repoint, rebuild x ${RUNS}`);
-    return measureFailover(RUNS, k.c.baseURL, LAB_DIR, log);
-  });
-  log(`  approval -> writes p50 ${figures.failover.writableMs.p50} ms, p95 ${figures.failover.writableMs.p95} ms; write gap p50 ${figures.failover.gapAllMs.p50} ms, max ${figures.failover.gapAllMs.max} ms`);
-
-  // 3. HTTP load from signed-in sessions.
-  figures.http = await phase("http load", async () => {
-    const k = await onLab();
-    log(`signing in ${CONCURRENCY} viewer sessions`);
-    const sessions: string[] = [];
-    for (let i = 0; i < CONCURRENCY; i += 5) {
-      const batch = Array.from({ length: Math.min(5, CONCURRENCY - i) }, () => signIn(k.c.baseURL, "viewer@switchyard.local", "switchyard-viewer"));
-      sessions.push(...(await Promise.all(batch)));
-    }
-    const out: Figures["http"] = [];
-    for (const p of ["/api/v1/health/regions", "/"]) {
-      await runLoad(k.c.baseURL, p, sessions, 2, CONCURRENCY); // warm-up, discarded
-      log(`load: GET ${p}, ${CONCURRENCY} concurrent for ${LOAD_S} s`);
-      const [res, cpu] = await Promise.all([runLoad(k.c.baseURL, p, sessions, LOAD_S, CONCURRENCY), measureProcess(k.c.pid, LOAD_S)]);
-      out.push({ ...res, consoleCpuPercentOfOneCore: cpu.cpuPercentOfOneCore, restOfMachinePercentOfOneCore: cpu.restOfMachinePercentOfOneCore });
-      log(`  ${res.requestsPerSecond} req/s, p50 ${res.latencyMs.p50} ms, p95 ${res.latencyMs.p95} ms, p99 ${res.latencyMs.p99} ms, errors ${res.errors}`);
-    }
-    return out;
-  });
-  if (labConsole) await (labConsole as OwnedConsole).stop();
-  await stopTheLab();
-
   // 2b. What collecting costs with a simulated fleet (the lab is stopped, so it does not compete).
-  log(`simulated fleet: ${SIM_REGIONS} region APIs in one process`);
-  const fleetFile = path.join(RUN_DIR, "simulated-fleet.json");
-  const sim = await startSimulatedFleet(SIM_REGIONS, fleetFile);
-  own(`simulated fleet (pid ${sim.pid})`, sim.stop);
-  const simEnv = { FLEET_CONFIG: fleetFile, POLL_INTERVAL: String(POLL_INTERVAL_MS) };
-  const simConsole = async (name: string, env: Record<string, string> = {}) => {
-    const dir = path.join(RUN_DIR, `data-${name}`);
-    rmSync(dir, { recursive: true, force: true });
-    const k = await startOwnedConsole(name, { ...simEnv, DATA_DIR: dir, ...env });
-    await waitForRegions(k.c.baseURL, SIM_REGIONS);
-    await sleep(5_000);
-    return k;
-  };
-  figures.collectorSim = await phase(`collector, ${SIM_REGIONS} simulated regions`, async () => {
-    const k = await simConsole("sim");
-    try {
-      log(`collector CPU/RSS with ${SIM_REGIONS} simulated regions over ${WINDOW_S} s`);
-      const before = await sim.stats();
-      const [use, fleetUse] = await Promise.all([measureProcess(k.c.pid, WINDOW_S), measureProcess(sim.pid, WINDOW_S)]);
-      const after = await sim.stats();
-      const servedPerSecond = Object.fromEntries(Object.entries(after.served).map(([p, n]) => [p, round((n - (before.served[p] ?? 0)) / use.windowSeconds, 1)]));
-      // One GET /health per region per collector pass: the pass rate actually achieved.
-      const passesPerSecond = servedPerSecond["/health"] ?? 0;
-      const cpuMsPerPass = (use.cpuSeconds * 1000) / Math.max(1, passesPerSecond * use.windowSeconds);
-      return {
-        ...use,
-        regions: SIM_REGIONS,
-        passesPerSecond,
-        cpuMsPerRegionPass: round(cpuMsPerPass, 2),
-        cpuPercentAtNominalRate: round((cpuMsPerPass * SIM_REGIONS * (1000 / POLL_INTERVAL_MS)) / 10, 1),
-        probeRequestsPerSecond: round(Object.values(servedPerSecond).reduce((a, b) => a + b, 0), 1),
-        servedPerSecond,
-        healthStreams: after.streams,
-        statusAtEnd: (await scrape(k.c.baseURL)).statusCounts(),
-        simulatedFleetProcess: fleetUse,
-      };
-    } finally {
-      await k.stop();
-    }
-  });
-  log(`  ${figures.collectorSim.cpuPercentOfOneCore} % of one core, RSS ${figures.collectorSim.rssMiBEnd} MiB at the end (the simulated fleet process: ${figures.collectorSim.simulatedFleetProcess.cpuPercentOfOneCore} %)`);
-
-  // 2c. Where that CPU goes: a V8 sampling profile of the same kind of console over a window.
-  if (PROFILE === "always" || (PROFILE === "auto" && figures.collectorSim.cpuPercentOfOneCore >= 20)) {
-    try {
-      figures.profile = await phase("cpu profile", async () => {
-        const file = path.join(RUN_DIR, `collector-${SIM_REGIONS}.cpuprofile`);
-        rmSync(file, { force: true });
-        const k = await simConsole("profile", { NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile-hook.mjs")}`, BENCH_CPU_PROFILE: file });
+  if (selected("sim") || selected("profile")) {
+    log(`simulated fleet: ${SIM_REGIONS} region APIs in one process`);
+    const fleetFile = path.join(RUN_DIR, "simulated-fleet.json");
+    const sim = await startSimulatedFleet(SIM_REGIONS, fleetFile);
+    own(`simulated fleet (pid ${sim.pid})`, sim.stop);
+    const simEnv = { FLEET_CONFIG: fleetFile, POLL_INTERVAL: String(POLL_INTERVAL_MS) };
+    const simConsole = async (name: string, env: Record<string, string> = {}) => {
+      const dir = path.join(RUN_DIR, `data-${name}`);
+      rmSync(dir, { recursive: true, force: true });
+      const k = await startOwnedConsole(name, { ...simEnv, DATA_DIR: dir, ...env });
+      await waitForRegions(k.c.baseURL, SIM_REGIONS);
+      await sleep(5_000);
+      return k;
+    };
+    if (selected("sim")) {
+      figures.collectorSim = await phase(`collector, ${SIM_REGIONS} simulated regions`, async () => {
+        const k = await simConsole("sim");
         try {
-          const seconds = 20;
-          log(`profiling the ${SIM_REGIONS}-region console for ${seconds} s`);
-          process.kill(k.c.pid, "SIGUSR2");
-          await sleep(seconds * 1000);
-          process.kill(k.c.pid, "SIGUSR2");
-          for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(200);
-          if (!existsSync(file)) throw new Error("the console wrote no CPU profile");
-          return { file: path.relative(ROOT, file), seconds, ...summarizeCpuProfile(file) };
+          log(`collector CPU/RSS with ${SIM_REGIONS} simulated regions over ${WINDOW_S} s`);
+          const before = await sim.stats();
+          const [use, fleetUse] = await Promise.all([measureProcess(k.c.pid, WINDOW_S), measureProcess(sim.pid, WINDOW_S)]);
+          const after = await sim.stats();
+          const servedPerSecond = Object.fromEntries(Object.entries(after.served).map(([p, n]) => [p, round((n - (before.served[p] ?? 0)) / use.windowSeconds, 1)]));
+          // One GET /health per region per collector pass: the pass rate actually achieved.
+          const passesPerSecond = servedPerSecond["/health"] ?? 0;
+          const cpuMsPerPass = (use.cpuSeconds * 1000) / Math.max(1, passesPerSecond * use.windowSeconds);
+          return {
+            ...use,
+            regions: SIM_REGIONS,
+            passesPerSecond,
+            cpuMsPerRegionPass: round(cpuMsPerPass, 2),
+            cpuPercentAtNominalRate: round((cpuMsPerPass * SIM_REGIONS * (1000 / POLL_INTERVAL_MS)) / 10, 1),
+            probeRequestsPerSecond: round(Object.values(servedPerSecond).reduce((a, b) => a + b, 0), 1),
+            servedPerSecond,
+            healthStreams: after.streams,
+            statusAtEnd: (await scrape(k.c.baseURL)).statusCounts(),
+            simulatedFleetProcess: fleetUse,
+          };
         } finally {
           await k.stop();
         }
-      }, { repeat: false }); // shares of the console's own busy time: another process's build barely moves them
-    } catch (err) {
-      log(`cpu profile failed (the figures stand without it): ${(err as Error).message}`);
+      });
+    }
+    if (figures.collectorSim) log(`  ${figures.collectorSim.cpuPercentOfOneCore} % of one core, RSS ${figures.collectorSim.rssMiBEnd} MiB at the end (the simulated fleet process: ${figures.collectorSim.simulatedFleetProcess.cpuPercentOfOneCore} %)`);
+
+    // 2c. Where that CPU goes: a V8 sampling profile of the same kind of console over a window
+    // (`--only profile` asks for it outright).
+    const missedGoal = (figures.collectorSim?.cpuPercentOfOneCore ?? 0) >= 20;
+    if (selected("profile") && (PROFILE === "always" || (PROFILE === "auto" && (missedGoal || ONLY.includes("profile"))))) {
+      try {
+        figures.profile = await phase("cpu profile", async () => {
+          const file = path.join(RUN_DIR, `collector-${SIM_REGIONS}.cpuprofile`);
+          rmSync(file, { force: true });
+          const k = await simConsole("profile", { NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile-hook.mjs")}`, BENCH_CPU_PROFILE: file });
+          try {
+            const seconds = 20;
+            log(`profiling the ${SIM_REGIONS}-region console for ${seconds} s`);
+            process.kill(k.c.pid, "SIGUSR2");
+            await sleep(seconds * 1000);
+            process.kill(k.c.pid, "SIGUSR2");
+            for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(200);
+            if (!existsSync(file)) throw new Error("the console wrote no CPU profile");
+            return { file: path.relative(ROOT, file), seconds, ...summarizeCpuProfile(file) };
+          } finally {
+            await k.stop();
+          }
+        }, { repeat: false }); // shares of the console's own busy time: another process's build barely moves them
+      } catch (err) {
+        log(`cpu profile failed (the figures stand without it): ${(err as Error).message}`);
+      }
     }
   }
   await cleanup();
@@ -362,14 +425,16 @@ async function main() {
       loadavgEnd: os.loadavg().map((v) => round(v, 2)),
     },
     code: { commit: gitCommit(), buildIds: [...buildsUsed] },
-    config: { pollIntervalMs: POLL_INTERVAL_MS, runsPerFault: RUNS, cpuWindowSeconds: WINDOW_S, loadSeconds: LOAD_S, concurrency: CONCURRENCY, simulatedRegions: SIM_REGIONS, metricsPollEveryMs: 10 },
+    config: { pollIntervalMs: POLL_INTERVAL_MS, runsPerFault: RUNS, cpuWindowSeconds: WINDOW_S, loadSeconds: LOAD_S, concurrency: CONCURRENCY, simulatedRegions: SIM_REGIONS, metricsPollEveryMs: 10, viewersPerConsole: VIEWERS, viewersWindowSeconds: VIEWERS_WINDOW_S, only: ONLY.length ? ONLY : null },
     table: tableRows,
     figures,
     phases,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwritten: bench/results/latest.json (${report.durationSeconds} s)`);
+  // A partial run (--only) does not overwrite the full run's latest.json.
+  const out = ONLY.length ? `latest-${ONLY.join("-")}.json` : "latest.json";
+  writeFileSync(path.join(RESULTS_DIR, out), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten: bench/results/${out} (${report.durationSeconds} s)`);
 }
 
 try {

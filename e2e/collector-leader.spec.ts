@@ -1,37 +1,199 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import pg from "pg";
+import { injectFault } from "../lab/index";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
+import { OverviewPage } from "./pages/overview-page";
+import { SignInPage } from "./pages/sign-in-page";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
 import { expect, labDir, test } from "./fixtures";
 
-const role = async (c: ConsoleProcess) => ((await (await fetch(`${c.baseURL}/api/health`)).json()) as { collector: string }).collector;
+/**
+ * Several consoles on one PostgreSQL store, as behind a load balancer: whichever one a person reaches
+ * serves the live fleet, nothing stale passes for current, and a frozen leader loses its lease.
+ */
 
-test("two consoles on one PostgreSQL store run one collector, and the other takes over when the leader is killed", async () => {
+const POLL_MS = 500;
+// Longer than the stale bound (3 polls), so the moments when nobody collects can be seen and checked.
+const LEASE_MS = 6000;
+const ACCOUNT = { email: "first-admin@switchyard.test", password: "correct horse battery staple" };
+
+type Health = { status: string; collector: string; term: number | null; sampleAgeSeconds: number | null; staleRegions: string[] };
+type Regions = { generatedAt: string; regions: { id: string; status: string | null; checkedAt: string | null; staleSince: string | null }[] };
+
+const health = async (c: ConsoleProcess) => (await (await fetch(`${c.baseURL}/api/health`)).json()) as Health;
+const role = async (c: ConsoleProcess) => (await health(c)).collector;
+
+/** `npm run user:create`, as an operator runs it, with the password on stdin. */
+function createUser(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", path.resolve("scripts/user-create.ts"), "--email", ACCOUNT.email, "--role", "admin"],
+      { env: { ...process.env, ...env } },
+      (err, stdout, stderr) => (err ? reject(new Error(`user:create failed: ${stderr || err.message}`)) : resolve(stdout)),
+    );
+    child.stdin!.end(`${ACCOUNT.password}\n`);
+  });
+}
+
+async function signedIn(browser: Browser, c: ConsoleProcess, contexts: BrowserContext[]): Promise<{ page: Page; overview: OverviewPage }> {
+  const context = await browser.newContext({ baseURL: c.baseURL });
+  contexts.push(context);
+  const page = await context.newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(ACCOUNT.email, ACCOUNT.password);
+  await expect(page).toHaveURL(/\/$/);
+  const overview = new OverviewPage(page);
+  await overview.expectLoaded();
+  return { page, overview };
+}
+
+test("two consoles on one store: the standby serves the live fleet, a frozen leader loses its lease, stale is never shown as healthy", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const server = await startTestPostgres();
+  const consoles: ConsoleProcess[] = [];
+  const store = new pg.Client({ connectionString: await freshDatabase(server.url) });
+  const contexts: BrowserContext[] = [];
+  let frozen: ConsoleProcess | undefined;
+  try {
+    await store.connect();
+    const env = {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`,
+      NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya",
+      LAB_DIR: labDir(),
+      POLL_INTERVAL: String(POLL_MS),
+      LEADER_LEASE_MS: String(LEASE_MS),
+    };
+    for (let i = 0; i < 2; i++) {
+      const c = await startConsole(env);
+      consoles.push(c);
+      await waitUntilServing(c);
+    }
+    await expect.poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 }).toEqual(["leading", "standby"]);
+    const leader = (await role(consoles[0]!)) === "leading" ? consoles[0]! : consoles[1]!;
+    const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
+
+    // The first account, from a shell, signs in on both consoles.
+    expect(await createUser({ DATABASE_URL: env.DATABASE_URL })).toContain(`created ${ACCOUNT.email} (admin)`);
+    await signedIn(browser, leader, contexts);
+    const { page, overview } = await signedIn(browser, standby, contexts);
+    const api = page.request;
+    const regions = async () => (await (await api.get("/api/v1/health/regions")).json()) as Regions;
+
+    // The standby's answers move with every poll: fresh samples, not the snapshot of its start.
+    await expect.poll(async () => (await regions()).regions.every((r) => r.status === "healthy"), { timeout: 30_000 }).toBe(true);
+    const seen = new Set<string>();
+    const generated = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const r = await regions();
+          seen.add(r.regions.find((x) => x.id === "us-east-1")!.checkedAt!);
+          generated.add(r.generatedAt);
+          return Math.min(seen.size, generated.size);
+        },
+        { timeout: 10_000, intervals: [POLL_MS] },
+      )
+      .toBeGreaterThanOrEqual(4);
+    expect(await health(standby)).toMatchObject({ status: "ok", collector: "standby", staleRegions: [] });
+
+    // A stopped primary reaches the standby's viewers within a second, and so does its recovery.
+    await overview.expectStatus("us-east-1", "healthy");
+    await injectFault("us-east-1", "db-down", { labDir: labDir() });
+    const landed = Date.now();
+    await overview.expectStatus("us-east-1", "unhealthy", 5_000);
+    const shownMs = Date.now() - landed;
+    expect(shownMs, "db-down shown on the standby's overview").toBeLessThanOrEqual(1_000);
+    await expect(page.getByTestId("firing-alert").filter({ hasText: "us-east-1" }).first()).toBeVisible();
+    await injectFault("us-east-1", "recover", { labDir: labDir() });
+    for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"]) await overview.expectStatus(id, "healthy", 30_000);
+
+    // The leader freezes, as in a long pause: nobody collects until its lease expires, and meanwhile the
+    // standby says stale everywhere, never healthy.
+    const oldTerm = (await health(leader)).term!;
+    expect(oldTerm).toBeGreaterThan(0);
+    process.kill(leader.pid, "SIGSTOP");
+    frozen = leader;
+    const frozenAt = Date.now();
+    await expect.poll(async () => (await regions()).regions.map((r) => r.status), { timeout: LEASE_MS, intervals: [100] }).toEqual(["stale", "stale", "stale"]);
+    const staleAfterMs = Date.now() - frozenAt;
+    const h = await health(standby);
+    expect(h).toMatchObject({ status: "degraded", collector: "standby", staleRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"] });
+    expect(h.sampleAgeSeconds!).toBeGreaterThan((3 * POLL_MS) / 1000);
+    const metrics = await (await fetch(`${standby.baseURL}/metrics`)).text();
+    expect(metrics).not.toContain("region_health_status{");
+    expect(metrics).toContain('switchyard_region_stale{region="us-east-1"} 1');
+    await expect(overview.status("us-east-1")).toHaveAttribute("data-status", "stale");
+    await expect(overview.region("us-east-1").getByTestId("stale-notice")).toContainText("Stale since");
+    await expect(page.getByTestId("alerts-unevaluated")).toBeVisible();
+
+    // The standby leads within two seconds of the lease's expiry, under the next term, and the fleet is current again.
+    await expect.poll(() => role(standby), { timeout: LEASE_MS + 5_000, intervals: [100] }).toBe("leading");
+    const tookOverMs = Date.now() - frozenAt;
+    expect(tookOverMs, "takeover after the freeze").toBeLessThanOrEqual(LEASE_MS + 2_000);
+    const newTerm = (await health(standby)).term!;
+    expect(newTerm).toBeGreaterThan(oldTerm);
+    await overview.expectStatus("us-east-1", "healthy", 10_000);
+    expect((await health(standby)).status).toBe("ok");
+
+    // Thawed, the old leader writes nothing more and stands by.
+    const thawedAt = new Date();
+    process.kill(leader.pid, "SIGCONT");
+    frozen = undefined;
+    await expect.poll(() => role(leader), { timeout: 10_000 }).toBe("standby");
+    expect(leader.output()).toMatch(/\[collector\] standing by: /);
+    const oldWrites = await store.query("select 1 from region_samples where term = $1 and at >= $2", [oldTerm, thawedAt]);
+    expect(oldWrites.rowCount).toBe(0);
+    expect((await store.query<{ term: string }>("select distinct term from region_status")).rows.map((r) => Number(r.term))).toEqual([newTerm]);
+    // And the old leader, a standby now, serves what the new one collects.
+    await expect.poll(async () => (await health(leader)).status, { timeout: 10_000 }).toBe("ok");
+    test.info().annotations.push(
+      { type: "db-down on the standby's page", description: `${shownMs} ms` },
+      { type: "stale on the standby after the freeze", description: `${staleAfterMs} ms` },
+      { type: "takeover after the freeze", description: `${tookOverMs} ms (lease ${LEASE_MS} ms)` },
+    );
+  } finally {
+    if (frozen) process.kill(frozen.pid, "SIGCONT");
+    // Open pages hold event streams, which a console waits for when it stops.
+    await Promise.all(contexts.map((c) => c.close()));
+    consoles.forEach((c) => c.stop());
+    await store.end().catch(() => undefined);
+    await Promise.all(consoles.map((c) => c.exited));
+    await server.stop();
+  }
+});
+
+test("a killed leader's lease passes to the other console", async () => {
   test.setTimeout(120_000);
   const server = await startTestPostgres();
   const consoles: ConsoleProcess[] = [];
   const store = new pg.Client({ connectionString: await freshDatabase(server.url) });
   try {
     await store.connect();
-    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`, NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya", LAB_DIR: labDir(), POLL_INTERVAL: "500" };
+    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`, NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya", LAB_DIR: labDir(), POLL_INTERVAL: String(POLL_MS) };
     for (let i = 0; i < 2; i++) {
       const c = await startConsole(env);
       consoles.push(c);
       await waitUntilServing(c);
     }
-    await expect.poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 15_000 }).toEqual(["leading", "standby"]);
-
+    await expect.poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 }).toEqual(["leading", "standby"]);
     const leader = (await role(consoles[0]!)) === "leading" ? consoles[0]! : consoles[1]!;
     const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
     const lastCheck = async () => (await store.query<{ t: Date | null }>("select max(checked_at) as t from region_status")).rows[0]!.t?.getTime() ?? 0;
     await expect.poll(lastCheck, { timeout: 15_000 }).toBeGreaterThan(0);
     // The standby serves the fleet the leader collects.
-    expect(await (await fetch(`${standby.baseURL}/metrics`)).text()).toContain('region_health_status{region="us-east-1",status="healthy"} 1');
+    await expect.poll(async () => (await (await fetch(`${standby.baseURL}/metrics`)).text()).includes('region_health_status{region="us-east-1",status="healthy"} 1'), { timeout: 15_000 }).toBe(true);
 
     process.kill(leader.pid, "SIGKILL");
     const killedAt = Date.now();
+    // The default lease is 3 s: the standby leads within two seconds of its expiry.
     await expect.poll(() => role(standby), { timeout: 10_000, intervals: [100] }).toBe("leading");
     const tookOverMs = Date.now() - killedAt;
+    expect(tookOverMs).toBeLessThanOrEqual(3_000 + 2_000);
     // And it collects: the store's latest check moves past the moment of the kill.
     await expect.poll(lastCheck, { timeout: 10_000 }).toBeGreaterThan(killedAt);
     test.info().annotations.push({ type: "takeover", description: `${tookOverMs} ms` });
