@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
-import { freshnessSummary, snapshotAt } from "./freshness";
+import { freshnessSummary, snapshotAt, staleAfterMs } from "./freshness";
 
 // The fixtures' samples are taken at 12:00:00.000; the fixtures' snapshot goes stale after 3 s.
 const at = (s: string) => Date.parse(`2026-11-25T12:00:${s}Z`);
@@ -49,4 +49,10 @@ describe("snapshotAt", () => {
     expect(snapshotAt(s, at("59.000")).regions[0]).toMatchObject({ status: null, ageSeconds: null, staleSince: null });
     expect(freshnessSummary(snapshotAt(s, at("01.000"))).staleRegions).toEqual([]);
   });
+});
+
+it("calls a region stale after three poll intervals, never sooner than 2 s", () => {
+  expect(staleAfterMs(1000)).toBe(3000);
+  expect(staleAfterMs(5000)).toBe(15_000);
+  expect(staleAfterMs(500)).toBe(2000);
 });

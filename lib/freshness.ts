@@ -1,13 +1,12 @@
 import type { FleetSnapshot, RegionView } from "./fleet-view";
 
 /**
- * Nothing stale is shown as current. A region whose newest sample is older than STALE_AFTER_POLLS poll
- * intervals (the collector stalled, its leader is frozen, the store cannot be reached) shows "stale" instead
- * of a status, and the alert rules on it cannot be evaluated.
+ * Nothing stale is shown as current. A region whose newest sample is older than three poll intervals (the
+ * collector stalled, its leader is frozen, the store cannot be reached) shows "stale" instead of a status,
+ * and the alert rules on it cannot be evaluated. At least 2 s: with very short intervals a busy machine's
+ * probe, write and read alone can take more than three of them.
  */
-export const STALE_AFTER_POLLS = 3;
-
-export const staleAfterMs = (pollIntervalMs: number) => STALE_AFTER_POLLS * pollIntervalMs;
+export const staleAfterMs = (pollIntervalMs: number) => Math.max(3 * pollIntervalMs, 2000);
 
 /** Age in seconds (one decimal) of a moment at `nowMs`; never negative (clocks of two hosts differ a little). */
 export const ageSeconds = (iso: string, nowMs: number) => Math.max(0, Math.round((nowMs - Date.parse(iso)) / 100) / 10);

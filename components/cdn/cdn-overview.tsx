@@ -16,7 +16,7 @@ export function CdnOverview() {
   const { data, error, isError } = useFleet();
   if (!data) return <p className="text-slate-500">{isError ? `Cannot load CDN figures: ${error.message}` : "Loading CDN figures…"}</p>;
   const view = cdnView(data);
-  const full = view.regions.filter((r): r is CdnSample & { regionId: string } => "costRateUsdPerHour" in r);
+  const full = view.regions.filter((r): r is CdnSample & { regionId: string; ageSeconds: number | null } => "costRateUsdPerHour" in r);
   const byProvider = Object.entries(cdnHitRateByProvider(data.regions));
   const sum = (f: (r: CdnSample) => number) => full.reduce((a, r) => a + f(r), 0);
 
