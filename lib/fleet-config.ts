@@ -14,6 +14,27 @@ export const hostCommandSchema = z.object({
 });
 export type HostCommand = z.infer<typeof hostCommandSchema>;
 
+/**
+ * How host commands reach a region's machine: on the console's own machine (a fleet beside the console, as
+ * the lab without root), or over OpenSSH with a pinned known-hosts file and strict host key checking.
+ */
+const absolutePath = z.string().regex(/^\/[^\s"'\\]+$/, "must be an absolute path without spaces or quotes");
+
+export const sshTransportSchema = z.object({
+  kind: z.literal("ssh"),
+  host: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252})$/, "must be a host name or address"),
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a user name"),
+  /** the private key; must exist and be readable by its owner only */
+  identityFile: absolutePath,
+  /** the host's key, pinned: never trust-on-first-use */
+  knownHostsFile: absolutePath,
+  connectTimeoutSeconds: z.number().int().min(1).max(120).default(10),
+});
+export type SshTransport = z.infer<typeof sshTransportSchema>;
+export const transportSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("local") }), sshTransportSchema]);
+export type Transport = z.infer<typeof transportSchema>;
+
 export const regionConfigSchema = z.object({
   id: z.string().regex(REGION_ID, "must look like us-east-1"),
   displayName: z.string().min(1),
@@ -32,6 +53,8 @@ export const regionConfigSchema = z.object({
     provider: z.enum(cdnProviders),
     enabled: z.boolean().default(true),
   }),
+  /** How host commands (pg_ctl, the hooks) reach this region's machine; local when absent. */
+  transport: transportSchema.default({ kind: "local" }),
   /** How actions reach this region's machinery. */
   hooks: z
     .object({

@@ -23,7 +23,28 @@ export function readFleetConfig(file: string): FleetConfig {
   } catch (err) {
     throw new Error(`Fleet file ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  return parseFleetConfig(json, file);
+  const fleet = parseFleetConfig(json, file);
+  const problems = transportFileProblems(fleet);
+  if (problems.length) throw new Error(`Invalid fleet file ${file}:\n${problems.join("\n")}`);
+  return fleet;
+}
+
+/**
+ * What ssh itself would refuse later, said at start-up with the field: an identity file that is missing or
+ * readable by others than its owner, a known-hosts file that is missing (host keys are pinned, never learnt).
+ */
+export function transportFileProblems(fleet: FleetConfig): string[] {
+  const problems: string[] = [];
+  fleet.regions.forEach((r, i) => {
+    const t = r.transport;
+    if (t.kind !== "ssh") return;
+    const field = `regions.${i}.transport`;
+    const id = statSync(t.identityFile, { throwIfNoEntry: false });
+    if (!id?.isFile()) problems.push(`${field}.identityFile: ${t.identityFile} does not exist`);
+    else if (id.mode & 0o077) problems.push(`${field}.identityFile: ${t.identityFile} is readable by others than its owner (mode ${(id.mode & 0o777).toString(8)}); chmod 600 it`);
+    if (!statSync(t.knownHostsFile, { throwIfNoEntry: false })?.isFile()) problems.push(`${field}.knownHostsFile: ${t.knownHostsFile} does not exist (pin each host's key in it: ssh-keyscan -p <port> <host>, checked by hand)`);
+  });
+  return problems;
 }
 
 const cache = globalThis as unknown as { __switchyardFleet?: { file: string; mtimeMs: number; config: FleetConfig } };

@@ -9,6 +9,7 @@ import { callRegionApi } from "../executors/http";
 import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type FleetContext, type RunContext } from "../module";
 import { sleep } from "../wait";
+import { hostReachable } from "./host-reachable";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
 /**
@@ -71,14 +72,15 @@ async function observe(region: RegionConfig): Promise<Observed> {
 
 /** Per region: the API answers, it has the hooks a reconfiguration needs, and what its CDN is now. */
 async function regionChecks(ctx: FleetContext, ids: string[]): Promise<{ checks: Check[]; seen: Observed[] }> {
-  const seen = await Promise.all(ids.map((id) => observe(ctx.region(id))));
-  const checks = seen.flatMap((o) => {
+  const [seen, hosts] = await Promise.all([Promise.all(ids.map((id) => observe(ctx.region(id)))), hostReachable(ids.map((id) => ctx.region(id)))]);
+  const checks = seen.flatMap((o, i) => {
     const id = o.region.id;
     const hooks = hooksProblem(ctx, [id]) ?? (o.region.hooks.setApiEnv ? null : `${id} has no setApiEnv hook in the fleet file`);
     return [
       check(`api:${id}`, `${id} API answers`, !!o.health, o.health ? `status ${o.health.status} in ${o.latencyMs} ms` : `no answer from ${o.region.apiUrl}/health within ${o.latencyMs} ms`),
       check(`hooks:${id}`, `${id} has setApiEnv and restartApi hooks`, !hooks, hooks ?? "both in the fleet file"),
       check(`cdn:${id}`, `${id} CDN now`, !!o.cdn, describeCdn(o.cdn)),
+      hosts[i]!,
     ];
   });
   return { checks, seen };

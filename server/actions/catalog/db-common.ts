@@ -94,7 +94,7 @@ export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Pro
 
 /** Runs one host command for a region, its output streamed into the run's log. */
 export function host(ctx: RunContext, region: RegionConfig, spec: Spec): Promise<string> {
-  return runHost(spec, { hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${region.id}: ${line}`, stream) });
+  return runHost(spec, { transport: region.transport, hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${region.id}: ${line}`, stream) });
 }
 
 export const pgCtl = (region: RegionConfig, ...args: string[]) => pgTool(region, "pg_ctl", ["-D", dataDirOf(region), ...args], 90_000);

@@ -7,6 +7,7 @@ import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { describeState, ensureSlots, hasPostgresHooks, host, slotOf, startAsReplica, stopServer, streamingFrom, where } from "./db-common";
 import { until } from "../wait";
+import { hostReachable } from "./host-reachable";
 
 /**
  * Rejoins a server (typically the old primary) as a replica of the primary: stop it, rewind it onto the
@@ -69,11 +70,12 @@ export const rebuildReplica: ActionModule<"db.rebuild-replica"> = {
   },
 
   async preflight({ region, source }, ctx) {
-    const [t, s] = await Promise.all([serverState(ctx.region(region)), serverState(ctx.region(source))]);
+    const [t, s, hosts] = await Promise.all([serverState(ctx.region(region)), serverState(ctx.region(source)), hostReachable([ctx.region(region)])]);
     const hints = t.up ? await withServer(ctx.region(region), async (c) => (await c.query<{ v: string }>("select current_setting('wal_log_hints') as v")).rows[0]?.v).catch(() => null) : null;
     return [
       check("source-primary", `${source} is the primary and accepts writes`, s.up && !s.inRecovery && !s.readOnly, describeState(s)),
       check("target-state", `${region} (now)`, true, `${describeState(t)}${hints ? `; wal_log_hints ${hints}` : ""}`),
+      ...hosts,
     ];
   },
 

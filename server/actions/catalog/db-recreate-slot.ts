@@ -5,6 +5,7 @@ import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule } from "../module";
 import { hasPostgresHooks, host, pgCtl, slotOf, streamingFrom } from "./db-common";
 import { until } from "../wait";
+import { hostReachable } from "./host-reachable";
 
 type SlotRow = { active: boolean; wal_status: string | null; restart_lsn: string | null };
 
@@ -26,7 +27,7 @@ export const recreateSlot: ActionModule<"db.recreate-slot"> = {
   async preflight({ replica }, ctx) {
     const primary = primaryOf(ctx);
     const slot = slotOf(ctx.region(replica));
-    const state = await slotState(primary, slot).then((s) => ({ ok: true as const, s }), (e: Error) => ({ ok: false as const, error: e.message }));
+    const [state, hosts] = await Promise.all([slotState(primary, slot).then((s) => ({ ok: true as const, s }), (e: Error) => ({ ok: false as const, error: e.message })), hostReachable([ctx.region(replica)])]);
     return [
       check("primary-answers", `the primary ${primary.id} answers`, state.ok, state.ok ? "answers" : state.error),
       check(
@@ -35,6 +36,7 @@ export const recreateSlot: ActionModule<"db.recreate-slot"> = {
         state.ok && !state.s?.active,
         !state.ok ? "unknown" : state.s ? `${state.s.active ? "ACTIVE" : "inactive"}, wal_status ${state.s.wal_status ?? "?"}, restart_lsn ${state.s.restart_lsn ?? "none"}` : "missing",
       ),
+      ...hosts,
     ];
   },
 

@@ -5,6 +5,7 @@ import { serverState } from "../executors/sql";
 import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { describeState } from "./db-common";
+import { hostReachable } from "./host-reachable";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
 const dbEnv = (primary: RegionConfig) => ({ DB_HOST: safeHost(primary.postgres.host), DB_PORT: safePort(primary.postgres.port) });
@@ -45,10 +46,11 @@ export const repointApp: ActionModule<"db.repoint-app"> = {
 
   async preflight({ primary, regions }, ctx) {
     const p = ctx.region(primary);
-    const [state, ...healths] = await Promise.all([serverState(p), ...regions.map((id) => apiHealth(ctx.region(id)))]);
+    const [state, hosts, ...healths] = await Promise.all([serverState(p), hostReachable(regions.map((id) => ctx.region(id))), ...regions.map((id) => apiHealth(ctx.region(id)))]);
     return [
       check("target-primary", `${primary} accepts writes (not in recovery)`, state.up && !state.inRecovery && !state.readOnly, describeState(state)),
       ...regions.map((id, i) => check(`api-${id}`, `${id} API (now)`, true, describeApi(healths[i] ?? null))),
+      ...hosts,
     ];
   },
 

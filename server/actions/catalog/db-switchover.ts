@@ -9,6 +9,7 @@ import { until } from "../wait";
 import { apisWriteTo, repoint } from "./db-repoint-app";
 import { rebuild, rebuildChecks } from "./db-rebuild-replica";
 import { hooksProblem } from "./region-api";
+import { hostReachable } from "./host-reachable";
 
 /**
  * The planned, lossless failover of the monthly test (and the failback after a failover): checkpoint and stop
@@ -29,7 +30,7 @@ export const switchover: ActionModule<"db.switchover"> = {
 
   async preflight({ candidate }, ctx) {
     const primary = primaryOf(ctx);
-    const [p, c] = await Promise.all([serverState(primary), serverState(ctx.region(candidate))]);
+    const [p, c, hosts] = await Promise.all([serverState(primary), serverState(ctx.region(candidate)), hostReachable([primary])]);
     const behind = p.up && c.up ? lsnDistance(p.lsn, c.replayLsn) : null;
     const streaming = p.up ? await streamingFrom(primary).then((s) => s.has(slotOf(ctx.region(candidate))), () => false) : false;
     return [
@@ -37,6 +38,7 @@ export const switchover: ActionModule<"db.switchover"> = {
       check("candidate-streams", `${candidate} streams from ${primary.id}`, c.up && c.inRecovery && streaming, `${describeState(c)}${streaming ? "" : "; not streaming"}`),
       check("replay-running", `WAL replay on ${candidate} is not paused`, c.up && !c.replayPaused, c.up ? (c.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(c)),
       check("caught-up", `${candidate} is less than 16 MB behind`, behind !== null && behind < 16 * 1024 * 1024, behind === null ? "unknown" : `${formatBytes(behind)} behind`),
+      ...hosts,
     ];
   },
 

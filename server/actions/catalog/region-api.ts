@@ -10,8 +10,9 @@ import { until } from "../wait";
 export async function reconfigureApi(ctx: RunContext, region: RegionConfig, env: Record<string, string>): Promise<void> {
   const onLine = (line: string, stream: "stdout" | "stderr") => ctx.log(line.startsWith(`${region.id}`) ? line : `${region.id}: ${line}`, stream);
   const hooks = fleetHooks(ctx.fleet.regions);
-  if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), { hooks, onLine, signal: ctx.signal });
-  await runHost(hook(region.hooks.restartApi, "restartApi"), { hooks, onLine, signal: ctx.signal });
+  const opts = { transport: region.transport, hooks, onLine, signal: ctx.signal };
+  if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), opts);
+  await runHost(hook(region.hooks.restartApi, "restartApi"), opts);
 }
 
 /** The plan lines for reconfigureApi: what will run, as the fleet file says. */

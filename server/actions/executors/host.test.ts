@@ -25,7 +25,7 @@ const hooks = [region.hooks.restartApi!, region.hooks.setApiEnv!];
 describe("host commands", () => {
   it("runs a fleet hook without a shell, streaming its output", async () => {
     const lines: string[] = [];
-    await runHost(hook(region.hooks.setApiEnv, "setApiEnv", { DB_HOST: "10.0.0.2", DB_PORT: "5433" }), { hooks, onLine: (l) => lines.push(l) });
+    await runHost(hook(region.hooks.setApiEnv, "setApiEnv", { DB_HOST: "10.0.0.2", DB_PORT: "5433" }), { transport: region.transport, hooks, onLine: (l) => lines.push(l) });
     expect(lines).toEqual(["set-env DB_HOST=10.0.0.2 DB_PORT=5433"]);
   });
 
@@ -38,8 +38,8 @@ describe("host commands", () => {
   });
 
   it("refuses a command that is neither one of the runbook's tools nor a fleet hook", async () => {
-    await expect(runHost({ argv: ["/bin/sh", "-c", "touch /tmp/pwned"], timeoutMs: 1000 }, { hooks, onLine: () => undefined })).rejects.toThrow(/not an allowed host command/);
-    await expect(runHost({ argv: ["/bin/echo", "set-en"], timeoutMs: 1000 }, { hooks, onLine: () => undefined })).rejects.toThrow(/not an allowed host command/);
+    await expect(runHost({ argv: ["/bin/sh", "-c", "touch /tmp/pwned"], timeoutMs: 1000 }, { transport: region.transport, hooks, onLine: () => undefined })).rejects.toThrow(/not an allowed host command/);
+    await expect(runHost({ argv: ["/bin/echo", "set-en"], timeoutMs: 1000 }, { transport: region.transport, hooks, onLine: () => undefined })).rejects.toThrow(/not an allowed host command/);
   });
 
   it("builds PostgreSQL tool commands from the fleet's binaries and data directory", () => {

@@ -1,11 +1,12 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import path from "node:path";
-import type { HostCommand, RegionConfig } from "@/lib/fleet-config";
+import type { HostCommand, RegionConfig, Transport } from "@/lib/fleet-config";
+import { describeSshError, sshArgs } from "./ssh";
 
 /**
- * Host commands, run with execFile from fixed argument templates: never a shell, never a string built from
- * input. Only the runbook's tools (systemctl, pg_ctl, pg_rewind, pg_basebackup) and the fleet file's own hooks
+ * Host commands, run with execFile from fixed argument templates: never a local shell, never a string built
+ * from input (over ssh, each argument is quoted for the remote shell, see ./ssh). Only the runbook's tools (systemctl, pg_ctl, pg_rewind, pg_basebackup) and the fleet file's own hooks
  * run; every value placed into a template is checked against a strict pattern first.
  */
 
@@ -32,7 +33,7 @@ export class HostCommandError extends Error {
 export interface Spec {
   argv: string[];
   timeoutMs: number;
-  /** run through `runuser -u <user> --` (when the console runs as root) */
+  /** run as this user: `runuser -u <user> --` locally (when the console runs as root), `sudo -n -u <user> --` over ssh */
   asUser?: string;
 }
 
@@ -85,24 +86,49 @@ function allowed(spec: Spec, hooks: HostCommand[]): boolean {
   return hooks.some((h) => h.argv.length <= spec.argv.length && h.argv.every((a, i) => spec.argv[i] === a));
 }
 
-/** Runs one command, streaming each line of its output to `onLine`; rejects with the exit code and the output's tail. */
-export function runHost(spec: Spec, opts: { hooks: HostCommand[]; onLine: (line: string, stream: "stdout" | "stderr") => void; signal?: AbortSignal }): Promise<string> {
+/** The process to start for a command on a region's host: itself, or `ssh` carrying it there. */
+function invocation(spec: Spec, transport: Transport): string[] {
+  if (transport.kind === "ssh") return ["ssh", ...sshArgs(transport, spec.argv, spec.asUser)];
+  return spec.asUser && process.getuid?.() === 0 ? ["runuser", "-u", spec.asUser, "--", ...spec.argv] : spec.argv;
+}
+
+/**
+ * Runs one command on a region's host (its fleet transport: local, or over SSH), streaming each line of its
+ * output to `onLine`; rejects with the exit code and the output's tail. A command ended by its timeout or an
+ * abort has an unknown outcome on a remote host: the error says so, and verification reads the real state.
+ */
+export function runHost(
+  spec: Spec,
+  opts: { transport: Transport; hooks: HostCommand[]; onLine: (line: string, stream: "stdout" | "stderr") => void; signal?: AbortSignal },
+): Promise<string> {
   if (!allowed(spec, opts.hooks)) return Promise.reject(new Error(`refused: ${spec.argv[0]} is not an allowed host command`));
-  const full = spec.asUser && process.getuid?.() === 0 ? ["runuser", "-u", spec.asUser, "--", ...spec.argv] : spec.argv;
+  let full: string[];
+  try {
+    full = invocation(spec, opts.transport);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const [cmd, ...args] = full;
+  const tool = path.basename(spec.argv[0]!);
+  const remote = opts.transport.kind === "ssh" ? ` on ${opts.transport.host} over ssh` : "";
   return new Promise((resolve, reject) => {
     let all = "";
+    let errText = "";
     const child = execFile(cmd!, args, { timeout: spec.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", signal: opts.signal }, (error) => {
       flush();
-      if (error) {
-        const code = typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : null;
-        const why = (error as { killed?: boolean }).killed ? `timed out after ${spec.timeoutMs} ms` : code !== null ? `exit code ${code}` : error.message;
-        reject(new HostCommandError(`${path.basename(spec.argv[0]!)} failed (${why})`, code, all.slice(-2000)));
-      } else resolve(all);
+      if (!error) return resolve(all);
+      const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
+      const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
+      let why: string;
+      if (ended) why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended and what the command did on the host is unknown" : ""}`;
+      else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
+      else why = code !== null ? `exit code ${code}` : error.message;
+      reject(new HostCommandError(`${tool}${remote} failed (${why})`, code, all.slice(-2000)));
     });
     const buffers = { stdout: "", stderr: "" };
     const feed = (stream: "stdout" | "stderr") => (chunk: string) => {
       all += chunk;
+      if (stream === "stderr") errText = (errText + chunk).slice(-4000);
       buffers[stream] += chunk;
       // pg_basebackup -P and pg_rewind --progress redraw one line with \r: each redraw is a line here.
       const parts = buffers[stream].split(/\r\n|\n|\r/);
