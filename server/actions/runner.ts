@@ -5,6 +5,7 @@ import { appendAudit } from "@/server/audit/append-audit";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { resyncCollector } from "@/server/fleet/collector";
+import { HostCommandError } from "./executors/host";
 import { addEvent, checklistFor, readIncident, tickStep } from "@/server/incidents/incident-store";
 import { readOutput, readRunRow } from "./action-store";
 import { fleetContext } from "./fleet-context";
@@ -88,9 +89,10 @@ export async function executeRun(id: number): Promise<void> {
   let verification: { ok: boolean; checks: Check[] } | null = null;
   let error: string | null = null;
   const started = performance.now();
+  let ctx: RunContext | null = null;
   try {
     const base = await fleetContext();
-    const ctx: RunContext = {
+    ctx = {
       ...base,
       runId: id,
       signal: controller.signal,
@@ -104,21 +106,33 @@ export async function executeRun(id: number): Promise<void> {
     ctx.log(`${row.action_id} started`);
     const seen = await withTimeout(mod.execute(row.params as never, ctx), meta.timeoutMs, controller);
     ctx.log(`execution done in ${Math.round(performance.now() - started)} ms; verifying`);
-    // Verification sees the fleet as the action left it.
-    const after = { ...ctx, ...(await fleetContext()) };
-    const checks = await mod.verify(row.params as never, after, seen);
-    verification = { ok: checks.every((c) => c.ok), checks };
-    ctx.log(`verification ${verification.ok ? "passed" : "FAILED"}: ${summary(checks)}`);
-    if (!verification.ok) error = `Verification failed: ${summary(checks.filter((c) => !c.ok))}`;
+    verification = await verifyNow(mod, row.params, ctx, seen);
+    if (!verification.ok) error = `Verification failed: ${summary(verification.checks.filter((c) => !c.ok))}`;
   } catch (err) {
     error = (err as Error).message || String(err);
     output.push(`failed: ${error}`, "stderr");
+    // Ended mid-command (a timeout, an abort, a lost ssh connection): nothing is assumed; the fleet's real state is read.
+    if (ctx && (controller.signal.aborted || (err instanceof HostCommandError && err.outcomeUnknown))) {
+      ctx.log("the outcome is unknown: verifying the real state");
+      verification = await verifyNow(mod, row.params, ctx, undefined).catch((e: Error) => (output.push(`verification could not run: ${e.message}`, "stderr"), null));
+      if (verification) error = `${error}. Verification of the real state ${verification.ok ? "passed" : "failed"}: ${summary(verification.checks)}`;
+    }
   } finally {
     clearInterval(heartbeat);
   }
   await output.flush();
   await finish(id, error === null ? "succeeded" : "failed", verification, error);
   await resyncCollector().catch(() => undefined);
+}
+
+/** The action's verification against the fleet as it is now; logs its verdict. */
+async function verifyNow(mod: ReturnType<typeof moduleFor>, params: unknown, ctx: RunContext, seen: unknown): Promise<{ ok: boolean; checks: Check[] }> {
+  // Verification sees the fleet as the action left it.
+  const after = { ...ctx, ...(await fleetContext()) };
+  const checks = await mod.verify(params as never, after, seen as never);
+  const ok = checks.every((c) => c.ok);
+  ctx.log(`verification ${ok ? "passed" : "FAILED"}: ${summary(checks)}`);
+  return { ok, checks };
 }
 
 async function finish(id: number, status: "succeeded" | "failed", verification: { ok: boolean; checks: Check[] } | null, error: string | null) {

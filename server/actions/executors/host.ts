@@ -24,6 +24,8 @@ export class HostCommandError extends Error {
     message: string,
     readonly exitCode: number | null,
     readonly output: string,
+    /** the command may have done some, all or none of its work: ended by a timeout or an abort, or its connection lost */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
     this.name = "HostCommandError";
@@ -119,11 +121,14 @@ export function runHost(
       if (!error) return resolve(all);
       const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
       const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
+      // Over ssh, a connection lost after the command started leaves its outcome as unknown as a timeout does.
+      const lost = !!remote && code === 255 && /Connection (closed|reset)|Broken pipe|closed by remote host/i.test(errText);
       let why: string;
-      if (ended) why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended and what the command did on the host is unknown" : ""}`;
+      if (ended) why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
       else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
       else why = code !== null ? `exit code ${code}` : error.message;
-      reject(new HostCommandError(`${tool}${remote} failed (${why})`, code, all.slice(-2000)));
+      const unknown = !!remote && (ended || lost);
+      reject(new HostCommandError(`${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`, code, all.slice(-2000), unknown));
     });
     const buffers = { stdout: "", stderr: "" };
     const feed = (stream: "stdout" | "stderr") => (chunk: string) => {

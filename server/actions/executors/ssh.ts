@@ -37,8 +37,11 @@ function controlDir(): string {
   return dir;
 }
 
-/** The `ssh` argument list for one remote command: no shell on this side, no config but ours. */
-export function sshArgs(t: SshTransport, argv: string[], runAsUser?: string): string[] {
+/**
+ * The `ssh` argument list for one remote command: no shell on this side, no config but ours. `fresh`: a
+ * connection of its own, which checks the host key and the login anew (pre-flights); otherwise shared.
+ */
+export function sshArgs(t: SshTransport, argv: string[], runAsUser?: string, { fresh = false } = {}): string[] {
   return [
     "-F", "/dev/null",
     "-T",
@@ -52,9 +55,7 @@ export function sshArgs(t: SshTransport, argv: string[], runAsUser?: string): st
     "-o", "ServerAliveInterval=5",
     "-o", "ServerAliveCountMax=3",
     "-o", "LogLevel=ERROR",
-    "-o", "ControlMaster=auto",
-    "-o", `ControlPath=${controlDir()}/%C`,
-    "-o", "ControlPersist=60",
+    ...(fresh ? ["-o", "ControlMaster=no", "-o", "ControlPath=none"] : ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlDir()}/%C`, "-o", "ControlPersist=60"]),
     "-p", String(t.port),
     "-l", t.user,
     "--", t.host,
@@ -79,11 +80,14 @@ export function describeSshError(stderr: string): string {
   return last ? `ssh failed: ${last}` : "ssh failed";
 }
 
-/** Whether a region's host answers over SSH: logs in and runs `true`, nothing else. */
+/**
+ * Whether a region's host answers over SSH: logs in on a connection of its own (so a changed host key or a
+ * revoked key is seen even while a shared connection lives) and runs `true`, nothing else.
+ */
 export function probeSsh(t: SshTransport): Promise<{ ok: boolean; observed: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile("ssh", sshArgs(t, ["true"]), { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" }, (error, _stdout, stderr) => {
+    execFile("ssh", sshArgs(t, ["true"], undefined, { fresh: true }), { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" }, (error, _stdout, stderr) => {
       const ms = Math.round(performance.now() - started);
       if (!error) return resolve({ ok: true, observed: `${t.user}@${t.host}:${t.port} answered in ${ms} ms`, ms });
       const killed = (error as { killed?: boolean }).killed;
