@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { describeSshError, remoteArgv, shellQuote, sshArgs } from "./ssh";
+import { describeSshError, remoteArgv, shellQuote, sshArgs } from "./ssh-command";
 
 const transport = { kind: "ssh" as const, host: "db1.example.com", port: 2222, user: "switchyard", identityFile: "/etc/switchyard/id_ed25519", knownHostsFile: "/etc/switchyard/known_hosts", connectTimeoutSeconds: 7 };
 const nasty = ["a b", "it's", '"double"', "$(touch /tmp/pwned-switchyard)", "`id`", "x; rm -rf /tmp/nothing", "line1\nline2", "*", "~root", "\\", "-n", ""];
@@ -19,7 +19,7 @@ describe("shellQuote", () => {
 
 describe("sshArgs", () => {
   it("pins the host key, never prompts, uses only the fleet's identity, and carries the command as one quoted string", () => {
-    const args = sshArgs(transport, ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", "/var/lib/pg data", "stop"], "postgres");
+    const args = sshArgs(transport, ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", "/var/lib/pg data", "stop"], { runAsUser: "postgres", controlDir: "/var/lib/switchyard/ssh" });
     const opts = args.flatMap((a, i) => (args[i - 1] === "-o" ? [a] : []));
     expect(opts).toEqual(expect.arrayContaining(["BatchMode=yes", "StrictHostKeyChecking=yes", "UserKnownHostsFile=/etc/switchyard/known_hosts", "IdentitiesOnly=yes", "ConnectTimeout=7"]));
     expect(opts.some((o) => /StrictHostKeyChecking=(no|accept-new)/.test(o))).toBe(false);
