@@ -3,6 +3,7 @@ import type { FaultFigures, FaultKind } from "./detection";
 import type { FailoverFigures } from "./failover";
 import type { LoadResult } from "./http-load";
 import { round } from "./stats";
+import type { SshCostFigures } from "./ssh-cost";
 import type { ViewersFigures } from "./viewers";
 
 export interface Figures {
@@ -29,6 +30,8 @@ export interface Figures {
   profile?: ProfileSummary & { file: string; seconds: number };
   /** the live stream (GET /api/v1/events) as N viewers get it on a leading and on a standby console of one store */
   viewers?: ViewersFigures;
+  /** one host command (`true`) over SSH to the lab's sshd: a connection of its own, and a shared one */
+  ssh?: SshCostFigures;
 }
 
 export interface Row {
@@ -85,6 +88,11 @@ export function rows(f: Figures): Row[] {
         met: null,
       });
     }
+  }
+  const sc = f.ssh;
+  if (sc) {
+    out.push({ figure: `host command over SSH (${sc.target}), fresh connection p50 / p95`, value: `${ms(sc.freshMs.p50)} / ${ms(sc.freshMs.p95)}`, goal: "", met: null });
+    out.push({ figure: "host command over SSH, shared connection p50 / p95", value: `${ms(sc.sharedMs.p50)} / ${ms(sc.sharedMs.p95)}`, goal: "<= 50 ms", met: sc.sharedMs.p50 <= 50 });
   }
   const fo = f.failover;
   if (fo) {

@@ -13,6 +13,7 @@ import { measureFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
+import { measureSshCost } from "./ssh-cost";
 import { measureViewers } from "./viewers";
 
 /**
@@ -54,9 +55,9 @@ const VIEWERS = Number(args.viewers);
 const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
 
 /** The phases, in the order they run; `--only` picks some of them (the lab is started for those that need it). */
-const PHASES = ["collector", "detection", "viewers", "failover", "http", "sim", "profile"] as const;
+const PHASES = ["collector", "detection", "viewers", "failover", "ssh", "http", "sim", "profile"] as const;
 type PhaseKey = (typeof PHASES)[number];
-const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "http"];
+const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "ssh", "http"];
 const ONLY = (args.only ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 for (const name of ONLY) {
   if (!(PHASES as readonly string[]).includes(name)) {
@@ -303,6 +304,15 @@ async function main() {
       });
       figures.failover = fo;
       log(`  approval -> writes p50 ${fo.writableMs.p50} ms, p95 ${fo.writableMs.p95} ms; write gap p50 ${fo.gapAllMs.p50} ms, max ${fo.gapAllMs.max} ms`);
+    }
+
+    // 6. What one host command costs over SSH to the lab's sshd, fresh and shared.
+    if (selected("ssh")) {
+      const cost = await phase("ssh cost", async () => measureSshCost(LAB_DIR, 20), { repeat: false });
+      if (cost) {
+        figures.ssh = cost;
+        log(`  ssh to ${cost.target}: fresh connection p50 ${cost.freshMs.p50} ms, shared p50 ${cost.sharedMs.p50} ms`);
+      } else log("  the lab runs host commands locally (not root, or no sshd): no SSH cost to measure");
     }
 
     // 3. HTTP load from signed-in sessions.
