@@ -10,8 +10,8 @@ const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER, CDN_ROLLOUT_PROVIDER,
                                       CDN_ROLLOUT_PERCENT (takes effect on restart-api)
   restart-api <region>                restart a region API and wait until it answers
-  stop                                stop all APIs and Postgres servers
-  reset                               stop and delete all lab data
+  stop                                stop all APIs, sshds and Postgres servers
+  reset                               stop and delete all lab data (SSH keys too)
 Regions: ${REGION_IDS.join(", ")}. LAB_DIR (or --lab-dir) picks the lab directory (default <repo>/.lab).`;
 
 function summary(status: LabStatus): string {
@@ -19,8 +19,10 @@ function summary(status: LabStatus): string {
   for (const r of status.regions) {
     const repl = r.replication ? ` replication=${r.replication}` : "";
     const faults = r.faults.length ? ` faults=${r.faults.join(",")}` : "";
-    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres 127.0.0.1:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${repl}${faults}`);
+    const ssh = r.sshd ? `  ssh 127.0.0.1:${r.sshd.port} (${r.sshd.up ? "up" : "down"})` : "";
+    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres 127.0.0.1:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${ssh}${repl}${faults}`);
   }
+  lines.push(status.hostCommands === "ssh" ? "Host commands: over SSH (each region's sshd)" : `Host commands: local, not over SSH: ${status.localReason ?? "no SSH"}`);
   lines.push(`Fleet file: ${status.fleetFile}`);
   return lines.join("\n");
 }

@@ -2,14 +2,31 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
-import { CLI_PATH, labFiles } from "./paths";
+import { CLI_PATH, labFiles, TSX_LOADER_URL } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
-import type { LabState } from "./state";
+import { SSH_CONNECT_TIMEOUT_SECONDS, SSH_HOST, SSH_USER } from "./sshd";
+import type { LabState, RegionState } from "./state";
+
+/** Over SSH to the region's own sshd when the lab runs them (lab/sshd.ts); otherwise on this machine. */
+function transport(state: LabState, rs: RegionState) {
+  if (state.hostCommands !== "ssh" || !rs.sshd) return { kind: "local" as const };
+  const files = labFiles(state.labDir);
+  return {
+    kind: "ssh" as const,
+    host: SSH_HOST,
+    port: rs.sshd.port,
+    user: SSH_USER,
+    identityFile: files.sshClientKey,
+    knownHostsFile: files.sshKnownHosts,
+    connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS,
+  };
+}
 
 /** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */
 export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>): FleetConfig {
+  // Absolute paths only: over SSH the remote shell starts in the user's home with sshd's environment.
   const cli = (command: string, region: RegionId) => ({
-    argv: [process.execPath, "--import", "tsx", CLI_PATH, "--lab-dir", state.labDir, command, region],
+    argv: [process.execPath, "--import", TSX_LOADER_URL, CLI_PATH, "--lab-dir", state.labDir, command, region],
   });
   const fleet = {
     version: 1,
@@ -31,6 +48,7 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
           ...(r.slot ? { slot: r.slot } : {}),
         },
         cdn: { provider: "cloudflare", enabled: true },
+        transport: transport(state, rs),
         hooks: {
           setApiEnv: cli("set-env", r.id),
           restartApi: cli("restart-api", r.id),

@@ -1,14 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseFleetConfig } from "../lib/fleet-config";
-import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId } from "./index";
+import { parseFleetConfig, type FleetConfig, type SshTransport } from "../lib/fleet-config";
+import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId, type StartResult } from "./index";
 import { pgQuery } from "./postgres";
 import { waitFor } from "./wait";
 
 const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-lab-test-"));
 let status: LabStatus;
+let started: StartResult;
 
 function region(id: RegionId) {
   const r = status.regions.find((x) => x.id === id);
@@ -38,7 +40,7 @@ async function maxHeartbeatId(port: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  await startLab({ labDir });
+  started = await startLab({ labDir });
   status = await labStatus({ labDir });
 }, 180_000);
 
@@ -218,4 +220,208 @@ describe("lab fleet", () => {
       return s.regions.filter((r) => r.replication === "streaming").length === 2;
     }, { timeoutMs: 20_000 });
   }, 90_000);
+});
+
+// ---- host commands over SSH: a real sshd per region when the lab runs as root --------------------------
+
+/** Root with OpenSSH and sudo installed and real Postgres: the lab must then route host commands over SSH. */
+const sshExpected = () =>
+  process.getuid?.() === 0 &&
+  !status.simulated &&
+  ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/sudo"].every((f) => existsSync(f));
+
+const readFleet = (): FleetConfig => parseFleetConfig(JSON.parse(readFileSync(status.fleetFile, "utf8")), status.fleetFile);
+
+const shQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function runArgv(argv: string[], timeoutMs = 60_000): Promise<Ran> {
+  const [command, ...args] = argv;
+  if (!command) throw new Error("empty argv");
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: "/", timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+      const code = error ? Number((error as { code?: unknown }).code ?? 1) : 0;
+      resolve({ code: Number.isFinite(code) ? code : 1, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/** What the console's SSH transport runs: the fleet file's transport, nothing from ~/.ssh, the argv quoted for a POSIX shell. */
+function overSsh(t: SshTransport, argv: string[]): Promise<Ran> {
+  return runArgv([
+    "ssh", "-F", "/dev/null",
+    "-o", "BatchMode=yes",
+    "-o", "StrictHostKeyChecking=yes",
+    "-o", `UserKnownHostsFile=${t.knownHostsFile}`,
+    "-o", "IdentitiesOnly=yes",
+    "-o", `ConnectTimeout=${t.connectTimeoutSeconds}`,
+    "-i", t.identityFile,
+    "-p", String(t.port),
+    "-l", t.user,
+    "--", t.host,
+    argv.map(shQuote).join(" "),
+  ]);
+}
+
+function sshTransports(): SshTransport[] {
+  return readFleet().regions.map((r) => {
+    if (r.transport.kind !== "ssh") throw new Error(`${r.id}: transport is ${r.transport.kind}`);
+    return r.transport;
+  });
+}
+
+/** A live (not zombie) process; sshds this process started are reaped by Node once they exit. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+describe("lab hosts over SSH", () => {
+  it("runs a verified sshd per region and routes host commands through it, or says why host commands run locally", () => {
+    const fleet = readFleet();
+    if (!sshExpected()) {
+      expect(status.hostCommands).toBe("local");
+      expect(status.localReason).toMatch(/not running as root|not installed|simulated/);
+      expect(status.regions.map((r) => r.sshd)).toEqual([null, null, null]);
+      expect(fleet.regions.map((r) => r.transport)).toEqual([{ kind: "local" }, { kind: "local" }, { kind: "local" }]);
+      expect(started.warnings.join("\n")).toMatch(/Host commands run locally, not over SSH: /);
+      return;
+    }
+    expect(status.hostCommands).toBe("ssh");
+    expect(status.localReason).toBeUndefined();
+    expect(started.warnings.join("\n")).not.toMatch(/Host commands run locally/);
+    const ports = status.regions.map((r) => r.sshd?.port);
+    for (const r of status.regions) expect(r.sshd).toMatchObject({ up: true, pid: expect.any(Number), port: expect.any(Number) });
+    expect(new Set(ports).size).toBe(3);
+    const otherPorts = status.regions.flatMap((r) => [r.pgPort, Number(new URL(r.apiUrl).port)]);
+    for (const port of ports) expect(otherPorts).not.toContain(port);
+
+    const ssh = path.join(labDir, "ssh");
+    expect(fleet.regions.map((r) => r.transport)).toEqual(
+      status.regions.map((r) => ({
+        kind: "ssh",
+        host: "127.0.0.1",
+        port: r.sshd?.port,
+        user: "root",
+        identityFile: path.join(ssh, "client_ed25519"),
+        knownHostsFile: path.join(ssh, "known_hosts"),
+        connectTimeoutSeconds: 5,
+      })),
+    );
+    expect(statSync(path.join(ssh, "client_ed25519")).mode & 0o777).toBe(0o600);
+    const knownHosts = readFileSync(path.join(ssh, "known_hosts"), "utf8").trim().split("\n");
+    expect(knownHosts.map((line) => line.split(" ")[0])).toEqual(ports.map((p) => `[127.0.0.1]:${p}`));
+    for (const r of status.regions) {
+      const hostKey = readFileSync(path.join(ssh, r.id, "host_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+      expect(knownHosts).toContain(`[127.0.0.1]:${r.sshd?.port} ${hostKey}`);
+    }
+    // the console sudoes to the user Postgres runs as
+    expect(fleet.regions.map((r) => r.hooks.postgres?.runAsUser)).toEqual(["postgres", "postgres", "postgres"]);
+  });
+
+  it("a real ssh client with the fleet file's key and known_hosts runs commands on every region, and sudo to postgres works", async () => {
+    if (!sshExpected()) return expect(status.hostCommands).toBe("local");
+    const results = await Promise.all(
+      sshTransports().map(async (t) => ({
+        t,
+        ok: await overSsh(t, ["true"]),
+        who: await overSsh(t, ["sudo", "-n", "-u", "postgres", "--", "id", "-un"]),
+      })),
+    );
+    for (const { t, ok, who } of results) {
+      expect(ok, `ssh to port ${t.port}: ${ok.stderr}`).toMatchObject({ code: 0 });
+      expect(who.stdout.trim(), who.stderr).toBe("postgres");
+    }
+    console.log(`fresh ssh logins (ms): ${results.map((r) => r.ok.ms).join(", ")}`);
+    // a host key other than the pinned one is refused: pin us-east-1's address to eu-west-1's key
+    const [east, west] = sshTransports();
+    if (!east || !west) throw new Error("no transports");
+    const lines = readFileSync(east.knownHostsFile, "utf8").trim().split("\n");
+    const westKey = lines.find((l) => l.startsWith(`[127.0.0.1]:${west.port} `))?.split(" ").slice(1).join(" ");
+    const wrongKnownHosts = path.join(labDir, "wrong_known_hosts");
+    writeFileSync(wrongKnownHosts, `[127.0.0.1]:${east.port} ${westKey}\n`);
+    const wrong = await overSsh({ ...east, knownHostsFile: wrongKnownHosts }, ["true"]);
+    expect(wrong.code).toBe(255);
+    expect(wrong.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
+  }, 60_000);
+
+  it("the fleet file's hooks work from a foreign cwd: restart-api over SSH (from root's home) or locally from /", async () => {
+    const fleet = readFleet();
+    const region = fleet.regions.find((r) => r.id === "ap-southeast-1");
+    const hook = region?.hooks.restartApi?.argv;
+    if (!region || !hook) throw new Error("no restartApi hook");
+    expect(hook[1]).toBe("--import");
+    expect(hook[2]).toMatch(/^file:\/\/\/.*\.mjs$/); // tsx's loader by absolute URL, not resolved from the cwd
+    expect(existsSync(new URL(hook[2] ?? "").pathname)).toBe(true);
+    const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"].apiPid as number;
+    // over SSH the remote shell starts in root's home with sshd's environment; locally this runs from /
+    const ran = region.transport.kind === "ssh" ? await overSsh(region.transport, hook) : await runArgv(hook);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/ap-southeast-1 API restarted \(pid \d+\)/);
+    const after = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"].apiPid as number;
+    expect(after).not.toBe(before);
+    const answered = await fetch(`${status.regions.find((r) => r.id === "ap-southeast-1")?.apiUrl}/health`, { signal: AbortSignal.timeout(10_000) });
+    expect(answered.ok || answered.status === 503).toBe(true);
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1")?.api).toBe("up");
+  }, 60_000);
+
+  it("falls back to local for every region when a login fails, and comes back over SSH once it works", async () => {
+    if (!sshExpected()) return expect(status.hostCommands).toBe("local");
+    const pub = path.join(labDir, "ssh", "client_ed25519.pub");
+    const saved = `${pub}.saved`;
+    copyFileSync(pub, saved);
+    // authorized_keys is written from this file on every start: a public key that is not the client's
+    copyFileSync(path.join(labDir, "ssh", "us-east-1", "host_ed25519.pub"), pub);
+    const pids = (await labStatus({ labDir })).regions.map((r) => r.sshd?.pid ?? 0);
+    try {
+      const failed = await startLab({ labDir });
+      expect(failed.warnings.join("\n")).toMatch(/Host commands run locally, not over SSH: verification failed: .*Permission denied/);
+      const local = await labStatus({ labDir });
+      expect(local.hostCommands).toBe("local");
+      expect(local.localReason).toMatch(/^verification failed: /);
+      expect(local.regions.map((r) => r.sshd)).toEqual([null, null, null]);
+      expect(readFleet().regions.map((r) => r.transport.kind)).toEqual(["local", "local", "local"]);
+      for (const pid of pids) await waitFor(`sshd ${pid} to be gone`, () => !running(pid), { timeoutMs: 15_000 });
+    } finally {
+      copyFileSync(saved, pub);
+      rmSync(saved);
+    }
+    const back = await startLab({ labDir });
+    expect(back.warnings.join("\n")).not.toMatch(/Host commands run locally/);
+    status = await labStatus({ labDir });
+    expect(status.hostCommands).toBe("ssh");
+    for (const t of sshTransports()) expect((await overSsh(t, ["true"])).code).toBe(0);
+  }, 120_000);
+
+  it("stop stops every sshd by PID; start brings them back on their ports", async () => {
+    const beforeStop = await labStatus({ labDir });
+    const pids = beforeStop.regions.map((r) => r.sshd?.pid).filter((p): p is number => typeof p === "number");
+    expect(pids).toHaveLength(sshExpected() ? 3 : 0);
+    const { stopped } = await stopLab({ labDir });
+    if (sshExpected()) expect(stopped).toEqual(expect.arrayContaining(["us-east-1 sshd", "eu-west-1 sshd", "ap-southeast-1 sshd"]));
+    for (const pid of pids) await waitFor(`sshd ${pid} to be gone`, () => !running(pid), { timeoutMs: 15_000 });
+    const down = await labStatus({ labDir });
+    for (const r of down.regions) expect(r.sshd === null || (r.sshd.up === false && r.sshd.pid === null)).toBe(true);
+
+    await startLab({ labDir });
+    status = await labStatus({ labDir });
+    expect(status.hostCommands).toBe(sshExpected() ? "ssh" : "local");
+    if (!sshExpected()) return;
+    expect(status.regions.map((r) => r.sshd?.port)).toEqual(beforeStop.regions.map((r) => r.sshd?.port));
+    for (const r of status.regions) {
+      expect(r.sshd?.up).toBe(true);
+      expect(pids).not.toContain(r.sshd?.pid);
+    }
+    for (const t of sshTransports()) expect((await overSsh(t, ["true"])).code).toBe(0);
+  }, 180_000);
 });

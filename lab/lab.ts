@@ -11,6 +11,7 @@ import {
   isReplayPaused, preparePgDirs, replicationRows, serverRunning, startServer, stopServer, waitStreaming,
 } from "./postgres";
 import { isRegionId, LAB_REGIONS, labRegion, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
+import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
 import { NO_FAULTS, readState, updateState, writeState, type LabState, type RegionState } from "./state";
 
 export interface LabOptions {
@@ -39,6 +40,8 @@ export interface RegionStatus {
   /** Replicas: the primary's pg_stat_replication state for this replica's slot, or "disconnected"/"down". */
   replication?: string;
   replayPaused?: boolean;
+  /** The region host's sshd that the console's host commands go through; null when they run locally. */
+  sshd: SshdStatus | null;
   faults: string[];
 }
 
@@ -47,6 +50,10 @@ export interface LabStatus {
   simulated: boolean;
   fleetFile: string;
   pgRoot: string | null;
+  /** How the console runs host commands (pg_ctl, pg_rewind, pg_basebackup, the hooks): over SSH to each region's sshd, or locally. */
+  hostCommands: "ssh" | "local";
+  /** Why host commands run locally (only when they do). */
+  localReason?: string;
   regions: RegionStatus[];
 }
 
@@ -93,6 +100,7 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
       dataDir: pgRoot ? path.join(pgRoot, "data", r.id) : null,
       pgLog: pgRoot ? path.join(pgLogDir, `pg-${r.id}.log`) : null,
       faults: { ...NO_FAULTS },
+      sshd: null,
     };
   });
   const state: LabState = {
@@ -105,6 +113,9 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
     pgRootIsFallback,
     socketDir: pgRoot ? socketDirFor(pgRoot, labDir) : null,
     runAsUser,
+    hostCommands: "local",
+    localReason: null,
+    sshAuthorizedKeys: null,
     regions,
   };
   writeState(labDir, state);
@@ -135,8 +146,10 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
   }
 
   const primaryPort = regionState(state, PRIMARY_REGION).pgPort;
-  await Promise.all(
-    REGION_IDS.map(async (id) => {
+  // State writes are synchronous read-modify-writes, so the sshds and the APIs can start side by side.
+  await Promise.all([
+    ensureSshd(labDir, actions, warnings),
+    ...REGION_IDS.map(async (id) => {
       const current = readState(labDir) ?? state;
       if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(regionState(current, id).apiPort))) return;
       ensureApiEnv(current, id, primaryPort);
@@ -144,7 +157,7 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
       updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
       actions.push(`started ${id} API (pid ${pid})`);
     }),
-  );
+  ]);
 
   const status = await labStatus({ labDir });
   writeFleetFile(requireState(labDir), fleetRoles(status));
@@ -224,7 +237,8 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
         replayPaused = rs.faults.lag;
       }
       const apiUp = isOurApiProcess(rs.apiPid, labDir, r.id) && (await apiAnswers(rs.apiPort));
-      return { r, rs, dbUp, role, replayPaused, apiUp };
+      const sshd = await sshdStatus(state, r.id);
+      return { r, rs, dbUp, role, replayPaused, apiUp, sshd };
     }),
   );
   // Replication as the primaries see it (pg_stat_replication, keyed by the replica's slot name).
@@ -243,7 +257,9 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
     simulated: state.simulated,
     fleetFile: labFiles(labDir).fleet,
     pgRoot: state.pgRoot,
-    regions: probes.map(({ r, rs, dbUp, role, replayPaused, apiUp }) => {
+    hostCommands: state.hostCommands,
+    ...(state.hostCommands === "local" ? { localReason: state.localReason ?? "the lab has not set up SSH yet (start it: npm run lab)" } : {}),
+    regions: probes.map(({ r, rs, dbUp, role, replayPaused, apiUp, sshd }) => {
       const faults: string[] = [];
       if (!dbUp) faults.push("db-down");
       if (!apiUp) faults.push("api-down");
@@ -258,6 +274,7 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
         apiUrl: apiUrl(rs.apiPort),
         db: dbUp ? "up" : "down",
         api: apiUp ? "up" : "down",
+        sshd,
         faults: [],
       };
       if (role === "replica") {
@@ -269,7 +286,7 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
   };
 }
 
-/** Stops every API (by PID) and every Postgres server (pg_ctl stop -m fast), replicas first. */
+/** Stops every API and sshd (by PID) and every Postgres server (pg_ctl stop -m fast), replicas first. */
 export async function stopLab(options: LabOptions = {}): Promise<{ labDir: string; stopped: string[] }> {
   const labDir = resolveLabDir(options.labDir);
   const state = readState(labDir);
@@ -285,6 +302,7 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
     }),
   );
   updateState(labDir, (s) => Object.values(s.regions).forEach((r) => (r.apiPid = null)));
+  for (const id of await stopSshd(labDir)) stopped.push(`${id} sshd`);
   if (!state.simulated) {
     const order = [...REGION_IDS].sort((a, b) => Number(a === PRIMARY_REGION) - Number(b === PRIMARY_REGION));
     for (const id of order) {
@@ -305,7 +323,7 @@ export async function resetLab(options: LabOptions = {}): Promise<{ labDir: stri
   await stopLab({ labDir });
   const files = labFiles(labDir);
   // Delete only what the lab made, never LAB_DIR wholesale (it could be any directory).
-  const targets = [files.state, files.fleet, files.apiEnvDir, files.logs, path.join(labDir, "pg"), fallbackPgRoot(labDir)];
+  const targets = [files.state, files.fleet, files.apiEnvDir, files.logs, path.join(labDir, "pg"), fallbackPgRoot(labDir), ...sshPathsToRemove(labDir)];
   if (state?.pgRoot) targets.push(state.pgRoot);
   if (state?.socketDir) targets.push(state.socketDir);
   const removed: string[] = [];

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { run, runForExitCode } from "./exec";
 import type { RegionId } from "./regions";
 
@@ -10,6 +11,11 @@ export const LAB_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
 export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
+/**
+ * tsx's ESM loader as an absolute file URL, for `node --import <it>` in commands that other processes run:
+ * a bare `--import tsx` resolves from the cwd, and a remote shell over SSH starts in the user's home.
+ */
+export const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** LAB_DIR (absolute or relative to cwd), else `<repo>/.lab`. */
 export function resolveLabDir(labDir?: string): string {
@@ -25,13 +31,34 @@ export function labFiles(labDir: string) {
     logs: path.join(labDir, "logs"),
     apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
+    /** The lab's OpenSSH files (lab/sshd.ts): one client key and known_hosts, a host key and sshd per region. */
+    ssh: path.join(labDir, "ssh"),
+    sshClientKey: path.join(labDir, "ssh", "client_ed25519"),
+    sshKnownHosts: path.join(labDir, "ssh", "known_hosts"),
+    sshAuthorizedKeys: path.join(labDir, "ssh", "authorized_keys"),
+    sshRegionDir: (region: RegionId) => path.join(labDir, "ssh", region),
+    sshHostKey: (region: RegionId) => path.join(labDir, "ssh", region, "host_ed25519"),
+    sshdConfig: (region: RegionId) => path.join(labDir, "ssh", region, "sshd_config"),
+    sshdPidFile: (region: RegionId) => path.join(labDir, "ssh", region, "sshd.pid"),
+    sshdLog: (region: RegionId) => path.join(labDir, "ssh", region, "sshd.log"),
   };
+}
+
+function labHash(labDir: string): string {
+  return createHash("sha256").update(labDir).digest("hex").slice(0, 10);
 }
 
 /** Where the per-LAB_DIR /tmp fallback lives when the postgres user cannot reach LAB_DIR. */
 export function fallbackPgRoot(labDir: string): string {
-  const hash = createHash("sha256").update(labDir).digest("hex").slice(0, 10);
-  return path.join(os.tmpdir(), `switchyard-lab-${hash}`);
+  return path.join(os.tmpdir(), `switchyard-lab-${labHash(labDir)}`);
+}
+
+/**
+ * Where the lab's authorized_keys goes when sshd's StrictModes refuses `<labDir>/ssh` (every directory above the
+ * file must be root's and not group/world-writable, and /tmp is world-writable).
+ */
+export function fallbackSshRoot(labDir: string): string {
+  return path.join("/run", `switchyard-lab-${labHash(labDir)}`);
 }
 
 export function isRoot(): boolean {

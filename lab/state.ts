@@ -23,6 +23,8 @@ const regionStateSchema = z.object({
   dataDir: z.string().nullable(),
   pgLog: z.string().nullable(),
   faults: regionFaultsSchema.default(NO_FAULTS),
+  /** The region's own OpenSSH server (lab/sshd.ts): its port is kept across restarts; pid null when stopped. */
+  sshd: z.object({ port: z.number().int(), pid: z.number().int().nullable() }).nullable().default(null),
 });
 export type RegionState = z.infer<typeof regionStateSchema>;
 
@@ -37,6 +39,12 @@ export const labStateSchema = z.object({
   pgRootIsFallback: z.boolean().default(false),
   socketDir: z.string().nullable(),
   runAsUser: z.string().nullable(),
+  /** How the console reaches the regions' hosts: through each region's sshd, or on this machine. */
+  hostCommands: z.enum(["ssh", "local"]).default("local"),
+  /** Why host commands run locally (set by the last start). */
+  localReason: z.string().nullable().default(null),
+  /** The authorized_keys file sshd reads: `<labDir>/ssh/authorized_keys`, or a /run fallback that StrictModes accepts. */
+  sshAuthorizedKeys: z.string().nullable().default(null),
   regions: z.record(z.string(), regionStateSchema),
 });
 export type LabState = z.infer<typeof labStateSchema>;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The lab runs a real OpenSSH server per region (lab/sshd.ts) so the console's host commands go over SSH.
+# Without OpenSSH and sudo the lab runs host commands locally instead: this script never fails its caller.
+set -uo pipefail
+
+have_all() {
+  [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1
+}
+
+if have_all; then exit 0; fi
+
+if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "[lab] OpenSSH server/client or sudo not found: the lab will run host commands locally instead of over SSH." >&2
+  echo "[lab] For SSH (Debian/Ubuntu, as root): apt-get install -y openssh-server openssh-client sudo" >&2
+  exit 0
+fi
+
+echo "[lab] installing OpenSSH server/client and sudo from apt"
+# Another apt run may hold the dpkg lock for a while: wait for it rather than fail.
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get -o DPkg::Lock::Timeout=300 update -qq \
+  || ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq openssh-server openssh-client sudo >/dev/null; then
+  echo "[lab] apt-get could not install openssh-server openssh-client sudo: the lab will run host commands locally." >&2
+  exit 0
+fi
+
+# Only the lab's own sshd processes may run: stop the system sshd the package may have started on port 22
+# (in containers policy-rc.d usually prevents that; elsewhere the postinst starts it).
+if command -v service >/dev/null 2>&1; then service ssh stop >/dev/null 2>&1 || true; fi
+if [ -f /run/sshd.pid ]; then
+  pid="$(cat /run/sshd.pid 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null || true)" = /usr/sbin/sshd ]; then
+    kill "$pid" 2>/dev/null || true
+  fi
+  rm -f /run/sshd.pid
+fi
+
+if have_all; then
+  echo "[lab] OpenSSH installed: $(/usr/sbin/sshd -V 2>&1 | head -n 1 || true)"
+else
+  echo "[lab] OpenSSH or sudo still missing after apt-get: the lab will run host commands locally." >&2
+fi
+exit 0
