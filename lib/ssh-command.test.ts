@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { describeSshError, remoteArgv, shellQuote, sshArgs } from "./ssh-command";
+import { describeSshError, failedBeforeRunning, remoteArgv, shellQuote, sshArgs } from "./ssh-command";
 
 const transport = { kind: "ssh" as const, host: "db1.example.com", port: 2222, user: "switchyard", identityFile: "/etc/switchyard/id_ed25519", knownHostsFile: "/etc/switchyard/known_hosts", connectTimeoutSeconds: 7 };
 const nasty = ["a b", "it's", '"double"', "$(touch /tmp/pwned-switchyard)", "`id`", "x; rm -rf /tmp/nothing", "line1\nline2", "*", "~root", "\\", "-n", ""];
@@ -24,7 +24,7 @@ describe("sshArgs", () => {
     expect(opts).toEqual(expect.arrayContaining(["BatchMode=yes", "StrictHostKeyChecking=yes", "UserKnownHostsFile=/etc/switchyard/known_hosts", "IdentitiesOnly=yes", "ConnectTimeout=7"]));
     expect(opts.some((o) => /StrictHostKeyChecking=(no|accept-new)/.test(o))).toBe(false);
     expect(args.slice(args.indexOf("-i"), args.indexOf("-i") + 2)).toEqual(["-i", "/etc/switchyard/id_ed25519"]);
-    expect(args.slice(-3)).toEqual(["--", "db1.example.com", "'sudo' '-n' '-u' 'postgres' '--' '/usr/lib/postgresql/15/bin/pg_ctl' '-D' '/var/lib/pg data' 'stop'"]);
+    expect(args.slice(-3)).toEqual(["--", "db1.example.com", "cd / && exec 'sudo' '-n' '-u' 'postgres' '--' '/usr/lib/postgresql/15/bin/pg_ctl' '-D' '/var/lib/pg data' 'stop'"]);
   });
 
   it("runs as the login user without sudo", () => {
@@ -41,5 +41,13 @@ describe("describeSshError", () => {
     expect(describeSshError("ssh: connect to host 127.0.0.1 port 2: Connection refused\n")).toBe("connection refused");
     expect(describeSshError("ssh: connect to host 10.0.0.9 port 22: Connection timed out\n")).toBe("timed out");
     expect(describeSshError("sudo: a password is required\n")).toMatch(/^sudo refused/);
+  });
+});
+
+describe("failedBeforeRunning", () => {
+  it("knows nothing ran when ssh could not connect or log in, and not otherwise", () => {
+    for (const e of ["Host key verification failed.", "a@b: Permission denied (publickey).", "ssh: connect to host h port 22: Connection refused", "sudo: a password is required"]) expect(failedBeforeRunning(describeSshError(e)), e).toBe(true);
+    expect(failedBeforeRunning(describeSshError(""))).toBe(false);
+    expect(failedBeforeRunning(describeSshError("Connection to 127.0.0.1 closed by remote host."))).toBe(false);
   });
 });

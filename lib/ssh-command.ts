@@ -42,7 +42,8 @@ export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlDir
     "-p", String(t.port),
     "-l", t.user,
     "--", t.host,
-    remoteArgv(t, argv, runAsUser).map(shellQuote).join(" "),
+    // From / : a command run as another user cannot read the login user's home, its working directory otherwise.
+    `cd / && exec ${remoteArgv(t, argv, runAsUser).map(shellQuote).join(" ")}`,
   ];
 }
 
@@ -60,5 +61,9 @@ export function describeSshError(stderr: string): string {
   if (/Connection (closed|reset)/.test(text)) return "connection closed by the host";
   if (/sudo: .*password is required|sudo: a password is required/.test(text)) return "sudo refused: no rule lets this user run the command without a password";
   const last = text.trim().split("\n").pop();
-  return last ? `ssh failed: ${last}` : "ssh failed";
+  return last ? `ssh failed: ${last}` : "the ssh connection ended without a word from ssh";
 }
+
+/** True when ssh's failure came before the remote command could start: then nothing ran on the host. */
+export const failedBeforeRunning = (description: string) =>
+  /^(host key verification failed|permission denied|connection refused|timed out|host name not found|no route to host|sudo refused)/.test(description);

@@ -70,6 +70,8 @@ beforeAll(async () => {
   const db = await getDb();
   const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   [engineer, lead, lead2, viewer] = await Promise.all([mk("eng@x.test", "engineer"), mk("lead@x.test", "lead"), mk("lead2@x.test", "lead"), mk("viewer@x.test", "viewer")]);
+  // As root every host command of this file (pg_ctl, pg_rewind, pg_basebackup, the API hooks) goes over SSH to the lab's sshd.
+  expect(lab.hostCommands).toBe(process.getuid?.() === 0 ? "ssh" : "local");
   collector = await leadingCollector();
   // The promotion's pre-flight estimates data loss from the primary's last reported position.
   await waitFor("the collector to record the primary's position", async () => (await count("select count(*) as n from region_status where observed ? 'primaryLsn'")) > 0, { timeoutMs: 30_000 });

@@ -2,7 +2,7 @@ import "server-only";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import type { HostCommand, RegionConfig, Transport } from "@/lib/fleet-config";
-import { describeSshError, sshArgs } from "@/lib/ssh-command";
+import { describeSshError, failedBeforeRunning, sshArgs } from "@/lib/ssh-command";
 import { controlDir } from "./ssh";
 
 /**
@@ -122,13 +122,12 @@ export function runHost(
       if (!error) return resolve(all);
       const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
       const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
-      // Over ssh, a connection lost after the command started leaves its outcome as unknown as a timeout does.
-      const lost = !!remote && code === 255 && /Connection (closed|reset)|Broken pipe|closed by remote host/i.test(errText);
       let why: string;
       if (ended) why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
       else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
       else why = code !== null ? `exit code ${code}` : error.message;
-      const unknown = !!remote && (ended || lost);
+      // Over ssh, unless ssh failed before the command could start, a lost connection leaves its outcome as unknown as a timeout does.
+      const unknown = !!remote && (ended || (code === 255 && !failedBeforeRunning(why)));
       reject(new HostCommandError(`${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`, code, all.slice(-2000), unknown));
     });
     const buffers = { stdout: "", stderr: "" };

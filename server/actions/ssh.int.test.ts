@@ -1,0 +1,167 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { labStatus, resetLab, restartApi, startLab, type LabStatus } from "@/lab/index";
+import { waitFor } from "@/lab/wait";
+import type { RegionConfig, SshTransport } from "@/lib/fleet-config";
+import { sshArgs } from "@/lib/ssh-command";
+import { freshDatabase } from "@/tests/support/fresh-database";
+
+/**
+ * Host commands over SSH to the lab's sshd per region: what the remote shell receives, what a changed host
+ * key or a wrong identity does to an action's pre-flight, and a connection lost mid-command.
+ */
+
+const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-ssh-lab-"));
+process.env.LAB_DIR = labDir;
+process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
+delete process.env.FLEET_CONFIG;
+
+const { getDb } = await import("@/server/db");
+const { insertUser } = await import("@/server/auth/users");
+const svc = await import("@/server/actions/action-service");
+const { getFleetConfig } = await import("@/server/fleet/config");
+const { hostReachable } = await import("@/server/actions/catalog/host-reachable");
+type User = import("@/server/auth/users").User;
+
+let lab: LabStatus;
+let engineer: User, lead: User;
+const region = (id: string): RegionConfig => getFleetConfig().regions.find((r) => r.id === id)!;
+const transport = (id: string) => region(id).transport as SshTransport;
+const key = () => `ssh-${Math.random().toString(36).slice(2)}`;
+const overSsh = () => lab.hostCommands === "ssh";
+
+beforeAll(async () => {
+  await startLab({ labDir });
+  lab = await labStatus({ labDir });
+  const db = await getDb();
+  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  [engineer, lead] = await Promise.all([mk("eng@ssh.test", "engineer"), mk("lead@ssh.test", "lead")]);
+}, 180_000);
+
+afterAll(async () => {
+  await resetLab({ labDir });
+  rmSync(labDir, { recursive: true, force: true });
+  await (await getDb()).close();
+}, 120_000);
+
+function ssh(t: SshTransport, argv: string[], runAsUser?: string): Promise<string> {
+  return new Promise((resolve, reject) => execFile("ssh", sshArgs(t, argv, { runAsUser }), { timeout: 30_000 }, (err, out, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(out))));
+}
+
+it("runs every region's host commands over SSH to its own sshd when the lab runs as root", () => {
+  expect(lab.hostCommands).toBe(process.getuid?.() === 0 ? "ssh" : "local");
+  for (const r of lab.regions) {
+    const t = region(r.id).transport;
+    if (overSsh()) expect(t).toMatchObject({ kind: "ssh", host: "127.0.0.1", port: r.sshd!.port });
+    else expect(t).toEqual({ kind: "local" });
+  }
+});
+
+describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
+  it("hands spaces, quotes, $(), backticks, ; and newlines to the remote command as one literal argument each, also through sudo", async () => {
+    const marker = path.join(os.tmpdir(), `switchyard-smuggled-${process.pid}`);
+    const values = ["a b", "it's", '"q"', `$(touch ${marker})`, `\`touch ${marker}\``, `x; touch ${marker}`, "one\ntwo", "*", "~", ""];
+    const expected = values.map((v) => `[${v}]\n`).join("");
+    expect(await ssh(transport("eu-west-1"), ["printf", "[%s]\\n", ...values])).toBe(expected);
+    expect(await ssh(transport("eu-west-1"), ["printf", "[%s]\\n", ...values], "postgres")).toBe(expected);
+    expect(await ssh(transport("eu-west-1"), ["id", "-un"], "postgres")).toBe("postgres\n");
+    expect(() => readFileSync(marker)).toThrow();
+  });
+
+  it("fails the pre-flight of every host action with 'host key verification failed' when the host's key is not the pinned one, and runs nothing", async () => {
+    const knownHosts = transport("eu-west-1").knownHostsFile;
+    const pinned = readFileSync(knownHosts, "utf8");
+    const other = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-rotated-")), "host_ed25519");
+    execFileSync("ssh-keygen", ["-t", "ed25519", "-N", "", "-q", "-f", other]);
+    const otherKey = readFileSync(`${other}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+    const hostPattern = `[127.0.0.1]:${transport("eu-west-1").port} `;
+    writeFileSync(knownHosts, pinned.split("\n").map((l) => (l.startsWith(hostPattern) ? `${hostPattern}${otherKey}` : l)).join("\n"));
+    try {
+      const requests = [
+        { actionId: "db.rebuild-replica", params: { region: "eu-west-1", source: "us-east-1" } },
+        { actionId: "db.recreate-slot", params: { replica: "eu-west-1" } },
+        { actionId: "db.repoint-app", params: { primary: "us-east-1", regions: ["eu-west-1"] } },
+        { actionId: "cdn.disable", params: { regions: ["eu-west-1"] } },
+      ];
+      for (const r of requests) {
+        const preview = await svc.previewAction(engineer, r);
+        const host = preview.preflight.find((c) => c.id === "host-eu-west-1");
+        expect(host, r.actionId).toMatchObject({ ok: false });
+        expect(host!.observed, r.actionId).toContain("host key verification failed");
+      }
+      const run = await svc.requestAction(engineer, { ...requests[0]!, idempotencyKey: key() } as never);
+      await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({ code: "precondition_failed" });
+      expect((await svc.getAction({ kind: "user", user: lead }, run.id)).status).toBe("pending");
+      // The other regions' hosts are not affected.
+      expect((await hostReachable([region("ap-southeast-1")]))[0]!.ok).toBe(true);
+    } finally {
+      writeFileSync(knownHosts, pinned);
+    }
+    expect((await hostReachable([region("eu-west-1")]))[0]!.ok).toBe(true);
+  });
+
+  it("says 'permission denied (publickey)' for an identity the host does not accept", async () => {
+    const wrong = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-wrong-key-")), "id_ed25519");
+    execFileSync("ssh-keygen", ["-t", "ed25519", "-N", "", "-q", "-f", wrong]);
+    const r = region("ap-southeast-1");
+    const [c] = await hostReachable([{ ...r, transport: { ...transport("ap-southeast-1"), identityFile: wrong } }]);
+    expect(c).toMatchObject({ ok: false });
+    expect(c!.observed).toContain("permission denied (publickey)");
+  });
+
+  it("ends a run whose ssh connection is lost mid-command as of unknown outcome, with a verification of the real state", async () => {
+    const target = "ap-southeast-1";
+    const sshdPid = lab.regions.find((r) => r.id === target)!.sshd!.pid!;
+    const run = await svc.requestAction(engineer, { actionId: "db.repoint-app", params: { primary: "us-east-1", regions: [target] }, idempotencyKey: key() });
+    await svc.approveAction(lead, run.id, { paramsHash: run.paramsHash });
+    // The restart hook runs for seconds after set-env reports: the host's sshd goes down with every session it serves.
+    await waitFor("set-env to have run over ssh", async () => (await svc.getAction({ kind: "user", user: lead }, run.id)).output.some((l) => l.text.includes("set DB_HOST")), { timeoutMs: 30_000, intervalMs: 50 });
+    for (const pid of [...descendants(sshdPid), sshdPid]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    const done = await waitFor("the run to end", async () => {
+      const r = await svc.getAction({ kind: "user", user: lead }, run.id);
+      return r.status !== "running" ? r : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 100 });
+    const detail = await svc.getAction({ kind: "user", user: lead }, run.id);
+    const output = detail.output.map((l) => l.text).join("\n");
+    expect(done.status, output).toBe("failed");
+    expect(done.error).toMatch(/unknown/);
+    expect(output).toContain("verifying the real state");
+    // What the verification says is what the region API really does now (the killed sessions took the restart with them).
+    expect(done.verification).not.toBeNull();
+    const health = await fetch(`${lab.regions.find((r) => r.id === target)!.apiUrl}/health`, { signal: AbortSignal.timeout(3_000) }).then((res) => res.json() as Promise<{ dbPort?: number; db?: { writable?: boolean } }>, () => null);
+    const writesToPrimary = health?.db?.writable === true && health.dbPort === lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
+    expect(done.verification!.ok).toBe(writesToPrimary);
+    // Back to normal for the rest: the lab restarts the dead sshd, and the API runs.
+    await startLab({ labDir });
+    await restartApi(target, { labDir });
+    lab = await labStatus({ labDir });
+  });
+});
+
+/** Every process below `pid`, from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
