@@ -92,7 +92,7 @@ export function rows(f: Figures): Row[] {
   const sc = f.ssh;
   if (sc) {
     out.push({ figure: `host command over SSH (${sc.target}), fresh connection p50 / p95`, value: `${ms(sc.freshMs.p50)} / ${ms(sc.freshMs.p95)}`, goal: "", met: null });
-    out.push({ figure: "host command over SSH, shared connection p50 / p95", value: `${ms(sc.sharedMs.p50)} / ${ms(sc.sharedMs.p95)}`, goal: "<= 50 ms", met: sc.sharedMs.p50 <= 50 });
+    out.push({ figure: "host command over SSH, shared connection p50 / p95", value: `${ms(sc.sharedMs.p50)} / ${ms(sc.sharedMs.p95)}`, goal: "", met: null });
   }
   const fo = f.failover;
   if (fo) {
