@@ -18,7 +18,8 @@ lease.start();
 setInterval(() => {
   if (!lease.leading) return;
   if (!lease.holds()) return void console.log(`REFUSED locally: the lease of term ${lease.term} ran out`);
-  writeSamples([sample()], [], lease).then(
+  const s = sample();
+  writeSamples([s], [s], lease).then(
     () => console.log(`WROTE ${lease.term}`),
     (err: Error) => {
       console.log(`REFUSED ${err.message}`);
