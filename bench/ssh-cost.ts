@@ -39,8 +39,8 @@ export async function measureSshCost(labDir: string, runs: number): Promise<SshC
     const fresh: number[] = [];
     for (let i = 0; i < runs; i++) fresh.push(await timeSsh(sshArgs(t, ["true"])));
     const shared: number[] = [];
-    await timeSsh(sshArgs(t, ["true"], { controlDir })); // opens the shared connection
-    for (let i = 0; i < runs; i++) shared.push(await timeSsh(sshArgs(t, ["true"], { controlDir })));
+    await timeSsh(sshArgs(t, ["true"], { controlPath: `${controlDir}/%C` })); // opens the shared connection
+    for (let i = 0; i < runs; i++) shared.push(await timeSsh(sshArgs(t, ["true"], { controlPath: `${controlDir}/%C` })));
     await timeSsh(["-O", "exit", "-o", `ControlPath=${controlDir}/%C`, "-p", String(t.port), "-l", t.user, t.host]).catch(() => undefined);
     return { region: region.id, target: `${t.user}@${t.host}:${t.port}`, freshMs: rounded(summarize(fresh)), sharedMs: rounded(summarize(shared)) };
   } finally {

@@ -19,7 +19,7 @@ describe("shellQuote", () => {
 
 describe("sshArgs", () => {
   it("pins the host key, never prompts, uses only the fleet's identity, and carries the command as one quoted string", () => {
-    const args = sshArgs(transport, ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", "/var/lib/pg data", "stop"], { runAsUser: "postgres", controlDir: "/var/lib/switchyard/ssh" });
+    const args = sshArgs(transport, ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", "/var/lib/pg data", "stop"], { runAsUser: "postgres", controlPath: "/var/lib/switchyard/ssh/%C" });
     const opts = args.flatMap((a, i) => (args[i - 1] === "-o" ? [a] : []));
     expect(opts).toEqual(expect.arrayContaining(["BatchMode=yes", "StrictHostKeyChecking=yes", "UserKnownHostsFile=/etc/switchyard/known_hosts", "IdentitiesOnly=yes", "ConnectTimeout=7"]));
     expect(opts.some((o) => /StrictHostKeyChecking=(no|accept-new)/.test(o))).toBe(false);

@@ -20,11 +20,11 @@ export function remoteArgv(t: SshTransport, argv: string[], runAsUser?: string):
 
 /**
  * The `ssh` argument list for one remote command: no shell on this side, no config but ours. With a
- * `controlDir` the connection is shared (OpenSSH's ControlMaster: a fresh connection costs a few hundred
+ * `controlPath` the connection is shared (OpenSSH's ControlMaster: a fresh connection costs a few hundred
  * milliseconds, a shared one a few tens); without, it is a connection of its own, which checks the host key
  * and the login anew.
  */
-export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlDir }: { runAsUser?: string; controlDir?: string | null } = {}): string[] {
+export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlPath }: { runAsUser?: string; controlPath?: string | null } = {}): string[] {
   return [
     "-F", "/dev/null",
     "-T",
@@ -38,7 +38,7 @@ export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlDir
     "-o", "ServerAliveInterval=5",
     "-o", "ServerAliveCountMax=3",
     "-o", "LogLevel=ERROR",
-    ...(controlDir ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlDir}/%C`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
+    ...(controlPath ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlPath}`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
     "-p", String(t.port),
     "-l", t.user,
     "--", t.host,

@@ -11,8 +11,9 @@ import { probeSsh } from "@/server/actions/executors/ssh";
 
 /**
  * npm run fleet:check: whether Switchyard can watch and drive a fleet, region by region, before anyone trusts it
- * with one. It only reads: SSH logins that run `test -x`, `command -v` and `pg_ctl --version`, SELECTs on each
- * PostgreSQL server and GETs of the region API's read endpoints. Never a runbook action, never a POST.
+ * with one. It only reads: SSH logins (connections of their own) that run `test -x`, `command -v`, `sudo -l` and
+ * `pg_ctl --version`, SELECTs on each PostgreSQL server and GETs of the region API's read endpoints. Never a
+ * runbook action, never a POST.
  */
 
 /** ok: as Switchyard needs it; warn: works, but look at it; FAIL: Switchyard cannot rely on it; skip: not checked because an earlier row failed. */
@@ -115,6 +116,26 @@ function runOverSsh(t: SshTransport, argv: string[], runAsUser?: string): Promis
   });
 }
 
+/**
+ * At most `n` of a region's SSH connections at once: beyond its MaxStartups (10 unauthenticated connections by
+ * default) sshd starts dropping new ones, and the console may be connecting too.
+ */
+function limiter(n: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next(); // the slot passes on as it is
+      else active--;
+    }
+  };
+}
+
 /** Why a remote command failed: ssh's own failure (exit 255, sudo) in its words, else the command's exit code. */
 function remoteFailure(run: RemoteRun, t: SshTransport, what: string): string {
   if (run.missingClient) return "the ssh client is not installed on this machine";
@@ -124,8 +145,16 @@ function remoteFailure(run: RemoteRun, t: SshTransport, what: string): string {
   return `${what} (exit code ${run.code ?? "?"}${last ? `: ${last}` : ""})`;
 }
 
+/** Why `sudo -l <command>` said no: ssh's own failure, a password that would be needed, or no rule for the command. */
+function sudoRefusal(run: RemoteRun, t: SshTransport): string {
+  if (run.missingClient || run.killed || run.code === 255) return remoteFailure(run, t, "failed");
+  if (/password is required/.test(run.stderr)) return describeSshError(run.stderr);
+  const last = run.stderr.trim().split("\n").pop();
+  return `no sudoers rule permits it${last ? ` (${last})` : ""}`;
+}
+
 /** The commands Switchyard would start on the region's host: the PostgreSQL tools (from hooks.postgres) and each hook's program. */
-function hostPrograms(region: RegionConfig): { check: string; program: string | null; missing: string }[] {
+function hostPrograms(region: RegionConfig): { check: string; program: string | null; hookArgv?: string[]; missing: string }[] {
   const pgHooks = region.hooks.postgres;
   const programs = PG_TOOLS.map((tool) => ({
     check: tool,
@@ -137,6 +166,7 @@ function hostPrograms(region: RegionConfig): { check: string; program: string | 
     return {
       check: `hook.${name}`,
       program: hook?.argv[0] ?? null,
+      hookArgv: hook?.argv,
       missing: `the fleet file has no ${name} hook: actions that ${name === "setApiEnv" ? "set the region API's environment" : "restart the region API"} cannot reach this region`,
     };
   });
@@ -157,26 +187,46 @@ async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[
     return rows;
   }
   const rows = [row(region, "ssh.login", "ok", `${who}: host key matches the pinned known-hosts file, key accepted, answered in ${login.ms} ms`)];
+  const slot = limiter(4);
+  const remote = (argv: string[], runAsUser?: string) => slot(() => runOverSsh(t, argv, runAsUser));
 
-  const presence = hostPrograms(region).map(async ({ check, program, missing }) => {
+  const presence = hostPrograms(region).map(async ({ check, program, hookArgv, missing }) => {
     if (!program) return row(region, `ssh.${check}`, "warn", missing);
     // A bare name is looked up in the remote user's PATH, as the remote shell looks it up when Switchyard runs it;
     // the name is the script's argument, never part of the script.
     const argv = program.includes("/") ? ["test", "-x", program] : ["sh", "-c", 'command -v -- "$1"', "sh", program];
-    const run = await runOverSsh(t, argv);
-    if (run.ok) return row(region, `ssh.${check}`, "ok", program.includes("/") ? `${program} is executable on ${t.host}` : `${program} is ${run.stdout.trim() || "on the PATH"} on ${t.host}`);
-    const why = run.code === 1 || run.code === 127 ? `${program} is missing or not executable on ${t.host} for ${t.user}` : remoteFailure(run, t, `checking ${program} failed`);
-    return row(region, `ssh.${check}`, "FAIL", why);
+    const run = await remote(argv);
+    if (!run.ok) {
+      const why = run.code === 1 || run.code === 127 ? `${program} is missing or not executable on ${t.host} for ${t.user}` : remoteFailure(run, t, `checking ${program} failed`);
+      return row(region, `ssh.${check}`, "FAIL", why);
+    }
+    const found = program.includes("/") ? `${program} is executable on ${t.host}` : `${program} is ${run.stdout.trim() || "on the PATH"} on ${t.host}`;
+    // A hook that is `sudo …`: whether sudo permits it, asked with `sudo -l` (which runs nothing).
+    if (hookArgv && path.basename(program) === "sudo" && hookArgv.length > 1) {
+      const listed = await remote(["sudo", "-l", ...hookArgv.slice(1)]);
+      const what = hookArgv.join(" ");
+      if (listed.ok) return row(region, `ssh.${check}`, "ok", `${found}; sudo -l says ${t.user} may run ${what}`);
+      return row(region, `ssh.${check}`, "FAIL", `${found}, but sudo -l refuses ${what}: ${sudoRefusal(listed, t)}`);
+    }
+    return row(region, `ssh.${check}`, "ok", found);
   });
 
   const pgHooks = region.hooks.postgres;
   const sudo = (async () => {
     if (!pgHooks) return null;
+    const runAsUser = pgHooks.runAsUser;
+    if (!sudoNeeded(region, t) || !runAsUser) return sudoNotNeeded(region, t);
     const pgCtl = path.join(pgHooks.binDir, "pg_ctl");
-    if (!sudoNeeded(region, t) || !pgHooks.runAsUser) return sudoNotNeeded(region, t);
-    const run = await runOverSsh(t, [pgCtl, "--version"], pgHooks.runAsUser);
-    if (run.ok) return row(region, "ssh.sudo", "ok", `sudo -n -u ${pgHooks.runAsUser} -- ${pgCtl} --version: ${run.stdout.trim() || "ok"}`);
-    return row(region, "ssh.sudo", "FAIL", `sudo -n -u ${pgHooks.runAsUser} -- ${pgCtl} --version: ${remoteFailure(run, t, "failed")}`);
+    // pg_ctl runs (--version changes nothing); pg_rewind and pg_basebackup are only asked about with `sudo -l`.
+    const [version, ...listed] = await Promise.all([
+      remote([pgCtl, "--version"], runAsUser),
+      ...(["pg_rewind", "pg_basebackup"] as const).map((tool) => remote(["sudo", "-n", "-l", "-u", runAsUser, "--", path.join(pgHooks.binDir, tool)])),
+    ]);
+    const ran = `sudo -n -u ${runAsUser} -- ${pgCtl} --version`;
+    if (!version.ok) return row(region, "ssh.sudo", "FAIL", `${ran}: ${remoteFailure(version, t, "failed")}`);
+    const refused = (["pg_rewind", "pg_basebackup"] as const).flatMap((tool, i) => (listed[i]!.ok ? [] : [`${tool} (${sudoRefusal(listed[i]!, t)})`]));
+    if (refused.length) return row(region, "ssh.sudo", "FAIL", `${ran} works, but sudo does not let ${t.user} run as ${runAsUser}: ${refused.join("; ")}`);
+    return row(region, "ssh.sudo", "ok", `${ran}: ${version.stdout.trim() || "ok"}; pg_rewind and pg_basebackup permitted too (sudo -l)`);
   })();
 
   const done = await Promise.all([...presence, sudo]);
@@ -212,13 +262,22 @@ function runLocal(argv: string[], timeoutMs: number): Promise<{ ok: boolean; out
 async function localRows(region: RegionConfig, opts: FleetCheckOptions): Promise<CheckRow[]> {
   const me = os.userInfo().username;
   const rows = [row(region, "host.local", "ok", `host commands run on this machine, as ${me} (the fleet file has no ssh transport for this region)`)];
-  for (const { check, program, missing } of hostPrograms(region)) {
+  for (const { check, program, hookArgv, missing } of hostPrograms(region)) {
     if (!program) {
       rows.push(row(region, `host.${check}`, "warn", missing));
       continue;
     }
     const found = findLocal(program);
-    rows.push(found ? row(region, `host.${check}`, "ok", `${found} is executable`) : row(region, `host.${check}`, "FAIL", `${program} is missing or not executable on this machine`));
+    if (!found) {
+      rows.push(row(region, `host.${check}`, "FAIL", `${program} is missing or not executable on this machine`));
+    } else if (hookArgv && path.basename(program) === "sudo" && hookArgv.length > 1) {
+      // A hook that is `sudo …`: whether sudo permits it, asked with `sudo -l` (which runs nothing).
+      const what = hookArgv.join(" ");
+      const listed = await runLocal([found, "-n", "-l", ...hookArgv.slice(1)], opts.timeoutMs);
+      rows.push(row(region, `host.${check}`, listed.ok ? "ok" : "FAIL", listed.ok ? `${found} is executable; sudo -l says ${me} may run ${what}` : `sudo -l refuses ${what}: ${listed.out || "no sudoers rule permits it"}`));
+    } else {
+      rows.push(row(region, `host.${check}`, "ok", `${found} is executable`));
+    }
   }
   const pgHooks = region.hooks.postgres;
   if (pgHooks?.runAsUser && pgHooks.runAsUser !== me) {
@@ -236,8 +295,9 @@ async function localRows(region: RegionConfig, opts: FleetCheckOptions): Promise
 async function hostRows(region: RegionConfig, opts: FleetCheckOptions): Promise<CheckRow[]> {
   const t = region.transport;
   if (t.kind === "ssh") {
-    // the login, then the checks that need it side by side: at most two SSH timeouts per region
-    const bound = 2 * (t.connectTimeoutSeconds + 5) * 1000 + 2_000;
+    // the login, then the checks that need it, four at a time: a dead host costs one SSH timeout, a host that
+    // hangs after the login a few; this bounds even that
+    const bound = 4 * (t.connectTimeoutSeconds + 5) * 1000 + 2_000;
     return bounded(sshRows(region, t), bound, () => [row(region, "ssh.login", "FAIL", `SSH checks did not finish within ${seconds(bound)}`)]);
   }
   return bounded(localRows(region, opts), opts.timeoutMs + 2_000, () => [row(region, "host.local", "FAIL", `local checks did not finish within ${seconds(opts.timeoutMs + 2_000)}`)]);
@@ -253,7 +313,7 @@ export interface PgObservation {
   replication: CheckRow | null;
 }
 
-async function pgObserve(region: RegionConfig, opts: FleetCheckOptions): Promise<PgObservation> {
+async function pgObserve(region: RegionConfig, replicas: number, opts: FleetCheckOptions): Promise<PgObservation> {
   const c = region.postgres;
   const target = `${c.user}@${c.host}:${c.port}/${c.database}`;
   const client = new pg.Client({
@@ -279,7 +339,7 @@ async function pgObserve(region: RegionConfig, opts: FleetCheckOptions): Promise
       const r = await client.query<{ in_recovery: boolean; version: string }>("select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version");
       inRecovery = r.rows[0]!.in_recovery;
       const connect = row(region, "pg.connect", "ok", `${target}: PostgreSQL ${r.rows[0]!.version}, answered in ${elapsed(started)} ms`);
-      return { inRecovery, connect, replication: await replicationRow(region, client, inRecovery) };
+      return { inRecovery, connect, replication: await replicationRow(region, client, inRecovery, replicas) };
     } catch (err) {
       return { inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: connected, but select pg_is_in_recovery() failed: ${plainError(err)}`), replication: null };
     }
@@ -288,15 +348,19 @@ async function pgObserve(region: RegionConfig, opts: FleetCheckOptions): Promise
   }
 }
 
-/** The replication view of the role the server really serves: its senders on a primary, its WAL receiver on a replica. */
-async function replicationRow(region: RegionConfig, client: pg.Client, inRecovery: boolean): Promise<CheckRow> {
+/**
+ * The replication view of the role the server really serves: its senders on a primary (every other region of the
+ * fleet streaming from it is expected), its WAL receiver on a replica.
+ */
+async function replicationRow(region: RegionConfig, client: pg.Client, inRecovery: boolean, replicas: number): Promise<CheckRow> {
   try {
     if (!inRecovery) {
       const r = await client.query<{ application_name: string; state: string | null }>("select application_name, state from pg_stat_replication order by application_name");
       if (r.rows.length === 0) return row(region, "pg.replication", "warn", "pg_stat_replication: no replica is connected to this primary");
       const listed = r.rows.map((x) => `${x.application_name || "(no name)"} ${x.state ?? "(state hidden: grant pg_monitor to the fleet user)"}`).join(", ");
       const streaming = r.rows.filter((x) => x.state === "streaming").length;
-      return row(region, "pg.replication", streaming === r.rows.length ? "ok" : "warn", `pg_stat_replication: ${listed}`);
+      const short = streaming < replicas ? ` (${streaming} of the fleet's ${replicas} replicas streaming)` : "";
+      return row(region, "pg.replication", streaming === r.rows.length && !short ? "ok" : "warn", `pg_stat_replication: ${listed}${short}`);
     }
     const r = await client.query<{ status: string | null; sender_host: string | null; sender_port: number | null; slot_name: string | null }>(
       "select status, sender_host, sender_port, slot_name from pg_stat_wal_receiver",
@@ -305,20 +369,24 @@ async function replicationRow(region: RegionConfig, client: pg.Client, inRecover
     if (!w) return row(region, "pg.replication", "FAIL", "pg_stat_wal_receiver: no WAL receiver: this replica is not connected to a primary");
     if (w.status === null) return row(region, "pg.replication", "FAIL", "pg_stat_wal_receiver: status hidden from the fleet user (grant it pg_monitor)");
     const from = w.sender_host ? ` from ${w.sender_host}:${w.sender_port ?? "?"}` : "";
-    const slot = w.slot_name ? ` through slot ${w.slot_name}` : "";
-    return row(region, "pg.replication", w.status === "streaming" ? "ok" : "FAIL", `pg_stat_wal_receiver: ${w.status}${from}${slot}${w.status === "streaming" ? "" : " (streaming expected)"}`);
+    const slot = w.slot_name ? ` through slot ${w.slot_name}` : " without a replication slot";
+    if (w.status !== "streaming") return row(region, "pg.replication", "FAIL", `pg_stat_wal_receiver: ${w.status}${from}${slot} (streaming expected)`);
+    // The slot Switchyard recreates and rebuilds with (the fleet file's, by default the region id with underscores).
+    const expected = region.postgres.slot ?? region.id.replace(/-/g, "_");
+    if (w.slot_name !== expected) return row(region, "pg.replication", "warn", `pg_stat_wal_receiver: streaming${from}${slot}, but the fleet file's slot for ${region.id} is ${expected}`);
+    return row(region, "pg.replication", "ok", `pg_stat_wal_receiver: streaming${from}${slot}`);
   } catch (err) {
     return row(region, "pg.replication", "FAIL", `reading the replication view failed: ${plainError(err)}`);
   }
 }
 
-function pgBounded(region: RegionConfig, opts: FleetCheckOptions): Promise<PgObservation> {
+function pgBounded(region: RegionConfig, replicas: number, opts: FleetCheckOptions): Promise<PgObservation> {
   const bound = 3 * opts.timeoutMs + 1_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<PgObservation>((resolve) => {
     timer = setTimeout(() => resolve({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `PostgreSQL checks did not finish within ${seconds(bound)}`), replication: null }), bound);
   });
-  return Promise.race([pgObserve(region, opts), timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([pgObserve(region, replicas, opts), timeout]).finally(() => clearTimeout(timer));
 }
 
 const roleName = (inRecovery: boolean) => (inRecovery ? "replica" : "primary");
@@ -336,7 +404,7 @@ export function roleRows(fleet: FleetConfig, observed: Map<string, boolean | nul
     const serving = roleName(inRecovery);
     const how = `pg_is_in_recovery() = ${inRecovery}`;
     if (serving === region.role) {
-      if (serving === "primary" && primaries.length > 1) return row(region, "pg.role", "FAIL", `serving as primary (${how}), as the fleet file says, but so do ${primaries.filter((p) => p !== region.id).join(", ")}: two primaries take writes`);
+      if (serving === "primary" && primaries.length > 1) return row(region, "pg.role", "FAIL", `serving as primary (${how}), as the fleet file says, but ${primaries.filter((p) => p !== region.id).join(", ")} serve${primaries.length > 2 ? "" : "s"} as primary too: more than one primary takes writes`);
       return row(region, "pg.role", "ok", `serving as ${serving} (${how}), as the fleet file says`);
     }
     const mismatch = `serving as ${serving} (fleet file says ${region.role}; ${how})`;
@@ -421,7 +489,7 @@ export async function checkFleet(fleet: FleetConfig, opts: FleetCheckOptions): P
     fleet.regions.map(async (region) => {
       const [host, db, api] = await Promise.all([
         hostRows(region, opts),
-        fleet.simulated ? Promise.resolve(null) : pgBounded(region, opts),
+        fleet.simulated ? Promise.resolve(null) : pgBounded(region, fleet.regions.length - 1, opts),
         apiRows(region, opts),
       ]);
       return { region, host, db, api };

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import type { HostCommand, RegionConfig, Transport } from "@/lib/fleet-config";
 import { describeSshError, failedBeforeRunning, sshArgs } from "@/lib/ssh-command";
-import { controlDir } from "./ssh";
+import { controlPath } from "./ssh";
 
 /**
  * Host commands, run with execFile from fixed argument templates: never a local shell, never a string built
@@ -91,7 +91,7 @@ function allowed(spec: Spec, hooks: HostCommand[]): boolean {
 
 /** The process to start for a command on a region's host: itself, or `ssh` carrying it there. */
 function invocation(spec: Spec, transport: Transport): string[] {
-  if (transport.kind === "ssh") return ["ssh", ...sshArgs(transport, spec.argv, { runAsUser: spec.asUser, controlDir: controlDir() })];
+  if (transport.kind === "ssh") return ["ssh", ...sshArgs(transport, spec.argv, { runAsUser: spec.asUser, controlPath: controlPath(transport) })];
   return spec.asUser && process.getuid?.() === 0 ? ["runuser", "-u", spec.asUser, "--", ...spec.argv] : spec.argv;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,14 +10,16 @@ import { describeSshError, sshArgs } from "@/lib/ssh-command";
 import { env } from "@/server/env";
 
 /**
- * Where shared ssh connections keep their sockets: under the console's data directory, or a private
- * temporary one when that path would be too long for a socket.
+ * The socket of a region's shared ssh connection: under the console's data directory (a private temporary
+ * one when that path would be too long for a socket), named by the identity and known-hosts files as well
+ * as by host, port and user (%C), so a changed key in the fleet file never rides on an old connection.
  */
-export function controlDir(): string {
+export function controlPath(t: SshTransport): string {
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "ssh");
-  const dir = dataDir.length <= 60 ? dataDir : path.join(os.tmpdir(), `switchyard-ssh-${process.getuid?.() ?? "u"}`);
+  const dir = dataDir.length <= 50 ? dataDir : path.join(os.tmpdir(), `switchyard-ssh-${process.getuid?.() ?? "u"}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+  const files = createHash("sha256").update(`${t.identityFile}\n${t.knownHostsFile}`).digest("hex").slice(0, 8);
+  return path.join(dir, `${files}-%C`);
 }
 
 /**
