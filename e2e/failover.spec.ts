@@ -106,6 +106,8 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     // Fail back: the monthly failover test's switchover to us-east-1, lossless.
     await request.goto({ action: "db.switchover", candidate: "us-east-1" });
     await request.expectPreflightPasses();
+    // Its host commands go to eu-west-1's host over SSH (the lab's sshd; on the console's machine when not root).
+    await expect(request.checks(true).filter({ hasText: process.getuid?.() === 0 ? "eu-west-1's host is reachable over SSH" : "eu-west-1's host commands run on the console's own machine" })).toHaveCount(1);
     const switchoverId = await request.submit();
     await run.goto(switchoverId);
     await run.approve();
