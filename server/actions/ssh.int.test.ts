@@ -117,8 +117,9 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     const sshdPid = lab.regions.find((r) => r.id === target)!.sshd!.pid!;
     const run = await svc.requestAction(engineer, { actionId: "db.repoint-app", params: { primary: "us-east-1", regions: [target] }, idempotencyKey: key() });
     await svc.approveAction(lead, run.id, { paramsHash: run.paramsHash });
-    // The restart hook runs for seconds after set-env reports: the host's sshd goes down with every session it serves.
-    await waitFor("set-env to have run over ssh", async () => (await svc.getAction({ kind: "user", user: lead }, run.id)).output.some((l) => l.text.includes("set DB_HOST")), { timeoutMs: 30_000, intervalMs: 50 });
+    // While the restart hook runs on the host (a process under the region's sshd), that sshd goes down with every session it serves.
+    const restarting = () => descendants(sshdPid).some((pid) => cmdline(pid).includes("restart-api"));
+    await waitFor("the restart hook to run on the host over ssh", restarting, { timeoutMs: 30_000, intervalMs: 20 });
     for (const pid of [...descendants(sshdPid), sshdPid]) {
       try {
         process.kill(pid, "SIGKILL");
@@ -146,6 +147,14 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     lab = await labStatus({ labDir });
   });
 });
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
 
 /** Every process below `pid`, from /proc. */
 function descendants(pid: number): number[] {

@@ -12,51 +12,61 @@ import { FencedError, type Fence } from "./leader";
 const POINT_FIELDS = ["lagSeconds", "lagBytes", "mirrorHitRate", "cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour", "apiLatencyMs"] as const;
 const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg((point->>'${f}')::float8)`).join(", ")})`;
 
+/** The writer's lease as a condition inside each write's own statement ($1 term, $2 holder). */
+const LEASE_HELD = "exists (select 1 from collector_lease where id = 1 and term = $1 and holder = $2 and expires_at > now())";
+
 /**
- * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point, in
- * one transaction that first checks the writer's lease: a write of a term that no longer leads is refused
- * with FencedError and changes nothing, so the figures of two leaders never mix.
+ * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point.
+ * Each statement carries the writer's term and checks its lease itself, and a row already written by a
+ * newer term is never overwritten: a write of a term that no longer leads is refused with FencedError, so
+ * the figures of two leaders never mix. No transaction is held open across round trips, so a leader frozen
+ * mid-write holds no lock that would keep a standby from taking the lease.
  */
 export async function writeSamples(samples: RegionSample[], withHistory: RegionSample[], fence: Fence): Promise<void> {
   if (!samples.length) return;
   if (!fence.holds()) throw new FencedError(fence.term);
   const db = await getDb();
-  const params: unknown[] = [fence.term];
+  const params: unknown[] = [fence.term, fence.holder];
   const rows = samples.map((s) => {
     const seen = s.api.up || s.db?.up === true;
     // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
     const asPrimary = s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
     params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(asPrimary), JSON.stringify(s), seen ? s.at : null, s.at);
     const n = params.length;
-    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz, $${n}::timestamptz, $1::bigint)`;
+    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz)`;
   });
-  await db.transaction(async (tx) => {
-    // FOR SHARE: a console taking the lease over waits for this write to commit, then every later one is refused.
-    const lease = await tx.query("select 1 from collector_lease where id = 1 and holder = $1 and term = $2 and expires_at > now() for share", [fence.holder, fence.term]);
-    if (lease.rowCount === 0) throw new FencedError(fence.term);
-    await tx.query(
-      `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
-       values ${rows.join(", ")}
-       on conflict (region_id) do update set
-         status = excluded.status,
-         reasons = excluded.reasons,
-         observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
-         sample = excluded.sample,
-         last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
-         checked_at = excluded.checked_at,
-         changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
-         term = excluded.term`,
-      params,
+  const written = await db.query(
+    `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
+     select v.region_id, v.status, v.reasons, v.observed, v.sample, v.last_seen_at, v.checked_at, v.checked_at, $1::bigint
+     from (values ${rows.join(", ")}) as v(region_id, status, reasons, observed, sample, last_seen_at, checked_at)
+     where ${LEASE_HELD}
+     on conflict (region_id) do update set
+       status = excluded.status,
+       reasons = excluded.reasons,
+       observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
+       sample = excluded.sample,
+       last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
+       checked_at = excluded.checked_at,
+       changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
+       term = excluded.term
+     where region_status.term <= excluded.term`,
+    params,
+  );
+  if (written.rowCount === 0) throw new FencedError(fence.term);
+  if (withHistory.length) {
+    const hp: unknown[] = [fence.term, fence.holder];
+    const hrows = withHistory.map((s) => {
+      hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
+      return `($${hp.length - 2}, $${hp.length - 1}::timestamptz, $${hp.length}::jsonb)`;
+    });
+    await db.query(
+      `insert into region_samples (region_id, at, point, term)
+       select v.region_id, v.at, v.point, $1::bigint from (values ${hrows.join(", ")}) as v(region_id, at, point)
+       where ${LEASE_HELD}
+       on conflict do nothing`,
+      hp,
     );
-    if (withHistory.length) {
-      const hp: unknown[] = [fence.term];
-      const hrows = withHistory.map((s) => {
-        hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
-        return `($${hp.length - 2}, $${hp.length - 1}, $${hp.length}::jsonb, $1::bigint)`;
-      });
-      await tx.query(`insert into region_samples (region_id, at, point, term) values ${hrows.join(", ")} on conflict do nothing`, hp);
-    }
-  });
+  }
 }
 
 type StatusRow = { region_id: string; status: RegionView["lastStatus"]; reasons: string[]; sample: RegionSample | null; last_seen_at: Date | null; checked_at: Date; changed_at: Date };
