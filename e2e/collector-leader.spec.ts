@@ -5,6 +5,7 @@ import pg from "pg";
 import { injectFault } from "../lab/index";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
+import { IncidentNewPage } from "./pages/incident-new-page";
 import { OverviewPage } from "./pages/overview-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
@@ -79,7 +80,7 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
 
     // The first account, from a shell, signs in on both consoles.
     expect(await createUser({ DATABASE_URL: env.DATABASE_URL })).toContain(`created ${ACCOUNT.email} (admin)`);
-    await signedIn(browser, leader, contexts);
+    const onLeader = await signedIn(browser, leader, contexts);
     const { page, overview } = await signedIn(browser, standby, contexts);
     const api = page.request;
     const regions = async () => (await (await api.get("/api/v1/health/regions")).json()) as Regions;
@@ -100,6 +101,12 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
       )
       .toBeGreaterThanOrEqual(4);
     expect(await health(standby)).toMatchObject({ status: "ok", collector: "standby", staleRegions: [] });
+
+    // An incident declared on the leader shows on the standby's open overview without a reload (its own
+    // refetch would take 30 s): incidents fan out through the store like the fleet.
+    await expect(page.getByTestId("no-incidents")).toBeVisible();
+    const declared = await new IncidentNewPage(onLeader.page).declareSimple("Declared on the other console");
+    await expect(page.getByTestId("incident-in-flight").filter({ hasText: "Declared on the other console" })).toHaveAttribute("data-id", String(declared), { timeout: 5_000 });
 
     // A stopped primary reaches the standby's viewers within a second, and so does its recovery.
     await overview.expectStatus("us-east-1", "healthy");
