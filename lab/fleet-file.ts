@@ -4,22 +4,12 @@ import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
 import { CLI_PATH, labFiles, TSX_LOADER_URL } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
-import { SSH_CONNECT_TIMEOUT_SECONDS, SSH_HOST, SSH_USER } from "./sshd";
+import { labTransport } from "./sshd";
 import type { LabState, RegionState } from "./state";
 
 /** Over SSH to the region's own sshd when the lab runs them (lab/sshd.ts); otherwise on this machine. */
 function transport(state: LabState, rs: RegionState) {
-  if (state.hostCommands !== "ssh" || !rs.sshd) return { kind: "local" as const };
-  const files = labFiles(state.labDir);
-  return {
-    kind: "ssh" as const,
-    host: SSH_HOST,
-    port: rs.sshd.port,
-    user: SSH_USER,
-    identityFile: files.sshClientKey,
-    knownHostsFile: files.sshKnownHosts,
-    connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS,
-  };
+  return state.hostCommands === "ssh" && rs.sshd ? labTransport(state.labDir, rs.sshd.port) : { kind: "local" as const };
 }
 
 /** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */

@@ -2,6 +2,8 @@ import { execFile, spawn } from "node:child_process";
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
+import type { SshTransport } from "../lib/fleet-config";
+import { sshArgs } from "../lib/ssh-command";
 import { tail } from "./api-process";
 import { run } from "./exec";
 import { fallbackSshRoot, isRoot, labFiles } from "./paths";
@@ -101,25 +103,10 @@ export async function sshdStatus(state: LabState, id: RegionId): Promise<SshdSta
   return { port: sshd.port, pid: sshd.pid, up };
 }
 
-/**
- * The `ssh` argv the lab uses to reach a region (the console's transport adds connection sharing):
- * no config file but ours, batch mode, the pinned known_hosts, only the lab's key.
- */
-export function labSshArgv(labDir: string, port: number, remoteCommand: string): string[] {
+/** How the console reaches a region's sshd: the transport the lab's fleet file gives it. */
+export function labTransport(labDir: string, port: number): SshTransport {
   const files = labFiles(labDir);
-  return [
-    "ssh", "-F", "/dev/null",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${files.sshKnownHosts}`,
-    "-o", "IdentitiesOnly=yes",
-    "-o", `ConnectTimeout=${SSH_CONNECT_TIMEOUT_SECONDS}`,
-    "-i", files.sshClientKey,
-    "-p", String(port),
-    "-l", SSH_USER,
-    "--", SSH_HOST,
-    remoteCommand,
-  ];
+  return { kind: "ssh", host: SSH_HOST, port, user: SSH_USER, identityFile: files.sshClientKey, knownHostsFile: files.sshKnownHosts, connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS };
 }
 
 /**
@@ -324,11 +311,10 @@ async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: st
 
 /** Logs in with the real client, as the console will, and runs `true` (through sudo when Postgres runs as another user). */
 async function verifyLogin(state: LabState, id: RegionId, port: number): Promise<string | null> {
-  const remote = state.runAsUser && state.runAsUser !== SSH_USER ? `sudo -n -u ${state.runAsUser} -- true` : "true";
-  const [command, ...args] = labSshArgv(state.labDir, port, remote);
-  if (!command) return "empty command";
+  const args = sshArgs(labTransport(state.labDir, port), ["true"], { runAsUser: state.runAsUser ?? undefined });
+  const remote = args[args.length - 1];
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: "/", timeout: 60_000, encoding: "utf8" }, (error, _stdout, stderr) => {
+    execFile("ssh", args, { cwd: "/", timeout: 60_000, encoding: "utf8" }, (error, _stdout, stderr) => {
       if (!error) return resolve(null);
       const code = (error as { code?: unknown }).code;
       const detail = (stderr.trim() || error.message).replace(/\s*\r?\n\s*/g, " / ");
