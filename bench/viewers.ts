@@ -1,11 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
-import pg from "pg";
 import { injectFault } from "../lab/index";
 import { waitFor } from "../lab/wait";
 import type { FleetSnapshot } from "../lib/fleet-view";
@@ -248,27 +246,6 @@ class Viewer {
 }
 
 // ---- the store, the consoles, the account ----------------------------------------------------------------
-/** The postmaster's PID (first line of postmaster.pid in its data directory), so it can be killed if pg_ctl fails. */
-async function postmasterPid(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const dir = (await client.query<{ d: string }>("select current_setting('data_directory') as d")).rows[0]!.d;
-    return Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Demo accounts are refused on a PostgreSQL store, so the bench makes its own viewer with `npm run user:create`
  * (scripts/user-create.ts: the console's own validation, password hash and audit row; password on stdin).
@@ -315,15 +292,9 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
   try {
     // A throwaway PostgreSQL server and database as the consoles' shared store.
     const server = await startTestPostgres();
-    const pgPid = await postmasterPid(server.url).catch(() => 0);
-    stops.push(
-      ctx.own(`PostgreSQL store for the viewers phase (pid ${pgPid || "?"})`, async () => {
-        await server.stop();
-        if (pgPid && alive(pgPid)) process.kill(pgPid, "SIGKILL");
-      }),
-    );
+    stops.push(ctx.own(`PostgreSQL store for the viewers phase (pid ${server.pid})`, () => server.stop()));
     const databaseUrl = await freshDatabase(server.url);
-    log(`viewers: PostgreSQL store on port ${server.port} (pid ${pgPid}), database ${new URL(databaseUrl).pathname.slice(1)}`);
+    log(`viewers: PostgreSQL store on port ${server.port} (pid ${server.pid}), database ${new URL(databaseUrl).pathname.slice(1)}`);
 
     // Two consoles on it, one after the other; one should lead and the other stand by.
     const env = { DATABASE_URL: databaseUrl, LAB_DIR: labDir, POLL_INTERVAL: String(ctx.pollIntervalMs), NEXTAUTH_SECRET: randomBytes(24).toString("hex") };

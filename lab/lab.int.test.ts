@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFleetConfig, type FleetConfig, type SshTransport } from "../lib/fleet-config";
+import { sshArgs } from "../lib/ssh-command";
 import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId, type StartResult } from "./index";
 import { pgQuery } from "./postgres";
 import { waitFor } from "./wait";
@@ -232,8 +233,6 @@ const sshExpected = () =>
 
 const readFleet = (): FleetConfig => parseFleetConfig(JSON.parse(readFileSync(status.fleetFile, "utf8")), status.fleetFile);
 
-const shQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
-
 interface Ran {
   code: number;
   stdout: string;
@@ -253,22 +252,8 @@ function runArgv(argv: string[], timeoutMs = 60_000): Promise<Ran> {
   });
 }
 
-/** What the console's SSH transport runs: the fleet file's transport, nothing from ~/.ssh, the argv quoted for a POSIX shell. */
-function overSsh(t: SshTransport, argv: string[]): Promise<Ran> {
-  return runArgv([
-    "ssh", "-F", "/dev/null",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${t.knownHostsFile}`,
-    "-o", "IdentitiesOnly=yes",
-    "-o", `ConnectTimeout=${t.connectTimeoutSeconds}`,
-    "-i", t.identityFile,
-    "-p", String(t.port),
-    "-l", t.user,
-    "--", t.host,
-    argv.map(shQuote).join(" "),
-  ]);
-}
+/** What the console's SSH transport runs (lib/ssh-command), on a connection of its own. */
+const overSsh = (t: SshTransport, argv: string[]): Promise<Ran> => runArgv(["ssh", ...sshArgs(t, argv)]);
 
 function sshTransports(): SshTransport[] {
   return readFleet().regions.map((r) => {
@@ -355,7 +340,7 @@ describe("lab hosts over SSH", () => {
     expect(wrong.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
   }, 60_000);
 
-  it("the fleet file's hooks work from a foreign cwd: restart-api over SSH (from root's home) or locally from /", async () => {
+  it("the fleet file's hooks work from a foreign cwd: restart-api over SSH with sshd's environment, or locally from /", async () => {
     const fleet = readFleet();
     const region = fleet.regions.find((r) => r.id === "ap-southeast-1");
     const hook = region?.hooks.restartApi?.argv;
@@ -364,7 +349,7 @@ describe("lab hosts over SSH", () => {
     expect(hook[2]).toMatch(/^file:\/\/\/.*\.mjs$/); // tsx's loader by absolute URL, not resolved from the cwd
     expect(existsSync(new URL(hook[2] ?? "").pathname)).toBe(true);
     const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"].apiPid as number;
-    // over SSH the remote shell starts in root's home with sshd's environment; locally this runs from /
+    // over SSH with sshd's environment; locally this runs from /
     const ran = region.transport.kind === "ssh" ? await overSsh(region.transport, hook) : await runArgv(hook);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/ap-southeast-1 API restarted \(pid \d+\)/);

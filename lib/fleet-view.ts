@@ -7,7 +7,7 @@ export interface RegionView {
   displayName: string;
   role: "primary" | "replica";
   observedRole: "primary" | "replica" | null;
-  /** the status now: the last sampled one, "stale" when that sample is too old (lib/freshness), null before the first */
+  /** the status now: the last sampled one, "stale" when that sample (`checkedAt`) is too old (lib/freshness), null before the first */
   status: HealthState | "stale" | null;
   /** the status of the newest sample, however old */
   lastStatus: HealthState | null;
@@ -17,8 +17,6 @@ export interface RegionView {
   changedAt: string | null;
   /** age of the newest sample when the snapshot was made */
   ageSeconds: number | null;
-  /** set while stale: the time of the newest sample, after which nothing is known */
-  staleSince: string | null;
   apiUrl: string;
   cdnProvider: string;
   /** the latest full sample; null before the first probe */
@@ -71,7 +69,6 @@ export function regionsHealth(s: FleetSnapshot) {
       observedRole: r.observedRole,
       status: r.status,
       lastStatus: r.lastStatus,
-      staleSince: r.staleSince,
       ageSeconds: r.ageSeconds,
       reasons: r.reasons,
       lastSeenAt: r.lastSeenAt,

@@ -11,11 +11,11 @@ export const staleAfterMs = (pollIntervalMs: number) => Math.max(3 * pollInterva
 /** Age in seconds (one decimal) of a moment at `nowMs`; never negative (clocks of two hosts differ a little). */
 export const ageSeconds = (iso: string, nowMs: number) => Math.max(0, Math.round((nowMs - Date.parse(iso)) / 100) / 10);
 
-/** One region's status at `nowMs`: its last sampled status while fresh, "stale" once its newest sample is too old. */
+/** One region's status at `nowMs`: its last sampled status while fresh, "stale" (since its `checkedAt`) once its newest sample is too old. */
 export function regionAt(r: RegionView, nowMs: number, staleAfterSeconds: number): RegionView {
   const age = r.checkedAt ? ageSeconds(r.checkedAt, nowMs) : null;
   const stale = age !== null && age > staleAfterSeconds;
-  return { ...r, ageSeconds: age, status: stale ? "stale" : r.lastStatus, staleSince: stale ? r.checkedAt : null };
+  return { ...r, ageSeconds: age, status: stale ? "stale" : r.lastStatus };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { errorMessage } from "../lib/error-message";
 
 type Store = { verify(): Promise<{ ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: string }>; close(): Promise<void> };
 
@@ -27,11 +28,6 @@ async function openStore(): Promise<Store> {
   return { verify: () => verifyAuditChain(db), close: () => db.close() };
 }
 
-function describe(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
-  return err instanceof Error ? err.message || err.name : String(err);
-}
-
 async function main(): Promise<number> {
   let store: Store | undefined;
   try {
@@ -44,7 +40,7 @@ async function main(): Promise<number> {
     console.log(`audit chain BROKEN at row #${verdict.brokenAt}: ${verdict.reason} (${verdict.rows} rows in the log)`);
     return 1;
   } catch (err) {
-    console.error(`audit chain not verified: cannot open or read the store: ${describe(err)}`);
+    console.error(`audit chain not verified: cannot open or read the store: ${errorMessage(err)}`);
     return 2;
   } finally {
     await store?.close().catch(() => undefined);

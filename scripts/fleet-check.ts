@@ -8,6 +8,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { errorMessage } from "../lib/error-message";
 
 const USAGE = "usage: npm run fleet:check -- [--json] [--timeout <seconds>]  (reads FLEET_CONFIG, or $LAB_DIR/fleet.json)";
 const DEFAULT_TIMEOUT_SECONDS = 5;
@@ -32,11 +33,6 @@ function readFlags(argv: string[]): Flags {
   return { json: values.json ?? false, timeoutMs: Math.round(timeout * 1000) };
 }
 
-function describe(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
-  return err instanceof Error ? err.message || err.name : String(err);
-}
-
 async function main(): Promise<number> {
   const flags = readFlags(process.argv.slice(2));
   if ("code" in flags) {
@@ -51,7 +47,7 @@ async function main(): Promise<number> {
     server = await Promise.all([import("../server/fleet/config"), import("../server/fleet/fleet-check")]);
     file = server[0].fleetConfigPath();
   } catch (err) {
-    console.error(`fleet not checked: ${describe(err)}`);
+    console.error(`fleet not checked: ${errorMessage(err)}`);
     return 2;
   }
   const [{ readFleetConfig }, { checkFleet, renderTable, summarize, summaryLine }] = server;
@@ -61,7 +57,7 @@ async function main(): Promise<number> {
     fleet = readFleetConfig(file);
   } catch (err) {
     // The same refusal the console gives at start-up, with the file and the field.
-    console.error(`fleet not checked: ${describe(err)}`);
+    console.error(`fleet not checked: ${errorMessage(err)}`);
     return 2;
   }
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
+import { errorMessage } from "../lib/error-message";
 import type { Db } from "../server/db/types";
 
 const USAGE = "usage: npm run user:create -- --email <email> --role viewer|engineer|lead|admin [--name <name>]  (password on stdin, or prompted)";
@@ -16,12 +17,13 @@ const USAGE = "usage: npm run user:create -- --email <email> --role viewer|engin
 type Outcome = { code: 0 | 1 | 2 | 3; line: string };
 const usageError = (message: string): Outcome => ({ code: 2, line: `user not created: ${message}` });
 
-/** One line, whatever the error: an AggregateError's first cause, a multi-line message joined. */
-function describe(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
-  const message = err instanceof Error ? err.message || err.name : String(err);
-  return message.replace(/:\n/g, ": ").split("\n").filter(Boolean).join("; ");
-}
+/** One line, whatever the error: a multi-line message joined. */
+const describe = (err: unknown) =>
+  errorMessage(err)
+    .replace(/:\n/g, ": ")
+    .split("\n")
+    .filter(Boolean)
+    .join("; ");
 
 function readFlags(argv: string[]): { email: string; role: string; name?: string } | Outcome {
   let values: { email?: string; role?: string; name?: string; help?: boolean };

@@ -45,8 +45,7 @@ async function prepareStore(attempt = 0): Promise<void> {
 function followOtherConsoles() {
   listenToOtherConsoles();
   subscribe("topology", () => {
-    void loadCurrentPrimary()
-      .then(() => resyncCollector())
+    void resyncCollector()
       .then(() => announceHere("fleet"))
       .catch((err: Error) => console.error(`[switchyard] could not re-read the primary: ${err.message}`));
   });

@@ -55,10 +55,10 @@ export function FiringAlertsPanel({
       {stale.length > 0 && (
         <p data-testid="alerts-unevaluated" role="status" className="mb-2 rounded-lg border border-dashed border-slate-400 px-3 py-2 text-sm text-slate-800 dark:border-slate-600 dark:text-slate-200">
           Alert rules cannot be evaluated for {stale.map((r) => r.id).join(", ")}: no current sample
-          {stale[0]?.staleSince && (
+          {stale[0]?.checkedAt && (
             <>
               {" "}
-              since <Timestamp iso={stale[0].staleSince} show="full" />
+              since <Timestamp iso={stale[0].checkedAt} show="full" />
             </>
           )}
           . What fires or resolves there is unknown until sampling resumes.

@@ -3,8 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { ChartRange } from "@/lib/fleet-sample";
-import { historyQuery, type HistoryResponse } from "@/lib/queries";
-import { useFleet } from "@/components/fleet/use-fleet";
+import { fleetQuery, historyQuery, type HistoryResponse } from "@/lib/queries";
 import type { MetricKey } from "./chart-rows";
 import { FleetChart, type ChartRegion } from "./fleet-chart";
 import { regionColor } from "./metrics";
@@ -24,7 +23,7 @@ const REDRAW_MS = 3000;
 export function HistoryCharts({ metrics, regionIds, heading = "History" }: { metrics: MetricKey[]; regionIds?: string[]; heading?: string }) {
   const [range, setRange] = useState<ChartRange>("15m");
   const headingId = useId();
-  const { data: fleet } = useFleet();
+  const { data: fleet } = useQuery(fleetQuery);
   const { data: live, error, isError } = useQuery(historyQuery(range));
   const data = useThrottledHistory(live, REDRAW_MS);
   const zone = useSyncExternalStore(noSubscribe, localZone, () => null);

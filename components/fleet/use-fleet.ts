@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { snapshotAt } from "@/lib/freshness";
 import { fleetQuery } from "@/lib/queries";
-import { useServerNow } from "@/components/incidents/use-server-now";
+import { useServerNow } from "@/components/ui/use-server-now";
 
 /**
  * The fleet snapshot as of the server's clock now, re-aged every second: a region whose newest sample grows

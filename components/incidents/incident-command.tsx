@@ -7,6 +7,7 @@ import { nextStepKey } from "@/lib/incident-view";
 import { formatCountdown, phaseClocksFor } from "@/lib/phase-clocks";
 import { incidentQuery } from "@/lib/queries";
 import { phaseLabels } from "@/lib/severity";
+import { useHydrated, useServerNow } from "@/components/ui/use-server-now";
 import type { Capabilities, IncidentActions, Lead } from "./action-types";
 import { Checklist } from "./checklist";
 import { CommsPanel } from "./comms-panel";
@@ -15,7 +16,6 @@ import { IncidentHeader } from "./incident-header";
 import { PhaseClocks } from "./phase-clocks";
 import { PostmortemPanel } from "./postmortem-panel";
 import { Timeline } from "./timeline";
-import { useHydrated, useServerNow } from "./use-server-now";
 
 /**
  * The incident lead's command view. Everything comes from the one incident query, which the server

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, resetLab, setApiEnv, startLab, type LabStatus } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import { parseActionParams, type ActionId } from "@/lib/actions/catalog";
 import type { Check } from "@/lib/actions/run";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 import type { RunContext } from "./module";
 
 /**
@@ -14,10 +12,7 @@ import type { RunContext } from "./module";
  * run through a hand-built RunContext (no action service), and checked against what the region APIs report.
  */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-cdn-lab-"));
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
-delete process.env.FLEET_CONFIG;
+const labDir = await ownLabAndStore("cdn");
 
 const { moduleFor } = await import("@/server/actions/registry");
 const { getFleetConfig } = await import("@/server/fleet/config");

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFault, labStatus, resetLab, startLab, type LabStatus } from "@/lab/index";
 import { pgQuery } from "@/lab/postgres";
 import { waitFor } from "@/lab/wait";
 import type { ActionRun } from "@/lib/actions/run";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 
 /**
  * The runbook's primary database failure, worked through Switchyard's actions on the real lab: promotion with
@@ -15,11 +13,8 @@ import { freshDatabase } from "@/tests/support/fresh-database";
  * parameters, a held target, and a run whose console died.
  */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-actions-lab-"));
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
+const labDir = await ownLabAndStore("actions");
 process.env.POLL_INTERVAL = "500";
-delete process.env.FLEET_CONFIG;
 
 const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");

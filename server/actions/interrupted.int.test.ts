@@ -1,21 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { labStatus, resetLab, startLab, type LabStatus } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 
 /**
  * A console that dies mid-action: the run is marked interrupted with what was known, once its heartbeat has
  * stopped, and nothing runs it again — the region stays as the dead console left it.
  */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-interrupted-lab-"));
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
-delete process.env.FLEET_CONFIG;
+const labDir = await ownLabAndStore("interrupted");
 
 const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");

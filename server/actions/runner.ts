@@ -5,9 +5,9 @@ import { appendAudit } from "@/server/audit/append-audit";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { resyncCollector } from "@/server/fleet/collector";
-import { HostCommandError } from "./executors/host";
 import { addEvent, checklistFor, readIncident, tickStep } from "@/server/incidents/incident-store";
 import { readOutput, readRunRow } from "./action-store";
+import { HostCommandError } from "./executors/host";
 import { fleetContext } from "./fleet-context";
 import type { RunContext } from "./module";
 import { moduleFor } from "./registry";
@@ -114,8 +114,12 @@ export async function executeRun(id: number): Promise<void> {
     // Ended mid-command (a timeout, an abort, a lost ssh connection): nothing is assumed; the fleet's real state is read.
     if (ctx && (controller.signal.aborted || (err instanceof HostCommandError && err.outcomeUnknown))) {
       ctx.log("the outcome is unknown: verifying the real state");
-      verification = await verifyNow(mod, row.params, ctx, undefined).catch((e: Error) => (output.push(`verification could not run: ${e.message}`, "stderr"), null));
-      if (verification) error = `${error}. Verification of the real state ${verification.ok ? "passed" : "failed"}: ${summary(verification.checks)}`;
+      try {
+        verification = await verifyNow(mod, row.params, ctx, undefined);
+        error = `${error}. Verification of the real state ${verification.ok ? "passed" : "failed"}: ${summary(verification.checks)}`;
+      } catch (e) {
+        output.push(`verification could not run: ${(e as Error).message}`, "stderr");
+      }
     }
   } finally {
     clearInterval(heartbeat);

@@ -2,22 +2,19 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, resetLab, restartApi, startLab, type LabStatus } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import type { RegionConfig, SshTransport } from "@/lib/fleet-config";
 import { sshArgs } from "@/lib/ssh-command";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 
 /**
  * Host commands over SSH to the lab's sshd per region: what the remote shell receives, what a changed host
  * key or a wrong identity does to an action's pre-flight, and a connection lost mid-command.
  */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-ssh-lab-"));
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
-delete process.env.FLEET_CONFIG;
+const labDir = await ownLabAndStore("ssh");
 
 const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");

@@ -1,5 +1,6 @@
 import "server-only";
 import path from "node:path";
+import { errorMessage } from "@/lib/error-message";
 import { env } from "@/server/env";
 import { storeUnavailable } from "@/server/errors";
 import { migrate } from "./migrate";
@@ -29,12 +30,7 @@ function logUnavailable(err: unknown) {
   // One clear line at most every 10 s while the store is down, not a flood.
   if (Date.now() - lastLogged < 10_000) return;
   lastLogged = Date.now();
-  console.error(`[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${describe(err)}`);
-}
-
-function describe(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
-  return err instanceof Error ? err.message || err.name : String(err);
+  console.error(`[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${errorMessage(err)}`);
 }
 
 /** The store, migrated. A store that cannot be reached throws a clear "unavailable" error; the next call tries again. */
@@ -45,7 +41,7 @@ export async function getDb(): Promise<Db> {
   } catch (err) {
     holder.__switchyardDb = undefined;
     logUnavailable(err);
-    throw storeUnavailable(describe(err));
+    throw storeUnavailable(errorMessage(err));
   }
 }
 

@@ -35,16 +35,15 @@ export function announceHere(topic: Topic): void {
 
 /**
  * Tells this console's listeners, and with a shared PostgreSQL store the other consoles' too, through
- * NOTIFY on the store: what changed (the topic and, for the fleet, which regions), never the figures
- * themselves, which every console reads from the store.
+ * NOTIFY on the store: what changed (the topic), never the figures themselves, which every console reads
+ * from the store.
  */
-export function publish(topic: Topic, detail: { regions?: string[] } = {}): void {
+export function publish(topic: Topic): void {
   const b = bus();
   b.emitter.emit(topic);
   if (env.DATABASE_URL) {
-    const payload = JSON.stringify({ from: b.instanceId, topic, ...detail });
     void getDb()
-      .then((db) => db.query("select pg_notify($1, $2)", [CHANNEL, payload]))
+      .then((db) => db.query("select pg_notify($1, $2)", [CHANNEL, `${b.instanceId}:${topic}`]))
       .catch(() => undefined);
   }
 }
@@ -53,15 +52,6 @@ export function subscribe(topic: Topic, listener: () => void): () => void {
   const b = bus();
   b.emitter.on(topic, listener);
   return () => b.emitter.off(topic, listener);
-}
-
-function parse(payload: string | undefined): { from: string; topic: Topic } | null {
-  try {
-    const m = JSON.parse(payload ?? "") as { from?: unknown; topic?: unknown };
-    return typeof m.from === "string" && topics.includes(m.topic as Topic) ? { from: m.from, topic: m.topic as Topic } : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -86,8 +76,8 @@ export function listenToOtherConsoles(): void {
     client.on("error", retry);
     client.on("end", retry);
     client.on("notification", (n) => {
-      const m = parse(n.payload);
-      if (m && m.from !== b.instanceId) b.emitter.emit(m.topic);
+      const [from, topic] = (n.payload ?? "").split(":");
+      if (from !== b.instanceId && topics.includes(topic as Topic)) b.emitter.emit(topic as Topic);
     });
     try {
       await client.connect();

@@ -1,19 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { FleetSnapshot } from "@/lib/fleet-view";
 import { injectFault, resetLab, startLab } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 
 /** Without PostgreSQL server binaries the lab simulates its database tier; the console says so and still tells faults apart. */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-simulated-lab-"));
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
+const labDir = await ownLabAndStore("simulated");
 process.env.POLL_INTERVAL = "500";
-delete process.env.FLEET_CONFIG;
 delete process.env.ALERT_WEBHOOK_URL;
 
 const { leadingCollector } = await import("@/tests/support/collector-lease");

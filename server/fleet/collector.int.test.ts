@@ -1,22 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import { injectFault, resetLab, startLab } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
-import { freshDatabase } from "@/tests/support/fresh-database";
+import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
 import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
 
 /** The collector against the real lab and a real PostgreSQL store: faults become statuses, lag and alerts. */
 
-const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-collector-lab-"));
+const labDir = await ownLabAndStore("collector");
 const receiver = await startWebhookReceiver();
-process.env.LAB_DIR = labDir;
-process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
 process.env.POLL_INTERVAL = "500";
 process.env.ALERT_WEBHOOK_URL = receiver.url;
-delete process.env.FLEET_CONFIG;
 
 const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { readFleetSnapshot } = await import("@/server/fleet/sample-store");

@@ -240,7 +240,7 @@ export class Collector {
         const prev = this.written.get(s.regionId);
         this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
       }
-      publish("fleet", { regions: samples.map((x) => x.regionId) });
+      publish("fleet");
       const views = this.views();
       await this.alerts.evaluate(views);
       this.lagThreshold = (await this.alerts.ruleSettings().catch(() => null))?.["replication-lag"]?.threshold ?? this.lagThreshold;
@@ -271,7 +271,6 @@ export class Collector {
         checkedAt: s?.at ?? null,
         changedAt: null,
         ageSeconds: 0,
-        staleSince: null,
         apiUrl: cfg.apiUrl,
         cdnProvider: cfg.cdn.provider,
         sample: s,
@@ -325,9 +324,14 @@ export function collectorTerm(): number | null {
   return s?.leadership.holds() ? s.leadership.term : null;
 }
 
-/** Tells the running collector (if this console leads) that the primary changed, so it probes by the new roles now. */
+/**
+ * The primary changed: re-reads the recorded one, and the running collector (if this console leads) probes by
+ * the new roles now.
+ */
 export async function resyncCollector(): Promise<void> {
-  await holder.__switchyardCollector?.collector?.resync();
+  const collector = holder.__switchyardCollector?.collector;
+  if (collector) await collector.resync();
+  else await loadCurrentPrimary();
 }
 
 /** The running collector's alert engine, so an admin's rule change applies at once. */

@@ -4,9 +4,10 @@ import { accessSync, constants, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
+import type pg from "pg";
 import type { FleetConfig, HostCommand, RegionConfig, SshTransport } from "@/lib/fleet-config";
 import { describeSshError, sshArgs } from "@/lib/ssh-command";
+import { withServer } from "@/server/actions/executors/sql";
 import { probeSsh } from "@/server/actions/executors/ssh";
 
 /**
@@ -52,9 +53,9 @@ const elapsed = (started: number) => Math.round(performance.now() - started);
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** Settles within `ms` whatever `work` does: a check that hangs becomes a FAIL row, not a hung command. */
-function bounded(work: Promise<CheckRow[]>, ms: number, onTimeout: () => CheckRow[]): Promise<CheckRow[]> {
+function bounded<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<CheckRow[]>((resolve) => {
+  const timeout = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(onTimeout()), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
@@ -316,36 +317,22 @@ export interface PgObservation {
 async function pgObserve(region: RegionConfig, replicas: number, opts: FleetCheckOptions): Promise<PgObservation> {
   const c = region.postgres;
   const target = `${c.user}@${c.host}:${c.port}/${c.database}`;
-  const client = new pg.Client({
-    host: c.host,
-    port: c.port,
-    user: c.user,
-    password: c.password,
-    database: c.database,
-    connectionTimeoutMillis: opts.timeoutMs,
-    query_timeout: opts.timeoutMs,
-    application_name: "switchyard-fleet-check",
-  });
-  client.on("error", () => undefined); // a server that goes away mid-check: the query in flight says so
   const started = performance.now();
-  try {
-    try {
-      await client.connect();
-    } catch (err) {
-      return { inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: ${plainError(err)}`), replication: null };
-    }
-    let inRecovery: boolean;
-    try {
-      const r = await client.query<{ in_recovery: boolean; version: string }>("select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version");
-      inRecovery = r.rows[0]!.in_recovery;
-      const connect = row(region, "pg.connect", "ok", `${target}: PostgreSQL ${r.rows[0]!.version}, answered in ${elapsed(started)} ms`);
-      return { inRecovery, connect, replication: await replicationRow(region, client, inRecovery, replicas) };
-    } catch (err) {
-      return { inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: connected, but select pg_is_in_recovery() failed: ${plainError(err)}`), replication: null };
-    }
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  // A failure to connect leaves withServer; a failing query is judged inside, on the connection it has.
+  return withServer(
+    region,
+    async (client) => {
+      try {
+        const r = await client.query<{ in_recovery: boolean; version: string }>("select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version");
+        const inRecovery = r.rows[0]!.in_recovery;
+        const connect = row(region, "pg.connect", "ok", `${target}: PostgreSQL ${r.rows[0]!.version}, answered in ${elapsed(started)} ms`);
+        return { inRecovery, connect, replication: await replicationRow(region, client, inRecovery, replicas) };
+      } catch (err) {
+        return { inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: connected, but select pg_is_in_recovery() failed: ${plainError(err)}`), replication: null };
+      }
+    },
+    opts.timeoutMs,
+  ).catch((err) => ({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: ${plainError(err)}`), replication: null }));
 }
 
 /**
@@ -382,11 +369,7 @@ async function replicationRow(region: RegionConfig, client: pg.Client, inRecover
 
 function pgBounded(region: RegionConfig, replicas: number, opts: FleetCheckOptions): Promise<PgObservation> {
   const bound = 3 * opts.timeoutMs + 1_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<PgObservation>((resolve) => {
-    timer = setTimeout(() => resolve({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `PostgreSQL checks did not finish within ${seconds(bound)}`), replication: null }), bound);
-  });
-  return Promise.race([pgObserve(region, replicas, opts), timeout]).finally(() => clearTimeout(timer));
+  return bounded(pgObserve(region, replicas, opts), bound, () => ({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `PostgreSQL checks did not finish within ${seconds(bound)}`), replication: null }));
 }
 
 const roleName = (inRecovery: boolean) => (inRecovery ? "replica" : "primary");

@@ -90,7 +90,6 @@ export async function readFleetSnapshot(fleet: FleetConfig, staleAfterSeconds = 
       status: row?.status ?? null,
       lastStatus: row?.status ?? null,
       ageSeconds: null,
-      staleSince: null,
       reasons: row?.reasons ?? [],
       lastSeenAt: row?.last_seen_at?.toISOString() ?? null,
       checkedAt: row?.checked_at.toISOString() ?? null,

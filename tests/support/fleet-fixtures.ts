@@ -32,7 +32,6 @@ export function regionView(id: string, over: { role?: "primary" | "replica"; sta
     checkedAt: sample.at,
     changedAt: sample.at,
     ageSeconds: 0,
-    staleSince: null,
     apiUrl: "http://127.0.0.1:1",
     cdnProvider: "cloudflare",
     sample,

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -7,10 +7,13 @@ import { freePorts } from "@/lab/ports";
 
 const run = promisify(execFile);
 
-/** A throwaway PostgreSQL 15 server for the store's integration tests; never the lab's primary. */
+/** A throwaway PostgreSQL 15 server for the store's integration tests and the bench; never the lab's primary. */
 export interface TestPostgres {
   url: string;
   port: number;
+  /** the postmaster's PID */
+  pid: number;
+  /** pg_ctl stop, and SIGKILL of the postmaster should that fail */
   stop(): Promise<void>;
 }
 
@@ -20,7 +23,6 @@ function asPgUser(argv: string[]): string[] {
   // initdb refuses root: as root the server runs as the postgres user.
   return process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...argv] : argv;
 }
-
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-store-"));
@@ -36,12 +38,20 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB`;
   const [c2, ...a2] = asPgUser([path.join(PG_BIN, "pg_ctl"), "-D", data, "-l", path.join(dir, "server.log"), "-o", opts, "-w", "start"]);
   await run(c2!, a2);
+  const pid = Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    pid,
     async stop() {
       const [c3, ...a3] = asPgUser([path.join(PG_BIN, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]);
-      await run(c3!, a3).catch(() => undefined);
+      await run(c3!, a3).catch(() => {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      });
       rmSync(dir, { recursive: true, force: true });
     },
   };

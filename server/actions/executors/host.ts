@@ -7,8 +7,9 @@ import { controlPath } from "./ssh";
 
 /**
  * Host commands, run with execFile from fixed argument templates: never a local shell, never a string built
- * from input (over ssh, each argument is quoted for the remote shell, see ./ssh). Only the runbook's tools (systemctl, pg_ctl, pg_rewind, pg_basebackup) and the fleet file's own hooks
- * run; every value placed into a template is checked against a strict pattern first.
+ * from input (over ssh, each argument is quoted for the remote shell: lib/ssh-command). Only the runbook's
+ * tools (systemctl, pg_ctl, pg_rewind, pg_basebackup) and the fleet file's own hooks run; every value placed
+ * into a template is checked against a strict pattern first.
  */
 
 const ALLOWED_TOOLS = new Set(["systemctl", "pg_ctl", "pg_rewind", "pg_basebackup"]);
@@ -97,8 +98,9 @@ function invocation(spec: Spec, transport: Transport): string[] {
 
 /**
  * Runs one command on a region's host (its fleet transport: local, or over SSH), streaming each line of its
- * output to `onLine`; rejects with the exit code and the output's tail. A command ended by its timeout or an
- * abort has an unknown outcome on a remote host: the error says so, and verification reads the real state.
+ * output to `onLine`; rejects with the exit code and the output's tail. A remote command ended by its timeout
+ * or an abort, or whose connection was lost, has an unknown outcome: the error says so (`outcomeUnknown`),
+ * and the runner then reads the real state.
  */
 export function runHost(
   spec: Spec,
