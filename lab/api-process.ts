@@ -1,14 +1,46 @@
 import { spawn, type SpawnOptions } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import path from "node:path";
 import { readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import { regionAddress, regionNetns } from "./network/net";
 import { labFiles, REGION_API_SERVER_PATH, REPO_ROOT } from "./paths";
-import type { RegionId } from "./regions";
+import { PRIMARY_REGION, type RegionId } from "./regions";
 import type { LabState } from "./state";
 import { waitFor } from "./wait";
 
-export function apiUrl(port: number): string {
-  return `http://127.0.0.1:${port}`;
+/** The region API's address as the console (and the other regions) reach it. */
+export function apiUrl(state: Pick<LabState, "network" | "regions">, region: RegionId): string {
+  return `http://${regionAddress(state, region)}:${state.regions[region]?.apiPort ?? 0}`;
+}
+
+/**
+ * A request to the region API's control socket: how the lab itself talks to it (ping, faults), on a path no
+ * network fault touches.
+ */
+export function controlRequest(labDir: string, region: RegionId, method: "GET" | "POST", urlPath: string, body?: unknown, timeoutMs = 1_000): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      { socketPath: labFiles(labDir).apiSocket(region), method, path: urlPath, headers: payload ? { "content-type": "application/json" } : {}, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          try {
+            resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`the ${region} API's control socket did not answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 /**
@@ -33,20 +65,22 @@ export function isOurApiProcess(pid: number | null, labDir: string, region: Regi
 }
 
 /** Environment file of a region API, with the lab-owned keys forced to current values. */
-export function ensureApiEnv(state: LabState, region: RegionId, primaryPgPort: number): ApiEnv {
+export function ensureApiEnv(state: LabState, region: RegionId): ApiEnv {
   const files = labFiles(state.labDir);
   const regionState = state.regions[region];
   if (!regionState) throw new Error(`no state for ${region}`);
   const existing = readApiEnv(files.apiEnv(region));
   const env: ApiEnv = {
     REGION: region,
-    DB_HOST: "127.0.0.1",
-    DB_PORT: String(primaryPgPort),
+    DB_HOST: regionAddress(state, PRIMARY_REGION),
+    DB_PORT: String(state.regions[PRIMARY_REGION]?.pgPort ?? 0),
     DB_USER: "postgres",
     CDN_ENABLED: "true",
     CDN_PROVIDER: "cloudflare",
     ...existing,
     PORT: String(regionState.apiPort),
+    LISTEN_HOST: regionAddress(state, region),
+    CONTROL_SOCKET: files.apiSocket(region),
     LAB_DIR: state.labDir,
     SIMULATED_DB: String(state.simulated),
   };
@@ -54,11 +88,10 @@ export function ensureApiEnv(state: LabState, region: RegionId, primaryPgPort: n
   return env;
 }
 
-export async function apiAnswers(port: number, timeoutMs = 1_000): Promise<boolean> {
+/** Whether the region API answers on its control socket (network faults aside). */
+export async function apiAnswers(labDir: string, region: RegionId, timeoutMs = 1_000): Promise<boolean> {
   try {
-    const res = await fetch(`${apiUrl(port)}/lab/ping`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return true;
+    return (await controlRequest(labDir, region, "GET", "/lab/ping", undefined, timeoutMs)).status === 200;
   } catch {
     return false;
   }
@@ -71,6 +104,8 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
   if (!regionState) throw new Error(`no state for ${region}`);
   const env = readApiEnv(files.apiEnv(region));
   mkdirSync(files.logs, { recursive: true });
+  mkdirSync(path.dirname(files.apiSocket(region)), { recursive: true, mode: 0o700 });
+  rmSync(files.apiSocket(region), { force: true }); // left by a killed API: listening would fail on it
   const log = openSync(files.apiLog(region), "a");
   let pid: number | undefined;
   try {
@@ -81,11 +116,11 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
       // a clean environment: only what the API needs, not the caller's (e.g. a test runner's)
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", ...env },
     };
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", REGION_API_SERVER_PATH, "--region", region, "--lab-dir", state.labDir],
-      spawnOptions,
-    );
+    // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
+    const netns = regionNetns(state, region);
+    const argv = [process.execPath, "--import", "tsx", REGION_API_SERVER_PATH, "--region", region, "--lab-dir", state.labDir];
+    const [command, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
+    const child = spawn(command!, args, spawnOptions);
     child.unref();
     pid = child.pid;
   } finally {
@@ -99,7 +134,7 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
       if (!isOurApiProcess(startedPid, state.labDir, region)) {
         throw new Error(`the process exited; last log lines:\n${tail(files.apiLog(region))}`);
       }
-      return apiAnswers(regionState.apiPort);
+      return apiAnswers(state.labDir, region);
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   ).catch((error: unknown) => {
@@ -133,7 +168,7 @@ export async function stopApiProcess(state: LabState, region: RegionId, signal: 
       await waitFor(`the ${region} API (pid ${pid}) to die`, () => !isOurApiProcess(pid, state.labDir, region));
     }
   }
-  await waitFor(`port ${regionState.apiPort} to refuse connections`, async () => !(await apiAnswers(regionState.apiPort, 500)), {
+  await waitFor(`the ${region} API to stop answering`, async () => !(await apiAnswers(state.labDir, region, 500)), {
     timeoutMs: 10_000,
   });
 }

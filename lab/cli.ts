@@ -1,12 +1,18 @@
 import { LabError } from "./errors";
 import { FAULTS, injectFault } from "./faults";
 import { labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus } from "./lab";
+import { injectNetworkFault } from "./network/cuts";
 import { REGION_IDS } from "./regions";
 
 const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   start (default)                     create what is missing, start what is stopped
   status                              JSON status of every region
-  fault <region> <fault>              faults: ${FAULTS.join(", ")}
+  fault <region> <fault>              faults: ${FAULTS.join(", ")} (recover also heals the network)
+  partition <region> --from console   the console cannot reach the region (database, API, sshd); regions still can
+  partition <region> --from regions   the other regions cannot reach it; the console still can
+  isolate <region>                    nothing reaches it and it reaches nothing
+  fence <region>                      the fleet file's fence hook: isolates the region (the lab's STONITH)
+  heal [<region>]                     lift the network faults of one region, or of all
   set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER, CDN_ROLLOUT_PROVIDER,
                                       CDN_ROLLOUT_PERCENT (takes effect on restart-api)
   restart-api <region>                restart a region API and wait until it answers
@@ -19,9 +25,14 @@ function summary(status: LabStatus): string {
   for (const r of status.regions) {
     const repl = r.replication ? ` replication=${r.replication}` : "";
     const faults = r.faults.length ? ` faults=${r.faults.join(",")}` : "";
-    const ssh = r.sshd ? `  ssh 127.0.0.1:${r.sshd.port} (${r.sshd.up ? "up" : "down"})` : "";
-    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres 127.0.0.1:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${ssh}${repl}${faults}`);
+    const ssh = r.sshd ? `  ssh ${r.address}:${r.sshd.port} (${r.sshd.up ? "up" : "down"})` : "";
+    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres ${r.address}:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${ssh}${repl}${faults}`);
   }
+  lines.push(
+    status.network
+      ? `Network: each region in its own namespace on ${status.network.subnet} (console side ${status.network.consoleAddress}); partition, isolate and heal work`
+      : `Network: loopback only; network faults are unavailable (${typeof status.networkFaults === "object" ? status.networkFaults.unavailable : ""})`,
+  );
   lines.push(status.hostCommands === "ssh" ? "Host commands: over SSH (each region's sshd)" : `Host commands: local, not over SSH: ${status.localReason ?? "no SSH"}`);
   lines.push(`Fleet file: ${status.fleetFile}`);
   return lines.join("\n");
@@ -55,6 +66,16 @@ async function main(argv: string[]): Promise<void> {
       const [region, fault] = rest;
       if (!region || !fault) throw new LabError(`usage: fault <region> <fault>\n${USAGE}`);
       console.log((await injectFault(region, fault, options)).message);
+      return;
+    }
+    case "partition":
+    case "isolate":
+    case "fence":
+    case "heal": {
+      const from = rest.indexOf("--from");
+      const fromValue = from >= 0 ? rest[from + 1] : undefined;
+      const positional = from >= 0 ? rest.filter((_, i) => i !== from && i !== from + 1) : rest;
+      console.log((await injectNetworkFault(command, positional[0], fromValue, options)).message);
       return;
     }
     case "set-env": {

@@ -3,6 +3,8 @@ import { execFile } from "node:child_process";
 export interface RunOptions {
   /** Run as this user through `runuser -u <user> --` (only when we are root). */
   asUser?: string | null;
+  /** Run inside this network namespace (`ip netns exec <ns>`, as root), so servers it starts live on the region's network. */
+  netns?: string | null;
   cwd?: string;
   timeoutMs?: number;
 }
@@ -13,8 +15,13 @@ export interface RunResult {
 }
 
 /** execFile with an argv array (never a shell); rejects with the command's stderr in the message. */
+function fullArgv(argv: readonly string[], options: RunOptions): string[] {
+  const asUser = options.asUser ? ["runuser", "-u", options.asUser, "--", ...argv] : [...argv];
+  return options.netns ? ["ip", "netns", "exec", options.netns, ...asUser] : asUser;
+}
+
 export function run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const full = options.asUser ? ["runuser", "-u", options.asUser, "--", ...argv] : [...argv];
+  const full = fullArgv(argv, options);
   const [command, ...args] = full;
   if (!command) return Promise.reject(new Error("empty command"));
   return new Promise((resolve, reject) => {
@@ -37,7 +44,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
 
 /** Exit code of a command, without throwing for non-zero exits (e.g. `pg_ctl status`). */
 export function runForExitCode(argv: readonly string[], options: RunOptions = {}): Promise<number> {
-  const full = options.asUser ? ["runuser", "-u", options.asUser, "--", ...argv] : [...argv];
+  const full = fullArgv(argv, options);
   const [command, ...args] = full;
   if (!command) return Promise.reject(new Error("empty command"));
   return new Promise((resolve) => {

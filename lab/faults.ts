@@ -1,8 +1,9 @@
-import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
+import { apiAnswers, apiUrl, controlRequest, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { LabError } from "./errors";
 import { parseRegion, regionState, requireState, type LabOptions } from "./lab";
+import { cutNetwork } from "./network/cuts";
 import { resolveLabDir } from "./paths";
-import { acceptsConnections, isInRecovery, isReplayPaused, pgQuery, serverRunning, startServer, stopServer, waitStreaming } from "./postgres";
+import { acceptsConnections, isInRecovery, isReplayPaused, labPg, pgQuery, serverRunning, startServer, stopServer, waitStreaming } from "./postgres";
 import { LAB_REGIONS, PRIMARY_REGION, type RegionId } from "./regions";
 import { updateState, type LabState, type RegionFaults } from "./state";
 import { waitFor } from "./wait";
@@ -38,7 +39,7 @@ export async function injectFault(region: string, fault: string, options: LabOpt
       return done(`${id} database running on port ${regionState(state, id).pgPort}`);
     case "api-down":
       await stopApiProcess(state, id, "SIGKILL");
-      return done(`${id} API killed (SIGKILL); ${apiUrl(regionState(state, id).apiPort)} refuses connections`);
+      return done(`${id} API killed (SIGKILL); ${apiUrl(state, id)} refuses connections`);
     case "api-up":
       return done(await apiUp(state, id));
     case "api-slow":
@@ -66,35 +67,31 @@ async function setApiFaults(labDir: string, id: RegionId, change: Partial<Region
   const state = updateState(labDir, (s) => Object.assign(regionState(s, id).faults, change));
   const rs = regionState(state, id);
   if (!isOurApiProcess(rs.apiPid, labDir, id)) return; // applied when it starts
-  const res = await fetch(`${apiUrl(rs.apiPort)}/lab/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ slow: rs.faults.slow, mirrorDown: rs.faults.mirrorDown, cdnOutage: rs.faults.cdnOutage }),
-    signal: AbortSignal.timeout(5_000),
-  });
-  if (!res.ok) throw new Error(`${id} API refused the fault change: HTTP ${res.status}`);
+  const res = await controlRequest(labDir, id, "POST", "/lab/faults", { slow: rs.faults.slow, mirrorDown: rs.faults.mirrorDown, cdnOutage: rs.faults.cdnOutage }, 5_000);
+  if (res.status !== 200) throw new Error(`${id} API refused the fault change: HTTP ${res.status}`);
 }
 
 async function databaseUp(state: LabState, id: RegionId): Promise<void> {
   if (state.simulated) return setFaults(state.labDir, id, { dbDown: false });
-  const rs = regionState(state, id);
-  await startServer(state, rs);
-  const primary = regionState(state, PRIMARY_REGION);
-  if (!(await serverRunning(state, primary)) || (await isInRecovery(primary.pgPort))) return; // failed over: not the lab's topology
-  // Replicas (this one, or all when the primary came back) should stream again before we say so.
+  await startServer(state, id);
+  const primary = labPg(state, regionState(state, PRIMARY_REGION));
+  if (!(await serverRunning(state, regionState(state, PRIMARY_REGION))) || (await isInRecovery(primary))) return; // failed over: not the lab's topology
+  // Replicas (this one, or all when the primary came back) should stream again before we say so; not across a cut.
   const slots: string[] = [];
   for (const r of LAB_REGIONS) {
     if (!r.slot || (id !== PRIMARY_REGION && r.id !== id)) continue;
-    const port = regionState(state, r.id).pgPort;
-    if ((await acceptsConnections(port)) && (await isInRecovery(port)) && !(await isReplayPaused(port))) slots.push(r.slot);
+    const rs = regionState(state, r.id);
+    const target = labPg(state, rs);
+    const cut = rs.cut.fromRegions || regionState(state, PRIMARY_REGION).cut.fromRegions;
+    if (!cut && (await acceptsConnections(target)) && (await isInRecovery(target)) && !(await isReplayPaused(target))) slots.push(r.slot);
   }
-  if (slots.length > 0) await waitStreaming(primary.pgPort, slots, 30_000);
+  if (slots.length > 0) await waitStreaming(primary, slots, 30_000);
 }
 
 async function apiUp(state: LabState, id: RegionId): Promise<string> {
   const rs = regionState(state, id);
-  if (isOurApiProcess(rs.apiPid, state.labDir, id) && (await apiAnswers(rs.apiPort))) return `${id} API already running (pid ${rs.apiPid})`;
-  ensureApiEnv(state, id, regionState(state, PRIMARY_REGION).pgPort);
+  if (isOurApiProcess(rs.apiPid, state.labDir, id) && (await apiAnswers(state.labDir, id))) return `${id} API already running (pid ${rs.apiPid})`;
+  ensureApiEnv(state, id);
   const pid = await startApiProcess(state, id);
   updateState(state.labDir, (s) => (regionState(s, id).apiPid = pid));
   return `${id} API started (pid ${pid})`;
@@ -108,23 +105,27 @@ async function pauseReplay(state: LabState, id: RegionId): Promise<string> {
     setFaults(state.labDir, id, { lag: true });
     return `${id} WAL replay paused (simulated)`;
   }
+  const target = labPg(state, rs);
   if (!(await serverRunning(state, rs))) throw new LabError(`${id} database is down; bring it up first (db-up)`);
-  if (!(await isInRecovery(rs.pgPort))) throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
-  await pgQuery({ port: rs.pgPort }, "SELECT pg_wal_replay_pause()");
-  await waitFor(`${id} replay to pause`, () => isReplayPaused(rs.pgPort));
+  if (!(await isInRecovery(target))) throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
+  await pgQuery(target, "SELECT pg_wal_replay_pause()");
+  await waitFor(`${id} replay to pause`, () => isReplayPaused(target));
   return `${id} WAL replay paused; it falls behind the primary until recover`;
 }
 
-async function recover(state: LabState, id: RegionId): Promise<string> {
+async function recover(initial: LabState, id: RegionId): Promise<string> {
+  let state = initial;
   setFaults(state.labDir, id, { slow: false, mirrorDown: false, cdnOutage: false, dbDown: false, lag: false });
+  state = await cutNetwork(state.labDir, id, "heal");
   const rs = regionState(state, id);
+  const target = labPg(state, rs);
   // Resume first: a paused standby does not reconnect its WAL receiver, so it would never stream again.
-  if (!state.simulated && (await serverRunning(state, rs)) && (await isInRecovery(rs.pgPort)) && (await isReplayPaused(rs.pgPort))) {
-    await pgQuery({ port: rs.pgPort }, "SELECT pg_wal_replay_resume()");
-    await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(rs.pgPort)));
+  if (!state.simulated && (await serverRunning(state, rs)) && (await isInRecovery(target)) && (await isReplayPaused(target))) {
+    await pgQuery(target, "SELECT pg_wal_replay_resume()");
+    await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(target)));
   }
   await databaseUp(state, id);
   await apiUp(state, id);
   await setApiFaults(state.labDir, id, {});
-  return `${id} recovered: database up, API up, replay running, no API faults`;
+  return `${id} recovered: network healed, database up, API up, replay running, no API faults`;
 }

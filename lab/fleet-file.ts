@@ -2,14 +2,15 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
+import { regionAddress } from "./network/net";
 import { CLI_PATH, labFiles, TSX_LOADER_URL } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
 import { labTransport } from "./sshd";
 import type { LabState, RegionState } from "./state";
 
 /** Over SSH to the region's own sshd when the lab runs them (lab/sshd.ts); otherwise on this machine. */
-function transport(state: LabState, rs: RegionState) {
-  return state.hostCommands === "ssh" && rs.sshd ? labTransport(state.labDir, rs.sshd.port) : { kind: "local" as const };
+function transport(state: LabState, id: RegionId, rs: RegionState) {
+  return state.hostCommands === "ssh" && rs.sshd ? labTransport(state.labDir, regionAddress(state, id), rs.sshd.port) : { kind: "local" as const };
 }
 
 /** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */
@@ -29,19 +30,21 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
         id: r.id,
         displayName: r.displayName,
         role: roles[r.id],
-        apiUrl: apiUrl(rs.apiPort),
+        apiUrl: apiUrl(state, r.id),
         postgres: {
-          host: "127.0.0.1",
+          host: regionAddress(state, r.id),
           port: rs.pgPort,
           user: "postgres",
           database: "postgres",
           ...(r.slot ? { slot: r.slot } : {}),
         },
         cdn: { provider: "cloudflare", enabled: true },
-        transport: transport(state, rs),
+        transport: transport(state, r.id, rs),
         hooks: {
           setApiEnv: cli("set-env", r.id),
           restartApi: cli("restart-api", r.id),
+          // the lab's STONITH: isolate the region's namespace (only where the lab has a network to cut)
+          ...(state.network ? { fence: cli("fence", r.id) } : {}),
           ...(state.pgBinDir && rs.dataDir
             ? { postgres: { binDir: state.pgBinDir, dataDir: rs.dataDir, ...(rs.pgLog ? { logFile: rs.pgLog } : {}), ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}) } }
             : {}),

@@ -35,8 +35,11 @@ interface Health {
 
 const health = async (id: RegionId) => (await getJson<Health>(`${region(id).apiUrl}/health`)).body;
 
-async function maxHeartbeatId(port: number): Promise<number> {
-  const rows = await pgQuery<{ id: string | null }>({ port }, "SELECT max(id)::text AS id FROM switchyard_lab.heartbeat");
+/** A region's PostgreSQL server as the console reaches it: across the lab network. */
+const pgAt = (id: RegionId) => ({ host: region(id).address, port: region(id).pgPort });
+
+async function maxHeartbeatId(target: { host: string; port: number }): Promise<number> {
+  const rows = await pgQuery<{ id: string | null }>(target, "SELECT max(id)::text AS id FROM switchyard_lab.heartbeat");
   return Number(rows[0]?.id ?? 0);
 }
 
@@ -77,19 +80,17 @@ describe("lab fleet", () => {
   }, 30_000);
 
   it("replicates heartbeats written by the region APIs to both replicas", async () => {
-    const primary = region("us-east-1").pgPort;
-    const written = await waitFor("a heartbeat on the primary", async () => (await maxHeartbeatId(primary)) || false);
+    const written = await waitFor("a heartbeat on the primary", async () => (await maxHeartbeatId(pgAt("us-east-1"))) || false);
     for (const id of ["eu-west-1", "ap-southeast-1"] as const) {
-      await waitFor(`heartbeat ${written} on ${id}`, async () => (await maxHeartbeatId(region(id).pgPort)) >= written);
+      await waitFor(`heartbeat ${written} on ${id}`, async () => (await maxHeartbeatId(pgAt(id))) >= written);
     }
-    const recovery = await pgQuery<{ r: boolean }>({ port: region("eu-west-1").pgPort }, "SELECT pg_is_in_recovery() AS r");
+    const recovery = await pgQuery<{ r: boolean }>(pgAt("eu-west-1"), "SELECT pg_is_in_recovery() AS r");
     expect(recovery[0]?.r).toBe(true);
   }, 30_000);
 
   it("db-down stops a replica for real and db-up brings it back streaming", async () => {
-    const port = region("ap-southeast-1").pgPort;
     await injectFault("ap-southeast-1", "db-down", { labDir });
-    await expect(pgQuery({ port }, "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
+    await expect(pgQuery(pgAt("ap-southeast-1"), "SELECT 1")).rejects.toThrow(/ECONNREFUSED/);
     expect((await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1")?.db).toBe("down");
     await injectFault("ap-southeast-1", "db-up", { labDir });
     const after = (await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1");
@@ -98,11 +99,11 @@ describe("lab fleet", () => {
   }, 60_000);
 
   it("lag pauses WAL replay on a replica, recover resumes it; lag on the primary is refused", async () => {
-    const replica = region("eu-west-1").pgPort;
-    const primary = region("us-east-1").pgPort;
+    const replica = pgAt("eu-west-1");
+    const primary = pgAt("us-east-1");
     await expect(injectFault("us-east-1", "lag", { labDir })).rejects.toThrow(/primary/);
     await injectFault("eu-west-1", "lag", { labDir });
-    const paused = await pgQuery<{ p: boolean }>({ port: replica }, "SELECT pg_is_wal_replay_paused() AS p");
+    const paused = await pgQuery<{ p: boolean }>(replica, "SELECT pg_is_wal_replay_paused() AS p");
     expect(paused[0]?.p).toBe(true);
     const frozen = await maxHeartbeatId(replica);
     await waitFor("the primary to move ahead", async () => (await maxHeartbeatId(primary)) >= frozen + 4, { timeoutMs: 15_000 });
@@ -112,7 +113,7 @@ describe("lab fleet", () => {
     await injectFault("eu-west-1", "recover", { labDir });
     const target = await maxHeartbeatId(primary);
     await waitFor("the replica to catch up", async () => (await maxHeartbeatId(replica)) >= target, { timeoutMs: 15_000 });
-    const resumed = await pgQuery<{ p: boolean }>({ port: replica }, "SELECT pg_is_wal_replay_paused() AS p");
+    const resumed = await pgQuery<{ p: boolean }>(replica, "SELECT pg_is_wal_replay_paused() AS p");
     expect(resumed[0]?.p).toBe(false);
   }, 60_000);
 
@@ -186,7 +187,7 @@ describe("lab fleet", () => {
     await expect(setApiEnv("eu-west-1", ["PORT=1"], { labDir })).rejects.toThrow(/cannot be set/);
     await expect(setApiEnv("eu-west-1", ["CDN_PROVIDER=akamai"], { labDir })).rejects.toThrow(/must be one of/);
     const replicaPort = region("eu-west-1").pgPort;
-    await setApiEnv("eu-west-1", [`DB_PORT=${replicaPort}`, "CDN_PROVIDER=bunny"], { labDir });
+    await setApiEnv("eu-west-1", [`DB_HOST=${region("eu-west-1").address}`, `DB_PORT=${replicaPort}`, "CDN_PROVIDER=bunny"], { labDir });
     await restartApi("eu-west-1", { labDir });
     const h = await waitFor("writes to fail on the replica", async () => {
       const body = await health("eu-west-1");
@@ -197,14 +198,14 @@ describe("lab fleet", () => {
     expect(h.db.lastError).toMatch(/read-only/);
     expect((await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider).toBe("bunny");
 
-    await setApiEnv("eu-west-1", [`DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"], { labDir });
+    await setApiEnv("eu-west-1", [`DB_HOST=${region("us-east-1").address}`, `DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"], { labDir });
     await restartApi("eu-west-1", { labDir });
     await waitFor("writes to succeed again", async () => (await health("eu-west-1")).db.writable);
   }, 60_000);
 
   it("db-down on the primary makes every API report failing writes; db-up heals", async () => {
     await injectFault("us-east-1", "db-down", { labDir });
-    await expect(pgQuery({ port: region("us-east-1").pgPort }, "SELECT 1")).rejects.toThrow();
+    await expect(pgQuery(pgAt("us-east-1"), "SELECT 1")).rejects.toThrow();
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"] as const) {
       const h = await waitFor(`${id} API to report down`, async () => {
         const res = await getJson<Health>(`${region(id).apiUrl}/health`);
@@ -295,7 +296,7 @@ describe("lab hosts over SSH", () => {
     expect(fleet.regions.map((r) => r.transport)).toEqual(
       status.regions.map((r) => ({
         kind: "ssh",
-        host: "127.0.0.1",
+        host: r.address,
         port: r.sshd?.port,
         user: "root",
         identityFile: path.join(ssh, "client_ed25519"),
@@ -305,10 +306,10 @@ describe("lab hosts over SSH", () => {
     );
     expect(statSync(path.join(ssh, "client_ed25519")).mode & 0o777).toBe(0o600);
     const knownHosts = readFileSync(path.join(ssh, "known_hosts"), "utf8").trim().split("\n");
-    expect(knownHosts.map((line) => line.split(" ")[0])).toEqual(ports.map((p) => `[127.0.0.1]:${p}`));
+    expect(knownHosts.map((line) => line.split(" ")[0])).toEqual(status.regions.map((r) => `[${r.address}]:${r.sshd?.port}`));
     for (const r of status.regions) {
       const hostKey = readFileSync(path.join(ssh, r.id, "host_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
-      expect(knownHosts).toContain(`[127.0.0.1]:${r.sshd?.port} ${hostKey}`);
+      expect(knownHosts).toContain(`[${r.address}]:${r.sshd?.port} ${hostKey}`);
     }
     // the console sudoes to the user Postgres runs as
     expect(fleet.regions.map((r) => r.hooks.postgres?.runAsUser)).toEqual(["postgres", "postgres", "postgres"]);
@@ -332,9 +333,9 @@ describe("lab hosts over SSH", () => {
     const [east, west] = sshTransports();
     if (!east || !west) throw new Error("no transports");
     const lines = readFileSync(east.knownHostsFile, "utf8").trim().split("\n");
-    const westKey = lines.find((l) => l.startsWith(`[127.0.0.1]:${west.port} `))?.split(" ").slice(1).join(" ");
+    const westKey = lines.find((l) => l.startsWith(`[${west.host}]:${west.port} `))?.split(" ").slice(1).join(" ");
     const wrongKnownHosts = path.join(labDir, "wrong_known_hosts");
-    writeFileSync(wrongKnownHosts, `[127.0.0.1]:${east.port} ${westKey}\n`);
+    writeFileSync(wrongKnownHosts, `[${east.host}]:${east.port} ${westKey}\n`);
     const wrong = await overSsh({ ...east, knownHostsFile: wrongKnownHosts }, ["true"]);
     expect(wrong.code).toBe(255);
     expect(wrong.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);

@@ -4,11 +4,12 @@ import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { LabError } from "./errors";
 import { writeFleetFile } from "./fleet-file";
+import { claimSubnet, consoleAddress, describeCut, ensureNetwork, networkPrefix, networkUnavailableReason, regionAddress, releaseSubnet, removeNetwork } from "./network/net";
 import { fallbackPgRoot, findPgBinDir, isRoot, labFiles, resolveLabDir, socketDirFor, userCanTraverse } from "./paths";
 import { freePorts } from "./ports";
 import {
   acceptsConnections, createLabSchema, createReplica, ensureSlot, hasDataDir, initPrimary, isInRecovery,
-  isReplayPaused, preparePgDirs, replicationRows, serverRunning, startServer, stopServer, waitStreaming,
+  isReplayPaused, labPg, preparePgDirs, type PgTarget, replicationRows, serverRunning, startServer, stopServer, waitStreaming,
 } from "./postgres";
 import { isRegionId, LAB_REGIONS, labRegion, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
@@ -33,6 +34,8 @@ export const PG_MISSING_MESSAGE = [
 export interface RegionStatus {
   id: RegionId;
   role: RegionRole;
+  /** Where its servers listen: its own address on the lab network, or 127.0.0.1. */
+  address: string;
   pgPort: number;
   apiUrl: string;
   db: "up" | "down";
@@ -54,6 +57,10 @@ export interface LabStatus {
   hostCommands: "ssh" | "local";
   /** Why host commands run locally (only when they do). */
   localReason?: string;
+  /** The regions' own network (each a namespace on a bridge), or null when they share loopback. */
+  network: { subnet: string; consoleAddress: string } | null;
+  /** Whether partition/isolate/heal work here, and why not. */
+  networkFaults: "available" | { unavailable: string };
   regions: RegionStatus[];
 }
 
@@ -101,8 +108,11 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
       pgLog: pgRoot ? path.join(pgLogDir, `pg-${r.id}.log`) : null,
       faults: { ...NO_FAULTS },
       sshd: null,
+      cut: { fromConsole: false, fromRegions: false },
     };
   });
+  // Regions get a network of their own only with real servers to put on it, and only as root.
+  const networkReason = pgBinDir ? await networkUnavailableReason(labDir) : "the database tier is simulated";
   const state: LabState = {
     version: 1,
     labDir,
@@ -116,6 +126,8 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
     hostCommands: "local",
     localReason: null,
     sshAuthorizedKeys: null,
+    network: networkReason ? null : await claimSubnet(labDir),
+    networkReason,
     regions,
   };
   writeState(labDir, state);
@@ -142,17 +154,18 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
       actions.push("started simulated databases");
     }
   } else {
+    await startNetwork(state, actions);
     await startPostgres(state, actions, warnings);
   }
+  if (!state.network) warnings.push(`Network faults are unavailable: every region shares this machine's loopback (${state.networkReason ?? "lab built without a network"}).`);
 
-  const primaryPort = regionState(state, PRIMARY_REGION).pgPort;
   // State writes are synchronous read-modify-writes, so the sshds and the APIs can start side by side.
   await Promise.all([
     ensureSshd(labDir, actions, warnings),
     ...REGION_IDS.map(async (id) => {
       const current = readState(labDir) ?? state;
-      if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(regionState(current, id).apiPort))) return;
-      ensureApiEnv(current, id, primaryPort);
+      if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(labDir, id))) return;
+      ensureApiEnv(current, id);
       const pid = await startApiProcess(current, id);
       updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
       actions.push(`started ${id} API (pid ${pid})`);
@@ -164,45 +177,79 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
   return { status, actions, warnings };
 }
 
+/** True when any server of the lab runs: then its network is in use and must not be torn down. */
+async function anythingRuns(state: LabState): Promise<boolean> {
+  for (const id of REGION_IDS) {
+    const rs = regionState(state, id);
+    if (isOurApiProcess(rs.apiPid, state.labDir, id)) return true;
+    if (rs.sshd?.pid && isOurSshdPid(state, id)) return true;
+    if (rs.dataDir && (await serverRunning(state, rs))) return true;
+  }
+  return false;
+}
+
+function isOurSshdPid(state: LabState, id: RegionId): boolean {
+  const pid = regionState(state, id).sshd?.pid ?? null;
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The regions' namespaces and links: a crashed lab's leftovers (same name prefix) go first, when nothing runs. */
+async function startNetwork(state: LabState, actions: string[]): Promise<void> {
+  if (!state.network) return;
+  if (!(await anythingRuns(state))) {
+    const removed = await removeNetwork(state.network.prefix);
+    if (removed.length) actions.push(`removed leftovers of an earlier lab network: ${removed.join(", ")}`);
+  }
+  await ensureNetwork(state, actions);
+}
+
 async function startPostgres(state: LabState, actions: string[], warnings: string[]): Promise<void> {
   await preparePgDirs(state);
   const primary = regionState(state, PRIMARY_REGION);
+  const primaryPg = labPg(state, primary);
   if (!hasDataDir(primary)) {
     await initPrimary(state, primary);
     actions.push(`initdb ${PRIMARY_REGION}`);
   }
   if (!(await serverRunning(state, primary))) {
-    await startServer(state, primary);
-    actions.push(`started Postgres ${PRIMARY_REGION} on port ${primary.pgPort}`);
+    await startServer(state, PRIMARY_REGION);
+    actions.push(`started Postgres ${PRIMARY_REGION} on ${regionAddress(state, PRIMARY_REGION)}:${primary.pgPort}`);
   }
-  if (await isInRecovery(primary.pgPort)) {
+  if (await isInRecovery(primaryPg)) {
     warnings.push(`${PRIMARY_REGION} is in recovery (the fleet was failed over); replicas are not rebuilt from it`);
   } else {
-    await createLabSchema(primary.pgPort);
+    await createLabSchema(primaryPg);
   }
   const replicas = LAB_REGIONS.filter((r) => r.slot !== null);
   await Promise.all(
     replicas.map(async (r) => {
       const rs = regionState(state, r.id);
       if (!hasDataDir(rs) && r.slot) {
-        await ensureSlot(primary.pgPort, r.slot);
-        await createReplica(state, rs, primary.pgPort, r.slot);
+        await ensureSlot(primaryPg, r.slot);
+        await createReplica(state, rs, primary, r.slot);
         actions.push(`pg_basebackup ${r.id} (slot ${r.slot})`);
       }
       if (!(await serverRunning(state, rs))) {
-        await startServer(state, rs);
-        actions.push(`started Postgres ${r.id} on port ${rs.pgPort}`);
+        await startServer(state, r.id);
+        actions.push(`started Postgres ${r.id} on ${regionAddress(state, r.id)}:${rs.pgPort}`);
       }
     }),
   );
-  // Only wait for streaming in the lab's own topology; after a failover the console owns it.
+  // Only wait for streaming in the lab's own topology (and not across a cut); after a failover the console owns it.
   const following: string[] = [];
   for (const r of replicas) {
-    if (r.slot && (await isInRecovery(regionState(state, r.id).pgPort))) following.push(r.slot);
+    const rs = regionState(state, r.id);
+    if (r.slot && !rs.cut.fromRegions && !primary.cut.fromRegions && (await isInRecovery(labPg(state, rs)))) following.push(r.slot);
   }
-  if (!(await isInRecovery(primary.pgPort)) && following.length > 0) {
+  if (!(await isInRecovery(primaryPg)) && following.length > 0) {
     try {
-      await waitStreaming(primary.pgPort, following);
+      await waitStreaming(primaryPg, following);
     } catch (error) {
       warnings.push(error instanceof Error ? error.message : String(error));
     }
@@ -223,20 +270,21 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
   const probes = await Promise.all(
     LAB_REGIONS.map(async (r) => {
       const rs = regionState(state, r.id);
-      const dbUp = state.simulated ? !rs.faults.dbDown : await acceptsConnections(rs.pgPort);
+      const pgTarget = labPg(state, rs);
+      const dbUp = state.simulated ? !rs.faults.dbDown : await acceptsConnections(pgTarget);
       let role: RegionRole = rs.role;
       let replayPaused = false;
       if (dbUp && !state.simulated) {
         try {
-          role = (await isInRecovery(rs.pgPort)) ? "replica" : "primary";
-          replayPaused = role === "replica" && (await isReplayPaused(rs.pgPort));
+          role = (await isInRecovery(pgTarget)) ? "replica" : "primary";
+          replayPaused = role === "replica" && (await isReplayPaused(pgTarget));
         } catch {
           // went away between probes: keep the configured role
         }
       } else if (state.simulated) {
         replayPaused = rs.faults.lag;
       }
-      const apiUp = isOurApiProcess(rs.apiPid, labDir, r.id) && (await apiAnswers(rs.apiPort));
+      const apiUp = isOurApiProcess(rs.apiPid, labDir, r.id) && (await apiAnswers(labDir, r.id));
       const sshd = await sshdStatus(state, r.id);
       return { r, rs, dbUp, role, replayPaused, apiUp, sshd };
     }),
@@ -246,7 +294,7 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
   if (!state.simulated) {
     for (const p of probes.filter((p) => p.dbUp && p.role === "primary")) {
       try {
-        for (const row of await replicationRows(p.rs.pgPort)) replication.set(row.application_name, row.state);
+        for (const row of await replicationRows(labPg(state, p.rs))) replication.set(row.application_name, row.state);
       } catch {
         // primary went away mid-probe
       }
@@ -259,6 +307,8 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
     pgRoot: state.pgRoot,
     hostCommands: state.hostCommands,
     ...(state.hostCommands === "local" ? { localReason: state.localReason ?? "the lab has not set up SSH yet (start it: npm run lab)" } : {}),
+    network: state.network ? { subnet: `${state.network.subnet}.0/24`, consoleAddress: consoleAddress(state.network) } : null,
+    networkFaults: state.network ? "available" : { unavailable: state.networkReason ?? "the lab was built without a network of its own" },
     regions: probes.map(({ r, rs, dbUp, role, replayPaused, apiUp, sshd }) => {
       const faults: string[] = [];
       if (!dbUp) faults.push("db-down");
@@ -267,11 +317,13 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
       if (rs.faults.mirrorDown) faults.push("mirror-down");
       if (rs.faults.cdnOutage) faults.push("cdn-outage");
       if (replayPaused) faults.push("lag");
+      faults.push(...describeCut(rs.cut));
       const status: RegionStatus = {
         id: r.id,
         role,
+        address: regionAddress(state, r.id),
         pgPort: rs.pgPort,
-        apiUrl: apiUrl(rs.apiPort),
+        apiUrl: apiUrl(state, r.id),
         db: dbUp ? "up" : "down",
         api: apiUp ? "up" : "down",
         sshd,
@@ -313,6 +365,9 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
       }
     }
   }
+  // Every namespace, link and rule the lab made (found by its name prefix, also after a crash).
+  const removed = await removeNetwork(state.network?.prefix ?? networkPrefix(labDir)).catch(() => []);
+  if (removed.length) stopped.push(`the lab network (${removed.length} namespaces and links)`);
   return { labDir, stopped };
 }
 
@@ -321,6 +376,7 @@ export async function resetLab(options: LabOptions = {}): Promise<{ labDir: stri
   const labDir = resolveLabDir(options.labDir);
   const state = readState(labDir);
   await stopLab({ labDir });
+  if (state?.network) releaseSubnet(state.network, labDir);
   const files = labFiles(labDir);
   // Delete only what the lab made, never LAB_DIR wholesale (it could be any directory).
   const targets = [files.state, files.fleet, files.apiEnvDir, files.logs, path.join(labDir, "pg"), fallbackPgRoot(labDir), ...sshPathsToRemove(labDir)];
@@ -367,11 +423,16 @@ export async function restartApi(
   const labDir = resolveLabDir(options.labDir);
   const state = requireState(labDir);
   await stopApiProcess(state, id);
-  const primaryPort = regionState(state, PRIMARY_REGION).pgPort;
-  ensureApiEnv(state, id, primaryPort);
+  ensureApiEnv(state, id);
   const pid = await startApiProcess(state, id);
   updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
-  return { region: id, pid, apiUrl: apiUrl(regionState(state, id).apiPort) };
+  return { region: id, pid, apiUrl: apiUrl(state, id) };
+}
+
+/** How tools and tests reach a region's PostgreSQL server as the lab does: its Unix socket, whatever the network. */
+export function regionPg(labDir: string, region: RegionId): PgTarget {
+  const state = requireState(labDir);
+  return labPg(state, regionState(state, region));
 }
 
 export { labRegion, parseRegion, requireState, regionState };

@@ -31,6 +31,8 @@ export function labFiles(labDir: string) {
     logs: path.join(labDir, "logs"),
     apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
+    /** The region API's control socket (lab/api-process.ts): short, under /tmp, for the ~107-byte socket path limit. */
+    apiSocket: (region: RegionId) => path.join(fallbackPgRoot(labDir), "api", `${region}.sock`),
     /** The lab's OpenSSH files (lab/sshd.ts): one client key and known_hosts, a host key and sshd per region. */
     ssh: path.join(labDir, "ssh"),
     sshClientKey: path.join(labDir, "ssh", "client_ed25519"),
@@ -44,7 +46,7 @@ export function labFiles(labDir: string) {
   };
 }
 
-function labHash(labDir: string): string {
+export function labHash(labDir: string): string {
   return createHash("sha256").update(labDir).digest("hex").slice(0, 10);
 }
 

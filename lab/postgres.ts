@@ -2,12 +2,23 @@ import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync,
 import path from "node:path";
 import pg from "pg";
 import { run, runForExitCode } from "./exec";
+import { regionAddress, regionNetns } from "./network/net";
+import { PRIMARY_REGION, type RegionId } from "./regions";
 import type { LabState, RegionState } from "./state";
 import { waitFor } from "./wait";
 
 export interface PgTarget {
   port: number;
-  host?: string;
+  /** A host, or the directory of the server's Unix socket. */
+  host: string;
+}
+
+/**
+ * How the lab itself reaches a region's server: through its Unix socket, which no network fault touches (the
+ * lab is the regions' hypervisor, not a client on their network). Loopback TCP for a lab without sockets.
+ */
+export function labPg(state: Pick<LabState, "socketDir">, region: Pick<RegionState, "pgPort">): PgTarget {
+  return { host: state.socketDir ?? "127.0.0.1", port: region.pgPort };
 }
 
 /** One short-lived connection per call: lab tooling must see failures, not pool retries. */
@@ -18,13 +29,15 @@ export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
   timeoutMs = 3_000,
 ): Promise<R[]> {
   const client = new pg.Client({
-    host: target.host ?? "127.0.0.1",
+    host: target.host,
     port: target.port,
     user: "postgres",
     database: "postgres",
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     application_name: "switchyard-lab",
+    // the lab's own writes never wait for a synchronous standby (there may be none yet)
+    options: "-c synchronous_commit=local",
   });
   client.on("error", () => {
     // reported through the awaited calls below
@@ -38,17 +51,17 @@ export async function pgQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
   }
 }
 
-export async function acceptsConnections(port: number): Promise<boolean> {
+export async function acceptsConnections(target: PgTarget): Promise<boolean> {
   try {
-    await pgQuery({ port }, "SELECT 1", [], 1_500);
+    await pgQuery(target, "SELECT 1", [], 1_500);
     return true;
   } catch {
     return false;
   }
 }
 
-export async function isInRecovery(port: number): Promise<boolean> {
-  const rows = await pgQuery<{ r: boolean }>({ port }, "SELECT pg_is_in_recovery() AS r");
+export async function isInRecovery(target: PgTarget): Promise<boolean> {
+  const rows = await pgQuery<{ r: boolean }>(target, "SELECT pg_is_in_recovery() AS r");
   return rows[0]?.r === true;
 }
 
@@ -86,7 +99,8 @@ function labConf(state: LabState, port: number): string {
   return [
     "",
     "# --- switchyard lab ---",
-    "listen_addresses = '127.0.0.1'",
+    // in its namespace a server has only its own address (and that namespace's loopback) to listen on
+    `listen_addresses = '${state.network ? "*" : "127.0.0.1"}'`,
     `port = ${port}`,
     `unix_socket_directories = ${quoteConf(state.socketDir ?? "/tmp")}`,
     "wal_level = replica",
@@ -97,6 +111,9 @@ function labConf(state: LabState, port: number): string {
     "hot_standby = on",
     "hot_standby_feedback = on",
     "wal_receiver_status_interval = 1s",
+    // a link that drops packets gives no reset: notice a dead replication connection in seconds, not a minute
+    "wal_sender_timeout = 5s",
+    "wal_receiver_timeout = 5s",
     "wal_retrieve_retry_interval = 1s",
     "shared_buffers = 32MB",
     "max_connections = 50",
@@ -139,13 +156,18 @@ export async function initPrimary(state: LabState, region: RegionState): Promise
     { ...asUser(state), timeoutMs: 120_000 },
   );
   appendFileSync(path.join(region.dataDir, "postgresql.conf"), labConf(state, region.pgPort));
+  if (state.network) {
+    // the other regions replicate and the region APIs write across the lab network (copied to replicas by pg_basebackup)
+    const subnet = `${state.network.subnet}.0/24`;
+    appendFileSync(path.join(region.dataDir, "pg_hba.conf"), `\n# --- switchyard lab network ---\nhost all all ${subnet} trust\nhost replication all ${subnet} trust\n`);
+  }
   await giveToPgUser(state, region.dataDir);
 }
 
 /** Reserves WAL at once (immediately_reserve), so a concurrent base backup's checkpoint cannot remove what this one needs. */
-export async function ensureSlot(primaryPort: number, slot: string): Promise<void> {
+export async function ensureSlot(primary: PgTarget, slot: string): Promise<void> {
   await pgQuery(
-    { port: primaryPort },
+    primary,
     `SELECT pg_create_physical_replication_slot($1, true)
        WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`,
     [slot],
@@ -153,35 +175,49 @@ export async function ensureSlot(primaryPort: number, slot: string): Promise<voi
 }
 
 /** pg_basebackup -R -S <slot> -X stream, then gives the copy its own port and application_name. */
-export async function createReplica(state: LabState, region: RegionState, primaryPort: number, slot: string): Promise<void> {
+export async function createReplica(state: LabState, region: RegionState, primary: RegionState, slot: string): Promise<void> {
   if (!region.dataDir) throw new Error("replica has no data dir");
+  const source = labPg(state, primary);
   await run(
     [
       pgBin(state, "pg_basebackup"),
-      "-d", `host=127.0.0.1 port=${primaryPort} user=postgres application_name=${slot}`,
+      "-d", `host=${source.host} port=${source.port} user=postgres application_name=${slot}`,
       "-D", region.dataDir,
       "-R", "-S", slot, "-X", "stream", "-c", "fast", "--no-sync",
     ],
     { ...asUser(state), timeoutMs: 120_000 },
   );
   appendFileSync(path.join(region.dataDir, "postgresql.conf"), `\n# --- switchyard lab replica ---\nport = ${region.pgPort}\n`);
-  // -R writes primary_conninfo; restate it so the primary sees the replica by its slot name.
+  // -R writes primary_conninfo; restate it so the primary sees the replica by its slot name, across the lab network.
+  const primaryHost = regionAddress(state, PRIMARY_REGION);
   appendFileSync(
     path.join(region.dataDir, "postgresql.auto.conf"),
-    `primary_conninfo = ${quoteConf(`host=127.0.0.1 port=${primaryPort} user=postgres application_name=${slot}`)}\n` +
+    `primary_conninfo = ${quoteConf(`host=${primaryHost} port=${primary.pgPort} user=postgres application_name=${slot}`)}\n` +
       `primary_slot_name = ${quoteConf(slot)}\n`,
   );
   await giveToPgUser(state, region.dataDir);
 }
 
-export async function startServer(state: LabState, region: RegionState): Promise<void> {
-  if (!region.dataDir || !region.pgLog) throw new Error("region has no Postgres data dir");
+/**
+ * The lab's primary commits only once a standby has the WAL (`ANY 1 (*)`): a primary cut off from every standby
+ * acknowledges no write, so promoting the most advanced replica loses none that a client was told had landed.
+ * Given on the command line, never in a file, so base backups and pg_rewind do not copy it to the replicas (a
+ * promoted replica commits alone, as it must when its old primary is gone). Quoted for the shell pg_ctl runs.
+ */
+const SYNC_STANDBY_OPTION = `-c "synchronous_standby_names=ANY 1 (*)"`;
+
+/** Starts the server inside its region's namespace; the lab's primary (not a standby) with synchronous commit. */
+export async function startServer(state: LabState, id: RegionId): Promise<void> {
+  const region = state.regions[id];
+  if (!region?.dataDir || !region.pgLog) throw new Error("region has no Postgres data dir");
   if (await serverRunning(state, region)) return;
-  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", "start"], {
+  const synchronous = id === PRIMARY_REGION && !existsSync(path.join(region.dataDir, "standby.signal"));
+  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", ...(synchronous ? ["-o", SYNC_STANDBY_OPTION] : []), "start"], {
     ...asUser(state),
+    netns: regionNetns(state, id),
     timeoutMs: 90_000,
   });
-  await waitFor(`Postgres on port ${region.pgPort} to accept connections`, () => acceptsConnections(region.pgPort), {
+  await waitFor(`Postgres on port ${region.pgPort} to accept connections`, () => acceptsConnections(labPg(state, region)), {
     timeoutMs: 30_000,
   });
 }
@@ -192,7 +228,7 @@ export async function stopServer(state: LabState, region: RegionState): Promise<
     ...asUser(state),
     timeoutMs: 90_000,
   });
-  await waitFor(`port ${region.pgPort} to refuse connections`, async () => !(await acceptsConnections(region.pgPort)), {
+  await waitFor(`port ${region.pgPort} to refuse connections`, async () => !(await acceptsConnections(labPg(state, region))), {
     timeoutMs: 15_000,
   });
 }
@@ -204,27 +240,27 @@ export interface ReplicationRow {
   replay_lsn: string | null;
 }
 
-export async function replicationRows(primaryPort: number): Promise<ReplicationRow[]> {
+export async function replicationRows(primary: PgTarget): Promise<ReplicationRow[]> {
   return pgQuery<ReplicationRow>(
-    { port: primaryPort },
+    primary,
     "SELECT application_name, state, sent_lsn::text, replay_lsn::text FROM pg_stat_replication",
   );
 }
 
-export async function waitStreaming(primaryPort: number, slots: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitStreaming(primary: PgTarget, slots: string[], timeoutMs = 30_000): Promise<void> {
   await waitFor(
-    `replicas ${slots.join(", ")} to stream from port ${primaryPort}`,
+    `replicas ${slots.join(", ")} to stream from port ${primary.port}`,
     async () => {
-      const rows = await replicationRows(primaryPort);
+      const rows = await replicationRows(primary);
       return slots.every((slot) => rows.some((r) => r.application_name === slot && r.state === "streaming"));
     },
     { timeoutMs, intervalMs: 100 },
   );
 }
 
-export async function createLabSchema(primaryPort: number): Promise<void> {
+export async function createLabSchema(primary: PgTarget): Promise<void> {
   await pgQuery(
-    { port: primaryPort },
+    primary,
     `CREATE SCHEMA IF NOT EXISTS switchyard_lab;
      CREATE TABLE IF NOT EXISTS switchyard_lab.heartbeat(
        id bigserial primary key,
@@ -234,9 +270,9 @@ export async function createLabSchema(primaryPort: number): Promise<void> {
   );
 }
 
-export async function isReplayPaused(port: number): Promise<boolean> {
+export async function isReplayPaused(target: PgTarget): Promise<boolean> {
   const rows = await pgQuery<{ paused: boolean }>(
-    { port },
+    target,
     "SELECT CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused",
   );
   return rows[0]?.paused === true;

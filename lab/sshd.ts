@@ -6,6 +6,7 @@ import type { SshTransport } from "../lib/fleet-config";
 import { sshArgs } from "../lib/ssh-command";
 import { tail } from "./api-process";
 import { run } from "./exec";
+import { regionAddress, regionNetns } from "./network/net";
 import { fallbackSshRoot, isRoot, labFiles } from "./paths";
 import { freePorts } from "./ports";
 import { REGION_IDS, type RegionId } from "./regions";
@@ -20,7 +21,6 @@ import { waitFor } from "./wait";
  */
 
 export const SSHD_PATH = "/usr/sbin/sshd";
-export const SSH_HOST = "127.0.0.1";
 export const SSH_USER = "root";
 /** What `ssh` gets for ConnectTimeout in the lab's own checks and in the fleet file. */
 export const SSH_CONNECT_TIMEOUT_SECONDS = 5;
@@ -82,10 +82,10 @@ export function isOurSshd(pid: number | null, config: string): boolean {
   }
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
-export function portAnswers(port: number, timeoutMs = 1_000): Promise<boolean> {
+/** Whether something accepts TCP connections on `host`:`port`. */
+export function portAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: SSH_HOST, port });
+    const socket = connect({ host, port });
     const done = (answer: boolean) => {
       socket.destroy();
       resolve(answer);
@@ -96,17 +96,35 @@ export function portAnswers(port: number, timeoutMs = 1_000): Promise<boolean> {
   });
 }
 
+/**
+ * Whether process `pid` listens on TCP `port`, read from its own network namespace's socket table: true on the
+ * region's network whatever the faults between it and the console.
+ */
+export function listensOn(pid: number, port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  try {
+    return readFileSync(`/proc/${pid}/net/tcp`, "utf8")
+      .split("\n")
+      .some((line) => {
+        const [, local, , st] = line.trim().split(/\s+/);
+        return !!local?.endsWith(hex) && st === "0A"; // 0A: LISTEN
+      });
+  } catch {
+    return false;
+  }
+}
+
 export async function sshdStatus(state: LabState, id: RegionId): Promise<SshdStatus | null> {
   const sshd = state.regions[id]?.sshd;
   if (state.hostCommands !== "ssh" || !sshd) return null;
-  const up = isOurSshd(sshd.pid, labFiles(state.labDir).sshdConfig(id)) && (await portAnswers(sshd.port));
+  const up = isOurSshd(sshd.pid, labFiles(state.labDir).sshdConfig(id)) && !!sshd.pid && listensOn(sshd.pid, sshd.port);
   return { port: sshd.port, pid: sshd.pid, up };
 }
 
 /** How the console reaches a region's sshd: the transport the lab's fleet file gives it. */
-export function labTransport(labDir: string, port: number): SshTransport {
+export function labTransport(labDir: string, host: string, port: number): SshTransport {
   const files = labFiles(labDir);
-  return { kind: "ssh", host: SSH_HOST, port, user: SSH_USER, identityFile: files.sshClientKey, knownHostsFile: files.sshKnownHosts, connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS };
+  return { kind: "ssh", host, port, user: SSH_USER, identityFile: files.sshClientKey, knownHostsFile: files.sshKnownHosts, connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS };
 }
 
 /**
@@ -159,7 +177,7 @@ function sshdConfig(state: LabState, id: RegionId, port: number, authorizedKeys:
   return [
     `# switchyard lab: the ${id} host's sshd (written by lab/sshd.ts on every start)`,
     `Port ${port}`,
-    `ListenAddress ${SSH_HOST}`,
+    `ListenAddress ${regionAddress(state, id)}`,
     `HostKey ${files.sshHostKey(id)}`,
     `PidFile ${files.sshdPidFile(id)}`,
     `AuthorizedKeysFile ${authorizedKeys}`,
@@ -246,12 +264,15 @@ async function assignPorts(labDir: string): Promise<void> {
 
 type Launch = { pid: number } | { exited: string };
 
-/** Starts `sshd -D` detached and waits until it listens (or exits, e.g. when its port was taken). */
+/** Starts `sshd -D` detached in the region's namespace and waits until it listens (or exits, e.g. when its port was taken). */
 async function launchSshd(state: LabState, id: RegionId, port: number, authorizedKeys: string): Promise<Launch> {
   const files = labFiles(state.labDir);
   const config = files.sshdConfig(id);
   writeFileSync(config, sshdConfig(state, id, port, authorizedKeys), { mode: 0o600 });
-  const child = spawn(SSHD_PATH, ["-D", "-f", config, "-E", files.sshdLog(id)], {
+  const netns = regionNetns(state, id);
+  const argv = [SSHD_PATH, "-D", "-f", config, "-E", files.sshdLog(id)];
+  const [command, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
+  const child = spawn(command!, args, {
     detached: true,
     stdio: "ignore",
     // sshd builds each session's environment itself; it needs nothing of ours (e.g. a test runner's)
@@ -264,10 +285,10 @@ async function launchSshd(state: LabState, id: RegionId, port: number, authorize
   const pid = child.pid;
   if (!pid) return { exited: exited ?? "no pid" };
   const result = await waitFor<Launch>(
-    `the ${id} sshd to listen on ${SSH_HOST}:${port}`,
-    async () => {
+    `the ${id} sshd to listen on ${regionAddress(state, id)}:${port}`,
+    () => {
       if (exited) return { exited: `${exited}; its log:\n${tail(files.sshdLog(id), 5)}` };
-      return isOurSshd(pid, config) && (await portAnswers(port)) ? { pid } : false;
+      return isOurSshd(pid, config) && listensOn(pid, port) ? { pid } : false;
     },
     { timeoutMs: 30_000, intervalMs: 50 },
   ).catch(async (error: unknown) => {
@@ -286,12 +307,12 @@ async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: st
   const recorded = state.regions[id]?.sshd ?? null;
   if (recorded?.pid && isOurSshd(recorded.pid, config)) {
     const sameConfig = existsSync(config) && readFileSync(config, "utf8") === sshdConfig(state, id, recorded.port, authorizedKeys);
-    if (sameConfig && (await portAnswers(recorded.port))) return recorded.port;
+    if (sameConfig && listensOn(recorded.pid, recorded.port)) return recorded.port;
     await stopSshdPid(recorded.pid, config); // deaf, or configured otherwise: start afresh
   }
   let port = recorded?.port ?? null;
   for (let attempt = 1; ; attempt++) {
-    if (port === null || (await portAnswers(port))) port = await freshPort(labDir); // new, or taken by someone else
+    if (port === null || (await portAnswers(regionAddress(state, id), port))) port = await freshPort(labDir); // new, or taken by someone else
     const started = Date.now();
     const launched = await launchSshd(state, id, port, authorizedKeys);
     if ("pid" in launched) {
@@ -301,7 +322,7 @@ async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: st
         const rs = s.regions[id];
         if (rs) rs.sshd = { port: chosen, pid };
       });
-      actions.push(`started ${id} sshd on ${SSH_HOST}:${port} (pid ${pid}, listening after ${Date.now() - started} ms)`);
+      actions.push(`started ${id} sshd on ${regionAddress(state, id)}:${port} (pid ${pid}, listening after ${Date.now() - started} ms)`);
       return port;
     }
     if (attempt >= 2) throw new Error(`the ${id} sshd did not start: ${launched.exited}`);
@@ -311,14 +332,15 @@ async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: st
 
 /** Logs in with the real client, as the console will, and runs `true` (through sudo when Postgres runs as another user). */
 async function verifyLogin(state: LabState, id: RegionId, port: number): Promise<string | null> {
-  const args = sshArgs(labTransport(state.labDir, port), ["true"], { runAsUser: state.runAsUser ?? undefined });
+  const host = regionAddress(state, id);
+  const args = sshArgs(labTransport(state.labDir, host, port), ["true"], { runAsUser: state.runAsUser ?? undefined });
   const remote = args[args.length - 1];
   return new Promise((resolve) => {
     execFile("ssh", args, { cwd: "/", timeout: 60_000, encoding: "utf8" }, (error, _stdout, stderr) => {
       if (!error) return resolve(null);
       const code = (error as { code?: unknown }).code;
       const detail = (stderr.trim() || error.message).replace(/\s*\r?\n\s*/g, " / ");
-      resolve(`${id} (ssh ${SSH_USER}@${SSH_HOST} -p ${port} ${remote}) exited ${String(code ?? "?")}: ${detail}`);
+      resolve(`${id} (ssh ${SSH_USER}@${host} -p ${port} ${remote}) exited ${String(code ?? "?")}: ${detail}`);
     });
   });
 }
@@ -360,14 +382,16 @@ export async function ensureSshd(labDir: string, actions: string[], warnings: st
 
     await assignPorts(labDir);
     const ports = await Promise.all(REGION_IDS.map((id) => ensureRegionSshd(labDir, id, authorizedKeys, actions)));
-    const knownHosts = REGION_IDS.map((id, i) => `[${SSH_HOST}]:${ports[i]} ${publicKey(files.sshHostKey(id))}\n`).join("");
+    const knownHosts = REGION_IDS.map((id, i) => `[${regionAddress(state, id)}]:${ports[i]} ${publicKey(files.sshHostKey(id))}\n`).join("");
     const tmp = `${files.sshKnownHosts}.${process.pid}.tmp`; // a console reading it never sees half a file
     writeFileSync(tmp, knownHosts, { mode: 0o600 });
     renameSync(tmp, files.sshKnownHosts);
 
     phase = "verification failed";
     const current = readState(labDir) ?? state;
-    const failures = (await Promise.all(REGION_IDS.map((id, i) => verifyLogin(current, id, ports[i] ?? 0)))).filter((f): f is string => !!f);
+    // A region cut off from the console cannot be logged into now; its sshd was seen listening.
+    const reachable = REGION_IDS.flatMap((id, i) => (current.regions[id]?.cut.fromConsole ? [] : [{ id, port: ports[i] ?? 0 }]));
+    const failures = (await Promise.all(reachable.map(({ id, port }) => verifyLogin(current, id, port)))).filter((f): f is string => !!f);
     if (failures.length > 0) throw new Error(failures.join("; "));
     updateState(labDir, (s) => {
       s.hostCommands = "ssh";

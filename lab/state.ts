@@ -25,6 +25,8 @@ const regionStateSchema = z.object({
   faults: regionFaultsSchema.default(NO_FAULTS),
   /** The region's own OpenSSH server (lab/sshd.ts): its port is kept across restarts; pid null when stopped. */
   sshd: z.object({ port: z.number().int(), pid: z.number().int().nullable() }).nullable().default(null),
+  /** Network faults (lab/network): packets between this region and the console, or the other regions, are dropped. */
+  cut: z.object({ fromConsole: z.boolean(), fromRegions: z.boolean() }).default({ fromConsole: false, fromRegions: false }),
 });
 export type RegionState = z.infer<typeof regionStateSchema>;
 
@@ -45,6 +47,12 @@ export const labStateSchema = z.object({
   localReason: z.string().nullable().default(null),
   /** The authorized_keys file sshd reads: `<labDir>/ssh/authorized_keys`, or a /run fallback that StrictModes accepts. */
   sshAuthorizedKeys: z.string().nullable().default(null),
+  /**
+   * The regions' own network (lab/network): namespaces and links named with `prefix`, addresses in `<subnet>.0/24`.
+   * Null: every region sits on loopback (`networkReason` says why).
+   */
+  network: z.object({ prefix: z.string(), subnet: z.string() }).nullable().default(null),
+  networkReason: z.string().nullable().default(null),
   regions: z.record(z.string(), regionStateSchema),
 });
 export type LabState = z.infer<typeof labStateSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { regionView } from "@/tests/support/fleet-fixtures";
-import { cdnHitRateByProvider, defaultRuleSettings, findBreaches } from "./alert-rules";
+import { alertRuleDefs, cdnHitRateByProvider, defaultRuleSettings, findBreaches } from "./alert-rules";
 
 const healthyFleet = () => [regionView("us-east-1", { role: "primary" }), regionView("eu-west-1"), regionView("ap-southeast-1")];
 
@@ -43,6 +43,96 @@ describe("findBreaches", () => {
     fleet[0] = regionView("us-east-1", { role: "primary", status: "unhealthy", reasons: ["Primary database unreachable: ECONNREFUSED"], sample: { db: { up: false, error: "ECONNREFUSED" } } });
     const b = findBreaches(fleet, defaultRuleSettings()).find((x) => x.ruleId === "region-unhealthy")!;
     expect(b.runbook.id).toBe("primary-database-failure");
+  });
+});
+
+describe("partitions and split brain", () => {
+  const reason = "us-east-1 is unreachable from the console only; eu-west-1 and ap-southeast-1 reach it — a network partition, not an outage";
+  const partitioned = (status: "degraded" | "unhealthy") =>
+    regionView("us-east-1", {
+      role: "primary",
+      status,
+      reasons: [reason],
+      sample: { db: { up: false, error: "connect EHOSTUNREACH" }, reachability: { region: "us-east-1", verdict: "partitioned-from-console", sightings: [], reason } },
+    });
+
+  it("warns of a region the console alone cannot reach, with the partition's words", () => {
+    const fleet = healthyFleet();
+    fleet[0] = partitioned("degraded");
+    expect(findBreaches(fleet, defaultRuleSettings())).toEqual([
+      {
+        ruleId: "region-unreachable-from-console",
+        fingerprint: "region-unreachable-from-console/us-east-1",
+        labels: { region: "us-east-1" },
+        value: null,
+        summary: reason,
+        runbook: { id: "primary-region-degraded", title: "Scenario 1: Primary region degraded" },
+      },
+    ]);
+    const def = alertRuleDefs.find((d) => d.id === "region-unreachable-from-console")!;
+    expect([def.name, def.severity]).toEqual(["Region unreachable from the console", "warning"]);
+  });
+
+  it("never also fires region-unhealthy for a partitioned region, and stays quiet when switched off", () => {
+    const fleet = healthyFleet();
+    fleet[0] = partitioned("unhealthy");
+    expect(findBreaches(fleet, defaultRuleSettings()).map((b) => b.ruleId)).toEqual(["region-unreachable-from-console"]);
+    const settings = defaultRuleSettings();
+    settings["region-unreachable-from-console"]!.enabled = false;
+    expect(findBreaches(fleet, settings)).toEqual([]);
+    // Other verdicts leave both rules as they were.
+    fleet[0].sample!.reachability = { region: "us-east-1", verdict: "unreachable", sightings: [], reason: "down or isolated" };
+    expect(findBreaches(fleet, defaultRuleSettings()).map((b) => b.ruleId)).toEqual(["region-unhealthy"]);
+  });
+
+  const promoted = (fleet: ReturnType<typeof healthyFleet>, i: number) => {
+    fleet[i]!.sample!.db = { up: true, latencyMs: 1, inRecovery: false, timeline: 2, currentLsn: "0/6000000", links: [], slots: [] };
+  };
+
+  it("raises one critical alert for the fleet when two databases accept writes, naming the recorded primary", () => {
+    const fleet = [regionView("us-east-1"), regionView("eu-west-1", { role: "primary" }), regionView("ap-southeast-1")];
+    promoted(fleet, 0);
+    const b = findBreaches(fleet, defaultRuleSettings()).filter((x) => x.ruleId === "two-primaries");
+    expect(b).toEqual([
+      {
+        ruleId: "two-primaries",
+        fingerprint: "two-primaries/eu-west-1,us-east-1",
+        labels: { regions: "eu-west-1,us-east-1" },
+        value: 2,
+        summary: "us-east-1 and eu-west-1 both accept writes (out of recovery); the recorded primary is eu-west-1: fence the other",
+        runbook: { id: "primary-database-failure", title: "Scenario 2: Primary database failure" },
+      },
+    ]);
+    expect(alertRuleDefs.find((d) => d.id === "two-primaries")).toMatchObject({ name: "Two primaries", severity: "critical" });
+    // The same set in another order is the same alert.
+    const fp = findBreaches([...fleet].reverse(), defaultRuleSettings()).find((x) => x.ruleId === "two-primaries")!.fingerprint;
+    expect(fp).toBe("two-primaries/eu-west-1,us-east-1");
+  });
+
+  it("names three writers, and a recorded primary that is not among them", () => {
+    const fleet = healthyFleet();
+    promoted(fleet, 1);
+    promoted(fleet, 2);
+    expect(findBreaches(fleet, defaultRuleSettings()).find((x) => x.ruleId === "two-primaries")!.summary).toBe(
+      "us-east-1, eu-west-1 and ap-southeast-1 all accept writes (out of recovery); the recorded primary is us-east-1: fence the others",
+    );
+    const lost = healthyFleet();
+    lost[0]!.sample!.db = { up: false, error: "ECONNREFUSED" };
+    promoted(lost, 1);
+    promoted(lost, 2);
+    expect(findBreaches(lost, defaultRuleSettings()).find((x) => x.ruleId === "two-primaries")).toMatchObject({
+      labels: { regions: "ap-southeast-1,eu-west-1" },
+      summary: "eu-west-1 and ap-southeast-1 both accept writes (out of recovery); the recorded primary us-east-1 is not one of them: choose the one to keep, then fence the others",
+    });
+  });
+
+  it("is quiet with one writer, and when switched off", () => {
+    expect(findBreaches(healthyFleet(), defaultRuleSettings()).some((x) => x.ruleId === "two-primaries")).toBe(false);
+    const fleet = healthyFleet();
+    promoted(fleet, 1);
+    const settings = defaultRuleSettings();
+    settings["two-primaries"]!.enabled = false;
+    expect(findBreaches(fleet, settings).some((x) => x.ruleId === "two-primaries")).toBe(false);
   });
 });
 

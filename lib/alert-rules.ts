@@ -1,4 +1,5 @@
 import type { RegionView } from "./fleet-view";
+import { joinNames } from "./reachability";
 
 /** The runbook's alert rules, evaluated by the console on every collector pass. */
 
@@ -69,6 +70,26 @@ export const alertRuleDefs: AlertRuleDef[] = [
     unit: "",
     severity: "critical",
     description: "A region cannot serve: its API is unreachable, or it is the primary and its database is down.",
+  },
+  {
+    id: "region-unreachable-from-console",
+    name: "Region unreachable from the console",
+    expr: "region database unreachable from the console while a region API reaches it",
+    comparator: null,
+    defaultThreshold: null,
+    unit: "",
+    severity: "warning",
+    description: "The console cannot reach a region's database but another vantage can: a network partition, not an outage. The region is degraded, not unhealthy.",
+  },
+  {
+    id: "two-primaries",
+    name: "Two primaries",
+    expr: "count(pg_in_recovery == 0) > 1",
+    comparator: null,
+    defaultThreshold: null,
+    unit: "",
+    severity: "critical",
+    description: "More than one region's database accepts writes (is out of recovery): a split brain. Fence all but the recorded primary.",
   },
 ];
 
@@ -148,7 +169,19 @@ export function findBreaches(regions: RegionView[], settings: RuleSettingsMap): 
         runbook: s.mirrors.status === "down" ? runbooks.mirrorFailure : runbooks.mirrors,
       });
     }
-    if (on("region-unhealthy") && r.status === "unhealthy") {
+    const partitioned = s.reachability?.verdict === "partitioned-from-console";
+    if (on("region-unreachable-from-console") && partitioned) {
+      out.push({
+        ruleId: "region-unreachable-from-console",
+        fingerprint: `region-unreachable-from-console/${r.id}`,
+        labels: { region: r.id },
+        value: null,
+        summary: s.reachability!.reason ?? `${r.id} is unreachable from the console only`,
+        runbook: runbooks.degraded,
+      });
+    }
+    // A partitioned region is degraded, and region-unreachable-from-console already says why.
+    if (on("region-unhealthy") && r.status === "unhealthy" && !partitioned) {
       const dbDown = s.db && !s.db.up && r.role === "primary";
       out.push({
         ruleId: "region-unhealthy",
@@ -159,6 +192,29 @@ export function findBreaches(regions: RegionView[], settings: RuleSettingsMap): 
         runbook: dbDown ? runbooks.dbFailure : runbooks.degraded,
       });
     }
+  }
+
+  // More than one database out of recovery: one breach for the fleet, named by the set.
+  const writers = regions.filter((r) => r.sample?.db?.up && !r.sample.db.inRecovery);
+  if (on("two-primaries") && writers.length > 1) {
+    const ids = writers.map((r) => r.id);
+    const sorted = [...ids].sort();
+    const recorded = regions.find((r) => r.role === "primary")?.id ?? null;
+    const others = ids.length === 2 ? "the other" : "the others";
+    const advice =
+      recorded === null
+        ? "no region is recorded as primary: choose the one to keep, then fence the others"
+        : ids.includes(recorded)
+          ? `the recorded primary is ${recorded}: fence ${others}`
+          : `the recorded primary ${recorded} is not one of them: choose the one to keep, then fence the others`;
+    out.push({
+      ruleId: "two-primaries",
+      fingerprint: `two-primaries/${sorted.join(",")}`,
+      labels: { regions: sorted.join(",") },
+      value: writers.length,
+      summary: `${joinNames(ids)} ${ids.length === 2 ? "both" : "all"} accept writes (out of recovery); ${advice}`,
+      runbook: runbooks.dbFailure,
+    });
   }
 
   // Slots on the primary that no replica streams through.

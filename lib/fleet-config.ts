@@ -62,6 +62,12 @@ export const regionConfigSchema = z.object({
       setApiEnv: hostCommandSchema.optional(),
       /** Restarts the region API (the runbook's `systemctl restart clipper-api`). */
       restartApi: hostCommandSchema.optional(),
+      /**
+       * Cuts the region's database off when its host cannot be reached (your STONITH: revoke its security group,
+       * power its VM off). Runs on the console's machine, never over the region's transport: it must work when
+       * the region's host does not answer.
+       */
+      fence: hostCommandSchema.optional(),
       /** Where this region's PostgreSQL server lives on its host, for pg_ctl, pg_rewind and pg_basebackup. */
       postgres: z
         .object({

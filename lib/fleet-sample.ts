@@ -1,5 +1,6 @@
 import type { ApiHealth } from "./region-health";
 import type { DerivedHealth } from "./region-health";
+import type { RegionReachability } from "./reachability";
 
 /** Everything one collector pass learned about one region. Shared by the collector, the store, the API and the pages. */
 
@@ -113,6 +114,8 @@ export interface RegionSample {
   cdn: CdnSample | null;
   lag: LagSample | null;
   health: DerivedHealth;
+  /** what every vantage saw of this region's database in this pass (lib/reachability); null or absent: not judged */
+  reachability?: RegionReachability | null;
 }
 
 /** The numeric figures kept as history for charts, one point per region per collector pass. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiSample, DbSample } from "./fleet-sample";
-import { deriveHealth } from "./region-health";
+import type { RegionReachability } from "./reachability";
+import { apiHealthSchema, deriveHealth } from "./region-health";
 
 const apiOk: ApiSample = { up: true, latencyMs: 4, health: { status: "ok", db: { connected: true, writable: true }, mirrors: { status: "ok" }, cdn: { provider: "cloudflare", enabled: true, status: "ok" } } };
 const dbPrimary: DbSample = { up: true, latencyMs: 1, inRecovery: false, timeline: 1, currentLsn: "0/3000000", links: [], slots: [] };
@@ -62,5 +63,75 @@ describe("deriveHealth", () => {
     expect(deriveHealth({ role: "primary", api: apiOk, db: null }).status).toBe("healthy");
     const down: ApiSample = { up: true, latencyMs: 2, health: { status: "down", db: { connected: false, writable: false, lastError: "simulated database is down" } } };
     expect(deriveHealth({ role: "primary", api: down, db: null })).toEqual({ status: "unhealthy", reasons: ["Primary database unreachable: simulated database is down"] });
+  });
+});
+
+describe("a region API's reaches", () => {
+  const sighting = { region: "us-east-1", reachable: true, inRecovery: false, latencyMs: 2, error: null, checkedAt: "2026-11-25T12:00:00.000Z" };
+
+  it("is kept when well formed, unknown fields too", () => {
+    expect(apiHealthSchema.parse({ status: "ok", reaches: [{ ...sighting, via: "10.0.0.1" }] }).reaches).toEqual([{ ...sighting, via: "10.0.0.1" }]);
+  });
+
+  it("is dropped when malformed, never taking the rest of the answer with it", () => {
+    const parsed = apiHealthSchema.safeParse({ status: "degraded", reaches: [{ region: "us-east-1" }] });
+    expect(parsed.success).toBe(true);
+    expect(parsed.data).toEqual({ status: "degraded" });
+  });
+});
+
+describe("deriveHealth with reachability", () => {
+  const apiDown: ApiSample = { up: false, latencyMs: 3, timedOut: false, error: "connect EHOSTUNREACH" };
+  const dbDown: DbSample = { up: false, error: "connect EHOSTUNREACH" };
+  const sighting = (vantage: string, reachable: boolean) => ({ vantage, reachable, acceptsWrites: reachable, latencyMs: null, error: null, checkedAt: "2026-11-25T12:00:00.000Z", ageSeconds: 1 });
+  const partitioned: RegionReachability = {
+    region: "us-east-1",
+    verdict: "partitioned-from-console",
+    sightings: [sighting("console", false), sighting("eu-west-1", true), sighting("ap-southeast-1", true)],
+    reason: "us-east-1 is unreachable from the console only; eu-west-1 and ap-southeast-1 reach it — a network partition, not an outage",
+  };
+
+  it("calls a primary the console alone cannot reach degraded, the partition first, even with its API cut off too", () => {
+    expect(deriveHealth({ role: "primary", api: apiDown, db: dbDown, reachability: partitioned })).toEqual({
+      status: "degraded",
+      reasons: [partitioned.reason, "Region API unreachable: connect EHOSTUNREACH"],
+    });
+    const h = deriveHealth({ role: "primary", api: apiOk, db: dbDown, reachability: partitioned });
+    expect(h).toEqual({ status: "degraded", reasons: [partitioned.reason] });
+  });
+
+  it("still reports writes failing on a partitioned primary: that is news, not explained by the console's view", () => {
+    const api: ApiSample = { up: true, latencyMs: 3, health: { status: "down", db: { writable: false, lastError: "connection reset" } } };
+    expect(deriveHealth({ role: "primary", api, db: dbDown, reachability: partitioned }).reasons).toEqual([partitioned.reason, "Region API cannot write to its database: connection reset"]);
+  });
+
+  it("ignores a partition verdict while the console reaches the database", () => {
+    expect(deriveHealth({ role: "primary", api: apiOk, db: dbPrimary, reachability: partitioned })).toEqual({ status: "healthy", reasons: [] });
+  });
+
+  it("keeps the status of a database nobody reaches but puts the verdict first", () => {
+    const reason = "us-east-1 is unreachable from every vantage that answers (the console, eu-west-1, ap-southeast-1): down or isolated";
+    const unreachable: RegionReachability = { ...partitioned, verdict: "unreachable", reason };
+    expect(deriveHealth({ role: "primary", api: apiOk, db: dbDown, reachability: unreachable })).toEqual({
+      status: "unhealthy",
+      reasons: [reason, "Primary database unreachable: connect EHOSTUNREACH"],
+    });
+    const replica = deriveHealth({ role: "replica", api: apiOk, db: dbDown, reachability: { ...unreachable, region: "eu-west-1" } });
+    expect(replica).toEqual({ status: "degraded", reasons: [reason, "Replica database unreachable: connect EHOSTUNREACH"] });
+    expect(deriveHealth({ role: "primary", api: apiDown, db: dbDown, reachability: unreachable }).status).toBe("unhealthy");
+  });
+
+  it("degrades a database the regions cannot reach though the console can", () => {
+    const reason = "us-east-1 is reachable from the console but not from eu-west-1 and ap-southeast-1 — their replication and writes to it are cut";
+    const cut: RegionReachability = { ...partitioned, verdict: "partitioned-from-regions", reason };
+    expect(deriveHealth({ role: "primary", api: apiOk, db: dbPrimary, reachability: cut })).toEqual({ status: "degraded", reasons: [reason] });
+  });
+
+  it("is never healthy while the console cannot reach the database, whatever the verdict", () => {
+    for (const verdict of ["reachable", "unknown", "partitioned-from-regions", "partitioned-from-console", "unreachable"] as const) {
+      for (const role of ["primary", "replica"] as const) {
+        expect(deriveHealth({ role, api: apiOk, db: dbDown, reachability: { ...partitioned, verdict } }).status).not.toBe("healthy");
+      }
+    }
   });
 });

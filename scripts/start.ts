@@ -29,7 +29,9 @@ async function main() {
   if (!process.env.FLEET_CONFIG) {
     // As root the lab runs an sshd per region and the console's host commands go over SSH; this installs
     // OpenSSH when it can and never fails (without it host commands run locally, and the lab says so).
-    if (process.getuid?.() === 0) spawnSync("bash", [path.join(root, "scripts/ensure-openssh.sh")], { cwd: root, stdio: "inherit" });
+    if (process.getuid?.() === 0) {
+      for (const script of ["ensure-openssh.sh", "ensure-nftables.sh"]) spawnSync("bash", [path.join(root, "scripts", script)], { cwd: root, stdio: "inherit" });
+    }
     console.log("[switchyard] starting the lab fleet (npm run lab -- status to inspect it)");
     const lab = await startLab({});
     for (const w of lab.warnings) console.warn(`[lab] ${w}`);

@@ -9,6 +9,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 step "prerequisites"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-openssh.sh
+bash scripts/ensure-nftables.sh
 bash scripts/ensure-browser.sh
 
 step "lint"

@@ -75,6 +75,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       database: "postgres",
       connectionTimeoutMillis: 1_000,
       query_timeout: 2_000,
+      keepAlive: true,
       application_name: `switchyard-lab-api-${this.target.region}`,
     });
     let dead = false;
@@ -150,9 +151,19 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       }
     } catch (error) {
       this.fail(error);
+      // A timed-out query leaves the connection busy, and a dropped link never resets it: start afresh.
+      if (this.client === client && /timeout/i.test(message(error))) this.abandon(client);
     } finally {
       this.inFlight = false;
     }
+  }
+
+  private abandon(client: pg.Client) {
+    this.client = null;
+    this.health.connected = false;
+    client.removeAllListeners("end");
+    void client.end().catch(() => undefined);
+    this.scheduleReconnect();
   }
 }
 

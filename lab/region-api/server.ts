@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { cdnProviders, type CdnProvider } from "../../lib/fleet-config";
-import { readState, updateState, type RegionFaults } from "../state";
+import { regionAddress } from "../network/net";
+import { isRegionId } from "../regions";
+import { readState, updateState, type LabState, type RegionFaults } from "../state";
 import { PgHeartbeatWriter, SimulatedHeartbeatWriter, type HeartbeatWriter } from "./heartbeat";
 import { TrafficModel, type CdnRollout } from "./traffic-model";
+import { Vantage, type DbAddress } from "./vantage";
 
 /**
  * Stand-in for one region's API (the runbook's clipper-api): real Postgres heartbeats,
@@ -38,6 +41,10 @@ const config = {
   cdnProvider: isProvider(process.env.CDN_PROVIDER) ? process.env.CDN_PROVIDER : "cloudflare",
   cdnRollout: rolloutFromEnv(),
   port: Number(requiredEnv("PORT")),
+  /** the region's address (in its network namespace), or loopback */
+  listenHost: process.env.LISTEN_HOST || "127.0.0.1",
+  /** where the lab itself talks to this API (ping, faults), whatever the network does */
+  controlSocket: process.env.CONTROL_SOCKET || null,
   labDir: requiredEnv("LAB_DIR"),
   simulatedDb: process.env.SIMULATED_DB === "true",
 };
@@ -67,6 +74,29 @@ const dbTarget = { region: config.region, host: config.dbHost, port: config.dbPo
 const writer: HeartbeatWriter = config.simulatedDb ? new SimulatedHeartbeatWriter(dbTarget) : new PgHeartbeatWriter(dbTarget);
 writer.start();
 
+/** The lab's state, re-read at most once a second (peers' addresses and ports live there). */
+let labState: { at: number; state: LabState | null } = { at: 0, state: null };
+function currentState(): LabState | null {
+  if (Date.now() - labState.at > 1_000) {
+    try {
+      labState = { at: Date.now(), state: readState(config.labDir) };
+    } catch {
+      labState = { at: Date.now(), state: labState.state };
+    }
+  }
+  return labState.state;
+}
+
+/** Every region's database, as this region reaches it across the lab network. */
+function databases(): DbAddress[] {
+  const state = currentState();
+  if (!state) return [];
+  return Object.entries(state.regions).flatMap(([id, r]) => (isRegionId(id) ? [{ region: id, host: regionAddress(state, id), port: r.pgPort }] : []));
+}
+
+const vantage = config.simulatedDb ? null : new Vantage(databases);
+vantage?.start();
+
 type HealthStatus = "ok" | "degraded" | "down";
 
 function health() {
@@ -84,21 +114,18 @@ function health() {
     db: { ...db, simulated: config.simulatedDb },
     mirrors: { status: mirrors },
     cdn: { provider: config.cdnProvider, enabled: config.cdnEnabled, status: cdn, rollout: model.rollout() },
+    ...(vantage ? { reaches: vantage.reaches() } : {}),
     startedAt,
     now: new Date().toISOString(),
   };
 }
 
-/** Peers' API URLs from the lab's state.json (ports are persisted there). */
+/** Peers' API URLs from the lab's state.json (addresses and ports are persisted there). */
 function peers(): { region: string; url: string }[] {
-  try {
-    const state = readState(config.labDir);
-    return Object.entries(state?.regions ?? {})
-      .filter(([id]) => id !== config.region)
-      .map(([id, r]) => ({ region: id, url: `http://127.0.0.1:${r.apiPort}` }));
-  } catch {
-    return [];
-  }
+  const state = currentState();
+  return Object.entries(state?.regions ?? {}).flatMap(([id, r]) =>
+    id !== config.region && isRegionId(id) && state ? [{ region: id, url: `http://${regionAddress(state, id)}:${r.apiPort}` }] : [],
+  );
 }
 
 function knownRegion(id: string): boolean {
@@ -196,7 +223,7 @@ const routes: Record<string, Handler> = {
     const others = await Promise.all(peers().map(peerHealth));
     return ok({
       checkedAt: new Date().toISOString(),
-      regions: [{ region: config.region, apiUrl: `http://127.0.0.1:${config.port}`, status: self.status, health: self }, ...others],
+      regions: [{ region: config.region, apiUrl: `http://${config.listenHost}:${config.port}`, status: self.status, health: self }, ...others],
     });
   },
   "GET /v1/mirrors/stats": async (url, req) => {
@@ -257,7 +284,8 @@ function streamHealth(req: IncomingMessage, res: ServerResponse) {
   let last = "";
   const send = (force: boolean) => {
     const h = health();
-    const key = JSON.stringify([h.status, h.db.writable, h.db.connected, h.mirrors, h.cdn]);
+    const reach = (h.reaches ?? []).map((r) => [r.region, r.reachable, r.inRecovery]);
+    const key = JSON.stringify([h.status, h.db.writable, h.db.connected, h.mirrors, h.cdn, reach]);
     if (!force && key === last) return;
     last = key;
     res.write(`data: ${JSON.stringify(h)}\n\n`);
@@ -290,14 +318,19 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 }
 
 const server = createServer((req, res) => void handle(req, res));
-server.listen(config.port, "127.0.0.1", () => {
-  console.log(`${new Date().toISOString()} region-api ${config.region} listening on 127.0.0.1:${config.port}, db ${config.dbHost}:${config.dbPort}${config.simulatedDb ? " (simulated)" : ""}`);
+server.listen(config.port, config.listenHost, () => {
+  console.log(`${new Date().toISOString()} region-api ${config.region} listening on ${config.listenHost}:${config.port}, db ${config.dbHost}:${config.dbPort}${config.simulatedDb ? " (simulated)" : ""}`);
 });
+const control = config.controlSocket ? createServer((req, res) => void handle(req, res)) : null;
+if (control && config.controlSocket) control.listen(config.controlSocket);
 
 function shutdown() {
   clearInterval(trafficTimer);
+  vantage?.stop();
   server.close();
   server.closeAllConnections();
+  control?.close();
+  control?.closeAllConnections();
   void writer.stop().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 1_000).unref();
 }

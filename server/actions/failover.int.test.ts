@@ -29,7 +29,11 @@ type User = import("@/server/auth/users").User;
 let engineer: User, lead: User, lead2: User, viewer: User;
 let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 let lab: LabStatus;
-const port = (id: string) => lab.regions.find((r) => r.id === id)!.pgPort;
+/** A region's server as the console reaches it, across the lab network. */
+const pgAt = (id: string) => {
+  const r = lab.regions.find((x) => x.id === id)!;
+  return { host: r.address, port: r.pgPort };
+};
 const apiUrl = (id: string) => lab.regions.find((r) => r.id === id)!.apiUrl;
 const key = () => `test-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 const caller = () => ({ kind: "user" as const, user: lead });
@@ -55,9 +59,9 @@ async function succeeded(run: ActionRun, timeoutMs?: number): Promise<ActionRun>
   return done;
 }
 
-const inRecovery = async (id: string) => (await pgQuery<{ r: boolean }>({ port: port(id) }, "select pg_is_in_recovery() as r"))[0]!.r;
+const inRecovery = async (id: string) => (await pgQuery<{ r: boolean }>(pgAt(id), "select pg_is_in_recovery() as r"))[0]!.r;
 const streamingFrom = async (id: string) =>
-  (await pgQuery<{ application_name: string }>({ port: port(id) }, "select application_name from pg_stat_replication where state = 'streaming'")).map((r) => r.application_name).sort();
+  (await pgQuery<{ application_name: string }>(pgAt(id), "select application_name from pg_stat_replication where state = 'streaming'")).map((r) => r.application_name).sort();
 
 beforeAll(async () => {
   await startLab({ labDir });
@@ -213,10 +217,10 @@ describe("the whole failover and failback", () => {
     await svc.approveAction(lead, run.id, { paramsHash: run.paramsHash });
     await succeeded(run);
     for (const r of lab.regions) {
-      const rows = await pgQuery<{ n: string; max: string }>({ port: port("eu-west-1") }, "select count(distinct seq)::text as n, max(seq)::text as max from switchyard_lab.heartbeat where region = $1 and seq <= $2", [r.id, ackedBeforeStop[r.id]]);
+      const rows = await pgQuery<{ n: string; max: string }>(pgAt("eu-west-1"), "select count(distinct seq)::text as n, max(seq)::text as max from switchyard_lab.heartbeat where region = $1 and seq <= $2", [r.id, ackedBeforeStop[r.id]]);
       expect(Number(rows[0]!.n), `${r.id}: every heartbeat acknowledged before the stop is on the new primary`).toBe(ackedBeforeStop[r.id]);
       await waitFor(`${r.id} to write a new heartbeat on eu-west-1`, async () => {
-        const after = await pgQuery<{ n: string }>({ port: port("eu-west-1") }, "select count(*)::text as n from switchyard_lab.heartbeat where region = $1 and seq > $2", [r.id, ackedBeforeStop[r.id]]);
+        const after = await pgQuery<{ n: string }>(pgAt("eu-west-1"), "select count(*)::text as n from switchyard_lab.heartbeat where region = $1 and seq > $2", [r.id, ackedBeforeStop[r.id]]);
         return Number(after[0]!.n) > 0;
       }, { timeoutMs: 15_000 });
     }
@@ -251,8 +255,8 @@ describe("the whole failover and failback", () => {
 
   it("fails back with a planned switchover: us-east-1 primary again, nothing lost, every replica streaming", async () => {
     await waitFor("us-east-1 to have replayed everything", async () => {
-      const [p] = await pgQuery<{ lsn: string }>({ port: port("eu-west-1") }, "select pg_current_wal_lsn()::text as lsn");
-      const [r] = await pgQuery<{ ok: boolean }>({ port: port("us-east-1") }, "select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [p!.lsn]);
+      const [p] = await pgQuery<{ lsn: string }>(pgAt("eu-west-1"), "select pg_current_wal_lsn()::text as lsn");
+      const [r] = await pgQuery<{ ok: boolean }>(pgAt("us-east-1"), "select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [p!.lsn]);
       return r!.ok;
     }, { timeoutMs: 20_000 });
     const run = await svc.requestAction(engineer, { actionId: "db.switchover", params: { candidate: "us-east-1" }, idempotencyKey: key() });
@@ -262,7 +266,7 @@ describe("the whole failover and failback", () => {
     await succeeded(run, 240_000);
     expect(await inRecovery("us-east-1")).toBe(false);
     expect(await streamingFrom("us-east-1")).toEqual(["ap_southeast_1", "eu_west_1"]);
-    const [kept] = await pgQuery<{ n: string }>({ port: port("us-east-1") }, "select count(distinct seq)::text as n from switchyard_lab.heartbeat where region = 'eu-west-1' and seq <= $1", [lastOnEu]);
+    const [kept] = await pgQuery<{ n: string }>(pgAt("us-east-1"), "select count(distinct seq)::text as n from switchyard_lab.heartbeat where region = 'eu-west-1' and seq <= $1", [lastOnEu]);
     expect(Number(kept!.n)).toBe(lastOnEu);
     for (const r of lab.regions) expect((await health(r.id)).db.writable, `${r.id} writes`).toBe(true);
     expect((await (await getDb()).query<{ primary_region: string }>("select primary_region from fleet_topology")).rows[0]?.primary_region).toBe("us-east-1");

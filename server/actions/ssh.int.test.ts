@@ -52,7 +52,7 @@ it("runs every region's host commands over SSH to its own sshd when the lab runs
   expect(lab.hostCommands).toBe(process.getuid?.() === 0 ? "ssh" : "local");
   for (const r of lab.regions) {
     const t = region(r.id).transport;
-    if (overSsh()) expect(t).toMatchObject({ kind: "ssh", host: "127.0.0.1", port: r.sshd!.port });
+    if (overSsh()) expect(t).toMatchObject({ kind: "ssh", host: r.address, port: r.sshd!.port });
     else expect(t).toEqual({ kind: "local" });
   }
 });
@@ -74,7 +74,7 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     const other = path.join(mkdtempSync(path.join(os.tmpdir(), "switchyard-rotated-")), "host_ed25519");
     execFileSync("ssh-keygen", ["-t", "ed25519", "-N", "", "-q", "-f", other]);
     const otherKey = readFileSync(`${other}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
-    const hostPattern = `[127.0.0.1]:${transport("eu-west-1").port} `;
+    const hostPattern = `[${transport("eu-west-1").host}]:${transport("eu-west-1").port} `;
     writeFileSync(knownHosts, pinned.split("\n").map((l) => (l.startsWith(hostPattern) ? `${hostPattern}${otherKey}` : l)).join("\n"));
     try {
       const requests = [

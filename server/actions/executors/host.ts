@@ -153,5 +153,5 @@ export function runHost(
 
 /** Every hook the fleet file names, so runHost accepts them and nothing else besides the runbook's tools. */
 export function fleetHooks(regions: RegionConfig[]): HostCommand[] {
-  return regions.flatMap((r) => [r.hooks.setApiEnv, r.hooks.restartApi].filter((h): h is HostCommand => !!h));
+  return regions.flatMap((r) => [r.hooks.setApiEnv, r.hooks.restartApi, r.hooks.fence].filter((h): h is HostCommand => !!h));
 }

@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { regionView } from "@/tests/support/fleet-fixtures";
+import type { DbSample, RegionSample } from "./fleet-sample";
+import { CONSOLE, fleetReachability, joinNames, primaryDownVerdict, reachabilityOf, type RegionReachability, type Sighting } from "./reachability";
+import type { ApiSighting } from "./region-health";
+
+const AT = "2026-11-25T12:00:00.000Z";
+const NOW = Date.parse("2026-11-25T12:00:05.000Z");
+const MAX_AGE = 15_000;
+const ids = ["us-east-1", "eu-west-1", "ap-southeast-1"];
+const down: DbSample = { up: false, error: "connect ETIMEDOUT" };
+
+/** What a region API saw of one region's database. */
+const seen = (region: string, reachable: boolean, over: Partial<ApiSighting> = {}): ApiSighting => ({
+  region,
+  reachable,
+  inRecovery: reachable ? region !== "us-east-1" : null,
+  latencyMs: reachable ? 2 : null,
+  error: reachable ? null : "connect ETIMEDOUT",
+  checkedAt: AT,
+  ...over,
+});
+
+/** The latest sample of a region: its API reports `reaches`; `api: false` means the console cannot reach that API. */
+function sample(id: string, over: { db?: DbSample | null; reaches?: ApiSighting[]; api?: false; at?: string } = {}): RegionSample {
+  const s = regionView(id, { role: id === "us-east-1" ? "primary" : "replica" }).sample!;
+  if (over.db !== undefined) s.db = over.db;
+  if (over.at) s.at = over.at;
+  s.api = over.api === false ? { up: false, latencyMs: 1000, timedOut: true, error: "timed out after 1000 ms" } : { up: true, latencyMs: 3, health: { status: "ok", reaches: over.reaches } };
+  return s;
+}
+
+/** Every region API reaches every database. */
+const allSee = () => ids.map((id) => seen(id, true));
+
+describe("reachabilityOf", () => {
+  it("collects the console's sighting first, then each region API's in sample order, with ages", () => {
+    const samples = ids.map((id) => sample(id, { reaches: allSee() }));
+    const r = reachabilityOf("us-east-1", samples, NOW, MAX_AGE);
+    expect(r.sightings.map((s) => s.vantage)).toEqual([CONSOLE, "us-east-1", "eu-west-1", "ap-southeast-1"]);
+    expect(r.sightings[0]).toEqual({ vantage: "console", reachable: true, acceptsWrites: true, latencyMs: 1, error: null, checkedAt: AT, ageSeconds: 5 } satisfies Sighting);
+    expect(r.sightings.every((s) => s.acceptsWrites)).toBe(true);
+    expect(r).toMatchObject({ region: "us-east-1", verdict: "reachable", reason: null });
+    // A replica in recovery accepts no writes, from any vantage.
+    expect(reachabilityOf("eu-west-1", samples, NOW, MAX_AGE).sightings.some((s) => s.acceptsWrites)).toBe(false);
+  });
+
+  it("calls a database cut off from the console alone a partition, not an outage", () => {
+    const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
+    const r = reachabilityOf("us-east-1", samples, NOW, MAX_AGE);
+    expect(r.verdict).toBe("partitioned-from-console");
+    expect(r.reason).toBe("us-east-1 is unreachable from the console only; eu-west-1 and ap-southeast-1 reach it — a network partition, not an outage");
+    expect(r.sightings[0]).toMatchObject({ vantage: "console", reachable: false, acceptsWrites: false, latencyMs: null, error: "connect ETIMEDOUT" });
+  });
+
+  it("names the regions that cannot reach it either, with the verb agreeing", () => {
+    const cut = [seen("us-east-1", false), seen("eu-west-1", true), seen("ap-southeast-1", true)];
+    const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: allSee() })];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({
+      verdict: "partitioned-from-console",
+      reason: "us-east-1 is unreachable from the console and eu-west-1; ap-southeast-1 reaches it — a network partition, not an outage",
+    });
+  });
+
+  it("calls a database the console reaches but some regions do not partitioned from the regions", () => {
+    const cut = [seen("us-east-1", false), seen("eu-west-1", true), seen("ap-southeast-1", true)];
+    const samples = [sample("us-east-1", { reaches: allSee() }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: cut })];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({
+      verdict: "partitioned-from-regions",
+      reason: "us-east-1 is reachable from the console but not from eu-west-1 and ap-southeast-1 — their replication and writes to it are cut",
+    });
+    const one = [sample("us-east-1", { reaches: allSee() }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: allSee() })];
+    expect(reachabilityOf("us-east-1", one, NOW, MAX_AGE).reason).toBe("us-east-1 is reachable from the console but not from eu-west-1 — its replication and writes to it are cut");
+  });
+
+  it("calls a database nobody that answers reaches unreachable, listing who answered", () => {
+    const cut = [seen("us-east-1", false), seen("eu-west-1", true), seen("ap-southeast-1", true)];
+    const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: cut })];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({
+      verdict: "unreachable",
+      reason: "us-east-1 is unreachable from every vantage that answers (the console, eu-west-1, ap-southeast-1): down or isolated",
+    });
+  });
+
+  it("says so when only the console answered", () => {
+    const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { api: false }), sample("ap-southeast-1", {})];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({
+      verdict: "unreachable",
+      reason: "us-east-1 is unreachable from the console and no region API answered to say otherwise: down, or the console is cut off",
+    });
+  });
+
+  it("is unknown with a simulated database tier and no region reports, and lets region APIs speak when they report", () => {
+    const silent = ids.map((id) => sample(id, { db: null }));
+    expect(reachabilityOf("us-east-1", silent, NOW, MAX_AGE)).toMatchObject({ verdict: "unknown", sightings: [] });
+    const reporting = ids.map((id) => sample(id, { db: null, reaches: allSee() }));
+    expect(reachabilityOf("us-east-1", reporting, NOW, MAX_AGE)).toMatchObject({ verdict: "reachable", reason: null });
+    const split = [sample("us-east-1", { db: null, reaches: allSee() }), sample("eu-west-1", { db: null, reaches: [seen("us-east-1", false)] })];
+    expect(reachabilityOf("us-east-1", split, NOW, MAX_AGE)).toMatchObject({
+      verdict: "partitioned-from-regions",
+      reason: "us-east-1 is reachable from us-east-1 but not from eu-west-1 — its replication and writes to it are cut",
+    });
+    const none = [sample("eu-west-1", { db: null, reaches: [seen("us-east-1", false)] })];
+    expect(reachabilityOf("us-east-1", none, NOW, MAX_AGE).verdict).toBe("unreachable");
+  });
+
+  it("leaves out sightings older than the cut-off: that vantage does not answer", () => {
+    const old = "2026-11-25T11:59:40.000Z"; // 25 s before NOW
+    const samples = [
+      sample("us-east-1", { db: down, api: false }),
+      sample("eu-west-1", { reaches: [seen("us-east-1", true, { checkedAt: old })] }),
+      sample("ap-southeast-1", { reaches: [seen("us-east-1", true, { checkedAt: "2026-11-25T11:59:50.000Z" })] }), // exactly 15 s: kept
+    ];
+    const r = reachabilityOf("us-east-1", samples, NOW, MAX_AGE);
+    expect(r.sightings.map((s) => [s.vantage, s.ageSeconds])).toEqual([
+      ["console", 5],
+      ["ap-southeast-1", 15],
+    ]);
+    expect(r.reason).toBe("us-east-1 is unreachable from the console only; ap-southeast-1 reaches it — a network partition, not an outage");
+    // The console's own sample too; and a time nobody can read is never fresh.
+    const stale = [sample("us-east-1", { at: old }), sample("eu-west-1", { reaches: [seen("us-east-1", true, { checkedAt: "not a time" })] })];
+    expect(reachabilityOf("us-east-1", stale, NOW, MAX_AGE)).toMatchObject({ verdict: "unknown", sightings: [] });
+  });
+
+  it("judges every region of the fleet in the order asked", () => {
+    const samples = ids.map((id) => sample(id, { reaches: allSee() }));
+    expect(fleetReachability(["ap-southeast-1", "us-east-1"], samples, NOW, MAX_AGE).map((r) => [r.region, r.verdict])).toEqual([
+      ["ap-southeast-1", "reachable"],
+      ["us-east-1", "reachable"],
+    ]);
+  });
+});
+
+describe("joinNames", () => {
+  it("joins one, two and three names", () => {
+    expect([joinNames([]), joinNames(["a"]), joinNames(["a", "b"]), joinNames(["a", "b", "c"])]).toEqual(["", "a", "a and b", "a, b and c"]);
+  });
+});
+
+describe("primaryDownVerdict", () => {
+  const at = (vantage: string, reachable: boolean, acceptsWrites = false): Sighting => ({ vantage, reachable, acceptsWrites, latencyMs: null, error: null, checkedAt: AT, ageSeconds: 1 });
+  const verdictOf = (...sightings: Sighting[]): RegionReachability => ({ region: "us-east-1", verdict: "unreachable", sightings, reason: null });
+
+  it("is down when every vantage that answers cannot reach it", () => {
+    expect(primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", false), at("ap-southeast-1", false)))).toEqual({
+      down: true,
+      answering: ["console", "eu-west-1", "ap-southeast-1"],
+      cannotReach: ["console", "eu-west-1", "ap-southeast-1"],
+      canReach: [],
+      acceptingWrites: [],
+      reason: "3 of 3 vantages that answer cannot reach us-east-1 (the console, eu-west-1, ap-southeast-1)",
+    });
+  });
+
+  it("is down on a strict majority: 2 of 3 yes, 2 of 4 no", () => {
+    expect(primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", false), at("ap-southeast-1", true))).down).toBe(true);
+    const half = primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", false), at("ap-southeast-1", true), at("us-east-1", true)));
+    expect(half).toMatchObject({ down: false, canReach: ["ap-southeast-1", "us-east-1"], reason: "only 2 of 4 vantages that answer cannot reach us-east-1 (the console, eu-west-1): a majority must" });
+  });
+
+  it("is not down when only the console cannot reach it", () => {
+    expect(primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", true), at("ap-southeast-1", true))).reason).toBe(
+      "only 1 of 3 vantages that answer cannot reach us-east-1 (the console): a majority must",
+    );
+  });
+
+  it("refuses while any vantage sees it accept writes, whatever the majority", () => {
+    const v = primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", false), at("ap-southeast-1", false), at("us-east-1", true, true)));
+    expect(v).toMatchObject({ down: false, acceptingWrites: ["us-east-1"], reason: "us-east-1 still sees us-east-1 accept writes: promoting now would make two primaries" });
+    const two = primaryDownVerdict(verdictOf(at("console", false), at("eu-west-1", true, true), at("ap-southeast-1", true, true)));
+    expect(two.reason).toBe("eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries");
+  });
+
+  it("is not down when nobody answers or everybody reaches it", () => {
+    expect(primaryDownVerdict(verdictOf())).toMatchObject({ down: false, answering: [], reason: "no vantage answers for us-east-1: nothing says it is down" });
+    expect(primaryDownVerdict(verdictOf(at("console", true))).reason).toBe("every vantage that answers reaches us-east-1 (the console)");
+    expect(primaryDownVerdict(verdictOf(at("console", false))).reason).toBe("1 of 1 vantage that answers cannot reach us-east-1 (the console)");
+  });
+
+  it("reads a verdict built from samples", () => {
+    const cut = [seen("us-east-1", false)];
+    const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: cut })];
+    expect(primaryDownVerdict(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).down).toBe(true);
+  });
+});
