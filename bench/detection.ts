@@ -1,7 +1,7 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { injectFault, labStatus } from "../lab/index";
+import { injectFault, injectNetworkFault, labStatus, regionPg, type RegionId } from "../lab/index";
 import { request } from "./http";
 import { Metrics } from "./prom";
 import { round, rounded, sleep, summarize, type Summary } from "./stats";
@@ -9,7 +9,10 @@ import { round, rounded, sleep, summarize, type Summary } from "./stats";
 /**
  * Figure 1: how long from a real fault in the lab until the console's GET /metrics shows it.
  * A watcher polls /metrics back to back (a new request every ~10 ms, each timed) from before the fault
- * until the condition holds; t0 is taken just before injectFault is called.
+ * until the condition holds; t0 is taken just before injectFault (or, for isolate, injectNetworkFault) is called.
+ * The bench reaches the lab's servers as the console does, at each region's own address on the lab network,
+ * except where it needs the truth whatever the network does (a replica's replay position): there through the
+ * lab's Unix socket (regionPg).
  */
 
 export const LAB_REGION_IDS = ["us-east-1", "eu-west-1", "ap-southeast-1"] as const;
@@ -97,7 +100,7 @@ export async function waitHealthy(baseURL: string, timeoutMs = 90_000): Promise<
   throw new Error(`the lab did not show healthy on /metrics within ${timeoutMs} ms; last: ${last}`);
 }
 
-export type FaultKind = "db-down" | "api-down" | "lag";
+export type FaultKind = "db-down" | "api-down" | "lag" | "isolate";
 
 export interface FaultRun {
   run: number;
@@ -135,6 +138,8 @@ export interface FaultFigures {
   pollRequestMs: Summary;
   /** db-down, api-down: detection minus the moment the fault landed (the console's own share) */
   detectedAfterLandedMs: Summary | null;
+  /** detection minus t0' (injectFault / injectNetworkFault returned): for isolate, after its drop rules were in */
+  detectedAfterReturnMs: Summary;
 }
 
 const SPECS: Record<FaultKind, { region: string; condition: string; measuredFrom: string }> = {
@@ -148,6 +153,11 @@ const SPECS: Record<FaultKind, { region: string; condition: string; measuredFrom
     condition: 'region_health_status{region="ap-southeast-1",status="unhealthy"} 1',
     measuredFrom: "t0 = just before injectFault(ap-southeast-1, api-down) (SIGKILL of the region API)",
   },
+  isolate: {
+    region: "us-east-1",
+    condition: 'region_health_status{region="us-east-1",status="healthy"} 0 (degraded, unhealthy or stale: any status but healthy)',
+    measuredFrom: "t0 = just before injectNetworkFault(isolate, us-east-1) (nftables drops in its namespace: nothing reaches it, it reaches nothing, no resets)",
+  },
   lag: {
     region: "eu-west-1",
     condition: 'pg_replication_lag_seconds{region="eu-west-1"} > 5 and switchyard_alerts_firing > 0 (replay paused, so status is already degraded)',
@@ -155,13 +165,15 @@ const SPECS: Record<FaultKind, { region: string; condition: string; measuredFrom
   },
 };
 
-async function lastReplayAt(port: number): Promise<Date> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+/** Read through the lab's Unix socket: the replica's own replay position, whatever the network does. */
+async function lastReplayAt(labDir: string, region: RegionId): Promise<Date> {
+  const { host, port } = regionPg(labDir, region);
+  const client = new pg.Client({ host, port, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
   await client.connect();
   try {
     const r = await client.query<{ t: Date | null; paused: boolean }>("select pg_last_xact_replay_timestamp() as t, pg_is_wal_replay_paused() as paused");
     const row = r.rows[0];
-    if (!row?.t || !row.paused) throw new Error(`replica on port ${port} is not paused with a replayed transaction: ${JSON.stringify(row)}`);
+    if (!row?.t || !row.paused) throw new Error(`replica ${region} (port ${port}) is not paused with a replayed transaction: ${JSON.stringify(row)}`);
     return row.t;
   } finally {
     await client.end().catch(() => undefined);
@@ -170,11 +182,14 @@ async function lastReplayAt(port: number): Promise<Date> {
 
 /**
  * When the fault really landed, seen from outside the console: a connection of the bench's own to the
- * primary (db-down) or to the region API's health stream (api-down) breaks. Resolves with performance.now().
+ * primary (db-down) or to the region API's health stream (api-down) breaks, each reached as the console reaches
+ * it (the region's address). Resolves with performance.now(). An isolated server breaks nothing: dropped
+ * packets give no reset, so isolate has no tripwire (its t0' is when the drop rules were in).
  */
-async function tripwire(kind: FaultKind, pgPort: number, apiUrl: string): Promise<{ broke: Promise<number>; close: () => void }> {
+async function tripwire(kind: FaultKind, target: Target): Promise<{ broke: Promise<number>; close: () => void }> {
+  const { address, pgPort, apiUrl } = target;
   if (kind === "db-down") {
-    const client = new pg.Client({ host: "127.0.0.1", port: pgPort, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+    const client = new pg.Client({ host: address, port: pgPort, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
     const broke = new Promise<number>((resolve) => {
       client.on("error", () => resolve(performance.now()));
       client.on("end", () => resolve(performance.now()));
@@ -201,8 +216,19 @@ async function tripwire(kind: FaultKind, pgPort: number, apiUrl: string): Promis
   return { broke: new Promise<number>(() => undefined), close: () => undefined };
 }
 
-async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: string, target: { pgPort: number; apiUrl: string }, log: (s: string) => void): Promise<FaultRun> {
-  const { pgPort, apiUrl } = target;
+interface Target {
+  address: string;
+  pgPort: number;
+  apiUrl: string;
+}
+
+/** The fault itself, as the lab's tooling injects it. */
+async function inject(kind: FaultKind, region: string, labDir: string): Promise<void> {
+  if (kind === "isolate") await injectNetworkFault("isolate", region, undefined, { labDir });
+  else await injectFault(region, kind, { labDir });
+}
+
+async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: string, target: Target, log: (s: string) => void): Promise<FaultRun> {
   const { region } = SPECS[kind];
   // Land the fault at a random phase of the 1 s poll cycle, and after the health streams have reconnected.
   await sleep(1_500 + Math.random() * 1_000);
@@ -213,15 +239,18 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
           alert: (m: Metrics) => (m.alertsFiring() ?? 0) > 0,
           both: (m: Metrics) => (m.lagSeconds(region) ?? 0) > LAG_THRESHOLD_S && (m.alertsFiring() ?? 0) > 0,
         }
-      : { both: (m: Metrics) => m.status(region) === "unhealthy" };
-  const wire = await tripwire(kind, pgPort, apiUrl);
+      : kind === "isolate"
+        ? // stale (no status reported) counts too: nothing current is known of it
+          { both: (m: Metrics) => m.status(region) !== "healthy" }
+        : { both: (m: Metrics) => m.status(region) === "unhealthy" };
+  const wire = await tripwire(kind, target);
   let landed: number | null = null;
   void wire.broke.then((t) => (landed = t));
   const watch = new Watch(baseURL, conditions as Record<string, (m: Metrics) => boolean>, kind === "lag" ? 20_000 : 15_000);
   const t0 = performance.now();
   let t0r: number;
   try {
-    await injectFault(region, kind, { labDir });
+    await inject(kind, region, labDir);
     t0r = performance.now();
   } catch (err) {
     watch.stop();
@@ -229,7 +258,7 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
     throw err;
   }
   let crossingWall: number | null = null;
-  if (kind === "lag") crossingWall = (await lastReplayAt(pgPort)).getTime() + LAG_THRESHOLD_S * 1000;
+  if (kind === "lag") crossingWall = (await lastReplayAt(labDir, region as RegionId)).getTime() + LAG_THRESHOLD_S * 1000;
   await watch.done;
   wire.close();
   const landedAt: number | null = landed;
@@ -253,11 +282,11 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
     result.alertShownMs = seen.alert ? round(seen.alert.wall - crossingWall) : null;
   }
   const r0 = performance.now();
-  await injectFault(region, "recover", { labDir });
+  await injectFault(region, "recover", { labDir }); // also heals the network
   await waitHealthy(baseURL);
   result.recoverMs = round(performance.now() - r0);
   const landedNote = result.landedMs !== undefined ? `, landed at ${result.landedMs} ms` : "";
-  log(`  ${kind} #${run}: detected ${result.detectedMs ?? "MISSED"} ms (injectFault returned at ${result.injectReturnedMs} ms${landedNote}; ${watch.polls} polls), recovered in ${result.recoverMs} ms`);
+  log(`  ${kind} #${run}: detected ${result.detectedMs ?? "MISSED"} ms (${kind === "isolate" ? "injectNetworkFault" : "injectFault"} returned at ${result.injectReturnedMs} ms${landedNote}; ${watch.polls} polls), recovered in ${result.recoverMs} ms`);
   return result;
 }
 
@@ -265,12 +294,13 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
 export async function measureFault(kind: FaultKind, runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<FaultFigures> {
   const spec = SPECS[kind];
   const status = await labStatus({ labDir });
-  const { pgPort, apiUrl } = status.regions.find((r) => r.id === spec.region)!;
+  const { address, pgPort, apiUrl } = status.regions.find((r) => r.id === spec.region)!;
+  if (kind === "isolate" && status.networkFaults !== "available") throw new Error(`isolate needs the lab's network: ${status.networkFaults.unavailable}`);
   await injectFault(spec.region, "recover", { labDir }); // a repeated measurement starts from a clean region
   await waitHealthy(baseURL);
   const results: FaultRun[] = [];
   const requestMs: number[] = [];
-  for (let i = 1; i <= runs; i++) results.push(await oneRun(kind, i, baseURL, labDir, { pgPort, apiUrl }, log));
+  for (let i = 1; i <= runs; i++) results.push(await oneRun(kind, i, baseURL, labDir, { address, pgPort, apiUrl }, log));
   for (const r of results) if (r.detectingRequestMs !== null) requestMs.push(r.detectingRequestMs);
   const detected = results.map((r) => r.detectedMs).filter((v): v is number => v !== null);
   return {
@@ -281,6 +311,7 @@ export async function measureFault(kind: FaultKind, runs: number, baseURL: strin
     detectedMs: rounded(summarize(detected)),
     injectReturnedMs: rounded(summarize(results.map((r) => r.injectReturnedMs))),
     pollRequestMs: rounded(summarize(requestMs)),
-    detectedAfterLandedMs: kind === "lag" ? null : rounded(summarize(results.map((r) => r.detectedAfterLandedMs).filter((v): v is number => typeof v === "number"))),
+    detectedAfterReturnMs: rounded(summarize(results.map((r) => r.detectedAfterReturnMs).filter((v): v is number => v !== null))),
+    detectedAfterLandedMs: kind === "lag" || kind === "isolate" ? null : rounded(summarize(results.map((r) => r.detectedAfterLandedMs).filter((v): v is number => typeof v === "number"))),
   };
 }

@@ -14,10 +14,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The addresses the bench may target: loopback (the consoles, the simulated fleet) and the lab's own network
+ * (lab/network/net.ts: each region a namespace on a bridge of this machine, 10.213.<n>.0/24, with no route out).
+ */
+export function benchTarget(hostname: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(hostname) || /^10\.213\.\d+\.\d+$/.test(hostname);
+}
+
 /** One HTTP request over plain node:http (cheaper per request than fetch, so the load generator steals less CPU). */
 export function request(url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
   const u = new URL(url);
-  if (!/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) return Promise.reject(new Error(`bench targets loopback only, not ${u.hostname}`));
+  if (!benchTarget(u.hostname)) return Promise.reject(new Error(`bench targets loopback and the lab's network only, not ${u.hostname}`));
   return new Promise((resolve, reject) => {
     const req = http.request(
       u,

@@ -1,4 +1,5 @@
 import type { RegionSample } from "./fleet-sample";
+import { ageSeconds } from "./freshness";
 import type { HealthState } from "./region-health";
 
 /** One region as pages and the JSON API show it. */
@@ -57,6 +58,16 @@ export function currentPrimary(regions: RegionView[]): RegionView | null {
   return regions.find((r) => r.role === "primary") ?? null;
 }
 
+/**
+ * Who reaches a region's database (lib/reachability), each sighting aged at `nowMs` like every other figure the
+ * snapshot carries; null before the collector has judged it (a sample from before, or none yet).
+ */
+function reachabilityAt(r: RegionView, nowMs: number) {
+  const reach = r.sample?.reachability;
+  if (!reach) return null;
+  return { verdict: reach.verdict, reason: reach.reason, sightings: reach.sightings.map((x) => ({ ...x, ageSeconds: ageSeconds(x.checkedAt, nowMs) })) };
+}
+
 /** What GET /api/v1/health/regions answers. */
 export function regionsHealth(s: FleetSnapshot) {
   return {
@@ -75,6 +86,7 @@ export function regionsHealth(s: FleetSnapshot) {
       checkedAt: r.checkedAt,
       api: r.sample ? { up: r.sample.api.up, latencyMs: Math.round(r.sample.api.latencyMs) } : null,
       db: r.sample?.db ? { up: r.sample.db.up, inRecovery: r.sample.db.up ? r.sample.db.inRecovery : null } : null,
+      reachability: reachabilityAt(r, Date.parse(s.generatedAt)),
     })),
   };
 }

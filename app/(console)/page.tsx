@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { IncidentsPanel } from "@/components/fleet/incidents-panel";
+import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { fleetQuery, incidentsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
@@ -24,7 +25,7 @@ export default async function OverviewPage() {
       <HydrationBoundary state={dehydrate(queryClient)}>
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <FiringAlertsPanel canDeclare={hasRole(user.role, "lead")} />
+            <FiringAlertsPanel canDeclare={hasRole(user.role, "lead")} canRequest={hasRole(user.role, "engineer")} />
           </div>
           <IncidentsPanel />
         </div>
@@ -34,6 +35,7 @@ export default async function OverviewPage() {
           </h2>
           <RegionGrid />
         </div>
+        <FleetReachability />
       </HydrationBoundary>
     </div>
   );

@@ -33,7 +33,8 @@ export type RunControl = "pause" | "resume" | "abort";
 export interface RunActions {
   approve: (input: { id: number; paramsHash: string }) => Promise<ActionResult<ActionRun>>;
   reject: (input: { id: number; reason: string }) => Promise<ActionResult<ActionRun>>;
-  override: (input: { id: number; reason: string }) => Promise<ActionResult<ActionRun>>;
+  /** `confirm`: the value typed back when a failing check asks for it (Check.confirm) */
+  override: (input: { id: number; reason: string; confirm?: string }) => Promise<ActionResult<ActionRun>>;
   cancel: (input: { id: number }) => Promise<ActionResult<ActionRun>>;
   control: (input: { id: number; control: RunControl }) => Promise<ActionResult<ActionRun>>;
 }

@@ -2,11 +2,37 @@
 
 import Link from "next/link";
 import { useId } from "react";
+import { requestHref } from "@/components/actions/request/form-params";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { useFleet } from "@/components/fleet/use-fleet";
+import type { AlertView, RegionView } from "@/lib/fleet-view";
 import { AlertLabels } from "./alert-labels";
 import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge } from "./severity-badge";
+
+/** The regions an alert is about: its `region` label, or each of its `regions` (two-primaries names the set). */
+const alertRegions = (a: AlertView): string[] => (a.labels.region ? [a.labels.region] : (a.labels.regions?.split(",").filter(Boolean) ?? []));
+
+/**
+ * For a firing two-primaries alert: a request to fence each writer that is not the recorded primary. With no
+ * recorded primary among them Switchyard cannot say which to keep, so every one is offered.
+ */
+function FenceLinks({ alert, regions }: { alert: AlertView; regions: RegionView[] }) {
+  if (alert.ruleId !== "two-primaries" || alert.state !== "firing") return null;
+  const recorded = regions.find((r) => r.role === "primary")?.id;
+  const targets = alertRegions(alert).filter((id) => id !== recorded);
+  return targets.map((id) => (
+    <Link
+      key={id}
+      href={requestHref("db.fence-primary", { region: id })}
+      data-testid="fence-from-alert"
+      data-region={id}
+      className="inline-block rounded-md border border-red-700 px-2 py-1 text-xs font-medium text-red-800 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-red-500 dark:text-red-200 dark:hover:bg-red-950/60"
+    >
+      Fence {id}
+    </Link>
+  ));
+}
 
 /**
  * The alerts firing now, from the live fleet snapshot: optionally only some rules' or one region's. Updates
@@ -19,6 +45,7 @@ export function FiringAlertsPanel({
   emptyText = "No alerts firing",
   linkToAlerts = true,
   canDeclare = false,
+  canRequest = false,
 }: {
   heading?: string;
   ruleIds?: string[];
@@ -27,10 +54,12 @@ export function FiringAlertsPanel({
   linkToAlerts?: boolean;
   /** leads may declare an incident from each alert */
   canDeclare?: boolean;
+  /** engineers may request the runbook action an alert calls for (fencing a second primary) */
+  canRequest?: boolean;
 }) {
   const { data } = useFleet();
   const headingId = useId();
-  const alerts = (data?.alerts ?? []).filter((a) => (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) && (!regionId || a.labels.region === regionId));
+  const alerts = (data?.alerts ?? []).filter((a) => (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) && (!regionId || alertRegions(a).includes(regionId)));
   const regionIds = data?.regions.map((r) => r.id);
   const stale = (data?.regions ?? []).filter((r) => r.status === "stale" && (!regionId || r.id === regionId));
   const firing = alerts.length > 0;
@@ -99,6 +128,7 @@ export function FiringAlertsPanel({
                   </span>
                 )}
                 {canDeclare && <DeclareFromAlert alert={a} />}
+                {canRequest && data && <FenceLinks alert={a} regions={data.regions} />}
               </div>
             </li>
           ))}

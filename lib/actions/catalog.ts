@@ -10,6 +10,7 @@ import type { Role } from "../roles";
 
 export const actionIds = [
   "db.promote-replica",
+  "db.fence-primary",
   "db.switchover",
   "db.repoint-app",
   "db.verify-primary",
@@ -36,6 +37,7 @@ const provider = z.enum(cdnProviders);
 
 export const actionParams = {
   "db.promote-replica": z.strictObject({ region }),
+  "db.fence-primary": z.strictObject({ region }),
   "db.switchover": z.strictObject({ candidate: region }),
   "db.repoint-app": z.strictObject({ primary: region, regions }),
   "db.verify-primary": z.strictObject({ region }),
@@ -95,6 +97,18 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     fields: [{ name: "region", label: "Replica to promote", kind: "replica" }],
     reverse: "Cannot be undone: the old primary's timeline ends here. Rejoin it with db.rebuild-replica, then fail back with db.switchover.",
     timeoutMs: 90_000,
+    target: () => "db:cluster",
+  },
+  "db.fence-primary": {
+    id: "db.fence-primary",
+    title: "Fence a primary",
+    summary:
+      "Makes sure a primary takes no more writes: pg_ctl stop -m immediate on its host when the host answers over SSH, else the fleet file's fence hook (cut its network, power it off). Verified by no vantage reaching it.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "region", label: "Server to fence", kind: "region", help: "The old primary, before a promotion; or the one that is not the recorded primary when two accept writes." }],
+    reverse: "Start it again only as a replica: rebuild it with db.rebuild-replica (after lifting the fence hook's cut, if it was used).",
+    timeoutMs: 60_000,
     target: () => "db:cluster",
   },
   "db.switchover": {

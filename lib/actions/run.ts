@@ -6,6 +6,8 @@ export interface Check {
   label: string;
   ok: boolean;
   observed: string;
+  /** a failing check that only an override typing this value can pass (the region id, for a promotion that may split the brain) */
+  confirm?: string;
 }
 
 export const runStatuses = ["pending", "running", "succeeded", "failed", "rejected", "expired", "interrupted", "cancelled"] as const;

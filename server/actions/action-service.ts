@@ -44,6 +44,8 @@ export const requestInput = actionInput.extend({
 });
 
 const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000) });
+/** An override: its reason, and the value a dangerous failing check asks to be typed (a region id). */
+const overrideInput = reasonInput.extend({ confirm: z.string().trim().max(100).optional() });
 const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
 const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
 
@@ -281,15 +283,18 @@ async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited
  * A lead overrides a failing pre-flight with a written reason, which is recorded. A low-risk action then
  * starts; a high-risk one still needs its approval (by someone other than the requester).
  */
-export async function overridePreflight(actor: User, id: number, raw: z.input<typeof reasonInput>): Promise<ActionRun> {
+export async function overridePreflight(actor: User, id: number, raw: z.input<typeof overrideInput>): Promise<ActionRun> {
   if (!hasRole(actor.role, "lead")) throw forbidden(`Overriding a pre-flight needs the lead role; you are ${actor.role}.`);
-  const input = parseInput(reasonInput, raw);
+  const input = parseInput(overrideInput, raw);
   const run = await decide(id, async (tx, row) => {
     if (!row.preflight.some((c) => !c.ok)) throw conflict("The pre-flight passed; there is nothing to override.");
     if (row.override_reason) throw conflict(`Already overridden by ${row.ov_name}.`);
-    await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
     const failing = row.preflight.filter((c) => !c.ok);
-    await appendAudit(tx, { actor, action: "action.override", target: `${row.action_id}#${id}`, detail: { reason: input.reason, failing } });
+    // A check that may split the brain passes only when the lead types what it names (the old primary's id).
+    const unconfirmed = failing.find((c) => c.confirm !== undefined && c.confirm !== input.confirm);
+    if (unconfirmed) throw invalid(`confirm: type ${unconfirmed.confirm} to override "${unconfirmed.label}"; writes the old primary takes from then on will be lost.`);
+    await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
+    await appendAudit(tx, { actor, action: "action.override", target: `${row.action_id}#${id}`, detail: { reason: input.reason, ...(input.confirm ? { confirmed: input.confirm } : {}), failing } });
     if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Overrode the pre-flight of ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "override" } });
   });
   return run.risk === "low" ? startRun(id, null) : run;

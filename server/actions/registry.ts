@@ -1,6 +1,7 @@
 import "server-only";
 import type { ActionId } from "@/lib/actions/catalog";
 import { cdnDisable, cdnEnable, cdnRollout, cdnSwitchProvider } from "./catalog/cdn";
+import { fencePrimary } from "./catalog/db-fence-primary";
 import { promoteReplica } from "./catalog/db-promote-replica";
 import { rebuildReplica } from "./catalog/db-rebuild-replica";
 import { recreateSlot } from "./catalog/db-recreate-slot";
@@ -13,6 +14,7 @@ import type { ActionModule } from "./module";
 /** Every runbook action's module, by id. */
 const modules: { [A in ActionId]: ActionModule<A> } = {
   "db.promote-replica": promoteReplica,
+  "db.fence-primary": fencePrimary,
   "db.switchover": switchover,
   "db.repoint-app": repointApp,
   "db.verify-primary": verifyPrimary,

@@ -3,6 +3,7 @@ import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
 import type { CdnSample, DbSample, MirrorSample, RegionSample } from "@/lib/fleet-sample";
 import type { RegionView } from "@/lib/fleet-view";
 import { staleAfterMs } from "@/lib/freshness";
+import { reachabilityOf } from "@/lib/reachability";
 import { deriveHealth } from "@/lib/region-health";
 import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
 import { AlertEngine } from "@/server/alerts/engine";
@@ -42,10 +43,11 @@ class RegionLoop {
     private readonly collector: Collector,
   ) {
     this.pg = simulated ? null : new PostgresProbe(region.postgres, () => this.runNow());
-    // A pushed change (mirrors or CDN status among them) also refreshes the traffic figures at once.
+    // A pushed change (mirrors or CDN status among them) also refreshes the traffic figures at once. What the
+    // region API reaches is news about the other regions too: a region it lost is looked at now, not a poll later.
     this.stream = new ApiHealthStream(region.apiUrl, () => {
       this.trafficDue = true;
-      this.runNow();
+      this.collector.lookEverywhere();
     });
   }
 
@@ -181,6 +183,11 @@ export class Collector {
     }
   }
 
+  /** Probes every region now (or right after the probe in flight). */
+  lookEverywhere() {
+    for (const loop of this.loops.values()) loop.runNow();
+  }
+
   /** The flushed WAL position of the server that is primary now, from its latest sample. */
   private primaryFlushLsn(): string | null {
     const primaries = [...this.latest.values()].filter((s) => s.db?.up && !s.db.inRecovery);
@@ -193,8 +200,12 @@ export class Collector {
     const now = Date.now();
     const replica = raw.db?.up && raw.db.inRecovery ? raw.db : null;
     const lag = replica ? replicaLag(replica, this.primaryFlushLsn(), now) : null;
-    const health = deriveHealth({ role: region.role, ...raw, lag, lagThresholdSeconds: this.lagThreshold });
-    const sample: RegionSample = { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, health };
+    const at = new Date(now).toISOString();
+    // Who else reaches this region's database: the region APIs' latest reports beside this probe.
+    const others = [...this.latest.values()].filter((s) => s.regionId !== region.id);
+    const reachability = reachabilityOf(region.id, [{ regionId: region.id, at, api: raw.api, db: raw.db }, ...others], now, staleAfterMs(env.POLL_INTERVAL));
+    const health = deriveHealth({ role: region.role, ...raw, lag, lagThresholdSeconds: this.lagThreshold, reachability });
+    const sample: RegionSample = { regionId: region.id, at, ...raw, lag, health, reachability };
     const previousLag = this.latest.get(region.id)?.lag?.seconds ?? 0;
     this.latest.set(region.id, sample);
     this.pending.set(region.id, sample);

@@ -2,8 +2,10 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { HistoryCharts } from "@/components/charts/history-charts";
+import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { ReplicationStatus } from "@/components/replication/replication-status";
 import { fleetQuery } from "@/lib/queries";
+import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 
@@ -17,8 +19,14 @@ export default async function ReplicationPage() {
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Replication</h1>
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <FiringAlertsPanel heading="Replication alerts" ruleIds={["replication-lag", "replication-stopped"]} emptyText="No replication alerts firing" />
+        <FiringAlertsPanel
+          heading="Replication alerts"
+          ruleIds={["replication-lag", "replication-stopped", "two-primaries"]}
+          emptyText="No replication alerts firing"
+          canRequest={hasRole(user.role, "engineer")}
+        />
         <ReplicationStatus />
+        <FleetReachability />
         <HistoryCharts heading="Lag history" metrics={["lagSeconds", "lagBytes"]} />
       </HydrationBoundary>
     </div>

@@ -5,7 +5,16 @@ import { btnDanger, btnPrimary, btnSecondary, input, label, muted } from "@/comp
 
 const minLength = 5;
 
-/** A written reason (at least five characters) and the button that sends it; used to reject and to override. */
+/** A value the person must type back before the form sends (a region id), and what going ahead costs. */
+export interface Confirmation {
+  value: string;
+  warning: string;
+}
+
+/**
+ * A written reason (at least five characters) and the button that sends it; used to reject and to override.
+ * With `confirm`, the value must be typed back first, under a warning of what it costs.
+ */
 export function ReasonForm({
   id,
   title,
@@ -13,6 +22,7 @@ export function ReasonForm({
   submitLabel,
   tone = "primary",
   busy,
+  confirm,
   onSubmit,
   onDismiss,
 }: {
@@ -22,21 +32,28 @@ export function ReasonForm({
   submitLabel: string;
   tone?: "primary" | "danger";
   busy: boolean;
-  onSubmit: (reason: string) => Promise<boolean>;
+  confirm?: Confirmation;
+  onSubmit: (reason: string, confirm?: string) => Promise<boolean>;
   onDismiss?: () => void;
 }) {
   const [reason, setReason] = useState("");
   const [tooShort, setTooShort] = useState(false);
+  const [typed, setTyped] = useState("");
+  const [mismatch, setMismatch] = useState(false);
   const fieldId = `${id}-reason`;
+  const confirmId = `${id}-confirm`;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (reason.trim().length < minLength) {
-      setTooShort(true);
-      return;
+    const wrong = !!confirm && typed.trim() !== confirm.value;
+    const short = reason.trim().length < minLength;
+    setMismatch(wrong);
+    setTooShort(short);
+    if (wrong || short) return;
+    if (await onSubmit(reason.trim(), confirm ? typed.trim() : undefined)) {
+      setReason("");
+      setTyped("");
     }
-    setTooShort(false);
-    if (await onSubmit(reason.trim())) setReason("");
   }
 
   return (
@@ -47,6 +64,40 @@ export function ReasonForm({
       <p id={`${id}-explanation`} className={`text-xs ${muted}`}>
         {explanation}
       </p>
+      {confirm && (
+        <div className="space-y-2">
+          <p id={`${confirmId}-warning`} data-testid={`${id}-warning`} className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100">
+            <span aria-hidden>⚠ </span>
+            {confirm.warning}
+          </p>
+          <div>
+            <label htmlFor={confirmId} className={label}>
+              Type <span className="font-mono font-semibold">{confirm.value}</span> to confirm
+            </label>
+            <input
+              id={confirmId}
+              name="confirm"
+              type="text"
+              required
+              autoComplete="off"
+              autoCapitalize="off"
+              autoCorrect="off"
+              spellCheck={false}
+              maxLength={100}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              aria-describedby={`${confirmId}-warning`}
+              aria-invalid={mismatch || undefined}
+              className={`${input} font-mono`}
+            />
+            {mismatch && (
+              <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-300">
+                Type {confirm.value} exactly to go ahead.
+              </p>
+            )}
+          </div>
+        </div>
+      )}
       <div>
         <label htmlFor={fieldId} className={label}>
           Reason

@@ -39,6 +39,9 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
   const [aborting, setAborting] = useState(false);
   if (!hasAnyControl(run, viewer)) return null;
   const paused = !!run.progress?.paused;
+  // A failing check that only a typed value can pass (a promotion whose old primary cannot be fenced).
+  const confirmValue = run.preflight.find((c) => !c.ok && c.confirm)?.confirm;
+  const confirm = confirmValue ? { value: confirmValue, warning: "Writes the old primary takes from now on will be lost." } : undefined;
 
   return (
     <section aria-labelledby="controls-heading" data-testid="run-controls" className={`${panel} space-y-4`}>
@@ -59,7 +62,8 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
           explanation={`Write down why it is safe to go ahead anyway; the reason is recorded in the audit log${run.incidentId ? " and the incident's timeline" : ""}.${run.risk === "high" ? " It still needs an approval afterwards." : " It starts at once."}`}
           submitLabel="Override pre-flight"
           busy={busy !== null}
-          onSubmit={(reason) => send("override", () => actions.override({ id: run.id, reason }))}
+          confirm={confirm}
+          onSubmit={(reason, typed) => send("override", () => actions.override({ id: run.id, reason, ...(typed !== undefined ? { confirm: typed } : {}) }))}
         />
       )}
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { lsnDistance } from "@/lib/lsn";
+import { primaryDownVerdict } from "@/lib/reachability";
 import { formatBytes } from "@/lib/units";
 import { env } from "@/server/env";
+import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { lastKnownPrimaryPosition } from "@/server/fleet/sample-store";
 import { serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
@@ -22,7 +24,7 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
   async preflight({ region }, ctx) {
     const primary = primaryOf(ctx);
     const replicas = ctx.fleet.regions.filter((r) => r.id !== primary.id);
-    const [states, primaryState, last] = await Promise.all([statesOf(replicas), serverState(primary), lastKnownPrimaryPosition()]);
+    const [states, seen, last] = await Promise.all([statesOf(replicas), observeDatabase(ctx.fleet, primary.id), lastKnownPrimaryPosition()]);
     const cand = states.get(region)!;
     const lastLine = last ? `${primary.id} last seen at ${last.lsn} on timeline ${last.timeline} (${last.at})` : "no primary position known yet";
 
@@ -30,7 +32,9 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     const received = [...states].filter(([, s]) => s.up && s.inRecovery) as [string, Extract<typeof cand, { up: true }>][];
     const ahead = received.filter(([id, s]) => id !== region && cand.up && (lsnDistance(s.lsn, cand.lsn) ?? 0) > 0);
     const loss = cand.up && last ? (lsnDistance(last.lsn, cand.lsn) ?? Infinity) : null;
-    const fenced = !primaryState.up || primaryState.inRecovery || primaryState.readOnly;
+    // Unreachable from here is not stopped: a majority of the vantages that answer must fail to reach it (a
+    // fence makes them all), and none may see it take writes. Otherwise it may still serve writes we cannot see.
+    const down = primaryDownVerdict(seen);
 
     return [
       check("replica-on-timeline", `${region} is a replica on the primary's timeline`, onTimeline, cand.up ? `${describeState(cand)}; ${lastLine}` : describeState(cand)),
@@ -47,18 +51,20 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
         loss === null ? `unknown: ${lastLine}` : `${formatBytes(loss)} (${lastLine}; ${region} received ${cand.up ? cand.lsn : "?"})`,
       ),
       check("replay-running", `WAL replay on ${region} is not paused`, cand.up && !cand.replayPaused, cand.up ? (cand.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(cand)),
-      check(
-        "primary-fenced",
-        `the old primary ${primary.id} is unreachable or fenced`,
-        fenced,
-        primaryState.up ? (fenced ? `answers but accepts no writes (${describeState(primaryState)})` : `still accepts writes: ${describeState(primaryState)}`) : `unreachable: ${primaryState.error}`,
-      ),
+      {
+        ...check("primary-fenced", `the old primary ${primary.id} is down or fenced: most vantages cannot reach it and none sees it take writes`, down.down, `${down.reason}. ${describeSightings(seen)}`),
+        // overriding this one may split the brain: the lead types the region's id
+        ...(down.down ? {} : { confirm: primary.id }),
+      },
     ];
   },
 
   propose(checks) {
     const alive = checks.find((c) => c.id === "primary-fenced" && !c.ok);
-    return alive ? { actionId: "db.switchover", why: `The primary is alive (${alive.observed}): a planned switchover loses nothing.` } : null;
+    if (!alive) return null;
+    // The console itself sees it take writes: a planned switchover loses nothing. Seen only by others: fence it first.
+    if (/console: reaches it, it accepts writes/.test(alive.observed)) return { actionId: "db.switchover", why: `The primary is alive (${alive.observed}): a planned switchover loses nothing.` };
+    return { actionId: "db.fence-primary", why: `The old primary may still take writes where the console cannot see (${alive.observed}): fence it, then promote.` };
   },
 
   plan({ region }, ctx) {

@@ -35,7 +35,13 @@ export default async function RegionPage({ params }: Props) {
     <div className="space-y-6">
       <HydrationBoundary state={dehydrate(queryClient)}>
         <RegionDetail id={id} />
-        <FiringAlertsPanel heading="Alerts for this region" regionId={id} emptyText={`No alerts firing for ${id}`} canDeclare={hasRole(user.role, "lead")} />
+        <FiringAlertsPanel
+          heading="Alerts for this region"
+          regionId={id}
+          emptyText={`No alerts firing for ${id}`}
+          canDeclare={hasRole(user.role, "lead")}
+          canRequest={hasRole(user.role, "engineer")}
+        />
         <HistoryCharts heading="History" metrics={[...metrics]} regionIds={[id]} />
       </HydrationBoundary>
     </div>
