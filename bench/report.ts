@@ -1,7 +1,8 @@
 import type { ProcessUse, ProfileSummary } from "./collector-load";
 import type { FaultFigures, FaultKind } from "./detection";
-import type { FailoverFigures } from "./failover";
+import type { FailoverFigures, FencedFailoverFigures } from "./failover";
 import type { LoadResult } from "./http-load";
+import type { PartitionClassificationFigures } from "./partition";
 import { round } from "./stats";
 import type { SshCostFigures } from "./ssh-cost";
 import type { ViewersFigures } from "./viewers";
@@ -10,6 +11,11 @@ export interface Figures {
   detection: Partial<Record<FaultKind, FaultFigures>>;
   /** guided failovers through the runbook actions: approval to writes, and each region API's write gap */
   failover?: FailoverFigures;
+  /** the partition phase (besides detection.isolate): how a partition from the console is classified, and failovers with a fence */
+  partition?: {
+    classification?: PartitionClassificationFigures;
+    fencedFailover?: FencedFailoverFigures;
+  };
   collector3?: ProcessUse;
   collectorSim?: ProcessUse & {
     regions: number;
@@ -56,6 +62,30 @@ export function rows(f: Figures): Row[] {
     if (d.detectedAfterLandedMs) {
       out.push({ figure: `  after it landed, p50 / max`, value: `${ms(d.detectedAfterLandedMs.p50)} / ${ms(d.detectedAfterLandedMs.max)}`, goal: "", met: null });
     }
+  }
+  const iso = f.detection.isolate;
+  if (iso) {
+    const missed = iso.missed ? ` (${iso.missed} missed)` : "";
+    out.push({ figure: `detect isolate (${iso.region}) p50`, value: ms(iso.detectedMs.p50) + missed, goal: "", met: null });
+    out.push({ figure: `detect isolate (${iso.region}) p95`, value: ms(iso.detectedMs.p95) + missed, goal: "<= 1500 ms", met: !iso.missed && iso.detectedMs.p95 <= 1500 });
+    out.push({ figure: "detect isolate min / max", value: `${ms(iso.detectedMs.min)} / ${ms(iso.detectedMs.max)}`, goal: "", met: null });
+    out.push({ figure: "  after the drop rules were in, p50 / max", value: `${ms(iso.detectedAfterReturnMs.p50)} / ${ms(iso.detectedAfterReturnMs.max)}`, goal: "", met: null });
+  }
+  const pc = f.partition?.classification;
+  if (pc) {
+    const n = pc.runs.length;
+    const missed = pc.missed ? ` (${pc.missed} missed)` : "";
+    out.push({ figure: `partition from console (${pc.region}): verdict shown, p50 / p95 / max`, value: `${ms(pc.verdictMs.p50)} / ${ms(pc.verdictMs.p95)} / ${ms(pc.verdictMs.max)}${missed}`, goal: "", met: null });
+    out.push({ figure: "partition from console: classified partitioned-from-console", value: `right ${pc.right} of ${n}`, goal: "every run", met: n > 0 && pc.right === n });
+  }
+  const ff = f.partition?.fencedFailover;
+  if (ff) {
+    const n = ff.runs.length;
+    const s = (v: number) => `${round(v / 1000, 2)} s`;
+    out.push({ figure: "isolate -> fence -> promote -> last API writing, p50 / max", value: `${s(ff.totalMs.p50)} / ${s(ff.totalMs.max)} (${n} runs)`, goal: "", met: null });
+    out.push({ figure: "  fence / promote / repoint (request to verified), p50", value: `${s(ff.fenceMs.p50)} / ${s(ff.promoteMs.p50)} / ${s(ff.repointMs.p50)}`, goal: "", met: null });
+    out.push({ figure: "write gap, failover with fence, p50 / max", value: `${s(ff.gapAllMs.p50)} / ${s(ff.gapAllMs.max)} (region APIs outside the isolated one)`, goal: "", met: null });
+    for (const [region, g] of Object.entries(ff.gapMs)) out.push({ figure: `  ${region} API, p50 / max`, value: `${s(g.p50)} / ${s(g.max)}`, goal: "", met: null });
   }
   const lag = f.detection.lag;
   if (lag) {
@@ -140,7 +170,8 @@ export function details(f: Figures): string {
   const out: string[] = ["raw numbers (ms):"];
   for (const d of Object.values(f.detection)) {
     out.push(`  ${d.fault} detected: [${d.runs.map((r) => r.detectedMs ?? "missed").join(", ")}]`);
-    out.push(`  ${d.fault} injectFault returned after: [${d.runs.map((r) => r.injectReturnedMs).join(", ")}]`);
+    out.push(`  ${d.fault} ${d.fault === "isolate" ? "injectNetworkFault" : "injectFault"} returned after: [${d.runs.map((r) => r.injectReturnedMs).join(", ")}]`);
+    if (d.fault === "isolate") out.push(`  isolate detected after the drop rules were in: [${d.runs.map((r) => r.detectedAfterReturnMs ?? "?").join(", ")}]`);
     if (d.detectedAfterLandedMs) {
       out.push(`  ${d.fault} landed (the bench's own connection broke) after: [${d.runs.map((r) => r.landedMs ?? "?").join(", ")}]`);
       out.push(`  ${d.fault} detected after it landed: [${d.runs.map((r) => r.detectedAfterLandedMs ?? "?").join(", ")}] (p50 ${d.detectedAfterLandedMs.p50}, max ${d.detectedAfterLandedMs.max})`);
@@ -160,6 +191,28 @@ export function details(f: Figures): string {
     for (const region of Object.keys(fo.gapMs)) out.push(`  write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
     out.push(`  failover repoint (request to done): ${list((r) => r.repointMs)}; rebuild: ${list((r) => `${r.rebuildMs} ${r.rebuildMethod ?? ""}`.trim())}; then 3 healthy after: ${list((r) => r.healthyMs)}`);
     out.push(`  fail-back: ${fo.failback ? `db.switchover ${fo.failback.from} -> ${fo.failback.to} in ${fo.failback.ms} ms` : "not needed"}${fo.repairs.length ? `; repairs: ${fo.repairs.join("; ")}` : ""}`);
+  }
+  const pc = f.partition?.classification;
+  if (pc) {
+    const list = (g: (r: PartitionClassificationFigures["runs"][number]) => unknown) => `[${pc.runs.map(g).join(", ")}]`;
+    out.push(`  partition from console, first verdict: ${list((r) => `${r.verdict ?? "none"} ${r.verdictMs ?? "-"}`)}`);
+    out.push(`  partition from console, "partitioned-from-console" shown after: ${list((r) => r.rightMs ?? "never")}; verdicts over the next 2 s: ${list((r) => r.verdictsAfter.join(" -> ") || "-")}`);
+    out.push(`  partition from console, status shown with it: ${list((r) => r.statusShown)}; injectNetworkFault returned after: ${list((r) => r.injectReturnedMs)}; the request that showed it took: p50 ${pc.pollRequestMs.p50}, max ${pc.pollRequestMs.max}; heal took: ${list((r) => r.healMs)}`);
+    const reason = pc.runs.find((r) => r.reason)?.reason;
+    if (reason) out.push(`  partition from console, reason (run ${pc.runs.find((r) => r.reason)!.run}): ${reason}`);
+  }
+  const ff = f.partition?.fencedFailover;
+  if (ff) {
+    const list = (g: (r: FencedFailoverFigures["runs"][number]) => unknown) => `[${ff.runs.map(g).join(", ")}]`;
+    out.push(`  fenced failover runs: ${list((r) => `${r.from}->${r.to}`)}; isolate -> last API writing: ${list((r) => r.totalMs ?? "?")}`);
+    out.push(`  fenced failover isolate call: ${list((r) => r.isolateMs)}; fence: ${list((r) => r.fenceMs)} (pre-flights refused ${list((r) => r.fencePreflightRetries)}); promote: ${list((r) => r.promoteMs)} (pre-flights refused ${list((r) => r.promotePreflightRetries)}; pg_promote ${list((r) => r.pgPromoteMs ?? "?")}); repoint: ${list((r) => r.repointMs)}`);
+    for (const region of Object.keys(ff.gapMs)) out.push(`  fenced failover write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
+    out.push(`  fenced failover, the isolated region's own API (cut off until healed, not a figure): ${list((r) => r.isolatedApiGap?.gapMs ?? "?")}`);
+    const how = ff.runs.find((r) => r.fenceHow.length)?.fenceHow;
+    if (how) out.push(`  fence (run 1 output): ${how.join(" | ")}`);
+    const ver = ff.runs[0]?.fenceVerification;
+    if (ver?.length) out.push(`  fence verified (run 1): ${ver.join("; ")}`);
+    out.push(`  fenced failover put back: heal ${list((r) => r.healMs)}; rebuild ${list((r) => `${r.rebuildMs} ${r.rebuildMethod ?? ""}`.trim())}; repoint of the isolated API ${list((r) => r.isolatedApiRepointMs)}; switchover back ${list((r) => r.failback?.ms ?? "-")}${ff.repairs.length ? `; repairs: ${ff.repairs.join("; ")}` : ""}`);
   }
   const vw = f.viewers;
   if (vw) {

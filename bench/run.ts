@@ -9,8 +9,9 @@ import { injectFault, resetLab, startLab, stopLab } from "../lab/index";
 import { BUILD_ID_FILE, BuildWatch, currentBuildId, nextBuildRunning, waitForQuietBuild } from "./build-guard";
 import { measureProcess, startSimulatedFleet, summarizeCpuProfile } from "./collector-load";
 import { measureFault, scrape, waitHealthy } from "./detection";
-import { measureFailover } from "./failover";
+import { measureFailover, measureFencedFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
+import { measurePartitionClassification } from "./partition";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
 import { measureSshCost } from "./ssh-cost";
@@ -55,9 +56,9 @@ const VIEWERS = Number(args.viewers);
 const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
 
 /** The phases, in the order they run; `--only` picks some of them (the lab is started for those that need it). */
-const PHASES = ["collector", "detection", "viewers", "failover", "ssh", "http", "sim", "profile"] as const;
+const PHASES = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http", "sim", "profile"] as const;
 type PhaseKey = (typeof PHASES)[number];
-const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "ssh", "http"];
+const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http"];
 const ONLY = (args.only ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 for (const name of ONLY) {
   if (!(PHASES as readonly string[]).includes(name)) {
@@ -237,7 +238,7 @@ async function main() {
     const stopTheLab = own("lab", async () => void (await stopLab({ labDir: LAB_DIR })));
     const lab = await startLab({ labDir: LAB_DIR });
     if (lab.status.simulated) throw new Error("the lab came up with a simulated database tier; the bench needs PostgreSQL 15");
-    log(`lab up: ${lab.status.regions.map((r) => `${r.id} pg:${r.pgPort} ${r.apiUrl}`).join(", ")}`);
+    log(`lab up: ${lab.status.regions.map((r) => `${r.id} pg:${r.address}:${r.pgPort} ${r.apiUrl}`).join(", ")}`);
     const dataDir = path.join(RUN_DIR, "data");
     rmSync(dataDir, { recursive: true, force: true });
     let labConsole: OwnedConsole | null = null;
@@ -304,6 +305,34 @@ async function main() {
       });
       figures.failover = fo;
       log(`  approval -> writes p50 ${fo.writableMs.p50} ms, p95 ${fo.writableMs.p95} ms; write gap p50 ${fo.gapAllMs.p50} ms, max ${fo.gapAllMs.max} ms`);
+    }
+
+    // 7. Network faults: an isolated primary detected, a partition from the console classified, and failovers
+    // with a fence (isolate, fence, promote, repoint; then heal, rebuild, fail back). Needs the lab's own network.
+    if (selected("partition")) {
+      if (lab.status.networkFaults !== "available") {
+        log(`partition: skipped, the lab has no network of its own (${lab.status.networkFaults.unavailable})`);
+      } else {
+        figures.detection.isolate = await phase("detection isolate", async () => {
+          const k = await onLab();
+          log(`detection: isolate x ${RUNS}`);
+          return measureFault("isolate", RUNS, k.c.baseURL, LAB_DIR, log);
+        });
+        const classification = await phase("partition classification", async () => {
+          const k = await onLab();
+          log(`partition: us-east-1 partitioned from the console x ${RUNS}`);
+          return measurePartitionClassification(RUNS, k.c.baseURL, LAB_DIR, log);
+        });
+        figures.partition = { classification };
+        log(`  verdict shown p50 ${classification.verdictMs.p50} ms, max ${classification.verdictMs.max} ms; right ${classification.right} of ${classification.runs.length}`);
+        const fenced = await phase("failover with fence", async () => {
+          const k = await onLab();
+          log(`partition: isolate the primary, fence, promote, repoint; heal, rebuild, fail back x ${RUNS}`);
+          return measureFencedFailover(RUNS, k.c.baseURL, LAB_DIR, log);
+        });
+        figures.partition.fencedFailover = fenced;
+        log(`  isolate -> last API writing p50 ${fenced.totalMs.p50} ms, max ${fenced.totalMs.max} ms; write gap p50 ${fenced.gapAllMs.p50} ms, max ${fenced.gapAllMs.max} ms`);
+      }
     }
 
     // 6. What one host command costs over SSH to the lab's sshd, fresh and shared.

@@ -1,12 +1,14 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFleetConfig, type FleetConfig, type SshTransport } from "../lib/fleet-config";
 import { sshArgs } from "../lib/ssh-command";
-import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId, type StartResult } from "./index";
+import { injectFault, injectNetworkFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId, type StartResult } from "./index";
 import { pgQuery } from "./postgres";
+import { readState } from "./state";
 import { waitFor } from "./wait";
 
 const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-lab-test-"));
@@ -272,6 +274,117 @@ function running(pid: number): boolean {
   }
 }
 
+/** What the console's side gets when it opens a TCP connection: a dropped packet answers nothing, not a reset. */
+function tcpFromConsole(host: string, port: number, budgetMs = 1_000): Promise<"connected" | "refused" | "timed out"> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (answer: "connected" | "refused" | "timed out") => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(budgetMs, () => done("timed out"));
+    socket.once("connect", () => done("connected"));
+    socket.once("error", () => done("refused"));
+  });
+}
+
+interface Reaches {
+  reaches?: { region: string; reachable: boolean; checkedAt: string }[];
+}
+
+/** Waits until `viewer`'s region API reports (in a look taken after `since`) whether it reaches `target`'s database. */
+async function regionSees(viewer: RegionId, target: RegionId, reachable: boolean, since: number): Promise<void> {
+  await waitFor(`${viewer}'s API to report ${target} ${reachable ? "reachable" : "unreachable"}`, async () => {
+    const res = await controlHealth(viewer);
+    const seen = res.reaches?.find((r) => r.region === target);
+    return !!seen && Date.parse(seen.checkedAt) > since && seen.reachable === reachable;
+  }, { timeoutMs: 10_000, intervalMs: 100 });
+}
+
+/** A region API's /health through the lab's control socket: the same answer whatever the network does. */
+async function controlHealth(id: RegionId): Promise<Reaches> {
+  const { controlRequest } = await import("./api-process");
+  return (await controlRequest(labDir, id, "GET", "/health", undefined, 5_000)).body as Reaches;
+}
+
+describe("the lab network", () => {
+  const onNetwork = () => status.network !== null;
+
+  it("puts each region on its own address, in a namespace with no route out, or says why it cannot", async () => {
+    if (!onNetwork()) {
+      expect(process.getuid?.()).not.toBe(0);
+      expect(status.networkFaults).toMatchObject({ unavailable: expect.stringMatching(/root/) });
+      await expect(injectNetworkFault("isolate", "us-east-1", undefined, { labDir })).rejects.toThrow(/network faults are unavailable/);
+      return;
+    }
+    const subnet = status.network!.subnet.replace(/\.0\/24$/, "");
+    expect(status.regions.map((r) => r.address)).toEqual([`${subnet}.11`, `${subnet}.12`, `${subnet}.13`]);
+    expect(status.networkFaults).toBe("available");
+    for (const r of status.regions) {
+      expect(await tcpFromConsole(r.address, r.pgPort)).toBe("connected");
+      expect(await tcpFromConsole(r.address, Number(new URL(r.apiUrl).port))).toBe("connected");
+      if (r.sshd) expect(await tcpFromConsole(r.address, r.sshd.port)).toBe("connected");
+    }
+    const prefix = readState(labDir)!.network!.prefix;
+    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n?.startsWith(`${prefix}-`));
+    expect(namespaces.sort()).toEqual([`${prefix}-0`, `${prefix}-1`, `${prefix}-2`]);
+    for (const ns of namespaces) {
+      // only the lab's own /24: no default route, so nothing leaves the machine
+      expect(execFileSync("ip", ["-n", ns!, "-4", "route"], { encoding: "utf8" }).trim()).toBe(`${subnet}.0/24 dev eth0 proto kernel scope link src ${status.regions[Number(ns!.split("-").at(-1))]!.address}`);
+    }
+  });
+
+  it("partition --from console: the console times out on the region's database, API and sshd; the other regions still reach it", async () => {
+    if (!onNetwork()) return;
+    const east = region("us-east-1");
+    const since = Date.now();
+    await injectNetworkFault("partition", "us-east-1", "console", { labDir });
+    try {
+      expect(await tcpFromConsole(east.address, east.pgPort)).toBe("timed out");
+      expect(await tcpFromConsole(east.address, Number(new URL(east.apiUrl).port))).toBe("timed out");
+      if (east.sshd) expect(await tcpFromConsole(east.address, east.sshd.port)).toBe("timed out");
+      await regionSees("eu-west-1", "us-east-1", true, since);
+      await regionSees("ap-southeast-1", "us-east-1", true, since);
+      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain("partition-from-console");
+    } finally {
+      await injectNetworkFault("heal", "us-east-1", undefined, { labDir });
+    }
+    expect(await tcpFromConsole(east.address, east.pgPort)).toBe("connected");
+  }, 60_000);
+
+  it("partition --from regions: the other regions cannot reach it, the console and its own API still can", async () => {
+    if (!onNetwork()) return;
+    const east = region("us-east-1");
+    const since = Date.now();
+    await injectNetworkFault("partition", "us-east-1", "regions", { labDir });
+    try {
+      await regionSees("eu-west-1", "us-east-1", false, since);
+      await regionSees("ap-southeast-1", "us-east-1", false, since);
+      await regionSees("us-east-1", "us-east-1", true, since);
+      expect(await tcpFromConsole(east.address, east.pgPort)).toBe("connected");
+      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain("partition-from-regions");
+    } finally {
+      await injectNetworkFault("heal", undefined, undefined, { labDir });
+    }
+    await regionSees("eu-west-1", "us-east-1", true, Date.now());
+  }, 60_000);
+
+  it("isolate: nothing reaches the region and it reaches nothing; fault recover heals it", async () => {
+    if (!onNetwork()) return;
+    const west = region("eu-west-1");
+    const since = Date.now();
+    await injectNetworkFault("isolate", "eu-west-1", undefined, { labDir });
+    expect(await tcpFromConsole(west.address, west.pgPort)).toBe("timed out");
+    await regionSees("us-east-1", "eu-west-1", false, since);
+    await regionSees("eu-west-1", "us-east-1", false, since);
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "eu-west-1")?.faults).toContain("isolated");
+    await injectFault("eu-west-1", "recover", { labDir });
+    expect(await tcpFromConsole(west.address, west.pgPort)).toBe("connected");
+    await regionSees("eu-west-1", "us-east-1", true, Date.now());
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === "eu-west-1")?.faults).toEqual([]);
+  }, 60_000);
+});
+
 describe("lab hosts over SSH", () => {
   it("runs a verified sshd per region and routes host commands through it, or says why host commands run locally", () => {
     const fleet = readFleet();
@@ -398,8 +511,20 @@ describe("lab hosts over SSH", () => {
     for (const pid of pids) await waitFor(`sshd ${pid} to be gone`, () => !running(pid), { timeoutMs: 15_000 });
     const down = await labStatus({ labDir });
     for (const r of down.regions) expect(r.sshd === null || (r.sshd.up === false && r.sshd.pid === null)).toBe(true);
+    const prefix = readState(labDir)?.network?.prefix;
+    const ours = () => execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).split("\n").filter((l) => prefix && l.includes(`: ${prefix}`)).length + execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => prefix && l.startsWith(prefix)).length;
+    if (prefix) {
+      expect(ours(), "stop removes every namespace and link of the lab").toBe(0);
+      // what a crashed lab leaves behind is found by its prefix and removed at the next start
+      execFileSync("ip", ["netns", "add", `${prefix}-9`]);
+      execFileSync("ip", ["link", "add", `${prefix}x`, "type", "veth", "peer", "name", `${prefix}y`]);
+    }
 
-    await startLab({ labDir });
+    const restarted = await startLab({ labDir });
+    if (prefix) {
+      expect(restarted.actions.join("\n")).toMatch(new RegExp(`removed leftovers of an earlier lab network: .*namespace ${prefix}-9.*link ${prefix}[xy]`));
+      expect(ours()).toBe(3 + 4); // three namespaces; a bridge and three veths
+    }
     status = await labStatus({ labDir });
     expect(status.hostCommands).toBe(sshExpected() ? "ssh" : "local");
     if (!sshExpected()) return;

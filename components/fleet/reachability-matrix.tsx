@@ -154,7 +154,7 @@ function Cell({ vantage, region, nowMs }: { vantage: string; region: RegionView;
         </span>
       )}
       {/* Always rendered: the server's and the browser's first render may fall either side of the threshold. */}
-      <span data-testid="reachability-age" suppressHydrationWarning className="block text-xs text-slate-500 empty:hidden dark:text-slate-400">
+      <span data-testid={age > showAgeAfterSeconds ? "reachability-age" : undefined} suppressHydrationWarning className="block text-xs text-slate-500 empty:hidden dark:text-slate-400">
         {age > showAgeAfterSeconds ? `${formatSeconds(age)} old` : ""}
       </span>
     </td>

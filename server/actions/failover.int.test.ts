@@ -121,9 +121,9 @@ describe("refusals that change nothing", () => {
 
   it("proposes a switchover instead of a promotion while the primary still accepts writes", async () => {
     const preview = await svc.previewAction(engineer, { actionId: "db.promote-replica", params: { region: "eu-west-1" } });
-    expect(preview.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, observed: expect.stringMatching(/^still accepts writes: primary, timeline 1/) });
+    expect(preview.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, confirm: "us-east-1", observed: expect.stringMatching(/^the console, us-east-1, eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries\. console: reaches it, it accepts writes/) });
     expect(preview.proposal).toMatchObject({ actionId: "db.switchover" });
-    expect(preview.plan[0]).toMatch(/^SELECT pg_promote\(true, 60\) on eu-west-1 \(127\.0\.0\.1:\d+\)$/);
+    expect(preview.plan[0]).toBe(`SELECT pg_promote(true, 60) on eu-west-1 (${pgAt("eu-west-1").host}:${pgAt("eu-west-1").port})`);
     expect(await count("select count(*) as n from action_runs where action_id = 'db.promote-replica'")).toBe(0);
   });
 

@@ -1,12 +1,13 @@
 "use server";
 
+import { z } from "zod";
 import type { ActionResult } from "@/lib/action-result";
 import type { ActionRun } from "@/lib/actions/run";
 import * as actions from "@/server/actions/action-service";
 import type { Preview } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
 import { toActionResult } from "@/server/boundary";
-import { invalid } from "@/server/errors";
+import { invalid, parseInput } from "@/server/errors";
 
 /**
  * The runbook actions' server actions. Each checks the caller's role itself (a page's check does not protect a
@@ -45,11 +46,18 @@ export async function rejectActionAction(input: unknown): Promise<ActionResult<A
   });
 }
 
+/** The override's own fields; the service checks the reason's length and that `confirm` matches what a failing check asks. */
+const overrideInput = z.object({
+  reason: z.string().max(2000),
+  confirm: z.string().max(100).optional(),
+});
+
 export async function overridePreflightAction(input: unknown): Promise<ActionResult<ActionRun>> {
   return toActionResult(async () => {
     const actor = await requireUser("lead");
     const f = fields(input);
-    return actions.overridePreflight(actor, runId(f.id), { reason: String(f.reason ?? "") });
+    const { reason, confirm } = parseInput(overrideInput, { reason: String(f.reason ?? ""), confirm: f.confirm ?? undefined });
+    return actions.overridePreflight(actor, runId(f.id), { reason, confirm });
   });
 }
 
