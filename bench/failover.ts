@@ -138,6 +138,25 @@ export function parseActionResult<T>(body: string): ActionResult<T> {
   throw new Error(`no action result in the response: ${body.slice(0, 300)}`);
 }
 
+/** Where the time of one requested-and-approved action went. */
+export interface StepTiming {
+  /** the engineer's request POST(s), each with the action's pre-flight; retries for a failing pre-flight included */
+  requestMs: number;
+  /** the lead's approve POST (it re-checks the pre-flight live, then starts the run) */
+  approveMs: number;
+  /** the run's startedAt to finishedAt (console clock): execution and verification */
+  runMs: number | null;
+  /** request to the bench seeing it succeeded (polled every 100 ms) */
+  totalMs: number;
+}
+
+interface Performed {
+  run: ActionRunDetail;
+  ms: number;
+  retries: number;
+  step: StepTiming;
+}
+
 class Console {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly actions = new Map<string, { id: string; page: string }>();
@@ -219,12 +238,20 @@ class Console {
   }
 
   /** Request, approve, wait until it succeeded: one step of the runbook done by two people. */
-  async perform(actionId: string, params: Record<string, unknown>, timeoutMs?: number): Promise<{ run: ActionRunDetail; ms: number; retries: number }> {
+  async perform(actionId: string, params: Record<string, unknown>, timeoutMs?: number): Promise<Performed> {
     const t = performance.now();
     const { run, retries } = await this.requestAction(actionId, params);
+    const requested = performance.now();
     await this.approve(run);
+    const approved = performance.now();
     const done = await this.succeeded(run.id, timeoutMs);
-    return { run: done, ms: performance.now() - t, retries };
+    const step: StepTiming = {
+      requestMs: round(requested - t),
+      approveMs: round(approved - requested),
+      runMs: done.startedAt && done.finishedAt ? round(Date.parse(done.finishedAt) - Date.parse(done.startedAt)) : null,
+      totalMs: round(performance.now() - t),
+    };
+    return { run: done, ms: performance.now() - t, retries, step };
   }
 }
 
@@ -577,6 +604,8 @@ export interface FencedFailoverRun {
   fenceMs: number;
   /** fence requests cancelled and made again because their pre-flight failed */
   fencePreflightRetries: number;
+  /** where each action's time went: request (pre-flight), approve (pre-flight again, start), run */
+  steps: { fence: StepTiming; promote: StepTiming; repoint: StepTiming };
   /** the fence run's verification, as `label: observed` */
   fenceVerification: string[];
   /** the fence run's output lines naming how it fenced (pg_ctl stop -m immediate over SSH, or the fence hook) */
@@ -658,6 +687,7 @@ async function oneFencedRun(c: Console, lab: LabView, run: number, from: string,
       isolateMs: round(isolateMs),
       fenceMs: round(fence.ms),
       fencePreflightRetries: fence.retries,
+      steps: { fence: fence.step, promote: promote.step, repoint: repoint.step },
       fenceVerification: (fence.run.verification?.checks ?? []).map((x) => `${x.label}: ${x.observed}`),
       fenceHow: fence.run.output.map((l) => l.text).filter((t) => /hook|pg_ctl|immediate|ssh/i.test(t)).slice(0, 4),
       promoteMs: round(promote.ms),

@@ -206,6 +206,9 @@ export function details(f: Figures): string {
     const list = (g: (r: FencedFailoverFigures["runs"][number]) => unknown) => `[${ff.runs.map(g).join(", ")}]`;
     out.push(`  fenced failover runs: ${list((r) => `${r.from}->${r.to}`)}; isolate -> last API writing: ${list((r) => r.totalMs ?? "?")}`);
     out.push(`  fenced failover isolate call: ${list((r) => r.isolateMs)}; fence: ${list((r) => r.fenceMs)} (pre-flights refused ${list((r) => r.fencePreflightRetries)}); promote: ${list((r) => r.promoteMs)} (pre-flights refused ${list((r) => r.promotePreflightRetries)}; pg_promote ${list((r) => r.pgPromoteMs ?? "?")}); repoint: ${list((r) => r.repointMs)}`);
+    for (const step of ["fence", "promote", "repoint"] as const) {
+      out.push(`  fenced failover ${step}: request POST (pre-flight) ${list((r) => r.steps[step].requestMs)}; approve POST (pre-flight again, start) ${list((r) => r.steps[step].approveMs)}; run started -> finished ${list((r) => r.steps[step].runMs ?? "?")}`);
+    }
     for (const region of Object.keys(ff.gapMs)) out.push(`  fenced failover write gap ${region} API: ${list((r) => r.gaps.find((g) => g.region === region)?.gapMs ?? "?")}`);
     out.push(`  fenced failover, the isolated region's own API (cut off until healed, not a figure): ${list((r) => r.isolatedApiGap?.gapMs ?? "?")}`);
     const how = ff.runs.find((r) => r.fenceHow.length)?.fenceHow;

@@ -17,7 +17,7 @@ export interface DbAddress {
   port: number;
 }
 
-const EVERY_MS = 250;
+const EVERY_MS = 200;
 /** Dropped packets give no reset: a look that has no answer within this is a region out of reach. */
 const TIMEOUT_MS = 400;
 
@@ -27,7 +27,7 @@ function message(error: unknown): string {
 
 /**
  * This region's vantage point: a held connection to every region's PostgreSQL server (its own among them),
- * asked `pg_is_in_recovery()` every 250 ms. A partition shows up here as timeouts, an outage as refusals.
+ * asked `pg_is_in_recovery()` every 200 ms. A partition shows up here as timeouts, an outage as refusals.
  */
 export class Vantage {
   private readonly sightings = new Map<string, Sighting>();

@@ -200,21 +200,44 @@ export class Collector {
     const now = Date.now();
     const replica = raw.db?.up && raw.db.inRecovery ? raw.db : null;
     const lag = replica ? replicaLag(replica, this.primaryFlushLsn(), now) : null;
-    const at = new Date(now).toISOString();
-    // Who else reaches this region's database: the region APIs' latest reports beside this probe.
-    const others = [...this.latest.values()].filter((s) => s.regionId !== region.id);
-    const reachability = reachabilityOf(region.id, [{ regionId: region.id, at, api: raw.api, db: raw.db }, ...others], now, staleAfterMs(env.POLL_INTERVAL));
-    const health = deriveHealth({ role: region.role, ...raw, lag, lagThresholdSeconds: this.lagThreshold, reachability });
-    const sample: RegionSample = { regionId: region.id, at, ...raw, lag, health, reachability };
     const previousLag = this.latest.get(region.id)?.lag?.seconds ?? 0;
-    this.latest.set(region.id, sample);
-    this.pending.set(region.id, sample);
-    // A new status, or a lag crossing the alert threshold, is written (and alerted) at once; the rest in batches.
-    const changed = this.written.get(region.id)?.status !== health.status || (previousLag <= this.lagThreshold && (lag?.seconds ?? 0) > this.lagThreshold);
-    this.scheduleFlush(changed ? 0 : 200);
+    const sample = this.judge(region, { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag }, now);
+    // A lag crossing the alert threshold is written (and alerted) at once.
+    this.keep(sample, previousLag <= this.lagThreshold && (lag?.seconds ?? 0) > this.lagThreshold);
+    this.rejudgeOthers(region.id, now);
     // Paused replay crosses the lag threshold at a known moment: look again right then, not a poll later.
     const crossing = replica && lag ? lagCrossingTime(replica, lag, this.lagThreshold) : null;
     return crossing ? crossing - now + 5 : env.POLL_INTERVAL;
+  }
+
+  /** A region's health from its own probes and what the region APIs' latest reports say about reaching it. */
+  private judge(region: RegionConfig, probed: Omit<RegionSample, "health" | "reachability">, now: number): RegionSample {
+    // in the fleet file's order, so the words name the regions the same way every time
+    const order = this.fleet?.regions.map((r) => r.id) ?? [];
+    const others = [...this.latest.values()].filter((s) => s.regionId !== region.id).sort((a, b) => order.indexOf(a.regionId) - order.indexOf(b.regionId));
+    const reachability = reachabilityOf(region.id, [probed, ...others], now, staleAfterMs(env.POLL_INTERVAL));
+    const health = deriveHealth({ role: region.role, ...probed, lagThresholdSeconds: this.lagThreshold, reachability });
+    return { ...probed, health, reachability };
+  }
+
+  /** Keeps a sample; a new status is written (and alerted) at once, the rest in batches. */
+  private keep(sample: RegionSample, urgent = false) {
+    this.latest.set(sample.regionId, sample);
+    this.pending.set(sample.regionId, sample);
+    this.scheduleFlush(urgent || this.written.get(sample.regionId)?.status !== sample.health.status ? 0 : 200);
+  }
+
+  /**
+   * A region API's new report can change what the others' probes mean (a timeout from here is a partition if
+   * the regions still reach that server, an outage if they do not): judge them again now, without probing.
+   */
+  private rejudgeOthers(changed: string, now: number) {
+    for (const s of this.latest.values()) {
+      const cfg = this.fleet?.regions.find((r) => r.id === s.regionId);
+      if (s.regionId === changed || !cfg) continue;
+      const again = this.judge(cfg, s, now);
+      if (again.reachability?.verdict !== s.reachability?.verdict || again.health.status !== s.health.status) this.keep(again);
+    }
   }
 
   private scheduleFlush(delayMs: number) {
