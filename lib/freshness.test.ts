@@ -43,6 +43,16 @@ describe("snapshotAt", () => {
     ]);
   });
 
+  it("marks an alert about several regions (two primaries) as not evaluated when any of them is stale", () => {
+    const s = fleet();
+    s.regions[1] = { ...s.regions[1]!, checkedAt: "2026-11-25T12:00:08.000Z" };
+    const twoPrimaries = (regions: string) => ({ id: 3, ruleId: "two-primaries", source: "rule" as const, name: "Two primaries", severity: "critical", labels: { regions }, summary: "", value: 2, runbook: null, state: "firing" as const, startedAt: "2026-11-25T11:59:00.000Z", resolvedAt: null });
+    s.alerts = [twoPrimaries("eu-west-1,us-east-1")];
+    expect(snapshotAt(s, at("09.000")).alerts[0]!.unevaluated).toBe(true);
+    s.regions[0] = { ...s.regions[0]!, checkedAt: "2026-11-25T12:00:08.000Z" };
+    expect(snapshotAt(s, at("09.000")).alerts[0]!.unevaluated).toBe(false);
+  });
+
   it("leaves a region never checked as not yet checked, not stale", () => {
     const s = fleet();
     s.regions[0] = { ...s.regions[0]!, checkedAt: null, status: null, lastStatus: null };

@@ -26,7 +26,9 @@ export function regionAt(r: RegionView, nowMs: number, staleAfterSeconds: number
 export function snapshotAt(s: FleetSnapshot, nowMs: number): FleetSnapshot {
   const regions = s.regions.map((r) => regionAt(r, nowMs, s.staleAfterSeconds));
   const stale = new Set(regions.filter((r) => r.status === "stale").map((r) => r.id));
-  const alerts = s.alerts.map((a) => ({ ...a, unevaluated: a.labels.region !== undefined && stale.has(a.labels.region) }));
+  // An alert about one region (`region`) or several (`regions`, e.g. two primaries) cannot be judged while any of them is stale.
+  const about = (labels: Record<string, string>) => [labels.region, ...(labels.regions?.split(",") ?? [])].filter((r): r is string => !!r);
+  const alerts = s.alerts.map((a) => ({ ...a, unevaluated: about(a.labels).some((r) => stale.has(r)) }));
   return { ...s, generatedAt: new Date(nowMs).toISOString(), regions, alerts };
 }
 

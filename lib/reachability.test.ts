@@ -53,6 +53,14 @@ describe("reachabilityOf", () => {
     expect(r.sightings[0]).toMatchObject({ vantage: "console", reachable: false, acceptsWrites: false, latencyMs: null, error: "connect ETIMEDOUT" });
   });
 
+  it("calls a database that refuses the console's connections down, whatever older region reports say", () => {
+    const refusedDb: DbSample = { up: false, error: "connect ECONNREFUSED 10.213.7.11:5432" };
+    const samples = [sample("us-east-1", { db: refusedDb }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({ verdict: "unreachable", reason: "us-east-1's database refuses connections: its host answers, the server is down" });
+    const stopping: DbSample = { up: false, error: "the database system is shutting down" };
+    expect(reachabilityOf("us-east-1", [sample("us-east-1", { db: stopping }), ...samples.slice(1)], NOW, MAX_AGE).verdict).toBe("unreachable");
+  });
+
   it("names the regions that cannot reach it either, with the verb agreeing", () => {
     const cut = [seen("us-east-1", false), seen("eu-west-1", true), seen("ap-southeast-1", true)];
     const samples = [sample("us-east-1", { db: down, api: false }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: allSee() })];

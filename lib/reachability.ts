@@ -34,6 +34,11 @@ export interface RegionReachability {
 /** The parts of a sample the verdict reads: a collector can judge a pass before it derives each region's health. */
 export type ReachSample = Pick<RegionSample, "regionId" | "at" | "api" | "db">;
 
+/** An error that only a host that answers gives: nothing listens there, or the server is stopping or starting. */
+export function refused(error: string | null): boolean {
+  return !!error && /ECONNREFUSED|connection refused|the database system is (shutting down|starting up)|terminating connection due to administrator command/i.test(error);
+}
+
 /** "a", "a and b", "a, b and c". */
 export function joinNames(names: string[]): string {
   if (names.length <= 1) return names[0] ?? "";
@@ -117,7 +122,9 @@ export function reachabilityOf(regionId: string, samples: ReachSample[], nowMs: 
     if (reach.length > 0) return done("partitioned-from-regions", `${regionId} is reachable from ${names(reach)} but not from ${names(cannot)} — ${cutWord} replication and writes to it are cut`);
     return done("unreachable", `${regionId} is unreachable from every vantage that answers (${list(cannot)}): down or isolated`);
   }
-  // The console cannot reach it.
+  // The console cannot reach it. Refused (rather than unanswered) means its host answered and the server is
+  // down: a region's report that it still reaches it is older than that.
+  if (refused(consoleSaw.error)) return done("unreachable", `${regionId}'s database refuses connections: its host answers, the server is down`);
   if (reach.length > 0) {
     const from = cannot.length === 0 ? "the console only" : names([CONSOLE, ...cannot]);
     return done("partitioned-from-console", `${regionId} is unreachable from ${from}; ${names(reach)} ${reachWord} it — a network partition, not an outage`);

@@ -109,15 +109,15 @@ describe("deriveHealth with reachability", () => {
     expect(deriveHealth({ role: "primary", api: apiOk, db: dbPrimary, reachability: partitioned })).toEqual({ status: "healthy", reasons: [] });
   });
 
-  it("keeps the status of a database nobody reaches but puts the verdict first", () => {
+  it("keeps the status and the reason of a database nobody reaches, the verdict's words after it", () => {
     const reason = "us-east-1 is unreachable from every vantage that answers (the console, eu-west-1, ap-southeast-1): down or isolated";
     const unreachable: RegionReachability = { ...partitioned, verdict: "unreachable", reason };
     expect(deriveHealth({ role: "primary", api: apiOk, db: dbDown, reachability: unreachable })).toEqual({
       status: "unhealthy",
-      reasons: [reason, "Primary database unreachable: connect EHOSTUNREACH"],
+      reasons: ["Primary database unreachable: connect EHOSTUNREACH", reason],
     });
     const replica = deriveHealth({ role: "replica", api: apiOk, db: dbDown, reachability: { ...unreachable, region: "eu-west-1" } });
-    expect(replica).toEqual({ status: "degraded", reasons: [reason, "Replica database unreachable: connect EHOSTUNREACH"] });
+    expect(replica).toEqual({ status: "degraded", reasons: ["Replica database unreachable: connect EHOSTUNREACH", reason] });
     expect(deriveHealth({ role: "primary", api: apiDown, db: dbDown, reachability: unreachable }).status).toBe("unhealthy");
   });
 

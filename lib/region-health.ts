@@ -112,9 +112,9 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
   const cdn = p.cdn ?? (api.up ? api.health.cdn : undefined);
   if (cdn && cdn.status !== "ok" && cdn.enabled !== false) degraded.push(`CDN ${cdn.provider ?? ""} ${cdn.status}`.replace(/\s+/g, " "));
 
-  // Unreachable from every vantage that answers: the status stands, the verdict's words lead.
-  const lead = reach?.verdict === "unreachable" && reach.reason ? [reach.reason] : [];
-  if (unhealthy.length) return { status: "unhealthy", reasons: [...lead, ...unhealthy, ...degraded] };
-  if (degraded.length || lead.length) return { status: "degraded", reasons: [...lead, ...degraded] };
+  // Unreachable from every vantage that answers: the status stands, the verdict's words follow what was seen.
+  const seen = reach?.verdict === "unreachable" && reach.reason ? [reach.reason] : [];
+  if (unhealthy.length) return { status: "unhealthy", reasons: [...unhealthy, ...seen, ...degraded] };
+  if (degraded.length || seen.length) return { status: "degraded", reasons: [...degraded, ...seen] };
   return { status: "healthy", reasons: [] };
 }

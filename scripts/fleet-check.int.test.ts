@@ -21,7 +21,7 @@ type Run = { code: number | null; stdout: string; stderr: string; ms: number };
 type Row = { region: string; check: string; result: "ok" | "warn" | "FAIL" | "skip"; detail: string };
 type Report = { fleet: string; fleetFile: string; elapsedMs: number; summary: { ok: number; warn: number; fail: number; skip: number; exitCode: number }; rows: Row[] };
 type FleetJson = {
-  regions: { id: string; role: string; apiUrl: string; postgres: { port: number }; transport?: Record<string, unknown> & { kind: string }; hooks?: { postgres?: { runAsUser?: string } } }[];
+  regions: { id: string; role: string; apiUrl: string; postgres: { host: string; port: number }; transport?: Record<string, unknown> & { kind: string }; hooks?: { postgres?: { runAsUser?: string } } }[];
 };
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"];
@@ -277,8 +277,8 @@ describe("npm run fleet:check", () => {
     const file = variant("hung", (f) => {
       const r = f.regions[2]!;
       r.apiUrl = `http://127.0.0.1:${port}`;
-      r.postgres.port = port;
-      if (r.transport?.kind === "ssh") r.transport = { ...r.transport, port, connectTimeoutSeconds: 2 };
+      r.postgres = { ...r.postgres, host: "127.0.0.1", port };
+      if (r.transport?.kind === "ssh") r.transport = { ...r.transport, host: "127.0.0.1", port, connectTimeoutSeconds: 2 };
     });
     const run = await fleetCheck(["--json", "--timeout", "2"], file);
     expect(run.code, run.stderr).toBe(1);
@@ -305,7 +305,7 @@ describe("npm run fleet:check", () => {
     expect(notOk(r).map((x) => `${x.region} ${x.check}`).sort()).toEqual(["eu-west-1 pg.role", "us-east-1 pg.role"]);
 
     // Two regions whose servers both take writes is no promotion: it fails.
-    const twoPrimaries = variant("two-primaries", (f) => (f.regions[1]!.postgres.port = f.regions[0]!.postgres.port));
+    const twoPrimaries = variant("two-primaries", (f) => (f.regions[1]!.postgres = { ...f.regions[1]!.postgres, host: f.regions[0]!.postgres.host, port: f.regions[0]!.postgres.port }));
     const split = await fleetCheck(["--json"], twoPrimaries);
     expect(split.code, split.stderr).toBe(1);
     const s = report(split);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { FleetConfig } from "@/lib/fleet-config";
-import type { DbSample } from "@/lib/fleet-sample";
+import type { ApiSample, DbSample } from "@/lib/fleet-sample";
 import { reachabilityOf, type RegionReachability } from "@/lib/reachability";
 import { serverState, type ServerState } from "@/server/actions/executors/sql";
 import { probeApi } from "./probes";
@@ -19,22 +19,35 @@ function asSample(s: ServerState, latencyMs: number): DbSample {
 }
 
 /**
+ * A region API's report, once it holds a look at `regionId` taken after `since` (it looks every fraction of a
+ * second), or the last one before the deadline: what it sees now, not what it saw before a fault.
+ */
+async function freshReport(apiUrl: string, regionId: string, since: number, deadline: number): Promise<ApiSample> {
+  for (;;) {
+    const sample = await probeApi(apiUrl, Math.max(100, deadline - Date.now()));
+    const seen = sample.up ? sample.health.reaches?.find((s) => s.region === regionId) : undefined;
+    if (!seen || Date.parse(seen.checkedAt) >= since || Date.now() + 100 >= deadline) return sample;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
  * Who reaches `regionId`'s database right now: the console probes it, and every region API is asked what it
- * sees (each answers within 1.5 s or not at all). Live, for the pre-flights that decide whether a primary may be
- * replaced (DESIGN.md "When may a primary be replaced?"); the collector's view can be a poll old.
+ * sees (a look taken after this question, within 1.5 s, or none). Live, for the pre-flights that decide whether
+ * a primary may be replaced (DESIGN.md "When may a primary be replaced?"); the collector's view can be a poll old.
  */
 export async function observeDatabase(fleet: FleetConfig, regionId: string): Promise<RegionReachability> {
   const region = fleet.regions.find((r) => r.id === regionId);
   if (!region) throw new Error(`unknown region ${regionId}`);
-  const started = performance.now();
+  const started = Date.now();
   const [state, apis] = await Promise.all([
-    serverState(region, LOOK_MS).then((s) => ({ s, ms: performance.now() - started })),
-    Promise.all(fleet.regions.map((r) => probeApi(r.apiUrl, LOOK_MS))),
+    serverState(region, LOOK_MS).then((s) => ({ s, ms: Date.now() - started })),
+    Promise.all(fleet.regions.map((r) => freshReport(r.apiUrl, regionId, started, started + LOOK_MS))),
   ]);
   const now = Date.now();
   const at = new Date(now).toISOString();
   const samples = fleet.regions.map((r, i) => ({ regionId: r.id, at, api: apis[i]!, db: r.id === regionId ? asSample(state.s, state.ms) : null }));
-  return reachabilityOf(regionId, samples, now, 5_000);
+  return reachabilityOf(regionId, samples, now, now - started + 1_000);
 }
 
 /** One line per vantage: what it saw of the server, for a check's `observed`. */

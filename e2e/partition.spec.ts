@@ -1,0 +1,32 @@
+import { injectNetworkFault } from "../lab/index";
+import { expect, labDir, signInAs, test } from "./fixtures";
+import { ActionRequestPage } from "./pages/action-pages";
+
+test.skip(process.getuid?.() !== 0, "the lab's network of its own (namespaces, nftables) needs root");
+
+test("under a console-only partition the overview says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({ page }) => {
+  const overview = await signInAs(page, "engineer");
+  await overview.expectStatus("us-east-1", "healthy", 30_000);
+  const matrix = page.getByTestId("reachability-matrix");
+  await expect(matrix).toBeVisible();
+  try {
+    await injectNetworkFault("partition", "us-east-1", "console", { labDir: labDir() });
+    await expect(matrix.getByTestId("reachability-reason")).toContainText(
+      "us-east-1 is unreachable from the console only; eu-west-1 and ap-southeast-1 reach it — a network partition, not an outage",
+    );
+    await overview.expectStatus("us-east-1", "degraded");
+
+    const form = new ActionRequestPage(page);
+    await form.goto({ action: "db.promote-replica", region: "eu-west-1" });
+    await expect(form.preflight).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+    const refusing = form.checks(false).filter({ hasText: "the old primary us-east-1 is down or fenced" });
+    await expect(refusing).toContainText("eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries");
+    await expect(refusing).toContainText("console: cannot reach it");
+    await expect(refusing).toContainText("eu-west-1 API: reaches it, it accepts writes");
+    await expect(refusing).toContainText("ap-southeast-1 API: reaches it, it accepts writes");
+  } finally {
+    await injectNetworkFault("heal", undefined, undefined, { labDir: labDir() });
+  }
+  await page.goto("/");
+  await overview.expectStatus("us-east-1", "healthy", 30_000);
+});
