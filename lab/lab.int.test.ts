@@ -414,7 +414,7 @@ describe("lab hosts over SSH", () => {
         user: "root",
         identityFile: path.join(ssh, "client_ed25519"),
         knownHostsFile: path.join(ssh, "known_hosts"),
-        connectTimeoutSeconds: 5,
+        connectTimeoutSeconds: 2,
       })),
     );
     expect(statSync(path.join(ssh, "client_ed25519")).mode & 0o777).toBe(0o600);

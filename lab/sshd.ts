@@ -23,7 +23,7 @@ import { waitFor } from "./wait";
 export const SSHD_PATH = "/usr/sbin/sshd";
 export const SSH_USER = "root";
 /** What `ssh` gets for ConnectTimeout in the lab's own checks and in the fleet file. */
-export const SSH_CONNECT_TIMEOUT_SECONDS = 5;
+export const SSH_CONNECT_TIMEOUT_SECONDS = 2;
 const STD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 export interface SshdStatus {
