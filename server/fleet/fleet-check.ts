@@ -248,6 +248,18 @@ function findLocal(program: string): string | null {
   return null;
 }
 
+/**
+ * The fence hook runs on this machine (it must work when the region's host does not answer): its program is
+ * here and executable. Without one, db.fence-primary can only fence through the host.
+ */
+function fenceRow(region: RegionConfig): CheckRow {
+  const fence = region.hooks.fence;
+  if (!fence) return row(region, "fence.hook", "warn", "no fence hook in the fleet file: db.fence-primary can fence this region only through its host, not when the host does not answer");
+  const found = findLocal(fence.argv[0]!);
+  if (!found) return row(region, "fence.hook", "FAIL", `${fence.argv[0]} is not an executable on the console's machine, where the fence hook runs`);
+  return row(region, "fence.hook", "ok", `runs on the console's machine: ${found} (not run by this check)`);
+}
+
 function runLocal(argv: string[], timeoutMs: number): Promise<{ ok: boolean; out: string }> {
   const [cmd, ...args] = argv;
   return new Promise((resolve) => {
@@ -483,7 +495,7 @@ export async function checkFleet(fleet: FleetConfig, opts: FleetCheckOptions): P
     const pgRows: CheckRow[] = db
       ? [db.connect, roles.find((r) => r.region === region.id)!, db.replication ?? row(region, "pg.replication", "skip", "not checked: the server could not be read")]
       : [row(region, "pg.simulated", "warn", "the fleet file marks the database tier simulated: there is no PostgreSQL server to check")];
-    return [...host, ...pgRows, ...api];
+    return [...host, fenceRow(region), ...pgRows, ...api];
   });
 }
 
