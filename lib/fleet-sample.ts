@@ -116,6 +116,8 @@ export interface RegionSample {
   health: DerivedHealth;
   /** what every vantage saw of this region's database in this pass (lib/reachability); null or absent: not judged */
   reachability?: RegionReachability | null;
+  /** while the console cannot read the database: the last time it could, and what it read then */
+  lastUp?: { at: string; db: Extract<DbSample, { up: true }> } | null;
 }
 
 /** The numeric figures kept as history for charts, one point per region per collector pass. */

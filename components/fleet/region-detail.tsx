@@ -112,7 +112,10 @@ function DatabaseFacts({ region, simulated }: { region: RegionView; simulated: b
       {!db ? (
         <Fact label="Status">not yet checked</Fact>
       ) : !db.up ? (
-        <Fact label="Error">{db.error}</Fact>
+        <>
+          <Fact label="Error">{db.error}</Fact>
+          <LastKnown region={region} />
+        </>
       ) : (
         <>
           <Fact label="Latency">{ms(db.latencyMs)}</Fact>
@@ -187,3 +190,19 @@ function CdnFacts({ region }: { region: RegionView }) {
     </FactCard>
   );
 }
+
+/** What the console last read of a database it cannot read now, with when: never shown as current. */
+function LastKnown({ region }: { region: RegionView }) {
+  const last = region.sample?.lastUp;
+  if (!last) return <Fact label="Last known">nothing read yet</Fact>;
+  const { db } = last;
+  return (
+    <Fact label="Last known" testId="region-db-last-known">
+      {db.inRecovery ? "replica" : "primary"}, timeline {db.timeline}, at <Mono>{db.inRecovery ? (db.receiveLsn ?? "—") : db.currentLsn}</Mono>{" "}
+      <span className="text-slate-500 dark:text-slate-400">
+        (<Timestamp iso={last.at} show="ago" />)
+      </span>
+    </Fact>
+  );
+}
+

@@ -168,6 +168,9 @@ describe.runIf(process.getuid?.() === 0)("partitions and split-brain safety", ()
     }, { timeoutMs: 15_000, intervalMs: 50 });
     console.log(`isolated primary detected after ${Date.now() - isolatedAt} ms`);
     expect(row.reasons.join("\n")).toMatch(/us-east-1 is unreachable from every vantage that answers \(the console, eu-west-1, ap-southeast-1\): down or isolated/);
+    // Shown as what it was when last read, with that time, never as current.
+    expect(row.sample.lastUp).toMatchObject({ db: { up: true, inRecovery: false } });
+    expect(Date.parse(row.sample.lastUp!.at)).toBeLessThan(Date.parse(row.sample.at));
 
     // What each API was told had landed, once none can write any more (the isolated primary commits nothing
     // that no standby has: its own API's writes wait, unacknowledged).

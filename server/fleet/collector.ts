@@ -200,8 +200,11 @@ export class Collector {
     const now = Date.now();
     const replica = raw.db?.up && raw.db.inRecovery ? raw.db : null;
     const lag = replica ? replicaLag(replica, this.primaryFlushLsn(), now) : null;
-    const previousLag = this.latest.get(region.id)?.lag?.seconds ?? 0;
-    const sample = this.judge(region, { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag }, now);
+    const previous = this.latest.get(region.id);
+    const previousLag = previous?.lag?.seconds ?? 0;
+    // An unreadable database keeps its last known figures, with their time, until it answers again.
+    const lastUp = raw.db?.up ? null : previous?.db?.up ? { at: previous.at, db: previous.db } : (previous?.lastUp ?? null);
+    const sample = this.judge(region, { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, lastUp }, now);
     // A lag crossing the alert threshold is written (and alerted) at once.
     this.keep(sample, previousLag <= this.lagThreshold && (lag?.seconds ?? 0) > this.lagThreshold);
     this.rejudgeOthers(region.id, now);
