@@ -123,7 +123,8 @@ describe("refusals that change nothing", () => {
     const preview = await svc.previewAction(engineer, { actionId: "db.promote-replica", params: { region: "eu-west-1" } });
     expect(preview.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, confirm: "us-east-1", observed: expect.stringMatching(/^the console, us-east-1, eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries\. console: reaches it, it accepts writes/) });
     expect(preview.proposal).toMatchObject({ actionId: "db.switchover" });
-    expect(preview.plan[0]).toBe(`SELECT pg_promote(true, 60) on eu-west-1 (${pgAt("eu-west-1").host}:${pgAt("eu-west-1").port})`);
+    expect(preview.plan[0]).toMatch(/^unless us-east-1's server refuses connections \(stopped\) or was fenced since: fence it first/);
+    expect(preview.plan[1]).toBe(`SELECT pg_promote(true, 60) on eu-west-1 (${pgAt("eu-west-1").host}:${pgAt("eu-west-1").port})`);
     expect(await count("select count(*) as n from action_runs where action_id = 'db.promote-replica'")).toBe(0);
   });
 
@@ -193,7 +194,7 @@ describe("the whole failover and failback", () => {
     const run = await svc.requestAction(lead, { actionId: "db.promote-replica", params: { region: "eu-west-1" }, idempotencyKey: key() });
     expect(run.status).toBe("pending");
     expect(run.preflight.filter((c) => !c.ok), JSON.stringify(run.preflight)).toEqual([]);
-    expect(run.plan[0]).toMatch(/pg_promote\(true, 60\) on eu-west-1/);
+    expect(run.plan[1]).toMatch(/pg_promote\(true, 60\) on eu-west-1/);
     await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({ code: "forbidden" });
     await expect(svc.approveAction(engineer, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({ code: "forbidden" });
     await expect(svc.approveAction(lead2, run.id, { paramsHash: "f".repeat(64) })).rejects.toMatchObject({ code: "conflict" });

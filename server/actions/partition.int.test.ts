@@ -26,7 +26,7 @@ const svc = await import("@/server/actions/action-service");
 const { leadingCollector } = await import("@/tests/support/collector-lease");
 type User = import("@/server/auth/users").User;
 
-let engineer: User, lead: User;
+let engineer: User, lead: User, lead2: User;
 let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 let watcher: ChildProcess | undefined;
 let watcherOut = "";
@@ -82,7 +82,7 @@ beforeAll(async () => {
   lab = await labStatus({ labDir });
   const db = await getDb();
   const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
-  [engineer, lead] = await Promise.all([mk("eng@p.test", "engineer"), mk("lead@p.test", "lead")]);
+  [engineer, lead, lead2] = await Promise.all([mk("eng@p.test", "engineer"), mk("lead@p.test", "lead"), mk("lead2@p.test", "lead")]);
   collector = await leadingCollector();
   if (onNetwork()) await allHealthy();
 }, 180_000);
@@ -191,6 +191,7 @@ describe.runIf(process.getuid?.() === 0)("partitions and split-brain safety", ()
     const other: RegionId = candidate === "eu-west-1" ? "ap-southeast-1" : "eu-west-1";
     const promoted = await run("db.promote-replica", { region: candidate });
     const promotedAt = Date.parse(promoted.finishedAt!);
+    expect((await svc.getAction(caller(), promoted.id)).output.map((l) => l.text)).toContain("us-east-1: fenced since the primary was last recorded");
     // Every write any API was told had landed is on the new primary.
     for (const [id, a] of acked) {
       const rows = await pgQuery<{ n: string }>(regionPg(labDir, candidate), "select count(*)::text as n from switchyard_lab.heartbeat where region = $1 and seq = $2 and date_trunc('milliseconds', written_at) = $3::timestamptz", [id, a.seq, a.at]);
@@ -217,4 +218,28 @@ describe.runIf(process.getuid?.() === 0)("partitions and split-brain safety", ()
     expect((await svc.getAction(caller(), again.id)).output.map((l) => l.text).join("\n")).toMatch(/pg_ctl stop -m immediate on us-east-1's host/);
     await waitFor("'two primaries' to resolve", async () => !(await firing()).some((a) => a.rule_id === "two-primaries"), { timeoutMs: 20_000, intervalMs: 100 });
   }, 300_000);
+
+  it("a promotion overridden under a console-only partition fences the old primary itself before it promotes", async () => {
+    const db = await getDb();
+    const primary = (await db.query<{ primary_region: RegionId }>("select primary_region from fleet_topology where id = 1")).rows[0]!.primary_region;
+    const next: RegionId = primary === "eu-west-1" ? "ap-southeast-1" : "eu-west-1";
+    await waitFor(`${next} to read as a streaming replica`, async () => {
+      const r = await regionRow(next);
+      return r?.sample.db?.up && r.sample.db.inRecovery && r.sample.db.receiver?.status === "streaming";
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    await injectNetworkFault("partition", primary, "console", { labDir });
+    await waitFor(`${primary} to read as partitioned from the console`, async () => (await regionRow(primary))?.sample.reachability?.verdict === "partitioned-from-console", { timeoutMs: 15_000, intervalMs: 100 });
+
+    const requested = await svc.requestAction(engineer, { actionId: "db.promote-replica", params: { region: next }, idempotencyKey: key() });
+    expect(requested.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, confirm: primary });
+    await svc.overridePreflight(lead, requested.id, { reason: "Drill: the console is cut off and the old side must stop", confirm: primary });
+    await svc.approveAction(lead2, requested.id, { paramsHash: requested.paramsHash });
+    await succeeded(requested);
+    const output = (await svc.getAction(caller(), requested.id)).output.map((l) => l.text).join("\n");
+    expect(output).toMatch(new RegExp(`fencing ${primary} first|${primary}: its host does not answer .*the fleet file's fence hook`));
+    expect((await labStatus({ labDir })).regions.find((r) => r.id === primary)?.faults).toContain("isolated");
+    expect(await inRecovery(next)).toBe(false);
+    const audit = await db.query<{ detail: { confirmed?: string; reason: string } }>("select detail from audit_log where action = 'action.override' and target = $1", [`db.promote-replica#${requested.id}`]);
+    expect(audit.rows[0]?.detail).toMatchObject({ confirmed: primary, reason: "Drill: the console is cut off and the old side must stop" });
+  }, 180_000);
 });

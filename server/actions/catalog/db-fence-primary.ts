@@ -1,6 +1,7 @@
 import "server-only";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict, type RegionReachability } from "@/lib/reachability";
+import { getDb } from "@/server/db";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { fleetHooks, hook, HostCommandError, runHost } from "../executors/host";
 import { probeSsh } from "../executors/ssh";
@@ -33,6 +34,36 @@ async function stopImmediately(ctx: RunContext, r: RegionConfig): Promise<void> 
     if (err instanceof HostCommandError && /does not exist|not running/i.test(err.output)) ctx.log(`${r.id}: no server was running`);
     else throw err;
   }
+}
+
+/** Fences one server: through its host when that answers, else its fence hook; says which in the run's log. */
+export async function fenceServer(ctx: RunContext, r: RegionConfig): Promise<Way> {
+  const { way, observed } = await wayToFence(r);
+  ctx.log(`${r.id}: ${observed}`);
+  if (way === "host") {
+    ctx.progress(40, `stopping ${r.id}'s server (immediate)`);
+    await stopImmediately(ctx, r);
+  } else if (way === "hook") {
+    ctx.progress(40, `running ${r.id}'s fence hook`);
+    // The hook reaches the region's cloud, not its host: it runs here, never over the region's transport.
+    await runHost(hook(r.hooks.fence, "fence"), { transport: { kind: "local" }, hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${r.id} fence: ${line}`, stream) });
+  } else {
+    throw new Error(`cannot fence ${r.id}: ${observed}`);
+  }
+  return way;
+}
+
+/** Whether a fence of this server succeeded since the primary was last recorded (then it needs none again). */
+export async function fencedSinceLastChange(regionId: string): Promise<boolean> {
+  const db = await getDb();
+  const r = await db.query(
+    `select 1 from action_runs
+      where action_id = 'db.fence-primary' and params->>'region' = $1 and status = 'succeeded'
+        and finished_at > coalesce((select changed_at from fleet_topology where id = 1), '-infinity')
+      limit 1`,
+    [regionId],
+  );
+  return r.rows.length > 0;
 }
 
 /**
@@ -80,21 +111,8 @@ export const fencePrimary: ActionModule<"db.fence-primary", Way> = {
   },
 
   async execute({ region }, ctx) {
-    const r = ctx.region(region);
     ctx.progress(10, `finding a way to fence ${region}`);
-    const { way, observed } = await wayToFence(r);
-    ctx.log(`${region}: ${observed}`);
-    if (way === "host") {
-      ctx.progress(40, `stopping ${region}'s server (immediate)`);
-      await stopImmediately(ctx, r);
-    } else if (way === "hook") {
-      ctx.progress(40, `running ${region}'s fence hook`);
-      // The hook reaches the region's cloud, not its host: it runs here, never over the region's transport.
-      await runHost(hook(r.hooks.fence, "fence"), { transport: { kind: "local" }, hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${region} fence: ${line}`, stream) });
-    } else {
-      throw new Error(`cannot fence ${region}: ${observed}`);
-    }
-    return way;
+    return fenceServer(ctx, ctx.region(region));
   },
 
   async verify({ region }, ctx, way) {

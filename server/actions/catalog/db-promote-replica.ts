@@ -1,13 +1,15 @@
 import "server-only";
 import { lsnDistance } from "@/lib/lsn";
-import { primaryDownVerdict } from "@/lib/reachability";
+import type { RegionConfig } from "@/lib/fleet-config";
+import { primaryDownVerdict, refused } from "@/lib/reachability";
 import { formatBytes } from "@/lib/units";
 import { env } from "@/server/env";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { lastKnownPrimaryPosition } from "@/server/fleet/sample-store";
 import { serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
-import { check, type ActionModule } from "../module";
+import { check, type ActionModule, type RunContext } from "../module";
+import { fencedSinceLastChange, fenceServer } from "./db-fence-primary";
 import { adoptReplicas, describeState, promote, slotOf, statesOf, streamingFrom, testWrite, where } from "./db-common";
 import { until } from "../wait";
 
@@ -69,8 +71,10 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
 
   plan({ region }, ctx) {
     const candidate = ctx.region(region);
+    const old = primaryOf(ctx);
     const others = ctx.fleet.regions.filter((r) => r.id !== region && r.role === "replica");
     return [
+      `unless ${old.id}'s server refuses connections (stopped) or was fenced since: fence it first (db.fence-primary's way: its host, else its fence hook)`,
       `SELECT pg_promote(true, 60) on ${where(candidate)}`,
       `wait until pg_is_in_recovery() = false on ${region} and a test write to switchyard_probe.write_check succeeds`,
       ...others.map((r) => `on ${region}: create physical slot ${slotOf(r)}; on ${r.id}: ALTER SYSTEM SET primary_conninfo/primary_slot_name to follow ${region}, pg_reload_conf()`),
@@ -80,6 +84,7 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
 
   async execute({ region }, ctx) {
     const candidate = ctx.region(region);
+    await fenceUnlessStopped(ctx, primaryOf(ctx));
     ctx.progress(10, `promoting ${region}`);
     await promote(ctx, candidate);
     ctx.progress(70, "pointing the other replicas at the new primary");
@@ -112,3 +117,22 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     ];
   },
 };
+
+/**
+ * DESIGN.md's rule: a primary most vantages cannot reach may still take writes on its side of a partition, so
+ * it is fenced before a replica is promoted. One that refuses connections is stopped (its host answered), and
+ * one fenced since the primary was last recorded needs no second fence. Without a way to fence it (no answer
+ * from its host and no fence hook), the pre-flight's majority stands and the log says so.
+ */
+async function fenceUnlessStopped(ctx: RunContext, old: RegionConfig): Promise<void> {
+  if (await fencedSinceLastChange(old.id)) return void ctx.log(`${old.id}: fenced since the primary was last recorded`);
+  const state = await serverState(old, 1_000);
+  if (state.up || refused(state.error)) return void ctx.log(`${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`);
+  ctx.progress(5, `fencing ${old.id} first: it does not answer, and may still take writes where the console cannot see`);
+  try {
+    await fenceServer(ctx, old);
+  } catch (err) {
+    ctx.log(`${old.id} could not be fenced (${(err as Error).message}); going on, as the pre-flight allowed`, "stderr");
+  }
+}
+
