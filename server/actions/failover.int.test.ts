@@ -209,6 +209,8 @@ describe("the whole failover and failback", () => {
     expect(await count("select count(*) as n from audit_log where action = 'action.start' and target = $1", [`db.promote-replica#${run.id}`])).toBe(1);
     const output = (await svc.getAction(caller(), run.id)).output.map((l) => l.text);
     expect(output.filter((l) => l.startsWith("pg_promote(true, 60)"))).toHaveLength(1);
+    // A stopped old primary (it refuses connections: its host answered) needs no fence first.
+    expect(output).toContain("us-east-1: refuses connections: stopped; no fence needed");
     expect(done.verification!.checks.find((c) => c.id === "replicas-follow")?.observed).toMatch(/ap-southeast-1 streaming/);
     expect(await streamingFrom("eu-west-1")).toEqual(["ap_southeast_1"]);
   });
