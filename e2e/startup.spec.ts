@@ -30,6 +30,28 @@ test("production refuses to start with a default secret or demo accounts, and sa
   }
 });
 
+test("with demo accounts the console refuses to listen beyond loopback, also on the embedded store, and says what to do", async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-exposed-"));
+  const c = await startConsole({ HOST: "0.0.0.0", LAB_DIR: labDir(), DATA_DIR: dataDir });
+  try {
+    expect(await c.exited).toBe(1);
+    expect(c.output()).toMatch(/Refusing to listen on 0\.0\.0\.0 \(HOST\): NEXTAUTH_SECRET is not set.*demo accounts are on \(the default with the embedded store: set DEMO_USERS=false\)/);
+  } finally {
+    c.stop();
+  }
+});
+
+test("without demo accounts and with a real secret the console may listen beyond loopback, on the embedded store too", async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-exposed-"));
+  const c = await startConsole({ HOST: "0.0.0.0", DEMO_USERS: "false", NEXTAUTH_SECRET: strongSecret, LAB_DIR: labDir(), DATA_DIR: dataDir });
+  try {
+    await waitUntilServing(c);
+    expect(c.output()).not.toMatch(/Refusing|Demo accounts/);
+  } finally {
+    c.stop();
+  }
+});
+
 test("a store that cannot be reached gives a clear error page and log line, and the console keeps serving", async ({ page }) => {
   const deadPort = (await freePorts(1))[0]!;
   const c = await startConsole({ DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/postgres`, NEXTAUTH_SECRET: strongSecret, LAB_DIR: labDir() });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { startLab } from "../lab/index";
+import { isLoopback, listenHost } from "../lib/listen-host";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -41,8 +42,10 @@ async function main() {
     const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-  console.log(`[switchyard] console on http://localhost:${port}`);
-  const child = spawn(process.execPath, [nextBin, "start", "-p", port], {
+  // Loopback unless HOST says otherwise; the console itself refuses HOST beyond loopback with demo accounts or a weak secret.
+  const host = listenHost(process.env.HOST);
+  console.log(`[switchyard] console on http://${isLoopback(host) ? "localhost" : host}:${port}${isLoopback(host) ? ` (listening on ${host} only; set HOST to listen elsewhere)` : ""}`);
+  const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", host], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}` },

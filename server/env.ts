@@ -14,6 +14,11 @@ const envSchema = z.object({
   FLEET_CONFIG: z.string().min(1).optional(),
   LAB_DIR: z.string().min(1).default(".lab"),
   NEXTAUTH_SECRET: z.string().optional(),
+  /**
+   * The address `npm start` listens on (default 127.0.0.1). Anything but loopback needs the demo accounts off
+   * and a real NEXTAUTH_SECRET, whatever the store.
+   */
+  HOST: z.string().min(1).optional(),
   /** Seed one demo account per role (default: on with the embedded store). */
   DEMO_USERS: flag.optional(),
   OIDC_ISSUER: z.url().optional(),

@@ -1,5 +1,6 @@
 import "server-only";
 import { countDemoUsers, seedDemoUsers } from "@/server/auth/demo-users";
+import { listenHost } from "@/lib/listen-host";
 import { productionRefusal } from "@/server/auth/secret";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
@@ -33,7 +34,13 @@ async function prepareStore(attempt = 0): Promise<void> {
   if (env.demoUsers) {
     const accounts = await seedDemoUsers();
     console.log(
-      ["", "[switchyard] Demo accounts (embedded store only):", ...accounts.map((a) => `  ${a.role.padEnd(9)} ${a.email.padEnd(28)} ${a.password}`), ""].join("\n"),
+      [
+        "",
+        "[switchyard] Demo accounts (embedded store only):",
+        ...accounts.map((a) => `  ${a.role.padEnd(9)} ${a.email.padEnd(28)} ${a.password}`),
+        `[switchyard] While demo accounts exist the console listens on ${listenHost(env.HOST)} only. To serve others: create a real admin (npm run user:create), set DEMO_USERS=false, delete the demo accounts, set NEXTAUTH_SECRET, then HOST.`,
+        "",
+      ].join("\n"),
     );
   }
 }

@@ -23,7 +23,7 @@ export async function startConsole(env: Record<string, string>): Promise<Console
   const port = (await freePorts(1))[0]!;
   const baseURL = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: baseURL };
-  for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS"]) delete childEnv[k];
+  for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS", "HOST"]) delete childEnv[k];
   const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...childEnv, ...env },
