@@ -16,7 +16,7 @@ export const errorText = (err: unknown) => {
 // and fetch costs about three times the CPU per request (measured by npm run bench).
 const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
 
-/** GET a JSON body within timeoutMs overall; a timeout rejects with a TimeoutError. */
+/** GET a JSON body within timeoutMs overall (node:http follows no redirect); a timeout rejects with a TimeoutError. */
 function getJson(url: URL, timeoutMs: number): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
@@ -262,7 +262,7 @@ export class ApiHealthStream {
       this.controller = new AbortController();
       let connected = false;
       try {
-        const res = await fetch(new URL("/v1/health/stream", this.apiUrl), { signal: this.controller.signal, cache: "no-store" });
+        const res = await fetch(new URL("/v1/health/stream", this.apiUrl), { signal: this.controller.signal, cache: "no-store", redirect: "manual" });
         if (!res.ok || !res.body) return; // no stream here: polling alone
         connected = true;
         const decoder = new TextDecoder();
