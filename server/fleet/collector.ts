@@ -19,6 +19,10 @@ import { rollupAndPrune, writeSamples } from "./sample-store";
 
 type Raw = { api: RegionSample["api"]; db: DbSample | null; mirrors: MirrorSample | null; cdn: CdnSample | null };
 
+/** What a region API says it reaches, in short: only a change in it can change how the other regions read. */
+const reachKey = (api: RegionSample["api"] | undefined) =>
+  api?.up ? (api.health.reaches ?? []).map((r) => `${r.region}:${r.reachable}:${r.inRecovery}`).join(",") : "";
+
 /** Traffic figures are read every this many passes (and on any pushed change). */
 const TRAFFIC_EVERY = 5;
 
@@ -207,7 +211,7 @@ export class Collector {
     const sample = this.judge(region, { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, lastUp }, now);
     // A lag crossing the alert threshold is written (and alerted) at once.
     this.keep(sample, previousLag <= this.lagThreshold && (lag?.seconds ?? 0) > this.lagThreshold);
-    this.rejudgeOthers(region.id, now);
+    if (reachKey(raw.api) !== reachKey(previous?.api)) this.rejudgeOthers(region.id, now);
     // Paused replay crosses the lag threshold at a known moment: look again right then, not a poll later.
     const crossing = replica && lag ? lagCrossingTime(replica, lag, this.lagThreshold) : null;
     return crossing ? crossing - now + 5 : env.POLL_INTERVAL;
