@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditRow } from "./audit";
-import { auditCsv, csvField } from "./audit-csv";
+import { auditCsv } from "./audit-csv";
 
 /** A strict RFC 4180 reader, so the test checks what a spreadsheet would read back, not the writer's own idea of it. */
 function readCsv(text: string): string[][] {
@@ -48,18 +48,6 @@ const row = (over: Partial<AuditRow>): AuditRow => ({
   ...over,
 });
 
-describe("csvField", () => {
-  it("leaves plain values bare and quotes commas, quotes and line breaks", () => {
-    expect(csvField("token.create")).toBe("token.create");
-    expect(csvField(12)).toBe("12");
-    expect(csvField(null)).toBe("");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField("one\ntwo")).toBe('"one\ntwo"');
-    expect(csvField("one\r\ntwo")).toBe('"one\r\ntwo"');
-  });
-});
-
 describe("auditCsv", () => {
   it("has the header and one line per row", () => {
     const csv = auditCsv([row({ id: 2 }), row({ id: 1, actorEmail: null, target: null })]);
@@ -76,6 +64,11 @@ describe("auditCsv", () => {
     expect(line).toHaveLength(8);
     expect(JSON.parse(line![5]!)).toEqual(detail);
     expect(line![4]).toBe('x,"y"\nz');
+  });
+
+  it("reads back a formula someone typed as text, not as a formula", () => {
+    const [, line] = readCsv(auditCsv([row({ actorEmail: "=HYPERLINK(\"http://x.test\",\"open\")", target: "+1,2", action: "@SUM(A1)" })]));
+    expect(line!.slice(2, 5)).toEqual(["'=HYPERLINK(\"http://x.test\",\"open\")", "'@SUM(A1)", "'+1,2"]);
   });
 
   it("is only the header when there are no rows", () => {

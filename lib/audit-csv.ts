@@ -1,12 +1,7 @@
 import type { AuditRow } from "./audit";
+import { csvField } from "./csv";
 
 export const auditCsvHeader = ["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash"] as const;
-
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. */
-export function csvField(value: string | number | null): string {
-  const s = value === null ? "" : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** The audit rows as CSV with CRLF line ends: times in UTC ISO 8601, the detail as its JSON. */
 export function auditCsv(rows: AuditRow[]): string {

@@ -45,12 +45,14 @@ export async function getDb(): Promise<Db> {
   }
 }
 
-/** null when the store answers, otherwise why it does not (for health answers and error pages). */
+/** null when the store answers, otherwise why it does not (for error pages; logged here, at most every 10 s). */
 export async function storeProblem(): Promise<string | null> {
   try {
     await (await getDb()).query("select 1");
     return null;
   } catch (err) {
+    // The raw error goes to the log only (getDb's own line for a store it could not open counts: one line per 10 s).
+    logUnavailable(err);
     return err instanceof Error ? err.message : String(err);
   }
 }

@@ -1,9 +1,17 @@
 import "server-only";
-import { invalid } from "@/server/errors";
+import { incidentRowId, rowIdRule } from "@/lib/ids";
+import { invalid, notFound } from "@/server/errors";
 
-/** An incident id from a URL or form: a positive integer, optionally written INC-12. */
+/** An incident id from a form or query: a positive integer within int4, optionally written INC-12; anything else is a 400. */
 export function incidentId(raw: unknown): number {
-  const m = /^(?:INC-)?(\d{1,9})$/i.exec(String(raw ?? ""));
-  if (!m || Number(m[1]) < 1) throw invalid("That is not an incident id.");
-  return Number(m[1]);
+  const parsed = incidentRowId.safeParse(raw);
+  if (!parsed.success) throw invalid(`That is not an incident id (${rowIdRule}, optionally written INC-12).`);
+  return parsed.data;
+}
+
+/** An incident id from a URL's path: one no incident can have names none, a 404 without asking the store. */
+export function incidentPathId(raw: string): number {
+  const parsed = incidentRowId.safeParse(raw);
+  if (!parsed.success) throw notFound(`There is no incident ${raw.slice(0, 40)}.`);
+  return parsed.data;
 }

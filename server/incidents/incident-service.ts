@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
+import { maxInt4 } from "@/lib/ids";
 import { declareInput, incidentFilters, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
 import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole, type Role } from "@/lib/roles";
@@ -48,6 +49,11 @@ export async function declareIncident(actor: User, raw: z.input<typeof declareIn
     const lead = await tx.query<{ role: Role }>("select role from users where id = $1", [input.leadId]);
     if (!lead.rows[0]) throw invalid("The incident lead does not exist.");
     if (!hasRole(lead.rows[0].role, "lead")) throw invalid("The incident lead must have the lead or admin role.");
+    if (input.fromAlertId !== null) {
+      // Checked here, not left to the foreign key: a clear refusal, and the share lock keeps the alert until the insert commits.
+      const alert = await tx.query("select 1 from alerts where id = $1 for key share", [input.fromAlertId]);
+      if (!alert.rows[0]) throw invalid(`Alert #${input.fromAlertId} does not exist.`);
+    }
     const r = await tx.query<{ id: number }>(
       `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, declared_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
@@ -145,7 +151,7 @@ export async function updateDetails(actor: User, id: number, raw: z.input<typeof
   });
 }
 
-export const checkInput = z.object({ stepKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/), checked: z.boolean(), expectedVersion: z.number().int().min(0) });
+export const checkInput = z.object({ stepKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/), checked: z.boolean(), expectedVersion: z.number().int().min(0).max(maxInt4) });
 
 /**
  * Checks or unchecks a step. The caller says which version of the step they saw: if someone changed it

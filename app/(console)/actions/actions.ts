@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { ActionResult } from "@/lib/action-result";
 import type { ActionRun } from "@/lib/actions/run";
+import { rowId, rowIdRule } from "@/lib/ids";
 import * as actions from "@/server/actions/action-service";
 import type { Preview } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
@@ -17,17 +18,24 @@ import { invalid, parseInput } from "@/server/errors";
 type Input = Record<string, unknown>;
 const fields = (input: unknown): Input => (input && typeof input === "object" ? (input as Input) : {});
 const runId = (v: unknown): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw invalid("Not an action id.");
-  return n;
+  const id = rowId.safeParse(v);
+  if (!id.success) throw invalid(`Not an action id (${rowIdRule}).`);
+  return id.data;
 };
+/** The incident a request is for, bounded to int4 before the service reads it (its own schema checks the rest). */
+const requestLink = z.object({ incidentId: rowId.nullish() });
 
 export async function previewActionAction(input: unknown): Promise<ActionResult<Preview>> {
   return toActionResult(async () => actions.previewAction(await requireUser("engineer"), fields(input)));
 }
 
 export async function requestActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => actions.requestAction(await requireUser("engineer"), fields(input) as never));
+  return toActionResult(async () => {
+    const actor = await requireUser("engineer");
+    const f = fields(input);
+    parseInput(requestLink, f);
+    return actions.requestAction(actor, f as never);
+  });
 }
 
 export async function approveActionAction(input: unknown): Promise<ActionResult<ActionRun>> {

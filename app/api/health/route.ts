@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
  * The console's own liveness, without sign-in: 200 while the process serves. `status` is "degraded" when
  * what it would show is not current: the store cannot be reached, or some region's newest sample is older
  * than three poll intervals (`sampleAgeSeconds` is the oldest such age). Beside it, whether this console
- * collects ("leading", with its lease's term) or another one does ("standby").
+ * collects ("leading", with its lease's term) or another one does ("standby"). Anyone may ask, so the store's raw
+ * error (with its host and port) stays in the server's log; the answer only says `store: "unavailable"`.
  */
 export async function GET() {
   const problem = await storeProblem();
@@ -20,7 +21,6 @@ export async function GET() {
     {
       status: degraded ? "degraded" : "ok",
       store: problem ? "unavailable" : "ok",
-      ...(problem ? { storeError: problem } : {}),
       collector: collectorRole(),
       term: collectorTerm(),
       sampleAgeSeconds: fresh?.sampleAgeSeconds ?? null,

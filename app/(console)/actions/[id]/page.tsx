@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RunView } from "@/components/actions/run/run-view";
 import type { ActionRunDetail } from "@/lib/actions/run";
+import { rowId } from "@/lib/ids";
 import { actionQuery } from "@/lib/queries";
 import { getAction } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
@@ -12,7 +13,7 @@ import { BackLink } from "@/components/ui/back-link";
 
 type Props = { params: Promise<{ id: string }> };
 
-const parseId = (raw: string) => (/^\d{1,12}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null);
+const parseId = (raw: string) => rowId.safeParse(raw).data ?? null;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const id = parseId((await params).id);

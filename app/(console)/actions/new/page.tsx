@@ -3,6 +3,7 @@ import { forbidden } from "next/navigation";
 import type { FleetRegion } from "@/components/actions/action-types";
 import { RequestForm, type RequestContext } from "@/components/actions/request/request-form";
 import { isActionId } from "@/lib/actions/catalog";
+import { rowId } from "@/lib/ids";
 import { hasRole } from "@/lib/roles";
 import type { User } from "@/server/auth/users";
 import { requireUser } from "@/server/auth/session";
@@ -29,7 +30,7 @@ async function fleetRegions(): Promise<FleetRegion[]> {
 
 /** The incident and step the request is for, named as the incident page names them. */
 async function requestContext(user: User, incident: string | undefined, step: string | undefined): Promise<RequestContext> {
-  const incidentId = incident && /^\d{1,9}$/.test(incident) && Number(incident) > 0 ? Number(incident) : null;
+  const incidentId = rowId.safeParse(incident).data ?? null;
   const stepKey = incidentId && step ? step.slice(0, 200) : null;
   if (!incidentId) return { incidentId: null, incidentTitle: null, stepKey: null, stepTitle: null };
   try {

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { IncidentCommand } from "@/components/incidents/incident-command";
 import { BackLink } from "@/components/ui/back-link";
+import { incidentRowId } from "@/lib/ids";
 import type { IncidentDetail } from "@/lib/incident";
 import { actionsQuery, incidentQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
@@ -26,10 +27,7 @@ import {
 type Props = { params: Promise<{ id: string }> };
 
 /** "12" or "INC-12"; anything else is no incident. */
-const parseId = (raw: string) => {
-  const m = /^(?:INC-)?(\d{1,9})$/i.exec(decodeURIComponent(raw));
-  return m && Number(m[1]) > 0 ? Number(m[1]) : null;
-};
+const parseId = (raw: string) => incidentRowId.safeParse(decodeURIComponent(raw)).data ?? null;
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const id = parseId((await params).id);

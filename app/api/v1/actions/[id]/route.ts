@@ -1,7 +1,8 @@
+import { rowId } from "@/lib/ids";
 import { getAction } from "@/server/actions/action-service";
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
-import { invalid } from "@/server/errors";
+import { notFound } from "@/server/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -9,8 +10,10 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return jsonRoute(async () => {
     const caller = await requireCaller(request);
-    const id = Number((await params).id);
-    if (!Number.isInteger(id) || id <= 0) throw invalid("Not an action id.");
-    return getAction(caller, id);
+    const raw = (await params).id;
+    const id = rowId.safeParse(raw);
+    // An id no run can have (not a number, beyond int4) names none: a 404 without asking the store.
+    if (!id.success) throw notFound(`There is no action #${raw.slice(0, 40)}.`);
+    return getAction(caller, id.data);
   });
 }

@@ -1,7 +1,7 @@
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
 import { draftPostmortem, getIncident } from "@/server/incidents/incident-service";
-import { incidentId } from "@/server/incidents/incident-id";
+import { incidentPathId } from "@/server/incidents/incident-id";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   let id: number;
   try {
     const caller = await requireCaller(request);
-    id = incidentId((await params).id);
+    id = incidentPathId((await params).id);
     body = (await getIncident(caller, id)).incident.postmortem ?? (await draftPostmortem(caller, id));
   } catch (err) {
     return jsonRoute(() => Promise.reject(err));

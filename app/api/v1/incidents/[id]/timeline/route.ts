@@ -3,7 +3,7 @@ import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
 import { invalid } from "@/server/errors";
 import { getIncident } from "@/server/incidents/incident-service";
-import { incidentId } from "@/server/incidents/incident-id";
+import { incidentPathId } from "@/server/incidents/incident-id";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const caller = await requireCaller(request);
-    const id = incidentId((await params).id);
+    const id = incidentPathId((await params).id);
     const q = new URL(request.url).searchParams;
     const format = q.get("format") ?? "json";
     if (format !== "json" && format !== "csv") throw invalid("format must be json or csv");
