@@ -58,7 +58,10 @@ export interface ActionRun {
   preflightAt: string | null;
   /** the dry run: exactly what it will do, in order */
   plan: string[];
-  override: { by: Person; reason: string; at: string } | null;
+  /** a lead's override of the failing pre-flight, and the failing checks it covers: those its author saw */
+  override: Override | null;
+  /** the last time the pre-flight, run again right before the start, failed in a way nothing covered; the run stayed waiting */
+  recheck: PreflightRecheck | null;
   /** who approved (status running or after) or rejected it */
   decidedBy: Person | null;
   decidedAt: string | null;
@@ -71,12 +74,50 @@ export interface ActionRun {
   version: number;
 }
 
+/** An override covers what its author saw: the checks failing then, with what they observed. */
+export interface Override {
+  by: Person;
+  reason: string;
+  at: string;
+  covers: Check[];
+}
+
+/** A re-check before the start that found checks failing which the override (or the stored pre-flight) did not cover. */
+export interface PreflightRecheck {
+  at: string;
+  /** the failing checks nothing covered, as observed at the re-check */
+  changed: Check[];
+  /** the override it voided (cleared from the run), as it stood; null when there was none */
+  lapsed: Override | null;
+}
+
 export interface ActionRunDetail extends ActionRun {
   output: OutputLine[];
 }
 
+/**
+ * The failing checks of `live` that `covered` (the failing checks an override's author saw) does not cover.
+ *
+ * "Differs", decided simply: a check fails now whose id did not fail then; or a check that asks for a typed
+ * value (`confirm`: the old primary's id, for a promotion that may split the brain) now asks for another one —
+ * the lead confirmed that region, not this one. Observed strings are not compared: they carry latencies
+ * ("status 503 in 12 ms", "no answer within 2001 ms"), LSNs, byte counts and times that change on every probe,
+ * so comparing them would void every override, and normalising them per check would be guesswork kept apart
+ * from the checks. A change of cause that matters shows as another check failing (a paused replica that then
+ * goes down also fails "replica-on-timeline"). A check that failed then and passes now is fine: fewer failures
+ * are still covered.
+ */
+export function uncoveredChecks(covered: readonly Check[], live: readonly Check[]): Check[] {
+  const seen = new Map(covered.filter((c) => !c.ok).map((c) => [c.id, c]));
+  return live.filter((c) => {
+    if (c.ok) return false;
+    const was = seen.get(c.id);
+    return !was || (was.confirm ?? null) !== (c.confirm ?? null);
+  });
+}
+
 /** What the caller sees of a pending run: why it waits. */
-export function waitingFor(run: Pick<ActionRun, "status" | "risk" | "preflight" | "override">): "override" | "approval" | null {
+export function waitingFor(run: Pick<ActionRun, "status" | "risk" | "preflight"> & { override: object | null }): "override" | "approval" | null {
   if (run.status !== "pending") return null;
   if (run.preflight.some((c) => !c.ok) && !run.override) return "override";
   return run.risk === "high" ? "approval" : null;

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { actionCatalog, actionParams, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
-import { runStatuses, waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
+import { runStatuses, uncoveredChecks, waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
 import { hasRole } from "@/lib/roles";
 import type { Caller } from "@/server/auth/caller";
 import type { User } from "@/server/auth/users";
@@ -15,7 +15,7 @@ import { addEvent, checklistFor, readIncident } from "@/server/incidents/inciden
 import { fleetContext } from "./fleet-context";
 import type { FleetContext } from "./module";
 import { moduleFor } from "./registry";
-import { holderOf, readRunDetail, readRunRow, readRuns, toRun, type RunFilter } from "./action-store";
+import { holderOf, readRunDetail, readRunRow, readRuns, toRun, writeOverride, writeRecheck, type RunFilter, type RunRow } from "./action-store";
 import { executeRun } from "./runner";
 
 /**
@@ -172,8 +172,12 @@ async function sameRequest(row: { id: number; requested_by: string; params_hash:
   return toRun((await readRunRow(await getDb(), row.id))!);
 }
 
-/** Marks a run running (the lock: one running run per target), with the pre-flight it passed, and hands it to the runner. */
-async function startRun(id: number, approver: User | null, expectHash?: string, preflight?: Check[]): Promise<ActionRun> {
+/**
+ * Marks a run running (the lock: one running run per target), with the pre-flight it passed, and hands it to the
+ * runner. `checked` is the re-check it passed and the override that re-check was judged against (its time, or
+ * null for none): if the override changed meanwhile, the verdict no longer holds and nothing starts.
+ */
+async function startRun(id: number, approver: User | null, expectHash?: string, checked?: { preflight: Check[]; overrideAt: Date | null }): Promise<ActionRun> {
   const db = await getDb();
   let run: ActionRun;
   let started = false;
@@ -186,6 +190,7 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
         throw conflict(`Action #${id} is already ${row.status}${row.dc_name ? ` (${row.status === "rejected" ? "rejected" : "approved"} by ${row.dc_name})` : ""}.`);
       }
       if (expectHash && row.params_hash !== expectHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
+      if (checked && row.override_at?.getTime() !== checked.overrideAt?.getTime()) throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
       const update = await tx.query(
         `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
            decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
@@ -193,7 +198,7 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
         [id, runnerId, approver?.id ?? null],
       );
       if (update.rowCount === 0) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
-      if (preflight) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
+      if (checked) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(checked.preflight)]);
       if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
       await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
       if (row.incident_id) {
@@ -234,14 +239,78 @@ export async function approveAction(actor: User, id: number, raw: z.input<typeof
     await expire(id);
     throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
   }
-  // Right before it runs: the pre-flight again, live.
-  const ctx = await fleetContext();
-  const checks = await moduleFor(row.action_id).preflight(row.params as never, ctx);
-  const failing = checks.filter((c) => !c.ok);
-  if (failing.length && !row.override_reason) {
-    throw preconditionFailed(`Pre-flight failed: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}. A lead can override it with a reason.`);
+  return startRun(id, actor, input.paramsHash, await recheckBeforeStart(actor, row));
+}
+
+const listChecks = (checks: Check[]) => checks.map((c) => `${c.label} (${c.observed})`).join("; ");
+
+/** What changed of one uncovered check, against the failing checks it was judged against. */
+function describeChange(c: Check, before: Check[]): string {
+  const was = before.find((x) => x.id === c.id && !x.ok);
+  if (was) return `"${c.label}" [${c.id}] now asks to type ${c.confirm ?? "nothing"}, not ${was.confirm ?? "nothing"} as before (${c.observed})`;
+  return `"${c.label}" [${c.id}] now fails (${c.observed})`;
+}
+
+/**
+ * Right before a run starts: its pre-flight again, live, judged against what covers it — the failing checks the
+ * override's author saw (see uncoveredChecks for what "differs" means), or nothing without an override. Returns
+ * the live checks to start with when nothing uncovered fails. Otherwise nothing starts and the caller gets a
+ * precondition-failed error; when the failures differ from what the run records (its override, or without one
+ * its stored pre-flight), the run records the live pre-flight and the re-check, its override is cleared (it
+ * covered something else: a new one is needed), with an audit row and the incident's timeline, in one
+ * transaction. The run stays pending, so the page offers the override form again.
+ */
+async function recheckBeforeStart(actor: User, row: RunRow): Promise<{ preflight: Check[]; overrideAt: Date | null }> {
+  const id = row.id;
+  const override = toRun(row).override;
+  // With an override: what it covers. Without one, the stored pre-flight: what the page shows as failing must be
+  // what fails now, since that is what a lead overrides; when it is, the refusal changes nothing.
+  const before = override?.covers ?? row.preflight;
+  const live = async () => moduleFor(row.action_id).preflight(row.params as never, await fleetContext());
+  let preflight = await live();
+  let changed = uncoveredChecks(before, preflight);
+  // A second look before voiding anything: some checks flicker while the fleet is live (two replicas' received
+  // positions read a heartbeat apart fail "most-advanced" for an instant); a change is what holds on a second look.
+  if (changed.length) {
+    preflight = await live();
+    changed = uncoveredChecks(before, preflight);
   }
-  return startRun(id, actor, input.paramsHash, checks);
+  const checked = { preflight, overrideAt: row.override_at };
+  const failing = preflight.filter((c) => !c.ok);
+  if (!failing.length || (override && !changed.length)) return checked;
+  if (!changed.length) throw preconditionFailed(`Pre-flight failed: ${listChecks(failing)}. A lead can override it with a reason.`);
+
+  const what = changed.map((c) => describeChange(c, before)).join("; ");
+  const then = row.risk === "high" ? ", then a lead other than the requester must approve it" : "";
+  const message = override
+    ? `The pre-flight changed since ${override.by.name}'s override, which covered only ${before.map((c) => `"${c.label}" [${c.id}]`).join(", ") || "nothing"}: ${what}. The override no longer covers it and was cleared; nothing ran. A new override is needed${then}.`
+    : `Pre-flight failed: ${listChecks(failing)}. Since it was last checked: ${what}. A lead can override it with a reason.`;
+  const db = await getDb();
+  const incidentId = await db.transaction(async (tx) => {
+    const now = await readRunRow(tx, id, true);
+    if (!now) throw notFound(`There is no action #${id}.`);
+    if (now.status !== "pending") throw conflict(`Action #${id} is already ${now.status}.`);
+    if (now.override_at?.getTime() !== row.override_at?.getTime()) throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
+    await writeRecheck(tx, id, checked.preflight, { at: new Date().toISOString(), changed, lapsed: override });
+    await appendAudit(tx, {
+      actor,
+      action: "action.preflight-changed",
+      target: `${row.action_id}#${id}`,
+      detail: { changed, preflight: checked.preflight, clearedOverride: override ? { by: override.by.email, reason: override.reason, at: override.at, covered: override.covers } : null },
+    });
+    if (row.incident_id) {
+      await addEvent(tx, row.incident_id, {
+        actor: actor.name,
+        kind: "action",
+        message: `Pre-flight of ${row.action_id} (#${id}) changed before it started: ${changed.map((c) => c.label).join("; ")}. ${override ? `${override.by.name}'s override no longer covers it and was cleared: a new override is needed` : "A lead must override it"}; nothing ran.`,
+        data: { runId: id, actionId: row.action_id, event: "preflight-changed", changed: changed.map((c) => c.id) },
+      });
+    }
+    return row.incident_id;
+  });
+  publish("actions");
+  if (incidentId) publish("incidents");
+  throw preconditionFailed(message);
 }
 
 /** A lead or admin turns a request down, with a reason. */
@@ -280,8 +349,9 @@ async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited
 }
 
 /**
- * A lead overrides a failing pre-flight with a written reason, which is recorded. A low-risk action then
- * starts; a high-risk one still needs its approval (by someone other than the requester).
+ * A lead overrides a failing pre-flight with a written reason, which is recorded with the failing checks the lead
+ * saw: the override covers those, and only those (see recheckBeforeStart). A low-risk action then starts, after
+ * its pre-flight ran again; a high-risk one still needs its approval (by someone other than the requester).
  */
 export async function overridePreflight(actor: User, id: number, raw: z.input<typeof overrideInput>): Promise<ActionRun> {
   if (!hasRole(actor.role, "lead")) throw forbidden(`Overriding a pre-flight needs the lead role; you are ${actor.role}.`);
@@ -293,11 +363,14 @@ export async function overridePreflight(actor: User, id: number, raw: z.input<ty
     // A check that may split the brain passes only when the lead types what it names (the old primary's id).
     const unconfirmed = failing.find((c) => c.confirm !== undefined && c.confirm !== input.confirm);
     if (unconfirmed) throw invalid(`confirm: type ${unconfirmed.confirm} to override "${unconfirmed.label}"; writes the old primary takes from then on will be lost.`);
-    await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
+    await writeOverride(tx, id, actor.id, input.reason, failing);
     await appendAudit(tx, { actor, action: "action.override", target: `${row.action_id}#${id}`, detail: { reason: input.reason, ...(input.confirm ? { confirmed: input.confirm } : {}), failing } });
     if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Overrode the pre-flight of ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "override" } });
   });
-  return run.risk === "low" ? startRun(id, null) : run;
+  if (run.risk === "high") return run;
+  const row = await readRunRow(await getDb(), id);
+  if (!row) throw notFound(`There is no action #${id}.`);
+  return startRun(id, null, undefined, await recheckBeforeStart(actor, row));
 }
 
 /** Pause, resume or abort a controllable action while it runs (the requester or a lead). */

@@ -1,6 +1,6 @@
 import "server-only";
 import { actionCatalog, type ActionId, type Risk } from "@/lib/actions/catalog";
-import type { ActionRun, ActionRunDetail, Check, OutputLine, Person, RunStatus } from "@/lib/actions/run";
+import type { ActionRun, ActionRunDetail, Check, OutputLine, Person, PreflightRecheck, RunStatus } from "@/lib/actions/run";
 import type { Queryable } from "@/server/db";
 
 /** Rows of action_runs and action_output, read as the views pages show. */
@@ -34,6 +34,9 @@ export interface RunRow {
   override_by: string | null;
   override_reason: string | null;
   override_at: Date | null;
+  /** the failing checks the override's author saw (null without an override, or for runs finished before it was kept) */
+  override_checks: Check[] | null;
+  preflight_recheck: PreflightRecheck | null;
   decided_by: string | null;
   decided_at: Date | null;
   reject_reason: string | null;
@@ -77,7 +80,8 @@ export function toRun(r: RunRow): ActionRun {
     preflight: r.preflight,
     preflightAt: iso(r.preflight_at),
     plan: r.plan,
-    override: overrideBy && r.override_reason && r.override_at ? { by: overrideBy, reason: r.override_reason, at: r.override_at.toISOString() } : null,
+    override: overrideBy && r.override_reason && r.override_at ? { by: overrideBy, reason: r.override_reason, at: r.override_at.toISOString(), covers: r.override_checks ?? [] } : null,
+    recheck: r.preflight_recheck,
     decidedBy: person(r.decided_by, r.dc_name, r.dc_email),
     decidedAt: iso(r.decided_at),
     rejectReason: r.reject_reason,
@@ -134,4 +138,22 @@ export async function readRuns(db: Queryable, filter: RunFilter = {}): Promise<A
 export async function holderOf(db: Queryable, target: string): Promise<ActionRun | null> {
   const r = await db.query<RunRow>(`${RUN_SELECT} where r.target = $1 and r.status = 'running'`, [target]);
   return r.rows[0] ? toRun(r.rows[0]) : null;
+}
+
+/** A lead's override of a failing pre-flight, with the failing checks its author saw: what it covers. */
+export async function writeOverride(tx: Queryable, id: number, by: string, reason: string, covers: Check[]): Promise<void> {
+  await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), override_checks = $4, version = version + 1 where id = $1", [id, by, reason, JSON.stringify(covers)]);
+}
+
+/**
+ * A re-check right before the start found failing checks nothing covered: the live pre-flight replaces the stored
+ * one, the re-check is kept for the page, and the override (which covered something else) is cleared.
+ */
+export async function writeRecheck(tx: Queryable, id: number, preflight: Check[], recheck: PreflightRecheck): Promise<void> {
+  await tx.query(
+    `update action_runs set preflight = $2, preflight_at = now(), preflight_recheck = $3,
+       override_by = null, override_reason = null, override_at = null, override_checks = null, version = version + 1
+     where id = $1`,
+    [id, JSON.stringify(preflight), JSON.stringify(recheck)],
+  );
 }

@@ -57,7 +57,7 @@ export function ReasonForm({
   }
 
   return (
-    <form aria-labelledby={`${id}-title`} noValidate onSubmit={submit} data-testid={`${id}-form`} className="space-y-2">
+    <form id={`${id}-form`} aria-labelledby={`${id}-title`} noValidate onSubmit={submit} data-testid={`${id}-form`} className="space-y-2">
       <h3 id={`${id}-title`} className="text-sm font-semibold">
         {title}
       </h3>

@@ -42,6 +42,8 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
   // A failing check that only a typed value can pass (a promotion whose old primary cannot be fenced).
   const confirmValue = run.preflight.find((c) => !c.ok && c.confirm)?.confirm;
   const confirm = confirmValue ? { value: confirmValue, warning: "Writes the old primary takes from now on will be lost." } : undefined;
+  // A re-check before the start voided the last override: this one covers what fails now.
+  const again = run.recheck?.lapsed ? { by: run.recheck.lapsed.by.name, changed: run.recheck.changed } : null;
 
   return (
     <section aria-labelledby="controls-heading" data-testid="run-controls" className={`${panel} space-y-4`}>
@@ -58,8 +60,8 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
       {can.override && !rejecting && (
         <ReasonForm
           id="override"
-          title="Override the failing pre-flight"
-          explanation={`Write down why it is safe to go ahead anyway; the reason is recorded in the audit log${run.incidentId ? " and the incident's timeline" : ""}.${run.risk === "high" ? " It still needs an approval afterwards." : " It starts at once."}`}
+          title={again ? "Override again: the pre-flight changed" : "Override the failing pre-flight"}
+          explanation={`${again ? `${again.by}'s override did not cover ${again.changed.map((c) => c.label).join("; ")}. ` : ""}Write down why it is safe to go ahead anyway; the reason is recorded in the audit log${run.incidentId ? " and the incident's timeline" : ""}. It covers only the failing checks above, as shown: if another fails before the start, it does not run.${run.risk === "high" ? " It still needs an approval afterwards." : " It starts at once."}`}
           submitLabel="Override pre-flight"
           busy={busy !== null}
           confirm={confirm}

@@ -6,7 +6,7 @@ import { panel } from "@/components/incidents/styles";
 import type { ActionRunDetail } from "@/lib/actions/run";
 import { actionQuery } from "@/lib/queries";
 import type { RunActions, RunViewer } from "@/components/actions/action-types";
-import { RunControls } from "@/components/actions/run/run-controls";
+import { RunControls, runPermissions } from "@/components/actions/run/run-controls";
 import { RunHeader } from "@/components/actions/run/run-header";
 import { RunOutcome, RunVerification } from "@/components/actions/run/run-outcome";
 import { RunOutput } from "@/components/actions/run/run-output";
@@ -52,7 +52,7 @@ function RunDetail({ run, stale, viewer, actions, refresh }: { run: ActionRunDet
           <RunPlan run={run} />
         </div>
         <div className="min-w-0">
-          <RunPreflight run={run} />
+          <RunPreflight run={run} canOverride={runPermissions(run, viewer).override} />
         </div>
       </div>
       <RunControls run={run} viewer={viewer} actions={actions} refresh={refresh} />
