@@ -1,6 +1,7 @@
 import "server-only";
 import { countDemoUsers, seedDemoUsers } from "@/server/auth/demo-users";
 import { listenHost } from "@/lib/listen-host";
+import { stampPeerAddresses } from "@/server/auth/client-address";
 import { productionRefusal } from "@/server/auth/secret";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
@@ -60,6 +61,8 @@ function followOtherConsoles() {
 }
 
 export async function startServer(): Promise<void> {
+  // Before the first request: sign-in throttling keys on the socket's address, which route handlers never see.
+  stampPeerAddresses();
   const refusal = productionRefusal(0);
   if (refusal) fail(refusal);
   // An invalid fleet file stops start-up, naming the file and the field.

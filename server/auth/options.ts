@@ -5,9 +5,13 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { ServiceError } from "@/server/errors";
+import { clientAddress, stampPeerAddresses } from "./client-address";
 import { authSecret } from "./secret";
 import { authenticate } from "./sign-in";
 import { findCredentials, insertUser } from "./users";
+
+// Sign-ins are throttled by the socket's address; start-up may have stamped requests already (idempotent).
+stampPeerAddresses();
 
 type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string };
 
@@ -38,9 +42,9 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         try {
-          const user = await authenticate(credentials);
+          const user = await authenticate(credentials, { address: clientAddress(req?.headers) });
           return { id: user.id, email: user.email, name: user.name };
         } catch (err) {
           // next-auth hands the message to the sign-in form.

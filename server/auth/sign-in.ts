@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { getDb } from "@/server/db";
-import { env } from "@/server/env";
 import { ServiceError } from "@/server/errors";
-import { hashPassword, verifyPassword } from "./passwords";
-import { findCredentials, type User } from "./users";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords";
+import { claimAttempt, clearAttempts, releaseAttempt, retryPhrase, signInLimits } from "./throttle";
+import { findCredentials, replacePasswordHash, type User } from "./users";
 
 export const credentialsInput = z.object({
   email: z.email("Enter your email address.").transform((e) => e.toLowerCase()),
@@ -13,40 +13,53 @@ export const credentialsInput = z.object({
 
 export const WRONG_CREDENTIALS = "Wrong email or password.";
 
+/** Where a sign-in comes from: the client address it is throttled by (see client-address.ts); null when unknown. */
+export interface SignInContext {
+  address?: string | null;
+}
+
 // Compared against when the account does not exist, so timing does not reveal which emails exist.
 let dummyHash: Promise<string> | undefined;
 
-/** Checks a password sign-in; too many failures for one account lock it for the rest of the window. */
-export async function authenticate(raw: unknown): Promise<User> {
+const rateLimited = (message: string) => new ServiceError("rate_limited", message);
+
+/**
+ * Checks a password sign-in. The attempt is counted for its address and its account before the password is
+ * hashed, each in one statement, so parallel guesses cannot pass either limit; past the limit, the attempt is
+ * refused without a hash until the lock ends. A correct password clears the account's count, and a hash made
+ * with older parameters is replaced.
+ */
+export async function authenticate(raw: unknown, context: SignInContext = {}): Promise<User> {
   const parsed = credentialsInput.safeParse(raw);
   if (!parsed.success) throw new ServiceError("invalid", parsed.error.issues[0]?.message ?? WRONG_CREDENTIALS);
   const { email, password } = parsed.data;
   const db = await getDb();
-  const windowMs = env.SIGNIN_WINDOW_SECONDS * 1000;
+  const limits = signInLimits();
+  const address = context.address ?? null;
 
-  const f = await db.query<{ failures: number; window_started_at: Date }>("select failures, window_started_at from sign_in_failures where email = $1", [email]);
-  const row = f.rows[0];
-  if (row && row.failures >= env.SIGNIN_MAX_FAILURES) {
-    const retryMs = row.window_started_at.getTime() + windowMs - Date.now();
-    if (retryMs > 0) {
-      throw new ServiceError("rate_limited", `Too many failed sign-ins for this account. Try again in ${Math.ceil(retryMs / 60_000)} min.`);
-    }
+  if (address) {
+    const claim = await claimAttempt(db, "address", address, limits.address, limits.windowSeconds);
+    if (!claim.allowed) throw rateLimited(`Too many failed sign-ins from your network address; ${retryPhrase(claim.retryAt)}.`);
   }
+  const claim = await claimAttempt(db, "account", email, limits.account, limits.windowSeconds);
+  if (!claim.allowed) throw rateLimited(`Too many failed sign-ins: this account is locked; ${retryPhrase(claim.retryAt)}.`);
 
   const account = await findCredentials(email);
   dummyHash ??= hashPassword("not-a-real-password");
   const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash));
-  if (!ok || !account?.passwordHash) {
-    await db.query(
-      `insert into sign_in_failures (email, failures, window_started_at) values ($1, 1, now())
-       on conflict (email) do update set
-         failures = case when sign_in_failures.window_started_at < now() - make_interval(secs => $2) then 1 else sign_in_failures.failures + 1 end,
-         window_started_at = case when sign_in_failures.window_started_at < now() - make_interval(secs => $2) then now() else sign_in_failures.window_started_at end`,
-      [email, env.SIGNIN_WINDOW_SECONDS],
-    );
-    throw new ServiceError("unauthenticated", WRONG_CREDENTIALS);
+  // A failure stays counted: its place was claimed above.
+  if (!ok || !account?.passwordHash) throw new ServiceError("unauthenticated", WRONG_CREDENTIALS);
+
+  await clearAttempts(db, "account", email);
+  if (address) await releaseAttempt(db, "address", address, limits.address);
+  if (needsRehash(account.passwordHash)) {
+    try {
+      await replacePasswordHash(db, account.id, account.passwordHash, await hashPassword(password));
+    } catch (err) {
+      // The password was right; the stronger hash waits for the next sign-in.
+      console.error(`[auth] could not rehash the password of ${email}:`, err instanceof Error ? err.message : err);
+    }
   }
-  if (row) await db.query("delete from sign_in_failures where email = $1", [email]);
   const { passwordHash: _omit, ...user } = account;
   return user;
 }

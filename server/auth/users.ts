@@ -5,6 +5,7 @@ import { appendAudit } from "@/server/audit/append-audit";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, forbidden, invalid, notFound } from "@/server/errors";
 import { hashPassword } from "./passwords";
+import { clearAttempts, lockedAccounts } from "./throttle";
 
 export interface User {
   id: string;
@@ -62,6 +63,40 @@ export async function setUserRole(actor: User, input: z.infer<typeof setRoleInpu
       detail: { from: target.role, to: input.role },
     });
     return toUser(updated.rows[0]!);
+  });
+}
+
+/** Replaces a password hash (a rehash at sign-in), only if it is still the one that was checked. */
+export async function replacePasswordHash(db: Queryable, userId: string, checked: string, fresh: string): Promise<boolean> {
+  const r = await db.query("update users set password_hash = $3, updated_at = now() where id = $1 and password_hash = $2", [userId, checked, fresh]);
+  return r.rowCount > 0;
+}
+
+/** Which accounts are locked by failed sign-ins now, by user id, with when each lock ends. */
+export async function listAccountLocks(actor: User): Promise<Map<string, Date>> {
+  if (actor.role !== "admin") throw forbidden("Only admins can see locked accounts.");
+  return lockedAccounts(await getDb());
+}
+
+export const unlockUserInput = z.object({ userId: z.uuid("Pick a user.") });
+
+/** Lifts a sign-in lock (and forgets the account's failed attempts); audited in the same transaction. */
+export async function unlockUser(actor: User, input: z.infer<typeof unlockUserInput>): Promise<User> {
+  if (actor.role !== "admin") throw forbidden("Only admins can unlock accounts.");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const r = await tx.query<UserRow>("select * from users where id = $1 for update", [input.userId]);
+    const target = r.rows[0];
+    if (!target) throw notFound("That user no longer exists.");
+    const cleared = await clearAttempts(tx, "account", target.email);
+    if (!cleared?.locked || !cleared.lockedUntil) throw conflict(`${target.email} is not locked.`);
+    await appendAudit(tx, {
+      actor,
+      action: "user.unlock",
+      target: target.email,
+      detail: { failures: cleared.failures, lockedUntil: cleared.lockedUntil.toISOString() },
+    });
+    return toUser(target);
   });
 }
 

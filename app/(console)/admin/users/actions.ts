@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/lib/action-result";
 import { requireUser } from "@/server/auth/session";
-import { setRoleInput, setUserRole } from "@/server/auth/users";
+import { setRoleInput, setUserRole, unlockUser, unlockUserInput } from "@/server/auth/users";
 import { toActionResult } from "@/server/boundary";
 import { invalid } from "@/server/errors";
 
@@ -17,5 +17,19 @@ export async function setUserRoleAction(_prev: Result | null, form: FormData): P
     const user = await setUserRole(actor, parsed.data);
     revalidatePath("/admin/users");
     return { email: user.email, role: user.role };
+  });
+}
+
+type UnlockResult = ActionResult<{ email: string }>;
+
+/** An admin lifts a sign-in lock; the account may sign in again at once. */
+export async function unlockUserAction(_prev: UnlockResult | null, form: FormData): Promise<UnlockResult> {
+  return toActionResult(async () => {
+    const actor = await requireUser("admin");
+    const parsed = unlockUserInput.safeParse({ userId: form.get("userId") });
+    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
+    const user = await unlockUser(actor, parsed.data);
+    revalidatePath("/admin/users");
+    return { email: user.email };
   });
 }

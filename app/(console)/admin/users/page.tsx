@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { UserRoleForm } from "@/components/admin/user-role-form";
+import { UserUnlockButton } from "@/components/admin/user-unlock-button";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { hasRole } from "@/lib/roles";
 import { currentUser } from "@/server/auth/session";
-import { listUsers } from "@/server/auth/users";
-import { setUserRoleAction } from "./actions";
+import { listAccountLocks, listUsers } from "@/server/auth/users";
+import { setUserRoleAction, unlockUserAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
   const actor = await currentUser();
   if (!actor || !hasRole(actor.role, "admin")) forbidden();
-  const users = await listUsers(actor);
+  const [users, locks] = await Promise.all([listUsers(actor), listAccountLocks(actor)]);
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Users and roles</h1>
@@ -27,6 +28,7 @@ export default async function UsersPage() {
               <th className="px-4 py-2 font-medium">Email</th>
               <th className="px-4 py-2 font-medium">Created</th>
               <th className="px-4 py-2 font-medium">Role</th>
+              <th className="px-4 py-2 font-medium">Sign-in</th>
             </tr>
           </thead>
           <tbody>
@@ -42,6 +44,13 @@ export default async function UsersPage() {
                 </td>
                 <td className="px-4 py-2">
                   <UserRoleForm userId={u.id} email={u.email} role={u.role} action={setUserRoleAction} />
+                </td>
+                <td className="px-4 py-2" data-testid={`signin-state-${u.email}`}>
+                  {locks.has(u.id) ? (
+                    <UserUnlockButton userId={u.id} email={u.email} lockedUntil={locks.get(u.id)!.toISOString()} action={unlockUserAction} />
+                  ) : (
+                    <span className="text-slate-500 dark:text-slate-400">Not locked</span>
+                  )}
                 </td>
               </tr>
             ))}
