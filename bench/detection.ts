@@ -22,8 +22,11 @@ const LAG_THRESHOLD_S = 5;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
+/** The bench's consoles on a PostgreSQL store run as production, which needs METRICS_TOKEN: they all get this one. */
+export const BENCH_METRICS_TOKEN = "switchyard-bench-metrics-scrape-token";
+
 export async function scrape(baseURL: string, timeoutMs = 2_000): Promise<Metrics> {
-  const res = await request(`${baseURL}/metrics`, { agent, timeoutMs });
+  const res = await request(`${baseURL}/metrics`, { agent, timeoutMs, headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return Metrics.parse(res.body);
 }

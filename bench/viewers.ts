@@ -9,7 +9,7 @@ import { waitFor } from "../lab/wait";
 import type { FleetSnapshot } from "../lib/fleet-view";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
-import { waitHealthy } from "./detection";
+import { BENCH_METRICS_TOKEN, waitHealthy } from "./detection";
 import { request } from "./http";
 import { signIn } from "./http-load";
 import { round, rounded, sleep, summarize, type Summary } from "./stats";
@@ -297,7 +297,7 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
     log(`viewers: PostgreSQL store on port ${server.port} (pid ${server.pid}), database ${new URL(databaseUrl).pathname.slice(1)}`);
 
     // Two consoles on it, one after the other; one should lead and the other stand by.
-    const env = { DATABASE_URL: databaseUrl, LAB_DIR: labDir, POLL_INTERVAL: String(ctx.pollIntervalMs), NEXTAUTH_SECRET: randomBytes(24).toString("hex") };
+    const env = { DATABASE_URL: databaseUrl, LAB_DIR: labDir, POLL_INTERVAL: String(ctx.pollIntervalMs), NEXTAUTH_SECRET: randomBytes(24).toString("hex"), METRICS_TOKEN: BENCH_METRICS_TOKEN, AUDIT_KEY: randomBytes(32).toString("hex") };
     const started: { pid: number; baseURL: string }[] = [];
     for (const name of ["viewers-a", "viewers-b"]) {
       const k = await ctx.startConsole(name, env);

@@ -17,6 +17,11 @@ import { expect, labDir, test } from "./fixtures";
  */
 
 const POLL_MS = 500;
+/** Production on a PostgreSQL store needs a token for /metrics; the scrapes below carry it. */
+const METRICS_TOKEN = "m3tr1cs-t0ken-f0r-the-e2e-run";
+const scrapeHeaders = { authorization: `Bearer ${METRICS_TOKEN}` };
+/** Every console on the store, and user:create, sign the audit chain with one key. */
+const AUDIT_KEY = "a-shared-audit-key-for-the-e2e-run-0123456789";
 // Longer than the stale bound (3 polls, at least 2 s), so the moments when nobody collects can be seen and checked.
 const LEASE_MS = 6000;
 const ACCOUNT = { email: "first-admin@switchyard.test", password: "correct horse battery staple" };
@@ -65,6 +70,8 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     const env = {
       DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`,
       NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya",
+      METRICS_TOKEN,
+      AUDIT_KEY,
       LAB_DIR: labDir(),
       POLL_INTERVAL: String(POLL_MS),
       LEADER_LEASE_MS: String(LEASE_MS),
@@ -79,7 +86,7 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
 
     // The first account, from a shell, signs in on both consoles.
-    expect(await createUser({ DATABASE_URL: env.DATABASE_URL })).toContain(`created ${ACCOUNT.email} (admin)`);
+    expect(await createUser({ DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
     const onLeader = await signedIn(browser, leader, contexts);
     const { page, overview } = await signedIn(browser, standby, contexts);
     const api = page.request;
@@ -129,7 +136,7 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     const h = await health(standby);
     expect(h).toMatchObject({ status: "degraded", collector: "standby", staleRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"] });
     expect(h.sampleAgeSeconds!).toBeGreaterThan(h.staleAfterSeconds);
-    const metrics = await (await fetch(`${standby.baseURL}/metrics`)).text();
+    const metrics = await (await fetch(`${standby.baseURL}/metrics`, { headers: scrapeHeaders })).text();
     expect(metrics).not.toContain("region_health_status{");
     expect(metrics).toContain('switchyard_region_stale{region="us-east-1"} 1');
     await expect(overview.status("us-east-1")).toHaveAttribute("data-status", "stale");
@@ -179,7 +186,7 @@ test("a killed leader's lease passes to the other console", async () => {
   const store = new pg.Client({ connectionString: await freshDatabase(server.url) });
   try {
     await store.connect();
-    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`, NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya", LAB_DIR: labDir(), POLL_INTERVAL: String(POLL_MS) };
+    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`, NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya", METRICS_TOKEN, AUDIT_KEY, LAB_DIR: labDir(), POLL_INTERVAL: String(POLL_MS) };
     for (let i = 0; i < 2; i++) {
       const c = await startConsole(env);
       consoles.push(c);
@@ -191,7 +198,7 @@ test("a killed leader's lease passes to the other console", async () => {
     const lastCheck = async () => (await store.query<{ t: Date | null }>("select max(checked_at) as t from region_status")).rows[0]!.t?.getTime() ?? 0;
     await expect.poll(lastCheck, { timeout: 15_000 }).toBeGreaterThan(0);
     // The standby serves the fleet the leader collects.
-    await expect.poll(async () => (await (await fetch(`${standby.baseURL}/metrics`)).text()).includes('region_health_status{region="us-east-1",status="healthy"} 1'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await (await fetch(`${standby.baseURL}/metrics`, { headers: scrapeHeaders })).text()).includes('region_health_status{region="us-east-1",status="healthy"} 1'), { timeout: 15_000 }).toBe(true);
 
     process.kill(leader.pid, "SIGKILL");
     const killedAt = Date.now();

@@ -24,7 +24,7 @@ test("production refuses to start with a default secret or demo accounts, and sa
   const c = await startConsole({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/postgres", LAB_DIR: labDir(), DEMO_USERS: "true" });
   try {
     expect(await c.exited).toBe(1);
-    expect(c.output()).toMatch(/Refusing to start in production.*NEXTAUTH_SECRET is not set.*DEMO_USERS is on/);
+    expect(c.output()).toMatch(/Refusing to start in production.*NEXTAUTH_SECRET is not set.*DEMO_USERS is on.*METRICS_TOKEN is not set.*AUDIT_KEY is not set/);
   } finally {
     c.stop();
   }
@@ -54,7 +54,7 @@ test("without demo accounts and with a real secret the console may listen beyond
 
 test("a store that cannot be reached gives a clear error page and log line, and the console keeps serving", async ({ page }) => {
   const deadPort = (await freePorts(1))[0]!;
-  const c = await startConsole({ DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/postgres`, NEXTAUTH_SECRET: strongSecret, LAB_DIR: labDir() });
+  const c = await startConsole({ DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/postgres`, NEXTAUTH_SECRET: strongSecret, METRICS_TOKEN: "m3tr1cs-t0ken-f0r-the-e2e-run", AUDIT_KEY: "a-shared-audit-key-for-the-e2e-run-0123456789", LAB_DIR: labDir() });
   try {
     await waitUntilServing(c);
     const health = await (await fetch(`${c.baseURL}/api/health`)).json();

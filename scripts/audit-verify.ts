@@ -1,13 +1,16 @@
 /**
  * npm run audit:verify: recomputes the audit log's hash chain in the store (DATABASE_URL, or the embedded one
- * in DATA_DIR). Exit 0: intact; 1: broken (the first bad row is named); 2: the store cannot be opened or read.
- * It only reads: no migrations are applied, and a missing embedded store is not created.
+ * in DATA_DIR) with the audit key (AUDIT_KEY, or DATA_DIR/audit-key), and checks that it ends at its signed
+ * checkpoint. Exit 0: intact (the newest row's id and hash are printed: keep that line elsewhere, it is what an
+ * older checkpoint put back cannot hide); 1: broken (the first bad row is named, or how many newest rows were
+ * removed); 2: the store cannot be opened or read, or the audit key is missing.
+ * It only reads: no migrations are applied, and neither a missing embedded store nor a missing key is created.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { errorMessage } from "../lib/error-message";
 
-type Store = { verify(): Promise<{ ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: string }>; close(): Promise<void> };
+type Store = { verify(): Promise<import("../server/audit/verify-audit").ChainWalk>; close(): Promise<void> };
 
 /** The embedded store, only if one exists: opening an empty directory would create a new, empty store. */
 async function openEmbedded(dataDir: string) {
@@ -22,25 +25,27 @@ async function openEmbedded(dataDir: string) {
 async function openStore(): Promise<Store> {
   // Imported here so that an invalid environment is reported like any other store that cannot be opened.
   const { env } = await import("../server/env");
-  const { verifyAuditChain } = await import("../server/audit/verify-audit");
+  const { walkAuditChain } = await import("../server/audit/verify-audit");
   const { createPgDb } = await import("../server/db/pg-driver");
   const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await openEmbedded(env.DATA_DIR);
-  return { verify: () => verifyAuditChain(db), close: () => db.close() };
+  return { verify: () => walkAuditChain(db, null), close: () => db.close() };
 }
 
 async function main(): Promise<number> {
   let store: Store | undefined;
   try {
     store = await openStore();
-    const verdict = await store.verify();
+    const { verdict, newest } = await store.verify();
     if (verdict.ok) {
       console.log(`audit chain intact: ${verdict.rows} rows`);
+      if (newest) console.log(`newest row: #${newest.id} ${newest.hash}`);
       return 0;
     }
     console.log(`audit chain BROKEN at row #${verdict.brokenAt}: ${verdict.reason} (${verdict.rows} rows in the log)`);
     return 1;
   } catch (err) {
-    console.error(`audit chain not verified: cannot open or read the store: ${errorMessage(err)}`);
+    const keyMissing = err instanceof Error && err.name === "AuditKeyMissing";
+    console.error(`audit chain not verified: ${keyMissing ? "" : "cannot open or read the store: "}${errorMessage(err)}`);
     return 2;
   } finally {
     await store?.close().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -44,6 +44,8 @@ interface StoreKind {
   /** True while nothing at all has been written: no store files, no tables. */
   untouched(): Promise<boolean>;
   open(): Promise<Db>;
+  /** The audit key the command signed with, when it is not this process's own (another DATA_DIR). */
+  auditKey?(): string;
 }
 
 const temps: string[] = [];
@@ -78,6 +80,7 @@ function embeddedStore(): StoreKind {
     untouched: async () => !existsSync(path.join(dataDir, "pglite")),
     // Only between runs of the command: one process at a time on the embedded store.
     open: () => createPgliteDb(path.join(dataDir, "pglite")),
+    auditKey: () => readFileSync(path.join(dataDir, "audit-key"), "utf8").trim(),
   };
 }
 
@@ -90,7 +93,7 @@ async function snapshot(kind: StoreKind) {
     const audit = await db.query<{ action: string; actor_id: string | null; actor_email: string | null; target: string | null; detail: unknown }>(
       "select action, actor_id, actor_email, target, detail from audit_log order by id",
     );
-    return { users: users.rows, audit: audit.rows, chain: await verifyAuditChain(db) };
+    return { users: users.rows, audit: audit.rows, chain: await (kind.auditKey ? verifyAuditChain(db, kind.auditKey()) : verifyAuditChain(db)) };
   } finally {
     await db.close();
   }

@@ -15,6 +15,11 @@ const envSchema = z.object({
   LAB_DIR: z.string().min(1).default(".lab"),
   NEXTAUTH_SECRET: z.string().optional(),
   /**
+   * The key of the audit log's HMAC chain and checkpoint, kept outside the store. Unset: one generated once in
+   * DATA_DIR/audit-key. Several consoles on one PostgreSQL store must share it, so production on PostgreSQL needs it.
+   */
+  AUDIT_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)").optional(),
+  /**
    * The address `npm start` listens on (default 127.0.0.1). Anything but loopback needs the demo accounts off
    * and a real NEXTAUTH_SECRET, whatever the store.
    */

@@ -3,6 +3,7 @@ import { countDemoUsers, seedDemoUsers } from "@/server/auth/demo-users";
 import { listenHost } from "@/lib/listen-host";
 import { stampPeerAddresses } from "@/server/auth/client-address";
 import { productionRefusal } from "@/server/auth/secret";
+import { sealAuditHead } from "@/server/audit/checkpoint";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { fleetConfigPath, readFleetConfig } from "@/server/fleet/config";
@@ -29,6 +30,8 @@ async function prepareStore(attempt = 0): Promise<void> {
   }
   const refusal = productionRefusal(await countDemoUsers());
   if (refusal) fail(refusal);
+  // A store whose chain predates the signed checkpoint gets one now, so cutting its newest rows is caught.
+  await sealAuditHead(await getDb()).catch((err: Error) => console.error(`[audit] could not checkpoint the audit log: ${err.message}`));
   await loadCurrentPrimary();
   // Runs a previous process left running are marked interrupted, never resumed.
   startActionSweeper();

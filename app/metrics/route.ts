@@ -6,13 +6,14 @@ import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 export const dynamic = "force-dynamic";
 
 function authorized(request: Request): boolean {
-  if (!env.METRICS_TOKEN) return true;
+  // Production on PostgreSQL refuses to start without METRICS_TOKEN; should it run anyway, the endpoint stays shut.
+  if (!env.METRICS_TOKEN) return !env.strictProduction;
   const given = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "");
   const want = Buffer.from(env.METRICS_TOKEN);
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-/** Prometheus scrape endpoint; open unless METRICS_TOKEN is set. */
+/** Prometheus scrape endpoint; open unless METRICS_TOKEN is set (which production on PostgreSQL requires). */
 export async function GET(request: Request) {
   if (!authorized(request)) return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
   try {

@@ -3,11 +3,17 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import type { ActionResult } from "@/lib/action-result";
 
-type Result = ActionResult<{ token: string; name: string; prefix: string }>;
+type Result = ActionResult<{ token: string; name: string; prefix: string; scopes: string[]; expiresAt: string | null }>;
 type Action = (prev: Result | null, form: FormData) => Promise<Result>;
+export type ScopeChoice = { id: string; label: string };
 
-/** Names and creates a token, then shows its secret this once, with a copy button. */
-export function TokenCreateForm({ action }: { action: Action }) {
+const fieldClass =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-slate-700 dark:bg-slate-950";
+
+const days = (n: number) => (n === 1 ? "1 day" : n === 365 ? "1 year" : `${n} days`);
+
+/** Names a token, picks its scopes (read by default) and how long it lasts, creates it, then shows its secret this once. */
+export function TokenCreateForm({ action, scopes, expiryDays }: { action: Action; scopes: readonly ScopeChoice[]; expiryDays: readonly number[] }) {
   const [state, formAction, pending] = useActionState(action, null);
   const created = state?.ok ? state.data : null;
   return (
@@ -25,8 +31,32 @@ export function TokenCreateForm({ action }: { action: Action }) {
             autoComplete="off"
             placeholder="e.g. grafana-dashboard"
             aria-describedby="token-name-hint"
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-slate-700 dark:bg-slate-950"
+            className={fieldClass}
           />
+        </div>
+        <fieldset className="flex flex-col gap-1">
+          <legend className="text-sm font-medium">Scopes</legend>
+          <input type="hidden" name="scopesPosted" value="1" />
+          {scopes.map((s) => (
+            <label key={s.id} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="scopes" value={s.id} defaultChecked={s.id === "read"} className="focus-visible:outline-2 focus-visible:outline-sky-500" />
+              <code className="text-xs">{s.id}</code>
+              <span className="text-slate-600 dark:text-slate-400">{s.label}</span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="token-expiry" className="text-sm font-medium">
+            Expires
+          </label>
+          <select id="token-expiry" name="expiresInDays" defaultValue="" className={fieldClass}>
+            <option value="">Never (until revoked)</option>
+            {expiryDays.map((n) => (
+              <option key={n} value={n}>
+                In {days(n)}
+              </option>
+            ))}
+          </select>
         </div>
         <button
           type="submit"
@@ -36,7 +66,7 @@ export function TokenCreateForm({ action }: { action: Action }) {
           {pending ? "Creating…" : "Create token"}
         </button>
         <p id="token-name-hint" className="w-full text-xs text-slate-500 dark:text-slate-400">
-          Name it after what will use it. Tokens read the JSON API like a viewer and can post Alertmanager alerts.
+          Name it after what will use it. Give Alertmanager a token with alerts:write; a dashboard or script needs only read. An expired token is refused.
         </p>
         <p role="status" className="w-full text-sm empty:hidden">
           {state?.ok === false && <span className="text-red-700 dark:text-red-300">{state.message}</span>}

@@ -4,9 +4,10 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-export function SignInForm({ oidcName }: { oidcName: string | null }) {
+/** `initialError`: why the last sign-in was refused, when the sign-in page was sent here with one (e.g. by OIDC). */
+export function SignInForm({ oidcName, initialError = null }: { oidcName: string | null; initialError?: string | null }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {

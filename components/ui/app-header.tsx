@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { signOutEverywhereAction } from "@/app/(console)/session-actions";
 import { LiveIndicator } from "@/components/fleet/live-indicator";
 import { hasRole, roleLabels, type Role } from "@/lib/roles";
 import { MainNav } from "./main-nav";
@@ -38,7 +39,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
               {roleLabels[user.role]}
             </span>
           </span>
-          <SignOutButton />
+          <SignOutButton everywhere={signOutEverywhereAction} />
         </div>
       </div>
     </header>

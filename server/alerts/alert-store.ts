@@ -4,7 +4,7 @@ import { alertRuleDefs, defaultRuleSettings, type Breach, type RuleSettingsMap }
 import type { AlertView } from "@/lib/fleet-view";
 import { appendAudit } from "@/server/audit/append-audit";
 import type { User } from "@/server/auth/users";
-import { getDb } from "@/server/db";
+import { getDb, type Queryable } from "@/server/db";
 import { forbidden, invalid } from "@/server/errors";
 
 type AlertRow = {
@@ -57,8 +57,8 @@ export async function readFiringFingerprints(source: "rule" | "alertmanager"): P
 }
 
 /** Opens an alert; null when one is already firing for this fingerprint. */
-export async function fireAlert(a: { source: "rule" | "alertmanager"; ruleId: string | null; fingerprint: string; name: string; severity: string; labels: Record<string, string>; summary: string; value: number | null; runbook: Breach["runbook"] | null }, at: Date): Promise<AlertView | null> {
-  const db = await getDb();
+export async function fireAlert(a: { source: "rule" | "alertmanager"; ruleId: string | null; fingerprint: string; name: string; severity: string; labels: Record<string, string>; summary: string; value: number | null; runbook: Breach["runbook"] | null }, at: Date, tx?: Queryable): Promise<AlertView | null> {
+  const db = tx ?? (await getDb());
   const r = await db.query<AlertRow>(
     `insert into alerts (rule_id, source, fingerprint, name, severity, labels, summary, value, runbook, state, started_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'firing', $10)
@@ -68,8 +68,8 @@ export async function fireAlert(a: { source: "rule" | "alertmanager"; ruleId: st
   return r.rows[0] ? toView(r.rows[0]) : null;
 }
 
-export async function resolveAlert(fingerprint: string, at: Date): Promise<AlertView | null> {
-  const db = await getDb();
+export async function resolveAlert(fingerprint: string, at: Date, tx?: Queryable): Promise<AlertView | null> {
+  const db = tx ?? (await getDb());
   const r = await db.query<AlertRow>(
     "update alerts set state = 'resolved', resolved_at = $2 where fingerprint = $1 and state = 'firing' returning *",
     [fingerprint, at.toISOString()],

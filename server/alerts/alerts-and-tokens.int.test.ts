@@ -49,6 +49,20 @@ describe("the Alertmanager receiver", () => {
     expect(await readFiringAlerts()).toHaveLength(0);
   });
 
+  it("puts each post that changed something on the audit chain, with the token or the person", async () => {
+    const token = { kind: "token" as const, tokenId: "t2", name: "alertmanager" };
+    const ingests = async () =>
+      (await (await getDb()).query<{ actor_email: string | null; detail: Record<string, unknown> }>("select actor_email, detail from audit_log where action = 'alert.ingest' order by id")).rows;
+    const before = (await ingests()).length;
+    await ingestAlertmanager(token, amBody("firing", "audit1"));
+    await ingestAlertmanager(token, amBody("firing", "audit1")); // a re-send changes nothing: not written
+    await ingestAlertmanager({ kind: "user", user: engineer }, amBody("resolved", "audit1"));
+    expect((await ingests()).slice(before)).toEqual([
+      { actor_email: null, detail: { fired: ["PostgresDown (audit1)"], resolved: [], token: "alertmanager", tokenId: "t2" } },
+      { actor_email: engineer.email, detail: { fired: [], resolved: ["audit1"] } },
+    ]);
+  });
+
   it("refuses a viewer and writes nothing", async () => {
     await expect(ingestAlertmanager({ kind: "user", user: viewer }, amBody("firing", "viewer1"))).rejects.toMatchObject({ code: "forbidden" });
     expect(await readFiringAlerts()).toHaveLength(0);

@@ -2,7 +2,9 @@ import "server-only";
 import { z } from "zod";
 import type { AlertView } from "@/lib/fleet-view";
 import { hasRole } from "@/lib/roles";
+import { appendAudit } from "@/server/audit/append-audit";
 import type { Caller } from "@/server/auth/caller";
+import { getDb } from "@/server/db";
 import { forbidden } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import type { RuleSettingsMap } from "@/lib/alert-rules";
@@ -36,19 +38,33 @@ export const alertmanagerWebhook = z.object({
  */
 export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof alertmanagerWebhook>): Promise<{ fired: number; resolved: number }> {
   if (caller.kind === "user" && !hasRole(caller.user.role, "engineer")) throw forbidden("Posting alerts needs the engineer role or an API token.");
-  let fired = 0;
-  let resolved = 0;
-  for (const a of body.alerts) {
-    const fingerprint = `alertmanager/${a.fingerprint}`;
-    if (a.status === "firing") {
-      const { alertname, severity, ...labels } = a.labels;
-      const summary = a.annotations.summary ?? a.annotations.description ?? alertname!;
-      if (await fireAlert({ source: "alertmanager", ruleId: null, fingerprint, name: alertname!, severity: severity ?? "warning", labels, summary, value: null, runbook: null }, new Date(a.startsAt))) fired++;
-    } else {
-      const endsAt = a.endsAt && !a.endsAt.startsWith("0001") ? new Date(a.endsAt) : new Date();
-      if (await resolveAlert(fingerprint, Number.isNaN(endsAt.getTime()) ? new Date() : endsAt)) resolved++;
+  const db = await getDb();
+  const { fired, resolved } = await db.transaction(async (tx) => {
+    const fired: string[] = [];
+    const resolved: string[] = [];
+    for (const a of body.alerts) {
+      const fingerprint = `alertmanager/${a.fingerprint}`;
+      if (a.status === "firing") {
+        const { alertname, severity, ...labels } = a.labels;
+        const summary = a.annotations.summary ?? a.annotations.description ?? alertname!;
+        const alert = await fireAlert({ source: "alertmanager", ruleId: null, fingerprint, name: alertname!, severity: severity ?? "warning", labels, summary, value: null, runbook: null }, new Date(a.startsAt), tx);
+        if (alert) fired.push(`${alertname} (${a.fingerprint})`);
+      } else {
+        const endsAt = a.endsAt && !a.endsAt.startsWith("0001") ? new Date(a.endsAt) : new Date();
+        if (await resolveAlert(fingerprint, Number.isNaN(endsAt.getTime()) ? new Date() : endsAt, tx)) resolved.push(a.fingerprint);
+      }
     }
-  }
+    // Alertmanager re-sends what it already sent (repeat_interval): only a post that changed something is audited.
+    if (fired.length || resolved.length) {
+      await appendAudit(tx, {
+        actor: caller.kind === "user" ? caller.user : null,
+        action: "alert.ingest",
+        target: "alertmanager",
+        detail: { fired, resolved, ...(caller.kind === "token" ? { token: caller.name, tokenId: caller.tokenId } : {}) },
+      });
+    }
+    return { fired: fired.length, resolved: resolved.length };
+  });
   if (fired || resolved) {
     publish("alerts");
     publish("fleet");

@@ -14,6 +14,7 @@ const { insertUser } = await import("@/server/auth/users");
 const { appendAudit } = await import("@/server/audit/append-audit");
 const { createApiToken } = await import("@/server/auth/api-tokens");
 const { listAudit, auditChainStatus } = await import("@/server/audit/audit-service");
+const { forgetAuditVerdicts } = await import("@/server/audit/verdict-cache");
 const { GET } = await import("@/app/api/v1/audit/route");
 type User = import("@/server/auth/users").User;
 type AuditEntry = import("@/server/audit/append-audit").AuditEntry;
@@ -166,12 +167,20 @@ describe("npm run audit:verify", () => {
 
   it("exits 0 on an intact chain, then 1 naming the row changed by SQL", async () => {
     const intact = await verify({ DATABASE_URL: databaseUrl });
-    expect(intact).toMatchObject({ code: 0, stdout: "audit chain intact: 6 rows\n" });
+    expect(intact).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^audit chain intact: 6 rows\nnewest row: #${ids.interrupted12} [0-9a-f]{64}\n$`)) });
 
-    await (await getDb()).query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role]);
+    // The table refuses the change; a superuser who disables its trigger gets it in, and is caught.
+    const db = await getDb();
+    await expect(db.query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role])).rejects.toThrow(/audit_log is append-only/);
+    await db.exec("alter table audit_log disable trigger audit_log_append_only");
+    await db.query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role]);
+    await db.exec("alter table audit_log enable trigger audit_log_append_only");
     const broken = await verify({ DATABASE_URL: databaseUrl });
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`audit chain BROKEN at row #${ids.role}: its content does not match its hash`);
+    // The page's verdict is cached: a row changed inside the prefix it verified is found at its next full walk
+    // (at most FULL_WALK_MS later), which forgetting the prefix stands for here.
+    forgetAuditVerdicts(db);
     expect(await auditChainStatus(viewer)).toMatchObject({ ok: false, brokenAt: ids.role });
     expect((await (await get("")).json()).chain).toMatchObject({ ok: false, brokenAt: ids.role });
   });

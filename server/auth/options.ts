@@ -2,18 +2,18 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { ServiceError } from "@/server/errors";
 import { clientAddress, stampPeerAddresses } from "./client-address";
+import { findOidcAccount, oidcClaims, readOidcProfile, signInWithOidc } from "./oidc-link";
 import { authSecret } from "./secret";
 import { authenticate } from "./sign-in";
-import { findCredentials, insertUser } from "./users";
+import { stampSessionEpoch } from "./session";
 
 // Sign-ins are throttled by the socket's address; start-up may have stamped requests already (idempotent).
 stampPeerAddresses();
 
-type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string };
+type OidcProfile = { iss: string; sub: string; email?: string; email_verified?: unknown; name?: string; preferred_username?: string };
 
 /** An optional OpenID Connect provider, configured by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
 function oidcProvider(): OAuthConfig<OidcProfile>[] {
@@ -29,6 +29,9 @@ function oidcProvider(): OAuthConfig<OidcProfile>[] {
       authorization: { params: { scope: "openid email profile" } },
       idToken: true,
       checks: ["pkce", "state"],
+      // The validated ID token names the person (iss, sub); a provider following the spec for the code flow puts
+      // email and email_verified in userinfo instead, so both are read.
+      userinfo: { request: async ({ tokens, client }) => (await readOidcProfile(tokens, (t) => client.userinfo(t))) as OidcProfile },
       profile: (p) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? p.sub }),
     },
   ];
@@ -56,22 +59,21 @@ export const authOptions: NextAuthOptions = {
     ...oidcProvider(),
   ],
   callbacks: {
-    async signIn({ user, account }) {
+    async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
-      if (!user.email) return false;
-      // First OIDC sign-in creates the account with the default role; an admin raises it.
-      if (!(await findCredentials(user.email))) {
-        const db = await getDb();
-        await db.transaction((tx) => insertUser(tx, { email: user.email!, name: user.name ?? user.email!, role: env.OIDC_DEFAULT_ROLE }));
-      }
-      return true;
+      // Bound to issuer + subject; a first link needs a verified email (see oidc-link.ts). Refusals show on the sign-in page.
+      const outcome = await signInWithOidc(oidcClaims(profile), env.OIDC_DEFAULT_ROLE);
+      return outcome.ok || `/signin?error=${outcome.code}`;
     },
-    async jwt({ token, user, account }) {
-      if (user && account?.provider === "oidc" && user.email) {
-        token.sub = (await findCredentials(user.email))?.id;
+    async jwt({ token, user, account, profile }) {
+      if (user && account?.provider === "oidc") {
+        const claims = oidcClaims(profile);
+        token.sub = claims ? (await findOidcAccount(claims.issuer, claims.subject))?.id : undefined;
       } else if (user) {
         token.sub = user.id;
       }
+      // At sign-in only: the session carries the account's epoch, and ends when someone ends its sessions.
+      if (user) await stampSessionEpoch(token);
       return token;
     },
     session({ session, token }) {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isLoopback, listenHost } from "@/lib/listen-host";
+import { auditKeyProblem } from "@/server/audit/audit-key";
 import { env } from "@/server/env";
 
 /** What is wrong with serving people other than the operator at this machine: a weak secret, demo accounts. */
@@ -19,7 +20,8 @@ function exposureProblems(demoUsersOn: boolean, demoUsersInStore: number): strin
 /**
  * Why this configuration must not start, or null when it may: production on PostgreSQL, and any console that
  * listens beyond loopback (HOST), need a real secret and no demo accounts — their passwords are in the README,
- * and anyone who reaches the console could fill both halves of the two-person rule.
+ * and anyone who reaches the console could fill both halves of the two-person rule. Production on PostgreSQL
+ * also needs METRICS_TOKEN, so the scrape endpoint is not open to anyone.
  */
 export function productionRefusal(demoUsersInStore: number): string | null {
   const host = listenHost(env.HOST);
@@ -29,6 +31,9 @@ export function productionRefusal(demoUsersInStore: number): string | null {
   }
   if (!env.strictProduction) return null;
   const problems = exposureProblems(env.DEMO_USERS === true, demoUsersInStore);
+  if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is not set (GET /metrics would be open to anyone; generate one with `openssl rand -hex 24`)");
+  const auditKey = auditKeyProblem();
+  if (auditKey) problems.push(auditKey);
   return problems.length ? `Refusing to start in production (NODE_ENV=production with DATABASE_URL): ${problems.join("; ")}.` : null;
 }
 

@@ -1,16 +1,96 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { getServerSession, type NextAuthOptions, type Session } from "next-auth";
+import type { JWT } from "next-auth/jwt";
+import { z } from "zod";
 import { hasRole, type Role } from "@/lib/roles";
-import { storeProblem } from "@/server/db";
-import { forbidden, ServiceError, unauthenticated } from "@/server/errors";
+import { appendAudit } from "@/server/audit/append-audit";
+import { getDb, storeProblem } from "@/server/db";
+import { forbidden, notFound, ServiceError, unauthenticated } from "@/server/errors";
+import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
-import { findUserById, type User } from "./users";
+import type { User } from "./users";
+
+/**
+ * Sessions are next-auth JWTs. Each carries the session epoch its user had when it was issued (the
+ * `sessionEpoch` claim); "sign out everywhere" and an admin's "end sessions" bump users.session_epoch, and a
+ * session whose epoch is not the user's current one is signed out on its next request. The check rides on the
+ * one primary-key read of the user row every request already does. A session without the claim (issued before
+ * epochs existed) counts as epoch 0, the column's default.
+ */
+const EPOCH_CLAIM = "sessionEpoch";
+
+const epochOf = (claims: Record<string, unknown> | null | undefined): number => {
+  const v = claims?.[EPOCH_CLAIM];
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : 0;
+};
+
+/**
+ * For the jwt callback in options.ts, at sign-in (when `user` is set), after `token.sub` is the account's id:
+ * stamps the account's current session epoch into the token.
+ */
+export async function stampSessionEpoch(token: JWT): Promise<JWT> {
+  if (!token.sub || !z.uuid().safeParse(token.sub).success) return token;
+  const db = await getDb();
+  const r = await db.query<{ session_epoch: number }>("select session_epoch from users where id = $1", [token.sub]);
+  token[EPOCH_CLAIM] = r.rows[0]?.session_epoch ?? 0;
+  return token;
+}
+
+/**
+ * authOptions with the token's epoch copied into the session this module reads (the session callback sees the
+ * token). Built on first use: options.ts imports stampSessionEpoch from here, so neither module may read the
+ * other's exports while loading.
+ */
+let sessionOptions: NextAuthOptions | undefined;
+const readingOptions = (): NextAuthOptions =>
+  (sessionOptions ??= {
+    ...authOptions,
+    callbacks: {
+      ...authOptions.callbacks,
+      async session(params) {
+        const session = authOptions.callbacks?.session ? await authOptions.callbacks.session(params) : params.session;
+        return { ...session, [EPOCH_CLAIM]: epochOf(params.token) } as unknown as Session;
+      },
+    },
+  });
+
+type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; session_epoch: number };
+
+/**
+ * The user a session names, as the store knows them now (a role changed by an admin applies at once), or null
+ * when the account is gone or the session's epoch is not the account's current one (its sessions were ended).
+ */
+export async function userForSession(claims: { userId: string; epoch: number }): Promise<User | null> {
+  if (!z.uuid().safeParse(claims.userId).success) return null;
+  const db = await getDb();
+  const r = await db.query<UserRow>("select id, email, name, role, demo, created_at, session_epoch from users where id = $1", [claims.userId]);
+  const row = r.rows[0];
+  if (!row || row.session_epoch !== claims.epoch) return null;
+  return { id: row.id, email: row.email, name: row.name, role: row.role, demo: row.demo, createdAt: row.created_at };
+}
+
+/** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
+export async function sessionStillValid(userId: string, epoch: number | null): Promise<boolean> {
+  if (!z.uuid().safeParse(userId).success) return false;
+  const db = await getDb();
+  const r = await db.query<{ session_epoch: number }>("select session_epoch from users where id = $1", [userId]);
+  const row = r.rows[0];
+  return !!row && (epoch === null || row.session_epoch === epoch);
+}
+
+/** The signed-in user and their session's epoch, or null (no session, the account gone, or its sessions ended). */
+export async function currentSession(): Promise<{ user: User; epoch: number } | null> {
+  const session = await getServerSession(readingOptions());
+  const id = session?.user?.id;
+  if (!id) return null;
+  const epoch = epochOf(session as unknown as Record<string, unknown>);
+  const user = await userForSession({ userId: id, epoch });
+  return user ? { user, epoch } : null;
+}
 
 /** The signed-in user as the store knows them now: a role changed by an admin applies at once. */
 export async function currentUser(): Promise<User | null> {
-  const session = await getServerSession(authOptions);
-  const id = session?.user?.id;
-  return id ? findUserById(id) : null;
+  return (await currentSession())?.user ?? null;
 }
 
 /** For pages: the user, or the store's error when it cannot be reached (pages render it instead of crashing). */
@@ -25,10 +105,52 @@ export async function currentUserOrStoreError(): Promise<{ user: User | null; st
   }
 }
 
+/** The caller's session, which must be live and have at least the given role. */
+export async function requireSession(atLeast: Role = "viewer"): Promise<{ user: User; epoch: number }> {
+  const session = await currentSession();
+  if (!session) throw unauthenticated();
+  if (!hasRole(session.user.role, atLeast)) throw forbidden(`This needs the ${atLeast} role; you are ${session.user.role}.`);
+  return session;
+}
+
 /** The caller, who must be signed in with at least the given role; every action and route calls this itself. */
 export async function requireUser(atLeast: Role = "viewer"): Promise<User> {
-  const user = await currentUser();
-  if (!user) throw unauthenticated();
-  if (!hasRole(user.role, atLeast)) throw forbidden(`This needs the ${atLeast} role; you are ${user.role}.`);
-  return user;
+  return (await requireSession(atLeast)).user;
+}
+
+/** Ends every session of the actor's own account, this one included; audited in the same transaction. */
+export async function signOutEverywhere(actor: User): Promise<{ sessionEpoch: number }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ session_epoch: number }>(
+      "update users set session_epoch = session_epoch + 1, updated_at = now() where id = $1 returning session_epoch",
+      [actor.id],
+    );
+    if (!r.rows[0]) throw unauthenticated();
+    const sessionEpoch = r.rows[0].session_epoch;
+    await appendAudit(tx, { actor, action: "session.sign-out-everywhere", target: actor.email, detail: { sessionEpoch } });
+    return { sessionEpoch };
+  });
+}
+
+export const endSessionsInput = z.object({ userId: z.uuid("Pick a user.") });
+
+/**
+ * An admin ends a user's sessions and revokes the API tokens that user created, at once: their open pages and
+ * event streams are refused on the next request or re-check. Audited in the same transaction.
+ */
+export async function endUserSessions(actor: User, input: z.infer<typeof endSessionsInput>): Promise<{ email: string; tokensRevoked: string[] }> {
+  if (actor.role !== "admin") throw forbidden("Only admins can end other people's sessions.");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ email: string; session_epoch: number }>(
+      "update users set session_epoch = session_epoch + 1, updated_at = now() where id = $1 returning email, session_epoch",
+      [input.userId],
+    );
+    const target = r.rows[0];
+    if (!target) throw notFound("That user no longer exists.");
+    const tokensRevoked = await revokeTokensCreatedBy(tx, input.userId);
+    await appendAudit(tx, { actor, action: "user.end-sessions", target: target.email, detail: { sessionEpoch: target.session_epoch, tokensRevoked } });
+    return { email: target.email, tokensRevoked };
+  });
 }

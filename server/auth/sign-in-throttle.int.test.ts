@@ -78,6 +78,26 @@ describe("the per-account limit", () => {
     await expect(authenticate({ email: other.email, password: PASSWORD })).resolves.toMatchObject({ id: other.id });
   });
 
+  it("puts the failures, the lock-out and the successes on the audit chain, the account's email as the actor", async () => {
+    const rowsFor = async (email: string) =>
+      (await (await db()).query<{ action: string; actor_email: string | null; detail: { reason?: string; scope?: string; address?: string } }>(
+        "select action, actor_email, detail from audit_log where target = $1 order by id",
+        [email],
+      )).rows;
+    const target_ = await rowsFor(target.email);
+    expect(target_.filter((r) => r.action === "auth.sign-in-failed")).toHaveLength(LIMIT);
+    expect(target_.every((r) => r.actor_email === target.email)).toBe(true);
+    expect(target_.find((r) => r.action === "auth.sign-in-failed")!.detail).toMatchObject({ reason: "wrong password", address: expect.stringMatching(/^198\.51\.100\./) });
+    // One lock-out: the failure that took the last place; the refusals while locked are not written.
+    expect(target_.filter((r) => r.action === "auth.lock-out").map((r) => r.detail.scope)).toEqual(["account"]);
+    expect(target_.filter((r) => r.action === "auth.sign-in")).toEqual([]);
+    expect((await rowsFor(other.email)).map((r) => [r.action, r.actor_email])).toEqual([["auth.sign-in", other.email]]);
+
+    await expect(authenticate({ email: "nobody@example.test", password: "x" })).rejects.toMatchObject({ code: "unauthenticated" });
+    expect(await rowsFor("nobody@example.test")).toMatchObject([{ action: "auth.sign-in-failed", actor_email: null, detail: { reason: "unknown account" } }]);
+    expect(await verifyAuditChain(await db())).toMatchObject({ ok: true });
+  });
+
   it("refuses the unlock to a viewer, an engineer and a lead, writing nothing", async () => {
     const audits = await auditCount();
     for (const actor of [viewer, engineer, lead]) {
@@ -100,9 +120,10 @@ describe("the per-account limit", () => {
     expect((await listAccountLocks(admin)).has(target.id)).toBe(false);
 
     await expect(authenticate({ email: target.email, password: PASSWORD })).resolves.toMatchObject({ id: target.id });
+    expect(await auditCount()).toBe(audits + 2); // the sign-in
     // Unlocking what is not locked is a conflict and writes nothing.
     await expect(unlockUser(admin, { userId: target.id })).rejects.toMatchObject({ code: "conflict" });
-    expect(await auditCount()).toBe(audits + 1);
+    expect(await auditCount()).toBe(audits + 2);
   });
 
   it("is reset by the right password, and a lock that has run out lets the next attempt through", async () => {

@@ -16,7 +16,8 @@ export function signInLimits(): { account: number; address: number; windowSecond
   return { account: env.SIGNIN_MAX_FAILURES, address: env.SIGNIN_MAX_FAILURES * ADDRESS_FACTOR, windowSeconds: env.SIGNIN_WINDOW_SECONDS };
 }
 
-export type Claim = { allowed: true } | { allowed: false; retryAt: Date };
+/** `lastPlace`: this attempt took the last place of the window and set the lock (lifted again if it turns out right). */
+export type Claim = { allowed: true; lastPlace: boolean } | { allowed: false; retryAt: Date };
 
 // The row's window is over: its lock has run out, or (never locked) the window since its first failure.
 const over = "coalesce(t.locked_until, t.window_started_at + make_interval(secs => $4::float8)) <= now()";
@@ -42,7 +43,7 @@ export async function claimAttempt(db: Queryable, scope: ThrottleScope, key: str
     [scope, key, limit, windowSeconds],
   );
   const row = r.rows[0]!;
-  if (row.failures <= limit) return { allowed: true };
+  if (row.failures <= limit) return { allowed: true, lastPlace: row.failures === limit };
   return { allowed: false, retryAt: new Date(Date.now() + Math.max(0, row.retry_seconds ?? windowSeconds) * 1000) };
 }
 

@@ -34,6 +34,12 @@ export async function findCredentials(email: string): Promise<(User & { password
   return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
 }
 
+/** The account with this email, locked for the rest of the caller's transaction (an OIDC first link). */
+export async function lockUserByEmail(tx: Queryable, email: string): Promise<User | null> {
+  const r = await tx.query<UserRow>("select * from users where email = $1 for update", [email.toLowerCase()]);
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
 export async function listUsers(actor: User): Promise<User[]> {
   if (actor.role !== "admin") throw forbidden("Only admins can list users.");
   const db = await getDb();
@@ -108,7 +114,7 @@ export const newUserInput = z.object({
   demo: z.boolean().default(false),
 });
 
-/** Creates an account (seeding and OIDC first sign-in). */
+/** Creates an account (seeding, `npm run user:create` and an OIDC first sign-in). */
 export async function insertUser(tx: Queryable, input: z.input<typeof newUserInput>): Promise<User> {
   const parsed = newUserInput.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid user.");

@@ -6,6 +6,7 @@ import { declareInput, incidentFilters, incidentStatuses, statusLabels, statusTr
 import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole, type Role } from "@/lib/roles";
 import { severities } from "@/lib/severity";
+import { appendAudit } from "@/server/audit/append-audit";
 import type { Caller } from "@/server/auth/caller";
 import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
@@ -31,6 +32,11 @@ const who = (u: User) => u.name;
 
 async function figures() {
   return figuresOf(await cachedFleetSnapshot().catch(() => null));
+}
+
+/** The audit row of a change to an incident, written in the change's own transaction. */
+function audit(tx: Queryable, actor: User, action: string, id: number, detail: Record<string, unknown> = {}) {
+  return appendAudit(tx, { actor, action: `incident.${action}`, target: `INC-${id}`, detail });
 }
 
 async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -71,6 +77,7 @@ export async function declareIncident(actor: User, raw: z.input<typeof declareIn
       snapshot,
     });
     await schedulePages(tx, incident);
+    await audit(tx, actor, "declare", incident.id, { title: incident.title, scenarioId: incident.scenarioId, severity: incident.severity, leadId: incident.lead.id, regions: input.regions, fromAlertId: input.fromAlertId });
     return incident;
   });
 }
@@ -103,6 +110,7 @@ export async function changeStatus(actor: User, id: number, raw: z.input<typeof 
       data: { from: before.status, to: input.status },
       snapshot,
     });
+    await audit(tx, actor, "status", id, { from: before.status, to: input.status });
     return readIncident(tx, id);
   });
 }
@@ -113,11 +121,12 @@ export async function handOver(actor: User, id: number, newLeadId: string): Prom
   if (!z.uuid().safeParse(newLeadId).success) throw invalid("Pick the new incident lead.");
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    const lead = await tx.query<{ name: string; role: Role }>("select name, role from users where id = $1", [newLeadId]);
+    const lead = await tx.query<{ name: string; email: string; role: Role }>("select name, email, role from users where id = $1", [newLeadId]);
     if (!lead.rows[0] || !hasRole(lead.rows[0].role, "lead")) throw invalid("The new lead must be a user with the lead or admin role.");
     if (before.lead.id === newLeadId) throw invalid(`${lead.rows[0].name} already leads this incident.`);
     await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [id, newLeadId]);
     await addEvent(tx, id, { actor: who(actor), kind: "lead", message: `Handed over from ${before.lead.name} to ${lead.rows[0].name}`, data: { from: before.lead.id, to: newLeadId } });
+    await audit(tx, actor, "hand-over", id, { from: before.lead.email, to: lead.rows[0].email });
     return readIncident(tx, id);
   });
 }
@@ -144,8 +153,10 @@ export async function updateDetails(actor: User, id: number, raw: z.input<typeof
     ]);
     const changed = (["impact", "eta", "rootCause"] as const).filter((k) => before[k] !== input[k]);
     if (changed.length) await addEvent(tx, id, { actor: who(actor), kind: "details", message: `Updated ${changed.map((k) => (k === "rootCause" ? "root cause" : k === "eta" ? "ETA" : k)).join(", ")}`, data: { ...input } });
+    if (changed.length) await audit(tx, actor, "details", id, { changed, ...Object.fromEntries(changed.map((k) => [k, input[k]])) });
     if (before.severity !== input.severity) {
       await addEvent(tx, id, { actor: who(actor), kind: "severity", message: `Severity ${before.severity} → ${input.severity}`, data: { from: before.severity, to: input.severity }, snapshot: await figures() });
+      await audit(tx, actor, "severity", id, { from: before.severity, to: input.severity });
     }
     return readIncident(tx, id);
   });
@@ -174,6 +185,7 @@ export async function checkStep(actor: User, id: number, raw: z.input<typeof che
       throw conflict(`"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checked_by ? ` by ${s.checked_by}` : ""}; it now shows their change.`);
     }
     await addEvent(tx, id, { actor: who(actor), kind: "step", message: `${input.checked ? "Checked" : "Unchecked"} "${step.title}"`, data: { stepKey: input.stepKey, checked: input.checked } });
+    await audit(tx, actor, input.checked ? "step-check" : "step-uncheck", id, { stepKey: input.stepKey });
   });
 }
 
@@ -188,6 +200,7 @@ export async function acknowledge(actor: User, id: number): Promise<void> {
       "update incident_pages set cancelled_at = now() where incident_id = $1 and only_if_unacknowledged and sent_at is null and cancelled_at is null returning target",
       [id],
     );
+    await audit(tx, actor, "acknowledge", id, { pagesCancelled: cancelled.rows.map((c) => c.target) });
     await addEvent(tx, id, { actor: who(actor), kind: "ack", message: `Acknowledged${cancelled.rowCount ? `; no need to page ${cancelled.rows.map((c) => c.target).join(", ")}` : ""}` });
   });
 }
@@ -208,6 +221,7 @@ export async function sendComm(actor: User, id: number, raw: z.input<typeof comm
       message: `Sent ${commLabels[input.kind]}${delivery.delivered ? " to the incident channel" : ` (not posted: ${delivery.detail})`}`,
       data: { kind: input.kind, body: input.body, delivered: delivery.delivered, detail: delivery.detail },
     });
+    await audit(tx, actor, "comm", id, { kind: input.kind, body: input.body, delivered: delivery.delivered });
   });
   return delivery;
 }
@@ -220,6 +234,7 @@ export async function addNote(actor: User, id: number, raw: z.input<typeof noteI
   await mutate(async (tx) => {
     await readIncident(tx, id);
     await addEvent(tx, id, { actor: who(actor), kind: "note", message: input.text });
+    await audit(tx, actor, "note", id, { text: input.text });
   });
 }
 
@@ -238,6 +253,7 @@ export async function savePostmortem(actor: User, id: number, raw: z.input<typeo
     const before = await readIncident(tx, id, true);
     await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [id, input.markdown]);
     await addEvent(tx, id, { actor: who(actor), kind: "postmortem", message: before.postmortem ? "Edited the post-mortem" : "Wrote the post-mortem" });
+    await audit(tx, actor, before.postmortem ? "postmortem-edit" : "postmortem-write", id, { length: input.markdown.length });
   });
 }
 

@@ -152,6 +152,55 @@ describe("status, hand-over and comms", () => {
   });
 });
 
+describe("the audit chain", () => {
+  const auditOf = async (id: number) =>
+    (await (await getDb()).query<{ action: string; actor_email: string; detail: Record<string, unknown> }>("select action, actor_email, detail from audit_log where target = $1 order by id", [`INC-${id}`])).rows;
+
+  it("gets every change to an incident, by whom, in the change's own transaction", async () => {
+    const i = await declareP1("Audited");
+    const key = "primary-database-failure/verify-primary-down";
+    await svc.checkStep(engineer, i.id, { stepKey: key, checked: true, expectedVersion: 0 });
+    await svc.checkStep(engineer, i.id, { stepKey: key, checked: false, expectedVersion: 1 });
+    await svc.changeStatus(lead, i.id, { status: "mitigating", expectedStatus: "investigating" });
+    await svc.updateDetails(lead, i.id, { impact: "Writes fail in one region", eta: "30 min", rootCause: "", severity: "P0" });
+    await svc.acknowledge(engineer, i.id);
+    await svc.handOver(lead, i.id, lead2.id);
+    await svc.sendComm(lead2, i.id, { kind: "update", body: "Still failing over" });
+    await svc.addNote(engineer2, i.id, { text: "replica caught up" });
+    await svc.savePostmortem(lead2, i.id, { markdown: "# What happened" });
+    const rows = await auditOf(i.id);
+    expect(rows.map((r) => [r.action, r.actor_email])).toEqual([
+      ["incident.declare", lead.email],
+      ["incident.step-check", engineer.email],
+      ["incident.step-uncheck", engineer.email],
+      ["incident.status", lead.email],
+      ["incident.details", lead.email],
+      ["incident.severity", lead.email],
+      ["incident.acknowledge", engineer.email],
+      ["incident.hand-over", lead.email],
+      ["incident.comm", lead2.email],
+      ["incident.note", engineer2.email],
+      ["incident.postmortem-write", lead2.email],
+    ]);
+    expect(rows[0]!.detail).toMatchObject({ title: "Audited", severity: "P1", leadId: lead.id });
+    expect(rows[3]!.detail).toEqual({ from: "investigating", to: "mitigating" });
+    expect(rows[5]!.detail).toEqual({ from: "P1", to: "P0" });
+    expect(rows[7]!.detail).toEqual({ from: lead.email, to: lead2.email });
+    expect(rows[9]!.detail).toEqual({ text: "replica caught up" });
+    const { verifyAuditChain } = await import("@/server/audit/verify-audit");
+    expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: true });
+  });
+
+  it("writes nothing for a refused or conflicting change", async () => {
+    const i = await declareP1("Refused");
+    const before = await auditOf(i.id);
+    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(svc.changeStatus(lead, i.id, { status: "monitoring", expectedStatus: "mitigating" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(svc.addNote(viewer, i.id, { text: "x" })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await auditOf(i.id)).toEqual(before);
+  });
+});
+
 describe("escalation", () => {
   // Each test counts only its own incidents' pages.
   beforeEach(async () => {

@@ -94,10 +94,47 @@ export function storeContract(label: string) {
       await expect(mods.signIn.authenticate({ email: "ada@example.test", password: "correct horse" })).resolves.toMatchObject({ id: admin.id });
     });
 
-    it("detects a tampered audit row", async () => {
+    it("refuses to change, remove or truncate audit rows, naming the rule", async () => {
+      const db = await mods.db.getDb();
+      const rule = /audit_log is append-only: (UPDATE|DELETE|TRUNCATE) is refused \(rule: audit rows are never changed or removed\)/;
+      await expect(db.query("update audit_log set detail = '{}' where id = (select min(id) from audit_log)")).rejects.toThrow(rule);
+      await expect(db.query("delete from audit_log where id = (select max(id) from audit_log)")).rejects.toThrow(rule);
+      await expect(db.query("truncate audit_log")).rejects.toThrow(rule);
+      await expect(db.query("delete from audit_checkpoint")).rejects.toThrow(/audit_checkpoint is never removed/);
+      expect(await mods.verify.verifyAuditChain(db)).toMatchObject({ ok: true });
+    });
+
+    it("catches the newest rows cut off behind the trigger's back, through the signed checkpoint", async () => {
+      const db = await mods.db.getDb();
+      await mods.users.setUserRole(admin, { userId: viewer.id, role: "viewer" });
+      await mods.users.setUserRole(admin, { userId: viewer.id, role: "engineer" });
+      const intact = await mods.verify.verifyAuditChain(db);
+      expect(intact.ok).toBe(true);
+      const newest = await db.query<{ id: number }>("select id::int as id from audit_log order by id desc limit 2");
+      const saved = await db.query<{ rows: unknown }>("select json_agg(a) as rows from audit_log a where id >= $1", [newest.rows[1]!.id]);
+      await db.exec("alter table audit_log disable trigger audit_log_append_only");
+      try {
+        await db.query("delete from audit_log where id >= $1", [newest.rows[1]!.id]);
+        expect(await mods.verify.verifyAuditChain(db)).toMatchObject({
+          ok: false,
+          rows: intact.rows - 2,
+          brokenAt: newest.rows[0]!.id,
+          reason: expect.stringMatching(/^the newest 2 rows were removed: /),
+        });
+        // Put back exactly as they were: intact again.
+        await db.query("insert into audit_log select * from json_populate_recordset(null::audit_log, $1::json)", [JSON.stringify(saved.rows[0]!.rows)]);
+      } finally {
+        await db.exec("alter table audit_log enable trigger audit_log_append_only");
+      }
+      expect(await mods.verify.verifyAuditChain(db)).toEqual(intact);
+    });
+
+    it("detects a tampered audit row (the trigger disabled by the superuser)", async () => {
       const db = await mods.db.getDb();
       await mods.users.setUserRole(admin, { userId: viewer.id, role: "lead" });
+      await db.exec("alter table audit_log disable trigger audit_log_append_only");
       await db.query("update audit_log set detail = '{\"from\":\"viewer\",\"to\":\"admin\"}' where id = (select min(id) from audit_log)");
+      await db.exec("alter table audit_log enable trigger audit_log_append_only");
       const result = await mods.verify.verifyAuditChain(db);
       expect(result.ok).toBe(false);
     });

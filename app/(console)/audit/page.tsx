@@ -32,8 +32,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="space-y-1">
         <h1 className="text-xl font-semibold">Audit log</h1>
         <p className={`text-sm ${muted}`}>
-          Every role change, token change and runbook action, with who and when. Each row carries a hash of its content and of the row before it, so a row changed
-          or removed afterwards breaks the chain.
+          Every sign-in, incident change, alert received, role change, token change and runbook action, with who and when. Each row carries a keyed hash (HMAC)
+          of its content and of the row before it, and the newest row is checkpointed with the same key, so a row changed or removed afterwards, or cut off the
+          end, breaks the chain.
         </p>
       </div>
       <AuditChainVerdict chain={chain} />

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/lib/action-result";
-import { requireUser } from "@/server/auth/session";
+import { endSessionsInput, endUserSessions, requireUser } from "@/server/auth/session";
 import { setRoleInput, setUserRole, unlockUser, unlockUserInput } from "@/server/auth/users";
 import { toActionResult } from "@/server/boundary";
 import { invalid } from "@/server/errors";
@@ -31,5 +31,20 @@ export async function unlockUserAction(_prev: UnlockResult | null, form: FormDat
     const user = await unlockUser(actor, parsed.data);
     revalidatePath("/admin/users");
     return { email: user.email };
+  });
+}
+
+type EndSessionsResult = ActionResult<{ email: string; tokensRevoked: number }>;
+
+/** An admin ends every session of an account and revokes the API tokens it created, at once. */
+export async function endUserSessionsAction(_prev: EndSessionsResult | null, form: FormData): Promise<EndSessionsResult> {
+  return toActionResult(async () => {
+    const actor = await requireUser("admin");
+    const parsed = endSessionsInput.safeParse({ userId: form.get("userId") });
+    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
+    const ended = await endUserSessions(actor, parsed.data);
+    revalidatePath("/admin/users");
+    revalidatePath("/admin/tokens");
+    return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
   });
 }

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { UserRoleForm } from "@/components/admin/user-role-form";
+import { UserEndSessionsButton } from "@/components/admin/user-end-sessions-button";
 import { UserUnlockButton } from "@/components/admin/user-unlock-button";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { hasRole } from "@/lib/roles";
 import { currentUser } from "@/server/auth/session";
 import { listAccountLocks, listUsers } from "@/server/auth/users";
-import { setUserRoleAction, unlockUserAction } from "./actions";
+import { endUserSessionsAction, setUserRoleAction, unlockUserAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -29,6 +30,7 @@ export default async function UsersPage() {
               <th className="px-4 py-2 font-medium">Created</th>
               <th className="px-4 py-2 font-medium">Role</th>
               <th className="px-4 py-2 font-medium">Sign-in</th>
+              <th className="px-4 py-2 font-medium">Sessions</th>
             </tr>
           </thead>
           <tbody>
@@ -51,6 +53,9 @@ export default async function UsersPage() {
                   ) : (
                     <span className="text-slate-500 dark:text-slate-400">Not locked</span>
                   )}
+                </td>
+                <td className="px-4 py-2" data-testid={`sessions-${u.email}`}>
+                  <UserEndSessionsButton userId={u.id} email={u.email} action={endUserSessionsAction} />
                 </td>
               </tr>
             ))}

@@ -1,0 +1,119 @@
+import type { Role } from "../../lib/roles";
+
+/**
+ * Who may do what: the table e2e/role-matrix.spec.ts holds every server action and route handler of the build to.
+ * People review it. A new action or route fails the suite until it is classified here, and an entry the build no
+ * longer has fails it too.
+ *
+ * `least` is the least role allowed: "anonymous" (anyone, signed in or not), a role (that role and the ones above
+ * it), or "token" (only a bearer API token, no session). `token: true` also lets a bearer API token in beside the
+ * session roles. The suite's token has every scope (read, alerts:write); scopes themselves are another spec's. Each entry names the harmless, invalid input it is called with (a non-existent id, an empty
+ * field): an allowed caller gets "invalid" or "not found" back, never a change; a refused caller gets the refusal.
+ * Never put valid input for a destructive call here.
+ */
+
+export type Least = "anonymous" | Role | "token";
+
+/** A server action's arguments: (prev = null, FormData) for a useActionState form, or one plain object. */
+export type ActionInput = { form: Record<string, string | string[]> } | { json: unknown };
+
+export interface ActionRule {
+  least: "anonymous" | Role;
+  input: ActionInput;
+  /**
+   * Why no input is harmless for an allowed caller (an action that takes none and acts on the caller): then only
+   * the refused callers are called.
+   */
+  noHarmlessInput?: string;
+}
+
+export interface RouteRule {
+  least: Least;
+  /** A bearer API token is let in too (it reads like a viewer). */
+  token?: boolean;
+  /** The path to call, with dynamic segments filled in harmlessly. */
+  path: string;
+  /** A JSON body, for methods that take one. */
+  body?: unknown;
+  /** The answer is an event stream: read the status, then hang up. */
+  stream?: boolean;
+}
+
+/** A run and an incident no test makes (within int4, so the store is asked and answers "not found"). */
+const none = 999_999;
+const noUuid = "00000000-0000-4000-8000-000000000000";
+
+/** Keyed "file#exportedName", as the build's server reference manifest names them. */
+export const actionTable: Record<string, ActionRule> = {
+  // Runbook actions: engineers request, preview, cancel and control; leads approve, reject and override.
+  "app/(console)/actions/actions.ts#previewActionAction": { least: "engineer", input: { json: {} } },
+  "app/(console)/actions/actions.ts#requestActionAction": { least: "engineer", input: { json: {} } },
+  "app/(console)/actions/actions.ts#approveActionAction": { least: "lead", input: { json: { id: none, paramsHash: "" } } },
+  "app/(console)/actions/actions.ts#rejectActionAction": { least: "lead", input: { json: { id: none, reason: "" } } },
+  "app/(console)/actions/actions.ts#overridePreflightAction": { least: "lead", input: { json: { id: none, reason: "" } } },
+  "app/(console)/actions/actions.ts#cancelActionAction": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/actions/actions.ts#controlActionAction": { least: "engineer", input: { json: { id: none } } },
+
+  // Incidents: leads command; engineers check steps, acknowledge pages and add notes.
+  "app/(console)/incidents/actions.ts#declareIncidentAction": { least: "lead", input: { json: {} } },
+  "app/(console)/incidents/actions.ts#changeStatusAction": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#handOverAction": { least: "lead", input: { json: { id: none, leadId: noUuid } } },
+  "app/(console)/incidents/actions.ts#updateDetailsAction": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#checkStepAction": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#acknowledgeAction": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#sendCommAction": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#addNoteAction": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#draftPostmortemAction": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#savePostmortemAction": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#updateEscalationAction": { least: "admin", input: { json: {} } },
+
+  // Administration: admins only.
+  "app/(console)/admin/users/actions.ts#setUserRoleAction": { least: "admin", input: { form: { userId: noUuid, role: "nobody" } } },
+  "app/(console)/admin/users/actions.ts#unlockUserAction": { least: "admin", input: { form: { userId: "" } } },
+  "app/(console)/admin/users/actions.ts#endUserSessionsAction": { least: "admin", input: { form: { userId: noUuid } } },
+  "app/(console)/admin/tokens/actions.ts#createApiTokenAction": { least: "admin", input: { form: { name: "" } } },
+  "app/(console)/admin/tokens/actions.ts#revokeApiTokenAction": { least: "admin", input: { form: { id: noUuid } } },
+  "app/(console)/alerts/actions.ts#updateAlertRuleAction": { least: "admin", input: { form: { ruleId: "" } } },
+
+  // Anyone signed in ends their own sessions.
+  "app/(console)/session-actions.ts#signOutEverywhereAction": {
+    least: "viewer",
+    input: { json: {} },
+    noHarmlessInput: "it takes no input and ends every session of the caller, the test's own included",
+  },
+};
+
+/** Keyed "METHOD /path" with the route's own dynamic segments, as the build's app path routes manifest names them. */
+export const routeTable: Record<string, RouteRule> = {
+  // next-auth's own endpoints: signing in is for people who are not signed in yet.
+  "GET /api/auth/[...nextauth]": { least: "anonymous", path: "/api/auth/session" },
+  "POST /api/auth/[...nextauth]": { least: "anonymous", path: "/api/auth/role-matrix-no-such-action" },
+  // The console's own liveness, for load balancers.
+  "GET /api/health": { least: "anonymous", path: "/api/health" },
+  // Prometheus: open while METRICS_TOKEN is unset, as in this suite's console on the embedded store (production on
+  // PostgreSQL needs METRICS_TOKEN, issue 11 part 5).
+  "GET /metrics": { least: "anonymous", path: "/metrics" },
+  // The app icon (a metadata route).
+  "GET /icon.svg": { least: "anonymous", path: "/icon.svg" },
+
+  // The JSON API: any signed-in role, or a bearer API token.
+  "GET /api/v1/actions": { least: "viewer", token: true, path: `/api/v1/actions?incidentId=${none}` },
+  "GET /api/v1/actions/[id]": { least: "viewer", token: true, path: `/api/v1/actions/${none}` },
+  "GET /api/v1/alerts": { least: "viewer", token: true, path: "/api/v1/alerts" },
+  "GET /api/v1/audit": { least: "viewer", token: true, path: "/api/v1/audit?limit=1" },
+  "GET /api/v1/cdn": { least: "viewer", token: true, path: "/api/v1/cdn" },
+  "GET /api/v1/events": { least: "viewer", token: true, path: "/api/v1/events", stream: true },
+  "GET /api/v1/fleet": { least: "viewer", token: true, path: "/api/v1/fleet" },
+  "GET /api/v1/health/regions": { least: "viewer", token: true, path: "/api/v1/health/regions" },
+  "GET /api/v1/history": { least: "viewer", token: true, path: "/api/v1/history?range=15m" },
+  "GET /api/v1/incidents": { least: "viewer", token: true, path: "/api/v1/incidents?status=all" },
+  "GET /api/v1/incidents/[id]": { least: "viewer", token: true, path: `/api/v1/incidents/${none}` },
+  "GET /api/v1/incidents/[id]/postmortem": { least: "viewer", token: true, path: `/api/v1/incidents/${none}/postmortem` },
+  "GET /api/v1/incidents/[id]/timeline": { least: "viewer", token: true, path: `/api/v1/incidents/${none}/timeline` },
+  "GET /api/v1/mirrors": { least: "viewer", token: true, path: "/api/v1/mirrors" },
+  "GET /api/v1/replication": { least: "viewer", token: true, path: "/api/v1/replication" },
+
+  // The Alertmanager receiver: only a bearer token with the alerts:write scope (issue 11 part 5). The body is a valid
+  // webhook with no alerts in it, so an allowed call changes nothing.
+  "POST /api/v1/alerts/alertmanager": { least: "token", path: "/api/v1/alerts/alertmanager", body: { version: "4", status: "resolved", alerts: [] } },
+};
