@@ -30,7 +30,23 @@ for (const role of roles) {
 
 test("signing out ends the session", async ({ page }) => {
   await signInAs(page, "engineer");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin$/);
   expect((await page.request.get("/api/v1/health/regions")).status()).toBe(401);
+});
+
+test("signing out everywhere ends the account's sessions in every browser, not only this one", async ({ page, browser }, testInfo) => {
+  await signInAs(page, "viewer");
+  const elsewhere = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  try {
+    const other = await elsewhere.newPage();
+    await signInAs(other, "viewer");
+    expect((await other.request.get("/api/v1/health/regions")).status()).toBe(200);
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    // The other browser's session is refused on its next request.
+    await expect.poll(async () => (await other.request.get("/api/v1/health/regions")).status(), { timeout: 10_000 }).toBe(401);
+  } finally {
+    await elsewhere.close();
+  }
 });

@@ -29,7 +29,8 @@ export function SignOutButton({ everywhere }: { everywhere?: () => Promise<Actio
               else setProblem(result.message);
             })
           }
-          className={buttonClass}
+          // not in a phone's narrow header: from a wider screen it ends the phone's session too
+          className={`${buttonClass} hidden sm:inline-block`}
         >
           {pending ? "Signing out…" : "Everywhere"}
         </button>
