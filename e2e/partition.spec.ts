@@ -1,10 +1,17 @@
-import { injectNetworkFault } from "../lab/index";
+import { injectNetworkFault, labStatus } from "../lab/index";
 import { expect, labDir, signInAs, test } from "./fixtures";
 import { ActionRequestPage } from "./pages/action-pages";
 
-test.skip(process.getuid?.() !== 0, "the lab's network of its own (namespaces, nftables) needs root");
+test("without root the lab says network faults are unavailable and refuses them", async () => {
+  const status = await labStatus({ labDir: labDir() });
+  if (process.getuid?.() === 0) return expect(status.networkFaults).toBe("available");
+  expect(status.networkFaults).toMatchObject({ unavailable: expect.stringMatching(/root/) });
+  await expect(injectNetworkFault("partition", "us-east-1", "console", { labDir: labDir() })).rejects.toThrow(/network faults are unavailable/);
+});
 
 test("under a console-only partition the overview says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({ page }) => {
+  // The lab's own network (namespaces, nftables) needs root, as the test machines and CI have.
+  expect(process.getuid?.(), "the partition test runs as root").toBe(0);
   const overview = await signInAs(page, "engineer");
   await overview.expectStatus("us-east-1", "healthy", 30_000);
   const matrix = page.getByTestId("reachability-matrix");

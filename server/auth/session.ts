@@ -8,7 +8,7 @@ import { getDb, storeProblem } from "@/server/db";
 import { forbidden, notFound, ServiceError, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
-import type { User } from "./users";
+import { findUserById, type User } from "./users";
 
 /**
  * Sessions are next-auth JWTs. Each carries the session epoch its user had when it was issued (the
@@ -54,28 +54,19 @@ const readingOptions = (): NextAuthOptions =>
     },
   });
 
-type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; session_epoch: number };
-
 /**
  * The user a session names, as the store knows them now (a role changed by an admin applies at once), or null
  * when the account is gone or the session's epoch is not the account's current one (its sessions were ended).
  */
 export async function userForSession(claims: { userId: string; epoch: number }): Promise<User | null> {
-  if (!z.uuid().safeParse(claims.userId).success) return null;
-  const db = await getDb();
-  const r = await db.query<UserRow>("select id, email, name, role, demo, created_at, session_epoch from users where id = $1", [claims.userId]);
-  const row = r.rows[0];
-  if (!row || row.session_epoch !== claims.epoch) return null;
-  return { id: row.id, email: row.email, name: row.name, role: row.role, demo: row.demo, createdAt: row.created_at };
+  const user = await findUserById(claims.userId);
+  return user && user.sessionEpoch === claims.epoch ? user : null;
 }
 
 /** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
 export async function sessionStillValid(userId: string, epoch: number | null): Promise<boolean> {
-  if (!z.uuid().safeParse(userId).success) return false;
-  const db = await getDb();
-  const r = await db.query<{ session_epoch: number }>("select session_epoch from users where id = $1", [userId]);
-  const row = r.rows[0];
-  return !!row && (epoch === null || row.session_epoch === epoch);
+  const user = await findUserById(userId);
+  return !!user && (epoch === null || user.sessionEpoch === epoch);
 }
 
 /** The signed-in user and their session's epoch, or null (no session, the account gone, or its sessions ended). */

@@ -16,14 +16,16 @@ export interface User {
   createdAt: Date;
 }
 
-type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; password_hash: string | null };
+type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; password_hash: string | null; session_epoch: number };
 const toUser = (r: UserRow): User => ({ id: r.id, email: r.email, name: r.name, role: r.role, demo: r.demo, createdAt: r.created_at });
 
-export async function findUserById(id: string): Promise<User | null> {
+/** The account, with the epoch its sessions must carry (server/auth/session.ts). */
+export async function findUserById(id: string): Promise<(User & { sessionEpoch: number }) | null> {
   if (!z.uuid().safeParse(id).success) return null;
   const db = await getDb();
   const r = await db.query<UserRow>("select * from users where id = $1", [id]);
-  return r.rows[0] ? toUser(r.rows[0]) : null;
+  const row = r.rows[0];
+  return row ? { ...toUser(row), sessionEpoch: row.session_epoch } : null;
 }
 
 /** The account and its stored password hash, for sign-in only. */

@@ -5,16 +5,15 @@ import type { ActionResult } from "@/lib/action-result";
 import { endSessionsInput, endUserSessions, requireUser } from "@/server/auth/session";
 import { setRoleInput, setUserRole, unlockUser, unlockUserInput } from "@/server/auth/users";
 import { toActionResult } from "@/server/boundary";
-import { invalid } from "@/server/errors";
+import { parseInput } from "@/server/errors";
 
 type Result = ActionResult<{ email: string; role: string }>;
 
 export async function setUserRoleAction(_prev: Result | null, form: FormData): Promise<Result> {
   return toActionResult(async () => {
     const actor = await requireUser("admin");
-    const parsed = setRoleInput.safeParse({ userId: form.get("userId"), role: form.get("role") });
-    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
-    const user = await setUserRole(actor, parsed.data);
+    const input = parseInput(setRoleInput, { userId: form.get("userId"), role: form.get("role") });
+    const user = await setUserRole(actor, input);
     revalidatePath("/admin/users");
     return { email: user.email, role: user.role };
   });
@@ -26,9 +25,8 @@ type UnlockResult = ActionResult<{ email: string }>;
 export async function unlockUserAction(_prev: UnlockResult | null, form: FormData): Promise<UnlockResult> {
   return toActionResult(async () => {
     const actor = await requireUser("admin");
-    const parsed = unlockUserInput.safeParse({ userId: form.get("userId") });
-    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
-    const user = await unlockUser(actor, parsed.data);
+    const input = parseInput(unlockUserInput, { userId: form.get("userId") });
+    const user = await unlockUser(actor, input);
     revalidatePath("/admin/users");
     return { email: user.email };
   });
@@ -40,9 +38,8 @@ type EndSessionsResult = ActionResult<{ email: string; tokensRevoked: number }>;
 export async function endUserSessionsAction(_prev: EndSessionsResult | null, form: FormData): Promise<EndSessionsResult> {
   return toActionResult(async () => {
     const actor = await requireUser("admin");
-    const parsed = endSessionsInput.safeParse({ userId: form.get("userId") });
-    if (!parsed.success) throw invalid(parsed.error.issues[0]?.message ?? "Invalid request.");
-    const ended = await endUserSessions(actor, parsed.data);
+    const input = parseInput(endSessionsInput, { userId: form.get("userId") });
+    const ended = await endUserSessions(actor, input);
     revalidatePath("/admin/users");
     revalidatePath("/admin/tokens");
     return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
