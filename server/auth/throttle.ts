@@ -98,7 +98,8 @@ export function retryPhrase(retryAt: Date, now = Date.now(), timeZone?: string):
     timeZone,
     timeZoneName: "short",
   }).format(shown);
-  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now) / 60_000));
+  // To the nearest minute: a ten-minute lock read a few milliseconds after the store set it is still "10 min".
+  const minutes = Math.max(1, Math.round((retryAt.getTime() - now) / 60_000));
   const wait = minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
   return `try again after ${at} (in ${wait})`;
 }
