@@ -72,7 +72,7 @@ describe("the per-account limit", () => {
     expect(verifications()).toBe(0);
     const until = (await listAccountLocks(admin)).get(target.id);
     expect(until).toBeInstanceOf(Date);
-    expect(until!.getTime() - Date.now()).toBeGreaterThan(540_000); // the window, give or take a loaded machine;
+    expect(until!.getTime() - Date.now()).toBeGreaterThan(540_000); // the window, give or take a loaded machine
     expect(until!.getTime() - Date.now()).toBeLessThanOrEqual(601_000);
     // Another account is not affected.
     await expect(authenticate({ email: other.email, password: PASSWORD })).resolves.toMatchObject({ id: other.id });
