@@ -10,6 +10,10 @@ const envSchema = z.object({
   /** PostgreSQL for the console's own store. Unset: embedded PGlite under DATA_DIR. */
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().min(1).default(".data"),
+  /** Where npm run store:backup writes. Unset: DATA_DIR/backups; keep copies on another machine too. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Where pg_dump and pg_restore are for a PostgreSQL store's backups. Unset: PATH, then the newest /usr/lib/postgresql/N/bin. */
+  PG_BIN_DIR: z.string().min(1).optional(),
   /** The fleet file; the lab writes its own under LAB_DIR. */
   FLEET_CONFIG: z.string().min(1).optional(),
   LAB_DIR: z.string().min(1).default(".lab"),

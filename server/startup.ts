@@ -4,7 +4,8 @@ import { listenHost } from "@/lib/listen-host";
 import { stampPeerAddresses } from "@/server/auth/client-address";
 import { productionRefusal } from "@/server/auth/secret";
 import { sealAuditHead } from "@/server/audit/checkpoint";
-import { getDb } from "@/server/db";
+import { embeddedStoreDir, getDb, isStoreRefusal } from "@/server/db";
+import { serveOperatorCommands } from "@/server/db/operator-commands";
 import { env } from "@/server/env";
 import { fleetConfigPath, readFleetConfig } from "@/server/fleet/config";
 import { startActionSweeper } from "@/server/actions/sweeper";
@@ -22,14 +23,18 @@ function fail(message: string): never {
 async function prepareStore(attempt = 0): Promise<void> {
   try {
     await getDb();
-  } catch {
-    // The console keeps serving (pages show the store error) and tries again; no crash loop.
+  } catch (err) {
+    // An embedded store another process holds, or one that does not open, stops start-up with what to do.
+    if (isStoreRefusal(err)) fail(err.message);
+    // A store that cannot be reached: the console keeps serving (pages say so) and tries again; no crash loop.
     const delay = Math.min(30_000, 1000 * 2 ** attempt);
     setTimeout(() => void prepareStore(attempt + 1), delay).unref();
     return;
   }
   const refusal = productionRefusal(await countDemoUsers());
   if (refusal) fail(refusal);
+  // Only this process may open the embedded store: backups and audit checks are asked of it.
+  if (env.embeddedStore) await serveOperatorCommands(embeddedStoreDir()).catch((err: Error) => console.error(`[store] operator commands unavailable: ${err.message}`));
   // A store whose chain predates the signed checkpoint gets one now, so cutting its newest rows is caught.
   await sealAuditHead(await getDb()).catch((err: Error) => console.error(`[audit] could not checkpoint the audit log: ${err.message}`));
   await loadCurrentPrimary();

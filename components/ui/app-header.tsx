@@ -21,6 +21,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
           { href: "/admin/users", label: "Users" },
           { href: "/admin/tokens", label: "API tokens" },
           { href: "/admin/escalation", label: "Escalation" },
+          { href: "/admin/store", label: "Store" },
         ]
       : []),
   ];

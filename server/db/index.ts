@@ -13,8 +13,11 @@ export type { Db, Queryable } from "./types";
 // One store per process, shared by every bundle Next.js makes of this module.
 const holder = globalThis as unknown as { __switchyardDb?: Promise<Db> };
 
+/** The embedded store's data directory (when DATABASE_URL is unset). */
+export const embeddedStoreDir = () => path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "pglite");
+
 async function open(): Promise<Db> {
-  const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await createPgliteDb(path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "pglite"));
+  const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await createPgliteDb(embeddedStoreDir());
   try {
     const applied = await migrate(db);
     if (applied.length) console.log(`[store] applied migrations: ${applied.join(", ")}`);
@@ -25,6 +28,12 @@ async function open(): Promise<Db> {
   return db;
 }
 
+/** An embedded store that refuses this process: "StoreLocked" (another holds it) or "StoreBroken" (it does not open). */
+export function isStoreRefusal(err: unknown, which?: "StoreLocked" | "StoreBroken"): err is Error {
+  const name = err instanceof Error ? err.name : "";
+  return which ? name === which : name === "StoreLocked" || name === "StoreBroken";
+}
+
 let lastLogged = 0;
 function logUnavailable(err: unknown) {
   // One clear line at most every 10 s while the store is down, not a flood.
@@ -33,13 +42,20 @@ function logUnavailable(err: unknown) {
   console.error(`[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${errorMessage(err)}`);
 }
 
-/** The store, migrated. A store that cannot be reached throws a clear "unavailable" error; the next call tries again. */
+/**
+ * The store, migrated. A store that cannot be reached throws a clear "unavailable" error; the next call tries again.
+ * An embedded store held by another process (StoreLocked) or that does not open (StoreBroken) throws as it is, with
+ * what to do; a broken one is never opened again by this process.
+ */
 export async function getDb(): Promise<Db> {
   holder.__switchyardDb ??= open();
   try {
     return await holder.__switchyardDb;
   } catch (err) {
+    // By name: Next.js may bundle this module more than once, and the promise is shared between the copies.
+    if (isStoreRefusal(err, "StoreBroken")) throw err;
     holder.__switchyardDb = undefined;
+    if (isStoreRefusal(err, "StoreLocked")) throw err;
     logUnavailable(err);
     throw storeUnavailable(errorMessage(err));
   }

@@ -1,6 +1,9 @@
 import "server-only";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { PGlite, types, type Transaction } from "@electric-sql/pglite";
+import { errorMessage } from "@/lib/error-message";
+import { lockStore } from "./store-lock";
 import type { Db, Queryable } from "./types";
 
 const parsers = { [types.INT8]: (v: string) => Number(v) };
@@ -18,14 +21,68 @@ function wrap(q: PGlite | Transaction): Queryable {
   };
 }
 
-/** The embedded store: PostgreSQL compiled to WebAssembly, in this process, persisted in dataDir. */
-export async function createPgliteDb(dataDir: string | null): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const lite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+/** An embedded store that exists but does not open: Switchyard says so and never writes to it. */
+export class StoreBroken extends Error {
+  override readonly name = "StoreBroken";
+  constructor(dir: string, reason: string) {
+    super(
+      `The embedded store at ${dir} cannot be opened (${reason}). Switchyard leaves it exactly as it is. ` +
+        `To recover: stop every console, move it aside (mv ${dir} ${dir}.broken), then restore the newest backup into an empty one ` +
+        "with npm run store:restore <file> (npm run store:backup writes them to DATA_DIR/backups unless BACKUP_DIR says elsewhere).",
+    );
+  }
+}
+
+/** A directory that holds something but not a store (no PG_VERSION) is never initialised over. */
+function refuseForeignDirectory(dir: string) {
+  if (existsSync(path.join(dir, "PG_VERSION"))) return;
+  const entries = readdirSync(dir);
+  if (entries.length > 0) throw new StoreBroken(dir, `the directory is not empty but holds no store: ${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}`);
+}
+
+/**
+ * The embedded store: PostgreSQL compiled to WebAssembly, in this process, persisted in dataDir (in memory when
+ * null). The directory is locked for this process until close (store-lock.ts); `load` fills an empty directory
+ * from a backup made by `dumpDataDir`.
+ */
+export async function createPgliteDb(dataDir: string | null, load?: Blob): Promise<Db> {
+  if (!dataDir) return asDb(await PGlite.create(), async () => undefined);
+  const dir = path.resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const lock = await lockStore(dir);
+  let lite: PGlite;
+  try {
+    refuseForeignDirectory(dir);
+    const existed = existsSync(path.join(dir, "PG_VERSION"));
+    if (load && existed) throw new Error(`${dir} already holds a store: a backup is only restored into an empty directory`);
+    try {
+      lite = await PGlite.create({ dataDir: dir, ...(load ? { loadDataDir: load } : {}) });
+    } catch (err) {
+      throw existed ? new StoreBroken(dir, errorMessage(err)) : err;
+    }
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  return asDb(lite, () => lock.release());
+}
+
+function asDb(lite: PGlite, release: () => Promise<void>): Db {
   return {
     driver: "pglite",
     ...wrap(lite),
     transaction: (fn) => lite.transaction((tx) => fn(wrap(tx))),
-    close: () => lite.close(),
+    async dumpDataDir() {
+      // A checkpoint first, so the copy needs little recovery when it is opened; PGlite runs the dump alone.
+      await lite.exec("checkpoint");
+      return new Uint8Array(await (await lite.dumpDataDir("gzip")).arrayBuffer());
+    },
+    async close() {
+      try {
+        await lite.close();
+      } finally {
+        await release();
+      }
+    },
   };
 }

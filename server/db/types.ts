@@ -11,5 +11,7 @@ export interface Db extends Queryable {
   readonly driver: "pg" | "pglite";
   /** Runs fn in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** The embedded store only: a consistent copy of its data directory, a gzipped tarball. */
+  dumpDataDir?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
