@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, signInAs, test } from "./fixtures";
 
@@ -58,4 +60,36 @@ test("a viewer can reach neither the admin page nor its action, also not by dire
   // Nothing changed: the viewer is still a viewer.
   await page.goto("/");
   await expect(page.getByTestId("current-role")).toHaveText("Viewer (manager)");
+});
+
+test("the Store page shows the last backup, taken by the running console when an operator asks for one", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.getByRole("link", { name: "Store" }).click();
+  await expect(page.getByRole("heading", { name: "Store", exact: true })).toBeVisible();
+  // The shared console's store, in the run directory that global-setup gave it.
+  const dataDir = path.resolve(import.meta.dirname, "../.test-run/data");
+  const backups = mkdtempSync(path.join(tmpdir(), "switchyard-e2e-backups-"));
+  try {
+    const { DATABASE_URL: _none, ...shell } = process.env;
+    const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/store-backup.ts", "--dir", backups], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: { ...shell, DATA_DIR: dataDir },
+    }).toString();
+    expect(out).toContain(`taken by the console holding ${path.join(dataDir, "pglite")}`);
+    const file = /backup written: (\S+)/.exec(out)![1]!;
+    await page.reload();
+    const last = page.getByTestId("last-backup");
+    await expect(last).toContainText(/\d+ s ago/);
+    await expect(last).toContainText(path.basename(file));
+    await expect(last).not.toContainText("older than a day");
+  } finally {
+    rmSync(backups, { recursive: true, force: true });
+  }
+});
+
+test("only admins see the Store page", async ({ page }) => {
+  await signInAs(page, "lead");
+  await expect(page.getByRole("link", { name: "Store" })).toHaveCount(0);
+  const res = await page.goto("/admin/store");
+  expect(res?.status()).toBe(403);
 });
