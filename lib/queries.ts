@@ -6,7 +6,7 @@ import type { Incident, IncidentDetail } from "./incident";
 
 async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, cache: "no-store" });
-  if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended; sign in again." : `The console answered ${res.status}.`);
+  if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended; sign in again." : res.status === 503 ? "the console's store cannot be reached; Switchyard keeps retrying" : `The console answered ${res.status}.`);
   return res.json();
 }
 

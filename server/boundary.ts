@@ -1,6 +1,13 @@
 import "server-only";
 import type { ActionResult } from "@/lib/action-result";
-import { ServiceError } from "./errors";
+import { isStoreTrouble, ServiceError } from "./errors";
+import { throttledLog } from "./throttled-log";
+
+/** The store's own words (its address among them) go to the log, at most once per kind every ten seconds. */
+const logStore = throttledLog(10_000);
+function logStoreTrouble(where: string, err: ServiceError) {
+  logStore(`${where}:${err.code}`, `[${where}] ${err.message}`);
+}
 
 /** Turns a service's expected errors into an action result; anything else reaches error.tsx. */
 export async function toActionResult<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
@@ -8,7 +15,10 @@ export async function toActionResult<T>(work: () => Promise<T>): Promise<ActionR
     const data = await work();
     return { ok: true, data } as ActionResult<T>;
   } catch (err) {
-    if (err instanceof ServiceError) return { ok: false, code: err.code, message: err.message };
+    if (err instanceof ServiceError) {
+      if (isStoreTrouble(err)) logStoreTrouble("action", err);
+      return { ok: false, code: err.code, message: err.shown };
+    }
     throw err;
   }
 }
@@ -18,7 +28,10 @@ export async function jsonRoute(work: () => Promise<unknown>): Promise<Response>
   try {
     return Response.json(await work(), { headers: { "cache-control": "no-store" } });
   } catch (err) {
-    if (err instanceof ServiceError) return Response.json({ error: err.code, message: err.message }, { status: err.status });
+    if (err instanceof ServiceError) {
+      if (isStoreTrouble(err)) logStoreTrouble("route", err);
+      return Response.json({ error: err.code, message: err.shown }, { status: err.status, headers: err.code === "unavailable" ? { "retry-after": "2" } : undefined });
+    }
     console.error("[route] unexpected error", err);
     return Response.json({ error: "internal", message: "Something went wrong on the console; see its log." }, { status: 500 });
   }

@@ -21,23 +21,27 @@ function fail(message: string): never {
 
 /** Opens the store and, once it answers, checks production safety, loads the recorded primary, sweeps interrupted actions and seeds demo accounts. */
 async function prepareStore(attempt = 0): Promise<void> {
+  let demoUsers: number;
   try {
     await getDb();
+    demoUsers = await countDemoUsers();
   } catch (err) {
     // An embedded store another process holds, or one that does not open, stops start-up with what to do.
     if (isStoreRefusal(err)) fail(err.message);
-    // A store that cannot be reached: the console keeps serving (pages say so) and tries again; no crash loop.
+    // A store that cannot be reached (or went away right after it answered): the console keeps serving (pages say
+    // so) and tries again; no crash loop.
     const delay = Math.min(30_000, 1000 * 2 ** attempt);
     setTimeout(() => void prepareStore(attempt + 1), delay).unref();
     return;
   }
-  const refusal = productionRefusal(await countDemoUsers());
+  const refusal = productionRefusal(demoUsers);
   if (refusal) fail(refusal);
   // Only this process may open the embedded store: backups and audit checks are asked of it.
   if (env.embeddedStore) await serveOperatorCommands(embeddedStoreDir()).catch((err: Error) => console.error(`[store] operator commands unavailable: ${err.message}`));
   // A store whose chain predates the signed checkpoint gets one now, so cutting its newest rows is caught.
   await sealAuditHead(await getDb()).catch((err: Error) => console.error(`[audit] could not checkpoint the audit log: ${err.message}`));
-  await loadCurrentPrimary();
+  // The collector reads it again every few seconds should the store be away right now.
+  await loadCurrentPrimary().catch((err: Error) => console.error(`[switchyard] could not read the recorded primary yet: ${err.message}`));
   // Runs a previous process left running are marked interrupted, never resumed.
   startActionSweeper();
   if (env.demoUsers) {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/signin-form";
-import { StoreUnavailable } from "@/components/ui/store-unavailable";
+import { StoreUnreachableNotice } from "@/components/ui/store-unreachable";
 import { oidcRefusalMessage } from "@/server/auth/oidc-link";
 import { currentUserOrStoreError } from "@/server/auth/session";
 import { env } from "@/server/env";
@@ -9,8 +9,14 @@ import { env } from "@/server/env";
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
-  const { user, storeError } = await currentUserOrStoreError();
-  if (storeError) return <StoreUnavailable detail={storeError} />;
+  const { user, storeUnreachable } = await currentUserOrStoreError();
+  if (storeUnreachable) {
+    return (
+      <main className="mx-auto max-w-lg px-4 py-16">
+        <StoreUnreachableNotice withFleet={false} text="Signing in needs the console's store. Switchyard keeps retrying, and this page offers the sign-in form again by itself once the store answers." />
+      </main>
+    );
+  }
   if (user) redirect("/");
   const oidc = env.OIDC_ISSUER && env.OIDC_CLIENT_ID ? env.OIDC_NAME : null;
   const { error } = await searchParams;

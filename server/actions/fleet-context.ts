@@ -2,12 +2,18 @@ import "server-only";
 import { invalid } from "@/server/errors";
 import { getFleetConfig } from "@/server/fleet/config";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
-import { loadCurrentPrimary } from "@/server/fleet/topology";
+import { currentPrimaryKnown, loadCurrentPrimary } from "@/server/fleet/topology";
 import type { FleetContext } from "./module";
 
-/** The fleet as an action sees it now: the fleet file, the recorded primary, the collector's latest view. */
+/**
+ * The fleet as an action sees it now: the fleet file, the recorded primary, the collector's latest view. While the
+ * store cannot be reached, the primary this process last read (or set) stands: a run's verification reads the fleet
+ * itself, not the store.
+ */
 export async function fleetContext(): Promise<FleetContext> {
-  await loadCurrentPrimary();
+  await loadCurrentPrimary().catch((err: unknown) => {
+    if (!currentPrimaryKnown()) throw err;
+  });
   const fleet = getFleetConfig();
   const snapshot = await cachedFleetSnapshot().catch(() => ({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds: 0, regions: [], alerts: [] }));
   return {

@@ -1,6 +1,9 @@
 import "server-only";
 import { expireOverdue } from "./action-service";
+import { throttledLog } from "@/server/throttled-log";
 import { sweepInterrupted } from "./runner";
+
+const log = throttledLog(30_000);
 
 const holder = globalThis as unknown as { __switchyardActionSweeper?: NodeJS.Timeout };
 
@@ -12,7 +15,8 @@ export function startActionSweeper(everyMs = 3_000): void {
       await sweepInterrupted();
       await expireOverdue();
     } catch (err) {
-      console.error(`[actions] sweep failed: ${(err as Error).message}`);
+      // While the store is away this fails every few seconds: one line per half minute says so.
+      log("sweep", `[actions] sweep failed: ${(err as Error).message}`);
     }
   };
   void sweep();

@@ -3,7 +3,10 @@ import { alertRuleDefs, findBreaches, type RuleSettingsMap } from "@/lib/alert-r
 import type { AlertView, RegionView } from "@/lib/fleet-view";
 import { publish } from "@/server/events/bus";
 import { notifyAlertChanges } from "@/server/notify/alert-webhook";
+import { throttledLog } from "@/server/throttled-log";
 import { fireAlert, readFiringFingerprints, readRuleSettings, resolveAlert } from "./alert-store";
+
+const log = throttledLog(10_000);
 
 /**
  * Evaluates the runbook's rules on every collector pass: a breach fires once it has held for the rule's
@@ -30,7 +33,7 @@ export class AlertEngine {
 
   /** Serialised: passes never interleave. */
   evaluate(regions: RegionView[], now = new Date()): Promise<void> {
-    this.running = this.running.then(() => this.pass(regions, now)).catch((err) => console.error(`[alerts] ${(err as Error).message}`));
+    this.running = this.running.then(() => this.pass(regions, now)).catch((err) => log("pass", `[alerts] ${(err as Error).message}`));
     return this.running;
   }
 

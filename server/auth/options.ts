@@ -51,7 +51,7 @@ export const authOptions: NextAuthOptions = {
           return { id: user.id, email: user.email, name: user.name };
         } catch (err) {
           // next-auth hands the message to the sign-in form.
-          if (err instanceof ServiceError) throw new Error(err.message);
+          if (err instanceof ServiceError) throw new Error(err.shown);
           throw err;
         }
       },

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { hasRole, type Role } from "@/lib/roles";
 import { appendAudit } from "@/server/audit/append-audit";
 import { getDb, storeProblem } from "@/server/db";
-import { forbidden, notFound, ServiceError, unauthenticated } from "@/server/errors";
+import { forbidden, isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
 import { findUserById, type User } from "./users";
@@ -60,7 +60,33 @@ const readingOptions = (): NextAuthOptions =>
  */
 export async function userForSession(claims: { userId: string; epoch: number }): Promise<User | null> {
   const user = await findUserById(claims.userId);
-  return user && user.sessionEpoch === claims.epoch ? user : null;
+  const valid = user && user.sessionEpoch === claims.epoch ? user : null;
+  remember(claims, valid);
+  return valid;
+}
+
+/**
+ * Sessions this console found valid while the store answered, as they were then: while the store cannot be reached,
+ * a page shows such a session the fleet as this console last knew it (read-only, marked stale), and nobody else
+ * anything. A session found ended is forgotten at once. Bounded; shared by every bundle of this module.
+ */
+const REMEMBERED_MAX = 1000;
+const remembered = () => ((globalThis as unknown as { __switchyardSessions?: Map<string, User> }).__switchyardSessions ??= new Map());
+const sessionKey = (c: { userId: string; epoch: number }) => `${c.userId}:${c.epoch}`;
+function remember(claims: { userId: string; epoch: number }, user: User | null) {
+  const m = remembered();
+  m.delete(sessionKey(claims));
+  if (!user) return;
+  m.set(sessionKey(claims), user);
+  if (m.size > REMEMBERED_MAX) m.delete(m.keys().next().value!);
+}
+
+/** The user of this request's session as this console last found them valid, without asking the store; null if never. */
+async function rememberedSessionUser(): Promise<User | null> {
+  const session = await getServerSession(readingOptions()).catch(() => null);
+  const id = session?.user?.id;
+  if (!id) return null;
+  return remembered().get(sessionKey({ userId: id, epoch: epochOf(session as unknown as Record<string, unknown>) })) ?? null;
 }
 
 /** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
@@ -84,14 +110,18 @@ export async function currentUser(): Promise<User | null> {
   return (await currentSession())?.user ?? null;
 }
 
-/** For pages: the user, or the store's error when it cannot be reached (pages render it instead of crashing). */
-export async function currentUserOrStoreError(): Promise<{ user: User | null; storeError: string | null }> {
-  const problem = await storeProblem();
-  if (problem) return { user: null, storeError: problem };
+/**
+ * For pages: the signed-in user; or, when the store cannot be reached, `storeUnreachable` and the session's user as
+ * this console last found them valid (`lastKnownUser`, null when it never did), for a read-only view of what it
+ * last knew. The store's own error is logged (server/db), never returned for a page to show.
+ */
+export async function currentUserOrStoreError(): Promise<{ user: User | null; storeUnreachable: boolean; lastKnownUser: User | null }> {
+  const unreachable = async () => ({ user: null, storeUnreachable: true, lastKnownUser: await rememberedSessionUser() });
+  if (await storeProblem()) return unreachable();
   try {
-    return { user: await currentUser(), storeError: null };
+    return { user: await currentUser(), storeUnreachable: false, lastKnownUser: null };
   } catch (err) {
-    if (err instanceof ServiceError && err.code === "unavailable") return { user: null, storeError: err.message };
+    if (isStoreTrouble(err) && err.code === "unavailable") return unreachable();
     throw err;
   }
 }

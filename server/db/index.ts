@@ -4,7 +4,7 @@ import { errorMessage } from "@/lib/error-message";
 import { env } from "@/server/env";
 import { storeUnavailable } from "@/server/errors";
 import { migrate } from "./migrate";
-import { createPgDb } from "./pg-driver";
+import { createPgDb, storeErrorOf } from "./pg-driver";
 import { createPgliteDb } from "./pglite-driver";
 import type { Db } from "./types";
 
@@ -57,7 +57,8 @@ export async function getDb(): Promise<Db> {
     holder.__switchyardDb = undefined;
     if (isStoreRefusal(err, "StoreLocked")) throw err;
     logUnavailable(err);
-    throw storeUnavailable(errorMessage(err));
+    // A full disk while migrating says so; anything else that keeps the store from opening is "unavailable".
+    throw storeErrorOf(err) ?? storeUnavailable(errorMessage(err));
   }
 }
 

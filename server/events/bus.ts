@@ -54,20 +54,35 @@ export function subscribe(topic: Topic, listener: () => void): () => void {
   return () => b.emitter.off(topic, listener);
 }
 
+/** How often the LISTEN connection is asked whether it still works, and how long an answer may take. */
+const PING_MS = 5_000;
+const PING_TIMEOUT_MS = 5_000;
+
 /**
  * With a shared store, re-emits other consoles' events here: LISTEN on a connection of its own, reconnecting.
- * After every (re)connection each topic is emitted once, since what was sent meanwhile is lost.
+ * After every (re)connection each topic is emitted once, since what was sent meanwhile is lost. A store that
+ * restarts ends the connection at once; one that stops answering (frozen, or a link that drops packets) is found
+ * by a ping every few seconds that does not come back in time, and the connection is made again.
  */
 export function listenToOtherConsoles(): void {
   const b = bus();
   if (!env.DATABASE_URL || b.listening) return;
   b.listening = true;
   const connect = async () => {
-    const client = new pg.Client({ connectionString: env.DATABASE_URL, application_name: "switchyard-events", keepAlive: true });
+    const client = new pg.Client({
+      connectionString: env.DATABASE_URL,
+      application_name: "switchyard-events",
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: PING_TIMEOUT_MS,
+    });
     let retried = false;
+    let ping: NodeJS.Timeout | undefined;
     const retry = () => {
       if (retried) return;
       retried = true;
+      clearInterval(ping);
       client.removeAllListeners();
       client.on("error", () => undefined);
       client.end().catch(() => undefined);
@@ -83,6 +98,8 @@ export function listenToOtherConsoles(): void {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
       for (const t of topics) b.emitter.emit(t);
+      ping = setInterval(() => void client.query("select 1").catch(retry), PING_MS);
+      ping.unref();
     } catch {
       retry();
     }

@@ -11,6 +11,7 @@ import { startEscalationClock } from "@/server/incidents/escalation";
 import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
+import { throttledLog } from "@/server/throttled-log";
 import { getFleetConfig } from "./config";
 import { FencedError, Leadership, type Fence } from "./leader";
 import { loadCurrentPrimary } from "./topology";
@@ -25,6 +26,11 @@ const reachKey = (api: RegionSample["api"] | undefined) =>
 
 /** Traffic figures are read every this many passes (and on any pushed change). */
 const TRAFFIC_EVERY = 5;
+
+/** While the store cannot take samples (away, its disk full): one log line per kind every ten seconds. */
+const log = throttledLog(10_000);
+/** After a failed write the next waits a little longer each time, up to this: calm retries, never a tight loop. */
+const MAX_WRITE_BACKOFF_MS = 10_000;
 
 /**
  * One region's loop: every POLL_INTERVAL, or at once when its database connection breaks or its API pushes
@@ -129,6 +135,9 @@ export class Collector {
   private fleet: FleetConfig | null = null;
   private lagThreshold = 5;
   private lastLiveCheck = 0;
+  /** failed sample writes in a row, and the earliest moment of the next try */
+  private writeFailures = 0;
+  private retryAt = 0;
   readonly alerts: AlertEngine;
 
   /** `fence`: the lease this collector works under; `onFenced`: called when the store refuses its term. */
@@ -157,7 +166,7 @@ export class Collector {
 
   /** Re-reads the recorded primary, then the fleet file; an action that changed the primary calls this at once. */
   async resync() {
-    await loadCurrentPrimary().catch((err: Error) => console.error(`[collector] could not read the current primary: ${err.message}`));
+    await loadCurrentPrimary().catch((err: Error) => log("primary", `[collector] could not read the current primary: ${err.message}`));
     this.sync();
   }
 
@@ -248,6 +257,8 @@ export class Collector {
   }
 
   private scheduleFlush(delayMs: number) {
+    // While the store refuses samples, the next write waits for its turn (the latest sample per region is kept).
+    delayMs = Math.max(delayMs, this.retryAt - Date.now());
     if (this.flushTimer && delayMs > 0) return;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = setTimeout(() => {
@@ -273,10 +284,19 @@ export class Collector {
       try {
         await writeSamples(samples, history, this.fence);
       } catch (err) {
-        if (err instanceof FencedError) this.onFenced(err.message);
-        else console.error(`[collector] could not store samples: ${(err as Error).message}`);
+        if (err instanceof FencedError) return this.onFenced(err.message);
+        // Kept for the next try unless a newer sample of the region came meanwhile; the collector goes on probing.
+        for (const s of samples) if (!this.pending.has(s.regionId)) this.pending.set(s.regionId, s);
+        this.writeFailures++;
+        const waitMs = Math.min(MAX_WRITE_BACKOFF_MS, 250 * 2 ** this.writeFailures);
+        this.retryAt = Date.now() + waitMs;
+        log("samples", `[collector] could not store samples, trying again in ${Math.round(waitMs / 100) / 10} s: ${(err as Error).message}`);
+        this.scheduleFlush(waitMs);
         return;
       }
+      if (this.writeFailures) console.log(`[collector] storing samples again after ${this.writeFailures} failed ${this.writeFailures === 1 ? "try" : "tries"}`);
+      this.writeFailures = 0;
+      this.retryAt = 0;
       for (const s of samples) {
         const prev = this.written.get(s.regionId);
         this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
@@ -288,7 +308,7 @@ export class Collector {
       if (Date.now() - this.lastLiveCheck >= 1000) {
         this.lastLiveCheck = Date.now();
         await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000, regions: views, alerts: [] }).catch((err) =>
-          console.error(`[incidents] live checks failed: ${(err as Error).message}`),
+          log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
         );
       }
     })();
@@ -323,7 +343,7 @@ export class Collector {
     try {
       await rollupAndPrune(new Date(), env.RAW_RETENTION_HOURS, env.ROLLUP_RETENTION_DAYS);
     } catch (err) {
-      console.error(`[collector] history rollup failed: ${(err as Error).message}`);
+      log("rollup", `[collector] history rollup failed: ${(err as Error).message}`);
     }
   }
 }

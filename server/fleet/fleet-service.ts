@@ -14,7 +14,7 @@ import { readFleetSnapshot, readHistory, type History } from "./sample-store";
  * this console's collector, or another console's through the store) drops the cached read, and so does its
  * age passing one poll interval. Each answer is aged to the moment it is given.
  */
-type Cache = { promise: Promise<FleetSnapshot> | null; readAt: number; subscribed: boolean };
+type Cache = { promise: Promise<FleetSnapshot> | null; readAt: number; subscribed: boolean; last?: FleetSnapshot };
 const holder = globalThis as unknown as { __switchyardSnapshot?: Cache };
 
 /** The fleet now: every region's status and latest sample, and the alerts firing. Any signed-in role or token reads it. */
@@ -33,13 +33,25 @@ export async function cachedFleetSnapshot(): Promise<FleetSnapshot> {
   }
   if (!c.promise || performance.now() - c.readAt >= env.POLL_INTERVAL) {
     c.readAt = performance.now();
-    const read = readFleetSnapshot(getFleetConfig()).catch((err) => {
-      if (c.promise === read) c.promise = null;
-      throw err;
-    });
+    const read = readFleetSnapshot(getFleetConfig()).then(
+      (s) => (c.last = s),
+      (err) => {
+        if (c.promise === read) c.promise = null;
+        throw err;
+      },
+    );
     c.promise = read;
   }
   return snapshotAt(await c.promise, Date.now());
+}
+
+/**
+ * The fleet as this console last read it from the store, aged to now (so its regions say "stale since …" once their
+ * samples are too old), or null if it never read it: what a page may still show while the store cannot be reached.
+ */
+export function lastKnownFleetSnapshot(): FleetSnapshot | null {
+  const last = holder.__switchyardSnapshot?.last;
+  return last ? snapshotAt(last, Date.now()) : null;
 }
 
 /**

@@ -4,6 +4,9 @@ import { performance } from "node:perf_hooks";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 import { consoleId } from "@/server/events/bus";
+import { throttledLog } from "@/server/throttled-log";
+
+const log = throttledLog(10_000);
 
 /** What a leader's writes carry: the store refuses any whose term is no longer the lease's. */
 export interface Fence {
@@ -110,7 +113,7 @@ export class Leadership implements Fence {
       if (this.holds()) this.extend(sentAt);
     } catch (err) {
       // Keep trying until the lease runs out by this console's clock; the expiry timer fences it then.
-      console.error(`[collector] could not renew the collector lease: ${(err as Error).message}`);
+      log("renew", `[collector] could not renew the collector lease: ${(err as Error).message}`);
     }
     this.schedule(this.leaseMs / 3);
   }

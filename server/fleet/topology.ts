@@ -28,6 +28,9 @@ export async function loadCurrentPrimary(): Promise<string | null> {
   return s.region;
 }
 
+/** Whether the recorded primary was read from the store at least once (what this process knows of it, then). */
+export const currentPrimaryKnown = (): boolean => state().loaded;
+
 /** Records the new primary inside the action's transaction; applied in this process at once. */
 export async function recordPrimary(tx: Queryable, region: string, runId: number | null): Promise<void> {
   await tx.query(

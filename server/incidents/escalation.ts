@@ -8,7 +8,10 @@ import { getDb, type Queryable } from "@/server/db";
 import { forbidden, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { sendPage } from "@/server/notify/pager";
+import { throttledLog } from "@/server/throttled-log";
 import { addEvent, readIncident } from "./incident-store";
+
+const log = throttledLog(10_000);
 
 /**
  * The runbook's escalation chain: on-call engineer at once, tech lead at 15 min, engineering manager at
@@ -130,7 +133,7 @@ export function startEscalationClock(mayAct: () => boolean): () => void {
     if (running || !mayAct()) return;
     running = true;
     sendDuePages()
-      .catch((err) => console.error(`[escalation] ${(err as Error).message}`))
+      .catch((err) => log("send", `[escalation] ${(err as Error).message}`))
       .finally(() => (running = false));
   }, 1000);
   return () => clearInterval(timer);
