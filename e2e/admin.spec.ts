@@ -1,8 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, signInAs, test } from "./fixtures";
+import { operatorCommand } from "./support/operator-command";
 
 /** The id Next.js gave the role-changing server action, so a test can call it directly as an attacker would. */
 function setRoleActionId(): string {
@@ -70,11 +70,8 @@ test("the Store page shows the last backup, taken by the running console when an
   const dataDir = path.resolve(import.meta.dirname, "../.test-run/data");
   const backups = mkdtempSync(path.join(tmpdir(), "switchyard-e2e-backups-"));
   try {
-    const { DATABASE_URL: _none, ...shell } = process.env;
-    const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/store-backup.ts", "--dir", backups], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: { ...shell, DATA_DIR: dataDir },
-    }).toString();
+    const { code, out } = await operatorCommand("store-backup", ["--dir", backups], { DATA_DIR: dataDir });
+    expect(code, out).toBe(0);
     expect(out).toContain(`taken by the console holding ${path.join(dataDir, "pglite")}`);
     const file = /backup written: (\S+)/.exec(out)![1]!;
     await page.reload();

@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import pg from "pg";
 import { injectFault } from "../lab/index";
@@ -9,6 +7,7 @@ import { IncidentNewPage } from "./pages/incident-new-page";
 import { OverviewPage } from "./pages/overview-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
+import { createAdmin } from "./support/operator-command";
 import { expect, labDir, test } from "./fixtures";
 
 /**
@@ -32,18 +31,6 @@ type Regions = { regions: { id: string; status: string | null; checkedAt: string
 const health = async (c: ConsoleProcess) => (await (await fetch(`${c.baseURL}/api/health`)).json()) as Health;
 const role = async (c: ConsoleProcess) => (await health(c)).collector;
 
-/** `npm run user:create`, as an operator runs it, with the password on stdin. */
-function createUser(env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", path.resolve("scripts/user-create.ts"), "--email", ACCOUNT.email, "--role", "admin"],
-      { env: { ...process.env, ...env } },
-      (err, stdout, stderr) => (err ? reject(new Error(`user:create failed: ${stderr || err.message}`)) : resolve(stdout)),
-    );
-    child.stdin!.end(`${ACCOUNT.password}\n`);
-  });
-}
 
 async function signedIn(browser: Browser, c: ConsoleProcess, contexts: BrowserContext[]): Promise<{ page: Page; overview: OverviewPage }> {
   const context = await browser.newContext({ baseURL: c.baseURL });
@@ -86,7 +73,7 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
 
     // The first account, from a shell, signs in on both consoles.
-    expect(await createUser({ DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
+    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
     const onLeader = await signedIn(browser, leader, contexts);
     const { page, overview } = await signedIn(browser, standby, contexts);
     const api = page.request;

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { labStatus } from "../lab/index";
 import { waitFor } from "../lab/wait";
 import { actionResult, serverActionId } from "./support/server-actions";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
+import { operatorCommand } from "./support/operator-command";
 import { account, expect, labDir, test } from "./fixtures";
 
 /**
@@ -64,16 +64,6 @@ async function getJson<T>(baseURL: string, cookie: string, pathname: string): Pr
   return (await res.json()) as T;
 }
 
-/** `npm run audit:verify` against the store's directory, as an operator runs it while the console holds it. */
-function auditVerify(dataDir: string): Promise<string> {
-  return new Promise((resolve) => {
-    const { DATABASE_URL: _none, ...shell } = process.env;
-    execFile(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/audit-verify.ts"], { cwd: path.resolve(import.meta.dirname, ".."), env: { ...shell, DATA_DIR: dataDir } }, (_e, out, err) =>
-      resolve(`${out}${err}`),
-    );
-  });
-}
-
 test("a console killed twenty times mid-work loses nothing it acknowledged and leaves nothing running", async () => {
   test.setTimeout(420_000);
   const dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-crash-"));
@@ -104,7 +94,7 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
         expect(acknowledged.filter((n) => !notes.has(n)), `acknowledged notes missing after ${kill - 1} kills`).toEqual([]);
       }
       if (kill > KILLS) {
-        const verified = await auditVerify(dataDir);
+        const verified = (await operatorCommand("audit-verify", [], { DATA_DIR: dataDir })).out;
         expect(verified, verified).toMatch(/asked the console holding [\s\S]*audit chain intact: \d+ rows/);
         break;
       }

@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
 import type { BrowserContext } from "@playwright/test";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
@@ -8,6 +6,7 @@ import { OverviewPage } from "./pages/overview-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { actionResult, serverActionId } from "./support/server-actions";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
+import { createAdmin } from "./support/operator-command";
 import { expect, labDir, test } from "./fixtures";
 
 /**
@@ -21,17 +20,6 @@ const METRICS_TOKEN = "m3tr1cs-t0ken-f0r-the-e2e-run";
 const AUDIT_KEY = "a-shared-audit-key-for-the-e2e-run-0123456789";
 const ACCOUNT = { email: "first-admin@switchyard.test", password: "correct horse battery staple" };
 
-function createUser(env: Record<string, string>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", path.resolve("scripts/user-create.ts"), "--email", ACCOUNT.email, "--role", "admin"],
-      { env: { ...process.env, ...env } },
-      (err, stdout, stderr) => (err ? reject(new Error(`user:create failed: ${stderr || err.message}`)) : resolve(stdout)),
-    );
-    child.stdin!.end(`${ACCOUNT.password}\n`);
-  });
-}
 
 test("while the store restarts, pages say 'Store unreachable' instead of failing, and come back by themselves", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -49,7 +37,7 @@ test("while the store restarts, pages say 'Store unreachable' instead of failing
     };
     c = await startConsole(env);
     await waitUntilServing(c);
-    expect(await createUser({ DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
+    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
     const context = await browser.newContext({ baseURL: c.baseURL });
     contexts.push(context);
     const page = await context.newPage();
