@@ -157,7 +157,7 @@ interface Performed {
   step: StepTiming;
 }
 
-class Console {
+export class Console {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly actions = new Map<string, { id: string; page: string }>();
 
@@ -264,7 +264,7 @@ interface PgAt {
 }
 
 /** The lab as the bench sees it: each region's address (the console's point of view) and its socket (the truth). */
-class LabView {
+export class LabView {
   constructor(
     readonly status: LabStatus,
     readonly labDir: string,
@@ -338,7 +338,7 @@ async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<nu
 }
 
 /** The primary the console has recorded (it follows promotions), from GET /api/v1/fleet. */
-async function recordedPrimary(c: Console): Promise<string> {
+export async function recordedPrimary(c: Console): Promise<string> {
   const p = (await c.fleet()).regions.find((r) => r.role === "primary");
   if (!p) throw new Error("GET /api/v1/fleet names no primary");
   return p.id;
@@ -530,7 +530,7 @@ async function oneRun(c: Console, lab: LabView, run: number, from: string, to: s
  * Back to us-east-1 primary with both replicas streaming, every API writing to it and /metrics all healthy:
  * db.switchover once us-east-1 has replayed everything (when it is not the primary already), then settle.
  */
-async function failBack(c: Console, lab: LabView, repairs: string[], log: (s: string) => void): Promise<FailoverFigures["failback"]> {
+export async function failBack(c: Console, lab: LabView, repairs: string[], log: (s: string) => void): Promise<FailoverFigures["failback"]> {
   let failback: FailoverFigures["failback"] = null;
   const primary = await recordedPrimary(c);
   if (primary !== HOME_PRIMARY) {

@@ -107,7 +107,7 @@ export interface ViewersFigures {
 }
 
 // ---- one viewer: an SSE client over node:http, as EventSource would hold it ------------------------------
-class Viewer {
+export class Viewer {
   fleetEvents = 0;
   fleetBytes = 0;
   otherEvents = 0;
@@ -136,6 +136,8 @@ class Viewer {
   constructor(
     private readonly url: string,
     private readonly cookie: string,
+    /** every message with data (the chaos soak reads what each viewer is shown) */
+    private readonly onMessage?: (event: string, data: string, at: number) => void,
   ) {}
 
   /** Resolves when the response headers arrived (200 or not). */
@@ -223,6 +225,7 @@ class Viewer {
       else if (field === "retry" && /^\d+$/.test(value)) this.retryMs = Number(value);
     }
     if (!data.length) return; // a comment, or only `retry:`
+    this.onMessage?.(event, data.join("\n"), at);
     if (event !== "fleet") {
       this.otherEvents++;
       return;

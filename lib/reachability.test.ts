@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { regionView } from "@/tests/support/fleet-fixtures";
 import type { DbSample, RegionSample } from "./fleet-sample";
-import { CONSOLE, fleetReachability, joinNames, primaryDownVerdict, reachabilityOf, type RegionReachability, type Sighting } from "./reachability";
+import { CONSOLE, fleetReachability, joinNames, primaryDownVerdict, reachabilityOf, refused, type RegionReachability, type Sighting } from "./reachability";
 import type { ApiSighting } from "./region-health";
 
 const AT = "2026-11-25T12:00:00.000Z";
@@ -59,6 +59,15 @@ describe("reachabilityOf", () => {
     expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({ verdict: "unreachable", reason: "us-east-1's database refuses connections: its host answers, the server is down" });
     const stopping: DbSample = { up: false, error: "the database system is shutting down" };
     expect(reachabilityOf("us-east-1", [sample("us-east-1", { db: stopping }), ...samples.slice(1)], NOW, MAX_AGE).verdict).toBe("unreachable");
+  });
+
+  it("reads a server's SQLSTATE as the collector's probe reports it: a fast stop ends the held connection with 57P01, then refuses with 57P03", () => {
+    for (const error of ["57P01", "57P02", "57P03"]) {
+      const samples = [sample("us-east-1", { db: { up: false, error } }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
+      expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE).verdict, error).toBe("unreachable");
+    }
+    expect(refused("57P04")).toBe(false);
+    expect(refused("connect ETIMEDOUT")).toBe(false);
   });
 
   it("names the regions that cannot reach it either, with the verb agreeing", () => {

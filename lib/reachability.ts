@@ -34,9 +34,14 @@ export interface RegionReachability {
 /** The parts of a sample the verdict reads: a collector can judge a pass before it derives each region's health. */
 export type ReachSample = Pick<RegionSample, "regionId" | "at" | "api" | "db">;
 
-/** An error that only a host that answers gives: nothing listens there, or the server is stopping or starting. */
+/**
+ * An error that only a host that answers gives: nothing listens there, or the server is stopping or starting.
+ * The collector's probe reports a server's error by its SQLSTATE when it has one (server/fleet/probes.ts
+ * errorText): 57P01 admin_shutdown (a held connection ended by a fast stop), 57P02 crash_shutdown and 57P03
+ * cannot_connect_now (shutting down or starting up) say the same as their words.
+ */
 export function refused(error: string | null): boolean {
-  return !!error && /ECONNREFUSED|connection refused|the database system is (shutting down|starting up)|terminating connection due to administrator command/i.test(error);
+  return !!error && /ECONNREFUSED|connection refused|the database system is (shutting down|starting up)|terminating connection due to administrator command|^57P0[123]$/i.test(error);
 }
 
 /** "a", "a and b", "a, b and c". */
