@@ -193,6 +193,9 @@ function sshdConfig(state: LabState, id: RegionId, port: number, authorizedKeys:
     "AllowTcpForwarding no",
     "PrintMotd no",
     "MaxSessions 50",
+    // a session whose client vanished (its console killed) ends within 15 s instead of lingering
+    "ClientAliveInterval 5",
+    "ClientAliveCountMax 3",
     "MaxStartups 100:30:200",
     "LogLevel VERBOSE",
     "",

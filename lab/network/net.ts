@@ -172,6 +172,16 @@ export async function removeNetwork(prefix: string): Promise<string[]> {
   const existing = await names();
   const removed: string[] = [];
   for (const ns of existing.namespaces.filter((n) => n.startsWith(`${prefix}-`))) {
+    // Whatever the lab's servers left in it (an SSH session whose client was killed) ends with it, rather than
+    // keeping a deleted namespace alive.
+    const left = await run(["ip", "netns", "pids", ns]).then((r) => r.stdout.split(/\s+/).filter(Boolean).map(Number), () => []);
+    for (const pid of left) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     await runForExitCode(["ip", "netns", "del", ns]);
     removed.push(`namespace ${ns}`);
   }
