@@ -16,6 +16,7 @@ import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
 import { measureSshCost } from "./ssh-cost";
 import { measureViewers } from "./viewers";
+import { ownership } from "./owned";
 
 /**
  * `npm run bench`: starts a fresh lab, a production console with a fresh embedded store, and a simulated
@@ -75,36 +76,8 @@ if (!Number.isInteger(VIEWERS) || VIEWERS < 1 || !(VIEWERS_WINDOW_S > 0)) {
 const started = performance.now();
 const log = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${s}`);
 
-// ---- what the bench started, stopped in reverse order on every way out ----------------------------------
-const stack: { name: string; stop: () => Promise<void> }[] = [];
-function own(name: string, stop: () => Promise<void>): () => Promise<void> {
-  const entry = { name, stop };
-  stack.push(entry);
-  return async () => {
-    const i = stack.indexOf(entry);
-    if (i >= 0) stack.splice(i, 1);
-    await stop();
-  };
-}
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (let e = stack.pop(); e; e = stack.pop()) {
-      try {
-        await e.stop();
-      } catch (err) {
-        console.error(`[bench] stopping ${e.name} failed: ${(err as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    console.error(`\n[bench] ${signal}: stopping what the bench started`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+// What it started, stopped in reverse order on every way out (bench/owned.ts).
+const { own, cleanup } = ownership("bench", "the bench");
 
 // ---- consoles -------------------------------------------------------------------------------------------
 interface OwnedConsole {

@@ -20,6 +20,7 @@ import { LabTruth } from "./lab-truth";
 import { PageWatch } from "./page-watch";
 import { printReport, reportJson, verdict, type SoakResult } from "./report";
 import { playSchedule, QUIET_WITHIN_MS, quietProblem, type EpisodeRecord } from "./soak";
+import { ownership } from "../bench/owned";
 
 /**
  * `npm run chaos [-- --minutes 10 --seed N --viewers 50]`: a bounded chaos soak. Starts a fresh lab and a
@@ -67,36 +68,8 @@ const args = parse();
 const started = performance.now();
 const log = (s: string) => console.log(`[chaos ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 
-// ---- what the soak started, stopped in reverse order on every way out ------------------------------------
-const stack: { name: string; stop: () => Promise<void> }[] = [];
-function own(name: string, stop: () => Promise<void>): () => Promise<void> {
-  const entry = { name, stop };
-  stack.push(entry);
-  return async () => {
-    const i = stack.indexOf(entry);
-    if (i >= 0) stack.splice(i, 1);
-    await stop();
-  };
-}
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (let e = stack.pop(); e; e = stack.pop()) {
-      try {
-        await e.stop();
-      } catch (err) {
-        console.error(`[chaos] stopping ${e.name} failed: ${(err as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    console.error(`\n[chaos] ${signal}: stopping what the soak started`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+// What it started, stopped in reverse order on every way out (bench/owned.ts).
+const { own, cleanup } = ownership("chaos", "the soak");
 
 /** A failure before the soak began: the soak could not start. */
 class CouldNotStart extends Error {}

@@ -110,7 +110,7 @@ describe("the embedded store", () => {
     expect(reopened.out).toContain(`audit chain intact: ${rows} rows`);
   });
 
-  it("refuses a file that is not a backup, and a restore while another process holds the directory", async () => {
+  it("refuses a file that is not a backup, and creates nothing", async () => {
     const junk = path.join(work, "junk.tgz");
     writeFileSync(junk, "not a backup");
     const bad = await command("store-restore.ts", [junk], { DATA_DIR: path.join(work, "never") });

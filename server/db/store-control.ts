@@ -20,6 +20,7 @@ export async function serveStoreControl(dir: string, handlers: ControlHandlers):
   const server = net.createServer((socket) => {
     let text = "";
     socket.on("data", (d) => {
+      if (text.includes("\n")) return; // one request per connection: anything after it is ignored
       text += d.toString();
       if (!text.includes("\n")) return;
       void answer(text.slice(0, text.indexOf("\n"))).then((a) => socket.end(`${JSON.stringify(a)}\n`));
