@@ -115,6 +115,10 @@ function labConf(state: LabState, port: number): string {
     "wal_sender_timeout = 5s",
     "wal_receiver_timeout = 5s",
     "wal_retrieve_retry_interval = 1s",
+    // Whichever server is primary commits only once a standby has the WAL: cut off from every standby it
+    // acknowledges no write, so promoting the most advanced replica loses none a client was told had landed.
+    // In the file, so replicas inherit it (a standby ignores it) and a promoted one keeps the rule.
+    "synchronous_standby_names = 'ANY 1 (*)'",
     "shared_buffers = 32MB",
     "max_connections = 50",
     "fsync = off",
@@ -198,21 +202,12 @@ export async function createReplica(state: LabState, region: RegionState, primar
   await giveToPgUser(state, region.dataDir);
 }
 
-/**
- * The lab's primary commits only once a standby has the WAL (`ANY 1 (*)`): a primary cut off from every standby
- * acknowledges no write, so promoting the most advanced replica loses none that a client was told had landed.
- * Given on the command line, never in a file, so base backups and pg_rewind do not copy it to the replicas (a
- * promoted replica commits alone, as it must when its old primary is gone). Quoted for the shell pg_ctl runs.
- */
-const SYNC_STANDBY_OPTION = `-c "synchronous_standby_names=ANY 1 (*)"`;
-
-/** Starts the server inside its region's namespace; the lab's primary (not a standby) with synchronous commit. */
+/** Starts the server inside its region's namespace. */
 export async function startServer(state: LabState, id: RegionId): Promise<void> {
   const region = state.regions[id];
   if (!region?.dataDir || !region.pgLog) throw new Error("region has no Postgres data dir");
   if (await serverRunning(state, region)) return;
-  const synchronous = id === PRIMARY_REGION && !existsSync(path.join(region.dataDir, "standby.signal"));
-  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", ...(synchronous ? ["-o", SYNC_STANDBY_OPTION] : []), "start"], {
+  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", "start"], {
     ...asUser(state),
     netns: regionNetns(state, id),
     timeoutMs: 90_000,

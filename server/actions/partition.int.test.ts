@@ -60,11 +60,11 @@ async function succeeded(run: ActionRun): Promise<ActionRun> {
   expect(done.verification?.ok, JSON.stringify(done.verification)).toBe(true);
   return done;
 }
-/** Requested by the engineer, approved by a lead: a high-risk action run to its verified end. */
-async function run(actionId: "db.fence-primary" | "db.promote-replica" | "db.repoint-app", params: Record<string, unknown>): Promise<ActionRun> {
+/** Requested by the engineer, approved by a lead when it is high risk: an action run to its verified end. */
+async function run(actionId: "db.fence-primary" | "db.promote-replica" | "db.repoint-app" | "db.rebuild-replica" | "db.verify-primary", params: Record<string, unknown>): Promise<ActionRun> {
   const requested = await svc.requestAction(engineer, { actionId, params, idempotencyKey: key() } as never);
   expect(requested.preflight.filter((c) => !c.ok), `${actionId} pre-flight`).toEqual([]);
-  await svc.approveAction(lead, requested.id, { paramsHash: requested.paramsHash });
+  if (requested.status === "pending") await svc.approveAction(lead, requested.id, { paramsHash: requested.paramsHash });
   return succeeded(requested);
 }
 
@@ -234,12 +234,22 @@ describe.runIf(process.getuid?.() === 0)("partitions and split-brain safety", ()
     expect(requested.preflight.find((c) => c.id === "primary-fenced")).toMatchObject({ ok: false, confirm: primary });
     await svc.overridePreflight(lead, requested.id, { reason: "Drill: the console is cut off and the old side must stop", confirm: primary });
     await svc.approveAction(lead2, requested.id, { paramsHash: requested.paramsHash });
-    await succeeded(requested);
+    // The old primary fenced and us-east-1 fenced by the previous test: no replica follows the new primary, and
+    // with synchronous commit it acknowledges no write until one streams from it. The verification says so.
+    const done = await finished(requested.id);
+    expect(await inRecovery(next)).toBe(false);
+    expect(done.verification?.checks.find((c) => c.id === "test-write")).toMatchObject({
+      ok: false,
+      observed: expect.stringMatching(/commits wait for a synchronous standby \(synchronous_standby_names = 'ANY 1 \(\*\)'\) and none streams from it: start or rebuild a replica/),
+    });
     const output = (await svc.getAction(caller(), requested.id)).output.map((l) => l.text).join("\n");
     expect(output).toMatch(new RegExp(`fencing ${primary} first|${primary}: its host does not answer .*the fleet file's fence hook`));
     expect((await labStatus({ labDir })).regions.find((r) => r.id === primary)?.faults).toContain("isolated");
-    expect(await inRecovery(next)).toBe(false);
     const audit = await db.query<{ detail: { confirmed?: string; reason: string } }>("select detail from audit_log where action = 'action.override' and target = $1", [`db.promote-replica#${requested.id}`]);
     expect(audit.rows[0]?.detail).toMatchObject({ confirmed: primary, reason: "Drill: the console is cut off and the old side must stop" });
-  }, 180_000);
+
+    // A replica rebuilt from it streams, and its commits are acknowledged again.
+    await run("db.rebuild-replica", { region: "us-east-1", source: next });
+    await run("db.verify-primary", { region: next });
+  }, 240_000);
 });

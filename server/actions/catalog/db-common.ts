@@ -26,14 +26,40 @@ export async function statesOf(regions: RegionConfig[]): Promise<Map<string, Ser
   return new Map(states);
 }
 
-/** A real write on the server: what "accepts writes" means. */
-export async function testWrite(region: RegionConfig, runId: number | null): Promise<{ id: string; at: string }> {
-  return withServer(region, async (c) => {
-    await c.query("create schema if not exists switchyard_probe");
-    await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
-    const r = await c.query<{ id: string; at: Date }>("insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at", [runId]);
-    return { id: r.rows[0]!.id, at: r.rows[0]!.at.toISOString() };
-  });
+/**
+ * A real write on the server: what "accepts writes" means. Committed as every client's is, so a primary whose
+ * commits wait for a synchronous standby fails it while none streams, and the error says so. `local` commits
+ * without that wait: a just-promoted server takes writes before its replicas are pointed at it.
+ */
+export async function testWrite(region: RegionConfig, runId: number | null, commit: "synchronous" | "local" = "synchronous"): Promise<{ id: string; at: string }> {
+  try {
+    return await withServer(
+      region,
+      async (c) => {
+        await c.query("create schema if not exists switchyard_probe");
+        await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
+        const r = await c.query<{ id: string; at: Date }>("insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at", [runId]);
+        return { id: r.rows[0]!.id, at: r.rows[0]!.at.toISOString() };
+      },
+      5_000,
+      commit === "local" ? { synchronous_commit: "local" } : {},
+    );
+  } catch (err) {
+    const wait = commit === "synchronous" ? await standbyWait(region) : null;
+    throw wait ? new Error(`${(err as Error).message}: ${wait}`) : err;
+  }
+}
+
+/** Why a primary's commits wait, when they wait for a synchronous standby that does not stream; else null. */
+async function standbyWait(region: RegionConfig): Promise<string | null> {
+  const r = await queryOne<{ names: string; standbys: number }>(
+    region,
+    "select current_setting('synchronous_standby_names') as names, (select count(*)::int from pg_stat_replication where sync_state in ('sync', 'quorum')) as standbys",
+    [],
+    1_500,
+  ).catch(() => null);
+  if (!r || !r.names.trim() || r.standbys > 0) return null;
+  return `its commits wait for a synchronous standby (synchronous_standby_names = '${r.names}') and none streams from it: start or rebuild a replica (db.rebuild-replica)`;
 }
 
 /** pg_promote on the candidate, then until it is out of recovery and takes a write (pg_promote's answer alone is not trusted). */
@@ -42,7 +68,8 @@ export async function promote(ctx: RunContext, candidate: RegionConfig): Promise
   const r = await queryOne<{ promoted: boolean }>(candidate, "select pg_promote(true, 60) as promoted", [], 65_000);
   ctx.log(`pg_promote(true, 60) on ${where(candidate)} returned ${r.promoted} after ${Math.round(performance.now() - started)} ms`);
   await until(`${candidate.id} to leave recovery`, async () => !(await queryOne<{ r: boolean }>(candidate, "select pg_is_in_recovery() as r")).r, 60_000, ctx.signal, 20);
-  const write = await until(`${candidate.id} to accept a write`, () => testWrite(candidate, ctx.runId), 30_000, ctx.signal, 20);
+  // committed locally: with synchronous standby names, no replica follows it yet (adoptReplicas points them at it)
+  const write = await until(`${candidate.id} to accept a write`, () => testWrite(candidate, ctx.runId, "local"), 30_000, ctx.signal, 20);
   ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${Math.round(performance.now() - started)} ms after the promote call`);
 }
 

@@ -94,7 +94,6 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
   async verify({ region }, ctx) {
     const candidate = ctx.region(region);
     const s = await serverState(candidate);
-    const write = await testWrite(candidate, ctx.runId).then((w) => `write_check #${w.id} at ${w.at}`, (e: Error) => `failed: ${e.message}`);
     const followers = ctx.fleet.regions.filter((r) => r.id !== region);
     const live = (await statesOf(followers)).entries();
     const expected = [...live].filter(([, st]) => st.up && st.inRecovery).map(([id]) => ctx.region(id));
@@ -104,6 +103,8 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
           return expected.every((r) => now.has(slotOf(r))) ? now : null;
         }, 20_000, ctx.signal, 200).catch(() => null)
       : new Set<string>();
+    // after the replicas follow: a primary whose commits wait for a synchronous standby takes writes only then
+    const write = await testWrite(candidate, ctx.runId).then((w) => `write_check #${w.id} at ${w.at}`, (e: Error) => `failed: ${e.message}`);
     return [
       check("not-in-recovery", `pg_is_in_recovery() = false on ${region}`, s.up && !s.inRecovery, describeState(s)),
       check("test-write", `a test write on ${region} succeeds`, write.startsWith("write_check"), write),

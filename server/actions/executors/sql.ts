@@ -8,7 +8,13 @@ import { TIMELINE_SQL } from "@/server/fleet/timeline-sql";
  * pool's retry). Values travel as parameters; the few statements that cannot take parameters (ALTER SYSTEM)
  * quote with the driver's escapeLiteral.
  */
-export async function withServer<T>(region: RegionConfig, work: (client: pg.Client) => Promise<T>, timeoutMs = 5_000): Promise<T> {
+export async function withServer<T>(
+  region: RegionConfig,
+  work: (client: pg.Client) => Promise<T>,
+  timeoutMs = 5_000,
+  /** Postgres settings for the session, as `-c name=value` options */
+  settings: Record<string, string> = {},
+): Promise<T> {
   const client = new pg.Client({
     host: region.postgres.host,
     port: region.postgres.port,
@@ -18,6 +24,7 @@ export async function withServer<T>(region: RegionConfig, work: (client: pg.Clie
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     application_name: "switchyard-action",
+    options: Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ") || undefined,
   });
   client.on("error", () => undefined);
   await client.connect();
