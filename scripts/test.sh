@@ -30,3 +30,6 @@ rm -f .next-build.log
 
 step "end-to-end (Chromium)"
 npx playwright test
+
+step "chaos soak (2 minutes on a fresh lab and production console)"
+npm run chaos -- --minutes 2
