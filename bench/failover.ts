@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { injectFault, injectNetworkFault, labStatus, regionPg, type LabStatus, type RegionId } from "../lab/index";
@@ -9,6 +7,7 @@ import { waitFor } from "../lab/wait";
 import type { ActionResult } from "../lib/action-result";
 import type { ActionRun, ActionRunDetail } from "../lib/actions/run";
 import type { FleetSnapshot } from "../lib/fleet-view";
+import { actionPage, actionRequest, actionResult, builtServerAction } from "../tests/support/server-action-client";
 import { scrape } from "./detection";
 import { request } from "./http";
 import { signIn } from "./http-load";
@@ -110,34 +109,6 @@ export interface FailoverFigures {
 
 // ---- the console over HTTP, as the engineer and the lead -------------------------------------------------
 
-/** The id of a server action in this build, and a page path whose bundle holds it. */
-function serverAction(exportedName: string): { id: string; page: string } {
-  const file = path.resolve(import.meta.dirname, "../.next/server/server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node: Record<string, { exportedName?: string; workers?: Record<string, unknown> }> };
-  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
-  if (!entry) throw new Error(`${exportedName} is not in the build's server reference manifest`);
-  const pages = Object.keys(entry[1].workers ?? {})
-    .filter((w) => w.startsWith("app/") && w.endsWith("/page") && !w.includes("["))
-    .map((w) => `/${w.slice(4, -5).split("/").filter((s) => s && !/^\(.*\)$/.test(s)).join("/")}`);
-  return { id: entry[0], page: pages.sort((a, b) => a.length - b.length)[0] ?? "/actions" };
-}
-
-/** The server action's result in a text/x-component response: the row holding `{"ok": ...}`. */
-export function parseActionResult<T>(body: string): ActionResult<T> {
-  for (const line of body.split("\n")) {
-    const m = /^[0-9a-f]+:(.*)$/.exec(line);
-    if (!m || !m[1]!.startsWith("{")) continue;
-    try {
-      const v = JSON.parse(m[1]!) as Record<string, unknown>;
-      if (typeof v.ok === "boolean") return v as ActionResult<T>;
-      if (v.a && typeof v.a === "object" && typeof (v.a as Record<string, unknown>).ok === "boolean") return v.a as ActionResult<T>;
-    } catch {
-      // not a JSON row
-    }
-  }
-  throw new Error(`no action result in the response: ${body.slice(0, 300)}`);
-}
-
 /** Where the time of one requested-and-approved action went. */
 export interface StepTiming {
   /** the engineer's request POST(s), each with the action's pre-flight; retries for a failing pre-flight included */
@@ -159,6 +130,7 @@ interface Performed {
 
 export class Console {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  /** each server action's id in this build and the page it is posted to, by its exported name */
   private readonly actions = new Map<string, { id: string; page: string }>();
 
   private constructor(
@@ -178,18 +150,18 @@ export class Console {
   /** POSTs a server action by hand, as the browser's form would; returns its result and how long the POST took. */
   async call<T>(who: Who, exportedName: string, input: unknown): Promise<{ result: ActionResult<T>; ms: number }> {
     let action = this.actions.get(exportedName);
-    if (!action) this.actions.set(exportedName, (action = serverAction(exportedName)));
+    if (!action) {
+      const built = builtServerAction(exportedName);
+      this.actions.set(exportedName, (action = { id: built.id, page: actionPage(built) }));
+    }
+    const { headers, body } = actionRequest(action.id, input);
     const t = performance.now();
-    const res = await request(`${this.baseURL}${action.page}`, {
-      method: "POST",
-      agent: this.agent,
-      timeoutMs: 60_000,
-      headers: { "Next-Action": action.id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", cookie: this.cookies[who] },
-      body: JSON.stringify([input]),
-    });
+    const res = await request(`${this.baseURL}${action.page}`, { method: "POST", agent: this.agent, timeoutMs: 60_000, headers: { ...headers, cookie: this.cookies[who] }, body });
     const ms = performance.now() - t;
     if (res.status !== 200) throw new Error(`${exportedName} as ${who}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
-    return { result: parseActionResult<T>(res.body), ms };
+    const result = actionResult<T>(res.body);
+    if (!result) throw new Error(`${exportedName} as ${who}: no action result in the response: ${res.body.slice(0, 300)}`);
+    return { result, ms };
   }
 
   async get<T>(p: string): Promise<T> {
@@ -204,18 +176,18 @@ export class Console {
   /** The engineer's request; a request whose pre-flight fails is cancelled and made again (at most ~10 s). */
   async requestAction(actionId: string, params: Record<string, unknown>): Promise<{ run: ActionRun; ms: number; retries: number }> {
     for (let retries = 0; ; retries++) {
-      const { result, ms } = await this.call<ActionRun>("engineer", "requestActionAction", { actionId, params, idempotencyKey: `bench-${randomUUID()}`, incidentId: null, stepKey: null });
+      const { result, ms } = await this.call<ActionRun>("engineer", "requestRun", { actionId, params, idempotencyKey: `bench-${randomUUID()}`, incidentId: null, stepKey: null });
       if (!result.ok) throw new Error(`requesting ${actionId} ${JSON.stringify(params)}: ${result.code}: ${result.message}`);
       const failing = result.data.preflight.filter((c) => !c.ok);
       if (!failing.length) return { run: result.data, ms, retries };
-      await this.call("engineer", "cancelActionAction", { id: result.data.id });
+      await this.call("engineer", "cancelRun", { id: result.data.id });
       if (retries >= 40) throw new Error(`${actionId} ${JSON.stringify(params)}: pre-flight kept failing: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}`);
       await sleep(250);
     }
   }
 
   async approve(run: ActionRun): Promise<{ run: ActionRun; ms: number }> {
-    const { result, ms } = await this.call<ActionRun>("lead", "approveActionAction", { id: run.id, paramsHash: run.paramsHash });
+    const { result, ms } = await this.call<ActionRun>("lead", "approveRun", { id: run.id, paramsHash: run.paramsHash });
     if (!result.ok) throw new Error(`approving ${run.actionId} #${run.id}: ${result.code}: ${result.message}`);
     return { run: result.data, ms };
   }

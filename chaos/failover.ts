@@ -77,7 +77,7 @@ async function offered(ctx: FailoverContext, actionId: string, params: Record<st
   const t = performance.now();
   let firstRefusal: string[] | null = null;
   for (;;) {
-    const { result } = await ctx.c.call<Preview>("engineer", "previewActionAction", { actionId, params });
+    const { result } = await ctx.c.call<Preview>("engineer", "previewRequest", { actionId, params });
     if (!result.ok) throw new Error(`previewing ${actionId}: ${result.code}: ${result.message}`);
     const failing = result.data.preflight.filter((x) => !x.ok).map((x) => `${x.label} (${x.observed})`);
     if (!failing.length) return { ms: performance.now() - t, firstRefusal: firstRefusal ?? [] };

@@ -157,7 +157,8 @@ export class LabTruth {
   async checkAcked(primary: RegionId, when: string): Promise<AckCheck> {
     // What the samplers have in flight lands in the ledger first.
     await Promise.all(this.regions.map((r) => this.sampleAck(r)));
-    const since = Date.now() - CHECK_WINDOW_MS;
+    const readAt = Date.now();
+    const since = readAt - CHECK_WINDOW_MS;
     const lowest = this.ledger.lowestSeqs(since);
     const rows: HeartbeatRow[] = [];
     for (const [region, seq] of lowest) {
@@ -169,7 +170,8 @@ export class LabTruth {
       );
       rows.push(...found.map((r) => ({ region: r.region, seq: Number(r.seq), writtenAt: r.written_at })));
     }
-    const all = this.ledger.check(rows, since);
+    // only what was acknowledged before the rows were read must be in them
+    const all = this.ledger.check(rows, since, readAt);
     const fresh = (key: string) => !this.reportedLost.has(key);
     const lost = all
       .map((l) => ({

@@ -1,18 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { serverActionId } from "../tests/support/server-action-client";
 import { expect, signInAs, test } from "./fixtures";
 import { operatorCommand } from "./support/operator-command";
-
-/** The id Next.js gave the role-changing server action, so a test can call it directly as an attacker would. */
-function setRoleActionId(): string {
-  const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../.next/server/server-reference-manifest.json"), "utf8")) as {
-    node: Record<string, { exportedName?: string }>;
-  };
-  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === "setUserRoleAction")?.[0];
-  if (!id) throw new Error("setUserRoleAction is not in the build's server reference manifest");
-  return id;
-}
 
 test("an admin lists users and changes a role", async ({ page }) => {
   await signInAs(page, "admin");
@@ -49,7 +40,7 @@ test("a viewer can reach neither the admin page nor its action, also not by dire
   // A hand-made POST to the server action, with the viewer's own session, trying to make the viewer an admin.
   const usersHtml = await (await page.request.get("/admin/users")).text();
   expect(usersHtml).not.toContain("lead@switchyard.local");
-  const actionId = setRoleActionId();
+  const actionId = serverActionId("setUserRole");
   const direct = await page.request.post("/admin/users", {
     headers: { "Next-Action": actionId, Accept: "text/x-component" },
     multipart: { "1_userId": "00000000-0000-4000-8000-000000000000", "1_role": "admin", "0": '["$K1"]' },

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { labStatus } from "../lab/index";
 import { waitFor } from "../lab/wait";
-import { actionResult, serverActionId } from "./support/server-actions";
+import { callServerAction } from "../tests/support/server-action-client";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
 import { operatorCommand } from "./support/operator-command";
 import { account, expect, labDir, test } from "./fixtures";
@@ -49,14 +49,7 @@ async function signIn(baseURL: string, role: Role): Promise<{ cookie: string; us
   return { cookie, userId: me.user.id };
 }
 
-async function call(baseURL: string, cookie: string, page: string, name: string, input: unknown): Promise<Result | null> {
-  const res = await fetch(`${baseURL}${page}`, {
-    method: "POST",
-    headers: { cookie, "Next-Action": serverActionId(name), Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" },
-    body: JSON.stringify([input]),
-  });
-  return actionResult(await res.text());
-}
+const call = (baseURL: string, cookie: string, page: string, action: string, input: unknown): Promise<Result | null> => callServerAction({ baseURL, cookie, action, input, page });
 
 async function getJson<T>(baseURL: string, cookie: string, pathname: string): Promise<T> {
   const res = await fetch(`${baseURL}${pathname}`, { headers: { cookie } });
@@ -106,7 +99,7 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
         expect(second.output()).toMatch(new RegExp(`The embedded store at ${dataDir}/pglite is in use by process \\d+`));
         expect((await fetch(`${baseURL}/api/health`)).ok).toBe(true);
 
-        const declared = await call(baseURL, lead.cookie, "/incidents/new", "declareIncidentAction", {
+        const declared = await call(baseURL, lead.cookie, "/incidents/new", "declareIncident", {
           title: "Crash drill: the console dies mid-work",
           scenarioId: null,
           severity: "P3",
@@ -120,13 +113,13 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
 
       // Work: a re-sync (10 s in the lab) that the kill will cut short, and notes as fast as they are acknowledged.
       const region = regions[kill % regions.length]!;
-      const run = await call(baseURL, engineer.cookie, "/actions", "requestActionAction", { actionId: "mirrors.resync", params: { region }, idempotencyKey: `crash-${seed}-${kill}` });
+      const run = await call(baseURL, engineer.cookie, "/actions", "requestRun", { actionId: "mirrors.resync", params: { region }, idempotencyKey: `crash-${seed}-${kill}` });
       if (run?.ok) runs.push((run.data as { id: number }).id);
       let writing = true;
       const notes = (async () => {
         for (let n = 1; writing; n++) {
           const text = `kill ${kill}, note ${n}`;
-          const added = await call(baseURL, lead.cookie, `/incidents/${incident}`, "addNoteAction", { id: incident, text }).catch(() => null);
+          const added = await call(baseURL, lead.cookie, `/incidents/${incident}`, "addNote", { id: incident, text }).catch(() => null);
           if (added?.ok) acknowledged.push(text);
         }
       })();

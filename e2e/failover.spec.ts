@@ -1,10 +1,10 @@
 import { injectFault } from "../lab/index";
 import type { ActionRun } from "../lib/actions/run";
+import { postServerAction } from "../tests/support/server-action-client";
 import { expect, labDir, signInAs, test } from "./fixtures";
 import { ActionRequestPage, ActionRunPage } from "./pages/action-pages";
 import { IncidentNewPage } from "./pages/incident-new-page";
 import { IncidentPage } from "./pages/incident-page";
-import { callServerAction } from "./pages/incident-server-action";
 
 /**
  * The runbook's primary database failure worked from the browser by two people: an engineer requests each
@@ -96,9 +96,9 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     const viewerPage = await viewerContext.newPage();
     await signInAs(viewerPage, "viewer");
     const before = ((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs.length;
-    const body = await callServerAction(viewerPage.request, "/actions/new", "requestActionAction", { actionId: "db.switchover", params: { candidate: "us-east-1" }, idempotencyKey: "viewer-attempt-0001", incidentId: null, stepKey: null });
+    const body = await postServerAction(viewerPage.request, "/actions/new", "requestRun", { actionId: "db.switchover", params: { candidate: "us-east-1" }, idempotencyKey: "viewer-attempt-0001", incidentId: null, stepKey: null });
     expect(body).toContain('"ok":false,"code":"forbidden"');
-    const approveBody = await callServerAction(viewerPage.request, `/actions/${promoteId}`, "approveActionAction", { id: promoteId, paramsHash: "0".repeat(64) });
+    const approveBody = await postServerAction(viewerPage.request, `/actions/${promoteId}`, "approveRun", { id: promoteId, paramsHash: "0".repeat(64) });
     expect(approveBody).toContain('"ok":false,"code":"forbidden"');
     expect(((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs.length).toBe(before);
     expect((await viewerPage.goto("/actions/new"))?.status()).toBe(403);

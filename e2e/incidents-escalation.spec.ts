@@ -1,5 +1,5 @@
+import { postServerAction } from "../tests/support/server-action-client";
 import { expect, signInAs, test } from "./fixtures";
-import { callServerAction } from "./pages/incident-server-action";
 
 test("an admin changes the tech lead's delay and sees it saved", async ({ page }) => {
   await signInAs(page, "admin");
@@ -31,6 +31,6 @@ test("a viewer gets 403 on /admin/escalation and cannot change the chain by dire
   const res = await page.goto("/admin/escalation");
   expect(res?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
-  const body = await callServerAction(page.request, "/admin/escalation", "updateEscalationAction", { levels: [{ level: 0, afterSeconds: 0, target: "Nobody", contact: "", severities: null, onlyIfUnacknowledged: false }] });
+  const body = await postServerAction(page.request, "/admin/escalation", "updateEscalationPolicy", { levels: [{ level: 0, afterSeconds: 0, target: "Nobody", contact: "", severities: null, onlyIfUnacknowledged: false }] });
   expect(body).toContain('"ok":false,"code":"forbidden"');
 });

@@ -3,10 +3,10 @@ import type { Page } from "@playwright/test";
 import { injectFault } from "../lab/index";
 import type { AlertView } from "../lib/fleet-view";
 import type { IncidentDetail } from "../lib/incident";
+import { postServerAction } from "../tests/support/server-action-client";
 import { expect, labDir, markAgainstReload, signInAs, test } from "./fixtures";
 import { IncidentNewPage } from "./pages/incident-new-page";
 import { IncidentPage } from "./pages/incident-page";
-import { callServerAction } from "./pages/incident-server-action";
 
 const VERIFY_DOWN = "primary-database-failure/verify-primary-down";
 const CREATE_CHANNEL = "incident-response/create-channel";
@@ -96,7 +96,7 @@ test("the golden path: declare from the firing alert, work the checklist, commun
     await expect(viewer.clock("communicate")).toHaveAttribute("data-state", "done");
 
     // A direct request as the manager is refused, and changes nothing.
-    const refused = await callServerAction(viewerPage.request, `/incidents/${id}`, "checkStepAction", { id, stepKey: CREATE_CHANNEL, checked: true, expectedVersion: 0 });
+    const refused = await postServerAction(viewerPage.request, `/incidents/${id}`, "checkStep", { id, stepKey: CREATE_CHANNEL, checked: true, expectedVersion: 0 });
     expect(refused).toContain('"ok":false,"code":"forbidden"');
     const afterRefusal = await detail(viewerPage, id);
     expect(afterRefusal.steps.find((s) => s.key === CREATE_CHANNEL)).toMatchObject({ checked: false, version: 0 });
@@ -203,7 +203,7 @@ test("only leads and admins reach the declaration form; a viewer's direct declar
   await page.goto("/incidents");
   await expect(page.getByRole("heading", { name: "Incidents", level: 1 })).toBeVisible();
   await expect(page.getByRole("link", { name: "Declare incident" })).toHaveCount(0);
-  const body = await callServerAction(page.request, "/incidents", "declareIncidentAction", {
+  const body = await postServerAction(page.request, "/incidents", "declareIncident", {
     title: "Not allowed",
     scenarioId: null,
     severity: "P3",

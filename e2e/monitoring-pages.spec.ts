@@ -1,10 +1,10 @@
 import { injectFault } from "../lab/index";
+import { postFormAction } from "../tests/support/server-action-client";
 import { expect, labDir, markAgainstReload, signInAs, test } from "./fixtures";
 import { AlertsPage } from "./pages/alerts-page";
 import { MirrorsPage } from "./pages/mirrors-page";
 import { ReplicationPage } from "./pages/replication-page";
 import { TokensPage } from "./pages/tokens-page";
-import { postAction } from "./support/server-actions";
 
 const regions = ["us-east-1", "eu-west-1", "ap-southeast-1"];
 
@@ -104,12 +104,12 @@ test("a viewer reads the alert rules but cannot change them, and has no API toke
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
 
   // Hand-made POSTs to the actions, with the viewer's own session.
-  const rule = await postAction(page.request, "/alerts", "updateAlertRuleAction", { ruleId: "mirror-hit-rate", threshold: "1", forSeconds: "0" });
+  const rule = await postFormAction(page.request, "/alerts", "updateAlertRule", { ruleId: "mirror-hit-rate", threshold: "1", forSeconds: "0" });
   expect(rule).toContain('"ok":false,"code":"forbidden"');
-  const created = await postAction(page.request, "/admin/tokens", "createApiTokenAction", { name: "viewer-made" });
+  const created = await postFormAction(page.request, "/admin/tokens", "createApiToken", { name: "viewer-made" });
   expect(created).toContain('"ok":false,"code":"forbidden"');
   expect(created).not.toContain("sy_");
-  const revoked = await postAction(page.request, "/admin/tokens", "revokeApiTokenAction", { id: "00000000-0000-4000-8000-000000000000" });
+  const revoked = await postFormAction(page.request, "/admin/tokens", "revokeApiToken", { id: "00000000-0000-4000-8000-000000000000" });
   expect(revoked).toContain('"ok":false,"code":"forbidden"');
 
   await alerts.goto();

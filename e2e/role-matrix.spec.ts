@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest } from "@playwright/test";
 import { hasRole, type Role } from "../lib/roles";
+import { actionPage, actionRequest, actionResult, builtServerActions, formActionArgs, type BuiltServerAction } from "../tests/support/server-action-client";
 import { account, expect, test } from "./fixtures";
 import { actionTable, routeTable, type ActionInput, type Least, type RouteRule } from "./support/role-matrix";
-import { actionResult, builtServerActions, formActionArgs, type BuiltServerAction } from "./support/server-actions";
 
 /**
  * Issue 11 part 9, "a test that keeps it so": every server action and every route handler of the production build,
@@ -37,19 +37,6 @@ const refusal = (caller: Caller, least: Least) =>
 // --- What the build has -------------------------------------------------------------------------------------------
 
 const actionKey = (a: BuiltServerAction) => `${a.file}#${a.exportedName}`;
-
-/** The page an action is posted to: one whose worker holds it, a static one when there is one, ids filled in harmlessly. */
-function actionPage(a: BuiltServerAction): string {
-  const pages = a.workers.filter((w) => w.endsWith("/page")).map((w) =>
-    w
-      .replace(/^app/, "")
-      .replace(/\/page$/, "")
-      .replace(/\/\([^)]+\)/g, ""),
-  );
-  const page = pages.find((p) => !p.includes("[")) ?? pages[0];
-  if (page === undefined) throw new Error(`${actionKey(a)} is held by no page's worker (${a.workers.join(", ")})`);
-  return page.replace(/\[[^\]]+\]/g, "999999") || "/";
-}
 
 const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
@@ -134,17 +121,15 @@ async function send(caller: Caller, pathname: string, init: { method: string; he
 }
 
 async function callAction(caller: Caller, a: BuiltServerAction, input: ActionInput): Promise<Answer> {
-  const headers: Record<string, string> = { "Next-Action": a.id, Accept: "text/x-component" };
-  let body: BodyInit;
+  let request: { headers: Record<string, string>; body: BodyInit };
   if ("form" in input) {
     const form = new FormData();
     for (const [k, v] of formActionArgs(input.form)) form.append(k, v);
-    body = form;
+    request = { headers: { "Next-Action": a.id, Accept: "text/x-component" }, body: form };
   } else {
-    headers["Content-Type"] = "text/plain;charset=UTF-8";
-    body = JSON.stringify([input.json]);
+    request = actionRequest(a.id, input.json);
   }
-  const answer = await send(caller, actionPage(a), { method: "POST", headers, body });
+  const answer = await send(caller, actionPage(a), { method: "POST", ...request });
   return { ...answer, result: actionResult(answer.text) };
 }
 
@@ -224,8 +209,8 @@ test.describe("every caller gets what the table says", () => {
     credentials.set("forged-token", { Authorization: "Bearer sy_role-matrix-forged-token" });
     for (const role of roles) credentials.set(role, { Cookie: await signIn(role) });
     // A real read token of the test's own, made by the admin through the admin's own action.
-    const create = builtServerActions().find((a) => a.exportedName === "createApiTokenAction");
-    if (!create) throw new Error("createApiTokenAction is not in the build");
+    const create = builtServerActions().find((a) => a.exportedName === "createApiToken");
+    if (!create) throw new Error("createApiToken is not in the build");
     // Every scope, an expiry of a day (older builds ignore the fields they do not know).
     const made = await callAction("admin", create, { form: { name: `role-matrix ${Date.now()}`, scopesPosted: "1", scopes: ["read", "alerts:write"], expiresInDays: "1" } });
     const token = (made.result?.data as { token?: string } | undefined)?.token;

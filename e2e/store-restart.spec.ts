@@ -1,10 +1,10 @@
 import type { BrowserContext } from "@playwright/test";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
+import { callServerAction } from "../tests/support/server-action-client";
 import { IncidentNewPage } from "./pages/incident-new-page";
 import { OverviewPage } from "./pages/overview-page";
 import { SignInPage } from "./pages/sign-in-page";
-import { actionResult, serverActionId } from "./support/server-actions";
 import { startConsole, waitUntilServing, type ConsoleProcess } from "./support/console-process";
 import { createAdmin } from "./support/operator-command";
 import { expect, labDir, test } from "./fixtures";
@@ -48,14 +48,8 @@ test("while the store restarts, pages say 'Store unreachable' instead of failing
     await overview.expectStatus("us-east-1", "healthy", 30_000);
     const incident = await new IncidentNewPage(page).declareSimple("The store restarts under the console");
     const cookie = (await context.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
-    const addNote = async (text: string) => {
-      const res = await fetch(`${c!.baseURL}/incidents/${incident}`, {
-        method: "POST",
-        headers: { cookie, "Next-Action": serverActionId("addNoteAction"), Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" },
-        body: JSON.stringify([{ id: incident, text }]),
-      });
-      return actionResult(await res.text());
-    };
+    const addNote = (text: string): Promise<{ ok: boolean; code?: string; message?: string } | null> =>
+      callServerAction({ baseURL: c!.baseURL, cookie, action: "addNote", input: { id: incident, text }, page: `/incidents/${incident}` });
     expect(await addNote("before the restart")).toMatchObject({ ok: true });
     await page.goto("/");
     await overview.expectLoaded();

@@ -30,7 +30,7 @@ async function getJson<T = Record<string, unknown>>(url: string, init?: RequestI
 interface Health {
   status: string;
   dbPort: number;
-  db: { connected: boolean; writable: boolean; consecutiveFailures: number; lastError: string | null; lastAckedSeq: number | null };
+  db: { connected: boolean; writable: boolean; consecutiveFailures: number; lastError: string | null; lastErrorCode: string | null; lastAckedSeq: number | null };
   mirrors: { status: string };
   cdn: { status: string };
 }
@@ -197,7 +197,8 @@ describe("lab fleet", () => {
     });
     expect(h.dbPort).toBe(replicaPort);
     expect(h.db.writable).toBe(false);
-    expect(h.db.lastError).toMatch(/read-only/);
+    // In words a person reads, with the server's SQLSTATE beside them.
+    expect(h.db).toMatchObject({ lastError: "the database is read-only", lastErrorCode: "25006" });
     expect((await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider).toBe("bunny");
 
     await setApiEnv("eu-west-1", [`DB_HOST=${region("us-east-1").address}`, `DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"], { labDir });

@@ -38,6 +38,22 @@ describe("findBreaches", () => {
     expect(findBreaches(fleet, defaultRuleSettings()).map((x) => x.fingerprint).sort()).toEqual(["replication-stopped/ap-southeast-1", "replication-stopped/eu-west-1"]);
   });
 
+  it("knows a replica by the slot the fleet file names for it, not by a name made from its region", () => {
+    const slot = (name: string, active: boolean) => ({ name, active, walStatus: "reserved", retainedBytes: 1, restartLsn: "0/1" });
+    const fleet = [regionView("us-east-1", { role: "primary" }), regionView("eu-west-1", { slot: "replica_eu" }), regionView("ap-southeast-1")];
+    const primary = fleet[0]!.sample!.db!;
+    if (!primary.up || primary.inRecovery) throw new Error("the fixture's primary accepts writes");
+    // eu-west-1 streams through its own slot; a slot left over under the region's default name is no sign it stopped.
+    primary.slots = [slot("replica_eu", true), slot("ap_southeast_1", true), slot("eu_west_1", false)];
+    expect(findBreaches(fleet, defaultRuleSettings()).filter((b) => b.labels.region === "eu-west-1")).toEqual([]);
+    // Its own slot inactive while its database is away: that is eu-west-1's replication stopping.
+    primary.slots = [slot("replica_eu", false), slot("ap_southeast_1", true)];
+    fleet[1] = regionView("eu-west-1", { slot: "replica_eu", status: "degraded", sample: { db: { up: false, error: "ECONNREFUSED" }, lag: null } });
+    expect(findBreaches(fleet, defaultRuleSettings()).filter((b) => b.ruleId === "replication-stopped")).toMatchObject([
+      { fingerprint: "replication-stopped/eu-west-1", labels: { region: "eu-west-1", slot: "replica_eu" }, summary: "replication slot replica_eu on us-east-1 is inactive" },
+    ]);
+  });
+
   it("links an unhealthy primary with a dead database to the primary database failure scenario", () => {
     const fleet = healthyFleet();
     fleet[0] = regionView("us-east-1", { role: "primary", status: "unhealthy", reasons: ["Primary database unreachable: ECONNREFUSED"], sample: { db: { up: false, error: "ECONNREFUSED" } } });

@@ -105,6 +105,14 @@ export function defaultRuleSettings(): RuleSettingsMap {
   return Object.fromEntries(alertRuleDefs.map((r) => [r.id, { threshold: r.defaultThreshold, forSeconds: 0, enabled: true }]));
 }
 
+/** The rules with a threshold, which the live checks and region health judge by too. */
+export type ThresholdRuleId = "replication-lag" | "mirror-hit-rate" | "cdn-cache-hit-rate";
+
+/** A rule's threshold now: an admin's setting, else the runbook's default. */
+export function ruleThreshold(settings: RuleSettingsMap, id: ThresholdRuleId): number {
+  return settings[id]?.threshold ?? alertRuleDefs.find((r) => r.id === id)!.defaultThreshold!;
+}
+
 /** A condition that holds now; it fires once it has held for the rule's `for` duration. */
 export interface Breach {
   ruleId: string;
@@ -132,7 +140,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function findBreaches(regions: RegionView[], settings: RuleSettingsMap): Breach[] {
   const out: Breach[] = [];
   const on = (id: string) => settings[id]?.enabled !== false;
-  const threshold = (id: string) => settings[id]?.threshold ?? alertRuleDefs.find((r) => r.id === id)!.defaultThreshold!;
+  const threshold = (id: ThresholdRuleId) => ruleThreshold(settings, id);
 
   for (const r of regions) {
     const s = r.sample;
@@ -222,14 +230,15 @@ export function findBreaches(regions: RegionView[], settings: RuleSettingsMap): 
   const pdb = primary?.sample?.db?.up && !primary.sample.db.inRecovery ? primary.sample.db : null;
   if (on("replication-stopped") && pdb) {
     for (const slot of pdb.slots.filter((sl) => !sl.active)) {
-      const region = regions.find((r) => r.id.replace(/-/g, "_") === slot.name)?.id ?? slot.name;
+      const owner = regions.find((r) => r.slot === slot.name)?.id;
+      const region = owner ?? slot.name;
       if (out.some((b) => b.fingerprint === `replication-stopped/${region}`)) continue;
       out.push({
         ruleId: "replication-stopped",
         fingerprint: `replication-stopped/${region}`,
         labels: { region, slot: slot.name },
         value: null,
-        summary: `replication slot ${slot.name} on ${primary!.id} is inactive`,
+        summary: `replication slot ${slot.name} on ${primary!.id} is inactive${owner ? "" : ": no region of the fleet streams through it"}`,
         runbook: runbooks.stopped,
       });
     }

@@ -1,10 +1,12 @@
 import type { AuditRow } from "./audit";
-import { csvField } from "./csv";
+import { csvTable } from "./csv";
 
 export const auditCsvHeader = ["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash"] as const;
 
-/** The audit rows as CSV with CRLF line ends: times in UTC ISO 8601, the detail as its JSON. */
+/** The audit rows as CSV: times in UTC ISO 8601, the detail as its JSON. */
 export function auditCsv(rows: AuditRow[]): string {
-  const lines = [auditCsvHeader.join(","), ...rows.map((r) => [r.id, r.at, r.actorEmail, r.action, r.target, JSON.stringify(r.detail), r.prevHash, r.hash].map(csvField).join(","))];
-  return `${lines.join("\r\n")}\r\n`;
+  return csvTable(
+    auditCsvHeader,
+    rows.map((r) => [r.id, r.at, r.actorEmail, r.action, r.target, JSON.stringify(r.detail), r.prevHash, r.hash]),
+  );
 }

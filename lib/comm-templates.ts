@@ -1,5 +1,6 @@
 import type { Incident, TimelineEvent } from "./incident";
 import { statusLabels } from "./incident";
+import { formatDuration } from "./units";
 
 /** The runbook's three communication templates, filled from the incident; the lead edits them before sending. */
 
@@ -7,13 +8,6 @@ export const commKinds = ["initial", "update", "resolution"] as const;
 export type CommKind = (typeof commKinds)[number];
 
 export const commLabels: Record<CommKind, string> = { initial: "Initial Alert", update: "Update", resolution: "Resolution" };
-
-export function formatDuration(ms: number): string {
-  const m = Math.max(0, Math.round(ms / 60_000));
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}
 
 /** The actions taken: runbook actions and checked steps, in order, without the comms themselves. */
 export function actionsTaken(events: TimelineEvent[]): string[] {
@@ -47,7 +41,7 @@ export function fillTemplate(kind: CommKind, incident: Incident, events: Timelin
       const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
       return [
         `✅ RESOLVED: ${incident.title}`,
-        `Duration: ${formatDuration(end - Date.parse(incident.declaredAt))}`,
+        `Duration: ${formatDuration(end - Date.parse(incident.declaredAt), "minutes")}`,
         `Root Cause: ${incident.rootCause || "under investigation"}`,
         `Follow-up: ${postmortemUrl || "post-mortem to follow"}`,
       ].join("\n");

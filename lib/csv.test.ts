@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField } from "./csv";
+import { csvField, csvTable } from "./csv";
 
 describe("csvField", () => {
   it("leaves plain values bare and quotes commas, quotes and line breaks", () => {
@@ -28,5 +28,15 @@ describe("csvField", () => {
     expect(csvField(" =1")).toBe(" =1");
     expect(csvField("")).toBe("");
     expect(csvField(-5)).toBe("-5");
+  });
+});
+
+describe("csvTable", () => {
+  it("writes the header and one CRLF-ended line per row, each field as csvField writes it", () => {
+    expect(csvTable(["at", "who", "n"], [["2026-05-01T12:00:00.000Z", "Ann, lead", 3], ["x", "=1+2", null]])).toBe('at,who,n\r\n2026-05-01T12:00:00.000Z,"Ann, lead",3\r\nx,\'=1+2,\r\n');
+  });
+
+  it("is only the header when there are no rows", () => {
+    expect(csvTable(["a", "b"], [])).toBe("a,b\r\n");
   });
 });

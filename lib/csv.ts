@@ -8,3 +8,8 @@ export function csvField(value: string | number | null): string {
   if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** A CSV file (RFC 4180): the header, then one line per row, every line ended by CRLF. */
+export function csvTable(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  return [header, ...rows].map((r) => `${r.map(csvField).join(",")}\r\n`).join("");
+}

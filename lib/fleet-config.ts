@@ -83,6 +83,11 @@ export const regionConfigSchema = z.object({
 });
 export type RegionConfig = z.infer<typeof regionConfigSchema>;
 
+/** The physical replication slot a region's server streams through: the fleet file's, else its id with underscores (us_east_1). */
+export function slotName(region: { id: string; postgres: { slot?: string } }): string {
+  return region.postgres.slot ?? region.id.replace(/-/g, "_");
+}
+
 export const fleetConfigSchema = z
   .object({
     version: z.literal(1),

@@ -40,8 +40,9 @@ export interface WalReceiver {
   slot: string | null;
 }
 
+/** `error` is words a person reads (lib/error-words); `errorCode` the SQLSTATE or system code behind them, when there is one. */
 export type DbSample =
-  | { up: false; error: string }
+  | { up: false; error: string; errorCode?: string }
   | {
       up: true;
       latencyMs: number;
@@ -94,7 +95,7 @@ export interface CdnSample {
 
 export type ApiSample =
   | { up: true; latencyMs: number; health: ApiHealth }
-  | { up: false; latencyMs: number; timedOut: boolean; error: string };
+  | { up: false; latencyMs: number; timedOut: boolean; error: string; errorCode?: string };
 
 /** Replication lag of a replica. Null seconds: unknown (the primary is unreachable), never a made-up zero. */
 export interface LagSample {

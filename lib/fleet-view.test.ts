@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
-import { regionsHealth } from "./fleet-view";
+import { regionsHealth, replicationView } from "./fleet-view";
 import type { RegionReachability } from "./reachability";
 
 const AT = "2026-11-25T12:00:00.000Z";
@@ -40,5 +40,20 @@ describe("regionsHealth", () => {
   it("keeps a plainly reachable region's null reason", () => {
     const ok: RegionReachability = { region: "eu-west-1", verdict: "reachable", reason: null, sightings: [] };
     expect(regionsHealth(snapshotOf([regionView("eu-west-1", { sample: { reachability: ok } })])).regions[0]!.reachability).toEqual({ verdict: "reachable", reason: null, sightings: [] });
+  });
+});
+
+describe("replicationView", () => {
+  it("finds a replica's link and slot on the primary under the slot name the fleet file gives it", () => {
+    const primary = regionView("us-east-1", { role: "primary" });
+    const db = primary.sample!.db!;
+    if (!db.up || db.inRecovery) throw new Error("the fixture's primary accepts writes");
+    const link = { applicationName: "replica_eu", clientAddr: null, state: "streaming", syncState: "async", sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null, lagBytes: 0, writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replyAgeSeconds: 0 };
+    const slot = { name: "replica_eu", active: true, walStatus: "reserved", retainedBytes: 0, restartLsn: "0/5000000" };
+    db.links = [link];
+    db.slots = [slot];
+    // A replica whose database the console cannot read: only the fleet file says which slot is its own.
+    const eu = regionView("eu-west-1", { slot: "replica_eu", sample: { db: { up: false, error: "ECONNREFUSED" } } });
+    expect(replicationView(snapshotOf([primary, eu])).replicas[0]).toMatchObject({ regionId: "eu-west-1", link, slot });
   });
 });

@@ -20,6 +20,8 @@ export interface RegionView {
   ageSeconds: number | null;
   apiUrl: string;
   cdnProvider: string;
+  /** the replication slot its server streams through when a replica (lib/fleet-config slotName) */
+  slot: string;
   /** the latest full sample; null before the first probe */
   sample: RegionSample | null;
 }
@@ -113,7 +115,7 @@ export function replicationView(s: FleetSnapshot) {
       .map((r) => {
         const db = r.sample?.db;
         const replica = db?.up && db.inRecovery ? db : null;
-        const link = primaryDb?.links.find((l) => l.applicationName === r.id.replace(/-/g, "_") || l.applicationName === r.id) ?? null;
+        const link = primaryDb?.links.find((l) => l.applicationName === r.slot || l.applicationName === r.id) ?? null;
         return {
           regionId: r.id,
           status: r.status,
@@ -129,7 +131,7 @@ export function replicationView(s: FleetSnapshot) {
           replayPaused: replica?.replayPaused ?? null,
           receiver: replica?.receiver ?? null,
           link,
-          slot: primaryDb?.slots.find((sl) => sl.name === (replica?.receiver?.slot ?? r.id.replace(/-/g, "_"))) ?? null,
+          slot: primaryDb?.slots.find((sl) => sl.name === (replica?.receiver?.slot ?? r.slot)) ?? null,
         };
       }),
   };

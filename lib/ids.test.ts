@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { incidentRowId, maxInt4, rowId } from "./ids";
+import { incidentRef, incidentRowId, maxInt4, rowId } from "./ids";
 
 const rule = "must be a whole number from 1 to 2147483647";
 
@@ -23,5 +23,10 @@ describe("incidentRowId", () => {
     expect(incidentRowId.parse("inc-2147483647")).toBe(maxInt4);
     expect(incidentRowId.parse(7)).toBe(7);
     for (const bad of ["INC-4294967296", "INC-", "INC-0", "INC-12-3", "12INC"]) expect(incidentRowId.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it("reads back every id as incidentRef writes it", () => {
+    expect(incidentRef(12)).toBe("INC-12");
+    for (const id of [1, 12, maxInt4]) expect(incidentRowId.parse(incidentRef(id))).toBe(id);
   });
 });

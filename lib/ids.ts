@@ -18,5 +18,11 @@ export const rowId = z.preprocess(
     .max(maxInt4, `must be ${rowIdRule}`),
 );
 
-/** An incident id: a row id, optionally written INC-12. */
-export const incidentRowId = z.preprocess((v) => (typeof v === "string" ? v.trim().replace(/^INC-/i, "") : v), rowId);
+const INCIDENT_PREFIX = "INC-";
+const incidentPrefix = new RegExp(`^${INCIDENT_PREFIX}`, "i");
+
+/** How people write an incident's id, in pages, messages, pages sent and file names: INC-12. */
+export const incidentRef = (id: number) => `${INCIDENT_PREFIX}${id}`;
+
+/** An incident id: a row id, optionally written as incidentRef writes it (INC-12, any case). */
+export const incidentRowId = z.preprocess((v) => (typeof v === "string" ? v.trim().replace(incidentPrefix, "") : v), rowId);

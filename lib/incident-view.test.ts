@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatElapsed, median, nextStepKey, parseIncidentFilters, phaseWindow, prefillFromAlert } from "./incident-view";
+import { median, nextStepKey, parseIncidentFilters, phaseWindow, prefillFromAlert } from "./incident-view";
 
 describe("incident list filters from the URL", () => {
   it("default to open incidents and keep valid values", () => {
@@ -54,14 +54,6 @@ describe("formatting", () => {
     expect(phaseWindow("P0", "resolve")).toBe("after 30 min");
     expect(phaseWindow("P3", "mitigate")).toBe("8 h – 2 d");
     expect(phaseWindow("P2", "postmortem")).toBe("within 120 h of resolution");
-  });
-
-  it("writes elapsed times at a useful precision", () => {
-    expect(formatElapsed(45_000)).toBe("45 s");
-    expect(formatElapsed(245_000)).toBe("4 min 05 s");
-    expect(formatElapsed(38 * 60_000)).toBe("38 min");
-    expect(formatElapsed(125 * 60_000)).toBe("2 h 05 min");
-    expect(formatElapsed(76 * 3_600_000)).toBe("3 d 4 h");
   });
 
   it("takes the median of odd and even counts", () => {

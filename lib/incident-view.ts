@@ -2,8 +2,9 @@ import type { AlertView } from "./fleet-view";
 import { incidentFilters, type StepState } from "./incident";
 import type { PhaseClock } from "./phase-clocks";
 import { incidentPhases, phaseClocks, severities, type IncidentPhase, type Severity } from "./severity";
+import { formatDuration } from "./units";
 
-/** Small pure helpers for the incident pages: filters from a URL, windows, elapsed times, the next step, alert prefill. */
+/** Small pure helpers for the incident pages: filters from a URL, windows, the next step, alert prefill. */
 
 export type IncidentFilter = { status: "open" | "resolved" | "all"; severity?: Severity; scenarioId?: string };
 
@@ -20,34 +21,16 @@ export function parseIncidentFilters(sp: Record<string, string | string[] | unde
   return filter;
 }
 
-/** "45 s", "4 min 05 s", "38 min", "2 h 05 min", "3 d 4 h". */
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ${String(m % 60).padStart(2, "0")} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
-}
-
-/** "5 min", "1 h", "1 h 30 min", "2 d". */
-export function formatMinutes(m: number): string {
-  if (m < 60) return `${m} min`;
-  if (m % 1440 === 0) return `${m / 1440} d`;
-  if (m % 60 === 0) return `${m / 60} h`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+const minutes = (m: number) => formatDuration(m * 60_000);
 
 /** A phase's window as the runbook writes it: "0–5 min", "15–60 min", "after 1 h", post-mortem "within 48 h of resolution". */
 export function phaseWindow(severity: Severity, phase: IncidentPhase): string {
   const rule = phaseClocks[severity];
   if (phase === "postmortem") return `within ${rule.postmortemDueHours} h of resolution`;
   const [from, to] = rule.phases[phase];
-  if (to === null) return `after ${formatMinutes(from)}`;
+  if (to === null) return `after ${minutes(from)}`;
   if (to < 60) return `${from}–${to} min`;
-  return `${formatMinutes(from)} – ${formatMinutes(to)}`;
+  return `${minutes(from)} – ${minutes(to)}`;
 }
 
 export function median(xs: number[]): number | null {

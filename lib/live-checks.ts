@@ -1,9 +1,11 @@
-import { cdnHitRateByProvider } from "./alert-rules";
+import { cdnHitRateByProvider, ruleThreshold, type RuleSettingsMap } from "./alert-rules";
 import type { FleetSnapshot } from "./fleet-view";
+import { formatPercent, formatSeconds } from "./units";
 
 /**
  * Conditions a runbook step can name to tick itself: each reads the live fleet and says whether it holds
- * and what it saw, so the checklist shows the value observed and when.
+ * and what it saw, so the checklist shows the value observed and when. Lag and hit rates are judged by the
+ * alert rules' thresholds as an admin set them, so a step ticks exactly when the matching alert is quiet.
  */
 export const liveCheckIds = [
   "primary-unreachable",
@@ -23,19 +25,38 @@ export interface CheckResult {
   observed: string;
 }
 
-export const liveCheckLabels: Record<LiveCheckId, string> = {
-  "primary-unreachable": "the configured primary's database refuses connections",
-  "replica-promoted": "a promoted server answers pg_is_in_recovery() = false, the only one",
-  "writes-succeed": "every region API writes to its database",
-  "replicas-streaming": "every replica streams WAL from the primary",
-  "replication-lag-ok": "every replica is less than 5 s behind",
-  "mirrors-healthy": "every mirror is up with a hit rate of at least 60 %",
-  "cdn-healthy": "no CDN outage and a cache hit rate of at least 70 %",
-  "cdn-disabled": "the CDN is disabled where it is in outage (direct serving)",
-  "fleet-healthy": "every region is healthy",
-};
+/** The thresholds the checks judge by: the alert rules' (`settings` as read from the store). */
+function thresholdsOf(settings: RuleSettingsMap) {
+  return { lagSeconds: ruleThreshold(settings, "replication-lag"), mirrorHitRate: ruleThreshold(settings, "mirror-hit-rate"), cdnHitRate: ruleThreshold(settings, "cdn-cache-hit-rate") };
+}
 
-export function evaluateCheck(id: LiveCheckId, s: FleetSnapshot): CheckResult {
+/** What a check looks for, with the thresholds it judges by now. */
+export function liveCheckLabel(id: LiveCheckId, settings: RuleSettingsMap): string {
+  const t = thresholdsOf(settings);
+  switch (id) {
+    case "primary-unreachable":
+      return "the configured primary's database refuses connections";
+    case "replica-promoted":
+      return "a promoted server answers pg_is_in_recovery() = false, the only one";
+    case "writes-succeed":
+      return "every region API writes to its database";
+    case "replicas-streaming":
+      return "every replica streams WAL from the primary";
+    case "replication-lag-ok":
+      return `every replica is at most ${t.lagSeconds} s behind`;
+    case "mirrors-healthy":
+      return `every mirror is up with a hit rate of at least ${t.mirrorHitRate} %`;
+    case "cdn-healthy":
+      return `no CDN outage and a cache hit rate of at least ${t.cdnHitRate} %`;
+    case "cdn-disabled":
+      return "the CDN is disabled where it is in outage (direct serving)";
+    case "fleet-healthy":
+      return "every region is healthy";
+  }
+}
+
+export function evaluateCheck(id: LiveCheckId, s: FleetSnapshot, settings: RuleSettingsMap): CheckResult {
+  const t = thresholdsOf(settings);
   const regions = s.regions.filter((r) => r.sample);
   if (!regions.length) return { holds: false, observed: "no samples yet" };
   switch (id) {
@@ -66,20 +87,21 @@ export function evaluateCheck(id: LiveCheckId, s: FleetSnapshot): CheckResult {
     }
     case "replication-lag-ok": {
       const lags = regions.filter((r) => r.sample!.lag).map((r) => [r.id, r.sample!.lag!.seconds] as const);
-      const bad = lags.filter(([, v]) => v === null || v >= 5);
-      return { holds: lags.length > 0 && bad.length === 0, observed: lags.map(([id, v]) => `${id} ${v === null ? "unknown" : `${v.toFixed(1)} s`}`).join(", ") };
+      // As the replication-lag rule: a lag above the threshold is too much, one at it is not.
+      const bad = lags.filter(([, v]) => v === null || v > t.lagSeconds);
+      return { holds: lags.length > 0 && bad.length === 0, observed: lags.map(([id, v]) => `${id} ${v === null ? "unknown" : formatSeconds(v)}`).join(", ") };
     }
     case "mirrors-healthy": {
-      const bad = regions.filter((r) => !r.sample!.mirrors || r.sample!.mirrors.status !== "ok" || r.sample!.mirrors.hitRate < 60);
+      const bad = regions.filter((r) => !r.sample!.mirrors || r.sample!.mirrors.status !== "ok" || r.sample!.mirrors.hitRate < t.mirrorHitRate);
       return { holds: bad.length === 0, observed: regions.map((r) => `${r.id} ${r.sample!.mirrors ? `${r.sample!.mirrors.status} ${r.sample!.mirrors.hitRate} %` : "unknown"}`).join(", ") };
     }
     case "cdn-healthy": {
       const rates = cdnHitRateByProvider(regions);
       const outage = regions.filter((r) => r.sample!.cdn?.enabled && r.sample!.cdn.status !== "ok");
-      const low = Object.entries(rates).filter(([, v]) => v < 70);
+      const low = Object.entries(rates).filter(([, v]) => v < t.cdnHitRate);
       return {
         holds: outage.length === 0 && low.length === 0 && Object.keys(rates).length > 0,
-        observed: Object.entries(rates).map(([p, v]) => `${p} ${v.toFixed(1)} %`).join(", ") + (outage.length ? `; outage in ${outage.map((r) => r.id).join(", ")}` : ""),
+        observed: Object.entries(rates).map(([p, v]) => `${p} ${formatPercent(v)}`).join(", ") + (outage.length ? `; outage in ${outage.map((r) => r.id).join(", ")}` : ""),
       };
     }
     case "cdn-disabled": {

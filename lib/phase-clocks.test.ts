@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCountdown, phaseClocksFor } from "./phase-clocks";
+import { phaseClocksFor } from "./phase-clocks";
 
 const declaredAt = "2026-11-25T12:00:00.000Z";
 const at = (min: number) => Date.parse(declaredAt) + min * 60_000;
@@ -47,11 +47,5 @@ describe("phase clocks", () => {
   it("give P2 and P3 their own, longer clocks", () => {
     expect(phaseClocksFor({ ...base, severity: "P2" }, [], at(0))[3]!.dueAt!.slice(11, 16)).toBe("16:00");
     expect(phaseClocksFor({ ...base, severity: "P3" }, [], at(0))[0]!.dueAt!.slice(11, 16)).toBe("13:00");
-  });
-
-  it("format countdowns", () => {
-    expect(formatCountdown(245_000)).toBe("4:05");
-    expect(formatCountdown(-90_000)).toBe("-1:30");
-    expect(formatCountdown(3_900_000)).toBe("1 h 05 min");
   });
 });

@@ -53,11 +53,3 @@ export function phaseClocksFor(incident: Pick<Incident, "severity" | "declaredAt
     };
   });
 }
-
-/** "4:05", "-1:30" (overdue), "1 h 05 min". */
-export function formatCountdown(ms: number): string {
-  const sign = ms < 0 ? "-" : "";
-  const s = Math.floor(Math.abs(ms) / 1000);
-  if (s >= 3600) return `${sign}${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-  return `${sign}${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}

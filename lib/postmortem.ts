@@ -1,9 +1,10 @@
-import { formatDuration } from "./comm-templates";
+import { incidentRef } from "./ids";
 import type { Incident, TimelineEvent } from "./incident";
 import { severityLabels } from "./severity";
+import { formatDuration } from "./units";
 
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
-const since = (incident: Incident, iso: string | null) => (iso ? formatDuration(Date.parse(iso) - Date.parse(incident.declaredAt)) : "—");
+const since = (incident: Incident, iso: string | null) => (iso ? formatDuration(Date.parse(iso) - Date.parse(incident.declaredAt), "minutes") : "—");
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Times to acknowledge, mitigate and resolve, in ms from the declaration (null while not reached). */
@@ -18,7 +19,7 @@ export function generatePostmortem(incident: Incident, events: TimelineEvent[]):
   const actions = events.filter((e) => e.kind === "action");
   const checked = events.filter((e) => e.kind === "step" && e.data.checked === true);
   const lines = [
-    `# Post-mortem: INC-${incident.id} ${incident.title}`,
+    `# Post-mortem: ${incidentRef(incident.id)} ${incident.title}`,
     "",
     `- **Severity:** ${severityLabels[incident.severity]}`,
     `- **Scenario:** ${incident.scenarioTitle ?? "none"}`,

@@ -8,7 +8,7 @@ const AT = "2026-11-25T12:00:00.000Z";
 const NOW = Date.parse("2026-11-25T12:00:05.000Z");
 const MAX_AGE = 15_000;
 const ids = ["us-east-1", "eu-west-1", "ap-southeast-1"];
-const down: DbSample = { up: false, error: "connect ETIMEDOUT" };
+const down: DbSample = { up: false, error: "timed out", errorCode: "ETIMEDOUT" };
 
 /** What a region API saw of one region's database. */
 const seen = (region: string, reachable: boolean, over: Partial<ApiSighting> = {}): ApiSighting => ({
@@ -16,7 +16,7 @@ const seen = (region: string, reachable: boolean, over: Partial<ApiSighting> = {
   reachable,
   inRecovery: reachable ? region !== "us-east-1" : null,
   latencyMs: reachable ? 2 : null,
-  error: reachable ? null : "connect ETIMEDOUT",
+  error: reachable ? null : "timed out connecting",
   checkedAt: AT,
   ...over,
 });
@@ -50,24 +50,36 @@ describe("reachabilityOf", () => {
     const r = reachabilityOf("us-east-1", samples, NOW, MAX_AGE);
     expect(r.verdict).toBe("partitioned-from-console");
     expect(r.reason).toBe("us-east-1 is unreachable from the console only; eu-west-1 and ap-southeast-1 reach it — a network partition, not an outage");
-    expect(r.sightings[0]).toMatchObject({ vantage: "console", reachable: false, acceptsWrites: false, latencyMs: null, error: "connect ETIMEDOUT" });
+    expect(r.sightings[0]).toMatchObject({ vantage: "console", reachable: false, acceptsWrites: false, latencyMs: null, error: "timed out", errorCode: "ETIMEDOUT" });
   });
 
   it("calls a database that refuses the console's connections down, whatever older region reports say", () => {
-    const refusedDb: DbSample = { up: false, error: "connect ECONNREFUSED 10.213.7.11:5432" };
+    const refusedDb: DbSample = { up: false, error: "connection refused", errorCode: "ECONNREFUSED" };
     const samples = [sample("us-east-1", { db: refusedDb }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
     expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).toMatchObject({ verdict: "unreachable", reason: "us-east-1's database refuses connections: its host answers, the server is down" });
-    const stopping: DbSample = { up: false, error: "the database system is shutting down" };
+    const stopping: DbSample = { up: false, error: "the database is shutting down", errorCode: "57P03" };
     expect(reachabilityOf("us-east-1", [sample("us-east-1", { db: stopping }), ...samples.slice(1)], NOW, MAX_AGE).verdict).toBe("unreachable");
   });
 
   it("reads a server's SQLSTATE as the collector's probe reports it: a fast stop ends the held connection with 57P01, then refuses with 57P03", () => {
-    for (const error of ["57P01", "57P02", "57P03"]) {
-      const samples = [sample("us-east-1", { db: { up: false, error } }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
-      expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE).verdict, error).toBe("unreachable");
+    for (const errorCode of ["57P01", "57P02", "57P03"]) {
+      const samples = [sample("us-east-1", { db: { up: false, error: "the database is shutting down", errorCode } }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
+      expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE).verdict, errorCode).toBe("unreachable");
     }
-    expect(refused("57P04")).toBe(false);
-    expect(refused("connect ETIMEDOUT")).toBe(false);
+    expect(refused({ errorCode: "57P04" })).toBe(false);
+    expect(refused({ errorCode: "ETIMEDOUT" })).toBe(false);
+  });
+
+  it("judges a refusal by the code behind the words, and every sighting keeps its code", () => {
+    expect(refused({ errorCode: "ECONNREFUSED" })).toBe(true);
+    expect(refused(null)).toBe(false);
+    expect(refused({})).toBe(false);
+    const wordsOnly: DbSample = { up: false, error: "connection refused" };
+    const samples = [sample("us-east-1", { db: wordsOnly }), sample("eu-west-1", { reaches: allSee() }), sample("ap-southeast-1", { reaches: allSee() })];
+    expect(reachabilityOf("us-east-1", samples, NOW, MAX_AGE).verdict).toBe("partitioned-from-console");
+    const cut = [seen("us-east-1", false, { error: "no route to host", errorCode: "EHOSTUNREACH" }), seen("eu-west-1", true), seen("ap-southeast-1", true)];
+    const r = reachabilityOf("us-east-1", [sample("us-east-1", { db: down }), sample("eu-west-1", { reaches: cut }), sample("ap-southeast-1", { reaches: allSee() })], NOW, MAX_AGE);
+    expect(r.sightings.find((s) => s.vantage === "eu-west-1")).toMatchObject({ reachable: false, error: "no route to host", errorCode: "EHOSTUNREACH" });
   });
 
   it("names the regions that cannot reach it either, with the verb agreeing", () => {

@@ -16,7 +16,10 @@ export interface Sighting {
   reachable: boolean;
   acceptsWrites: boolean;
   latencyMs: number | null;
+  /** words a person reads (lib/error-words) */
   error: string | null;
+  /** the SQLSTATE or system code behind `error`, when the vantage gave one */
+  errorCode?: string;
   checkedAt: string;
   ageSeconds: number;
 }
@@ -35,13 +38,15 @@ export interface RegionReachability {
 export type ReachSample = Pick<RegionSample, "regionId" | "at" | "api" | "db">;
 
 /**
- * An error that only a host that answers gives: nothing listens there, or the server is stopping or starting.
- * The collector's probe reports a server's error by its SQLSTATE when it has one (server/fleet/probes.ts
- * errorText): 57P01 admin_shutdown (a held connection ended by a fast stop), 57P02 crash_shutdown and 57P03
- * cannot_connect_now (shutting down or starting up) say the same as their words.
+ * Codes that only a host that answers gives: nothing listens there (ECONNREFUSED), or the server is stopping or
+ * starting: 57P01 admin_shutdown (a held connection ended by a fast stop), 57P02 crash_shutdown and 57P03
+ * cannot_connect_now (shutting down or starting up).
  */
-export function refused(error: string | null): boolean {
-  return !!error && /ECONNREFUSED|connection refused|the database system is (shutting down|starting up)|terminating connection due to administrator command|^57P0[123]$/i.test(error);
+const REFUSED_CODES = new Set(["ECONNREFUSED", "57P01", "57P02", "57P03"]);
+
+/** A failure (a sample's, a sighting's or a server's state) that says its host answers and the server is down. */
+export function refused(failure: { errorCode?: string | null } | null | undefined): boolean {
+  return !!failure?.errorCode && REFUSED_CODES.has(failure.errorCode);
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -80,6 +85,7 @@ export function sightingsOf(regionId: string, samples: ReachSample[], nowMs: num
         acceptsWrites: db.up && !db.inRecovery,
         latencyMs: db.up ? db.latencyMs : null,
         error: db.up ? null : db.error,
+        errorCode: db.up ? undefined : db.errorCode,
         checkedAt: own.at,
         ageSeconds: age,
       });
@@ -98,6 +104,7 @@ export function sightingsOf(regionId: string, samples: ReachSample[], nowMs: num
       acceptsWrites: seen.reachable && seen.inRecovery === false,
       latencyMs: seen.latencyMs,
       error: seen.error,
+      errorCode: seen.errorCode ?? undefined,
       checkedAt: seen.checkedAt,
       ageSeconds: age,
     });
@@ -129,7 +136,7 @@ export function reachabilityOf(regionId: string, samples: ReachSample[], nowMs: 
   }
   // The console cannot reach it. Refused (rather than unanswered) means its host answered and the server is
   // down: a region's report that it still reaches it is older than that.
-  if (refused(consoleSaw.error)) return done("unreachable", `${regionId}'s database refuses connections: its host answers, the server is down`);
+  if (refused(consoleSaw)) return done("unreachable", `${regionId}'s database refuses connections: its host answers, the server is down`);
   if (reach.length > 0) {
     const from = cannot.length === 0 ? "the console only" : names([CONSOLE, ...cannot]);
     return done("partitioned-from-console", `${regionId} is unreachable from ${from}; ${names(reach)} ${reachWord} it — a network partition, not an outage`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defaultRuleSettings, ruleThreshold } from "./alert-rules";
 import type { ApiSample, DbSample } from "./fleet-sample";
 import type { RegionReachability } from "./reachability";
 import { apiHealthSchema, deriveHealth } from "./region-health";
@@ -14,26 +15,26 @@ describe("deriveHealth", () => {
     expect(deriveHealth({ role: "replica", api: apiOk, db: dbReplica, lag: { bytes: 0, seconds: 0, streaming: true } })).toEqual({ status: "healthy", reasons: [] });
   });
 
-  it("calls the primary unhealthy when its database is down, naming the error once", () => {
-    const api: ApiSample = { up: true, latencyMs: 3, health: { status: "down", db: { connected: false, writable: false, lastError: "ECONNREFUSED" } } };
-    const h = deriveHealth({ role: "primary", api, db: { up: false, error: "ECONNREFUSED" } });
+  it("calls the primary unhealthy when its database is down, naming the error once in words", () => {
+    const api: ApiSample = { up: true, latencyMs: 3, health: { status: "down", db: { connected: false, writable: false, lastError: "connection refused", lastErrorCode: "ECONNREFUSED" } } };
+    const h = deriveHealth({ role: "primary", api, db: { up: false, error: "connection refused", errorCode: "ECONNREFUSED" } });
     expect(h.status).toBe("unhealthy");
-    expect(h.reasons).toEqual(["Primary database unreachable: ECONNREFUSED"]);
+    expect(h.reasons).toEqual(["Primary database unreachable: connection refused"]);
   });
 
   it("calls a replica degraded, not unhealthy, when its database is down", () => {
-    const h = deriveHealth({ role: "replica", api: apiOk, db: { up: false, error: "ECONNREFUSED" } });
-    expect(h).toEqual({ status: "degraded", reasons: ["Replica database unreachable: ECONNREFUSED"] });
+    const h = deriveHealth({ role: "replica", api: apiOk, db: { up: false, error: "connection refused", errorCode: "ECONNREFUSED" } });
+    expect(h).toEqual({ status: "degraded", reasons: ["Replica database unreachable: connection refused"] });
   });
 
   it("calls a region unhealthy when its API refuses connections, degraded when it is only slow", () => {
-    expect(deriveHealth({ role: "replica", api: { up: false, latencyMs: 2, timedOut: false, error: "ECONNREFUSED" }, db: dbReplica }).status).toBe("unhealthy");
+    expect(deriveHealth({ role: "replica", api: { up: false, latencyMs: 2, timedOut: false, error: "connection refused", errorCode: "ECONNREFUSED" }, db: dbReplica }).status).toBe("unhealthy");
     const slow = deriveHealth({ role: "replica", api: { up: false, latencyMs: 800, timedOut: true, error: "timed out" }, db: dbReplica });
     expect(slow).toEqual({ status: "degraded", reasons: ["Region API slow: no answer within 800 ms"] });
   });
 
   it("reports writes failing on a region whose own database is fine", () => {
-    const api: ApiSample = { up: true, latencyMs: 3, health: { status: "down", db: { writable: false, lastError: "cannot execute INSERT in a read-only transaction" } } };
+    const api: ApiSample = { up: true, latencyMs: 3, health: { status: "down", db: { writable: false, lastError: "the database is read-only", lastErrorCode: "25006" } } };
     const h = deriveHealth({ role: "replica", api, db: dbReplica });
     expect(h.status).toBe("degraded");
     expect(h.reasons[0]).toMatch(/cannot write.*read-only/);
@@ -53,6 +54,16 @@ describe("deriveHealth", () => {
     expect(paused.reasons).toEqual(["WAL replay is paused"]);
     const stopped = deriveHealth({ role: "replica", api: apiOk, db: { ...dbReplica, receiver: null } as DbSample });
     expect(stopped.reasons).toEqual(["Replication stopped: no WAL receiver"]);
+  });
+
+  it("judges lag by the replication-lag rule's threshold as an admin set it, and by the rule's default without one", () => {
+    const lag = { bytes: 4096, seconds: 7.25, streaming: true };
+    const settings = defaultRuleSettings();
+    settings["replication-lag"] = { threshold: 10, forSeconds: 0, enabled: true };
+    expect(deriveHealth({ role: "replica", api: apiOk, db: dbReplica, lag, lagThresholdSeconds: ruleThreshold(settings, "replication-lag") })).toEqual({ status: "healthy", reasons: [] });
+    settings["replication-lag"] = { threshold: 6, forSeconds: 0, enabled: true };
+    expect(deriveHealth({ role: "replica", api: apiOk, db: dbReplica, lag, lagThresholdSeconds: ruleThreshold(settings, "replication-lag") }).reasons).toEqual(["Replication lag 7.3 s (over 6 s)"]);
+    expect(deriveHealth({ role: "replica", api: apiOk, db: dbReplica, lag }).reasons).toEqual(["Replication lag 7.3 s (over 5 s)"]);
   });
 
   it("notices a replica that left recovery", () => {
@@ -81,8 +92,8 @@ describe("a region API's reaches", () => {
 });
 
 describe("deriveHealth with reachability", () => {
-  const apiDown: ApiSample = { up: false, latencyMs: 3, timedOut: false, error: "connect EHOSTUNREACH" };
-  const dbDown: DbSample = { up: false, error: "connect EHOSTUNREACH" };
+  const apiDown: ApiSample = { up: false, latencyMs: 3, timedOut: false, error: "no route to host", errorCode: "EHOSTUNREACH" };
+  const dbDown: DbSample = { up: false, error: "no route to host", errorCode: "EHOSTUNREACH" };
   const sighting = (vantage: string, reachable: boolean) => ({ vantage, reachable, acceptsWrites: reachable, latencyMs: null, error: null, checkedAt: "2026-11-25T12:00:00.000Z", ageSeconds: 1 });
   const partitioned: RegionReachability = {
     region: "us-east-1",
@@ -94,7 +105,7 @@ describe("deriveHealth with reachability", () => {
   it("calls a primary the console alone cannot reach degraded, the partition first, even with its API cut off too", () => {
     expect(deriveHealth({ role: "primary", api: apiDown, db: dbDown, reachability: partitioned })).toEqual({
       status: "degraded",
-      reasons: [partitioned.reason, "Region API unreachable: connect EHOSTUNREACH"],
+      reasons: [partitioned.reason, "Region API unreachable: no route to host"],
     });
     const h = deriveHealth({ role: "primary", api: apiOk, db: dbDown, reachability: partitioned });
     expect(h).toEqual({ status: "degraded", reasons: [partitioned.reason] });
@@ -114,10 +125,10 @@ describe("deriveHealth with reachability", () => {
     const unreachable: RegionReachability = { ...partitioned, verdict: "unreachable", reason };
     expect(deriveHealth({ role: "primary", api: apiOk, db: dbDown, reachability: unreachable })).toEqual({
       status: "unhealthy",
-      reasons: ["Primary database unreachable: connect EHOSTUNREACH", reason],
+      reasons: ["Primary database unreachable: no route to host", reason],
     });
     const replica = deriveHealth({ role: "replica", api: apiOk, db: dbDown, reachability: { ...unreachable, region: "eu-west-1" } });
-    expect(replica).toEqual({ status: "degraded", reasons: ["Replica database unreachable: connect EHOSTUNREACH", reason] });
+    expect(replica).toEqual({ status: "degraded", reasons: ["Replica database unreachable: no route to host", reason] });
     expect(deriveHealth({ role: "primary", api: apiDown, db: dbDown, reachability: unreachable }).status).toBe("unhealthy");
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ruleThreshold } from "./alert-rules";
 import type { ApiSample, CdnSample, DbSample, LagSample, MirrorSample } from "./fleet-sample";
 import type { RegionReachability } from "./reachability";
 
@@ -13,7 +14,10 @@ export const apiSightingSchema = z.looseObject({
   /** null: it could not tell (unreachable, or it did not ask) */
   inRecovery: z.boolean().nullable(),
   latencyMs: z.number().nullable(),
+  /** words a person reads */
   error: z.string().nullable(),
+  /** the SQLSTATE or system code behind `error`, when the region API says */
+  errorCode: z.string().nullable().optional(),
   /** ISO time of the check, by the region API's clock */
   checkedAt: z.string(),
 });
@@ -30,6 +34,8 @@ export const apiHealthSchema = z.looseObject({
       connected: z.boolean().optional(),
       writable: z.boolean().optional(),
       lastError: z.string().nullable().optional(),
+      /** the SQLSTATE or system code behind `lastError`, when the region API says */
+      lastErrorCode: z.string().nullable().optional(),
     })
     .optional(),
   mirrors: z.looseObject({ status: z.string() }).optional(),
@@ -47,7 +53,7 @@ export interface RegionProbe {
   lag?: LagSample | null;
   mirrors?: MirrorSample | null;
   cdn?: CdnSample | null;
-  /** replication lag above this many seconds degrades a replica */
+  /** replication lag above this many seconds degrades a replica: the replication-lag rule's threshold (its default when absent) */
   lagThresholdSeconds?: number;
   /** what every vantage saw of this region's database (lib/reachability): tells a partition from an outage */
   reachability?: RegionReachability;
@@ -95,7 +101,7 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
     if (db.replayPaused) degraded.push("WAL replay is paused");
     if (!db.receiver) degraded.push("Replication stopped: no WAL receiver");
     else if (db.receiver.status !== "streaming") degraded.push(`Replication stopped: WAL receiver ${db.receiver.status}`);
-    const threshold = p.lagThresholdSeconds ?? 5;
+    const threshold = p.lagThresholdSeconds ?? ruleThreshold({}, "replication-lag");
     if (p.lag?.seconds != null && p.lag.seconds > threshold) degraded.push(`Replication lag ${fmt(p.lag.seconds)} s (over ${threshold} s)`);
   }
 

@@ -1,7 +1,10 @@
-import { csvField } from "./csv";
+import { csvTable } from "./csv";
 import type { TimelineEvent } from "./incident";
 
 /** The timeline as CSV (one row per event, times in UTC ISO 8601) for spreadsheets and reports. */
 export function timelineCsv(events: TimelineEvent[]): string {
-  return ["time_utc,actor,kind,message", ...events.map((e) => [e.at, e.actor, e.kind, e.message].map(csvField).join(","))].join("\n") + "\n";
+  return csvTable(
+    ["time_utc", "actor", "kind", "message"],
+    events.map((e) => [e.at, e.actor, e.kind, e.message]),
+  );
 }

@@ -33,5 +33,30 @@ describe("unit formatting", () => {
     expect(formatDuration(3 * 60_000)).toBe("3 min");
     expect(formatDuration((2 * 3600 + 5 * 60) * 1000)).toBe("2 h 5 min");
     expect(formatDuration((3 * 24 + 4) * 3600 * 1000)).toBe("3 d 4 h");
+    expect(formatDuration(Number.NaN)).toBe("—");
+  });
+
+  it("speaks in whole minutes for the comms and the post-mortem", () => {
+    expect(formatDuration(20_000, "minutes")).toBe("0 min");
+    expect(formatDuration(38 * 60_000 + 20_000, "minutes")).toBe("38 min");
+    expect(formatDuration(125 * 60_000, "minutes")).toBe("2 h 5 min");
+    expect(formatDuration(120 * 60_000 + 10_000, "minutes")).toBe("2 h");
+  });
+
+  it("pads a ticking figure so it keeps its width, with seconds only under ten minutes", () => {
+    expect(formatDuration(45_000, "ticking")).toBe("45 s");
+    expect(formatDuration(245_000, "ticking")).toBe("4 min 05 s");
+    expect(formatDuration(38 * 60_000 + 12_000, "ticking")).toBe("38 min");
+    expect(formatDuration(125 * 60_000, "ticking")).toBe("2 h 05 min");
+    expect(formatDuration(120 * 60_000, "ticking")).toBe("2 h 00 min");
+    expect(formatDuration(76 * 3_600_000, "ticking")).toBe("3 d 4 h");
+    expect(formatDuration(-5_000, "ticking")).toBe("0 s");
+  });
+
+  it("shows a countdown as a clock that runs past zero", () => {
+    expect(formatDuration(245_000, "countdown")).toBe("4:05");
+    expect(formatDuration(-90_000, "countdown")).toBe("-1:30");
+    expect(formatDuration(3_900_000, "countdown")).toBe("1 h 05 min");
+    expect(formatDuration(-3_900_000, "countdown")).toBe("-1 h 05 min");
   });
 });

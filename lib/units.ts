@@ -46,17 +46,35 @@ export function formatSeconds(seconds: number): string {
   return formatDuration(seconds * 1000);
 }
 
-/** How long something lasted: "45 s", "3 min 4 s", "2 h 5 min", "3 d 4 h". */
-export function formatDuration(ms: number): string {
+/**
+ * How a duration reads, always in its two largest units:
+ * - "plain": "45 s", "3 min 4 s", "2 h 5 min", "3 d 4 h"
+ * - "minutes", as the comms and the post-mortem speak: whole minutes, "0 min", "38 min", "2 h 5 min"
+ * - "ticking", for a figure that ticks or lines up in a column: the smaller unit zero-padded and kept at zero,
+ *   seconds only under ten minutes: "45 s", "4 min 05 s", "38 min", "2 h 00 min", "3 d 4 h"
+ * - "countdown", a clock that can run past zero: "4:05", "-1:30"; from an hour on as "ticking", "1 h 05 min"
+ */
+export type DurationStyle = "plain" | "minutes" | "ticking" | "countdown";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A duration in milliseconds as people read it (see DurationStyle); only a countdown goes below zero. */
+export function formatDuration(ms: number, style: DurationStyle = "plain"): string {
   if (!Number.isFinite(ms)) return "—";
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (style === "countdown") {
+    const sign = ms < 0 ? "-" : "";
+    const s = Math.floor(Math.abs(ms) / 1000);
+    return s >= 3600 ? `${sign}${formatDuration(s * 1000, "ticking")}` : `${sign}${Math.floor(s / 60)}:${pad(s % 60)}`;
+  }
+  const s = style === "minutes" ? Math.max(0, Math.round(ms / 60_000)) * 60 : Math.max(0, Math.round(ms / 1000));
+  const ticking = style === "ticking";
+  if (s < 60) return style === "minutes" ? "0 min" : `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (m < 60) return ticking ? (m < 10 ? `${m} min ${pad(s % 60)} s` : `${m} min`) : s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (h < 24) return ticking ? `${h} h ${pad(m % 60)} min` : m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return ticking || h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
 /** Requests per second and other plain rates: "1,234", "12.3", "0.42". */

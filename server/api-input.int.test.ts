@@ -158,7 +158,7 @@ describe("CSV exports", () => {
     await incidents.addNote(engineer, incident.id, { text: formula });
     const timeline = await timelineRoute.GET(request(`/api/v1/incidents/${incident.id}/timeline?format=csv&kind=note`), withId(String(incident.id)));
     expect(timeline.status).toBe(200);
-    expect((await timeline.text()).split("\n")[1]).toMatch(/,eng,note,"'=HYPERLINK\(""http:\/\/x\.test"",""open""\)"$/);
+    expect((await timeline.text()).split("\r\n")[1]).toMatch(/,eng,note,"'=HYPERLINK\(""http:\/\/x\.test"",""open""\)"$/);
 
     const db = await getDb();
     const { appendAudit } = await import("@/server/audit/append-audit");

@@ -1,42 +1,32 @@
-import type { ActionResult } from "@/lib/action-result";
-import type { ActionId, Risk } from "@/lib/actions/catalog";
-import type { ActionRun, Check } from "@/lib/actions/run";
+import type * as runActions from "@/app/(console)/actions/actions";
 import type { CdnProvider } from "@/lib/fleet-config";
 import type { Role } from "@/lib/roles";
+import type { Preview } from "@/server/actions/action-service";
 
 /**
- * The runbook-action server actions as the client components call them; the pages pass the real ones in
- * (app/(console)/actions/actions.ts), so client code imports no server module.
+ * The runbook-action server actions as the client components call them, typed by the actions themselves (their
+ * input by the zod schema they parse). The pages pass the real ones in (app/(console)/actions/actions.ts); these
+ * are type imports only, so client code bundles no server module.
  */
 
-/** The live pre-flight and dry-run plan of a request not yet made (the service's Preview). */
-export interface ActionPreview {
-  actionId: ActionId;
-  params: Record<string, unknown>;
-  paramsHash: string;
-  risk: Risk;
-  preflight: Check[];
-  plan: string[];
-  proposal: { actionId: ActionId; why: string } | null;
-  holder: ActionRun | null;
-}
-
-export type ActionInput = { actionId: ActionId; params: Record<string, unknown> };
+/** The live pre-flight and dry-run plan of a request not yet made. */
+export type ActionPreview = Preview;
 
 export interface RequestFormActions {
-  preview: (input: ActionInput) => Promise<ActionResult<ActionPreview>>;
-  request: (input: ActionInput & { incidentId: number | null; stepKey: string | null; idempotencyKey: string }) => Promise<ActionResult<ActionRun>>;
+  preview: typeof runActions.previewRequest;
+  request: typeof runActions.requestRun;
 }
 
-export type RunControl = "pause" | "resume" | "abort";
+/** What the pre-flight is asked about: the action and its parameters. */
+export type ActionInput = Parameters<RequestFormActions["preview"]>[0];
 
 export interface RunActions {
-  approve: (input: { id: number; paramsHash: string }) => Promise<ActionResult<ActionRun>>;
-  reject: (input: { id: number; reason: string }) => Promise<ActionResult<ActionRun>>;
+  approve: typeof runActions.approveRun;
+  reject: typeof runActions.rejectRun;
   /** `confirm`: the value typed back when a failing check asks for it (Check.confirm) */
-  override: (input: { id: number; reason: string; confirm?: string }) => Promise<ActionResult<ActionRun>>;
-  cancel: (input: { id: number }) => Promise<ActionResult<ActionRun>>;
-  control: (input: { id: number; control: RunControl }) => Promise<ActionResult<ActionRun>>;
+  override: typeof runActions.overridePreflight;
+  cancel: typeof runActions.cancelRun;
+  control: typeof runActions.controlRun;
 }
 
 /** A region of the fleet as the request form offers it, with the role Switchyard last recorded. */

@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { muted, panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";
+import { incidentRef } from "@/lib/ids";
 import { actionsQuery } from "@/lib/queries";
 import { RiskBadge, RunStatusBadge } from "@/components/actions/badges";
 import { runsQueryFilter, type RunStatusFilter } from "@/components/actions/run-filter";
@@ -61,41 +62,32 @@ function RunRow({ run: r }: { run: ActionRun }) {
         <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{r.actionId}</span>
       </div>
       <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400">
-        <Fact term="Target">
+        <Fact layout="inline" label="Target">
           <span className="font-mono">{r.target}</span>
         </Fact>
-        <Fact term="Requested by">{r.requestedBy.name}</Fact>
-        <Fact term={decidedTerm}>{r.decidedBy?.name ?? (r.risk === "high" ? "nobody yet" : "not needed")}</Fact>
-        <Fact term="Requested">
+        <Fact layout="inline" label="Requested by">{r.requestedBy.name}</Fact>
+        <Fact layout="inline" label={decidedTerm}>{r.decidedBy?.name ?? (r.risk === "high" ? "nobody yet" : "not needed")}</Fact>
+        <Fact layout="inline" label="Requested">
           <Timestamp iso={r.requestedAt} show="ago" />
         </Fact>
         {r.startedAt && (
-          <Fact term="Started">
+          <Fact layout="inline" label="Started">
             <Timestamp iso={r.startedAt} show="ago" />
           </Fact>
         )}
         {r.finishedAt && (
-          <Fact term="Finished">
+          <Fact layout="inline" label="Finished">
             <Timestamp iso={r.finishedAt} show="ago" />
           </Fact>
         )}
         {r.incidentId && (
-          <Fact term="Incident">
+          <Fact layout="inline" label="Incident">
             <Link href={`/incidents/${r.incidentId}`} className="relative font-mono text-sky-700 hover:underline dark:text-sky-400">
-              INC-{r.incidentId}
+              {incidentRef(r.incidentId)}
             </Link>
           </Fact>
         )}
       </dl>
     </li>
-  );
-}
-
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="flex gap-1">
-      <dt>{term}</dt>
-      <dd className="text-slate-800 dark:text-slate-200">{children}</dd>
-    </div>
   );
 }

@@ -13,11 +13,34 @@ export function FactCard({ title, children, testId, aside }: { title: string; ch
   );
 }
 
-export function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+const factStyles = {
+  /** label left, value right: a card's figures */
+  row: { item: "flex items-baseline justify-between gap-3", label: "shrink-0 text-slate-500 dark:text-slate-400", value: "min-w-0 text-right font-medium break-words tabular-nums" },
+  /** a small capitalised label above its value: a header's grid of facts */
+  stacked: { item: "min-w-0", label: "text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400", value: "font-medium break-words" },
+  /** label and value on one line among others: a list item's byline */
+  inline: { item: "flex gap-1", label: "", value: "text-slate-800 dark:text-slate-200" },
+} as const;
+
+/** One labelled figure of a `<dl>`; `wide` spans two columns of a stacked grid. */
+export function Fact({
+  label,
+  children,
+  testId,
+  layout = "row",
+  wide = false,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+  layout?: keyof typeof factStyles;
+  wide?: boolean;
+}) {
+  const style = factStyles[layout];
   return (
-    <div className="flex items-baseline justify-between gap-3">
-      <dt className="shrink-0 text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd data-testid={testId} className="min-w-0 text-right font-medium break-words tabular-nums">
+    <div className={wide ? `${style.item} col-span-2` : style.item}>
+      <dt className={style.label || undefined}>{label}</dt>
+      <dd data-testid={testId} className={style.value}>
         {children}
       </dd>
     </div>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { IncidentSeverityBadge, IncidentStatusBadge } from "@/components/incidents/badges";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { incidentRef } from "@/lib/ids";
 import { incidentsQuery } from "@/lib/queries";
 
 /** Incidents in flight: the open ones, live (the console's event stream refreshes them on every change). */
@@ -40,7 +41,7 @@ export function IncidentsPanel() {
               <div className="flex flex-wrap items-center gap-2">
                 <IncidentSeverityBadge severity={i.severity} />
                 <IncidentStatusBadge status={i.status} />
-                <span className="font-mono text-xs text-slate-500 dark:text-slate-400">INC-{i.id}</span>
+                <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{incidentRef(i.id)}</span>
               </div>
               <Link href={`/incidents/${i.id}`} className="block font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300">
                 {i.title}

@@ -18,14 +18,16 @@ const verdictBadges: Record<Exclude<ReachVerdict, "reachable">, { label: string;
 };
 
 /** What a failed connection says, in a word or two a person reads at a glance; the full error goes in the title. */
-function failureWords(error: string | null): string {
-  if (!error) return "no answer";
-  if (/timed? ?out|timeout|ETIMEDOUT/i.test(error)) return "timed out";
-  if (/refused|ECONNREFUSED/i.test(error)) return "refused";
-  if (/EHOSTUNREACH|ENETUNREACH|no route/i.test(error)) return "no route";
-  if (/ECONNRESET|reset/i.test(error)) return "connection reset";
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(error)) return "name not found";
-  if (/shutting down|starting up|recovery mode/i.test(error)) return "not accepting connections";
+/** A failed sighting in a word or two for a narrow cell: by its code when it has one, else by its words. */
+function failureWords({ error, errorCode }: Pick<Sighting, "error" | "errorCode">): string {
+  if (!error && !errorCode) return "no answer";
+  const code = errorCode ?? "";
+  if (code === "ETIMEDOUT" || /timed? ?out|timeout/i.test(error ?? "")) return "timed out";
+  if (code === "ECONNREFUSED" || /refused/i.test(error ?? "")) return "refused";
+  if (["EHOSTUNREACH", "ENETUNREACH"].includes(code) || /no route|unreachable/i.test(error ?? "")) return "no route";
+  if (code === "ECONNRESET" || /reset/i.test(error ?? "")) return "connection reset";
+  if (["ENOTFOUND", "EAI_AGAIN"].includes(code) || /host name/i.test(error ?? "")) return "name not found";
+  if (code.startsWith("57P") || /shutting down|starting up|recovery mode/i.test(error ?? "")) return "not accepting connections";
   return "cannot reach";
 }
 
@@ -144,7 +146,7 @@ function Cell({ vantage, region, nowMs }: { vantage: string; region: RegionView;
       ) : (
         <span title={s.error ?? undefined} className="font-medium text-red-800 dark:text-red-300">
           <span aria-hidden>✗ </span>
-          {failureWords(s.error)}
+          {failureWords(s)}
           {s.error && <span className="sr-only">: {s.error}</span>}
         </span>
       )}

@@ -1,17 +1,10 @@
 import Link from "next/link";
 import type { RegionView } from "@/lib/fleet-view";
+import { formatSeconds } from "@/lib/units";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { Fact } from "./fact-list";
 import { StaleNotice } from "./stale-notice";
 import { Timestamp } from "./timestamp";
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-3">
-      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="text-right font-medium">{children}</dd>
-    </div>
-  );
-}
 
 export function RegionCard({ region, simulated }: { region: RegionView; simulated: boolean }) {
   const s = region.sample;
@@ -48,7 +41,7 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
         </Fact>
         <Fact label="Database">{simulated ? "simulated" : s?.db ? (s.db.up ? "up" : "down") : "—"}</Fact>
         <Fact label="Region API">{s ? (s.api.up ? `up · ${Math.round(s.api.latencyMs)} ms` : "down") : "—"}</Fact>
-        {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : `${s.lag.seconds.toFixed(1)} s`}</Fact>}
+        {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : formatSeconds(s.lag.seconds)}</Fact>}
         <Fact label="Sampled">{region.checkedAt ? <Timestamp iso={region.checkedAt} show="ago" /> : "never"}</Fact>
         <Fact label="Last seen">{region.lastSeenAt ? <Timestamp iso={region.lastSeenAt} show="ago" /> : "never"}</Fact>
       </dl>

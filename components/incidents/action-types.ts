@@ -1,44 +1,30 @@
-import type { ActionResult } from "@/lib/action-result";
-import type { CommKind } from "@/lib/comm-templates";
-import type { Incident, IncidentStatus } from "@/lib/incident";
-import type { Severity } from "@/lib/severity";
+import type { z } from "zod";
+import type * as incidentActions from "@/app/(console)/incidents/actions";
+import type { policyInput } from "@/server/incidents/escalation";
 
 /**
- * The incident server actions as the client components call them; the pages pass the real ones in
- * (app/(console)/incidents/actions.ts), so client code imports no server module.
+ * The incident server actions as the client components call them, typed by the actions themselves (their input by
+ * the zod schema they parse). The pages pass the real ones in (app/(console)/incidents/actions.ts); these are type
+ * imports only, so client code bundles no server module.
  */
 export interface IncidentActions {
-  changeStatus: (input: { id: number; status: IncidentStatus; expectedStatus: IncidentStatus }) => Promise<ActionResult<Incident>>;
-  handOver: (input: { id: number; leadId: string }) => Promise<ActionResult<Incident>>;
-  updateDetails: (input: { id: number; impact: string; eta: string; rootCause: string; severity: Severity }) => Promise<ActionResult<Incident>>;
-  checkStep: (input: { id: number; stepKey: string; checked: boolean; expectedVersion: number }) => Promise<ActionResult>;
-  acknowledge: (input: { id: number }) => Promise<ActionResult>;
-  sendComm: (input: { id: number; kind: CommKind; body: string }) => Promise<ActionResult<{ delivered: boolean; detail: string }>>;
-  addNote: (input: { id: number; text: string }) => Promise<ActionResult>;
-  draftPostmortem: (input: { id: number }) => Promise<ActionResult<string>>;
-  savePostmortem: (input: { id: number; markdown: string }) => Promise<ActionResult>;
+  changeStatus: typeof incidentActions.changeIncidentStatus;
+  handOver: typeof incidentActions.handOverIncident;
+  updateDetails: typeof incidentActions.updateIncidentDetails;
+  checkStep: typeof incidentActions.checkStep;
+  acknowledge: typeof incidentActions.acknowledgePage;
+  sendComm: typeof incidentActions.sendComm;
+  addNote: typeof incidentActions.addNote;
+  draftPostmortem: typeof incidentActions.draftPostmortem;
+  savePostmortem: typeof incidentActions.savePostmortem;
 }
 
-export type DeclareAction = (input: {
-  title: string;
-  scenarioId: string | null;
-  severity: Severity;
-  impact: string;
-  regions: string[];
-  leadId: string;
-  fromAlertId: number | null;
-}) => Promise<ActionResult<Incident>>;
+export type DeclareAction = typeof incidentActions.declareIncident;
 
-export type EscalationLevelInput = {
-  level: number;
-  afterSeconds: number;
-  target: string;
-  contact: string;
-  severities: Severity[] | null;
-  onlyIfUnacknowledged: boolean;
-};
+/** One level of the escalation chain, as the policy's schema gives it (every field filled in). */
+export type EscalationLevelInput = z.output<typeof policyInput>["levels"][number];
 
-export type UpdateEscalationAction = (input: { levels: EscalationLevelInput[] }) => Promise<ActionResult>;
+export type UpdateEscalationAction = typeof incidentActions.updateEscalationPolicy;
 
 /** What the signed-in user may do on an incident page: viewers watch, engineers check, note and request runbook actions, leads command. */
 export interface Capabilities {

@@ -5,8 +5,9 @@ import { useState, type ReactNode } from "react";
 import { StepAction } from "@/components/actions/request/step-action";
 import { Timestamp } from "@/components/fleet/timestamp";
 import type { ActionRun } from "@/lib/actions/run";
+import type { RuleSettingsMap } from "@/lib/alert-rules";
 import type { StepState } from "@/lib/incident";
-import { liveCheckLabels } from "@/lib/live-checks";
+import { liveCheckLabel } from "@/lib/live-checks";
 import type { PhaseClock } from "@/lib/phase-clocks";
 import { actionsQuery } from "@/lib/queries";
 import { incidentPhases, phaseLabels } from "@/lib/severity";
@@ -34,6 +35,7 @@ export function Checklist({
   canCheck,
   canRequestActions,
   regions,
+  ruleSettings,
   checkStep,
   refresh,
 }: {
@@ -45,6 +47,8 @@ export function Checklist({
   canRequestActions: boolean;
   /** the incident's affected regions: a default for the actions' region */
   regions: string[];
+  /** the alert rules' settings: a live check's words name the thresholds it judges by */
+  ruleSettings: RuleSettingsMap;
   checkStep: IncidentActions["checkStep"];
   refresh: () => void;
 }) {
@@ -87,6 +91,7 @@ export function Checklist({
                   isNext={s.key === nextKey}
                   late={overdue && !s.checked}
                   canCheck={canCheck}
+                  checkLabel={s.check ? liveCheckLabel(s.check, ruleSettings) : null}
                   actionLink={<StepAction incidentId={incidentId} step={s} incidentRegions={regions} canRequest={canRequestActions} latestRun={latestRun.get(s.key) ?? null} />}
                   checkStep={checkStep}
                   refresh={refresh}
@@ -106,6 +111,7 @@ function StepItem({
   isNext,
   late,
   canCheck,
+  checkLabel,
   actionLink,
   checkStep,
   refresh,
@@ -115,6 +121,7 @@ function StepItem({
   isNext: boolean;
   late: boolean;
   canCheck: boolean;
+  checkLabel: string | null;
   actionLink: ReactNode;
   checkStep: IncidentActions["checkStep"];
   refresh: () => void;
@@ -197,7 +204,7 @@ function StepItem({
               {step.action && actionLink}
               {step.check && (
                 <span>
-                  <span className="font-medium">Live check:</span> {liveCheckLabels[step.check]}
+                  <span className="font-medium">Live check:</span> {checkLabel}
                 </span>
               )}
             </div>

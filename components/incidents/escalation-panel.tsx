@@ -3,8 +3,7 @@
 import { useState } from "react";
 import { Timestamp } from "@/components/fleet/timestamp";
 import type { Incident, PageState } from "@/lib/incident";
-import { formatElapsed } from "@/lib/incident-view";
-import { formatCountdown } from "@/lib/phase-clocks";
+import { formatDuration } from "@/lib/units";
 import type { IncidentActions } from "./action-types";
 import { btnPrimary, panel } from "./styles";
 
@@ -72,7 +71,7 @@ export function EscalationPanel({
       <p data-testid="ack-state" className="text-sm">
         {incident.acknowledgedAt ? (
           <span className="text-emerald-800 dark:text-emerald-300">
-            ✓ Acknowledged{ackBy ? ` by ${ackBy}` : ""} after {formatElapsed(Date.parse(incident.acknowledgedAt) - Date.parse(incident.declaredAt))} ·{" "}
+            ✓ Acknowledged{ackBy ? ` by ${ackBy}` : ""} after {formatDuration(Date.parse(incident.acknowledgedAt) - Date.parse(incident.declaredAt), "ticking")} ·{" "}
             <Timestamp iso={incident.acknowledgedAt} />
           </span>
         ) : (
@@ -111,7 +110,7 @@ export function EscalationPanel({
                   ) : (
                     <>
                       Due <Timestamp iso={p.dueAt} show="full" />
-                      {live && <span className="tabular-nums"> · {dueIn > 0 ? `in ${formatCountdown(dueIn)}` : "sending"}</span>}
+                      {live && <span className="tabular-nums"> · {dueIn > 0 ? `in ${formatDuration(dueIn, "countdown")}` : "sending"}</span>}
                     </>
                   )}
                   {p.onlyIfUnacknowledged && state === "pending" && <span> · only if nobody acknowledges</span>}

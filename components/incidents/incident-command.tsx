@@ -2,11 +2,13 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
+import type { RuleSettingsMap } from "@/lib/alert-rules";
 import type { IncidentDetail } from "@/lib/incident";
 import { nextStepKey } from "@/lib/incident-view";
-import { formatCountdown, phaseClocksFor } from "@/lib/phase-clocks";
+import { phaseClocksFor } from "@/lib/phase-clocks";
 import { incidentQuery } from "@/lib/queries";
 import { phaseLabels } from "@/lib/severity";
+import { formatDuration } from "@/lib/units";
 import { useHydrated, useServerNow } from "@/components/ui/use-server-now";
 import type { Capabilities, IncidentActions, Lead } from "./action-types";
 import { Checklist } from "./checklist";
@@ -22,7 +24,7 @@ import { Timeline } from "./timeline";
  * prefetched and the console's event stream refreshes on every change, so every open page shows the same
  * incident within a second. Controls appear only for the roles that may use them.
  */
-export function IncidentCommand({ id, caps, leads, actions }: { id: number; caps: Capabilities; leads: Lead[]; actions: IncidentActions }) {
+export function IncidentCommand({ id, caps, leads, ruleSettings, actions }: { id: number; caps: Capabilities; leads: Lead[]; ruleSettings: RuleSettingsMap; actions: IncidentActions }) {
   const { data, dataUpdatedAt, error } = useQuery(incidentQuery(id));
   if (!data) {
     return (
@@ -31,10 +33,26 @@ export function IncidentCommand({ id, caps, leads, actions }: { id: number; caps
       </p>
     );
   }
-  return <CommandView detail={data} fetchedAt={dataUpdatedAt} stale={error?.message ?? null} caps={caps} leads={leads} actions={actions} />;
+  return <CommandView detail={data} fetchedAt={dataUpdatedAt} stale={error?.message ?? null} caps={caps} leads={leads} ruleSettings={ruleSettings} actions={actions} />;
 }
 
-function CommandView({ detail, fetchedAt, stale, caps, leads, actions }: { detail: IncidentDetail; fetchedAt: number; stale: string | null; caps: Capabilities; leads: Lead[]; actions: IncidentActions }) {
+function CommandView({
+  detail,
+  fetchedAt,
+  stale,
+  caps,
+  leads,
+  ruleSettings,
+  actions,
+}: {
+  detail: IncidentDetail;
+  fetchedAt: number;
+  stale: string | null;
+  caps: Capabilities;
+  leads: Lead[];
+  ruleSettings: RuleSettingsMap;
+  actions: IncidentActions;
+}) {
   const { incident, steps, events, pages } = detail;
   const queryClient = useQueryClient();
   const now = useServerNow(detail.serverNow, fetchedAt);
@@ -67,7 +85,7 @@ function CommandView({ detail, fetchedAt, stale, caps, leads, actions }: { detai
           <span className="font-medium">{next.title}</span>
           <span className="opacity-90">
             · {phaseLabels[next.phase]}
-            {live && nextClock?.remainingMs != null && (nextClock.state === "overdue" ? ` overdue by ${formatCountdown(-nextClock.remainingMs)}` : ` · ${formatCountdown(nextClock.remainingMs)} left`)}
+            {live && nextClock?.remainingMs != null && (nextClock.state === "overdue" ? ` overdue by ${formatDuration(-nextClock.remainingMs, "countdown")}` : ` · ${formatDuration(nextClock.remainingMs, "countdown")} left`)}
           </span>
         </a>
       ) : (
@@ -98,6 +116,7 @@ function CommandView({ detail, fetchedAt, stale, caps, leads, actions }: { detai
             canCheck={caps.canCheck}
             canRequestActions={caps.canRequestActions}
             regions={incident.regions}
+            ruleSettings={ruleSettings}
             checkStep={actions.checkStep}
             refresh={refresh}
           />

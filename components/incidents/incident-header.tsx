@@ -1,7 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { incidentRef } from "@/lib/ids";
 import { statusLabels, statusTransitions, type Incident, type IncidentStatus } from "@/lib/incident";
 import { severities, severityLabels, severityMeaning, type Severity } from "@/lib/severity";
 import type { IncidentActions, Lead } from "./action-types";
@@ -53,7 +55,7 @@ export function IncidentHeader({
         <div className="min-w-0 space-y-1">
           <p className="flex flex-wrap items-center gap-2 text-sm">
             <span className="font-mono font-semibold text-slate-600 dark:text-slate-300" data-testid="incident-id">
-              INC-{incident.id}
+              {incidentRef(incident.id)}
             </span>
             <IncidentSeverityBadge severity={incident.severity} long />
             <IncidentStatusBadge status={incident.status} />
@@ -80,22 +82,22 @@ export function IncidentHeader({
       </div>
 
       <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:gap-x-6 lg:grid-cols-4">
-        <Fact term="Incident lead">
+        <Fact layout="stacked" label="Incident lead">
           <span data-testid="incident-lead">{incident.lead.name}</span>
         </Fact>
-        <Fact term="Scenario">{incident.scenarioTitle ?? <span className="text-slate-500 dark:text-slate-400">none</span>}</Fact>
-        <Fact term="Regions">{incident.regions.length ? incident.regions.join(", ") : <span className="text-slate-500 dark:text-slate-400">none named</span>}</Fact>
-        <Fact term="Declared">
+        <Fact layout="stacked" label="Scenario">{incident.scenarioTitle ?? <span className="text-slate-500 dark:text-slate-400">none</span>}</Fact>
+        <Fact layout="stacked" label="Regions">{incident.regions.length ? incident.regions.join(", ") : <span className="text-slate-500 dark:text-slate-400">none named</span>}</Fact>
+        <Fact layout="stacked" label="Declared">
           <Timestamp iso={incident.declaredAt} stack />
           {incident.declaredBy && <span className="block text-xs text-slate-500 dark:text-slate-400">by {incident.declaredBy}</span>}
         </Fact>
-        <Fact term="Impact" wide>
+        <Fact layout="stacked" label="Impact" wide>
           {incident.impact || <span className="text-slate-500 dark:text-slate-400">not described yet</span>}
         </Fact>
-        <Fact term="ETA">{incident.eta || <span className="text-slate-500 dark:text-slate-400">unknown</span>}</Fact>
-        <Fact term="Root cause">{incident.rootCause || <span className="text-slate-500 dark:text-slate-400">not known yet</span>}</Fact>
+        <Fact layout="stacked" label="ETA">{incident.eta || <span className="text-slate-500 dark:text-slate-400">unknown</span>}</Fact>
+        <Fact layout="stacked" label="Root cause">{incident.rootCause || <span className="text-slate-500 dark:text-slate-400">not known yet</span>}</Fact>
         {incident.resolvedAt && (
-          <Fact term="Resolved">
+          <Fact layout="stacked" label="Resolved">
             <Timestamp iso={incident.resolvedAt} stack />
           </Fact>
         )}
@@ -128,15 +130,6 @@ export function IncidentHeader({
         />
       )}
     </header>
-  );
-}
-
-function Fact({ term, children, wide = false }: { term: string; children: React.ReactNode; wide?: boolean }) {
-  return (
-    <div className={`min-w-0 ${wide ? "col-span-2" : ""}`}>
-      <dt className="text-xs font-medium text-slate-500 uppercase dark:text-slate-400">{term}</dt>
-      <dd className="break-words">{children}</dd>
-    </div>
   );
 }
 

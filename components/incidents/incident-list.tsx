@@ -3,10 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { incidentRef } from "@/lib/ids";
 import type { Incident } from "@/lib/incident";
-import { formatElapsed, median, type IncidentFilter } from "@/lib/incident-view";
+import { median, type IncidentFilter } from "@/lib/incident-view";
 import { incidentTimes } from "@/lib/postmortem";
 import { incidentsQuery } from "@/lib/queries";
+import { formatDuration } from "@/lib/units";
 import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
 import { muted, panel } from "./styles";
 
@@ -44,7 +46,7 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
   return (
     <li data-testid="incident-row" data-id={i.id} className="relative py-3 first:pt-0 last:pb-0">
       <div className="flex flex-wrap items-center gap-2">
-        <span className="font-mono text-sm font-semibold text-slate-600 dark:text-slate-300">INC-{i.id}</span>
+        <span className="font-mono text-sm font-semibold text-slate-600 dark:text-slate-300">{incidentRef(i.id)}</span>
         <IncidentSeverityBadge severity={i.severity} />
         <IncidentStatusBadge status={i.status} />
         <Link href={`/incidents/${i.id}`} className="min-w-0 font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300">
@@ -85,7 +87,7 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
   const measures = ["acknowledge", "mitigate", "resolve"] as const;
   const medians = Object.fromEntries(measures.map((m) => [m, median(rows.map((r) => r.t[m]).filter((v): v is number => v !== null))])) as Record<(typeof measures)[number], number | null>;
   const counts = Object.fromEntries(measures.map((m) => [m, rows.filter((r) => r.t[m] !== null).length])) as Record<(typeof measures)[number], number>;
-  const cell = (ms: number | null) => (ms === null ? <span className="text-slate-400 dark:text-slate-500">—</span> : formatElapsed(ms));
+  const cell = (ms: number | null) => (ms === null ? <span className="text-slate-400 dark:text-slate-500">—</span> : formatDuration(ms, "ticking"));
   return (
     <section aria-labelledby="times-heading" className={`${panel} space-y-2`} data-testid="response-times">
       <h2 id="times-heading" className="text-lg font-semibold">
@@ -110,7 +112,7 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
                 <tr key={i.id} className="border-b border-slate-100 dark:border-slate-800">
                   <td className="py-1.5 pr-3 whitespace-nowrap">
                     <Link href={`/incidents/${i.id}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">
-                      INC-{i.id}
+                      {incidentRef(i.id)}
                     </Link>{" "}
                     <IncidentSeverityBadge severity={i.severity} />
                   </td>

@@ -1,8 +1,9 @@
 "use client";
 
 import { Timestamp } from "@/components/fleet/timestamp";
-import { formatElapsed, phaseWindow } from "@/lib/incident-view";
-import { formatCountdown, type PhaseClock } from "@/lib/phase-clocks";
+import { phaseWindow } from "@/lib/incident-view";
+import type { PhaseClock } from "@/lib/phase-clocks";
+import { formatDuration } from "@/lib/units";
 import { phaseLabels, type Severity } from "@/lib/severity";
 
 const cellStyles: Record<PhaseClock["state"], string> = {
@@ -49,15 +50,15 @@ function ClockValue({ clock: c, declaredAt, now, live }: { clock: PhaseClock; de
   if (c.state === "done" && c.doneAt) {
     return (
       <span>
-        ✓ done after {formatElapsed(Date.parse(c.doneAt) - Date.parse(c.phase === "postmortem" && c.startsAt ? c.startsAt : declaredAt))}
+        ✓ done after {formatDuration(Date.parse(c.doneAt) - Date.parse(c.phase === "postmortem" && c.startsAt ? c.startsAt : declaredAt), "ticking")}
         <Timestamp iso={c.doneAt} show="full" className="block text-xs font-normal text-slate-600 dark:text-slate-400" />
       </span>
     );
   }
   if (c.phase === "postmortem" && !c.startsAt) return <span>starts at resolution</span>;
   if (!live) return <span>…</span>;
-  if (c.state === "upcoming" && c.startsAt) return <span>starts in {formatCountdown(Date.parse(c.startsAt) - now)}</span>;
-  if (c.remainingMs === null) return <span>{c.startsAt ? `running ${formatElapsed(now - Date.parse(c.startsAt))}` : "open-ended"}</span>;
-  if (c.state === "overdue") return <span className="font-semibold">overdue by {formatCountdown(-c.remainingMs)}</span>;
-  return <span>{formatCountdown(c.remainingMs)} left</span>;
+  if (c.state === "upcoming" && c.startsAt) return <span>starts in {formatDuration(Date.parse(c.startsAt) - now, "countdown")}</span>;
+  if (c.remainingMs === null) return <span>{c.startsAt ? `running ${formatDuration(now - Date.parse(c.startsAt), "ticking")}` : "open-ended"}</span>;
+  if (c.state === "overdue") return <span className="font-semibold">overdue by {formatDuration(-c.remainingMs, "countdown")}</span>;
+  return <span>{formatDuration(c.remainingMs, "countdown")} left</span>;
 }

@@ -2,15 +2,17 @@
 
 import { useState } from "react";
 import { CopyButton } from "@/components/incidents/copy-button";
-import { liveCheckLabels } from "@/lib/live-checks";
+import type { RuleSettingsMap } from "@/lib/alert-rules";
+import { liveCheckLabel } from "@/lib/live-checks";
 import type { Runbook } from "@/lib/runbook-schema";
 import { phaseLabels } from "@/lib/severity";
 
 /**
  * A runbook as a checklist to work through: sections of steps with their commands, actions and live checks.
- * Ticks here are the reader's own (not stored); an incident's checklist is the recorded one.
+ * Ticks here are the reader's own (not stored); an incident's checklist is the recorded one. A live check's
+ * words name the thresholds it judges by: the alert rules' `ruleSettings`.
  */
-export function RunbookChecklist({ runbook }: { runbook: Runbook }) {
+export function RunbookChecklist({ runbook, ruleSettings }: { runbook: Runbook; ruleSettings: RuleSettingsMap }) {
   const [done, setDone] = useState<Set<string>>(new Set());
   const total = runbook.sections.reduce((n, s) => n + s.steps.length, 0);
   const toggle = (id: string) =>
@@ -57,7 +59,7 @@ export function RunbookChecklist({ runbook }: { runbook: Runbook }) {
                   )}
                   <div className="flex flex-wrap gap-2 text-xs">
                     {step.action && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">action {step.action}</span>}
-                    {step.check && <span className="rounded bg-sky-50 px-1.5 py-0.5 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100">live check: {liveCheckLabels[step.check.id]}</span>}
+                    {step.check && <span className="rounded bg-sky-50 px-1.5 py-0.5 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100">live check: {liveCheckLabel(step.check.id, ruleSettings)}</span>}
                   </div>
                 </div>
               </li>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { signOutEverywhereAction } from "@/app/(console)/session-actions";
+import { signOutEverywhere } from "@/app/(console)/session-actions";
 import { LiveIndicator } from "@/components/fleet/live-indicator";
 import { hasRole, roleLabels, type Role } from "@/lib/roles";
 import { MainNav } from "./main-nav";
@@ -40,7 +40,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
               {roleLabels[user.role]}
             </span>
           </span>
-          <SignOutButton everywhere={signOutEverywhereAction} />
+          <SignOutButton everywhere={signOutEverywhere} />
         </div>
       </div>
     </header>

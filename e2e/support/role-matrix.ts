@@ -46,37 +46,37 @@ const noUuid = "00000000-0000-4000-8000-000000000000";
 /** Keyed "file#exportedName", as the build's server reference manifest names them. */
 export const actionTable: Record<string, ActionRule> = {
   // Runbook actions: engineers request, preview, cancel and control; leads approve, reject and override.
-  "app/(console)/actions/actions.ts#previewActionAction": { least: "engineer", input: { json: {} } },
-  "app/(console)/actions/actions.ts#requestActionAction": { least: "engineer", input: { json: {} } },
-  "app/(console)/actions/actions.ts#approveActionAction": { least: "lead", input: { json: { id: none, paramsHash: "" } } },
-  "app/(console)/actions/actions.ts#rejectActionAction": { least: "lead", input: { json: { id: none, reason: "" } } },
-  "app/(console)/actions/actions.ts#overridePreflightAction": { least: "lead", input: { json: { id: none, reason: "" } } },
-  "app/(console)/actions/actions.ts#cancelActionAction": { least: "engineer", input: { json: { id: none } } },
-  "app/(console)/actions/actions.ts#controlActionAction": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/actions/actions.ts#previewRequest": { least: "engineer", input: { json: {} } },
+  "app/(console)/actions/actions.ts#requestRun": { least: "engineer", input: { json: {} } },
+  "app/(console)/actions/actions.ts#approveRun": { least: "lead", input: { json: { id: none, paramsHash: "" } } },
+  "app/(console)/actions/actions.ts#rejectRun": { least: "lead", input: { json: { id: none, reason: "" } } },
+  "app/(console)/actions/actions.ts#overridePreflight": { least: "lead", input: { json: { id: none, reason: "" } } },
+  "app/(console)/actions/actions.ts#cancelRun": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/actions/actions.ts#controlRun": { least: "engineer", input: { json: { id: none } } },
 
   // Incidents: leads command; engineers check steps, acknowledge pages and add notes.
-  "app/(console)/incidents/actions.ts#declareIncidentAction": { least: "lead", input: { json: {} } },
-  "app/(console)/incidents/actions.ts#changeStatusAction": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#handOverAction": { least: "lead", input: { json: { id: none, leadId: noUuid } } },
-  "app/(console)/incidents/actions.ts#updateDetailsAction": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#checkStepAction": { least: "engineer", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#acknowledgeAction": { least: "engineer", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#sendCommAction": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#addNoteAction": { least: "engineer", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#draftPostmortemAction": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#savePostmortemAction": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#updateEscalationAction": { least: "admin", input: { json: {} } },
+  "app/(console)/incidents/actions.ts#declareIncident": { least: "lead", input: { json: {} } },
+  "app/(console)/incidents/actions.ts#changeIncidentStatus": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#handOverIncident": { least: "lead", input: { json: { id: none, leadId: noUuid } } },
+  "app/(console)/incidents/actions.ts#updateIncidentDetails": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#checkStep": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#acknowledgePage": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#sendComm": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#addNote": { least: "engineer", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#draftPostmortem": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#savePostmortem": { least: "lead", input: { json: { id: none } } },
+  "app/(console)/incidents/actions.ts#updateEscalationPolicy": { least: "admin", input: { json: {} } },
 
   // Administration: admins only.
-  "app/(console)/admin/users/actions.ts#setUserRoleAction": { least: "admin", input: { form: { userId: noUuid, role: "nobody" } } },
-  "app/(console)/admin/users/actions.ts#unlockUserAction": { least: "admin", input: { form: { userId: "" } } },
-  "app/(console)/admin/users/actions.ts#endUserSessionsAction": { least: "admin", input: { form: { userId: noUuid } } },
-  "app/(console)/admin/tokens/actions.ts#createApiTokenAction": { least: "admin", input: { form: { name: "" } } },
-  "app/(console)/admin/tokens/actions.ts#revokeApiTokenAction": { least: "admin", input: { form: { id: noUuid } } },
-  "app/(console)/alerts/actions.ts#updateAlertRuleAction": { least: "admin", input: { form: { ruleId: "" } } },
+  "app/(console)/admin/users/actions.ts#setUserRole": { least: "admin", input: { form: { userId: noUuid, role: "nobody" } } },
+  "app/(console)/admin/users/actions.ts#unlockUser": { least: "admin", input: { form: { userId: "" } } },
+  "app/(console)/admin/users/actions.ts#endUserSessions": { least: "admin", input: { form: { userId: noUuid } } },
+  "app/(console)/admin/tokens/actions.ts#createApiToken": { least: "admin", input: { form: { name: "" } } },
+  "app/(console)/admin/tokens/actions.ts#revokeApiToken": { least: "admin", input: { form: { id: noUuid } } },
+  "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
 
   // Anyone signed in ends their own sessions.
-  "app/(console)/session-actions.ts#signOutEverywhereAction": {
+  "app/(console)/session-actions.ts#signOutEverywhere": {
     least: "viewer",
     input: { json: {} },
     noHarmlessInput: "it takes no input and ends every session of the caller, the test's own included",

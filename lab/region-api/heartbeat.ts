@@ -1,4 +1,5 @@
 import pg from "pg";
+import { errorInWords, wordsForCode, type ErrorInWords } from "../../lib/error-words";
 import { readState } from "../state";
 
 export interface DbHealth {
@@ -7,7 +8,10 @@ export interface DbHealth {
   lastAckedSeq: number | null;
   lastAckedAt: string | null;
   consecutiveFailures: number;
+  /** the last failure in words a person reads (lib/error-words) */
   lastError: string | null;
+  /** the SQLSTATE or system code behind `lastError`, when there is one */
+  lastErrorCode: string | null;
 }
 
 export interface HeartbeatWriter {
@@ -32,14 +36,21 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
 
+const notYetConnected = (): DbHealth => ({
+  connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null, lastErrorCode: null,
+});
+
+function noteError(health: DbHealth, { error, errorCode }: ErrorInWords) {
+  health.lastError = error;
+  health.lastErrorCode = errorCode ?? null;
+}
+
 /**
  * Writes one heartbeat row a second through a single pg.Client (no pool: a dead primary
  * must show up as failed writes). The client's 'error'/'end' mark the db disconnected at once.
  */
 export class PgHeartbeatWriter implements HeartbeatWriter {
-  readonly health: DbHealth = {
-    connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null,
-  };
+  readonly health: DbHealth = notYetConnected();
   private client: pg.Client | null = null;
   private schemaReady = false;
   private seq = 0;
@@ -48,6 +59,8 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
   private inFlight = false;
   private ticks = 0;
   private stopped = false;
+  /** why the last connection attempt or connection failed */
+  private connectError: ErrorInWords | null = null;
 
   constructor(private readonly target: DbTarget) {}
 
@@ -85,7 +98,8 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       if (this.client === client) this.client = null;
       this.health.connected = false;
       this.health.writable = false;
-      this.health.lastError = message(error);
+      this.connectError = errorInWords(error);
+      noteError(this.health, this.connectError);
       client.end().catch(() => undefined);
       this.scheduleReconnect();
     };
@@ -96,6 +110,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       if (dead) return;
       this.client = client;
       this.schemaReady = false;
+      this.connectError = null;
       this.health.connected = true;
     } catch (error) {
       lost(error);
@@ -107,16 +122,16 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
     this.reconnectTimer = setTimeout(() => void this.connect(), RECONNECT_MS);
   }
 
-  private fail(error: unknown) {
+  private fail(error: ErrorInWords) {
     this.health.consecutiveFailures += 1;
     this.health.writable = false;
-    this.health.lastError = message(error);
+    noteError(this.health, error);
   }
 
   private async beat() {
-    if (this.inFlight) return this.fail(new Error("previous heartbeat still waiting for the database"));
+    if (this.inFlight) return this.fail({ error: "previous heartbeat still waiting for the database" });
     const client = this.client;
-    if (!client) return this.fail(new Error(`not connected to ${this.target.host}:${this.target.port}: ${this.health.lastError ?? "connecting"}`));
+    if (!client) return this.fail({ error: `not connected: ${this.connectError?.error ?? "connecting"}`, errorCode: this.connectError?.errorCode });
     this.inFlight = true;
     try {
       if (!this.schemaReady) {
@@ -143,6 +158,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       this.health.consecutiveFailures = 0;
       this.health.writable = true;
       this.health.lastError = null;
+      this.health.lastErrorCode = null;
       if (++this.ticks % PRUNE_EVERY === 0) {
         await client.query(
           "DELETE FROM switchyard_lab.heartbeat WHERE region = $1 AND written_at < now() - interval '1 hour'",
@@ -150,7 +166,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
         );
       }
     } catch (error) {
-      this.fail(error);
+      this.fail(errorInWords(error));
       // A timed-out query leaves the connection busy, and a dropped link never resets it: start afresh.
       if (this.client === client && /timeout/i.test(message(error))) this.abandon(client);
     } finally {
@@ -169,9 +185,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
 
 /** SIMULATED_DB: heartbeats kept in memory; the lab's state says whether the target server is up and primary. */
 export class SimulatedHeartbeatWriter implements HeartbeatWriter {
-  readonly health: DbHealth = {
-    connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null,
-  };
+  readonly health: DbHealth = notYetConnected();
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -187,25 +201,27 @@ export class SimulatedHeartbeatWriter implements HeartbeatWriter {
   }
 
   private beat() {
-    let problem: string | null = null;
+    let problem: ErrorInWords | null = null;
     let connected = false;
+    // What a real server would answer, in the same words, marked simulated.
+    const simulated = (code: string, why: string): ErrorInWords => ({ error: `${wordsForCode(code) ?? code} (${why})`, errorCode: code });
     try {
       const state = readState(this.target.labDir);
       const server = Object.values(state?.regions ?? {}).find((r) => r.pgPort === this.target.port);
-      if (!server) problem = `connect ECONNREFUSED ${this.target.host}:${this.target.port} (simulated)`;
-      else if (server.faults.dbDown) problem = `connect ECONNREFUSED ${this.target.host}:${this.target.port} (simulated db-down)`;
+      if (!server) problem = simulated("ECONNREFUSED", "simulated");
+      else if (server.faults.dbDown) problem = simulated("ECONNREFUSED", "simulated db-down");
       else if (server.role !== "primary") {
         connected = true;
-        problem = "cannot execute INSERT in a read-only transaction (simulated replica)";
+        problem = simulated("25006", "simulated replica");
       } else connected = true;
     } catch (error) {
-      problem = message(error);
+      problem = errorInWords(error);
     }
     this.health.connected = connected;
     if (problem) {
       this.health.writable = false;
       this.health.consecutiveFailures += 1;
-      this.health.lastError = problem;
+      noteError(this.health, problem);
       return;
     }
     this.seq += 1;
@@ -214,5 +230,6 @@ export class SimulatedHeartbeatWriter implements HeartbeatWriter {
     this.health.lastAckedAt = new Date().toISOString();
     this.health.consecutiveFailures = 0;
     this.health.lastError = null;
+    this.health.lastErrorCode = null;
   }
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { errorInWords } from "../../lib/error-words";
 import { cdnProviders, type CdnProvider } from "../../lib/fleet-config";
 import { regionAddress } from "../network/net";
 import { isRegionId } from "../regions";
@@ -144,7 +145,7 @@ async function peerHealth(peer: { region: string; url: string }) {
     const status = (body as { status?: string } | null)?.status ?? "down";
     return { region: peer.region, apiUrl: peer.url, status, health: body };
   } catch (error) {
-    return { region: peer.region, apiUrl: peer.url, status: "down", error: errorMessage(error) };
+    return { region: peer.region, apiUrl: peer.url, status: "down", ...errorInWords(error) };
   }
 }
 
@@ -154,7 +155,8 @@ async function proxy(region: string, method: string, pathWithQuery: string): Pro
   try {
     return await fetchJson(`${peer.url}${pathWithQuery}`, { method, timeoutMs: PROXY_TIMEOUT_MS });
   } catch (error) {
-    return { status: 502, body: { error: `region ${region} API unreachable: ${errorMessage(error)}`, region } };
+    const { error: words, errorCode } = errorInWords(error);
+    return { status: 502, body: { error: `region ${region} API unreachable: ${words}`, errorCode, region } };
   }
 }
 

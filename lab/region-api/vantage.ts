@@ -1,4 +1,5 @@
 import pg from "pg";
+import { errorInWords } from "../../lib/error-words";
 
 /** What this region API sees of one region's database, as `GET /health` reports it in `reaches`. */
 export interface Sighting {
@@ -7,7 +8,10 @@ export interface Sighting {
   /** null until it answered once */
   inRecovery: boolean | null;
   latencyMs: number | null;
+  /** what went wrong, in words a person reads */
   error: string | null;
+  /** the SQLSTATE or system code behind `error`, when there is one */
+  errorCode: string | null;
   checkedAt: string;
 }
 
@@ -20,10 +24,6 @@ export interface DbAddress {
 const EVERY_MS = 200;
 /** Dropped packets give no reset: a look that has no answer within this is a region out of reach. */
 const TIMEOUT_MS = 400;
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
-}
 
 /**
  * This region's vantage point: a held connection to every region's PostgreSQL server (its own among them),
@@ -66,12 +66,22 @@ export class Vantage {
         inRecovery: result.rows[0]?.r ?? null,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         error: null,
+        errorCode: null,
         checkedAt: new Date().toISOString(),
       });
     } catch (error) {
       this.drop(target.region);
       const last = this.sightings.get(target.region);
-      this.sightings.set(target.region, { region: target.region, reachable: false, inRecovery: last?.inRecovery ?? null, latencyMs: null, error: message(error), checkedAt: new Date().toISOString() });
+      const { error: words, errorCode } = errorInWords(error);
+      this.sightings.set(target.region, {
+        region: target.region,
+        reachable: false,
+        inRecovery: last?.inRecovery ?? null,
+        latencyMs: null,
+        error: words,
+        errorCode: errorCode ?? null,
+        checkedAt: new Date().toISOString(),
+      });
     } finally {
       this.busy.delete(target.region);
     }

@@ -77,11 +77,15 @@ export class AckLedger {
     return out;
   }
 
-  /** Which acknowledgements seen since `sinceMs` the primary's rows lack, region by region. */
-  check(rows: readonly HeartbeatRow[], sinceMs: number): LostWrites[] {
+  /**
+   * Which acknowledgements seen from `sinceMs` to `readAtMs` the primary's rows lack, region by region.
+   * `readAtMs` is when the rows were read: a write acknowledged after that is not in them, and the samplers keep
+   * recording while the rows are read.
+   */
+  check(rows: readonly HeartbeatRow[], sinceMs: number, readAtMs = Infinity): LostWrites[] {
     const out: LostWrites[] = [];
     for (const region of this.regions()) {
-      const acks = this.seen(region, sinceMs);
+      const acks = this.seen(region, sinceMs).filter((a) => a.seenAt <= readAtMs);
       if (!acks.length) continue;
       const mine = rows.filter((r) => r.region === region);
       const bySeq = new Map<number, Date[]>();

@@ -183,6 +183,15 @@ describe("AckLedger", () => {
     expect(lost!.missingSeqs).toEqual([2]);
   });
 
+  it("does not count a write acknowledged after the rows were read as lost", () => {
+    const l = new AckLedger();
+    l.record(ack(1, "2026-11-25T12:00:01.000Z", 1000));
+    l.record(ack(2, "2026-11-25T12:00:02.000Z", 2500));
+    const rows = [{ region: "us-east-1", seq: 1, writtenAt: new Date("2026-11-25T12:00:01.000Z") }];
+    expect(l.check(rows, 0, 2000)).toEqual([{ region: "us-east-1", missing: [], missingSeqs: [], checked: 1 }]);
+    expect(l.check(rows, 0, 3000)[0]!.missing.map((a) => a.seq)).toEqual([2]);
+  });
+
   it("checks only acknowledgements seen since the window's start, and measures a write gap around a moment", () => {
     const l = new AckLedger();
     l.record(ack(1, "2026-11-25T12:00:01.000Z", 1));

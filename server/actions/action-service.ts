@@ -3,8 +3,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { actionCatalog, actionParams, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
 import { runStatuses, uncoveredChecks, waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
-import { hasRole } from "@/lib/roles";
+import { incidentRef } from "@/lib/ids";
 import type { Caller } from "@/server/auth/caller";
+import { requireRole } from "@/server/auth/require-role";
 import type { User } from "@/server/auth/users";
 import { appendAudit, canonical } from "@/server/audit/append-audit";
 import { getDb, type Queryable } from "@/server/db";
@@ -15,7 +16,26 @@ import { addEvent, checklistFor, readIncident } from "@/server/incidents/inciden
 import { fleetContext } from "./fleet-context";
 import type { FleetContext } from "./module";
 import { moduleFor } from "./registry";
-import { holderOf, readRunDetail, readRunRow, readRuns, toRun, writeOverride, writeRecheck, type RunFilter, type RunRow } from "./action-store";
+import {
+  findRunByIdempotencyKey,
+  holderOf,
+  insertRun,
+  markRunCancelled,
+  markRunExpired,
+  markRunRejected,
+  markRunStarted,
+  readOverdueRunIds,
+  readRunDetail,
+  readRunRow,
+  readRuns,
+  toRun,
+  writeControl,
+  writeOverride,
+  writePreflight,
+  writeRecheck,
+  type RunFilter,
+  type RunRow,
+} from "./action-store";
 import { executeRun } from "./runner";
 
 /**
@@ -34,7 +54,7 @@ export function paramsHash(actionId: ActionId, params: unknown): string {
   return createHash("sha256").update(canonical([actionId, params])).digest("hex");
 }
 
-const actionInput = z.object({ actionId: z.string().refine(isActionId, "unknown action"), params: z.unknown() });
+export const actionInput = z.object({ actionId: z.string().refine(isActionId, "unknown action"), params: z.unknown() });
 
 export const requestInput = actionInput.extend({
   incidentId: z.number().int().positive().nullable().default(null),
@@ -43,11 +63,11 @@ export const requestInput = actionInput.extend({
   idempotencyKey: z.string().min(8).max(100),
 });
 
-const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000) });
+export const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000) });
 /** An override: its reason, and the value a dangerous failing check asks to be typed (a region id). */
-const overrideInput = reasonInput.extend({ confirm: z.string().trim().max(100).optional() });
-const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
-const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
+export const overrideInput = reasonInput.extend({ confirm: z.string().trim().max(100).optional() });
+export const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
+export const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
 
 /** The action's parameters by its schema, then by what the fleet says of them (the region exists, is a replica). */
 function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext): Record<string, unknown> {
@@ -58,13 +78,7 @@ function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext): Recor
   return params;
 }
 
-function mayRequest(actor: User, actionId: ActionId) {
-  const { role } = actionCatalog[actionId];
-  if (!hasRole(actor.role, role)) throw forbidden(`Requesting ${actionId} needs the ${role} role; you are ${actor.role}.`);
-}
-
-const byIdempotencyKey = async (db: Queryable, key: string) =>
-  (await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [key])).rows[0];
+const mayRequest = (actor: User, actionId: ActionId) => requireRole(actor, actionCatalog[actionId].role, `Requesting ${actionId}`);
 
 export interface Preview {
   actionId: ActionId;
@@ -105,10 +119,10 @@ async function incidentLink(tx: Queryable, actionId: ActionId, incidentId: numbe
     return;
   }
   const incident = await readIncident(tx, incidentId);
-  if (incident.status === "resolved") throw invalid(`INC-${incidentId} is resolved; reopen it to act for it.`);
+  if (incident.status === "resolved") throw invalid(`${incidentRef(incidentId)} is resolved; reopen it to act for it.`);
   if (stepKey) {
     const step = checklistFor(incident).find((s) => s.key === stepKey);
-    if (!step) throw invalid(`INC-${incidentId} has no step ${stepKey}.`);
+    if (!step) throw invalid(`${incidentRef(incidentId)} has no step ${stepKey}.`);
     if (step.action !== actionId) throw invalid(`Step "${step.title}" runs ${step.action ?? "no action"}, not ${actionId}.`);
   }
 }
@@ -126,7 +140,7 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
   const ctx = await fleetContext();
   const params = parseParams(actionId, input.params, ctx);
   const hash = paramsHash(actionId, params);
-  const existing = await byIdempotencyKey(db, input.idempotencyKey);
+  const existing = await findRunByIdempotencyKey(db, input.idempotencyKey);
   if (existing) return sameRequest(existing, actor, hash);
   const mod = moduleFor(actionId);
   const preflight = await mod.preflight(params as never, ctx);
@@ -135,12 +149,20 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
   try {
     run = await db.transaction(async (tx) => {
       await incidentLink(tx, actionId, input.incidentId, input.stepKey);
-      const r = await tx.query<{ id: number }>(
-        `insert into action_runs (action_id, params, params_hash, target, risk, status, idempotency_key, requested_by, expires_at, incident_id, step_key, preflight, preflight_at, plan)
-         values ($1, $2, $3, $4, $5, 'pending', $6, $7, now() + make_interval(mins => $8), $9, $10, $11, now(), $12) returning id`,
-        [actionId, JSON.stringify(params), hash, targetOf(actionId, params), meta.risk, input.idempotencyKey, actor.id, env.ACTION_APPROVAL_MINUTES, input.incidentId, input.stepKey, JSON.stringify(preflight), JSON.stringify(plan)],
-      );
-      const id = r.rows[0]!.id;
+      const id = await insertRun(tx, {
+        actionId,
+        params,
+        paramsHash: hash,
+        target: targetOf(actionId, params),
+        risk: meta.risk,
+        idempotencyKey: input.idempotencyKey,
+        requestedBy: actor.id,
+        approvalMinutes: env.ACTION_APPROVAL_MINUTES,
+        incidentId: input.incidentId,
+        stepKey: input.stepKey,
+        preflight,
+        plan,
+      });
       const failing = preflight.filter((c) => !c.ok);
       await appendAudit(tx, { actor, action: "action.request", target: `${actionId}#${id}`, detail: { params, paramsHash: hash, risk: meta.risk, incidentId: input.incidentId, stepKey: input.stepKey, preflight } });
       if (input.incidentId) {
@@ -156,7 +178,7 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
   } catch (err) {
     // Two submits of one form at the same moment: the second finds the first.
     if ((err as { code?: string }).code === "23505") {
-      const first = await byIdempotencyKey(db, input.idempotencyKey);
+      const first = await findRunByIdempotencyKey(db, input.idempotencyKey);
       if (first) return sameRequest(first, actor, hash);
     }
     throw err;
@@ -191,14 +213,8 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
       }
       if (expectHash && row.params_hash !== expectHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
       if (checked && row.override_at?.getTime() !== checked.overrideAt?.getTime()) throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
-      const update = await tx.query(
-        `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
-           decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
-         where id = $1 and status = 'pending' and expires_at > now()`,
-        [id, runnerId, approver?.id ?? null],
-      );
-      if (update.rowCount === 0) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
-      if (checked) await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(checked.preflight)]);
+      if (!(await markRunStarted(tx, id, runnerId, approver?.id ?? null))) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
+      if (checked) await writePreflight(tx, id, checked.preflight);
       if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
       await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
       if (row.incident_id) {
@@ -224,7 +240,7 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
 
 /** A second person (lead or admin, not the requester) approves exactly the parameters they saw; the pre-flight runs again first. */
 export async function approveAction(actor: User, id: number, raw: z.input<typeof approveInput>): Promise<ActionRun> {
-  if (!hasRole(actor.role, "lead")) throw forbidden(`Approving an action needs the lead role; you are ${actor.role}.`);
+  requireRole(actor, "lead", "Approving an action");
   const input = parseInput(approveInput, raw);
   const db = await getDb();
   const row = await readRunRow(db, id);
@@ -315,10 +331,10 @@ async function recheckBeforeStart(actor: User, row: RunRow): Promise<{ preflight
 
 /** A lead or admin turns a request down, with a reason. */
 export async function rejectAction(actor: User, id: number, raw: z.input<typeof reasonInput>): Promise<ActionRun> {
-  if (!hasRole(actor.role, "lead")) throw forbidden(`Rejecting an action needs the lead role; you are ${actor.role}.`);
+  requireRole(actor, "lead", "Rejecting an action");
   const input = parseInput(reasonInput, raw);
   return decide(id, async (tx, row) => {
-    await tx.query("update action_runs set status = 'rejected', decided_by = $2, decided_at = now(), reject_reason = $3, finished_at = now(), version = version + 1 where id = $1", [id, actor.id, input.reason]);
+    await markRunRejected(tx, id, actor.id, input.reason);
     await appendAudit(tx, { actor, action: "action.reject", target: `${row.action_id}#${id}`, detail: { reason: input.reason } });
     if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Rejected ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "rejected" } });
   });
@@ -327,8 +343,8 @@ export async function rejectAction(actor: User, id: number, raw: z.input<typeof 
 /** The requester (or a lead) withdraws a request that has not started. */
 export async function cancelAction(actor: User, id: number): Promise<ActionRun> {
   return decide(id, async (tx, row) => {
-    if (row.requested_by !== actor.id && !hasRole(actor.role, "lead")) throw forbidden("Only the requester or a lead can cancel a request.");
-    await tx.query("update action_runs set status = 'cancelled', finished_at = now(), version = version + 1 where id = $1", [id]);
+    if (row.requested_by !== actor.id) requireRole(actor, "lead", { refusal: "Only the requester or a lead can cancel a request." });
+    await markRunCancelled(tx, id);
     await appendAudit(tx, { actor, action: "action.cancel", target: `${row.action_id}#${id}` });
     if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Cancelled ${row.action_id} (#${id})`, data: { runId: id, event: "cancelled" } });
   });
@@ -354,7 +370,7 @@ async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited
  * its pre-flight ran again; a high-risk one still needs its approval (by someone other than the requester).
  */
 export async function overridePreflight(actor: User, id: number, raw: z.input<typeof overrideInput>): Promise<ActionRun> {
-  if (!hasRole(actor.role, "lead")) throw forbidden(`Overriding a pre-flight needs the lead role; you are ${actor.role}.`);
+  requireRole(actor, "lead", "Overriding a pre-flight");
   const input = parseInput(overrideInput, raw);
   const run = await decide(id, async (tx, row) => {
     if (!row.preflight.some((c) => !c.ok)) throw conflict("The pre-flight passed; there is nothing to override.");
@@ -375,16 +391,16 @@ export async function overridePreflight(actor: User, id: number, raw: z.input<ty
 
 /** Pause, resume or abort a controllable action while it runs (the requester or a lead). */
 export async function controlAction(actor: User, id: number, raw: z.input<typeof controlInput>): Promise<ActionRun> {
-  if (!hasRole(actor.role, "engineer")) throw forbidden(`Controlling an action needs the engineer role; you are ${actor.role}.`);
+  requireRole(actor, "engineer", "Controlling an action");
   const input = parseInput(controlInput, raw);
   const db = await getDb();
   const run = await db.transaction(async (tx) => {
     const row = await readRunRow(tx, id, true);
     if (!row) throw notFound(`There is no action #${id}.`);
-    if (row.requested_by !== actor.id && !hasRole(actor.role, "lead")) throw forbidden("Only the requester or a lead can pause or abort it.");
+    if (row.requested_by !== actor.id) requireRole(actor, "lead", { refusal: "Only the requester or a lead can pause or abort it." });
     if (!actionCatalog[row.action_id].controllable) throw invalid(`${row.action_id} cannot be paused or aborted.`);
     if (row.status !== "running") throw conflict(`Action #${id} is ${row.status}, not running.`);
-    await tx.query("update action_runs set control = $2, version = version + 1 where id = $1", [id, input.control === "resume" ? null : input.control]);
+    await writeControl(tx, id, input.control === "resume" ? null : input.control);
     await appendAudit(tx, { actor, action: `action.${input.control}`, target: `${row.action_id}#${id}` });
     return toRun((await readRunRow(tx, id))!);
   });
@@ -397,7 +413,7 @@ async function expire(id: number) {
   await db.transaction(async (tx) => {
     const row = await readRunRow(tx, id, true);
     if (!row || row.status !== "pending") return;
-    await tx.query("update action_runs set status = 'expired', finished_at = now(), version = version + 1 where id = $1", [id]);
+    await markRunExpired(tx, id);
     await appendAudit(tx, { actor: null, action: "action.expire", target: `${row.action_id}#${id}` });
   });
   publish("actions");
@@ -405,10 +421,9 @@ async function expire(id: number) {
 
 /** Requests past their approval window expire (the sweeper calls this). */
 export async function expireOverdue(): Promise<number> {
-  const db = await getDb();
-  const due = await db.query<{ id: number }>("select id from action_runs where status = 'pending' and expires_at <= now()");
-  for (const r of due.rows) await expire(r.id);
-  return due.rowCount;
+  const due = await readOverdueRunIds(await getDb());
+  for (const id of due) await expire(id);
+  return due.length;
 }
 
 export const runFilterInput = z.object({

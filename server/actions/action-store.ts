@@ -3,7 +3,10 @@ import { actionCatalog, type ActionId, type Risk } from "@/lib/actions/catalog";
 import type { ActionRun, ActionRunDetail, Check, OutputLine, Person, PreflightRecheck, RunStatus } from "@/lib/actions/run";
 import type { Queryable } from "@/server/db";
 
-/** Rows of action_runs and action_output, read as the views pages show. */
+/**
+ * Rows of action_runs and action_output: read as the views pages show, and written for the action service,
+ * each write in the transaction it is handed (the service decides what may change and audits it).
+ */
 
 export const RUN_SELECT = `
   select r.*,
@@ -138,6 +141,79 @@ export async function readRuns(db: Queryable, filter: RunFilter = {}): Promise<A
 export async function holderOf(db: Queryable, target: string): Promise<ActionRun | null> {
   const r = await db.query<RunRow>(`${RUN_SELECT} where r.target = $1 and r.status = 'running'`, [target]);
   return r.rows[0] ? toRun(r.rows[0]) : null;
+}
+
+/** The run a form's idempotency key already made, if any: who requested it and the parameters' hash. */
+export async function findRunByIdempotencyKey(db: Queryable, key: string): Promise<{ id: number; requested_by: string; params_hash: string } | undefined> {
+  const r = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [key]);
+  return r.rows[0];
+}
+
+export interface NewRun {
+  actionId: ActionId;
+  params: Record<string, unknown>;
+  paramsHash: string;
+  target: string;
+  risk: Risk;
+  idempotencyKey: string;
+  requestedBy: string;
+  approvalMinutes: number;
+  incidentId: number | null;
+  stepKey: string | null;
+  preflight: Check[];
+  plan: string[];
+}
+
+/** A pending request, with its live pre-flight and plan, open for approval for `approvalMinutes`; returns its id. */
+export async function insertRun(tx: Queryable, run: NewRun): Promise<number> {
+  const r = await tx.query<{ id: number }>(
+    `insert into action_runs (action_id, params, params_hash, target, risk, status, idempotency_key, requested_by, expires_at, incident_id, step_key, preflight, preflight_at, plan)
+     values ($1, $2, $3, $4, $5, 'pending', $6, $7, now() + make_interval(mins => $8), $9, $10, $11, now(), $12) returning id`,
+    [run.actionId, JSON.stringify(run.params), run.paramsHash, run.target, run.risk, run.idempotencyKey, run.requestedBy, run.approvalMinutes, run.incidentId, run.stepKey, JSON.stringify(run.preflight), JSON.stringify(run.plan)],
+  );
+  return r.rows[0]!.id;
+}
+
+/**
+ * Moves a pending, unexpired run to running for this runner (the approver, if any, recorded as its decider).
+ * False when it was no longer pending or had expired; a unique violation (23505) when another run holds its target.
+ */
+export async function markRunStarted(tx: Queryable, id: number, runner: string, approverId: string | null): Promise<boolean> {
+  const r = await tx.query(
+    `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
+       decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
+     where id = $1 and status = 'pending' and expires_at > now()`,
+    [id, runner, approverId],
+  );
+  return r.rowCount > 0;
+}
+
+/** The pre-flight a run passed right before it started, replacing the one it was requested with. */
+export async function writePreflight(tx: Queryable, id: number, preflight: Check[]): Promise<void> {
+  await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
+}
+
+export async function markRunRejected(tx: Queryable, id: number, by: string, reason: string): Promise<void> {
+  await tx.query("update action_runs set status = 'rejected', decided_by = $2, decided_at = now(), reject_reason = $3, finished_at = now(), version = version + 1 where id = $1", [id, by, reason]);
+}
+
+export async function markRunCancelled(tx: Queryable, id: number): Promise<void> {
+  await tx.query("update action_runs set status = 'cancelled', finished_at = now(), version = version + 1 where id = $1", [id]);
+}
+
+export async function markRunExpired(tx: Queryable, id: number): Promise<void> {
+  await tx.query("update action_runs set status = 'expired', finished_at = now(), version = version + 1 where id = $1", [id]);
+}
+
+/** What the runner of a running run is asked to do next: pause, abort, or (null) carry on. */
+export async function writeControl(tx: Queryable, id: number, control: "pause" | "abort" | null): Promise<void> {
+  await tx.query("update action_runs set control = $2, version = version + 1 where id = $1", [id, control]);
+}
+
+/** Pending requests whose approval window has closed. */
+export async function readOverdueRunIds(db: Queryable): Promise<number[]> {
+  const r = await db.query<{ id: number }>("select id from action_runs where status = 'pending' and expires_at <= now()");
+  return r.rows.map((x) => x.id);
 }
 
 /** A lead's override of a failing pre-flight, with the failing checks its author saw: what it covers. */

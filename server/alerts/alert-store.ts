@@ -1,11 +1,7 @@
 import "server-only";
-import { z } from "zod";
-import { alertRuleDefs, defaultRuleSettings, type Breach, type RuleSettingsMap } from "@/lib/alert-rules";
+import { defaultRuleSettings, type Breach, type RuleSettings, type RuleSettingsMap } from "@/lib/alert-rules";
 import type { AlertView } from "@/lib/fleet-view";
-import { appendAudit } from "@/server/audit/append-audit";
-import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
-import { forbidden, invalid } from "@/server/errors";
 
 type AlertRow = {
   id: number;
@@ -87,28 +83,18 @@ export async function readRuleSettings(): Promise<RuleSettingsMap> {
   return settings;
 }
 
-export const ruleSettingsInput = z.object({
-  ruleId: z.enum(alertRuleDefs.map((r) => r.id) as [string, ...string[]]),
-  threshold: z.coerce.number().finite().min(0).max(1e12).nullable(),
-  forSeconds: z.coerce.number().int("Whole seconds.").min(0).max(86_400),
-  enabled: z.boolean(),
-});
+/** A rule's threshold, `for` duration and switch, replacing what was set before; `by` is who set it (an email). */
+export async function writeRuleSettings(tx: Queryable, ruleId: string, settings: RuleSettings, by: string): Promise<void> {
+  await tx.query(
+    `insert into alert_rules (id, threshold, for_seconds, enabled, updated_at, updated_by) values ($1, $2, $3, $4, now(), $5)
+     on conflict (id) do update set threshold = excluded.threshold, for_seconds = excluded.for_seconds, enabled = excluded.enabled,
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    [ruleId, settings.threshold, settings.forSeconds, settings.enabled, by],
+  );
+}
 
-/** Changes a rule's threshold, `for` duration or switch; admins only, audited in the same transaction. */
-export async function updateRuleSettings(actor: User, input: z.infer<typeof ruleSettingsInput>): Promise<void> {
-  if (actor.role !== "admin") throw forbidden("Only admins can change alert rules.");
-  const def = alertRuleDefs.find((r) => r.id === input.ruleId)!;
-  if (def.comparator === null && input.threshold !== null) throw invalid(`${def.name} has no threshold.`);
-  if (def.comparator !== null && input.threshold === null) throw invalid(`${def.name} needs a threshold.`);
-  if (def.unit === "%" && input.threshold !== null && input.threshold > 100) throw invalid("A percentage is at most 100.");
-  const db = await getDb();
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `insert into alert_rules (id, threshold, for_seconds, enabled, updated_at, updated_by) values ($1, $2, $3, $4, now(), $5)
-       on conflict (id) do update set threshold = excluded.threshold, for_seconds = excluded.for_seconds, enabled = excluded.enabled,
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      [input.ruleId, input.threshold, input.forSeconds, input.enabled, actor.email],
-    );
-    await appendAudit(tx, { actor, action: "alert-rule.update", target: input.ruleId, detail: { threshold: input.threshold, forSeconds: input.forSeconds, enabled: input.enabled } });
-  });
+/** Whether the alert exists; it then stays (key-share locked) until the caller's transaction ends. */
+export async function holdAlert(tx: Queryable, id: number): Promise<boolean> {
+  const r = await tx.query("select 1 from alerts where id = $1 for key share", [id]);
+  return r.rowCount > 0;
 }

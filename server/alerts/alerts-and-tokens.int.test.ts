@@ -5,8 +5,8 @@ process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
 
 const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");
-const { ingestAlertmanager, alertmanagerWebhook } = await import("@/server/alerts/alerts-service");
-const { readFiringAlerts, readRuleSettings, updateRuleSettings } = await import("@/server/alerts/alert-store");
+const { ingestAlertmanager, alertmanagerWebhook, updateRuleSettings } = await import("@/server/alerts/alerts-service");
+const { readFiringAlerts, readRuleSettings } = await import("@/server/alerts/alert-store");
 const { createApiToken, findActiveToken, listApiTokens, revokeApiToken } = await import("@/server/auth/api-tokens");
 type User = import("@/server/auth/users").User;
 

@@ -1,14 +1,15 @@
 import "server-only";
 import { z } from "zod";
+import { alertRuleDefs, type RuleSettingsMap } from "@/lib/alert-rules";
 import type { AlertView } from "@/lib/fleet-view";
-import { hasRole } from "@/lib/roles";
 import { appendAudit } from "@/server/audit/append-audit";
 import type { Caller } from "@/server/auth/caller";
+import { requireRole } from "@/server/auth/require-role";
+import type { User } from "@/server/auth/users";
 import { getDb } from "@/server/db";
-import { forbidden } from "@/server/errors";
+import { invalid } from "@/server/errors";
 import { publish } from "@/server/events/bus";
-import type { RuleSettingsMap } from "@/lib/alert-rules";
-import { fireAlert, readRecentAlerts, readRuleSettings, resolveAlert } from "./alert-store";
+import { fireAlert, readRecentAlerts, readRuleSettings, resolveAlert, writeRuleSettings } from "./alert-store";
 
 export async function listRecentAlerts(_caller: Caller): Promise<AlertView[]> {
   return readRecentAlerts(200);
@@ -37,7 +38,7 @@ export const alertmanagerWebhook = z.object({
  * Tools post with an API token; people need the engineer role.
  */
 export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof alertmanagerWebhook>): Promise<{ fired: number; resolved: number }> {
-  if (caller.kind === "user" && !hasRole(caller.user.role, "engineer")) throw forbidden("Posting alerts needs the engineer role or an API token.");
+  if (caller.kind === "user") requireRole(caller.user, "engineer", { refusal: "Posting alerts needs the engineer role or an API token." });
   const db = await getDb();
   const { fired, resolved } = await db.transaction(async (tx) => {
     const fired: string[] = [];
@@ -75,4 +76,26 @@ export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof al
 /** The rules' current thresholds, `for` durations and switches; any signed-in role reads them. */
 export async function getAlertRules(_caller: Caller): Promise<RuleSettingsMap> {
   return readRuleSettings();
+}
+
+export const ruleSettingsInput = z.object({
+  ruleId: z.enum(alertRuleDefs.map((r) => r.id) as [string, ...string[]]),
+  threshold: z.coerce.number().finite().min(0).max(1e12).nullable(),
+  forSeconds: z.coerce.number().int("Whole seconds.").min(0).max(86_400),
+  enabled: z.boolean(),
+});
+
+/** Changes a rule's threshold, `for` duration or switch; admins only, audited in the same transaction. */
+export async function updateRuleSettings(actor: User, input: z.infer<typeof ruleSettingsInput>): Promise<void> {
+  requireRole(actor, "admin", { refusal: "Only admins can change alert rules." });
+  const def = alertRuleDefs.find((r) => r.id === input.ruleId)!;
+  if (def.comparator === null && input.threshold !== null) throw invalid(`${def.name} has no threshold.`);
+  if (def.comparator !== null && input.threshold === null) throw invalid(`${def.name} needs a threshold.`);
+  if (def.unit === "%" && input.threshold !== null && input.threshold > 100) throw invalid("A percentage is at most 100.");
+  const settings = { threshold: input.threshold, forSeconds: input.forSeconds, enabled: input.enabled };
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await writeRuleSettings(tx, input.ruleId, settings, actor.email);
+    await appendAudit(tx, { actor, action: "alert-rule.update", target: input.ruleId, detail: settings });
+  });
 }

@@ -3,7 +3,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { appendAudit } from "@/server/audit/append-audit";
 import { getDb, type Queryable } from "@/server/db";
-import { forbidden, notFound, parseInput } from "@/server/errors";
+import { notFound, parseInput } from "@/server/errors";
+import { requireRole } from "./require-role";
 import type { User } from "./users";
 
 /**
@@ -76,7 +77,7 @@ export const createTokenInput = z.object({
 
 /** Creates a token; its secret is returned this once and only its hash is kept. */
 export async function createApiToken(actor: User, raw: z.input<typeof createTokenInput>): Promise<{ token: string; record: ApiToken }> {
-  if (actor.role !== "admin") throw forbidden("Only admins can create API tokens.");
+  requireRole(actor, "admin", { refusal: "Only admins can create API tokens." });
   const input = parseInput(createTokenInput, raw);
   const token = `sy_${randomBytes(24).toString("base64url")}`;
   const db = await getDb();
@@ -100,7 +101,7 @@ export async function createApiToken(actor: User, raw: z.input<typeof createToke
 }
 
 export async function revokeApiToken(actor: User, id: string): Promise<void> {
-  if (actor.role !== "admin") throw forbidden("Only admins can revoke API tokens.");
+  requireRole(actor, "admin", { refusal: "Only admins can revoke API tokens." });
   const db = await getDb();
   await db.transaction(async (tx) => {
     const r = await tx.query<{ name: string }>("update api_tokens set revoked_at = now() where id = $1 and revoked_at is null returning name", [id]);
@@ -110,7 +111,7 @@ export async function revokeApiToken(actor: User, id: string): Promise<void> {
 }
 
 export async function listApiTokens(actor: User): Promise<ApiToken[]> {
-  if (actor.role !== "admin") throw forbidden("Only admins can list API tokens.");
+  requireRole(actor, "admin", { refusal: "Only admins can list API tokens." });
   const db = await getDb();
   const r = await db.query<Row>(
     `select t.*, u.email as created_by_email, coalesce(t.expires_at <= now(), false) as expired

@@ -2,12 +2,13 @@ import "server-only";
 import { getServerSession, type NextAuthOptions, type Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { z } from "zod";
-import { hasRole, type Role } from "@/lib/roles";
+import type { Role } from "@/lib/roles";
 import { appendAudit } from "@/server/audit/append-audit";
 import { getDb, storeProblem } from "@/server/db";
-import { forbidden, isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
+import { isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
+import { requireRole } from "./require-role";
 import { findUserById, type User } from "./users";
 
 /**
@@ -130,7 +131,7 @@ export async function currentUserOrStoreError(): Promise<{ user: User | null; st
 export async function requireSession(atLeast: Role = "viewer"): Promise<{ user: User; epoch: number }> {
   const session = await currentSession();
   if (!session) throw unauthenticated();
-  if (!hasRole(session.user.role, atLeast)) throw forbidden(`This needs the ${atLeast} role; you are ${session.user.role}.`);
+  requireRole(session.user, atLeast, "This");
   return session;
 }
 
@@ -161,7 +162,7 @@ export const endSessionsInput = z.object({ userId: z.uuid("Pick a user.") });
  * event streams are refused on the next request or re-check. Audited in the same transaction.
  */
 export async function endUserSessions(actor: User, input: z.infer<typeof endSessionsInput>): Promise<{ email: string; tokensRevoked: string[] }> {
-  if (actor.role !== "admin") throw forbidden("Only admins can end other people's sessions.");
+  requireRole(actor, "admin", { refusal: "Only admins can end other people's sessions." });
   const db = await getDb();
   return db.transaction(async (tx) => {
     const r = await tx.query<{ email: string; session_epoch: number }>(

@@ -17,7 +17,8 @@ vi.mock("@/server/auth/passwords", async (importOriginal) => {
 const { getDb } = await import("@/server/db");
 const { verifyPassword } = await import("@/server/auth/passwords");
 const { authenticate } = await import("@/server/auth/sign-in");
-const { insertUser, listAccountLocks, unlockUser } = await import("@/server/auth/users");
+const { insertUser } = await import("@/server/auth/users");
+const { listAccountLocks, unlockUser } = await import("@/server/auth/user-service");
 const { verifyAuditChain } = await import("@/server/audit/verify-audit");
 type User = import("@/server/auth/users").User;
 

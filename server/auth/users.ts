@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { roleSchema, type Role } from "@/lib/roles";
-import { appendAudit } from "@/server/audit/append-audit";
 import { getDb, type Queryable } from "@/server/db";
-import { conflict, forbidden, invalid, notFound } from "@/server/errors";
+import { conflict, invalid } from "@/server/errors";
 import { hashPassword } from "./passwords";
-import { clearAttempts, lockedAccounts } from "./throttle";
+
+/** Accounts in the users table; what an admin may change of them is decided in ./user-service. */
 
 export interface User {
   id: string;
@@ -42,70 +42,32 @@ export async function lockUserByEmail(tx: Queryable, email: string): Promise<Use
   return r.rows[0] ? toUser(r.rows[0]) : null;
 }
 
-export async function listUsers(actor: User): Promise<User[]> {
-  if (actor.role !== "admin") throw forbidden("Only admins can list users.");
-  const db = await getDb();
+/** One account; with `forUpdate`, its row stays locked until the caller's transaction ends. */
+export async function readUser(db: Queryable, id: string, forUpdate = false): Promise<User | null> {
+  const r = await db.query<UserRow>(`select * from users where id = $1${forUpdate ? " for update" : ""}`, [id]);
+  return r.rows[0] ? toUser(r.rows[0]) : null;
+}
+
+export async function readUsers(db: Queryable): Promise<User[]> {
   const r = await db.query<UserRow>("select * from users order by email");
   return r.rows.map(toUser);
 }
 
-export const setRoleInput = z.object({ userId: z.uuid("Pick a user."), role: roleSchema });
+/** Locks every admin's row until the caller's transaction ends; returns how many admins there are. */
+export async function lockAdmins(tx: Queryable): Promise<number> {
+  const r = await tx.query<{ id: string }>("select id from users where role = 'admin' for update");
+  return r.rowCount;
+}
 
-/** Changes a user's role; an admin cannot remove the last admin. */
-export async function setUserRole(actor: User, input: z.infer<typeof setRoleInput>): Promise<User> {
-  if (actor.role !== "admin") throw forbidden("Only admins can change roles.");
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    // Lock the admins so two demotions at once cannot leave none.
-    const admins = await tx.query<{ id: string }>("select id from users where role = 'admin' for update");
-    const r = await tx.query<UserRow>("select * from users where id = $1 for update", [input.userId]);
-    const target = r.rows[0];
-    if (!target) throw notFound("That user no longer exists.");
-    if (target.role === input.role) return toUser(target);
-    if (target.role === "admin" && admins.rowCount <= 1) throw conflict("This is the last admin; make someone else admin first.");
-    const updated = await tx.query<UserRow>("update users set role = $2, updated_at = now() where id = $1 returning *", [input.userId, input.role]);
-    await appendAudit(tx, {
-      actor,
-      action: "user.set-role",
-      target: target.email,
-      detail: { from: target.role, to: input.role },
-    });
-    return toUser(updated.rows[0]!);
-  });
+export async function writeUserRole(tx: Queryable, id: string, role: Role): Promise<User> {
+  const r = await tx.query<UserRow>("update users set role = $2, updated_at = now() where id = $1 returning *", [id, role]);
+  return toUser(r.rows[0]!);
 }
 
 /** Replaces a password hash (a rehash at sign-in), only if it is still the one that was checked. */
 export async function replacePasswordHash(db: Queryable, userId: string, checked: string, fresh: string): Promise<boolean> {
   const r = await db.query("update users set password_hash = $3, updated_at = now() where id = $1 and password_hash = $2", [userId, checked, fresh]);
   return r.rowCount > 0;
-}
-
-/** Which accounts are locked by failed sign-ins now, by user id, with when each lock ends. */
-export async function listAccountLocks(actor: User): Promise<Map<string, Date>> {
-  if (actor.role !== "admin") throw forbidden("Only admins can see locked accounts.");
-  return lockedAccounts(await getDb());
-}
-
-export const unlockUserInput = z.object({ userId: z.uuid("Pick a user.") });
-
-/** Lifts a sign-in lock (and forgets the account's failed attempts); audited in the same transaction. */
-export async function unlockUser(actor: User, input: z.infer<typeof unlockUserInput>): Promise<User> {
-  if (actor.role !== "admin") throw forbidden("Only admins can unlock accounts.");
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const r = await tx.query<UserRow>("select * from users where id = $1 for update", [input.userId]);
-    const target = r.rows[0];
-    if (!target) throw notFound("That user no longer exists.");
-    const cleared = await clearAttempts(tx, "account", target.email);
-    if (!cleared?.locked || !cleared.lockedUntil) throw conflict(`${target.email} is not locked.`);
-    await appendAudit(tx, {
-      actor,
-      action: "user.unlock",
-      target: target.email,
-      detail: { failures: cleared.failures, lockedUntil: cleared.lockedUntil.toISOString() },
-    });
-    return toUser(target);
-  });
 }
 
 export const newUserInput = z.object({

@@ -1,5 +1,6 @@
 import "server-only";
-import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
+import { defaultRuleSettings, ruleThreshold, type RuleSettingsMap } from "@/lib/alert-rules";
+import { slotName, type FleetConfig, type RegionConfig } from "@/lib/fleet-config";
 import type { CdnSample, DbSample, MirrorSample, RegionSample } from "@/lib/fleet-sample";
 import type { RegionView } from "@/lib/fleet-view";
 import { staleAfterMs } from "@/lib/freshness";
@@ -15,7 +16,10 @@ import { throttledLog } from "@/server/throttled-log";
 import { getFleetConfig } from "./config";
 import { FencedError, Leadership, type Fence } from "./leader";
 import { loadCurrentPrimary } from "./topology";
-import { ApiHealthStream, PostgresProbe, probeApi, probeTraffic } from "./probes";
+import { ApiHealthStream } from "./api-health-stream";
+import { probeApi } from "./api-probe";
+import { PostgresProbe } from "./db-probe";
+import { probeTraffic } from "./traffic-probe";
 import { rollupAndPrune, writeSamples } from "./sample-store";
 
 type Raw = { api: RegionSample["api"]; db: DbSample | null; mirrors: MirrorSample | null; cdn: CdnSample | null };
@@ -133,7 +137,8 @@ export class Collector {
   private flushing: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private fleet: FleetConfig | null = null;
-  private lagThreshold = 5;
+  /** the alert rules' settings as last read: region health and the live checks judge by their thresholds too */
+  private ruleSettings: RuleSettingsMap = defaultRuleSettings();
   private lastLiveCheck = 0;
   /** failed sample writes in a row, and the earliest moment of the next try */
   private writeFailures = 0;
@@ -206,6 +211,10 @@ export class Collector {
     const primaries = [...this.latest.values()].filter((s) => s.db?.up && !s.db.inRecovery);
     const db = primaries.length === 1 ? primaries[0]!.db : null;
     return db?.up && !db.inRecovery ? db.currentLsn : null;
+  }
+
+  private get lagThreshold(): number {
+    return ruleThreshold(this.ruleSettings, "replication-lag");
   }
 
   /** Turns one region's probes into a sample; returns how soon that region should be probed again. */
@@ -304,10 +313,11 @@ export class Collector {
       publish("fleet");
       const views = this.views();
       await this.alerts.evaluate(views);
-      this.lagThreshold = (await this.alerts.ruleSettings().catch(() => null))?.["replication-lag"]?.threshold ?? this.lagThreshold;
+      this.ruleSettings = (await this.alerts.ruleSettings().catch(() => null)) ?? this.ruleSettings;
       if (Date.now() - this.lastLiveCheck >= 1000) {
         this.lastLiveCheck = Date.now();
-        await tickLiveChecks({ generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000, regions: views, alerts: [] }).catch((err) =>
+        const snapshot = { generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000, regions: views, alerts: [] };
+        await tickLiveChecks(snapshot, this.ruleSettings).catch((err) =>
           log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
         );
       }
@@ -334,6 +344,7 @@ export class Collector {
         ageSeconds: 0,
         apiUrl: cfg.apiUrl,
         cdnProvider: cfg.cdn.provider,
+        slot: slotName(cfg),
         sample: s,
       };
     });

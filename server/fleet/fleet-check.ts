@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type pg from "pg";
-import type { FleetConfig, HostCommand, RegionConfig, SshTransport } from "@/lib/fleet-config";
+import { slotName, type FleetConfig, type HostCommand, type RegionConfig, type SshTransport } from "@/lib/fleet-config";
 import { describeSshError, sshArgs } from "@/lib/ssh-command";
+import { formatSeconds } from "@/lib/units";
 import { withServer } from "@/server/actions/executors/sql";
 import { probeSsh } from "@/server/actions/executors/ssh";
 
@@ -50,7 +51,7 @@ const HOOKS = ["setApiEnv", "restartApi"] as const;
 
 const row = (region: RegionConfig, check: string, result: CheckResult, detail: string): CheckRow => ({ region: region.id, check, result, detail });
 const elapsed = (started: number) => Math.round(performance.now() - started);
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const seconds = (ms: number) => formatSeconds(ms / 1000);
 
 /** Settles within `ms` whatever `work` does: a check that hangs becomes a FAIL row, not a hung command. */
 function bounded<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
@@ -370,8 +371,8 @@ async function replicationRow(region: RegionConfig, client: pg.Client, inRecover
     const from = w.sender_host ? ` from ${w.sender_host}:${w.sender_port ?? "?"}` : "";
     const slot = w.slot_name ? ` through slot ${w.slot_name}` : " without a replication slot";
     if (w.status !== "streaming") return row(region, "pg.replication", "FAIL", `pg_stat_wal_receiver: ${w.status}${from}${slot} (streaming expected)`);
-    // The slot Switchyard recreates and rebuilds with (the fleet file's, by default the region id with underscores).
-    const expected = region.postgres.slot ?? region.id.replace(/-/g, "_");
+    // The slot Switchyard recreates and rebuilds with.
+    const expected = slotName(region);
     if (w.slot_name !== expected) return row(region, "pg.replication", "warn", `pg_stat_wal_receiver: streaming${from}${slot}, but the fleet file's slot for ${region.id} is ${expected}`);
     return row(region, "pg.replication", "ok", `pg_stat_wal_receiver: streaming${from}${slot}`);
   } catch (err) {

@@ -3,14 +3,14 @@ import type { FleetConfig } from "@/lib/fleet-config";
 import type { ApiSample, DbSample } from "@/lib/fleet-sample";
 import { reachabilityOf, type RegionReachability } from "@/lib/reachability";
 import { serverState, type ServerState } from "@/server/actions/executors/sql";
-import { probeApi } from "./probes";
+import { probeApi } from "./api-probe";
 
 /** A live look is bounded by this: a dropped link gives no reset, only silence. */
 const LOOK_MS = 1_500;
 
 /** The console's own look at a server, as the sample the reachability rules read. */
 function asSample(s: ServerState, latencyMs: number): DbSample {
-  if (!s.up) return { up: false, error: s.error };
+  if (!s.up) return { up: false, error: s.error, errorCode: s.errorCode };
   // A read-only primary takes no writes: for "who sees it accept writes" it counts as in recovery.
   if (s.inRecovery || s.readOnly) {
     return { up: true, latencyMs, inRecovery: true, timeline: s.timeline, receiveLsn: s.lsn, replayLsn: s.replayLsn, lastReplayAt: null, replayPaused: s.replayPaused, receiver: null };

@@ -1,5 +1,5 @@
 import "server-only";
-import type { FleetConfig } from "@/lib/fleet-config";
+import { slotName, type FleetConfig } from "@/lib/fleet-config";
 import { chartRanges, toPoint, type ChartRange, type RegionSample, type SamplePoint } from "@/lib/fleet-sample";
 import type { AlertView, FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import { snapshotAt, staleAfterMs } from "@/lib/freshness";
@@ -96,6 +96,7 @@ export async function readFleetSnapshot(fleet: FleetConfig, staleAfterSeconds = 
       changedAt: row?.changed_at.toISOString() ?? null,
       apiUrl: cfg.apiUrl,
       cdnProvider: cfg.cdn.provider,
+      slot: slotName(cfg),
       sample: row?.sample ?? null,
     };
   });

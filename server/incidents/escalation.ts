@@ -3,9 +3,10 @@ import { z } from "zod";
 import type { Incident } from "@/lib/incident";
 import { severities } from "@/lib/severity";
 import { appendAudit } from "@/server/audit/append-audit";
+import { requireRole } from "@/server/auth/require-role";
 import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
-import { forbidden, parseInput } from "@/server/errors";
+import { parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { sendPage } from "@/server/notify/pager";
 import { throttledLog } from "@/server/throttled-log";
@@ -67,7 +68,7 @@ export const policyInput = z.object({
 
 /** Replaces the chain (admins only); incidents declared from now on use it. */
 export async function updatePolicy(actor: User, raw: unknown): Promise<void> {
-  if (actor.role !== "admin") throw forbidden("Only admins can change the escalation chain.");
+  requireRole(actor, "admin", { refusal: "Only admins can change the escalation chain." });
   const input = parseInput(policyInput, raw);
   const db = await getDb();
   await db.transaction(async (tx) => {

@@ -1,32 +1,48 @@
 import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
-import { maxInt4 } from "@/lib/ids";
+import { incidentRef, maxInt4 } from "@/lib/ids";
 import { declareInput, incidentFilters, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
 import { generatePostmortem } from "@/lib/postmortem";
-import { hasRole, type Role } from "@/lib/roles";
+import { hasRole } from "@/lib/roles";
 import { severities } from "@/lib/severity";
 import { appendAudit } from "@/server/audit/append-audit";
+import { holdAlert } from "@/server/alerts/alert-store";
 import type { Caller } from "@/server/auth/caller";
-import type { User } from "@/server/auth/users";
+import { requireRole } from "@/server/auth/require-role";
+import { readUser, type User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
-import { conflict, forbidden, invalid, notFound, parseInput } from "@/server/errors";
+import { conflict, invalid, notFound, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import { findRunbook } from "@/server/runbooks/catalog";
 import { schedulePages } from "./escalation";
-import { addEvent, checklistFor, figuresOf, readIncident, readIncidentDetail, readIncidents } from "./incident-store";
+import {
+  addEvent,
+  cancelUnacknowledgedPages,
+  cancelUnsentPages,
+  checklistFor,
+  figuresOf,
+  insertIncident,
+  readIncident,
+  readIncidentDetail,
+  readIncidents,
+  readStepCheck,
+  writeAcknowledged,
+  writeCommSent,
+  writeDetails,
+  writeLead,
+  writePostmortem,
+  writeStatus,
+  writeStepCheck,
+} from "./incident-store";
 
 /**
  * Everything people do to an incident. Each function checks the caller's role first, works in one
  * transaction with its timeline event, and tells open pages. Viewers read; engineers check steps,
  * acknowledge and add notes; leads (and admins) do everything else.
  */
-
-function need(actor: User, role: Role, what: string) {
-  if (!hasRole(actor.role, role)) throw forbidden(`${what} needs the ${role} role; you are ${actor.role}.`);
-}
 
 const who = (u: User) => u.name;
 
@@ -36,7 +52,7 @@ async function figures() {
 
 /** The audit row of a change to an incident, written in the change's own transaction. */
 function audit(tx: Queryable, actor: User, action: string, id: number, detail: Record<string, unknown> = {}) {
-  return appendAudit(tx, { actor, action: `incident.${action}`, target: `INC-${id}`, detail });
+  return appendAudit(tx, { actor, action: `incident.${action}`, target: incidentRef(id), detail });
 }
 
 async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -47,28 +63,17 @@ async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
 }
 
 export async function declareIncident(actor: User, raw: z.input<typeof declareInput>): Promise<Incident> {
-  need(actor, "lead", "Declaring an incident");
+  requireRole(actor, "lead", "Declaring an incident");
   const input = parseInput(declareInput, raw);
   if (input.scenarioId && findRunbook(input.scenarioId)?.kind !== "scenario") throw invalid(`Unknown scenario ${input.scenarioId}.`);
   const snapshot = await figures();
   return mutate(async (tx) => {
-    const lead = await tx.query<{ role: Role }>("select role from users where id = $1", [input.leadId]);
-    if (!lead.rows[0]) throw invalid("The incident lead does not exist.");
-    if (!hasRole(lead.rows[0].role, "lead")) throw invalid("The incident lead must have the lead or admin role.");
-    if (input.fromAlertId !== null) {
-      // Checked here, not left to the foreign key: a clear refusal, and the share lock keeps the alert until the insert commits.
-      const alert = await tx.query("select 1 from alerts where id = $1 for key share", [input.fromAlertId]);
-      if (!alert.rows[0]) throw invalid(`Alert #${input.fromAlertId} does not exist.`);
-    }
-    const r = await tx.query<{ id: number }>(
-      `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, declared_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
-      [input.title, input.scenarioId, input.severity, input.impact, input.regions, input.leadId, input.fromAlertId, actor.id],
-    );
-    const incident = await readIncident(tx, r.rows[0]!.id);
-    for (const step of checklistFor(incident)) {
-      await tx.query("insert into incident_steps (incident_id, step_key) values ($1, $2)", [incident.id, step.key]);
-    }
+    const lead = await readUser(tx, input.leadId);
+    if (!lead) throw invalid("The incident lead does not exist.");
+    if (!hasRole(lead.role, "lead")) throw invalid("The incident lead must have the lead or admin role.");
+    // Checked here, not left to the foreign key: a clear refusal, and the share lock keeps the alert until the insert commits.
+    if (input.fromAlertId !== null && !(await holdAlert(tx, input.fromAlertId))) throw invalid(`Alert #${input.fromAlertId} does not exist.`);
+    const incident = await insertIncident(tx, { ...input, declaredBy: actor.id });
     await addEvent(tx, incident.id, {
       actor: who(actor),
       kind: "declared",
@@ -87,22 +92,16 @@ export const statusInput = z.object({ status: z.enum(incidentStatuses), expected
 
 /** Moves the incident through Investigating → Mitigating → Monitoring → Resolved, or reopens it. */
 export async function changeStatus(actor: User, id: number, raw: z.input<typeof statusInput>): Promise<Incident> {
-  need(actor, "lead", "Changing an incident's status");
+  requireRole(actor, "lead", "Changing an incident's status");
   const input = parseInput(statusInput, raw);
   const snapshot = await figures();
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    if (before.status !== input.expectedStatus) throw conflict(`INC-${id} was moved to ${statusLabels[before.status]} meanwhile; look again before changing it.`);
+    if (before.status !== input.expectedStatus) throw conflict(`${incidentRef(id)} was moved to ${statusLabels[before.status]} meanwhile; look again before changing it.`);
     if (!statusTransitions[before.status].includes(input.status)) throw conflict(`An incident cannot go from ${statusLabels[before.status]} to ${statusLabels[input.status]}.`);
     const reopening = input.status === "investigating" && before.status === "resolved";
-    await tx.query(
-      `update incidents set status = $2, version = version + 1, updated_at = now(),
-         mitigated_at = case when $2 in ('monitoring', 'resolved') then coalesce(mitigated_at, now()) else mitigated_at end,
-         resolved_at = case when $2 = 'resolved' then now() when $3 then null else resolved_at end
-       where id = $1`,
-      [id, input.status, reopening],
-    );
-    if (input.status === "resolved") await tx.query("update incident_pages set cancelled_at = now() where incident_id = $1 and sent_at is null and cancelled_at is null", [id]);
+    await writeStatus(tx, id, input.status, reopening);
+    if (input.status === "resolved") await cancelUnsentPages(tx, id);
     await addEvent(tx, id, {
       actor: who(actor),
       kind: "status",
@@ -117,16 +116,16 @@ export async function changeStatus(actor: User, id: number, raw: z.input<typeof 
 
 /** Hands the incident over to another lead. */
 export async function handOver(actor: User, id: number, newLeadId: string): Promise<Incident> {
-  need(actor, "lead", "Handing over an incident");
+  requireRole(actor, "lead", "Handing over an incident");
   if (!z.uuid().safeParse(newLeadId).success) throw invalid("Pick the new incident lead.");
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    const lead = await tx.query<{ name: string; email: string; role: Role }>("select name, email, role from users where id = $1", [newLeadId]);
-    if (!lead.rows[0] || !hasRole(lead.rows[0].role, "lead")) throw invalid("The new lead must be a user with the lead or admin role.");
-    if (before.lead.id === newLeadId) throw invalid(`${lead.rows[0].name} already leads this incident.`);
-    await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [id, newLeadId]);
-    await addEvent(tx, id, { actor: who(actor), kind: "lead", message: `Handed over from ${before.lead.name} to ${lead.rows[0].name}`, data: { from: before.lead.id, to: newLeadId } });
-    await audit(tx, actor, "hand-over", id, { from: before.lead.email, to: lead.rows[0].email });
+    const lead = await readUser(tx, newLeadId);
+    if (!lead || !hasRole(lead.role, "lead")) throw invalid("The new lead must be a user with the lead or admin role.");
+    if (before.lead.id === newLeadId) throw invalid(`${lead.name} already leads this incident.`);
+    await writeLead(tx, id, newLeadId);
+    await addEvent(tx, id, { actor: who(actor), kind: "lead", message: `Handed over from ${before.lead.name} to ${lead.name}`, data: { from: before.lead.id, to: newLeadId } });
+    await audit(tx, actor, "hand-over", id, { from: before.lead.email, to: lead.email });
     return readIncident(tx, id);
   });
 }
@@ -140,17 +139,11 @@ export const detailsInput = z.object({
 
 /** Impact, ETA, root cause and severity, as the comms and the post-mortem use them. */
 export async function updateDetails(actor: User, id: number, raw: z.input<typeof detailsInput>): Promise<Incident> {
-  need(actor, "lead", "Editing an incident");
+  requireRole(actor, "lead", "Editing an incident");
   const input = parseInput(detailsInput, raw);
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    await tx.query("update incidents set impact = $2, eta = $3, root_cause = $4, severity = $5, version = version + 1, updated_at = now() where id = $1", [
-      id,
-      input.impact,
-      input.eta,
-      input.rootCause,
-      input.severity,
-    ]);
+    await writeDetails(tx, id, input);
     const changed = (["impact", "eta", "rootCause"] as const).filter((k) => before[k] !== input[k]);
     if (changed.length) await addEvent(tx, id, { actor: who(actor), kind: "details", message: `Updated ${changed.map((k) => (k === "rootCause" ? "root cause" : k === "eta" ? "ETA" : k)).join(", ")}`, data: { ...input } });
     if (changed.length) await audit(tx, actor, "details", id, { changed, ...Object.fromEntries(changed.map((k) => [k, input[k]])) });
@@ -169,20 +162,14 @@ export const checkInput = z.object({ stepKey: z.string().regex(/^[a-z0-9-]+\/[a-
  * meanwhile, nothing is written and the caller learns who did (no lost or doubled change).
  */
 export async function checkStep(actor: User, id: number, raw: z.input<typeof checkInput>): Promise<void> {
-  need(actor, "engineer", "Checking a step");
+  requireRole(actor, "engineer", "Checking a step");
   const input = parseInput(checkInput, raw);
   const step = checklistFor(await readIncident(await getDb(), id)).find((s) => s.key === input.stepKey);
   if (!step) throw notFound("That step is not on this incident's checklist.");
   await mutate(async (tx) => {
-    const r = await tx.query(
-      `update incident_steps set checked = $3, checked_by = $4, checked_at = case when $3 then now() else null end, observed = null, version = version + 1
-       where incident_id = $1 and step_key = $2 and version = $5 returning version`,
-      [id, input.stepKey, input.checked, who(actor), input.expectedVersion],
-    );
-    if (r.rowCount === 0) {
-      const now = await tx.query<{ checked: boolean; checked_by: string | null }>("select checked, checked_by from incident_steps where incident_id = $1 and step_key = $2", [id, input.stepKey]);
-      const s = now.rows[0];
-      throw conflict(`"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checked_by ? ` by ${s.checked_by}` : ""}; it now shows their change.`);
+    if (!(await writeStepCheck(tx, id, input.stepKey, input.checked, who(actor), input.expectedVersion))) {
+      const s = await readStepCheck(tx, id, input.stepKey);
+      throw conflict(`"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checkedBy ? ` by ${s.checkedBy}` : ""}; it now shows their change.`);
     }
     await addEvent(tx, id, { actor: who(actor), kind: "step", message: `${input.checked ? "Checked" : "Unchecked"} "${step.title}"`, data: { stepKey: input.stepKey, checked: input.checked } });
     await audit(tx, actor, input.checked ? "step-check" : "step-uncheck", id, { stepKey: input.stepKey });
@@ -191,17 +178,14 @@ export async function checkStep(actor: User, id: number, raw: z.input<typeof che
 
 /** Acknowledges the incident's pages: the backup page of a P0 is no longer needed. */
 export async function acknowledge(actor: User, id: number): Promise<void> {
-  need(actor, "engineer", "Acknowledging a page");
+  requireRole(actor, "engineer", "Acknowledging a page");
   await mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    if (before.acknowledgedAt) throw conflict(`INC-${id} was already acknowledged.`);
-    await tx.query("update incidents set acknowledged_at = now(), version = version + 1, updated_at = now() where id = $1", [id]);
-    const cancelled = await tx.query<{ target: string }>(
-      "update incident_pages set cancelled_at = now() where incident_id = $1 and only_if_unacknowledged and sent_at is null and cancelled_at is null returning target",
-      [id],
-    );
-    await audit(tx, actor, "acknowledge", id, { pagesCancelled: cancelled.rows.map((c) => c.target) });
-    await addEvent(tx, id, { actor: who(actor), kind: "ack", message: `Acknowledged${cancelled.rowCount ? `; no need to page ${cancelled.rows.map((c) => c.target).join(", ")}` : ""}` });
+    if (before.acknowledgedAt) throw conflict(`${incidentRef(id)} was already acknowledged.`);
+    await writeAcknowledged(tx, id);
+    const cancelled = await cancelUnacknowledgedPages(tx, id);
+    await audit(tx, actor, "acknowledge", id, { pagesCancelled: cancelled });
+    await addEvent(tx, id, { actor: who(actor), kind: "ack", message: `Acknowledged${cancelled.length ? `; no need to page ${cancelled.join(", ")}` : ""}` });
   });
 }
 
@@ -209,12 +193,12 @@ export const commInput = z.object({ kind: z.enum(commKinds), body: z.string().tr
 
 /** Sends an Initial Alert, Update or Resolution to the incident channel; it lands on the timeline either way. */
 export async function sendComm(actor: User, id: number, raw: z.input<typeof commInput>): Promise<{ delivered: boolean; detail: string }> {
-  need(actor, "lead", "Sending incident messages");
+  requireRole(actor, "lead", "Sending incident messages");
   const input = parseInput(commInput, raw);
   await readIncident(await getDb(), id);
   const delivery = await postToIncidentChannel(input.body);
   await mutate(async (tx) => {
-    await tx.query("update incidents set first_comm_at = coalesce(first_comm_at, now()), version = version + 1, updated_at = now() where id = $1", [id]);
+    await writeCommSent(tx, id);
     await addEvent(tx, id, {
       actor: who(actor),
       kind: "comm",
@@ -229,7 +213,7 @@ export async function sendComm(actor: User, id: number, raw: z.input<typeof comm
 export const noteInput = z.object({ text: z.string().trim().min(1).max(4000) });
 
 export async function addNote(actor: User, id: number, raw: z.input<typeof noteInput>): Promise<void> {
-  need(actor, "engineer", "Adding a note");
+  requireRole(actor, "engineer", "Adding a note");
   const input = parseInput(noteInput, raw);
   await mutate(async (tx) => {
     await readIncident(tx, id);
@@ -247,11 +231,11 @@ export async function draftPostmortem(_caller: Caller, id: number): Promise<stri
 }
 
 export async function savePostmortem(actor: User, id: number, raw: z.input<typeof postmortemInput>): Promise<void> {
-  need(actor, "lead", "Editing the post-mortem");
+  requireRole(actor, "lead", "Editing the post-mortem");
   const input = parseInput(postmortemInput, raw);
   await mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [id, input.markdown]);
+    await writePostmortem(tx, id, input.markdown);
     await addEvent(tx, id, { actor: who(actor), kind: "postmortem", message: before.postmortem ? "Edited the post-mortem" : "Wrote the post-mortem" });
     await audit(tx, actor, before.postmortem ? "postmortem-edit" : "postmortem-write", id, { length: input.markdown.length });
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import { buildChecklist, type ChecklistStep } from "@/lib/checklist";
 import type { FleetSnapshot } from "@/lib/fleet-view";
+import { incidentRef } from "@/lib/ids";
 import type { FiguresSnapshot, Incident, IncidentDetail, PageState, StepState, TimelineEvent } from "@/lib/incident";
 import type { Queryable } from "@/server/db";
 import { getDb } from "@/server/db";
@@ -71,7 +72,7 @@ export function checklistFor(incident: Pick<Incident, "scenarioId" | "severity">
 
 export async function readIncident(db: Queryable, id: number, forUpdate = false): Promise<Incident> {
   const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} where i.id = $1${forUpdate ? " for update of i" : ""}`, [id]);
-  if (!r.rows[0]) throw notFound(`There is no incident INC-${id}.`);
+  if (!r.rows[0]) throw notFound(`There is no incident ${incidentRef(id)}.`);
   return toIncident(r.rows[0]);
 }
 
@@ -158,6 +159,103 @@ export async function addEvent(tx: Queryable, incidentId: number, e: { actor: st
     JSON.stringify(e.data ?? {}),
     e.snapshot ? JSON.stringify(e.snapshot) : null,
   ]);
+}
+
+export interface NewIncident {
+  title: string;
+  scenarioId: string | null;
+  severity: Incident["severity"];
+  impact: string;
+  regions: string[];
+  leadId: string;
+  fromAlertId: number | null;
+  declaredBy: string;
+}
+
+/** A declared incident, with an unchecked row for each step of its checklist; returns it as read back. */
+export async function insertIncident(tx: Queryable, i: NewIncident): Promise<Incident> {
+  const r = await tx.query<{ id: number }>(
+    `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, declared_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
+    [i.title, i.scenarioId, i.severity, i.impact, i.regions, i.leadId, i.fromAlertId, i.declaredBy],
+  );
+  const incident = await readIncident(tx, r.rows[0]!.id);
+  for (const step of checklistFor(incident)) {
+    await tx.query("insert into incident_steps (incident_id, step_key) values ($1, $2)", [incident.id, step.key]);
+  }
+  return incident;
+}
+
+/** A new status; reaching Monitoring or Resolved stamps when it was mitigated (once), and reopening clears resolved_at. */
+export async function writeStatus(tx: Queryable, id: number, status: Incident["status"], reopening: boolean): Promise<void> {
+  await tx.query(
+    `update incidents set status = $2, version = version + 1, updated_at = now(),
+       mitigated_at = case when $2 in ('monitoring', 'resolved') then coalesce(mitigated_at, now()) else mitigated_at end,
+       resolved_at = case when $2 = 'resolved' then now() when $3 then null else resolved_at end
+     where id = $1`,
+    [id, status, reopening],
+  );
+}
+
+export async function writeLead(tx: Queryable, id: number, leadId: string): Promise<void> {
+  await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [id, leadId]);
+}
+
+export async function writeDetails(tx: Queryable, id: number, d: Pick<Incident, "impact" | "eta" | "rootCause" | "severity">): Promise<void> {
+  await tx.query("update incidents set impact = $2, eta = $3, root_cause = $4, severity = $5, version = version + 1, updated_at = now() where id = $1", [
+    id,
+    d.impact,
+    d.eta,
+    d.rootCause,
+    d.severity,
+  ]);
+}
+
+export async function writeAcknowledged(tx: Queryable, id: number): Promise<void> {
+  await tx.query("update incidents set acknowledged_at = now(), version = version + 1, updated_at = now() where id = $1", [id]);
+}
+
+/** The first message to the incident channel is when comms began; later ones leave it be. */
+export async function writeCommSent(tx: Queryable, id: number): Promise<void> {
+  await tx.query("update incidents set first_comm_at = coalesce(first_comm_at, now()), version = version + 1, updated_at = now() where id = $1", [id]);
+}
+
+export async function writePostmortem(tx: Queryable, id: number, markdown: string): Promise<void> {
+  await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [id, markdown]);
+}
+
+/** Cancels every page of the incident not yet sent (it was resolved). */
+export async function cancelUnsentPages(tx: Queryable, incidentId: number): Promise<void> {
+  await tx.query("update incident_pages set cancelled_at = now() where incident_id = $1 and sent_at is null and cancelled_at is null", [incidentId]);
+}
+
+/** Cancels the unsent pages that were only for an unacknowledged incident (a P0's backup); returns whom they were for. */
+export async function cancelUnacknowledgedPages(tx: Queryable, incidentId: number): Promise<string[]> {
+  const r = await tx.query<{ target: string }>(
+    "update incident_pages set cancelled_at = now() where incident_id = $1 and only_if_unacknowledged and sent_at is null and cancelled_at is null returning target",
+    [incidentId],
+  );
+  return r.rows.map((c) => c.target);
+}
+
+/**
+ * A person checks or unchecks a step, only if it is still at the version they saw (the live check's observation is
+ * cleared). False when someone changed it meanwhile: nothing was written.
+ */
+export async function writeStepCheck(tx: Queryable, incidentId: number, stepKey: string, checked: boolean, by: string, expectedVersion: number): Promise<boolean> {
+  const r = await tx.query(
+    `update incident_steps set checked = $3, checked_by = $4, checked_at = case when $3 then now() else null end, observed = null, version = version + 1
+     where incident_id = $1 and step_key = $2 and version = $5 returning version`,
+    [incidentId, stepKey, checked, by, expectedVersion],
+  );
+  return r.rowCount > 0;
+}
+
+/** Whether a step is checked now, and by whom. */
+export async function readStepCheck(db: Queryable, incidentId: number, stepKey: string): Promise<{ checked: boolean; checkedBy: string | null } | null> {
+  const r = await db.query<{ checked: boolean; checked_by: string | null }>("select checked, checked_by from incident_steps where incident_id = $1 and step_key = $2", [incidentId, stepKey]);
+  const s = r.rows[0];
+  return s ? { checked: s.checked, checkedBy: s.checked_by } : null;
 }
 
 /** Ticks a step that is still unchecked on behalf of a live check or an action, with what it observed, and says so on the timeline. */

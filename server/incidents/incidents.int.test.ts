@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { defaultRuleSettings } from "@/lib/alert-rules";
 import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
 import { freshDatabase } from "@/tests/support/fresh-database";
 import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
@@ -95,12 +96,12 @@ describe("the checklist", () => {
   it("ticks a step by itself when its live check holds, with the value observed", async () => {
     const incident = await declareP1("Live check");
     const primaryDown = regionView("us-east-1", { role: "primary", status: "unhealthy", sample: { db: { up: false, error: "connect ECONNREFUSED 127.0.0.1:5432" } } });
-    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]));
+    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]), defaultRuleSettings());
     const step = (await readIncidentDetail(incident.id)).steps.find((s) => s.key === "primary-database-failure/verify-primary-down")!;
     expect(step).toMatchObject({ checked: true, checkedBy: "Live check", observed: "us-east-1: connect ECONNREFUSED 127.0.0.1:5432" });
     expect(step.checkedAt).not.toBeNull();
     // Ticked once, not again on the next pass.
-    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]));
+    await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]), defaultRuleSettings());
     expect((await readIncidentDetail(incident.id)).events.filter((e) => e.actor === "Live check" && e.message.includes("Verify the primary is down"))).toHaveLength(1);
   });
 
@@ -109,11 +110,11 @@ describe("the checklist", () => {
     const healthy = snapshotOf([regionView("us-east-1", { role: "primary" }), regionView("eu-west-1")]);
     const key = "incident-response/verify-resolution";
     const ticked = async () => (await readIncidentDetail(incident.id)).steps.find((s) => s.key === key)!.checked;
-    await tickLiveChecks(healthy);
+    await tickLiveChecks(healthy, defaultRuleSettings());
     expect(await ticked()).toBe(false);
-    await tickLiveChecks(snapshotOf([regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")]));
+    await tickLiveChecks(snapshotOf([regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")]), defaultRuleSettings());
     expect(await ticked()).toBe(false);
-    await tickLiveChecks(healthy);
+    await tickLiveChecks(healthy, defaultRuleSettings());
     expect(await ticked()).toBe(true);
   });
 });

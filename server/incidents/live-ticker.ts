@@ -1,4 +1,5 @@
 import "server-only";
+import type { RuleSettingsMap } from "@/lib/alert-rules";
 import { evaluateCheck } from "@/lib/live-checks";
 import type { FleetSnapshot } from "@/lib/fleet-view";
 import { getDb } from "@/server/db";
@@ -12,9 +13,10 @@ const seen = globalThis as unknown as { __switchyardSeenFailing?: Set<string> };
 
 /**
  * Ticks the open incidents' steps whose live check holds now, recording the value observed and when. Runs on
- * the leading console after collector passes. Only unchecked steps are ticked, once each; the timeline says so.
+ * the leading console after collector passes, judging by the alert rules' `settings`. Only unchecked steps are
+ * ticked, once each; the timeline says so.
  */
-export async function tickLiveChecks(snapshot: FleetSnapshot): Promise<number> {
+export async function tickLiveChecks(snapshot: FleetSnapshot, settings: RuleSettingsMap): Promise<number> {
   const seenFailing = (seen.__switchyardSeenFailing ??= new Set());
   const db = await getDb();
   const open = await db.query<Parameters<typeof toIncident>[0]>(`${INCIDENT_SELECT} where i.status <> 'resolved'`);
@@ -25,7 +27,7 @@ export async function tickLiveChecks(snapshot: FleetSnapshot): Promise<number> {
     const unchecked = new Set(pending.rows.map((r) => r.step_key));
     for (const step of checklistFor(incident)) {
       if (!step.check || !unchecked.has(step.key)) continue;
-      const result = evaluateCheck(step.check, snapshot);
+      const result = evaluateCheck(step.check, snapshot, settings);
       const key = `${incident.id}/${step.key}`;
       if (!result.holds) {
         seenFailing.add(key);

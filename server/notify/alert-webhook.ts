@@ -1,6 +1,7 @@
 import "server-only";
 import type { AlertView } from "@/lib/fleet-view";
 import { env } from "@/server/env";
+import { postJson } from "./post-json";
 
 /** The Alertmanager webhook (version 4) body, so anything that takes Alertmanager's notifications takes ours. */
 export function alertmanagerPayload(alerts: AlertView[], externalURL: string) {
@@ -24,21 +25,11 @@ export function alertmanagerPayload(alerts: AlertView[], externalURL: string) {
   };
 }
 
-/** POSTs fire and resolve notifications to ALERT_WEBHOOK_URL, retrying a few times; never blocks the collector. */
+/** POSTs fire and resolve notifications to ALERT_WEBHOOK_URL, retrying as every webhook does; never blocks the collector. */
 export function notifyAlertChanges(alerts: AlertView[]): void {
   if (!env.ALERT_WEBHOOK_URL || alerts.length === 0) return;
-  const url = env.ALERT_WEBHOOK_URL;
-  const body = JSON.stringify(alertmanagerPayload(alerts, process.env.NEXTAUTH_URL ?? "http://localhost:3000"));
-  void (async () => {
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5000) });
-        if (res.ok) return;
-        console.error(`[alerts] webhook answered ${res.status} (attempt ${attempt})`);
-      } catch (err) {
-        console.error(`[alerts] webhook failed: ${(err as Error).message} (attempt ${attempt})`);
-      }
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  })();
+  const body = alertmanagerPayload(alerts, process.env.NEXTAUTH_URL ?? "http://localhost:3000");
+  void postJson(env.ALERT_WEBHOOK_URL, body).then((r) => {
+    if (!r.delivered) console.error(`[alerts] webhook not delivered: ${r.detail}`);
+  });
 }

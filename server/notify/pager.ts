@@ -1,4 +1,5 @@
 import "server-only";
+import { incidentRef } from "@/lib/ids";
 import type { Incident } from "@/lib/incident";
 import type { Severity } from "@/lib/severity";
 import { env } from "@/server/env";
@@ -9,7 +10,7 @@ const pdSeverity: Record<Severity, string> = { P0: "critical", P1: "error", P2: 
 /** The page as PagerDuty Events API v2 would take it, or Switchyard's own JSON. */
 export function pagePayload(incident: Incident, page: { level: number; target: string; contact: string }, consoleUrl: string) {
   const url = `${consoleUrl}/incidents/${incident.id}`;
-  const summary = `[${incident.severity}] INC-${incident.id} ${incident.title}: paging ${page.target}`;
+  const summary = `[${incident.severity}] ${incidentRef(incident.id)} ${incident.title}: paging ${page.target}`;
   if (env.PAGER_FORMAT === "pagerduty") {
     return {
       routing_key: env.PAGERDUTY_ROUTING_KEY ?? "",
@@ -21,7 +22,7 @@ export function pagePayload(incident: Incident, page: { level: number; target: s
         severity: pdSeverity[incident.severity],
         custom_details: { incident: incident.id, target: page.target, contact: page.contact, status: incident.status, lead: incident.lead.name, impact: incident.impact },
       },
-      links: [{ href: url, text: `INC-${incident.id} in Switchyard` }],
+      links: [{ href: url, text: `${incidentRef(incident.id)} in Switchyard` }],
     };
   }
   return { type: "page", summary, incident: { id: incident.id, title: incident.title, severity: incident.severity, status: incident.status, lead: incident.lead.name, url }, target: page.target, contact: page.contact, level: page.level };

@@ -1,6 +1,9 @@
 import "server-only";
 
-/** POSTs JSON with a timeout and a few retries; says whether it was delivered, never throws. */
+/**
+ * POSTs JSON to a webhook (pager, Slack, alerts) with a timeout and a few retries: again after a network error,
+ * a 5xx or a 429, not after another 4xx, which would answer the same. Says whether it was delivered, never throws.
+ */
 export async function postJson(url: string, body: unknown, attempts = 3): Promise<{ delivered: boolean; detail: string }> {
   let detail = "";
   for (let attempt = 1; attempt <= attempts; attempt++) {

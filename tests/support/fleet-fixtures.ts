@@ -1,14 +1,16 @@
+import { slotName } from "@/lib/fleet-config";
 import type { DbSample, RegionSample } from "@/lib/fleet-sample";
 import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import type { HealthState } from "@/lib/region-health";
 
 /** Small, explicit fleet snapshots for tests of pure rules. */
-export function regionView(id: string, over: { role?: "primary" | "replica"; status?: HealthState; reasons?: string[]; sample?: Partial<RegionSample> } = {}): RegionView {
+export function regionView(id: string, over: { role?: "primary" | "replica"; status?: HealthState; reasons?: string[]; sample?: Partial<RegionSample>; slot?: string } = {}): RegionView {
   const role = over.role ?? "replica";
+  const slot = slotName({ id, postgres: { slot: over.slot } });
   const db: DbSample =
     role === "primary"
       ? { up: true, latencyMs: 1, inRecovery: false, timeline: 1, currentLsn: "0/5000000", links: [], slots: [] }
-      : { up: true, latencyMs: 1, inRecovery: true, timeline: 1, receiveLsn: "0/5000000", replayLsn: "0/5000000", lastReplayAt: null, replayPaused: false, receiver: { status: "streaming", silenceSeconds: 0, senderHost: null, senderPort: null, slot: id.replace(/-/g, "_") } };
+      : { up: true, latencyMs: 1, inRecovery: true, timeline: 1, receiveLsn: "0/5000000", replayLsn: "0/5000000", lastReplayAt: null, replayPaused: false, receiver: { status: "streaming", silenceSeconds: 0, senderHost: null, senderPort: null, slot } };
   const sample: RegionSample = {
     regionId: id,
     at: "2026-11-25T12:00:00.000Z",
@@ -34,6 +36,7 @@ export function regionView(id: string, over: { role?: "primary" | "replica"; sta
     ageSeconds: 0,
     apiUrl: "http://127.0.0.1:1",
     cdnProvider: "cloudflare",
+    slot,
     sample,
   };
 }

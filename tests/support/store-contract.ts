@@ -10,6 +10,7 @@ export function storeContract(label: string) {
       db: typeof import("@/server/db");
       migrate: typeof import("@/server/db/migrate");
       users: typeof import("@/server/auth/users");
+      userService: typeof import("@/server/auth/user-service");
       signIn: typeof import("@/server/auth/sign-in");
       verify: typeof import("@/server/audit/verify-audit");
     };
@@ -22,6 +23,7 @@ export function storeContract(label: string) {
         db: await import("@/server/db"),
         migrate: await import("@/server/db/migrate"),
         users: await import("@/server/auth/users"),
+        userService: await import("@/server/auth/user-service"),
         signIn: await import("@/server/auth/sign-in"),
         verify: await import("@/server/audit/verify-audit"),
       };
@@ -52,7 +54,7 @@ export function storeContract(label: string) {
     });
 
     it("lets an admin change a role, with an audit row in a valid chain", async () => {
-      const updated = await mods.users.setUserRole(admin, { userId: viewer.id, role: "engineer" });
+      const updated = await mods.userService.setUserRole(admin, { userId: viewer.id, role: "engineer" });
       expect(updated.role).toBe("engineer");
       const db = await mods.db.getDb();
       const audit = await db.query<{ action: string; target: string; detail: { from: string; to: string } }>(
@@ -66,7 +68,7 @@ export function storeContract(label: string) {
       const db = await mods.db.getDb();
       const before = await db.query("select count(*)::int as n from audit_log");
       const engineer = { ...viewer, role: "engineer" as const };
-      await expect(mods.users.setUserRole(engineer, { userId: engineer.id, role: "admin" })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(mods.userService.setUserRole(engineer, { userId: engineer.id, role: "admin" })).rejects.toMatchObject({ code: "forbidden" });
       const after = await db.query("select count(*)::int as n from audit_log");
       expect(after.rows).toEqual(before.rows);
       const role = await db.query<{ role: string }>("select role from users where id = $1", [viewer.id]);
@@ -74,7 +76,7 @@ export function storeContract(label: string) {
     });
 
     it("never demotes the last admin", async () => {
-      await expect(mods.users.setUserRole(admin, { userId: admin.id, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
+      await expect(mods.userService.setUserRole(admin, { userId: admin.id, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
       const db = await mods.db.getDb();
       const r = await db.query<{ role: string }>("select role from users where id = $1", [admin.id]);
       expect(r.rows[0]?.role).toBe("admin");
@@ -106,8 +108,8 @@ export function storeContract(label: string) {
 
     it("catches the newest rows cut off behind the trigger's back, through the signed checkpoint", async () => {
       const db = await mods.db.getDb();
-      await mods.users.setUserRole(admin, { userId: viewer.id, role: "viewer" });
-      await mods.users.setUserRole(admin, { userId: viewer.id, role: "engineer" });
+      await mods.userService.setUserRole(admin, { userId: viewer.id, role: "viewer" });
+      await mods.userService.setUserRole(admin, { userId: viewer.id, role: "engineer" });
       const intact = await mods.verify.verifyAuditChain(db);
       expect(intact.ok).toBe(true);
       const newest = await db.query<{ id: number }>("select id::int as id from audit_log order by id desc limit 2");
@@ -131,7 +133,7 @@ export function storeContract(label: string) {
 
     it("detects a tampered audit row (the trigger disabled by the superuser)", async () => {
       const db = await mods.db.getDb();
-      await mods.users.setUserRole(admin, { userId: viewer.id, role: "lead" });
+      await mods.userService.setUserRole(admin, { userId: viewer.id, role: "lead" });
       await db.exec("alter table audit_log disable trigger audit_log_append_only");
       await db.query("update audit_log set detail = '{\"from\":\"viewer\",\"to\":\"admin\"}' where id = (select min(id) from audit_log)");
       await db.exec("alter table audit_log enable trigger audit_log_append_only");

@@ -1,82 +1,29 @@
 "use server";
 
-import { z } from "zod";
-import type { ActionResult } from "@/lib/action-result";
-import type { ActionRun } from "@/lib/actions/run";
-import { rowId, rowIdRule } from "@/lib/ids";
 import * as actions from "@/server/actions/action-service";
-import type { Preview } from "@/server/actions/action-service";
-import { requireUser } from "@/server/auth/session";
-import { toActionResult } from "@/server/boundary";
-import { invalid, parseInput } from "@/server/errors";
+import { byId, serverAction } from "@/server/server-action";
 
 /**
- * The runbook actions' server actions. Each checks the caller's role itself (a page's check does not protect a
- * direct POST); the service validates the input with zod and checks the role again.
+ * The runbook actions' server actions: the role each needs and its input's schema (the service's own, with the
+ * run's id); the service checks the role and validates again. Each work function is `async`: in a "use server"
+ * file Next.js refuses a synchronous function passed in an export's initializer.
  */
 
-type Input = Record<string, unknown>;
-const fields = (input: unknown): Input => (input && typeof input === "object" ? (input as Input) : {});
-const runId = (v: unknown): number => {
-  const id = rowId.safeParse(v);
-  if (!id.success) throw invalid(`Not an action id (${rowIdRule}).`);
-  return id.data;
-};
-/** The incident a request is for, bounded to int4 before the service reads it (its own schema checks the rest). */
-const requestLink = z.object({ incidentId: rowId.nullish() });
+/** The live pre-flight and dry-run plan of a request not yet made. */
+export const previewRequest = serverAction({ role: "engineer", input: actions.actionInput }, async (input, actor) => actions.previewAction(actor, input));
 
-export async function previewActionAction(input: unknown): Promise<ActionResult<Preview>> {
-  return toActionResult(async () => actions.previewAction(await requireUser("engineer"), fields(input)));
-}
+/** The incident a request is for, bounded to int4 before the service reads it. */
+const requestRunInput = actions.requestInput.extend({ incidentId: byId.shape.id.nullable().default(null) });
 
-export async function requestActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("engineer");
-    const f = fields(input);
-    parseInput(requestLink, f);
-    return actions.requestAction(actor, f as never);
-  });
-}
+export const requestRun = serverAction({ role: "engineer", input: requestRunInput }, async (input, actor) => actions.requestAction(actor, input));
 
-export async function approveActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return actions.approveAction(actor, runId(f.id), { paramsHash: String(f.paramsHash ?? "") });
-  });
-}
+export const approveRun = serverAction({ role: "lead", input: actions.approveInput.extend(byId.shape) }, async ({ id, ...approval }, actor) => actions.approveAction(actor, id, approval));
 
-export async function rejectActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return actions.rejectAction(actor, runId(f.id), { reason: String(f.reason ?? "") });
-  });
-}
+export const rejectRun = serverAction({ role: "lead", input: actions.reasonInput.extend(byId.shape) }, async ({ id, ...rejection }, actor) => actions.rejectAction(actor, id, rejection));
 
-/** The override's own fields; the service checks the reason's length and that `confirm` matches what a failing check asks. */
-const overrideInput = z.object({
-  reason: z.string().max(2000),
-  confirm: z.string().max(100).optional(),
-});
+/** `confirm`: the value typed back when a failing check asks for it (Check.confirm). */
+export const overridePreflight = serverAction({ role: "lead", input: actions.overrideInput.extend(byId.shape) }, async ({ id, ...override }, actor) => actions.overridePreflight(actor, id, override));
 
-export async function overridePreflightAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    const { reason, confirm } = parseInput(overrideInput, { reason: String(f.reason ?? ""), confirm: f.confirm ?? undefined });
-    return actions.overridePreflight(actor, runId(f.id), { reason, confirm });
-  });
-}
+export const cancelRun = serverAction({ role: "engineer", input: byId }, async ({ id }, actor) => actions.cancelAction(actor, id));
 
-export async function cancelActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => actions.cancelAction(await requireUser("engineer"), runId(fields(input).id)));
-}
-
-export async function controlActionAction(input: unknown): Promise<ActionResult<ActionRun>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("engineer");
-    const f = fields(input);
-    return actions.controlAction(actor, runId(f.id), { control: f.control as never });
-  });
-}
+export const controlRun = serverAction({ role: "engineer", input: actions.controlInput.extend(byId.shape) }, async ({ id, ...control }, actor) => actions.controlAction(actor, id, control));

@@ -8,7 +8,7 @@ import { hasRole } from "@/lib/roles";
 import { getAlertRules, listRecentAlerts } from "@/server/alerts/alerts-service";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
-import { updateAlertRuleAction } from "./actions";
+import { updateAlertRule } from "./actions";
 
 export const metadata: Metadata = { title: "Alerts" };
 
@@ -35,7 +35,7 @@ export default async function AlertsPage() {
           The runbook&apos;s alert rules, evaluated on every collector pass. A rule fires once its condition has held for its <em>for</em> duration.
           {isAdmin ? " Changes apply on the next pass." : " Only admins can change them."}
         </p>
-        <RulesTable rules={rules} action={isAdmin ? updateAlertRuleAction : null} />
+        <RulesTable rules={rules} action={isAdmin ? updateAlertRule : null} />
       </section>
     </div>
   );

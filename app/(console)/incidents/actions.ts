@@ -1,97 +1,39 @@
 "use server";
 
-import type { ActionResult } from "@/lib/action-result";
-import type { Incident } from "@/lib/incident";
-import { requireUser } from "@/server/auth/session";
-import { toActionResult } from "@/server/boundary";
-import { updatePolicy } from "@/server/incidents/escalation";
-import { incidentId } from "@/server/incidents/incident-id";
+import { z } from "zod";
+import { declareInput } from "@/lib/incident";
+import { policyInput, updatePolicy } from "@/server/incidents/escalation";
 import * as incidents from "@/server/incidents/incident-service";
+import { byId, serverAction } from "@/server/server-action";
 
 /**
- * The incident command view's server actions. Each checks the caller's role itself (the page's own check
- * does not protect a direct POST), and the service validates the input and checks again.
+ * The incident command view's server actions: the role each needs and its input's schema (the service's own, with
+ * the incident's id); the service checks the role and validates again. Each work function is `async`: in a
+ * "use server" file Next.js refuses a synchronous function passed in an export's initializer.
  */
 
-type Input = Record<string, unknown>;
-const fields = (input: unknown): Input => (input && typeof input === "object" ? (input as Input) : {});
+export const declareIncident = serverAction({ role: "lead", input: declareInput }, async (input, actor) => incidents.declareIncident(actor, input));
 
-export async function declareIncidentAction(input: unknown): Promise<ActionResult<Incident>> {
-  return toActionResult(async () => incidents.declareIncident(await requireUser("lead"), fields(input) as never));
-}
+export const changeIncidentStatus = serverAction({ role: "lead", input: incidents.statusInput.extend(byId.shape) }, async ({ id, ...change }, actor) => incidents.changeStatus(actor, id, change));
 
-export async function changeStatusAction(input: unknown): Promise<ActionResult<Incident>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return incidents.changeStatus(actor, incidentId(f.id), { status: f.status as never, expectedStatus: f.expectedStatus as never });
-  });
-}
+/** The new lead's id is checked by the service (a user with the lead role). */
+export const handOverIncident = serverAction({ role: "lead", input: byId.extend({ leadId: z.string().max(100) }) }, async ({ id, leadId }, actor) => incidents.handOver(actor, id, leadId));
 
-export async function handOverAction(input: unknown): Promise<ActionResult<Incident>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return incidents.handOver(actor, incidentId(f.id), String(f.leadId ?? ""));
-  });
-}
+export const updateIncidentDetails = serverAction({ role: "lead", input: incidents.detailsInput.extend(byId.shape) }, async ({ id, ...details }, actor) => incidents.updateDetails(actor, id, details));
 
-export async function updateDetailsAction(input: unknown): Promise<ActionResult<Incident>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return incidents.updateDetails(actor, incidentId(f.id), f as never);
-  });
-}
+export const checkStep = serverAction({ role: "engineer", input: incidents.checkInput.extend(byId.shape) }, async ({ id, ...check }, actor) => incidents.checkStep(actor, id, check));
 
-export async function checkStepAction(input: unknown): Promise<ActionResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("engineer");
-    const f = fields(input);
-    await incidents.checkStep(actor, incidentId(f.id), f as never);
-  });
-}
+/** Acknowledges the incident's pages: the backup page of a P0 is no longer needed. */
+export const acknowledgePage = serverAction({ role: "engineer", input: byId }, async ({ id }, actor) => incidents.acknowledge(actor, id));
 
-export async function acknowledgeAction(input: unknown): Promise<ActionResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("engineer");
-    await incidents.acknowledge(actor, incidentId(fields(input).id));
-  });
-}
+export const sendComm = serverAction({ role: "lead", input: incidents.commInput.extend(byId.shape) }, async ({ id, ...comm }, actor) => incidents.sendComm(actor, id, comm));
 
-export async function sendCommAction(input: unknown): Promise<ActionResult<{ delivered: boolean; detail: string }>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    return incidents.sendComm(actor, incidentId(f.id), f as never);
-  });
-}
+export const addNote = serverAction({ role: "engineer", input: incidents.noteInput.extend(byId.shape) }, async ({ id, ...note }, actor) => incidents.addNote(actor, id, note));
 
-export async function addNoteAction(input: unknown): Promise<ActionResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("engineer");
-    const f = fields(input);
-    await incidents.addNote(actor, incidentId(f.id), f as never);
-  });
-}
+/** A draft from the incident's record, for the editor (saves nothing). */
+export const draftPostmortem = serverAction({ role: "lead", input: byId }, async ({ id }, actor) => incidents.draftPostmortem({ kind: "user", user: actor }, id));
 
-export async function draftPostmortemAction(input: unknown): Promise<ActionResult<string>> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    return incidents.draftPostmortem({ kind: "user", user: actor }, incidentId(fields(input).id));
-  });
-}
+export const savePostmortem = serverAction({ role: "lead", input: incidents.postmortemInput.extend(byId.shape) }, async ({ id, ...postmortem }, actor) => incidents.savePostmortem(actor, id, postmortem));
 
-export async function savePostmortemAction(input: unknown): Promise<ActionResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("lead");
-    const f = fields(input);
-    await incidents.savePostmortem(actor, incidentId(f.id), f as never);
-  });
-}
-
-export async function updateEscalationAction(input: unknown): Promise<ActionResult> {
-  return toActionResult(async () => {
-    await updatePolicy(await requireUser("admin"), input);
-  });
-}
+/** Replaces the escalation chain; incidents declared from then on use it. */
+export const updateEscalationPolicy = serverAction({ role: "admin", input: policyInput }, async (input, actor) => updatePolicy(actor, input));

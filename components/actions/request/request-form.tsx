@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { btnPrimary, link, muted, panel } from "@/components/incidents/styles";
 import { actionCatalog, parseActionParams, type ActionId } from "@/lib/actions/catalog";
+import { incidentRef } from "@/lib/ids";
 import { ActionPicker, ActionSummary } from "@/components/actions/request/action-picker";
 import type { FleetRegion, RequestFormActions } from "@/components/actions/action-types";
 import { initialValues, toParams, type FormValues } from "@/components/actions/request/form-params";
@@ -72,7 +73,7 @@ export function RequestForm({
         <p data-testid="request-context" className="rounded-lg bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:bg-sky-950/50 dark:text-sky-100">
           For{" "}
           <Link href={`/incidents/${context.incidentId}`} className={`${link} font-medium`}>
-            INC-{context.incidentId}
+            {incidentRef(context.incidentId)}
             {context.incidentTitle ? ` ${context.incidentTitle}` : ""}
           </Link>
           {stepKey && (

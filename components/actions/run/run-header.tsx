@@ -1,8 +1,9 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { link, panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";
+import { incidentRef } from "@/lib/ids";
 import { RiskBadge, RunStatusBadge } from "@/components/actions/badges";
 
 /** Which run this is: the action, its status and risk, its target, its incident and step, who and when. */
@@ -20,25 +21,25 @@ export function RunHeader({ run }: { run: ActionRun }) {
         <p className="font-mono text-sm text-slate-600 dark:text-slate-400">{run.actionId}</p>
       </div>
       <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
-        <Fact term="Target">
+        <Fact layout="stacked" label="Target">
           <span className="font-mono break-all">{run.target}</span>
         </Fact>
         {run.incidentId && (
-          <Fact term="Incident">
+          <Fact layout="stacked" label="Incident">
             <Link href={`/incidents/${run.incidentId}${run.stepKey ? `#step-${run.stepKey}` : ""}`} className={link} data-testid="run-incident">
-              INC-{run.incidentId}
+              {incidentRef(run.incidentId)}
             </Link>
             {run.stepKey && <span className="block font-mono text-xs break-all text-slate-600 dark:text-slate-400">step {run.stepKey}</span>}
           </Fact>
         )}
-        <Fact term="Requested by">
+        <Fact layout="stacked" label="Requested by">
           {run.requestedBy.name}
           <span className="block text-xs text-slate-600 dark:text-slate-400">
             <Timestamp iso={run.requestedAt} />
           </span>
         </Fact>
         {run.decidedBy && run.decidedAt && (
-          <Fact term={decidedLabel}>
+          <Fact layout="stacked" label={decidedLabel}>
             {run.decidedBy.name}
             <span className="block text-xs text-slate-600 dark:text-slate-400">
               <Timestamp iso={run.decidedAt} />
@@ -46,25 +47,16 @@ export function RunHeader({ run }: { run: ActionRun }) {
           </Fact>
         )}
         {run.startedAt && (
-          <Fact term="Started">
+          <Fact layout="stacked" label="Started">
             <Timestamp iso={run.startedAt} stack />
           </Fact>
         )}
         {run.finishedAt && (
-          <Fact term="Finished">
+          <Fact layout="stacked" label="Finished">
             <Timestamp iso={run.finishedAt} stack />
           </Fact>
         )}
       </dl>
     </header>
-  );
-}
-
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">{term}</dt>
-      <dd className="font-medium">{children}</dd>
-    </div>
   );
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RegionConfig } from "@/lib/fleet-config";
+import { slotName, type RegionConfig } from "@/lib/fleet-config";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { recordPrimary } from "@/server/fleet/topology";
@@ -10,8 +10,8 @@ import { until } from "../wait";
 
 /** The building blocks of the database actions, shared by promotion, switchover and rebuild. */
 
-/** The physical slot a server streams through: the fleet file's, else one named after its region. */
-export const slotOf = (r: RegionConfig) => safeSlot(r.postgres.slot ?? r.id.replace(/-/g, "_"));
+/** The physical slot a server streams through (lib/fleet-config), checked before it goes into a command. */
+export const slotOf = (r: RegionConfig) => safeSlot(slotName(r));
 
 export const where = (r: RegionConfig) => `${r.id} (${r.postgres.host}:${r.postgres.port})`;
 

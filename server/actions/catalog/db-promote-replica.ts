@@ -128,7 +128,7 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
 async function fenceUnlessStopped(ctx: RunContext, old: RegionConfig): Promise<void> {
   if (await fencedSinceLastChange(old.id)) return void ctx.log(`${old.id}: fenced since the primary was last recorded`);
   const state = await serverState(old, 1_000);
-  if (state.up || refused(state.error)) return void ctx.log(`${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`);
+  if (state.up || refused(state)) return void ctx.log(`${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`);
   ctx.progress(5, `fencing ${old.id} first: it does not answer, and may still take writes where the console cannot see`);
   try {
     await fenceServer(ctx, old);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFleetConfig } from "@/lib/fleet-config";
-import { probeApi } from "@/server/fleet/probes";
+import { probeApi } from "@/server/fleet/api-probe";
 import { callRegionApi } from "./http";
 
 /** A region API that answers every request with a redirect to another server, which counts what reaches it. */

@@ -1,5 +1,6 @@
 import "server-only";
 import pg from "pg";
+import { errorInWords } from "@/lib/error-words";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { TIMELINE_SQL } from "@/server/fleet/timeline-sql";
 
@@ -39,9 +40,9 @@ export async function queryOne<T extends Record<string, unknown>>(region: Region
   return withServer(region, async (c) => (await c.query<T>(sql, params)).rows[0]!, timeoutMs);
 }
 
-/** What a server says of itself, or why it cannot be asked. */
+/** What a server says of itself, or why it cannot be asked: in words (lib/error-words), with the code behind them. */
 export type ServerState =
-  | { up: false; error: string }
+  | { up: false; error: string; errorCode?: string }
   | {
       up: true;
       inRecovery: boolean;
@@ -71,6 +72,6 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
     );
     return { up: true, inRecovery: r.in_recovery, timeline: r.timeline, lsn: r.lsn, replayLsn: r.replay_lsn, replayPaused: r.paused, receiver: r.receiver, readOnly: r.read_only === "on" };
   } catch (err) {
-    return { up: false, error: (err as Error).message || String(err) };
+    return { up: false, ...errorInWords(err) };
   }
 }

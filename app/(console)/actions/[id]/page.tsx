@@ -8,7 +8,7 @@ import { actionQuery } from "@/lib/queries";
 import { getAction } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";
 import { ServiceError } from "@/server/errors";
-import { approveActionAction, cancelActionAction, controlActionAction, overridePreflightAction, rejectActionAction } from "../actions";
+import { approveRun, cancelRun, controlRun, overridePreflight, rejectRun } from "../actions";
 import { BackLink } from "@/components/ui/back-link";
 
 type Props = { params: Promise<{ id: string }> };
@@ -41,11 +41,11 @@ export default async function ActionRunPage({ params }: Props) {
           id={id}
           viewer={{ userId: user.id, role: user.role }}
           actions={{
-            approve: approveActionAction,
-            reject: rejectActionAction,
-            override: overridePreflightAction,
-            cancel: cancelActionAction,
-            control: controlActionAction,
+            approve: approveRun,
+            reject: rejectRun,
+            override: overridePreflight,
+            cancel: cancelRun,
+            control: controlRun,
           }}
         />
       </HydrationBoundary>

@@ -10,7 +10,7 @@ import { requireUser } from "@/server/auth/session";
 import { getFleetConfig } from "@/server/fleet/config";
 import { loadCurrentPrimary } from "@/server/fleet/topology";
 import { getIncident } from "@/server/incidents/incident-service";
-import { previewActionAction, requestActionAction } from "../actions";
+import { previewRequest, requestRun } from "../actions";
 import { BackLink } from "@/components/ui/back-link";
 
 export const metadata: Metadata = { title: "Request an action" };
@@ -66,7 +66,7 @@ export default async function NewActionPage({ searchParams }: { searchParams: Pr
         initialActionId={actionId}
         query={query}
         context={context}
-        actions={{ preview: previewActionAction, request: requestActionAction }}
+        actions={{ preview: previewRequest, request: requestRun }}
       />
     </div>
   );

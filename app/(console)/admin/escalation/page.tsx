@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { EscalationEditor } from "@/components/incidents/escalation-editor";
 import { hasRole } from "@/lib/roles";
-import { updateEscalationAction } from "@/app/(console)/incidents/actions";
+import { updateEscalationPolicy } from "@/app/(console)/incidents/actions";
 import { currentUser } from "@/server/auth/session";
 import { readPolicy } from "@/server/incidents/escalation";
 
@@ -20,7 +20,7 @@ export default async function EscalationPage() {
         manager at 30 min, the CTO at 1 h, and for a P0 the backup on-call engineer when nobody acknowledges within 5 min. Changes apply to incidents declared
         afterwards.
       </p>
-      <EscalationEditor levels={levels} save={updateEscalationAction} />
+      <EscalationEditor levels={levels} save={updateEscalationPolicy} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { Timestamp } from "@/components/fleet/timestamp";
 import { hasRole } from "@/lib/roles";
 import { listApiTokens, TOKEN_EXPIRY_DAYS, TOKEN_SCOPE_LABELS, TOKEN_SCOPES } from "@/server/auth/api-tokens";
 import { currentUser } from "@/server/auth/session";
-import { createApiTokenAction, revokeApiTokenAction } from "./actions";
+import { createApiToken, revokeApiToken } from "./actions";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -30,7 +30,7 @@ export default async function TokensPage() {
         <h2 id="create-token-heading" className="font-semibold">
           Create a token
         </h2>
-        <TokenCreateForm action={createApiTokenAction} scopes={scopeChoices} expiryDays={TOKEN_EXPIRY_DAYS} />
+        <TokenCreateForm action={createApiToken} scopes={scopeChoices} expiryDays={TOKEN_EXPIRY_DAYS} />
       </section>
       <section aria-labelledby="tokens-heading" className="space-y-2">
         <h2 id="tokens-heading" className="text-lg font-semibold">
@@ -76,7 +76,7 @@ export default async function TokensPage() {
                     </span>
                   )}
                 </StackCell>
-                <StackCell label="">{!t.revokedAt && <TokenRevokeButton id={t.id} name={t.name} action={revokeApiTokenAction} />}</StackCell>
+                <StackCell label="">{!t.revokedAt && <TokenRevokeButton id={t.id} name={t.name} action={revokeApiToken} />}</StackCell>
               </StackRow>
             ))}
           </StackTable>

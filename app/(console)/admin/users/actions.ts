@@ -1,47 +1,38 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import type { ActionResult } from "@/lib/action-result";
-import { endSessionsInput, endUserSessions, requireUser } from "@/server/auth/session";
-import { setRoleInput, setUserRole, unlockUser, unlockUserInput } from "@/server/auth/users";
-import { toActionResult } from "@/server/boundary";
-import { parseInput } from "@/server/errors";
+import * as session from "@/server/auth/session";
+import * as users from "@/server/auth/user-service";
+import { formAction } from "@/server/server-action";
 
-type Result = ActionResult<{ email: string; role: string }>;
+/**
+ * The user administration's form actions, for admins only. Each work function is `async`: in a "use server" file
+ * Next.js refuses a synchronous function passed in an export's initializer.
+ */
 
-export async function setUserRoleAction(_prev: Result | null, form: FormData): Promise<Result> {
-  return toActionResult(async () => {
-    const actor = await requireUser("admin");
-    const input = parseInput(setRoleInput, { userId: form.get("userId"), role: form.get("role") });
-    const user = await setUserRole(actor, input);
+const account = (form: FormData) => ({ userId: form.get("userId") });
+
+/** An admin changes a user's role; the last admin cannot be demoted. */
+export const setUserRole = formAction(
+  { role: "admin", input: users.setRoleInput, fromForm: (form) => ({ userId: form.get("userId"), role: form.get("role") }) },
+  async (input, actor) => {
+    const user = await users.setUserRole(actor, input);
     revalidatePath("/admin/users");
     return { email: user.email, role: user.role };
-  });
-}
-
-type UnlockResult = ActionResult<{ email: string }>;
+  },
+);
 
 /** An admin lifts a sign-in lock; the account may sign in again at once. */
-export async function unlockUserAction(_prev: UnlockResult | null, form: FormData): Promise<UnlockResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("admin");
-    const input = parseInput(unlockUserInput, { userId: form.get("userId") });
-    const user = await unlockUser(actor, input);
-    revalidatePath("/admin/users");
-    return { email: user.email };
-  });
-}
-
-type EndSessionsResult = ActionResult<{ email: string; tokensRevoked: number }>;
+export const unlockUser = formAction({ role: "admin", input: users.unlockUserInput, fromForm: account }, async (input, actor) => {
+  const user = await users.unlockUser(actor, input);
+  revalidatePath("/admin/users");
+  return { email: user.email };
+});
 
 /** An admin ends every session of an account and revokes the API tokens it created, at once. */
-export async function endUserSessionsAction(_prev: EndSessionsResult | null, form: FormData): Promise<EndSessionsResult> {
-  return toActionResult(async () => {
-    const actor = await requireUser("admin");
-    const input = parseInput(endSessionsInput, { userId: form.get("userId") });
-    const ended = await endUserSessions(actor, input);
-    revalidatePath("/admin/users");
-    revalidatePath("/admin/tokens");
-    return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
-  });
-}
+export const endUserSessions = formAction({ role: "admin", input: session.endSessionsInput, fromForm: account }, async (input, actor) => {
+  const ended = await session.endUserSessions(actor, input);
+  revalidatePath("/admin/users");
+  revalidatePath("/admin/tokens");
+  return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
+});

@@ -6,8 +6,8 @@ import { UserUnlockButton } from "@/components/admin/user-unlock-button";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { hasRole } from "@/lib/roles";
 import { currentUser } from "@/server/auth/session";
-import { listAccountLocks, listUsers } from "@/server/auth/users";
-import { endUserSessionsAction, setUserRoleAction, unlockUserAction } from "./actions";
+import { listAccountLocks, listUsers } from "@/server/auth/user-service";
+import { endUserSessions, setUserRole, unlockUser } from "./actions";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -45,17 +45,17 @@ export default async function UsersPage() {
                   <Timestamp iso={u.createdAt.toISOString()} show="ago" />
                 </td>
                 <td className="px-4 py-2">
-                  <UserRoleForm userId={u.id} email={u.email} role={u.role} action={setUserRoleAction} />
+                  <UserRoleForm userId={u.id} email={u.email} role={u.role} action={setUserRole} />
                 </td>
                 <td className="px-4 py-2" data-testid={`signin-state-${u.email}`}>
                   {locks.has(u.id) ? (
-                    <UserUnlockButton userId={u.id} email={u.email} lockedUntil={locks.get(u.id)!.toISOString()} action={unlockUserAction} />
+                    <UserUnlockButton userId={u.id} email={u.email} lockedUntil={locks.get(u.id)!.toISOString()} action={unlockUser} />
                   ) : (
                     <span className="text-slate-500 dark:text-slate-400">Not locked</span>
                   )}
                 </td>
                 <td className="px-4 py-2" data-testid={`sessions-${u.email}`}>
-                  <UserEndSessionsButton userId={u.id} email={u.email} action={endUserSessionsAction} />
+                  <UserEndSessionsButton userId={u.id} email={u.email} action={endUserSessions} />
                 </td>
               </tr>
             ))}

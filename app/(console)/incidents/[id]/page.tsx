@@ -3,25 +3,26 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { IncidentCommand } from "@/components/incidents/incident-command";
 import { BackLink } from "@/components/ui/back-link";
-import { incidentRowId } from "@/lib/ids";
+import { incidentRef, incidentRowId } from "@/lib/ids";
 import type { IncidentDetail } from "@/lib/incident";
 import { actionsQuery, incidentQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listActions } from "@/server/actions/action-service";
+import { getAlertRules } from "@/server/alerts/alerts-service";
 import { requireUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
 import { ServiceError } from "@/server/errors";
 import { getIncident } from "@/server/incidents/incident-service";
 import {
-  acknowledgeAction,
-  addNoteAction,
-  changeStatusAction,
-  checkStepAction,
-  draftPostmortemAction,
-  handOverAction,
-  savePostmortemAction,
-  sendCommAction,
-  updateDetailsAction,
+  acknowledgePage,
+  addNote,
+  changeIncidentStatus,
+  checkStep,
+  draftPostmortem,
+  handOverIncident,
+  savePostmortem,
+  sendComm,
+  updateIncidentDetails,
 } from "../actions";
 
 type Props = { params: Promise<{ id: string }> };
@@ -31,7 +32,7 @@ const parseId = (raw: string) => incidentRowId.safeParse(decodeURIComponent(raw)
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const id = parseId((await params).id);
-  return { title: id ? `INC-${id}` : "Incident" };
+  return { title: id ? incidentRef(id) : "Incident" };
 }
 
 export default async function IncidentPage({ params }: Props) {
@@ -46,7 +47,7 @@ export default async function IncidentPage({ params }: Props) {
     throw err;
   }
   const canLead = hasRole(user.role, "lead");
-  const leads = canLead ? await listIncidentLeads(user) : [];
+  const [leads, ruleSettings] = await Promise.all([canLead ? listIncidentLeads(user) : [], getAlertRules({ kind: "user", user })]);
   const queryClient = new QueryClient();
   queryClient.setQueryData(incidentQuery(id).queryKey, detail);
   // The checklist shows each step's latest action run.
@@ -59,16 +60,17 @@ export default async function IncidentPage({ params }: Props) {
           id={id}
           caps={{ canCheck: hasRole(user.role, "engineer"), canLead, canRequestActions: hasRole(user.role, "engineer") }}
           leads={leads}
+          ruleSettings={ruleSettings}
           actions={{
-            changeStatus: changeStatusAction,
-            handOver: handOverAction,
-            updateDetails: updateDetailsAction,
-            checkStep: checkStepAction,
-            acknowledge: acknowledgeAction,
-            sendComm: sendCommAction,
-            addNote: addNoteAction,
-            draftPostmortem: draftPostmortemAction,
-            savePostmortem: savePostmortemAction,
+            changeStatus: changeIncidentStatus,
+            handOver: handOverIncident,
+            updateDetails: updateIncidentDetails,
+            checkStep,
+            acknowledge: acknowledgePage,
+            sendComm,
+            addNote,
+            draftPostmortem,
+            savePostmortem,
           }}
         />
       </HydrationBoundary>

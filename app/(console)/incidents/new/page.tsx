@@ -10,7 +10,7 @@ import { currentUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
 import { getFleetConfig } from "@/server/fleet/config";
 import { runbookCatalog } from "@/server/runbooks/catalog";
-import { declareIncidentAction } from "../actions";
+import { declareIncident } from "../actions";
 import { BackLink } from "@/components/ui/back-link";
 
 export const metadata: Metadata = { title: "Declare incident" };
@@ -67,7 +67,7 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
           )}
         </p>
       )}
-      <DeclareForm key={alert?.id ?? "blank"} scenarios={scenarios} regions={regions} leads={leads} defaultLeadId={user.id} prefill={prefill} declare={declareIncidentAction} />
+      <DeclareForm key={alert?.id ?? "blank"} scenarios={scenarios} regions={regions} leads={leads} defaultLeadId={user.id} prefill={prefill} declare={declareIncident} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { RunbookChecklist } from "@/components/runbooks/runbook-checklist";
 import { severityLabels } from "@/lib/severity";
+import { getAlertRules } from "@/server/alerts/alerts-service";
 import { requireUser } from "@/server/auth/session";
 import { findRunbook } from "@/server/runbooks/catalog";
 
@@ -11,9 +12,10 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 export default async function RunbookPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const runbook = findRunbook((await params).id);
   if (!runbook) notFound();
+  const ruleSettings = await getAlertRules({ kind: "user", user });
   return (
     <div className="space-y-4">
       <Link href="/runbooks" className="text-sm text-sky-800 hover:underline dark:text-sky-300">
@@ -46,7 +48,7 @@ export default async function RunbookPage({ params }: { params: Promise<{ id: st
           .
         </p>
       )}
-      <RunbookChecklist runbook={runbook} />
+      <RunbookChecklist runbook={runbook} ruleSettings={ruleSettings} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { incidentRef } from "@/lib/ids";
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
 import { draftPostmortem, getIncident } from "@/server/incidents/incident-service";
@@ -17,6 +18,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return jsonRoute(() => Promise.reject(err));
   }
   return new Response(body, {
-    headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="INC-${id}-postmortem.md"`, "cache-control": "no-store" },
+    headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${incidentRef(id)}-postmortem.md"`, "cache-control": "no-store" },
   });
 }
