@@ -197,6 +197,10 @@ function sshdConfig(state: LabState, id: RegionId, port: number, authorizedKeys:
     "ClientAliveInterval 5",
     "ClientAliveCountMax 3",
     "MaxStartups 100:30:200",
+    // Bash sources ~/.bashrc for a command sshd starts, unless it is a nested shell: SHLVL=1 makes it one, so the
+    // machine's own shell setup (root's pyenv rehash takes a lock that a killed session leaves behind, and then every
+    // later login waits a minute) never runs for the console's host commands.
+    "SetEnv SHLVL=1",
     "LogLevel VERBOSE",
     "",
   ].join("\n");
