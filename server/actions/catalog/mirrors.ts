@@ -131,7 +131,8 @@ export const mirrorsResync: ActionModule<"mirrors.resync", Map<string, string>> 
     let reportedAt = 0;
     for (;;) {
       const stats = await Promise.all(regions.map(mirrorStats));
-      const fraction = stats.map((m, i) => (m?.status === "ok" && syncedSince(m, startedAt.get(regions[i]!.id)) ? 1 : (m?.resyncProgress ?? 0)));
+      // Done only when its mirrors say ok: the progress a syncing region reports is rounded, and reads 1 before the end.
+      const fraction = stats.map((m, i) => (m?.status === "ok" && syncedSince(m, startedAt.get(regions[i]!.id)) ? 1 : Math.min(m?.resyncProgress ?? 0, 0.99)));
       const finished = fraction.every((f) => f === 1);
       // about a line a second: each progress report is also a line of output
       if (finished || Date.now() - reportedAt >= 1_000) {
