@@ -112,10 +112,10 @@ export function rows(f: Figures): Row[] {
         met: fault.expected > 0 && fault.reached === fault.expected,
       });
       out.push({
-        figure: `viewers on ${name}: fleet events/s per viewer at rest`,
-        value: `${rest.fleetEventsPerSecondPerViewer.mean} (${rest.fleetEventsPerSecondPerViewer.min}-${rest.fleetEventsPerSecondPerViewer.max}); ${round(rest.bytesPerSecondPerViewer.mean / 1024, 1)} KiB/s`,
-        goal: "",
-        met: null,
+        figure: `viewers on ${name}: bytes/s per viewer at rest`,
+        value: `${round(rest.bytesPerSecondPerViewer.mean / 1024, 2)} KiB/s; ${rest.fleetEventsPerSecondPerViewer.mean} fleet events/s (${rest.fleetEventsPerSecondPerViewer.min}-${rest.fleetEventsPerSecondPerViewer.max})`,
+        goal: "<= 1 KiB/s",
+        met: rest.bytesPerSecondPerViewer.mean <= 1024,
       });
     }
   }

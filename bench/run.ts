@@ -41,8 +41,8 @@ const { values: args } = parseArgs({
     profile: { type: "string", default: "auto" },
     /** live-stream viewers held open on each of the two consoles of the viewers phase */
     viewers: { type: "string", default: "100" },
-    /** the viewers phase's at-rest window, s */
-    "viewers-window": { type: "string", default: "10" },
+    /** the viewers phase's at-rest window, s (figures alone reach a page every 5 s) */
+    "viewers-window": { type: "string", default: "30" },
     /** run only these phases (repeatable or comma-separated); default: all of them */
     only: { type: "string", multiple: true },
   },

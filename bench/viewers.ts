@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { StringDecoder } from "node:string_decoder";
 import { injectFault } from "../lab/index";
 import { waitFor } from "../lab/wait";
+import { FleetStream, isFleetEvent } from "../lib/fleet-stream";
 import type { FleetSnapshot } from "../lib/fleet-view";
 import { freshDatabase } from "../tests/support/fresh-database";
 import { startTestPostgres } from "../tests/support/postgres-server";
@@ -18,9 +19,10 @@ import { round, rounded, sleep, summarize, type Summary } from "./stats";
  * Figure 5: the live stream as viewers get it, on the console that collects and on one that does not.
  * Two production consoles share one throwaway PostgreSQL store: one leads (collects the lab, writes the store),
  * the other stands by and learns of changes through LISTEN/NOTIFY. N viewers hold GET /api/v1/events open on
- * each (plain node:http, the SSE stream parsed here). Measured: fleet events and bytes per second per viewer at
- * rest, and, for a real db-down of us-east-1 (t0 just before injectFault), when each viewer first receives a
- * `fleet` event showing us-east-1 unhealthy. Nothing is inferred: a viewer that receives nothing counts as missed.
+ * each (plain node:http, the SSE stream parsed here, each fleet message, `fleet` or `fleet-delta`, turned into the
+ * snapshot a page would show by lib/fleet-stream). Measured: fleet events and bytes per second per viewer at rest,
+ * and, for a real db-down of us-east-1 (t0 just before injectFault), when each viewer is first shown us-east-1
+ * unhealthy. Nothing is inferred: a viewer that receives nothing counts as missed.
  */
 
 const REGION = "us-east-1";
@@ -73,7 +75,7 @@ export interface ConsoleViewers {
     fleetEventsPerSecondPerViewer: Summary;
     /** over the viewers: all bytes of the stream per second (fleet events, other events, keep-alive comments) */
     bytesPerSecondPerViewer: Summary;
-    /** mean size of one fleet message (the whole snapshot) */
+    /** mean size of one fleet message (at rest a delta; the whole snapshot only opens a stream) */
     bytesPerFleetEvent: number;
     /** alerts/incidents/actions notices per second per viewer (mean) */
     otherEventsPerSecondPerViewer: number;
@@ -107,11 +109,21 @@ export interface ViewersFigures {
 }
 
 // ---- one viewer: an SSE client over node:http, as EventSource would hold it ------------------------------
+/** What a viewer hands on (the chaos soak watches what each viewer is shown). */
+export interface ViewerListener {
+  /** each fleet snapshot as the viewer's page would hold it: a `fleet` message, or a `fleet-delta` applied to the last */
+  onSnapshot?: (snapshot: FleetSnapshot, at: number) => void;
+  /** every other message with data: alerts, incidents, actions, error, ended */
+  onEvent?: (event: string, data: string, at: number) => void;
+}
+
 export class Viewer {
+  /** fleet messages, whole or delta */
   fleetEvents = 0;
   fleetBytes = 0;
   otherEvents = 0;
   bytes = 0;
+  /** fleet messages that showed nothing: not JSON, not a snapshot, or a delta with no snapshot (or the wrong one) to apply to */
   jsonErrors = 0;
   reconnects = 0;
   errors = 0;
@@ -122,7 +134,7 @@ export class Viewer {
   opened = false;
   firstFleetMs: number | null = null;
   firstStatus: string | null | undefined = undefined;
-  /** us-east-1 in the latest fleet event */
+  /** us-east-1 in the latest fleet event (null after one that showed nothing) */
   lastStatus: string | null = null;
   /** set while a fault is measured: the first fleet event after arm() that shows us-east-1 unhealthy */
   firstUnhealthyAt: number | null = null;
@@ -132,12 +144,12 @@ export class Viewer {
   private req: http.ClientRequest | null = null;
   private buf = "";
   private decoder = new StringDecoder("utf8");
+  private readonly fleet = new FleetStream();
 
   constructor(
     private readonly url: string,
     private readonly cookie: string,
-    /** every message with data (the chaos soak reads what each viewer is shown) */
-    private readonly onMessage?: (event: string, data: string, at: number) => void,
+    private readonly listener: ViewerListener = {},
   ) {}
 
   /** Resolves when the response headers arrived (200 or not). */
@@ -147,6 +159,7 @@ export class Viewer {
     const sent = performance.now();
     this.buf = "";
     this.decoder = new StringDecoder("utf8");
+    this.fleet.reset(); // a new stream starts whole: a delta before that is the server's error, counted
     return new Promise((resolve) => {
       const req = http.get(u, { agent: false, headers: { cookie: this.cookie, accept: "text/event-stream", "cache-control": "no-cache" } }, (res) => {
         if (res.statusCode !== 200 || !String(res.headers["content-type"]).startsWith("text/event-stream")) {
@@ -225,26 +238,24 @@ export class Viewer {
       else if (field === "retry" && /^\d+$/.test(value)) this.retryMs = Number(value);
     }
     if (!data.length) return; // a comment, or only `retry:`
-    this.onMessage?.(event, data.join("\n"), at);
-    if (event !== "fleet") {
+    const text = data.join("\n");
+    if (!isFleetEvent(event)) {
       this.otherEvents++;
+      this.listener.onEvent?.(event, text, at);
       return;
     }
     this.fleetEvents++;
     this.fleetBytes += Buffer.byteLength(block) + 2;
-    let status: string | null = null;
-    try {
-      const snapshot = JSON.parse(data.join("\n")) as FleetSnapshot;
-      status = snapshot.regions.find((r) => r.id === REGION)?.status ?? null;
-    } catch {
-      this.jsonErrors++;
-    }
+    const snapshot = this.fleet.receive(event, text);
+    if (!snapshot) this.jsonErrors++;
+    const status = snapshot?.regions.find((r) => r.id === REGION)?.status ?? null;
     this.lastStatus = status;
     if (this.firstFleetMs === null) {
       this.firstFleetMs = at - sent;
       this.firstStatus = status;
     }
     if (this.armed && this.firstUnhealthyAt === null && status === "unhealthy") this.firstUnhealthyAt = at;
+    if (snapshot) this.listener.onSnapshot?.(snapshot, at);
   }
 }
 

@@ -8,8 +8,9 @@ import type { FleetSnapshot } from "../lib/fleet-view";
 
 /**
  * The people watching: N signed-in viewers, each holding the live stream (GET /api/v1/events) as a page does
- * (bench/viewers.ts's Viewer), every fleet event handed to the page watch; and one viewer's browsing, a page or
- * a JSON read every half second round the console's pages (invariant 3: nothing answers 5xx or fails).
+ * (bench/viewers.ts's Viewer), every fleet snapshot it is shown (whole, or rebuilt from a delta) handed to the page
+ * watch; and one viewer's browsing, a page or a JSON read every half second round the console's pages (invariant 3:
+ * nothing answers 5xx or fails).
  */
 
 const VIEWER_ACCOUNT = ["viewer@switchyard.local", "switchyard-viewer"] as const;
@@ -77,16 +78,12 @@ export class Crowd {
     for (let i = 0; i < n; i++) this.sessions.push(await signIn(this.baseURL, ...VIEWER_ACCOUNT));
     for (let i = 0; i < this.count; i++) {
       this.viewers.push(
-        new Viewer(`${this.baseURL}/api/v1/events`, this.sessions[i % n]!, (event, data, at) => {
-          if (event === "fleet") {
-            try {
-              this.onSnapshot(i, JSON.parse(data) as FleetSnapshot, at);
-            } catch {
-              // counted by the viewer as a JSON error
-            }
-          } else if (event === "error" || event === "ended") {
-            this.streamEvents.push({ at: new Date().toISOString(), what: `viewer ${i} stream`, error: `event: ${event} ${data}` });
-          }
+        new Viewer(`${this.baseURL}/api/v1/events`, this.sessions[i % n]!, {
+          // A fleet message the viewer could not turn into a snapshot is counted by it as a JSON error.
+          onSnapshot: (s, at) => this.onSnapshot(i, s, at),
+          onEvent: (event, data) => {
+            if (event === "error" || event === "ended") this.streamEvents.push({ at: new Date().toISOString(), what: `viewer ${i} stream`, error: `event: ${event} ${data}` });
+          },
         }),
       );
     }

@@ -6,7 +6,7 @@ import type { FleetSnapshot, RegionView } from "../lib/fleet-view";
 import { waitFor } from "../lab/wait";
 
 /**
- * What the pages show, as every signed-in viewer's live stream delivers it (each `fleet` event is the snapshot
+ * What the pages show, as every signed-in viewer's live stream delivers it (each fleet message gives the snapshot
  * every page and /api/v1/health/regions render). For each injected fault: when each viewer first got a snapshot
  * showing it, and, after its recovery, when each first got one without its sign (invariant 1). The first
  * viewer's snapshots also feed the stuck-alert watch (invariant 2) and the quiet check between episodes.

@@ -64,7 +64,7 @@ export function invariants(r: SoakResult): Invariant[] {
     ...r.streamEvents.map((e) => `${e.at} ${e.what}: ${e.error}`),
     ...(r.crowd.streamErrors ? [`${r.crowd.streamErrors} live-stream errors (first: ${r.crowd.firstStreamError})`] : []),
     ...(r.crowd.reconnects ? [`${r.crowd.reconnects} live streams dropped and reopened`] : []),
-    ...(r.crowd.jsonErrors ? [`${r.crowd.jsonErrors} fleet events that were not JSON`] : []),
+    ...(r.crowd.jsonErrors ? [`${r.crowd.jsonErrors} fleet messages that could not be read as a snapshot`] : []),
     ...(r.crowd.opened < r.crowd.viewers ? [`${r.crowd.viewers - r.crowd.opened} viewers never got their stream`] : []),
     ...failovers.filter((f) => f.error && /HTTP [45]\d\d/.test(f.error)).map((f) => `a runbook action's request: ${f.error}`),
   ];
