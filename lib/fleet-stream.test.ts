@@ -215,7 +215,7 @@ describe("what goes out at once and what waits for the figures tick", () => {
     expect(changed((s) => (eu(s).sample!.api = { up: false, latencyMs: 800, timedOut: true, error: "no answer" }))).toBe(true);
     expect(changed((s) => (eu(s).sample!.mirrors!.status = "down"))).toBe(true);
     expect(changed((s) => (eu(s).sample!.reachability!.verdict = "partitioned-from-console"))).toBe(true);
-    expect(changed((s) => s.alerts.push({ id: 7, ruleId: "replication-lag", source: "rule", name: "Replication lag", severity: "warning", labels: {}, summary: "", value: 6, runbook: null, state: "firing", startedAt: iso(T0) }))).toBe(true);
+    expect(changed((s) => s.alerts.push({ id: 7, ruleId: "replication-lag", source: "rule", name: "Replication lag", severity: "warning", labels: {}, summary: "", value: 6, runbook: null, state: "firing", startedAt: iso(T0), resolvedAt: null }))).toBe(true);
     expect(changed((s) => (eu(s).sample!.lag!.seconds = 4.2))).toBe(false);
   });
 

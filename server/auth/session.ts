@@ -9,13 +9,14 @@ import { isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
 import { requireRole } from "./require-role";
-import { findUserById, type User } from "./users";
+import { userById, usersChanged } from "./user-cache";
+import type { User } from "./users";
 
 /**
  * Sessions are next-auth JWTs. Each carries the session epoch its user had when it was issued (the
  * `sessionEpoch` claim); "sign out everywhere" and an admin's "end sessions" bump users.session_epoch, and a
  * session whose epoch is not the user's current one is signed out on its next request. The check rides on the
- * one primary-key read of the user row every request already does. A session without the claim (issued before
+ * user row every request reads anyway (kept by user-cache.ts until an account changes). A session without the claim (issued before
  * epochs existed) counts as epoch 0, the column's default.
  */
 const EPOCH_CLAIM = "sessionEpoch";
@@ -60,7 +61,7 @@ const readingOptions = (): NextAuthOptions =>
  * when the account is gone or the session's epoch is not the account's current one (its sessions were ended).
  */
 export async function userForSession(claims: { userId: string; epoch: number }): Promise<User | null> {
-  const user = await findUserById(claims.userId);
+  const user = await userById(claims.userId);
   const valid = user && user.sessionEpoch === claims.epoch ? user : null;
   remember(claims, valid);
   return valid;
@@ -92,7 +93,7 @@ async function rememberedSessionUser(): Promise<User | null> {
 
 /** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
 export async function sessionStillValid(userId: string, epoch: number | null): Promise<boolean> {
-  const user = await findUserById(userId);
+  const user = await userById(userId);
   return !!user && (epoch === null || user.sessionEpoch === epoch);
 }
 
@@ -143,7 +144,7 @@ export async function requireUser(atLeast: Role = "viewer"): Promise<User> {
 /** Ends every session of the actor's own account, this one included; audited in the same transaction. */
 export async function signOutEverywhere(actor: User): Promise<{ sessionEpoch: number }> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const out = await db.transaction(async (tx) => {
     const r = await tx.query<{ session_epoch: number }>(
       "update users set session_epoch = session_epoch + 1, updated_at = now() where id = $1 returning session_epoch",
       [actor.id],
@@ -153,6 +154,8 @@ export async function signOutEverywhere(actor: User): Promise<{ sessionEpoch: nu
     await appendAudit(tx, { actor, action: "session.sign-out-everywhere", target: actor.email, detail: { sessionEpoch } });
     return { sessionEpoch };
   });
+  usersChanged();
+  return out;
 }
 
 export const endSessionsInput = z.object({ userId: z.uuid("Pick a user.") });
@@ -164,7 +167,7 @@ export const endSessionsInput = z.object({ userId: z.uuid("Pick a user.") });
 export async function endUserSessions(actor: User, input: z.infer<typeof endSessionsInput>): Promise<{ email: string; tokensRevoked: string[] }> {
   requireRole(actor, "admin", { refusal: "Only admins can end other people's sessions." });
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const out = await db.transaction(async (tx) => {
     const r = await tx.query<{ email: string; session_epoch: number }>(
       "update users set session_epoch = session_epoch + 1, updated_at = now() where id = $1 returning email, session_epoch",
       [input.userId],
@@ -175,4 +178,6 @@ export async function endUserSessions(actor: User, input: z.infer<typeof endSess
     await appendAudit(tx, { actor, action: "user.end-sessions", target: target.email, detail: { sessionEpoch: target.session_epoch, tokensRevoked } });
     return { email: target.email, tokensRevoked };
   });
+  usersChanged();
+  return out;
 }

@@ -2,6 +2,8 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import pg from "pg";
+import { waitFor } from "@/lab/wait";
 import { freshDatabase } from "@/tests/support/fresh-database";
 
 /**
@@ -23,6 +25,8 @@ const tokens = await import("@/server/auth/api-tokens");
 const receiver = await import("@/app/api/v1/alerts/alertmanager/route");
 const alertsRoute = await import("@/app/api/v1/alerts/route");
 const eventsRoute = await import("@/app/api/v1/events/route");
+const { setUserRole } = await import("@/server/auth/user-service");
+const { listenToOtherConsoles } = await import("@/server/events/bus");
 type User = import("@/server/auth/users").User;
 
 let admin: User, otherAdmin: User, engineer: User, viewer: User;
@@ -249,5 +253,46 @@ describe("event streams", () => {
     const ended = readToEnd(res, CALLER_RECHECK_MS * 3);
     await session.endUserSessions(admin, { userId: otherAdmin.id });
     expect(await ended).toContain("event: ended");
+  });
+});
+
+describe("accounts kept for sessions (server/auth/user-cache)", () => {
+  let lead: User;
+  beforeAll(async () => {
+    const db = await getDb();
+    lead = await db.transaction((tx) => insertUser(tx, { email: "lead@sessions.test", name: "lead", role: "lead" }));
+    listenToOtherConsoles();
+  });
+  const roleNow = async (u: User) => (await session.userForSession({ userId: u.id, epoch: 0 }))?.role;
+
+  it("applies an admin's role change on the session's very next request", async () => {
+    expect(await roleNow(lead)).toBe("lead"); // now kept
+    await setUserRole(admin, { userId: lead.id, role: "engineer" });
+    expect(await roleNow(lead)).toBe("engineer");
+  });
+
+  it("applies another console's change as soon as its announcement arrives through the store, and ends its sessions", async () => {
+    expect(await roleNow(lead)).toBe("engineer");
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await waitFor("this console to listen on the store", async () => (await other.query("select 1 from pg_stat_activity where application_name = 'switchyard-events'")).rowCount! > 0, { timeoutMs: 20_000, intervalMs: 100 });
+      expect(await roleNow(lead)).toBe("engineer");
+      await other.query("update users set role = 'viewer' where id = $1", [lead.id]);
+      await other.query("select pg_notify('switchyard_events', 'another-console:users')");
+      // Well inside the 5 s a kept account may otherwise be served: only the announcement can explain it.
+      await waitFor("the role change to apply", async () => (await roleNow(lead)) === "viewer", { timeoutMs: 3_000, intervalMs: 20 });
+      await other.query("update users set session_epoch = session_epoch + 1 where id = $1", [lead.id]);
+      await other.query("select pg_notify('switchyard_events', 'another-console:users')");
+      await waitFor("the session to end", async () => (await roleNow(lead)) === undefined, { timeoutMs: 3_000, intervalMs: 20 });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("applies a change made behind every console's back within seconds", async () => {
+    expect(await session.userForSession({ userId: lead.id, epoch: 1 })).toMatchObject({ role: "viewer" });
+    await (await getDb()).query("update users set role = 'lead' where id = $1", [lead.id]);
+    await waitFor("the kept account to be read again", async () => (await session.userForSession({ userId: lead.id, epoch: 1 }))?.role === "lead", { timeoutMs: 15_000, intervalMs: 200 });
   });
 });

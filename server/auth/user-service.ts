@@ -6,6 +6,7 @@ import { getDb } from "@/server/db";
 import { conflict, notFound } from "@/server/errors";
 import { requireRole } from "./require-role";
 import { clearAttempts, lockedAccounts } from "./throttle";
+import { usersChanged } from "./user-cache";
 import { lockAdmins, readUser, readUsers, writeUserRole, type User } from "./users";
 
 /** What admins do to accounts: each change is checked here and audited in its own transaction. */
@@ -21,22 +22,24 @@ export const setRoleInput = z.object({ userId: z.uuid("Pick a user."), role: rol
 export async function setUserRole(actor: User, input: z.infer<typeof setRoleInput>): Promise<User> {
   requireRole(actor, "admin", { refusal: "Only admins can change roles." });
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     // Lock the admins so two demotions at once cannot leave none.
     const admins = await lockAdmins(tx);
     const target = await readUser(tx, input.userId, true);
     if (!target) throw notFound("That user no longer exists.");
     if (target.role === input.role) return target;
     if (target.role === "admin" && admins <= 1) throw conflict("This is the last admin; make someone else admin first.");
-    const updated = await writeUserRole(tx, input.userId, input.role);
+    const changed = await writeUserRole(tx, input.userId, input.role);
     await appendAudit(tx, {
       actor,
       action: "user.set-role",
       target: target.email,
       detail: { from: target.role, to: input.role },
     });
-    return updated;
+    return changed;
   });
+  usersChanged();
+  return updated;
 }
 
 /** Which accounts are locked by failed sign-ins now, by user id, with when each lock ends. */

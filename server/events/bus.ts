@@ -6,10 +6,10 @@ import { getDb } from "@/server/db";
 import { env } from "@/server/env";
 
 /**
- * What changed: the fleet's samples and statuses, the set of alerts, an incident, a runbook action, or the
- * recorded primary (topology).
+ * What changed: the fleet's samples and statuses, the set of alerts, an incident, a runbook action, the
+ * recorded primary (topology), or an account's role or sessions (users).
  */
-export const topics = ["fleet", "alerts", "incidents", "actions", "topology"] as const;
+export const topics = ["fleet", "alerts", "incidents", "actions", "topology", "users"] as const;
 export type Topic = (typeof topics)[number];
 
 const CHANNEL = "switchyard_events";
