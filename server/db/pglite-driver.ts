@@ -1,6 +1,10 @@
 import "server-only";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import { errorMessage } from "@/lib/error-message";
 import { lockStore } from "./store-lock";
@@ -41,6 +45,22 @@ function refuseForeignDirectory(dir: string) {
 }
 
 /**
+ * Creates a new store (initdb) in a short-lived process of its own: PGlite keeps what initdb allocated, some 500 MB,
+ * for as long as the process that ran it lives, while opening an existing store costs about 150 MB. Where the package
+ * cannot be found from the working directory, initdb runs here as before.
+ */
+async function initialiseStore(dir: string): Promise<void> {
+  let entry: string;
+  try {
+    entry = createRequire(path.join(process.cwd(), "package.json")).resolve("@electric-sql/pglite");
+  } catch {
+    return;
+  }
+  const script = `const { PGlite } = await import(${JSON.stringify(pathToFileURL(entry).href)}); await (await PGlite.create({ dataDir: process.argv[1] })).close();`;
+  await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, dir], { env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 });
+}
+
+/**
  * The embedded store: PostgreSQL compiled to WebAssembly, in this process, persisted in dataDir (in memory when
  * null). The directory is locked for this process until close (store-lock.ts); `load` fills an empty directory
  * from a backup made by `dumpDataDir`.
@@ -55,6 +75,7 @@ export async function createPgliteDb(dataDir: string | null, load?: Blob): Promi
     refuseForeignDirectory(dir);
     const existed = existsSync(path.join(dir, "PG_VERSION"));
     if (load && existed) throw new Error(`${dir} already holds a store: a backup is only restored into an empty directory`);
+    if (!existed && !load) await initialiseStore(dir);
     try {
       lite = await PGlite.create({ dataDir: dir, ...(load ? { loadDataDir: load } : {}) });
     } catch (err) {
