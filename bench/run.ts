@@ -11,6 +11,7 @@ import { measureProcess, startSimulatedFleet, summarizeCpuProfile } from "./coll
 import { measureFault, scrape, waitHealthy } from "./detection";
 import { measureFailover, measureFencedFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
+import { measureLighthouse } from "./lighthouse";
 import { measurePartitionClassification } from "./partition";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
@@ -39,8 +40,8 @@ const { values: args } = parseArgs({
     "sim-regions": { type: "string", default: "100" },
     /** auto: profile the simulated-fleet console only when it misses its CPU goal */
     profile: { type: "string", default: "auto" },
-    /** live-stream viewers held open on each of the two consoles of the viewers phase */
-    viewers: { type: "string", default: "100" },
+    /** live-stream viewers held open on each of the two consoles of the viewers phase (1000 streams in all) */
+    viewers: { type: "string", default: "500" },
     /** the viewers phase's at-rest window, s (figures alone reach a page every 5 s) */
     "viewers-window": { type: "string", default: "30" },
     /** run only these phases (repeatable or comma-separated); default: all of them */
@@ -57,9 +58,9 @@ const VIEWERS = Number(args.viewers);
 const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
 
 /** The phases, in the order they run; `--only` picks some of them (the lab is started for those that need it). */
-const PHASES = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http", "sim", "profile"] as const;
+const PHASES = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http", "lighthouse", "sim", "profile"] as const;
 type PhaseKey = (typeof PHASES)[number];
-const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http"];
+const LAB_PHASES: readonly PhaseKey[] = ["collector", "detection", "viewers", "failover", "partition", "ssh", "http", "lighthouse"];
 const ONLY = (args.only ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
 for (const name of ONLY) {
   if (!(PHASES as readonly string[]).includes(name)) {
@@ -337,6 +338,11 @@ async function main() {
         }
         return out;
       });
+    }
+    // 8. Lighthouse on the signed-in overview and an incident page, in the tests' Chromium.
+    if (selected("lighthouse")) {
+      figures.lighthouse = await phase("lighthouse", async () => measureLighthouse((await onLab()).c.baseURL, log));
+      for (const p of figures.lighthouse) log(`  ${p.path}: performance ${p.performance}, accessibility ${p.accessibility}, best practices ${p.bestPractices}; TBT ${p.totalBlockingTimeMs} ms`);
     }
     if (labConsole) await (labConsole as OwnedConsole).stop();
     await stopTheLab();

@@ -1,0 +1,84 @@
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+import { callServerAction } from "../tests/support/server-action-client";
+import { request } from "./http";
+import { signIn } from "./http-load";
+import { round } from "./stats";
+
+/**
+ * Lighthouse on signed-in pages, as the issue asks: Lighthouse's default run (a phone on a slow 4G link with a 4x
+ * slower CPU, simulated), in the Debian Chromium the tests use, with the session cookie on every request. Pages: the
+ * overview, and an incident declared for the run. Scores 0–100; times in ms.
+ */
+
+export interface LighthousePage {
+  path: string;
+  performance: number;
+  accessibility: number;
+  bestPractices: number;
+  firstContentfulPaintMs: number;
+  largestContentfulPaintMs: number;
+  totalBlockingTimeMs: number;
+  interactiveMs: number;
+  /** bytes of script the page loaded (transfer size) */
+  scriptBytes: number;
+}
+
+const LEAD = ["lead@switchyard.local", "switchyard-lead"] as const;
+
+async function declareIncident(baseURL: string, cookie: string): Promise<number> {
+  const me = JSON.parse((await request(`${baseURL}/api/auth/session`, { headers: { cookie } })).body) as { user?: { id?: string } };
+  if (!me.user?.id) throw new Error("the lead's session names no user");
+  const declared = await callServerAction<{ id: number }>({
+    baseURL,
+    cookie,
+    action: "declareIncident",
+    page: "/incidents/new",
+    input: { title: "Lighthouse: replication lag on eu-west-1", scenarioId: null, severity: "P2", impact: "none: a bench run", regions: ["eu-west-1"], leadId: me.user.id },
+  });
+  if (!declared?.ok) throw new Error(`declaring the bench's incident failed: ${JSON.stringify(declared)}`);
+  return declared.data.id;
+}
+
+export async function measureLighthouse(baseURL: string, log: (s: string) => void): Promise<LighthousePage[]> {
+  const cookie = await signIn(baseURL, ...LEAD);
+  const incident = await declareIncident(baseURL, cookie);
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const out: LighthousePage[] = [];
+    for (const path of ["/", `/incidents/${incident}`]) {
+      log(`lighthouse: ${path}`);
+      const result = await lighthouse(`${baseURL}${path}`, {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: ["performance", "accessibility", "best-practices"],
+        extraHeaders: { cookie },
+      });
+      const lhr = result?.lhr;
+      if (!lhr) throw new Error(`Lighthouse gave no result for ${path}`);
+      if (lhr.runtimeError) throw new Error(`Lighthouse on ${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`Lighthouse on ${path} ended on ${lhr.finalDisplayedUrl}: the session was not taken`);
+      const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+      const ms = (id: string) => round(lhr.audits[id]?.numericValue ?? NaN, 0);
+      const summary = lhr.audits["resource-summary"]?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined;
+      out.push({
+        path,
+        performance: score("performance"),
+        accessibility: score("accessibility"),
+        bestPractices: score("best-practices"),
+        firstContentfulPaintMs: ms("first-contentful-paint"),
+        largestContentfulPaintMs: ms("largest-contentful-paint"),
+        totalBlockingTimeMs: ms("total-blocking-time"),
+        interactiveMs: ms("interactive"),
+        scriptBytes: summary?.items?.find((i) => i.resourceType === "script")?.transferSize ?? 0,
+      });
+    }
+    return out;
+  } finally {
+    chrome.kill();
+  }
+}
