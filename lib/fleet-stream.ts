@@ -16,11 +16,6 @@ const isSnapshot = (v: unknown): v is FleetSnapshot =>
 export class FleetStream {
   private held: FleetSnapshot | null = null;
 
-  /** What the stream shows now; null before its first `fleet` message or after one that could not be read. */
-  get snapshot(): FleetSnapshot | null {
-    return this.held;
-  }
-
   /**
    * The snapshot after this message, or null when it cannot be known: a delta with no snapshot to apply it to, one
    * that does not fit it, or data that is not a snapshot. Then nothing is held, so later deltas are refused too until
@@ -45,8 +40,9 @@ export class FleetStream {
 
 /**
  * What a person reads off the fleet at a glance and acts on: each region's status, reasons, roles, reachability
- * verdict and database state (up, primary or replica, replay paused), its mirrors' and CDN's state, and the alerts firing. A change here goes to open pages
- * at once; figures alone (latencies, rates, lag seconds, ages) may wait for the stream's next figures tick.
+ * verdict and database state (up, primary or replica, replay paused), its mirrors' and CDN's state, and the alerts
+ * firing. A change here goes to open pages at once; figures alone (latencies, rates, lag seconds, ages) may wait for
+ * the stream's next figures tick.
  */
 export function atAGlance(s: FleetSnapshot): string {
   const regions = s.regions.map((r) => {

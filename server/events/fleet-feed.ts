@@ -6,7 +6,7 @@ import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { subscribe } from "./bus";
 
 /** How often a change of figures alone (no status, reason, role or alert changed) reaches open pages. */
-export const FIGURES_EVERY_MS = 5_000;
+const FIGURES_EVERY_MS = 5_000;
 
 const STORE_ERROR = `event: error\ndata: {"message":"the console's store cannot be reached"}\n\n`;
 
