@@ -19,12 +19,26 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--headless",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     },
   },
   projects: [
     { name: "chromium", use: { browserName: "chromium" }, testIgnore: "**/failover.spec.ts" },
     // Drives the shared lab through a failover and back: last, so a failure cannot hand the others a failed-over lab.
-    { name: "failover", use: { browserName: "chromium" }, testMatch: "**/failover.spec.ts", dependencies: ["chromium"] },
+    {
+      name: "failover",
+      use: { browserName: "chromium" },
+      testMatch: "**/failover.spec.ts",
+      dependencies: ["chromium"],
+    },
   ],
 });

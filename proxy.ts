@@ -17,9 +17,13 @@ function issuerOrigin(): string[] {
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", formTargets: issuerOrigin() });
+  const csp = contentSecurityPolicy(nonce, {
+    dev: process.env.NODE_ENV === "development",
+    formTargets: issuerOrigin(),
+  });
   const signIn = request.nextUrl.pathname === "/signin";
-  const hasSession = request.cookies.has("next-auth.session-token") || request.cookies.has("__Secure-next-auth.session-token");
+  const hasSession =
+    request.cookies.has("next-auth.session-token") || request.cookies.has("__Secure-next-auth.session-token");
   let response: NextResponse;
   if (hasSession || signIn) {
     const headers = new Headers(request.headers);

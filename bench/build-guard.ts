@@ -25,7 +25,11 @@ export function nextBuildRunning(): boolean {
   for (const pid of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
     try {
       // `next build` retitles itself "next-build (vX)", which is what /proc shows as its command line.
-      if (/^next-build \(|next\0build(\0|$)/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")) && readlinkSync(`/proc/${pid}/cwd`) === ROOT) return true;
+      if (
+        /^next-build \(|next\0build(\0|$)/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8")) &&
+        readlinkSync(`/proc/${pid}/cwd`) === ROOT
+      )
+        return true;
     } catch {
       // gone, or not ours to look at
     }
@@ -39,7 +43,8 @@ export async function waitForQuietBuild(timeoutMs = 300_000): Promise<string> {
   for (;;) {
     const st = statSync(BUILD_ID_FILE, { throwIfNoEntry: false });
     if (st && Date.now() - st.mtimeMs > 3_000 && !nextBuildRunning()) return currentBuildId()!;
-    if (performance.now() - t > timeoutMs) throw new Error(`.next still being rebuilt after ${timeoutMs} ms (someone else's next build)`);
+    if (performance.now() - t > timeoutMs)
+      throw new Error(`.next still being rebuilt after ${timeoutMs} ms (someone else's next build)`);
     await sleep(1000);
   }
 }

@@ -129,10 +129,22 @@ export interface SimulatedFleet {
 
 /** Starts bench/simulated-fleet.ts (one process, `regions` region APIs) and waits until its fleet file is written. */
 export async function startSimulatedFleet(regions: number, fleetFile: string): Promise<SimulatedFleet> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "simulated-fleet.ts"), "--regions", String(regions), "--out", fleetFile], {
-    cwd: path.resolve(import.meta.dirname, ".."),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "simulated-fleet.ts"),
+      "--regions",
+      String(regions),
+      "--out",
+      fleetFile,
+    ],
+    {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const stop = async () => {
@@ -158,8 +170,10 @@ export async function startSimulatedFleet(regions: number, fleetFile: string): P
     await stop();
     throw err;
   }
-  const firstApi = (JSON.parse(readFileSync(fleetFile, "utf8")) as { regions: { apiUrl: string }[] }).regions[0]!.apiUrl;
-  const stats = async () => JSON.parse((await request(`${firstApi}/bench/stats`)).body) as { served: Record<string, number>; streams: number };
+  const firstApi = (JSON.parse(readFileSync(fleetFile, "utf8")) as { regions: { apiUrl: string }[] }).regions[0]!
+    .apiUrl;
+  const stats = async () =>
+    JSON.parse((await request(`${firstApi}/bench/stats`)).body) as { served: Record<string, number>; streams: number };
   return { pid: child.pid!, fleetFile, stats, stop };
 }
 
@@ -182,7 +196,13 @@ export interface ProfileSummary {
 }
 
 const moduleOf = (url: string) =>
-  /undici/.test(url) ? "fetch (node:internal/deps/undici)" : /pglite|^wasm:/.test(url) ? "PGlite (embedded store)" : url.startsWith("node:") ? url : url.replace(/^file:\/\//, "").replace(/.*\/\.next\//, ".next/");
+  /undici/.test(url)
+    ? "fetch (node:internal/deps/undici)"
+    : /pglite|^wasm:/.test(url)
+      ? "PGlite (embedded store)"
+      : url.startsWith("node:")
+        ? url
+        : url.replace(/^file:\/\//, "").replace(/.*\/\.next\//, ".next/");
 
 /** Summarizes a V8 .cpuprofile: where the busy samples were, by function and by module. */
 export function summarizeCpuProfile(file: string, top = 12): ProfileSummary {
@@ -229,6 +249,9 @@ export function summarizeCpuProfile(file: string, top = 12): ProfileSummary {
     idleMs: round(idle, 0),
     topFunctions: entries(fns),
     byModule: entries(mods),
-    inclusive: { fetchUndici: round((100 * undici) / Math.max(1, busy), 1), pglite: round((100 * pglite) / Math.max(1, busy), 1) },
+    inclusive: {
+      fetchUndici: round((100 * undici) / Math.max(1, busy), 1),
+      pglite: round((100 * pglite) / Math.max(1, busy), 1),
+    },
   };
 }

@@ -26,7 +26,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 export const BENCH_METRICS_TOKEN = "switchyard-bench-metrics-scrape-token";
 
 export async function scrape(baseURL: string, timeoutMs = 2_000): Promise<Metrics> {
-  const res = await request(`${baseURL}/metrics`, { agent, timeoutMs, headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const res = await request(`${baseURL}/metrics`, {
+    agent,
+    timeoutMs,
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+  });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return Metrics.parse(res.body);
 }
@@ -65,7 +69,9 @@ class Watch<K extends string> {
         const wall = Date.now();
         this.polls++;
         this.requestMs.push(end - started);
-        if (m) for (const n of names) if (!this.first[n] && conditions[n](m)) this.first[n] = { perf: end, wall, requestMs: end - started };
+        if (m)
+          for (const n of names)
+            if (!this.first[n] && conditions[n](m)) this.first[n] = { perf: end, wall, requestMs: end - started };
         const wait = started + POLL_EVERY_MS - performance.now();
         if (wait > 0) await sleep(wait);
       }
@@ -79,7 +85,11 @@ class Watch<K extends string> {
 
 /** Every lab region healthy, both replicas at lag 0 and no alert firing. */
 function allHealthy(m: Metrics): boolean {
-  return LAB_REGION_IDS.every((r) => m.status(r) === "healthy") && REPLICAS.every((r) => m.lagSeconds(r) === 0) && m.alertsFiring() === 0;
+  return (
+    LAB_REGION_IDS.every((r) => m.status(r) === "healthy") &&
+    REPLICAS.every((r) => m.lagSeconds(r) === 0) &&
+    m.alertsFiring() === 0
+  );
 }
 
 /** Waits until /metrics shows the whole lab healthy; returns how long that took (ms). */
@@ -158,12 +168,15 @@ const SPECS: Record<FaultKind, { region: string; condition: string; measuredFrom
   },
   isolate: {
     region: "us-east-1",
-    condition: 'region_health_status{region="us-east-1",status="healthy"} 0 (degraded, unhealthy or stale: any status but healthy)',
-    measuredFrom: "t0 = just before injectNetworkFault(isolate, us-east-1) (nftables drops in its namespace: nothing reaches it, it reaches nothing, no resets)",
+    condition:
+      'region_health_status{region="us-east-1",status="healthy"} 0 (degraded, unhealthy or stale: any status but healthy)',
+    measuredFrom:
+      "t0 = just before injectNetworkFault(isolate, us-east-1) (nftables drops in its namespace: nothing reaches it, it reaches nothing, no resets)",
   },
   lag: {
     region: "eu-west-1",
-    condition: 'pg_replication_lag_seconds{region="eu-west-1"} > 5 and switchyard_alerts_firing > 0 (replay paused, so status is already degraded)',
+    condition:
+      'pg_replication_lag_seconds{region="eu-west-1"} > 5 and switchyard_alerts_firing > 0 (replay paused, so status is already degraded)',
     measuredFrom: "the moment the lag crossed 5 s: eu-west-1's pg_last_xact_replay_timestamp() after the pause + 5 s",
   },
 };
@@ -174,9 +187,14 @@ async function lastReplayAt(labDir: string, region: RegionId): Promise<Date> {
   const client = new pg.Client({ host, port, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
   await client.connect();
   try {
-    const r = await client.query<{ t: Date | null; paused: boolean }>("select pg_last_xact_replay_timestamp() as t, pg_is_wal_replay_paused() as paused");
+    const r = await client.query<{ t: Date | null; paused: boolean }>(
+      "select pg_last_xact_replay_timestamp() as t, pg_is_wal_replay_paused() as paused",
+    );
     const row = r.rows[0];
-    if (!row?.t || !row.paused) throw new Error(`replica ${region} (port ${port}) is not paused with a replayed transaction: ${JSON.stringify(row)}`);
+    if (!row?.t || !row.paused)
+      throw new Error(
+        `replica ${region} (port ${port}) is not paused with a replayed transaction: ${JSON.stringify(row)}`,
+      );
     return row.t;
   } finally {
     await client.end().catch(() => undefined);
@@ -192,7 +210,13 @@ async function lastReplayAt(labDir: string, region: RegionId): Promise<Date> {
 async function tripwire(kind: FaultKind, target: Target): Promise<{ broke: Promise<number>; close: () => void }> {
   const { address, pgPort, apiUrl } = target;
   if (kind === "db-down") {
-    const client = new pg.Client({ host: address, port: pgPort, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+    const client = new pg.Client({
+      host: address,
+      port: pgPort,
+      user: "postgres",
+      database: "postgres",
+      connectionTimeoutMillis: 3_000,
+    });
     const broke = new Promise<number>((resolve) => {
       client.on("error", () => resolve(performance.now()));
       client.on("end", () => resolve(performance.now()));
@@ -231,7 +255,14 @@ async function inject(kind: FaultKind, region: string, labDir: string): Promise<
   else await injectFault(region, kind, { labDir });
 }
 
-async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: string, target: Target, log: (s: string) => void): Promise<FaultRun> {
+async function oneRun(
+  kind: FaultKind,
+  run: number,
+  baseURL: string,
+  labDir: string,
+  target: Target,
+  log: (s: string) => void,
+): Promise<FaultRun> {
   const { region } = SPECS[kind];
   // Land the fault at a random phase of the 1 s poll cycle, and after the health streams have reconnected.
   await sleep(1_500 + Math.random() * 1_000);
@@ -249,7 +280,11 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
   const wire = await tripwire(kind, target);
   let landed: number | null = null;
   void wire.broke.then((t) => (landed = t));
-  const watch = new Watch(baseURL, conditions as Record<string, (m: Metrics) => boolean>, kind === "lag" ? 20_000 : 15_000);
+  const watch = new Watch(
+    baseURL,
+    conditions as Record<string, (m: Metrics) => boolean>,
+    kind === "lag" ? 20_000 : 15_000,
+  );
   const t0 = performance.now();
   let t0r: number;
   try {
@@ -261,7 +296,8 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
     throw err;
   }
   let crossingWall: number | null = null;
-  if (kind === "lag") crossingWall = (await lastReplayAt(labDir, region as RegionId)).getTime() + LAG_THRESHOLD_S * 1000;
+  if (kind === "lag")
+    crossingWall = (await lastReplayAt(labDir, region as RegionId)).getTime() + LAG_THRESHOLD_S * 1000;
   await watch.done;
   wire.close();
   const landedAt: number | null = landed;
@@ -275,7 +311,9 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
     injectReturnedMs: round(t0r - t0),
     detectedAfterReturnMs: both ? round(both.perf - t0r) : null,
     detectingRequestMs: both ? round(both.requestMs) : null,
-    ...(landedAt !== null ? { landedMs: round(landedAt - t0), detectedAfterLandedMs: both ? round(both.perf - landedAt) : null } : {}),
+    ...(landedAt !== null
+      ? { landedMs: round(landedAt - t0), detectedAfterLandedMs: both ? round(both.perf - landedAt) : null }
+      : {}),
     polls: watch.polls,
     recoverMs: 0,
   };
@@ -289,21 +327,31 @@ async function oneRun(kind: FaultKind, run: number, baseURL: string, labDir: str
   await waitHealthy(baseURL);
   result.recoverMs = round(performance.now() - r0);
   const landedNote = result.landedMs !== undefined ? `, landed at ${result.landedMs} ms` : "";
-  log(`  ${kind} #${run}: detected ${result.detectedMs ?? "MISSED"} ms (${kind === "isolate" ? "injectNetworkFault" : "injectFault"} returned at ${result.injectReturnedMs} ms${landedNote}; ${watch.polls} polls), recovered in ${result.recoverMs} ms`);
+  log(
+    `  ${kind} #${run}: detected ${result.detectedMs ?? "MISSED"} ms (${kind === "isolate" ? "injectNetworkFault" : "injectFault"} returned at ${result.injectReturnedMs} ms${landedNote}; ${watch.polls} polls), recovered in ${result.recoverMs} ms`,
+  );
   return result;
 }
 
 /** Runs `runs` rounds of one fault, recovering and waiting for a healthy fleet between them. */
-export async function measureFault(kind: FaultKind, runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<FaultFigures> {
+export async function measureFault(
+  kind: FaultKind,
+  runs: number,
+  baseURL: string,
+  labDir: string,
+  log: (s: string) => void,
+): Promise<FaultFigures> {
   const spec = SPECS[kind];
   const status = await labStatus({ labDir });
   const { address, pgPort, apiUrl } = status.regions.find((r) => r.id === spec.region)!;
-  if (kind === "isolate" && status.networkFaults !== "available") throw new Error(`isolate needs the lab's network: ${status.networkFaults.unavailable}`);
+  if (kind === "isolate" && status.networkFaults !== "available")
+    throw new Error(`isolate needs the lab's network: ${status.networkFaults.unavailable}`);
   await injectFault(spec.region, "recover", { labDir }); // a repeated measurement starts from a clean region
   await waitHealthy(baseURL);
   const results: FaultRun[] = [];
   const requestMs: number[] = [];
-  for (let i = 1; i <= runs; i++) results.push(await oneRun(kind, i, baseURL, labDir, { address, pgPort, apiUrl }, log));
+  for (let i = 1; i <= runs; i++)
+    results.push(await oneRun(kind, i, baseURL, labDir, { address, pgPort, apiUrl }, log));
   for (const r of results) if (r.detectingRequestMs !== null) requestMs.push(r.detectingRequestMs);
   const detected = results.map((r) => r.detectedMs).filter((v): v is number => v !== null);
   return {
@@ -314,7 +362,14 @@ export async function measureFault(kind: FaultKind, runs: number, baseURL: strin
     detectedMs: rounded(summarize(detected)),
     injectReturnedMs: rounded(summarize(results.map((r) => r.injectReturnedMs))),
     pollRequestMs: rounded(summarize(requestMs)),
-    detectedAfterReturnMs: rounded(summarize(results.map((r) => r.detectedAfterReturnMs).filter((v): v is number => v !== null))),
-    detectedAfterLandedMs: kind === "lag" || kind === "isolate" ? null : rounded(summarize(results.map((r) => r.detectedAfterLandedMs).filter((v): v is number => typeof v === "number"))),
+    detectedAfterReturnMs: rounded(
+      summarize(results.map((r) => r.detectedAfterReturnMs).filter((v): v is number => v !== null)),
+    ),
+    detectedAfterLandedMs:
+      kind === "lag" || kind === "isolate"
+        ? null
+        : rounded(
+            summarize(results.map((r) => r.detectedAfterLandedMs).filter((v): v is number => typeof v === "number")),
+          ),
   };
 }

@@ -156,16 +156,27 @@ export class Console {
     }
     const { headers, body } = actionRequest(action.id, input);
     const t = performance.now();
-    const res = await request(`${this.baseURL}${action.page}`, { method: "POST", agent: this.agent, timeoutMs: 60_000, headers: { ...headers, cookie: this.cookies[who] }, body });
+    const res = await request(`${this.baseURL}${action.page}`, {
+      method: "POST",
+      agent: this.agent,
+      timeoutMs: 60_000,
+      headers: { ...headers, cookie: this.cookies[who] },
+      body,
+    });
     const ms = performance.now() - t;
     if (res.status !== 200) throw new Error(`${exportedName} as ${who}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
     const result = actionResult<T>(res.body);
-    if (!result) throw new Error(`${exportedName} as ${who}: no action result in the response: ${res.body.slice(0, 300)}`);
+    if (!result)
+      throw new Error(`${exportedName} as ${who}: no action result in the response: ${res.body.slice(0, 300)}`);
     return { result, ms };
   }
 
   async get<T>(p: string): Promise<T> {
-    const res = await request(`${this.baseURL}${p}`, { agent: this.agent, headers: { cookie: this.cookies.engineer }, timeoutMs: 10_000 });
+    const res = await request(`${this.baseURL}${p}`, {
+      agent: this.agent,
+      headers: { cookie: this.cookies.engineer },
+      timeoutMs: 10_000,
+    });
     if (res.status !== 200) throw new Error(`GET ${p}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
     return JSON.parse(res.body) as T;
   }
@@ -174,14 +185,27 @@ export class Console {
   fleet = () => this.get<FleetSnapshot>("/api/v1/fleet");
 
   /** The engineer's request; a request whose pre-flight fails is cancelled and made again (at most ~10 s). */
-  async requestAction(actionId: string, params: Record<string, unknown>): Promise<{ run: ActionRun; ms: number; retries: number }> {
+  async requestAction(
+    actionId: string,
+    params: Record<string, unknown>,
+  ): Promise<{ run: ActionRun; ms: number; retries: number }> {
     for (let retries = 0; ; retries++) {
-      const { result, ms } = await this.call<ActionRun>("engineer", "requestRun", { actionId, params, idempotencyKey: `bench-${randomUUID()}`, incidentId: null, stepKey: null });
-      if (!result.ok) throw new Error(`requesting ${actionId} ${JSON.stringify(params)}: ${result.code}: ${result.message}`);
+      const { result, ms } = await this.call<ActionRun>("engineer", "requestRun", {
+        actionId,
+        params,
+        idempotencyKey: `bench-${randomUUID()}`,
+        incidentId: null,
+        stepKey: null,
+      });
+      if (!result.ok)
+        throw new Error(`requesting ${actionId} ${JSON.stringify(params)}: ${result.code}: ${result.message}`);
       const failing = result.data.preflight.filter((c) => !c.ok);
       if (!failing.length) return { run: result.data, ms, retries };
       await this.call("engineer", "cancelRun", { id: result.data.id });
-      if (retries >= 40) throw new Error(`${actionId} ${JSON.stringify(params)}: pre-flight kept failing: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}`);
+      if (retries >= 40)
+        throw new Error(
+          `${actionId} ${JSON.stringify(params)}: pre-flight kept failing: ${failing.map((c) => `${c.label} (${c.observed})`).join("; ")}`,
+        );
       await sleep(250);
     }
   }
@@ -199,12 +223,21 @@ export class Console {
       const run = await this.run(id);
       if (run.status !== "pending" && run.status !== "running") {
         if (run.status !== "succeeded" || !run.verification?.ok) {
-          const failed = run.verification?.checks.filter((c) => !c.ok).map((c) => `${c.label}: ${c.observed}`).join("; ");
-          throw new Error(`${run.actionId} #${id} ${run.status}: ${run.error ?? failed ?? ""}\n${run.output.slice(-15).map((l) => `    ${l.text}`).join("\n")}`);
+          const failed = run.verification?.checks
+            .filter((c) => !c.ok)
+            .map((c) => `${c.label}: ${c.observed}`)
+            .join("; ");
+          throw new Error(
+            `${run.actionId} #${id} ${run.status}: ${run.error ?? failed ?? ""}\n${run.output
+              .slice(-15)
+              .map((l) => `    ${l.text}`)
+              .join("\n")}`,
+          );
         }
         return run;
       }
-      if (performance.now() > deadline) throw new Error(`${run.actionId} #${id} still ${run.status} after ${timeoutMs} ms`);
+      if (performance.now() > deadline)
+        throw new Error(`${run.actionId} #${id} still ${run.status} after ${timeoutMs} ms`);
       await sleep(100);
     }
   }
@@ -265,7 +298,13 @@ export class LabView {
 }
 
 async function withPg<T>(at: PgAt, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: at.host, port: at.port, user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+  const c = new pg.Client({
+    host: at.host,
+    port: at.port,
+    user: "postgres",
+    database: "postgres",
+    connectionTimeoutMillis: 3_000,
+  });
   await c.connect();
   try {
     return await fn(c);
@@ -276,10 +315,21 @@ async function withPg<T>(at: PgAt, fn: (c: pg.Client) => Promise<T>): Promise<T>
 
 type PgState = { up: false } | { up: true; inRecovery: boolean };
 const pgState = (at: PgAt): Promise<PgState> =>
-  withPg(at, async (c) => ({ up: true as const, inRecovery: (await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r })).catch(() => ({ up: false as const }));
+  withPg(at, async (c) => ({
+    up: true as const,
+    inRecovery: (await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r,
+  })).catch(() => ({ up: false as const }));
 
 async function streamingSlots(primary: PgAt): Promise<Set<string>> {
-  const rows = await withPg(primary, async (c) => (await c.query<{ application_name: string }>("select application_name from pg_stat_replication where state = 'streaming'")).rows);
+  const rows = await withPg(
+    primary,
+    async (c) =>
+      (
+        await c.query<{ application_name: string }>(
+          "select application_name from pg_stat_replication where state = 'streaming'",
+        )
+      ).rows,
+  );
   return new Set(rows.map((r) => r.application_name));
 }
 
@@ -300,12 +350,18 @@ async function apiHealth(apiUrl: string): Promise<ApiHealth | null> {
 
 /** The region API answers, points at `primary` (its address and port) and its writes succeed. */
 function writesTo(h: ApiHealth | null, primary: PgAt): boolean {
-  return !!h && h.dbPort === primary.port && (h.dbHost === undefined || h.dbHost === primary.host) && h.db?.writable === true;
+  return (
+    !!h && h.dbPort === primary.port && (h.dbHost === undefined || h.dbHost === primary.host) && h.db?.writable === true
+  );
 }
 
 async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<number> {
   const t = performance.now();
-  await waitFor("/metrics to show 3 healthy regions", async () => ((await scrape(baseURL)).statusCounts().healthy ?? 0) === 3, { timeoutMs, intervalMs: 100 });
+  await waitFor(
+    "/metrics to show 3 healthy regions",
+    async () => ((await scrape(baseURL)).statusCounts().healthy ?? 0) === 3,
+    { timeoutMs, intervalMs: 100 },
+  );
   return performance.now() - t;
 }
 
@@ -325,12 +381,17 @@ async function settle(c: Console, lab: LabView, log: (s: string) => void): Promi
   const repairs: string[] = [];
   const primary = await recordedPrimary(c);
   const state = await pgState(lab.truth(primary));
-  if (!state.up || state.inRecovery) throw new Error(`the recorded primary ${primary} is ${state.up ? "in recovery" : "down"}; the lab needs a hand (npm run lab -- reset)`);
+  if (!state.up || state.inRecovery)
+    throw new Error(
+      `the recorded primary ${primary} is ${state.up ? "in recovery" : "down"}; the lab needs a hand (npm run lab -- reset)`,
+    );
   const streaming = await streamingSlots(lab.truth(primary));
   for (const r of lab.status.regions.filter((x) => x.id !== primary)) {
     const s = await pgState(lab.truth(r.id));
     if (s.up && s.inRecovery && streaming.has(slotOf(r.id))) continue;
-    repairs.push(`rebuilt ${r.id} as a replica of ${primary} (it was ${s.up ? (s.inRecovery ? "a replica not streaming" : "a primary too") : "down"})`);
+    repairs.push(
+      `rebuilt ${r.id} as a replica of ${primary} (it was ${s.up ? (s.inRecovery ? "a replica not streaming" : "a primary too") : "down"})`,
+    );
     log(`  failover: ${repairs.at(-1)}`);
     await c.perform("db.rebuild-replica", { region: r.id, source: primary }, 300_000);
   }
@@ -347,10 +408,20 @@ async function settle(c: Console, lab: LabView, log: (s: string) => void): Promi
 async function ensureProbeTable(primary: PgAt, others: PgAt[]): Promise<void> {
   await withPg(primary, async (c) => {
     await c.query("create schema if not exists switchyard_probe");
-    await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
+    await c.query(
+      "create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)",
+    );
   });
   for (const p of others) {
-    await waitFor(`switchyard_probe.write_check on port ${p.port}`, () => withPg(p, async (c) => (await c.query("select to_regclass('switchyard_probe.write_check') as t")).rows[0]?.t !== null), { timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(
+      `switchyard_probe.write_check on port ${p.port}`,
+      () =>
+        withPg(
+          p,
+          async (c) => (await c.query("select to_regclass('switchyard_probe.write_check') as t")).rows[0]?.t !== null,
+        ),
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
   }
 }
 
@@ -377,7 +448,13 @@ async function firstWrite(client: pg.Client, at: PgAt, stop: { stopped: boolean 
         // a broken connection: open another (counted in the latency: it is what a client would do)
         if (!e.code) {
           await c.end().catch(() => undefined);
-          c = new pg.Client({ host: at.host, port: at.port, user: "postgres", database: "postgres", connectionTimeoutMillis: 2_000 });
+          c = new pg.Client({
+            host: at.host,
+            port: at.port,
+            user: "postgres",
+            database: "postgres",
+            connectionTimeoutMillis: 2_000,
+          });
           c.on("error", () => undefined);
           await c.connect().catch(() => undefined);
         }
@@ -396,8 +473,18 @@ async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number):
     () =>
       withPg(newPrimary, async (c) => {
         // (an output column named seq would be what ORDER BY seq sorts by: text, where "9" > "14")
-        const last = (await c.query<{ s: string; written_at: Date }>("select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and written_at < $2 order by seq desc limit 1", [region, new Date(stopWall)])).rows[0];
-        const next = (await c.query<{ s: string; written_at: Date }>("select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and seq > $2::bigint order by seq asc limit 1", [region, last?.s ?? "0"])).rows[0];
+        const last = (
+          await c.query<{ s: string; written_at: Date }>(
+            "select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and written_at < $2 order by seq desc limit 1",
+            [region, new Date(stopWall)],
+          )
+        ).rows[0];
+        const next = (
+          await c.query<{ s: string; written_at: Date }>(
+            "select seq::text as s, written_at from switchyard_lab.heartbeat where region = $1 and seq > $2::bigint order by seq asc limit 1",
+            [region, last?.s ?? "0"],
+          )
+        ).rows[0];
         if (!next) return null;
         return {
           region,
@@ -414,18 +501,40 @@ async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number):
 
 /** Every API has written a heartbeat on this primary (so the old timeline has a last one), then a random phase of the heartbeat and poll cycles. */
 async function everyApiWritesTo(lab: LabView, primary: string): Promise<void> {
-  await waitFor(`every region API to write to ${primary}`, async () => (await Promise.all(lab.status.regions.map((r) => apiHealth(r.apiUrl)))).every((h) => writesTo(h, lab.net(primary))), { timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor(
+    `every region API to write to ${primary}`,
+    async () =>
+      (await Promise.all(lab.status.regions.map((r) => apiHealth(r.apiUrl)))).every((h) =>
+        writesTo(h, lab.net(primary)),
+      ),
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   await sleep(1_000 + Math.random() * 1_000);
 }
 
-async function oneRun(c: Console, lab: LabView, run: number, from: string, to: string, log: (s: string) => void): Promise<FailoverRun> {
+async function oneRun(
+  c: Console,
+  lab: LabView,
+  run: number,
+  from: string,
+  to: string,
+  log: (s: string) => void,
+): Promise<FailoverRun> {
   const { labDir } = lab;
   const regions = lab.ids;
-  await ensureProbeTable(lab.truth(from), regions.filter((id) => id !== from).map((id) => lab.truth(id)));
+  await ensureProbeTable(
+    lab.truth(from),
+    regions.filter((id) => id !== from).map((id) => lab.truth(id)),
+  );
   await everyApiWritesTo(lab, from);
 
   // the probe writes as a client would: across the lab network
-  const probe = new pg.Client({ ...lab.net(to), user: "postgres", database: "postgres", connectionTimeoutMillis: 3_000 });
+  const probe = new pg.Client({
+    ...lab.net(to),
+    user: "postgres",
+    database: "postgres",
+    connectionTimeoutMillis: 3_000,
+  });
   probe.on("error", () => undefined);
   await probe.connect();
   let probeClient = probe;
@@ -435,7 +544,11 @@ async function oneRun(c: Console, lab: LabView, run: number, from: string, to: s
     await injectFault(from, "db-down", { labDir });
     const stopWall = Date.now();
     const s1 = performance.now();
-    await waitFor(`GET /api/v1/fleet to show ${from}'s database down`, async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false, { timeoutMs: 30_000, intervalMs: 50 });
+    await waitFor(
+      `GET /api/v1/fleet to show ${from}'s database down`,
+      async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false,
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     const shownDown = performance.now();
 
     // 2. The engineer asks for the promotion; the lead approves at t0, and the bench writes until it can.
@@ -453,9 +566,14 @@ async function oneRun(c: Console, lab: LabView, run: number, from: string, to: s
     const [approved, write] = await Promise.all([approving, firstWrite(probe, lab.net(to), stop, 60_000)]);
     probeClient = write.client;
     if (approved.error) throw approved.error;
-    if (write.at === null) throw new Error(`${to} accepted no write within 60 s of the approval (${write.attempts} attempts, ${write.readOnly} read-only; ${write.firstOther ?? ""})`);
+    if (write.at === null)
+      throw new Error(
+        `${to} accepted no write within 60 s of the approval (${write.attempts} attempts, ${write.readOnly} read-only; ${write.firstOther ?? ""})`,
+      );
     const promoted = await c.succeeded(req.run.id, 120_000);
-    const pgPromote = promoted.output.map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1]).find(Boolean);
+    const pgPromote = promoted.output
+      .map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1])
+      .find(Boolean);
 
     // 3. Every region API at the new primary; then the heartbeat gap, read on the new primary.
     const repoint = await c.perform("db.repoint-app", { primary: to, regions });
@@ -463,7 +581,8 @@ async function oneRun(c: Console, lab: LabView, run: number, from: string, to: s
 
     // 4. The old primary rejoins as a replica of the new one.
     const rebuild = await c.perform("db.rebuild-replica", { region: from, source: to }, 300_000);
-    const rebuildMethod = rebuild.run.output.map((l) => /rebuilt with (pg_rewind|pg_basebackup)/.exec(l.text)?.[1]).find(Boolean) ?? null;
+    const rebuildMethod =
+      rebuild.run.output.map((l) => /rebuilt with (pg_rewind|pg_basebackup)/.exec(l.text)?.[1]).find(Boolean) ?? null;
     const healthyMs = await waitThreeHealthy(c.baseURL);
 
     const result: FailoverRun = {
@@ -502,14 +621,30 @@ async function oneRun(c: Console, lab: LabView, run: number, from: string, to: s
  * Back to us-east-1 primary with both replicas streaming, every API writing to it and /metrics all healthy:
  * db.switchover once us-east-1 has replayed everything (when it is not the primary already), then settle.
  */
-export async function failBack(c: Console, lab: LabView, repairs: string[], log: (s: string) => void): Promise<FailoverFigures["failback"]> {
+export async function failBack(
+  c: Console,
+  lab: LabView,
+  repairs: string[],
+  log: (s: string) => void,
+): Promise<FailoverFigures["failback"]> {
   let failback: FailoverFigures["failback"] = null;
   const primary = await recordedPrimary(c);
   if (primary !== HOME_PRIMARY) {
-    await waitFor(`${HOME_PRIMARY} to have replayed everything`, async () => {
-      const lsn = await withPg(lab.truth(primary), async (x) => (await x.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn);
-      return withPg(lab.truth(HOME_PRIMARY), async (x) => (await x.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok);
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(
+      `${HOME_PRIMARY} to have replayed everything`,
+      async () => {
+        const lsn = await withPg(
+          lab.truth(primary),
+          async (x) => (await x.query<{ lsn: string }>("select pg_current_wal_lsn()::text as lsn")).rows[0]!.lsn,
+        );
+        return withPg(
+          lab.truth(HOME_PRIMARY),
+          async (x) =>
+            (await x.query<{ ok: boolean }>("select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok", [lsn])).rows[0]!.ok,
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     log(`  failover: failing back with db.switchover to ${HOME_PRIMARY}`);
     const t = performance.now();
     await c.perform("db.switchover", { candidate: HOME_PRIMARY }, 240_000);
@@ -519,14 +654,22 @@ export async function failBack(c: Console, lab: LabView, repairs: string[], log:
   if (after.length) repairs.push(...after.map((r) => `after the fail-back: ${r}`));
   const streaming = await streamingSlots(lab.truth(HOME_PRIMARY));
   const missing = lab.ids.filter((id) => id !== HOME_PRIMARY && !streaming.has(slotOf(id)));
-  if ((await recordedPrimary(c)) !== HOME_PRIMARY || missing.length) throw new Error(`after the fail-back: primary ${await recordedPrimary(c)}, not streaming: ${missing.join(", ")}`);
+  if ((await recordedPrimary(c)) !== HOME_PRIMARY || missing.length)
+    throw new Error(`after the fail-back: primary ${await recordedPrimary(c)}, not streaming: ${missing.join(", ")}`);
   await waitThreeHealthy(c.baseURL);
-  log(`  failover: lab back to ${HOME_PRIMARY} primary with both replicas streaming${failback ? ` (switchover took ${(failback.ms / 1000).toFixed(1)} s)` : ""}`);
+  log(
+    `  failover: lab back to ${HOME_PRIMARY} primary with both replicas streaming${failback ? ` (switchover took ${(failback.ms / 1000).toFixed(1)} s)` : ""}`,
+  );
   return failback;
 }
 
 /** Runs `runs` guided failovers, rotating the primary between us-east-1 and eu-west-1, then fails back. */
-export async function measureFailover(runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<FailoverFigures> {
+export async function measureFailover(
+  runs: number,
+  baseURL: string,
+  labDir: string,
+  log: (s: string) => void,
+): Promise<FailoverFigures> {
   const lab = new LabView(await labStatus({ labDir }), labDir);
   const c = await Console.open(baseURL);
   try {
@@ -540,11 +683,18 @@ export async function measureFailover(runs: number, baseURL: string, labDir: str
     }
     const failback = await failBack(c, lab, repairs, log);
 
-    const all = (f: (r: FailoverRun) => number | null) => rounded(summarize(results.map(f).filter((v): v is number => typeof v === "number")));
+    const all = (f: (r: FailoverRun) => number | null) =>
+      rounded(summarize(results.map(f).filter((v): v is number => typeof v === "number")));
     const gapMs: Record<string, Summary> = {};
-    for (const id of lab.ids) gapMs[id] = rounded(summarize(results.flatMap((x) => x.gaps.filter((g) => g.region === id && g.gapMs !== null).map((g) => g.gapMs!))));
+    for (const id of lab.ids)
+      gapMs[id] = rounded(
+        summarize(
+          results.flatMap((x) => x.gaps.filter((g) => g.region === id && g.gapMs !== null).map((g) => g.gapMs!)),
+        ),
+      );
     return {
-      measuredFrom: "t0 = just before the lead's approve POST (the pre-flight re-check, the run start and pg_promote follow); t1 = the first successful insert into switchyard_probe.write_check on the candidate (reached at its lab address), tried every ~5 ms",
+      measuredFrom:
+        "t0 = just before the lead's approve POST (the pre-flight re-check, the run start and pg_promote follow); t1 = the first successful insert into switchyard_probe.write_check on the candidate (reached at its lab address), tried every ~5 ms",
       gapMeasuredFrom:
         "per region API: written_at of its last switchyard_lab.heartbeat row before the stop to that of its next one (the first on the new primary), read on the new primary (through the lab's socket) after db.repoint-app succeeded; includes the bench's request/approve steps done back to back",
       runs: results,
@@ -554,7 +704,9 @@ export async function measureFailover(runs: number, baseURL: string, labDir: str
       pgPromoteMs: all((r) => r.pgPromoteMs),
       consoleShowedDownMs: all((r) => r.consoleShowedDownMs),
       gapMs,
-      gapAllMs: rounded(summarize(results.flatMap((x) => x.gaps.map((g) => g.gapMs).filter((v): v is number => v !== null)))),
+      gapAllMs: rounded(
+        summarize(results.flatMap((x) => x.gaps.map((g) => g.gapMs).filter((v): v is number => v !== null))),
+      ),
       failback,
       repairs,
     };
@@ -618,7 +770,14 @@ export interface FencedFailoverFigures {
   repairs: string[];
 }
 
-async function oneFencedRun(c: Console, lab: LabView, run: number, from: string, to: string, log: (s: string) => void): Promise<FencedFailoverRun> {
+async function oneFencedRun(
+  c: Console,
+  lab: LabView,
+  run: number,
+  from: string,
+  to: string,
+  log: (s: string) => void,
+): Promise<FencedFailoverRun> {
   const { labDir } = lab;
   const outside = lab.ids.filter((id) => id !== from);
   await everyApiWritesTo(lab, from);
@@ -634,7 +793,9 @@ async function oneFencedRun(c: Console, lab: LabView, run: number, from: string,
     // 2. Fence it (its host does not answer over SSH: the fleet file's fence hook), promote, repoint, back to back.
     const fence = await c.perform("db.fence-primary", { region: from }, 120_000);
     const promote = await c.perform("db.promote-replica", { region: to }, 120_000);
-    const pgPromote = promote.run.output.map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1]).find(Boolean);
+    const pgPromote = promote.run.output
+      .map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1])
+      .find(Boolean);
     const repoint = await c.perform("db.repoint-app", { primary: to, regions: outside });
     const gaps = await Promise.all(outside.map((id) => heartbeatGap(lab.truth(to), id, stopWall)));
     const lastWriting = Math.max(...gaps.map((g) => (g.firstNewAt ? Date.parse(g.firstNewAt) : Number.NaN)));
@@ -644,7 +805,8 @@ async function oneFencedRun(c: Console, lab: LabView, run: number, from: string,
     await injectNetworkFault("heal", from, undefined, { labDir });
     const healMs = performance.now() - h0;
     const rebuild = await c.perform("db.rebuild-replica", { region: from, source: to }, 300_000);
-    const rebuildMethod = rebuild.run.output.map((l) => /rebuilt with (pg_rewind|pg_basebackup)/.exec(l.text)?.[1]).find(Boolean) ?? null;
+    const rebuildMethod =
+      rebuild.run.output.map((l) => /rebuilt with (pg_rewind|pg_basebackup)/.exec(l.text)?.[1]).find(Boolean) ?? null;
     const isolatedRepoint = await c.perform("db.repoint-app", { primary: to, regions: [from] });
     const isolatedApiGap = await heartbeatGap(lab.truth(to), from, stopWall).catch(() => null);
     await waitThreeHealthy(c.baseURL);
@@ -661,7 +823,10 @@ async function oneFencedRun(c: Console, lab: LabView, run: number, from: string,
       fencePreflightRetries: fence.retries,
       steps: { fence: fence.step, promote: promote.step, repoint: repoint.step },
       fenceVerification: (fence.run.verification?.checks ?? []).map((x) => `${x.label}: ${x.observed}`),
-      fenceHow: fence.run.output.map((l) => l.text).filter((t) => /hook|pg_ctl|immediate|ssh/i.test(t)).slice(0, 4),
+      fenceHow: fence.run.output
+        .map((l) => l.text)
+        .filter((t) => /hook|pg_ctl|immediate|ssh/i.test(t))
+        .slice(0, 4),
       promoteMs: round(promote.ms),
       promotePreflightRetries: promote.retries,
       pgPromoteMs: pgPromote ? Number(pgPromote) : null,
@@ -693,9 +858,15 @@ async function oneFencedRun(c: Console, lab: LabView, run: number, from: string,
  * db.fence-primary, db.promote-replica, db.repoint-app of the APIs outside the isolated region, measuring each
  * one's write gap and the total from the isolate to the last of them writing; then heal, rebuild, fail back.
  */
-export async function measureFencedFailover(runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<FencedFailoverFigures> {
+export async function measureFencedFailover(
+  runs: number,
+  baseURL: string,
+  labDir: string,
+  log: (s: string) => void,
+): Promise<FencedFailoverFigures> {
   const lab = new LabView(await labStatus({ labDir }), labDir);
-  if (lab.status.networkFaults !== "available") throw new Error(`a fenced failover needs the lab's network: ${lab.status.networkFaults.unavailable}`);
+  if (lab.status.networkFaults !== "available")
+    throw new Error(`a fenced failover needs the lab's network: ${lab.status.networkFaults.unavailable}`);
   const c = await Console.open(baseURL);
   try {
     await waitThreeHealthy(baseURL);
@@ -705,9 +876,15 @@ export async function measureFencedFailover(runs: number, baseURL: string, labDi
     const results: FencedFailoverRun[] = [];
     for (let i = 1; i <= runs; i++) results.push(await oneFencedRun(c, lab, i, from, to, log));
 
-    const all = (f: (r: FencedFailoverRun) => number | null) => rounded(summarize(results.map(f).filter((v): v is number => typeof v === "number")));
+    const all = (f: (r: FencedFailoverRun) => number | null) =>
+      rounded(summarize(results.map(f).filter((v): v is number => typeof v === "number")));
     const gapMs: Record<string, Summary> = {};
-    for (const id of lab.ids.filter((x) => x !== from)) gapMs[id] = rounded(summarize(results.flatMap((x) => x.gaps.filter((g) => g.region === id && g.gapMs !== null).map((g) => g.gapMs!))));
+    for (const id of lab.ids.filter((x) => x !== from))
+      gapMs[id] = rounded(
+        summarize(
+          results.flatMap((x) => x.gaps.filter((g) => g.region === id && g.gapMs !== null).map((g) => g.gapMs!)),
+        ),
+      );
     return {
       measuredFrom: `total: from just before injectNetworkFault(isolate, ${from}) to the written_at of the last region API's first heartbeat on ${to}; db.fence-primary, db.promote-replica and db.repoint-app each requested by the engineer and approved by the lead back to back (a refused pre-flight is cancelled and requested again every 250 ms)`,
       gapMeasuredFrom: `per region API outside ${from} (${from}'s own API is cut off with it until the bench heals): written_at of its last switchyard_lab.heartbeat row before the isolate took effect to that of its next one, read on ${to} through the lab's socket`,
@@ -717,7 +894,9 @@ export async function measureFencedFailover(runs: number, baseURL: string, labDi
       promoteMs: all((r) => r.promoteMs),
       repointMs: all((r) => r.repointMs),
       gapMs,
-      gapAllMs: rounded(summarize(results.flatMap((x) => x.gaps.map((g) => g.gapMs).filter((v): v is number => v !== null)))),
+      gapAllMs: rounded(
+        summarize(results.flatMap((x) => x.gaps.map((g) => g.gapMs).filter((v): v is number => v !== null))),
+      ),
       repairs,
     };
   } finally {

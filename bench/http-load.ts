@@ -37,7 +37,8 @@ export async function signIn(baseURL: string, email: string, password: string): 
   });
   jar.take(res);
   const token = jar.get("next-auth.session-token");
-  if (!token) throw new Error(`sign-in as ${email} gave no session cookie (HTTP ${res.status}: ${res.body.slice(0, 200)})`);
+  if (!token)
+    throw new Error(`sign-in as ${email} gave no session cookie (HTTP ${res.status}: ${res.body.slice(0, 200)})`);
   return `next-auth.session-token=${token}`;
 }
 
@@ -57,7 +58,13 @@ export interface LoadResult {
 }
 
 /** `concurrency` loops, loop i with session i, each sending its next request when the last one answered. */
-export async function runLoad(baseURL: string, path: string, sessions: string[], seconds: number, concurrency: number): Promise<LoadResult> {
+export async function runLoad(
+  baseURL: string,
+  path: string,
+  sessions: string[],
+  seconds: number,
+  concurrency: number,
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};

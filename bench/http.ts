@@ -25,20 +25,26 @@ export function benchTarget(hostname: string): boolean {
 /** One HTTP request over plain node:http (cheaper per request than fetch, so the load generator steals less CPU). */
 export function request(url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
   const u = new URL(url);
-  if (!benchTarget(u.hostname)) return Promise.reject(new Error(`bench targets loopback and the lab's network only, not ${u.hostname}`));
+  if (!benchTarget(u.hostname))
+    return Promise.reject(new Error(`bench targets loopback and the lab's network only, not ${u.hostname}`));
   return new Promise((resolve, reject) => {
     const req = http.request(
       u,
       {
         method: opts.method ?? "GET",
-        headers: { ...(opts.body !== undefined ? { "content-length": String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers },
+        headers: {
+          ...(opts.body !== undefined ? { "content-length": String(Buffer.byteLength(opts.body)) } : {}),
+          ...opts.headers,
+        },
         agent: opts.agent,
         timeout: opts.timeoutMs ?? 10_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );

@@ -27,14 +27,23 @@ export interface LighthousePage {
 const LEAD = ["lead@switchyard.local", "switchyard-lead"] as const;
 
 async function declareIncident(baseURL: string, cookie: string): Promise<number> {
-  const me = JSON.parse((await request(`${baseURL}/api/auth/session`, { headers: { cookie } })).body) as { user?: { id?: string } };
+  const me = JSON.parse((await request(`${baseURL}/api/auth/session`, { headers: { cookie } })).body) as {
+    user?: { id?: string };
+  };
   if (!me.user?.id) throw new Error("the lead's session names no user");
   const declared = await callServerAction<{ id: number }>({
     baseURL,
     cookie,
     action: "declareIncident",
     page: "/incidents/new",
-    input: { title: "Lighthouse: replication lag on eu-west-1", scenarioId: null, severity: "P2", impact: "none: a bench run", regions: ["eu-west-1"], leadId: me.user.id },
+    input: {
+      title: "Lighthouse: replication lag on eu-west-1",
+      scenarioId: null,
+      severity: "P2",
+      impact: "none: a bench run",
+      regions: ["eu-west-1"],
+      leadId: me.user.id,
+    },
   });
   if (!declared?.ok) throw new Error(`declaring the bench's incident failed: ${JSON.stringify(declared)}`);
   return declared.data.id;
@@ -45,7 +54,15 @@ export async function measureLighthouse(baseURL: string, log: (s: string) => voi
   const incident = await declareIncident(baseURL, cookie);
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   try {
     const out: LighthousePage[] = [];
@@ -60,11 +77,14 @@ export async function measureLighthouse(baseURL: string, log: (s: string) => voi
       });
       const lhr = result?.lhr;
       if (!lhr) throw new Error(`Lighthouse gave no result for ${path}`);
-      if (lhr.runtimeError) throw new Error(`Lighthouse on ${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-      if (new URL(lhr.finalDisplayedUrl).pathname !== path) throw new Error(`Lighthouse on ${path} ended on ${lhr.finalDisplayedUrl}: the session was not taken`);
+      if (lhr.runtimeError)
+        throw new Error(`Lighthouse on ${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (new URL(lhr.finalDisplayedUrl).pathname !== path)
+        throw new Error(`Lighthouse on ${path} ended on ${lhr.finalDisplayedUrl}: the session was not taken`);
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const ms = (id: string) => round(lhr.audits[id]?.numericValue ?? NaN, 0);
-      const summary = lhr.audits["resource-summary"]?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined;
+      const summary = lhr.audits["resource-summary"]?.details as
+        { items?: { resourceType: string; transferSize: number }[] } | undefined;
       out.push({
         path,
         performance: score("performance"),

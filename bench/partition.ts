@@ -78,8 +78,13 @@ class HealthPoller {
   ) {}
 
   async regions(): Promise<RegionHealthRow[]> {
-    const res = await request(`${this.baseURL}/api/v1/health/regions`, { agent: this.agent, headers: { cookie: this.cookie }, timeoutMs: 2_000 });
-    if (res.status !== 200) throw new Error(`GET /api/v1/health/regions answered ${res.status}: ${res.body.slice(0, 200)}`);
+    const res = await request(`${this.baseURL}/api/v1/health/regions`, {
+      agent: this.agent,
+      headers: { cookie: this.cookie },
+      timeoutMs: 2_000,
+    });
+    if (res.status !== 200)
+      throw new Error(`GET /api/v1/health/regions answered ${res.status}: ${res.body.slice(0, 200)}`);
     return (JSON.parse(res.body) as { regions: RegionHealthRow[] }).regions;
   }
 
@@ -108,13 +113,22 @@ async function waitReachable(poller: HealthPoller, baseURL: string, timeoutMs = 
     }
     await sleep(100);
   }
-  throw new Error(`${REGION}'s reachability verdict did not come back to "reachable" within ${timeoutMs} ms; last: ${last}`);
+  throw new Error(
+    `${REGION}'s reachability verdict did not come back to "reachable" within ${timeoutMs} ms; last: ${last}`,
+  );
 }
 
-async function oneRun(run: number, poller: HealthPoller, baseURL: string, labDir: string, log: (s: string) => void): Promise<ClassificationRun> {
+async function oneRun(
+  run: number,
+  poller: HealthPoller,
+  baseURL: string,
+  labDir: string,
+  log: (s: string) => void,
+): Promise<ClassificationRun> {
   // A random phase of the 1 s poll cycle, after the health streams have reconnected.
   await sleep(1_500 + Math.random() * 1_000);
-  let first: { verdict: string; reason: string | null; status: string | null; at: number; requestMs: number } | null = null;
+  let first: { verdict: string; reason: string | null; status: string | null; at: number; requestMs: number } | null =
+    null;
   let rightAt: number | null = null;
   const verdictsAfter: string[] = [];
   let polls = 0;
@@ -135,7 +149,14 @@ async function oneRun(run: number, poller: HealthPoller, baseURL: string, labDir
       polls++;
       requestMs.push(end - started);
       const verdict = r?.reachability?.verdict;
-      if (r && verdict && verdict !== "reachable" && !first) first = { verdict, reason: r.reachability?.reason ?? null, status: r.status, at: end, requestMs: end - started };
+      if (r && verdict && verdict !== "reachable" && !first)
+        first = {
+          verdict,
+          reason: r.reachability?.reason ?? null,
+          status: r.status,
+          at: end,
+          requestMs: end - started,
+        };
       if (first && verdict && verdictsAfter.at(-1) !== verdict) verdictsAfter.push(verdict);
       if (verdict === RIGHT && rightAt === null) rightAt = end;
       if (first && rightAt !== null && end - first.at >= HOLD_MS) break;
@@ -154,7 +175,13 @@ async function oneRun(run: number, poller: HealthPoller, baseURL: string, labDir
     throw err;
   }
   await watching;
-  const seen = first as { verdict: string; reason: string | null; status: string | null; at: number; requestMs: number } | null;
+  const seen = first as {
+    verdict: string;
+    reason: string | null;
+    status: string | null;
+    at: number;
+    requestMs: number;
+  } | null;
   const rightSeen = rightAt as number | null;
   const h0 = performance.now();
   await injectNetworkFault("heal", REGION, undefined, { labDir });
@@ -182,14 +209,21 @@ async function oneRun(run: number, poller: HealthPoller, baseURL: string, labDir
 }
 
 /** `runs` rounds of `partition us-east-1 --from console`, healing and waiting for a healthy, reachable lab between them. */
-export async function measurePartitionClassification(runs: number, baseURL: string, labDir: string, log: (s: string) => void): Promise<PartitionClassificationFigures> {
+export async function measurePartitionClassification(
+  runs: number,
+  baseURL: string,
+  labDir: string,
+  log: (s: string) => void,
+): Promise<PartitionClassificationFigures> {
   const status = await labStatus({ labDir });
-  if (status.networkFaults !== "available") throw new Error(`partitions need the lab's network: ${status.networkFaults.unavailable}`);
+  if (status.networkFaults !== "available")
+    throw new Error(`partitions need the lab's network: ${status.networkFaults.unavailable}`);
   const poller = new HealthPoller(baseURL, await signIn(baseURL, ...VIEWER));
   try {
     await injectNetworkFault("heal", undefined, undefined, { labDir }); // a repeated measurement starts from a whole network
     const row = await poller.region(REGION);
-    if (row.reachability === undefined) throw new Error(`GET /api/v1/health/regions carries no reachability for ${REGION} in this build`);
+    if (row.reachability === undefined)
+      throw new Error(`GET /api/v1/health/regions carries no reachability for ${REGION} in this build`);
     await waitReachable(poller, baseURL);
     const results: ClassificationRun[] = [];
     for (let i = 1; i <= runs; i++) results.push(await oneRun(i, poller, baseURL, labDir, log));
@@ -198,12 +232,15 @@ export async function measurePartitionClassification(runs: number, baseURL: stri
       region: REGION,
       fault: `injectNetworkFault(partition, ${REGION}, from console)`,
       condition: `GET /api/v1/health/regions: ${REGION}'s reachability.verdict other than "reachable"; right when it is "${RIGHT}"`,
-      measuredFrom: "t0 = just before injectNetworkFault(partition, us-east-1, console); the moment the response first showing a verdict had arrived",
+      measuredFrom:
+        "t0 = just before injectNetworkFault(partition, us-east-1, console); the moment the response first showing a verdict had arrived",
       runs: results,
       right: results.filter((r) => r.right).length,
       missed: results.length - shown.length,
       verdictMs: rounded(summarize(shown)),
-      pollRequestMs: rounded(summarize(results.map((r) => r.detectingRequestMs).filter((v): v is number => v !== null))),
+      pollRequestMs: rounded(
+        summarize(results.map((r) => r.detectingRequestMs).filter((v): v is number => v !== null)),
+      ),
     };
   } finally {
     poller.close();

@@ -29,7 +29,10 @@ export class Metrics {
 
   /** healthy | degraded | unhealthy, from region_health_status{region,status} = 1, or null when not reported. */
   status(region: string): string | null {
-    return this.samples.find((x) => x.name === "region_health_status" && x.labels.region === region && x.value === 1)?.labels.status ?? null;
+    return (
+      this.samples.find((x) => x.name === "region_health_status" && x.labels.region === region && x.value === 1)?.labels
+        .status ?? null
+    );
   }
 
   lagSeconds(region: string): number | null {
@@ -43,7 +46,9 @@ export class Metrics {
   /** How many regions report each status. */
   statusCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const s of this.samples) if (s.name === "region_health_status" && s.value === 1) counts[s.labels.status!] = (counts[s.labels.status!] ?? 0) + 1;
+    for (const s of this.samples)
+      if (s.name === "region_health_status" && s.value === 1)
+        counts[s.labels.status!] = (counts[s.labels.status!] ?? 0) + 1;
     return counts;
   }
 }

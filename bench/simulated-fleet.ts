@@ -38,7 +38,15 @@ function health(r: SimRegion) {
     region: r.id,
     dbHost: "127.0.0.1",
     dbPort: 1,
-    db: { connected: true, writable: true, lastAckedSeq: 1, lastAckedAt: new Date().toISOString(), consecutiveFailures: 0, lastError: null, simulated: true },
+    db: {
+      connected: true,
+      writable: true,
+      lastAckedSeq: 1,
+      lastAckedAt: new Date().toISOString(),
+      consecutiveFailures: 0,
+      lastError: null,
+      simulated: true,
+    },
     mirrors: { status: r.model.mirrorStatus() },
     cdn: { provider: "cloudflare", enabled: true, status: r.model.cdnStatus() },
     startedAt,
@@ -77,7 +85,11 @@ function serve(r: SimRegion) {
     }
     served[path] = (served[path] ?? 0) + 1;
     if (req.method === "GET" && path === "/v1/health/stream") {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+      });
       res.write(`data: ${JSON.stringify(health(r))}\n\n`);
       r.streams.add(res);
       req.on("close", () => r.streams.delete(res));

@@ -24,7 +24,9 @@ export interface SshCostFigures {
 function timeSsh(args: string[]): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) =>
-    execFile("ssh", args, { timeout: 20_000 }, (err, _out, stderr) => (err ? reject(new Error(`ssh failed: ${stderr || err.message}`)) : resolve(performance.now() - started))),
+    execFile("ssh", args, { timeout: 20_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`ssh failed: ${stderr || err.message}`)) : resolve(performance.now() - started),
+    ),
   );
 }
 
@@ -40,9 +42,25 @@ export async function measureSshCost(labDir: string, runs: number): Promise<SshC
     for (let i = 0; i < runs; i++) fresh.push(await timeSsh(sshArgs(t, ["true"])));
     const shared: number[] = [];
     await timeSsh(sshArgs(t, ["true"], { controlPath: `${controlDir}/%C` })); // opens the shared connection
-    for (let i = 0; i < runs; i++) shared.push(await timeSsh(sshArgs(t, ["true"], { controlPath: `${controlDir}/%C` })));
-    await timeSsh(["-O", "exit", "-o", `ControlPath=${controlDir}/%C`, "-p", String(t.port), "-l", t.user, t.host]).catch(() => undefined);
-    return { region: region.id, target: `${t.user}@${t.host}:${t.port}`, freshMs: rounded(summarize(fresh)), sharedMs: rounded(summarize(shared)) };
+    for (let i = 0; i < runs; i++)
+      shared.push(await timeSsh(sshArgs(t, ["true"], { controlPath: `${controlDir}/%C` })));
+    await timeSsh([
+      "-O",
+      "exit",
+      "-o",
+      `ControlPath=${controlDir}/%C`,
+      "-p",
+      String(t.port),
+      "-l",
+      t.user,
+      t.host,
+    ]).catch(() => undefined);
+    return {
+      region: region.id,
+      target: `${t.user}@${t.host}:${t.port}`,
+      freshMs: rounded(summarize(fresh)),
+      sharedMs: rounded(summarize(shared)),
+    };
   } finally {
     rmSync(controlDir, { recursive: true, force: true });
   }

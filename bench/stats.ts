@@ -31,11 +31,14 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+export const round = (n: number, digits = 1): number =>
+  Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n;
 
 /** Rounds every number in a summary, for printing and the JSON file. */
 export function rounded(s: Summary, digits = 1): Summary {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === "n" ? v : round(v, digits)])) as unknown as Summary;
+  return Object.fromEntries(
+    Object.entries(s).map(([k, v]) => [k, k === "n" ? v : round(v, digits)]),
+  ) as unknown as Summary;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

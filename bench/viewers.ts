@@ -39,7 +39,10 @@ export interface ViewersContext {
   restSeconds: number;
   pollIntervalMs: number;
   own: (name: string, stop: () => Promise<void>) => () => Promise<void>;
-  startConsole: (name: string, env: Record<string, string>) => Promise<{ c: { pid: number; baseURL: string }; stop: () => Promise<void> }>;
+  startConsole: (
+    name: string,
+    env: Record<string, string>,
+  ) => Promise<{ c: { pid: number; baseURL: string }; stop: () => Promise<void> }>;
   log: (s: string) => void;
 }
 
@@ -155,31 +158,36 @@ export class Viewer {
   /** Resolves when the response headers arrived (200 or not). */
   open(): Promise<void> {
     const u = new URL(this.url);
-    if (!/^127\.\d+\.\d+\.\d+$/.test(u.hostname)) return Promise.reject(new Error(`bench targets loopback only, not ${u.hostname}`));
+    if (!/^127\.\d+\.\d+\.\d+$/.test(u.hostname))
+      return Promise.reject(new Error(`bench targets loopback only, not ${u.hostname}`));
     const sent = performance.now();
     this.buf = "";
     this.decoder = new StringDecoder("utf8");
     this.fleet.reset(); // a new stream starts whole: a delta before that is the server's error, counted
     return new Promise((resolve) => {
-      const req = http.get(u, { agent: false, headers: { cookie: this.cookie, accept: "text/event-stream", "cache-control": "no-cache" } }, (res) => {
-        if (res.statusCode !== 200 || !String(res.headers["content-type"]).startsWith("text/event-stream")) {
-          this.fail(`HTTP ${res.statusCode} ${res.headers["content-type"]}`);
-          res.resume();
+      const req = http.get(
+        u,
+        { agent: false, headers: { cookie: this.cookie, accept: "text/event-stream", "cache-control": "no-cache" } },
+        (res) => {
+          if (res.statusCode !== 200 || !String(res.headers["content-type"]).startsWith("text/event-stream")) {
+            this.fail(`HTTP ${res.statusCode} ${res.headers["content-type"]}`);
+            res.resume();
+            resolve();
+            return; // EventSource gives up on such an answer too
+          }
+          this.connected = true;
+          this.opened = true;
+          res.on("data", (chunk: Buffer) => this.data(chunk, sent));
+          res.on("error", (err) => this.fail(err.message));
+          res.on("close", () => {
+            this.connected = false;
+            if (this.closing) return;
+            this.reconnects++;
+            setTimeout(() => void (this.closing ? undefined : this.open()), this.retryMs).unref();
+          });
           resolve();
-          return; // EventSource gives up on such an answer too
-        }
-        this.connected = true;
-        this.opened = true;
-        res.on("data", (chunk: Buffer) => this.data(chunk, sent));
-        res.on("error", (err) => this.fail(err.message));
-        res.on("close", () => {
-          this.connected = false;
-          if (this.closing) return;
-          this.reconnects++;
-          setTimeout(() => void (this.closing ? undefined : this.open()), this.retryMs).unref();
-        });
-        resolve();
-      });
+        },
+      );
       req.on("error", (err) => {
         this.fail(err.message);
         resolve();
@@ -203,7 +211,12 @@ export class Viewer {
   }
 
   counters() {
-    return { fleetEvents: this.fleetEvents, fleetBytes: this.fleetBytes, otherEvents: this.otherEvents, bytes: this.bytes };
+    return {
+      fleetEvents: this.fleetEvents,
+      fleetBytes: this.fleetBytes,
+      otherEvents: this.otherEvents,
+      bytes: this.bytes,
+    };
   }
 
   private fail(message: string) {
@@ -267,16 +280,35 @@ export class Viewer {
 function createViewer(databaseUrl: string, email: string, password: string): Promise<void> {
   const script = path.resolve(import.meta.dirname, "../scripts/user-create.ts");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, "--email", email, "--role", "viewer", "--name", "Bench viewer"], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        script,
+        "--email",
+        email,
+        "--role",
+        "viewer",
+        "--name",
+        "Bench viewer",
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, ".."),
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`user:create for the bench viewer exited with ${code}: ${out.trim().slice(0, 500)}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`user:create for the bench viewer exited with ${code}: ${out.trim().slice(0, 500)}`)),
+    );
     child.stdin.end(`${password}\n`);
   });
 }
@@ -308,10 +340,19 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
     const server = await startTestPostgres();
     stops.push(ctx.own(`PostgreSQL store for the viewers phase (pid ${server.pid})`, () => server.stop()));
     const databaseUrl = await freshDatabase(server.url);
-    log(`viewers: PostgreSQL store on port ${server.port} (pid ${server.pid}), database ${new URL(databaseUrl).pathname.slice(1)}`);
+    log(
+      `viewers: PostgreSQL store on port ${server.port} (pid ${server.pid}), database ${new URL(databaseUrl).pathname.slice(1)}`,
+    );
 
     // Two consoles on it, one after the other; one should lead and the other stand by.
-    const env = { DATABASE_URL: databaseUrl, LAB_DIR: labDir, POLL_INTERVAL: String(ctx.pollIntervalMs), NEXTAUTH_SECRET: randomBytes(24).toString("hex"), METRICS_TOKEN: BENCH_METRICS_TOKEN, AUDIT_KEY: randomBytes(32).toString("hex") };
+    const env = {
+      DATABASE_URL: databaseUrl,
+      LAB_DIR: labDir,
+      POLL_INTERVAL: String(ctx.pollIntervalMs),
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      AUDIT_KEY: randomBytes(32).toString("hex"),
+    };
     const started: { pid: number; baseURL: string }[] = [];
     for (const name of ["viewers-a", "viewers-b"]) {
       const k = await ctx.startConsole(name, env);
@@ -338,14 +379,24 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
     // A session per console (the same secret signs both, but each console does its own sign-in).
     const sessions = [await signIn(leader.baseURL, email, password), await signIn(standby.baseURL, email, password)];
 
-    const sides = [leader, standby].map((c, i) => ({ console: c, viewers: Array.from({ length: ctx.viewers }, () => new Viewer(`${c.baseURL}/api/v1/events`, sessions[i]!)) }));
+    const sides = [leader, standby].map((c, i) => ({
+      console: c,
+      viewers: Array.from({ length: ctx.viewers }, () => new Viewer(`${c.baseURL}/api/v1/events`, sessions[i]!)),
+    }));
     for (const side of sides) all.push(...side.viewers);
     log(`viewers: opening ${ctx.viewers} streams on each console`);
-    for (const side of sides) for (let i = 0; i < side.viewers.length; i += OPEN_BATCH) await Promise.all(side.viewers.slice(i, i + OPEN_BATCH).map((v) => v.open()));
-    await waitFor("every viewer's first fleet event", () => all.every((v) => v.firstFleetMs !== null || !v.connected), { timeoutMs: 15_000, intervalMs: 100 }).catch(() => undefined);
+    for (const side of sides)
+      for (let i = 0; i < side.viewers.length; i += OPEN_BATCH)
+        await Promise.all(side.viewers.slice(i, i + OPEN_BATCH).map((v) => v.open()));
+    await waitFor("every viewer's first fleet event", () => all.every((v) => v.firstFleetMs !== null || !v.connected), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    }).catch(() => undefined);
     for (const side of sides) {
       const v = side.viewers;
-      log(`  ${side.console === leader ? "leader" : "standby"}: ${v.filter((x) => x.opened).length} of ${v.length} connected, ${v.filter((x) => x.firstFleetMs !== null).length} got a first snapshot${v.some((x) => x.firstError) ? `; first error: ${v.find((x) => x.firstError)!.firstError}` : ""}`);
+      log(
+        `  ${side.console === leader ? "leader" : "standby"}: ${v.filter((x) => x.opened).length} of ${v.length} connected, ${v.filter((x) => x.firstFleetMs !== null).length} got a first snapshot${v.some((x) => x.firstError) ? `; first error: ${v.find((x) => x.firstError)!.firstError}` : ""}`,
+      );
     }
     await sleep(2_000);
 
@@ -360,7 +411,12 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
     all.forEach((v, i) => {
       const b = before[i]!;
       const a = v.counters();
-      rest.set(v, { fleetEvents: a.fleetEvents - b.fleetEvents, fleetBytes: a.fleetBytes - b.fleetBytes, otherEvents: a.otherEvents - b.otherEvents, bytes: a.bytes - b.bytes });
+      rest.set(v, {
+        fleetEvents: a.fleetEvents - b.fleetEvents,
+        fleetBytes: a.fleetBytes - b.fleetBytes,
+        otherEvents: a.otherEvents - b.otherEvents,
+        bytes: a.bytes - b.bytes,
+      });
     });
 
     // Faults: db-down of us-east-1, t0 just before injectFault; when each viewer first hears of it.
@@ -385,7 +441,8 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
       const recoverMs = performance.now() - rec0;
       // Viewers should hear of the recovery too; only events after t0 count above, so a laggard cannot fake a hit.
       const h0 = performance.now();
-      while (performance.now() - h0 < RECOVERED_WITHIN_MS && all.some((v) => v.lastStatus !== "healthy")) await sleep(50);
+      while (performance.now() - h0 < RECOVERED_WITHIN_MS && all.some((v) => v.lastStatus !== "healthy"))
+        await sleep(50);
       for (const v of all) healthyAgain.get(v)!.push(v.lastStatus === "healthy");
       faultRuns.push({ run, injectReturnedMs: round(t0r - t0), recoverMs: round(recoverMs) });
       const say = sides.map((side) => {
@@ -404,7 +461,15 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
       const runs: ViewerFaultRun[] = faultRuns.map(({ run }) => {
         const got = v.map((x) => perRun.get(x)![run - 1]).filter((x): x is number => x !== null);
         const s = summarize(got);
-        return { run, reached: got.length, firstMs: nullable(s.min), p50Ms: nullable(s.p50), p95Ms: nullable(s.p95), maxMs: nullable(s.max), healthyAgain: v.filter((x) => healthyAgain.get(x)![run - 1]).length };
+        return {
+          run,
+          reached: got.length,
+          firstMs: nullable(s.min),
+          p50Ms: nullable(s.p50),
+          p95Ms: nullable(s.p95),
+          maxMs: nullable(s.max),
+          healthyAgain: v.filter((x) => healthyAgain.get(x)![run - 1]).length,
+        };
       });
       return {
         role: roleName,
@@ -420,9 +485,18 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
           fleetEventsPerSecondPerViewer: rounded(summarize(restOf.map((r) => r.fleetEvents / restSeconds)), 2),
           bytesPerSecondPerViewer: rounded(summarize(restOf.map((r) => r.bytes / restSeconds)), 0),
           bytesPerFleetEvent: fleetEvents ? Math.round(restOf.reduce((a, r) => a + r.fleetBytes, 0) / fleetEvents) : 0,
-          otherEventsPerSecondPerViewer: round(restOf.reduce((a, r) => a + r.otherEvents, 0) / restSeconds / Math.max(1, v.length), 2),
+          otherEventsPerSecondPerViewer: round(
+            restOf.reduce((a, r) => a + r.otherEvents, 0) / restSeconds / Math.max(1, v.length),
+            2,
+          ),
         },
-        fault: { expected: v.length * faultRuns.length, reached: latencies.length, missed: v.length * faultRuns.length - latencies.length, latencyMs: rounded(summarize(latencies)), runs },
+        fault: {
+          expected: v.length * faultRuns.length,
+          reached: latencies.length,
+          missed: v.length * faultRuns.length - latencies.length,
+          latencyMs: rounded(summarize(latencies)),
+          runs,
+        },
         reconnects: v.reduce((a, x) => a + x.reconnects, 0),
         errors: v.reduce((a, x) => a + x.errors, 0),
         firstError: v.find((x) => x.firstError)?.firstError ?? null,
@@ -443,6 +517,7 @@ export async function measureViewers(ctx: ViewersContext): Promise<ViewersFigure
   } finally {
     for (const v of all) v.close();
     // Consoles, then the PostgreSQL server (reverse order); a failure to stop one does not keep the others running.
-    for (const stop of stops.reverse()) await stop().catch((err: Error) => log(`viewers: stopping failed: ${err.message}`));
+    for (const stop of stops.reverse())
+      await stop().catch((err: Error) => log(`viewers: stopping failed: ${err.message}`));
   }
 }

@@ -20,7 +20,11 @@ export function verifyAuditChain(dataDir: string): Promise<AuditVerdict> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   for (const k of ["DATABASE_URL", "AUDIT_KEY"]) delete env[k];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/audit-verify.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts/audit-verify.ts")],
+      { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));

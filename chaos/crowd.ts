@@ -82,13 +82,21 @@ export class Crowd {
           // A fleet message the viewer could not turn into a snapshot is counted by it as a JSON error.
           onSnapshot: (s, at) => this.onSnapshot(i, s, at),
           onEvent: (event, data) => {
-            if (event === "error" || event === "ended") this.streamEvents.push({ at: new Date().toISOString(), what: `viewer ${i} stream`, error: `event: ${event} ${data}` });
+            if (event === "error" || event === "ended")
+              this.streamEvents.push({
+                at: new Date().toISOString(),
+                what: `viewer ${i} stream`,
+                error: `event: ${event} ${data}`,
+              });
           },
         }),
       );
     }
-    for (let i = 0; i < this.viewers.length; i += OPEN_BATCH) await Promise.all(this.viewers.slice(i, i + OPEN_BATCH).map((v) => v.open()));
-    this.log(`${this.viewers.filter((v) => v.opened).length} of ${this.count} viewers hold the live stream (${n} sessions)`);
+    for (let i = 0; i < this.viewers.length; i += OPEN_BATCH)
+      await Promise.all(this.viewers.slice(i, i + OPEN_BATCH).map((v) => v.open()));
+    this.log(
+      `${this.viewers.filter((v) => v.opened).length} of ${this.count} viewers hold the live stream (${n} sessions)`,
+    );
   }
 
   isOpen = (i: number) => this.viewers[i]?.connected ?? false;
@@ -100,7 +108,11 @@ export class Crowd {
         const path = BROWSED[i % BROWSED.length]!;
         const t = performance.now();
         try {
-          const res = await request(`${this.baseURL}${path}`, { agent: this.agent, headers: { cookie: this.sessions[i % this.sessions.length]! }, timeoutMs: 30_000 });
+          const res = await request(`${this.baseURL}${path}`, {
+            agent: this.agent,
+            headers: { cookie: this.sessions[i % this.sessions.length]! },
+            timeoutMs: 30_000,
+          });
           if (res.status !== 200) this.fail(path, `HTTP ${res.status}: ${res.body.slice(0, 200)}`);
           else {
             const list = this.browsed.get(path) ?? [];
@@ -137,7 +149,12 @@ export class Crowd {
     for (const p of BROWSED) {
       const ms = this.browsed.get(p) ?? [];
       const s = summarize(ms);
-      paths[p] = { requests: ms.length + (this.browseFailures.get(p) ?? 0), errors: this.browseFailures.get(p) ?? 0, p50Ms: round(s.p50), maxMs: round(s.max) };
+      paths[p] = {
+        requests: ms.length + (this.browseFailures.get(p) ?? 0),
+        errors: this.browseFailures.get(p) ?? 0,
+        p50Ms: round(s.p50),
+        maxMs: round(s.max),
+      };
     }
     const v = this.viewers;
     return {

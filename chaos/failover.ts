@@ -63,17 +63,30 @@ interface Preview {
 async function mostAdvanced(labDir: string, replicas: readonly RegionId[]): Promise<RegionId> {
   const seen = await Promise.all(
     replicas.map(async (r) => {
-      const row = (await pgQuery<{ lsn: string | null; r: boolean }>(regionPg(labDir, r), "select pg_last_wal_receive_lsn()::text as lsn, pg_is_in_recovery() as r", [], 3_000).catch(() => []))[0];
+      const row = (
+        await pgQuery<{ lsn: string | null; r: boolean }>(
+          regionPg(labDir, r),
+          "select pg_last_wal_receive_lsn()::text as lsn, pg_is_in_recovery() as r",
+          [],
+          3_000,
+        ).catch(() => [])
+      )[0];
       return { r, bytes: row?.r ? (lsnToBytes(row.lsn) ?? -1) : -1 };
     }),
   );
   seen.sort((a, b) => b.bytes - a.bytes);
-  if (!seen[0] || seen[0].bytes < 0) throw new Error(`no replica answers with a received position: ${JSON.stringify(seen)}`);
+  if (!seen[0] || seen[0].bytes < 0)
+    throw new Error(`no replica answers with a received position: ${JSON.stringify(seen)}`);
   return seen[0].r;
 }
 
 /** Asks the console for the action's live pre-flight until every check passes, as the request form shows it. */
-async function offered(ctx: FailoverContext, actionId: string, params: Record<string, unknown>, timeoutMs: number): Promise<{ ms: number; firstRefusal: string[] }> {
+async function offered(
+  ctx: FailoverContext,
+  actionId: string,
+  params: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<{ ms: number; firstRefusal: string[] }> {
   const t = performance.now();
   let firstRefusal: string[] | null = null;
   for (;;) {
@@ -82,33 +95,60 @@ async function offered(ctx: FailoverContext, actionId: string, params: Record<st
     const failing = result.data.preflight.filter((x) => !x.ok).map((x) => `${x.label} (${x.observed})`);
     if (!failing.length) return { ms: performance.now() - t, firstRefusal: firstRefusal ?? [] };
     firstRefusal ??= [...failing, ...(result.data.proposal ? [`proposed: ${result.data.proposal.actionId}`] : [])];
-    if (performance.now() - t > timeoutMs) throw new Error(`${actionId} ${JSON.stringify(params)} not offered within ${timeoutMs} ms: ${failing.join("; ")}`);
+    if (performance.now() - t > timeoutMs)
+      throw new Error(
+        `${actionId} ${JSON.stringify(params)} not offered within ${timeoutMs} ms: ${failing.join("; ")}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /** An error in a line or two: the first line, and the line naming an error code if there is one further down. */
 export function oneLine(message: string): string {
-  const lines = message.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const code = lines.slice(1).find((l) => /code: '|error:|Error:/i.test(l));
   return [lines[0] ?? "", ...(code ? [code] : [])].join(" … ").slice(0, 400);
 }
 
-export async function runFailover(ctx: FailoverContext, cause: FailoverCause, fenceFirst: boolean, alongside: PlannedFault | null): Promise<FailoverRecord> {
+export async function runFailover(
+  ctx: FailoverContext,
+  cause: FailoverCause,
+  fenceFirst: boolean,
+  alongside: PlannedFault | null,
+): Promise<FailoverRecord> {
   const { c, lab, labDir, watch, truth, log } = ctx;
   const from = ctx.home;
   const replicas = ctx.regions.filter((r) => r !== from);
-  const record: FailoverRecord = { cause, from, to: null, fencedFirst: cause === "isolate" && fenceFirst, offeredMs: null, firstRefusal: [], steps: [], totalMs: null, writeGaps: [], causeOutcome: null, alongside: null, ok: false, error: null };
+  const record: FailoverRecord = {
+    cause,
+    from,
+    to: null,
+    fencedFirst: cause === "isolate" && fenceFirst,
+    offeredMs: null,
+    firstRefusal: [],
+    steps: [],
+    totalMs: null,
+    writeGaps: [],
+    causeOutcome: null,
+    alongside: null,
+    ok: false,
+    error: null,
+  };
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     const out = await fn();
     record.steps.push({ step: name, ms: Math.round(performance.now() - t) });
     return out;
   };
-  const perform = (actionId: string, params: Record<string, unknown>, timeoutMs?: number) => step(`${actionId} ${Object.values(params).flat().join(" ")}`, () => c.perform(actionId, params, timeoutMs));
+  const perform = (actionId: string, params: Record<string, unknown>, timeoutMs?: number) =>
+    step(`${actionId} ${Object.values(params).flat().join(" ")}`, () => c.perform(actionId, params, timeoutMs));
 
   const recorded = await recordedPrimary(c);
-  if (recorded !== from) throw new Error(`a failover starts from ${from} as the primary, but the console records ${recorded}`);
+  if (recorded !== from)
+    throw new Error(`a failover starts from ${from} as the primary, but the console records ${recorded}`);
 
   const causeFault = { kind: cause, region: from } as const;
   const landed = await injectChaosFault(causeFault, labDir);
@@ -143,11 +183,21 @@ export async function runFailover(ctx: FailoverContext, cause: FailoverCause, fe
     const offer = await offered(ctx, "db.promote-replica", { region: to }, 60_000);
     record.offeredMs = Math.round(performance.now() - landed.landedAt);
     record.firstRefusal = offer.firstRefusal;
-    log(`  the console offers promoting ${to} ${record.offeredMs} ms after the ${cause}${offer.firstRefusal.length ? ` (first refused: ${offer.firstRefusal.join("; ")})` : ""}`);
+    log(
+      `  the console offers promoting ${to} ${record.offeredMs} ms after the ${cause}${offer.firstRefusal.length ? ` (first refused: ${offer.firstRefusal.join("; ")})` : ""}`,
+    );
     await perform("db.promote-replica", { region: to }, 120_000);
     const promoted = await truth.checkAcked(to, `after promoting ${to}`);
-    log(`  acknowledged heartbeats on ${to}: ${promoted.checked} checked, ${promoted.ok ? "none lost" : `LOST ${JSON.stringify(promoted.lost).slice(0, 400)}`}`);
-    await step("pages show the new primary", () => watch.until(`the pages to show ${to} as the primary`, (s) => s.regions.find((r) => r.role === "primary")?.id === to, 15_000));
+    log(
+      `  acknowledged heartbeats on ${to}: ${promoted.checked} checked, ${promoted.ok ? "none lost" : `LOST ${JSON.stringify(promoted.lost).slice(0, 400)}`}`,
+    );
+    await step("pages show the new primary", () =>
+      watch.until(
+        `the pages to show ${to} as the primary`,
+        (s) => s.regions.find((r) => r.role === "primary")?.id === to,
+        15_000,
+      ),
+    );
 
     // The lab's `recover` (which undoes the surface fault) starts a region API it finds down: done while the
     // repoint restarts that API, both would start one. So it is undone before the repoint at the latest.
@@ -165,10 +215,14 @@ export async function runFailover(ctx: FailoverContext, cause: FailoverCause, fe
     if (cause === "db-down") watch.recovered(expectation, performance.now());
     if (cause === "isolate") await perform("db.repoint-app", { primary: to, regions: [from] });
     const repairs: string[] = [];
-    await step(`db.switchover back to ${from}, settled`, () => failBack(c, lab, repairs, (s) => log(s.replace(/^\s*failover: /, "  "))));
+    await step(`db.switchover back to ${from}, settled`, () =>
+      failBack(c, lab, repairs, (s) => log(s.replace(/^\s*failover: /, "  "))),
+    );
     if (repairs.length) log(`  repairs: ${repairs.join("; ")}`);
     const home = await truth.checkAcked(from, `after switching back to ${from}`);
-    log(`  acknowledged heartbeats on ${from}: ${home.checked} checked, ${home.ok ? "none lost" : `LOST ${JSON.stringify(home.lost).slice(0, 400)}`}`);
+    log(
+      `  acknowledged heartbeats on ${from}: ${home.checked} checked, ${home.ok ? "none lost" : `LOST ${JSON.stringify(home.lost).slice(0, 400)}`}`,
+    );
     record.totalMs = Math.round(performance.now() - landed.landedAt);
     record.ok = true;
   } catch (err) {
@@ -178,7 +232,10 @@ export async function runFailover(ctx: FailoverContext, cause: FailoverCause, fe
   } finally {
     if (expectation.recoveredAt === null) watch.recovered(expectation, performance.now());
     record.causeOutcome = await watch.settle(expectation);
-    record.writeGaps = ctx.regions.map((r) => ({ region: r, gapMs: truth.ledger.gapAround(r, landed.landedWall)?.gapMs ?? null }));
+    record.writeGaps = ctx.regions.map((r) => ({
+      region: r,
+      gapMs: truth.ledger.gapAround(r, landed.landedWall)?.gapMs ?? null,
+    }));
   }
   return record;
 }

@@ -25,7 +25,8 @@ const hung = new Map<string, number>();
 
 function apiPid(labDir: string, region: string): number {
   const pid = readState(labDir)?.regions[region]?.apiPid ?? null;
-  if (!pid || !isOurApiProcess(pid, labDir, region as RegionId)) throw new Error(`${region} has no running region API of this lab to hang`);
+  if (!pid || !isOurApiProcess(pid, labDir, region as RegionId))
+    throw new Error(`${region} has no running region API of this lab to hang`);
   return pid;
 }
 

@@ -88,7 +88,14 @@ export class LabTruth {
     return Promise.all(
       this.regions.map(async (region): Promise<ServerSample> => {
         try {
-          const row = (await pgQuery<{ in_recovery: boolean; sync_names: string; sync_standbys: number; standbys: number }>(regionPg(this.labDir, region), SERVER_SQL, [], 2_000))[0]!;
+          const row = (
+            await pgQuery<{ in_recovery: boolean; sync_names: string; sync_standbys: number; standbys: number }>(
+              regionPg(this.labDir, region),
+              SERVER_SQL,
+              [],
+              2_000,
+            )
+          )[0]!;
           const rs = state?.regions[region];
           const api = this.apiTarget.get(region);
           return {
@@ -128,7 +135,8 @@ export class LabTruth {
         const last = this.writersViolations.at(-1)!;
         last.until = now;
         last.samples++;
-      } else if (!v.ok) this.writersViolations.push({ at: now, until: now, samples: 1, writers: v.writers, primaries: v.primaries });
+      } else if (!v.ok)
+        this.writersViolations.push({ at: now, until: now, samples: 1, writers: v.writers, primaries: v.primaries });
       this.lastViolationKey = v.ok ? "" : key;
     } finally {
       this.busy.delete("servers");
@@ -145,7 +153,8 @@ export class LabTruth {
       this.apiTarget.set(region, { dbPort: h.dbPort ?? null, at: Date.now() });
       const seq = h.db?.lastAckedSeq;
       const at = h.db?.lastAckedAt;
-      if (typeof seq === "number" && typeof at === "string") this.ledger.record({ region, seq, writtenAt: at, dbPort: h.dbPort ?? null, seenAt: Date.now() });
+      if (typeof seq === "number" && typeof at === "string")
+        this.ledger.record({ region, seq, writtenAt: at, dbPort: h.dbPort ?? null, seenAt: Date.now() });
     } catch {
       this.ackSampleFailures++; // a killed or hung API: nothing to read now
     } finally {
@@ -184,7 +193,14 @@ export class LabTruth {
       for (const a of l.missing) this.reportedLost.add(`${a.region}/${a.seq}/${a.writtenAt}`);
       for (const q of l.missingSeqs) this.reportedLost.add(`${l.region}/${q}`);
     }
-    const check: AckCheck = { at: new Date().toISOString(), when, primary, checked: all.reduce((n, l) => n + l.checked, 0), lost, ok: lost.length === 0 };
+    const check: AckCheck = {
+      at: new Date().toISOString(),
+      when,
+      primary,
+      checked: all.reduce((n, l) => n + l.checked, 0),
+      lost,
+      ok: lost.length === 0,
+    };
     this.ackChecks.push(check);
     return check;
   }

@@ -58,7 +58,13 @@ export class Expectation {
       this.shownAt[viewer] = at;
       if (viewer === 0 || !this.firstView) this.firstView = region;
     }
-    if (this.recoveredAt !== null && this.clearedAt[viewer] === null && at >= this.recoveredAt && faultCleared(this.fault.kind, region)) this.clearedAt[viewer] = at;
+    if (
+      this.recoveredAt !== null &&
+      this.clearedAt[viewer] === null &&
+      at >= this.recoveredAt &&
+      faultCleared(this.fault.kind, region)
+    )
+      this.clearedAt[viewer] = at;
   }
 
   outcome(lastView: RegionView | null): FaultOutcome {
@@ -66,7 +72,9 @@ export class Expectation {
     const shownMs = counted.map((i) => this.shownAt[i] ?? null).map((t) => (t === null ? null : t - this.landedAt));
     const got = shownMs.filter((t): t is number => t !== null);
     const missed = shownMs.filter((t) => t === null || t > this.boundMs).length;
-    const cleared = counted.map((i) => this.clearedAt[i] ?? null).map((t) => (t === null || this.recoveredAt === null ? null : t - this.recoveredAt));
+    const cleared = counted
+      .map((i) => this.clearedAt[i] ?? null)
+      .map((t) => (t === null || this.recoveredAt === null ? null : t - this.recoveredAt));
     const gotCleared = cleared.filter((t): t is number => t !== null);
     const uncleared = cleared.filter((t) => t === null || t > CLEARED_WITHIN_MS).length;
     const view = this.firstView ?? lastView;
@@ -118,7 +126,10 @@ export class PageWatch {
       if (r) e.observe(viewer, r, at);
     }
     if (viewer === 0) {
-      for (const s of this.alerts.observe(snapshot, at)) this.log(`  STUCK alert ${s.fingerprint}: firing ${Math.round(s.clearedForMs / 1000)} s after its cause cleared (${s.summary})`);
+      for (const s of this.alerts.observe(snapshot, at))
+        this.log(
+          `  STUCK alert ${s.fingerprint}: firing ${Math.round(s.clearedForMs / 1000)} s after its cause cleared (${s.summary})`,
+        );
     }
   }
 
@@ -149,10 +160,14 @@ export class PageWatch {
     const last = this.latest[0]?.snapshot.regions.find((r) => r.id === e.fault.region) ?? null;
     const o = e.outcome(last);
     this.outcomes.push(o);
-    const verdict = o.shown ? "shown" : `NOT SHOWN within ${o.boundMs} ms to ${o.missedViewers} of ${o.viewers} viewers`;
+    const verdict = o.shown
+      ? "shown"
+      : `NOT SHOWN within ${o.boundMs} ms to ${o.missedViewers} of ${o.viewers} viewers`;
     this.log(
       `  ${o.fault}: ${verdict} (first ${o.firstShownMs ?? "-"} ms, every viewer ${o.allShownMs ?? "-"} ms after landing; ${o.status ?? "?"}${o.reasons[0] ? `: ${o.reasons[0]}` : ""}); ` +
-        (o.cleared ? `cleared ${o.clearedMs} ms after recovery` : `NOT CLEARED on ${o.unclearedViewers} viewers within ${CLEARED_WITHIN_MS / 1000} s`),
+        (o.cleared
+          ? `cleared ${o.clearedMs} ms after recovery`
+          : `NOT CLEARED on ${o.unclearedViewers} viewers within ${CLEARED_WITHIN_MS / 1000} s`),
     );
     return o;
   }
@@ -164,10 +179,14 @@ export class PageWatch {
 
   /** Waits until the first viewer's page satisfies `ok`, or throws after timeoutMs. */
   async until<T>(what: string, ok: (s: FleetSnapshot) => T | null | undefined | false, timeoutMs: number): Promise<T> {
-    return waitFor(what, () => {
-      const s = this.current();
-      return s ? ok(s) : null;
-    }, { timeoutMs, intervalMs: 100 });
+    return waitFor(
+      what,
+      () => {
+        const s = this.current();
+        return s ? ok(s) : null;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 }
 

@@ -27,7 +27,18 @@ export interface SoakResult {
   crowd: ReturnType<Crowd["figures"]>;
   streamEvents: Crowd["streamEvents"];
   browseErrors: Crowd["browseErrors"];
-  truth: Pick<LabTruth, "writersViolations" | "ackChecks" | "serverSamples" | "maxPrimaries" | "maxWriters" | "fencedPrimarySamples" | "asyncPrimarySamples" | "ackSamples" | "ackSampleFailures"> & { acksSeen: number };
+  truth: Pick<
+    LabTruth,
+    | "writersViolations"
+    | "ackChecks"
+    | "serverSamples"
+    | "maxPrimaries"
+    | "maxWriters"
+    | "fencedPrimarySamples"
+    | "asyncPrimarySamples"
+    | "ackSamples"
+    | "ackSampleFailures"
+  > & { acksSeen: number };
   audit: AuditVerdict | null;
   /** after the last episode: the pages back to the home primary, healthy, no alert firing */
   finalQuiet: { ms: number | null; problem: string | null };
@@ -46,7 +57,8 @@ export interface Invariant {
 }
 
 const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const fmt = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : `${Math.round(v)} ms`);
+const fmt = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? "-" : `${Math.round(v)} ms`;
 
 export function invariants(r: SoakResult): Invariant[] {
   const failovers = r.episodes.flatMap((e) => (e.failover ? [e.failover] : []));
@@ -54,19 +66,28 @@ export function invariants(r: SoakResult): Invariant[] {
   const notCleared = r.outcomes.filter((o) => !o.cleared);
   const notQuiet = r.episodes.filter((e) => e.quietProblem);
   const one = [
-    ...notShown.map((o) => `${o.fault}: not shown within ${o.boundMs} ms to ${o.missedViewers} of ${o.viewers} viewers (every viewer after ${fmt(o.allShownMs)})`),
-    ...notCleared.map((o) => `${o.fault}: still shown on ${o.unclearedViewers} of ${o.viewers} viewers 30 s after its recovery`),
+    ...notShown.map(
+      (o) =>
+        `${o.fault}: not shown within ${o.boundMs} ms to ${o.missedViewers} of ${o.viewers} viewers (every viewer after ${fmt(o.allShownMs)})`,
+    ),
+    ...notCleared.map(
+      (o) => `${o.fault}: still shown on ${o.unclearedViewers} of ${o.viewers} viewers 30 s after its recovery`,
+    ),
     ...notQuiet.map((e) => `after episode ${e.index}: the pages did not settle: ${e.quietProblem}`),
     ...(r.finalQuiet.problem ? [`at the end: ${r.finalQuiet.problem}`] : []),
   ];
   const three = [
     ...r.browseErrors.map((e) => `${e.at} ${e.what}: ${e.error}`),
     ...r.streamEvents.map((e) => `${e.at} ${e.what}: ${e.error}`),
-    ...(r.crowd.streamErrors ? [`${r.crowd.streamErrors} live-stream errors (first: ${r.crowd.firstStreamError})`] : []),
+    ...(r.crowd.streamErrors
+      ? [`${r.crowd.streamErrors} live-stream errors (first: ${r.crowd.firstStreamError})`]
+      : []),
     ...(r.crowd.reconnects ? [`${r.crowd.reconnects} live streams dropped and reopened`] : []),
     ...(r.crowd.jsonErrors ? [`${r.crowd.jsonErrors} fleet messages that could not be read as a snapshot`] : []),
     ...(r.crowd.opened < r.crowd.viewers ? [`${r.crowd.viewers - r.crowd.opened} viewers never got their stream`] : []),
-    ...failovers.filter((f) => f.error && /HTTP [45]\d\d/.test(f.error)).map((f) => `a runbook action's request: ${f.error}`),
+    ...failovers
+      .filter((f) => f.error && /HTTP [45]\d\d/.test(f.error))
+      .map((f) => `a runbook action's request: ${f.error}`),
   ];
   const lost = r.truth.ackChecks.filter((c) => !c.ok);
   const shownCount = r.outcomes.length - notShown.length;
@@ -84,7 +105,10 @@ export function invariants(r: SoakResult): Invariant[] {
       name: "no alert stuck firing after its cause cleared",
       held: r.stuck.length === 0,
       detail: `${r.stuck.length} stuck (firing ${STUCK_AFTER_MS / 1000} s after its breach last held); ${Object.keys(r.alertsSeen).length} alerts fired and resolved`,
-      violations: r.stuck.map((s) => `${s.fingerprint} (${s.name}) started ${s.startedAt}: firing ${s1(s.clearedForMs)} after its cause cleared: ${s.summary}`),
+      violations: r.stuck.map(
+        (s) =>
+          `${s.fingerprint} (${s.name}) started ${s.startedAt}: firing ${s1(s.clearedForMs)} after its cause cleared: ${s.summary}`,
+      ),
     },
     {
       id: 3,
@@ -98,21 +122,47 @@ export function invariants(r: SoakResult): Invariant[] {
       name: "no acknowledged write lost across failovers",
       held: lost.length === 0 && r.truth.ackChecks.length > 0,
       detail: `${r.truth.acksSeen} acknowledged heartbeats seen; ${r.truth.ackChecks.length} checks on the primary of the moment, ${lost.length} found some missing (each loss counted once)`,
-      violations: lost.map((c) => `${c.when} (${c.primary}): ${c.lost.map((l) => `${l.region}: ${l.missing.length} acknowledged rows missing${l.missing.length ? ` (seq ${l.missing.slice(0, 5).map((m) => `${m.seq} at ${m.writtenAt}`).join(", ")}${l.missing.length > 5 ? ", …" : ""})` : ""}${l.missingSeqs.length ? `, seqs with no row: ${l.missingSeqs.slice(0, 8).join(", ")}` : ""}`).join("; ")}`),
+      violations: lost.map(
+        (c) =>
+          `${c.when} (${c.primary}): ${c.lost
+            .map(
+              (l) =>
+                `${l.region}: ${l.missing.length} acknowledged rows missing${
+                  l.missing.length
+                    ? ` (seq ${l.missing
+                        .slice(0, 5)
+                        .map((m) => `${m.seq} at ${m.writtenAt}`)
+                        .join(", ")}${l.missing.length > 5 ? ", …" : ""})`
+                    : ""
+                }${l.missingSeqs.length ? `, seqs with no row: ${l.missingSeqs.slice(0, 8).join(", ")}` : ""}`,
+            )
+            .join("; ")}`,
+      ),
     },
     {
       id: 5,
       name: "never two databases accepting writes",
       held: r.truth.writersViolations.length === 0 && r.truth.serverSamples > 0,
       detail: `${r.truth.serverSamples} samples of every server; at most ${r.truth.maxWriters} accepting writes; ${r.truth.fencedPrimarySamples} with a second, fenced server out of recovery`,
-      violations: r.truth.writersViolations.map((v) => `${v.at} to ${v.until} (${v.samples} samples): ${v.writers.join(" and ")} accept writes (out of recovery: ${v.primaries.join(", ")})`),
+      violations: r.truth.writersViolations.map(
+        (v) =>
+          `${v.at} to ${v.until} (${v.samples} samples): ${v.writers.join(" and ")} accept writes (out of recovery: ${v.primaries.join(", ")})`,
+      ),
     },
     {
       id: 6,
       name: "audit chain intact at the end",
       held: !!r.audit?.ok,
-      detail: r.audit ? `${r.audit.output.split("\n").find((l) => /audit chain/.test(l)) ?? r.audit.output.slice(0, 200)}` : "not verified",
-      violations: r.audit?.ok ? [] : [r.audit ? `audit:verify exited ${r.audit.exitCode}: ${r.audit.output.slice(0, 500)}` : "the soak ended before the audit chain could be verified"],
+      detail: r.audit
+        ? `${r.audit.output.split("\n").find((l) => /audit chain/.test(l)) ?? r.audit.output.slice(0, 200)}`
+        : "not verified",
+      violations: r.audit?.ok
+        ? []
+        : [
+            r.audit
+              ? `audit:verify exited ${r.audit.exitCode}: ${r.audit.output.slice(0, 500)}`
+              : "the soak ended before the audit chain could be verified",
+          ],
     },
     {
       id: 7,
@@ -121,7 +171,9 @@ export function invariants(r: SoakResult): Invariant[] {
       detail: `${r.episodes.filter((e) => !e.error).length} of ${r.episodes.length} episodes played out; ${failovers.filter((f) => f.ok).length} of ${failovers.length} failovers completed (promote, repoint, rebuild, switch back)`,
       violations: [
         ...failovers.filter((f) => !f.ok).map((f) => `${f.cause} of ${f.from}: ${f.error}`),
-        ...r.episodes.filter((e) => e.error && !e.failover).map((e) => `episode ${e.index} (${e.description}): ${e.error}`),
+        ...r.episodes
+          .filter((e) => e.error && !e.failover)
+          .map((e) => `episode ${e.index} (${e.description}): ${e.error}`),
         ...(r.finalQuiet.problem ? [`at the end: ${r.finalQuiet.problem}`] : []),
       ],
     },
@@ -159,7 +211,10 @@ export function figures(r: SoakResult) {
     failovers: {
       done: failovers.filter((f) => f.ok).length,
       attempted: failovers.length,
-      byCause: { "db-down": failovers.filter((f) => f.cause === "db-down").length, isolate: failovers.filter((f) => f.cause === "isolate").length },
+      byCause: {
+        "db-down": failovers.filter((f) => f.cause === "db-down").length,
+        isolate: failovers.filter((f) => f.cause === "isolate").length,
+      },
       offeredMs: sum(failovers.flatMap((f) => (f.offeredMs === null ? [] : [f.offeredMs]))),
       totalMs: sum(failovers.flatMap((f) => (f.totalMs === null ? [] : [f.totalMs]))),
       writeGapMs: sum(gaps),
@@ -168,7 +223,12 @@ export function figures(r: SoakResult) {
 }
 
 export function rows(r: SoakResult): Row[] {
-  const out: Row[] = invariants(r).map((i) => ({ figure: `${i.id}. ${i.name}`, value: i.detail, goal: "", met: i.held }));
+  const out: Row[] = invariants(r).map((i) => ({
+    figure: `${i.id}. ${i.name}`,
+    value: i.detail,
+    goal: "",
+    met: i.held,
+  }));
   const f = figures(r);
   out.push({ figure: "", value: "", goal: "", met: null });
   for (const k of f.faults) {
@@ -186,7 +246,12 @@ export function rows(r: SoakResult): Row[] {
     goal: "",
     met: null,
   });
-  out.push({ figure: "  write gap per region API across a failover, p50 / max", value: `${s1(fo.writeGapMs.p50 || 0)} / ${s1(fo.writeGapMs.max || 0)} (${fo.writeGapMs.n} gaps)`, goal: "", met: null });
+  out.push({
+    figure: "  write gap per region API across a failover, p50 / max",
+    value: `${s1(fo.writeGapMs.p50 || 0)} / ${s1(fo.writeGapMs.max || 0)} (${fo.writeGapMs.n} gaps)`,
+    goal: "",
+    met: null,
+  });
   const c = r.load.console;
   out.push({
     figure: "  what it cost: console CPU / RSS, the soak's own CPU, load average",

@@ -35,12 +35,20 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const RESULTS_DIR = path.join(ROOT, "chaos/results");
 const POLL_INTERVAL_MS = 1000;
 const HOME: RegionId = "us-east-1";
-const USAGE = "usage: npm run chaos [-- --minutes <minutes, default 10> --seed <0..4294967295> --viewers <count, default 50>]";
+const USAGE =
+  "usage: npm run chaos [-- --minutes <minutes, default 10> --seed <0..4294967295> --viewers <count, default 50>]";
 
 function parse(): { minutes: number; seed: number; viewers: number } {
   let values: { minutes?: string; seed?: string; viewers?: string; help?: boolean };
   try {
-    values = parseArgs({ options: { minutes: { type: "string", default: "10" }, seed: { type: "string" }, viewers: { type: "string", default: "50" }, help: { type: "boolean" } } }).values;
+    values = parseArgs({
+      options: {
+        minutes: { type: "string", default: "10" },
+        seed: { type: "string" },
+        viewers: { type: "string", default: "50" },
+        help: { type: "boolean" },
+      },
+    }).values;
   } catch (err) {
     console.error(`[chaos] ${(err as Error).message}\n${USAGE}`);
     process.exit(2);
@@ -53,9 +61,15 @@ function parse(): { minutes: number; seed: number; viewers: number } {
   const viewers = Number(values.viewers);
   const seed = values.seed === undefined ? randomInt(0, MAX_SEED) : Number(values.seed);
   const problems = [
-    ...(!(minutes > 0 && minutes <= 24 * 60) ? [`--minutes must be a number of minutes above 0 (up to a day), not "${values.minutes}"`] : []),
-    ...(!(Number.isInteger(viewers) && viewers >= 1 && viewers <= 500) ? [`--viewers must be a whole number from 1 to 500, not "${values.viewers}"`] : []),
-    ...(values.seed !== undefined && (!/^\d+$/.test(values.seed) || !isSeed(seed)) ? [`--seed must be a whole number from 0 to ${MAX_SEED}, not "${values.seed}"`] : []),
+    ...(!(minutes > 0 && minutes <= 24 * 60)
+      ? [`--minutes must be a number of minutes above 0 (up to a day), not "${values.minutes}"`]
+      : []),
+    ...(!(Number.isInteger(viewers) && viewers >= 1 && viewers <= 500)
+      ? [`--viewers must be a whole number from 1 to 500, not "${values.viewers}"`]
+      : []),
+    ...(values.seed !== undefined && (!/^\d+$/.test(values.seed) || !isSeed(seed))
+      ? [`--seed must be a whole number from 0 to ${MAX_SEED}, not "${values.seed}"`]
+      : []),
   ];
   if (problems.length) {
     console.error(`[chaos] ${problems.join("; ")}\n${USAGE}`);
@@ -66,7 +80,8 @@ function parse(): { minutes: number; seed: number; viewers: number } {
 
 const args = parse();
 const started = performance.now();
-const log = (s: string) => console.log(`[chaos ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
+const log = (s: string) =>
+  console.log(`[chaos ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 
 // What it started, stopped in reverse order on every way out (bench/owned.ts).
 const { own, cleanup } = ownership("chaos", "the soak");
@@ -96,7 +111,8 @@ async function main(): Promise<number> {
   const dataDir = path.join(runDir, "data");
   const keepLogs = () => {
     rmSync(path.join(RESULTS_DIR, "logs"), { recursive: true, force: true });
-    if (existsSync(labFiles(labDir).logs)) cpSync(labFiles(labDir).logs, path.join(RESULTS_DIR, "logs/lab"), { recursive: true });
+    if (existsSync(labFiles(labDir).logs))
+      cpSync(labFiles(labDir).logs, path.join(RESULTS_DIR, "logs/lab"), { recursive: true });
   };
   own(`run directory ${runDir}`, async () => rmSync(runDir, { recursive: true, force: true }));
 
@@ -111,15 +127,29 @@ async function main(): Promise<number> {
     throw new CouldNotStart(`the lab did not start: ${err.message}`);
   });
   for (const w of lab.warnings) log(`lab: ${w}`);
-  if (lab.status.simulated) throw new CouldNotStart("the lab came up with a simulated database tier; the soak needs PostgreSQL 15");
+  if (lab.status.simulated)
+    throw new CouldNotStart("the lab came up with a simulated database tier; the soak needs PostgreSQL 15");
   const network = lab.status.networkFaults === "available";
-  log(`lab up: ${lab.status.regions.map((r) => `${r.id} ${r.address}:${r.pgPort}`).join(", ")}; host commands ${lab.status.hostCommands}; network faults ${network ? "available" : `unavailable (${(lab.status.networkFaults as { unavailable: string }).unavailable})`}`);
+  log(
+    `lab up: ${lab.status.regions.map((r) => `${r.id} ${r.address}:${r.pgPort}`).join(", ")}; host commands ${lab.status.hostCommands}; network faults ${network ? "available" : `unavailable (${(lab.status.networkFaults as { unavailable: string }).unavailable})`}`,
+  );
 
-  const schedule = planSchedule({ seed: args.seed, minutes: args.minutes, topology: { primary: HOME, replicas: REGION_IDS.filter((r) => r !== HOME) }, network });
-  log(`seed ${schedule.seed} (replay with --seed ${schedule.seed}): ${schedule.episodes.length} episodes planned for ${args.minutes} min`);
+  const schedule = planSchedule({
+    seed: args.seed,
+    minutes: args.minutes,
+    topology: { primary: HOME, replicas: REGION_IDS.filter((r) => r !== HOME) },
+    network,
+  });
+  log(
+    `seed ${schedule.seed} (replay with --seed ${schedule.seed}): ${schedule.episodes.length} episodes planned for ${args.minutes} min`,
+  );
   schedule.episodes.forEach((e, i) => log(`  ${String(i + 1).padStart(3)}. ${describeEpisode(e)}`));
 
-  const consoleProcess = await startConsole({ LAB_DIR: labDir, DATA_DIR: dataDir, POLL_INTERVAL: String(POLL_INTERVAL_MS) });
+  const consoleProcess = await startConsole({
+    LAB_DIR: labDir,
+    DATA_DIR: dataDir,
+    POLL_INTERVAL: String(POLL_INTERVAL_MS),
+  });
   own(`console (pid ${consoleProcess.pid})`, async () => {
     await stopConsole(consoleProcess);
     writeFileSync(path.join(RESULTS_DIR, "console.log"), consoleProcess.output());
@@ -159,8 +189,20 @@ async function main(): Promise<number> {
   const ownCpu0 = process.cpuUsage();
   // What the console costs meanwhile (its process tree, over 90 % of the soak's minutes; none if it ends sooner).
   let consoleUse: ProcessUse | null = null;
-  void measureProcess(consoleProcess.pid, Math.max(1, Math.floor(args.minutes * 54))).then((u) => (consoleUse = u), () => undefined);
-  const ctx = { c: people, lab: new LabView(lab.status, labDir), labDir, home: HOME, regions: REGION_IDS, watch, truth, log };
+  void measureProcess(consoleProcess.pid, Math.max(1, Math.floor(args.minutes * 54))).then(
+    (u) => (consoleUse = u),
+    () => undefined,
+  );
+  const ctx = {
+    c: people,
+    lab: new LabView(lab.status, labDir),
+    labDir,
+    home: HOME,
+    regions: REGION_IDS,
+    watch,
+    truth,
+    log,
+  };
   log(`soak: ${args.minutes} min, ${args.viewers} viewers on the live stream, one of them browsing the pages`);
   const episodes: EpisodeRecord[] = await playSchedule(ctx, { schedule, deadline: soakStart + args.minutes * 60_000 });
   const soakSeconds = (performance.now() - soakStart) / 1000;
@@ -176,7 +218,11 @@ async function main(): Promise<number> {
   const finalQuiet: SoakResult["finalQuiet"] = { ms: null, problem: null };
   const q0 = performance.now();
   try {
-    await watch.until("the pages to show the lab home, healthy, with no alert firing", (s) => quietProblem(s, HOME) === null, QUIET_WITHIN_MS);
+    await watch.until(
+      "the pages to show the lab home, healthy, with no alert firing",
+      (s) => quietProblem(s, HOME) === null,
+      QUIET_WITHIN_MS,
+    );
     finalQuiet.ms = Math.round(performance.now() - q0);
   } catch {
     const s = watch.current();
@@ -193,7 +239,10 @@ async function main(): Promise<number> {
   await stopConsole(consoleProcess);
   const audit: AuditVerdict = await verifyAuditChain(dataDir);
   log(`audit:verify exited ${audit.exitCode}: ${audit.output.split("\n").slice(-2).join(" ")}`);
-  const disturbed = buildWatch.disturbed() || currentBuildId() !== buildId ? "someone rebuilt .next while the console ran: its pages may have failed for that reason alone; run the soak again" : null;
+  const disturbed =
+    buildWatch.disturbed() || currentBuildId() !== buildId
+      ? "someone rebuilt .next while the console ran: its pages may have failed for that reason alone; run the soak again"
+      : null;
   buildWatch.stop();
 
   const result: SoakResult = {
@@ -229,7 +278,11 @@ async function main(): Promise<number> {
   await cleanup();
   console.log(`\n${printReport(result)}`);
   const json = reportJson(result, {
-    machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    },
     build: buildId,
     asyncPrimaryFirstSeen: truth.asyncPrimaryFirstSeen,
   });
@@ -242,7 +295,9 @@ let code: number;
 try {
   code = await main();
 } catch (err) {
-  console.error(`[chaos] ${err instanceof CouldNotStart ? "could not start" : "failed"}: ${err instanceof CouldNotStart ? err.message : ((err as Error).stack ?? String(err))}`);
+  console.error(
+    `[chaos] ${err instanceof CouldNotStart ? "could not start" : "failed"}: ${err instanceof CouldNotStart ? err.message : ((err as Error).stack ?? String(err))}`,
+  );
   code = 2;
 } finally {
   await cleanup();

@@ -30,7 +30,9 @@ export const QUIET_WITHIN_MS = 90_000;
 /** The pages show what the lab was before the episode: the home primary recorded, every region healthy, no alert firing. */
 export function quietProblem(s: FleetSnapshot, home: string): string | null {
   const primary = s.regions.find((r) => r.role === "primary")?.id;
-  const unwell = s.regions.filter((r) => r.status !== "healthy").map((r) => `${r.id} ${r.status}${r.reasons[0] ? ` (${r.reasons[0]})` : ""}`);
+  const unwell = s.regions
+    .filter((r) => r.status !== "healthy")
+    .map((r) => `${r.id} ${r.status}${r.reasons[0] ? ` (${r.reasons[0]})` : ""}`);
   const firing = s.alerts.map((a) => `${a.name}: ${a.summary}`);
   const problems = [...(primary !== home ? [`primary ${primary ?? "none"}`] : []), ...unwell, ...firing];
   return problems.length ? problems.join("; ") : null;
@@ -64,7 +66,17 @@ export async function playSchedule(ctx: FailoverContext, options: SoakOptions): 
     if (performance.now() + episode.quietBeforeMs >= deadline) break;
     await sleep(episode.quietBeforeMs);
     const started = performance.now();
-    const record: EpisodeRecord = { index: index + 1, description: describeEpisode(episode), startedAt: new Date().toISOString(), seconds: 0, faults: [], failover: null, quietMs: null, quietProblem: null, error: null };
+    const record: EpisodeRecord = {
+      index: index + 1,
+      description: describeEpisode(episode),
+      startedAt: new Date().toISOString(),
+      seconds: 0,
+      faults: [],
+      failover: null,
+      quietMs: null,
+      quietProblem: null,
+      error: null,
+    };
     ctx.log(`episode ${index + 1}/${schedule.episodes.length}: ${record.description}`);
     try {
       await play(ctx, episode, record);
@@ -74,7 +86,11 @@ export async function playSchedule(ctx: FailoverContext, options: SoakOptions): 
     }
     const q0 = performance.now();
     try {
-      await ctx.watch.until("the pages to show the lab home, healthy, with no alert firing", (s) => quietProblem(s, ctx.home) === null, QUIET_WITHIN_MS);
+      await ctx.watch.until(
+        "the pages to show the lab home, healthy, with no alert firing",
+        (s) => quietProblem(s, ctx.home) === null,
+        QUIET_WITHIN_MS,
+      );
       record.quietMs = Math.round(performance.now() - q0);
     } catch {
       const s = ctx.watch.current();
@@ -84,7 +100,8 @@ export async function playSchedule(ctx: FailoverContext, options: SoakOptions): 
     if (!record.failover) {
       try {
         const check = await ctx.truth.checkAcked(ctx.home, `after episode ${index + 1}`);
-        if (!check.ok) ctx.log(`  acknowledged heartbeats on ${ctx.home}: LOST ${JSON.stringify(check.lost).slice(0, 400)}`);
+        if (!check.ok)
+          ctx.log(`  acknowledged heartbeats on ${ctx.home}: LOST ${JSON.stringify(check.lost).slice(0, 400)}`);
       } catch (err) {
         ctx.log(`  acknowledged heartbeats could not be checked on ${ctx.home}: ${(err as Error).message}`);
       }
@@ -106,7 +123,9 @@ function primaryNotHome(ctx: FailoverContext): boolean {
 async function play(ctx: FailoverContext, episode: Episode, record: EpisodeRecord) {
   if (episode.type === "failover") {
     record.failover = await runFailover(ctx, episode.cause, episode.fenceFirst, episode.alongside);
-    record.faults = [record.failover.causeOutcome, record.failover.alongside].filter((o): o is FaultOutcome => o !== null);
+    record.faults = [record.failover.causeOutcome, record.failover.alongside].filter(
+      (o): o is FaultOutcome => o !== null,
+    );
     return;
   }
   const t0 = performance.now();

@@ -13,9 +13,14 @@ test("an admin lists users and changes a role", async ({ page }) => {
   await row.getByRole("button", { name: "Save" }).click();
   await expect(row.getByRole("status")).toHaveText("Saved");
   await page.reload();
-  await expect(page.getByTestId("user-engineer@switchyard.local").getByLabel("Role for engineer@switchyard.local")).toHaveValue("lead");
+  await expect(
+    page.getByTestId("user-engineer@switchyard.local").getByLabel("Role for engineer@switchyard.local"),
+  ).toHaveValue("lead");
   // Put it back for the other specs.
-  await page.getByTestId("user-engineer@switchyard.local").getByLabel("Role for engineer@switchyard.local").selectOption("engineer");
+  await page
+    .getByTestId("user-engineer@switchyard.local")
+    .getByLabel("Role for engineer@switchyard.local")
+    .selectOption("engineer");
   await page.getByTestId("user-engineer@switchyard.local").getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("user-engineer@switchyard.local").getByRole("status")).toHaveText("Saved");
 });
@@ -53,7 +58,9 @@ test("a viewer can reach neither the admin page nor its action, also not by dire
   await expect(page.getByTestId("current-role")).toHaveText("Viewer (manager)");
 });
 
-test("the Store page shows the last backup, taken by the running console when an operator asks for one", async ({ page }) => {
+test("the Store page shows the last backup, taken by the running console when an operator asks for one", async ({
+  page,
+}) => {
   await signInAs(page, "admin");
   await page.getByRole("link", { name: "Store" }).click();
   await expect(page.getByRole("heading", { name: "Store", exact: true })).toBeVisible();

@@ -25,14 +25,24 @@ const AUDIT_KEY = "a-shared-audit-key-for-the-e2e-run-0123456789";
 const LEASE_MS = 6000;
 const ACCOUNT = { email: "first-admin@switchyard.test", password: "correct horse battery staple" };
 
-type Health = { status: string; collector: string; term: number | null; sampleAgeSeconds: number | null; staleRegions: string[]; staleAfterSeconds: number };
+type Health = {
+  status: string;
+  collector: string;
+  term: number | null;
+  sampleAgeSeconds: number | null;
+  staleRegions: string[];
+  staleAfterSeconds: number;
+};
 type Regions = { regions: { id: string; status: string | null; checkedAt: string | null }[] };
 
 const health = async (c: ConsoleProcess) => (await (await fetch(`${c.baseURL}/api/health`)).json()) as Health;
 const role = async (c: ConsoleProcess) => (await health(c)).collector;
 
-
-async function signedIn(browser: Browser, c: ConsoleProcess, contexts: BrowserContext[]): Promise<{ page: Page; overview: OverviewPage }> {
+async function signedIn(
+  browser: Browser,
+  c: ConsoleProcess,
+  contexts: BrowserContext[],
+): Promise<{ page: Page; overview: OverviewPage }> {
   const context = await browser.newContext({ baseURL: c.baseURL });
   contexts.push(context);
   const page = await context.newPage();
@@ -45,7 +55,9 @@ async function signedIn(browser: Browser, c: ConsoleProcess, contexts: BrowserCo
   return { page, overview };
 }
 
-test("two consoles on one store: the standby serves the live fleet, a frozen leader loses its lease, stale is never shown as healthy", async ({ browser }) => {
+test("two consoles on one store: the standby serves the live fleet, a frozen leader loses its lease, stale is never shown as healthy", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const server = await startTestPostgres();
   const consoles: ConsoleProcess[] = [];
@@ -68,12 +80,16 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
       consoles.push(c);
       await waitUntilServing(c);
     }
-    await expect.poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 }).toEqual(["leading", "standby"]);
+    await expect
+      .poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 })
+      .toEqual(["leading", "standby"]);
     const leader = (await role(consoles[0]!)) === "leading" ? consoles[0]! : consoles[1]!;
     const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
 
     // The first account, from a shell, signs in on both consoles.
-    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
+    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(
+      `created ${ACCOUNT.email} (admin)`,
+    );
     const onLeader = await signedIn(browser, leader, contexts);
     const { page, overview } = await signedIn(browser, standby, contexts);
     const api = page.request;
@@ -81,7 +97,9 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
 
     // The standby's answers move with every poll: fresh samples, not the snapshot of its start. (generatedAt
     // is the moment of each answer; the sample times are what a frozen standby would repeat.)
-    await expect.poll(async () => (await regions()).regions.every((r) => r.status === "healthy"), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await regions()).regions.every((r) => r.status === "healthy"), { timeout: 30_000 })
+      .toBe(true);
     const seen = new Set<string>();
     await expect
       .poll(
@@ -98,7 +116,9 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     // refetch would take 30 s): incidents fan out through the store like the fleet.
     await expect(page.getByTestId("no-incidents")).toBeVisible();
     const declared = await new IncidentNewPage(onLeader.page).declareSimple("Declared on the other console");
-    await expect(page.getByTestId("incident-in-flight").filter({ hasText: "Declared on the other console" })).toHaveAttribute("data-id", String(declared), { timeout: 5_000 });
+    await expect(
+      page.getByTestId("incident-in-flight").filter({ hasText: "Declared on the other console" }),
+    ).toHaveAttribute("data-id", String(declared), { timeout: 5_000 });
 
     // A stopped primary reaches the standby's viewers within a second, and so does its recovery.
     await overview.expectStatus("us-east-1", "healthy");
@@ -118,10 +138,16 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     process.kill(leader.pid, "SIGSTOP");
     frozen = leader;
     const frozenAt = Date.now();
-    await expect.poll(async () => (await regions()).regions.map((r) => r.status), { timeout: LEASE_MS, intervals: [100] }).toEqual(["stale", "stale", "stale"]);
+    await expect
+      .poll(async () => (await regions()).regions.map((r) => r.status), { timeout: LEASE_MS, intervals: [100] })
+      .toEqual(["stale", "stale", "stale"]);
     const staleAfterMs = Date.now() - frozenAt;
     const h = await health(standby);
-    expect(h).toMatchObject({ status: "degraded", collector: "standby", staleRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"] });
+    expect(h).toMatchObject({
+      status: "degraded",
+      collector: "standby",
+      staleRegions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+    });
     expect(h.sampleAgeSeconds!).toBeGreaterThan(h.staleAfterSeconds);
     const metrics = await (await fetch(`${standby.baseURL}/metrics`, { headers: scrapeHeaders })).text();
     expect(metrics).not.toContain("region_health_status{");
@@ -145,16 +171,23 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
     frozen = undefined;
     await expect.poll(() => role(leader), { timeout: 10_000 }).toBe("standby");
     expect(leader.output()).toMatch(/\[collector\] standing by: /);
-    const oldWrites = await store.query("select 1 from region_samples where term = $1 and at >= $2", [oldTerm, thawedAt]);
+    const oldWrites = await store.query("select 1 from region_samples where term = $1 and at >= $2", [
+      oldTerm,
+      thawedAt,
+    ]);
     expect(oldWrites.rowCount).toBe(0);
-    expect((await store.query<{ term: string }>("select distinct term from region_status")).rows.map((r) => Number(r.term))).toEqual([newTerm]);
+    expect(
+      (await store.query<{ term: string }>("select distinct term from region_status")).rows.map((r) => Number(r.term)),
+    ).toEqual([newTerm]);
     // And the old leader, a standby now, serves what the new one collects.
     await expect.poll(async () => (await health(leader)).status, { timeout: 10_000 }).toBe("ok");
-    test.info().annotations.push(
-      { type: "db-down on the standby's page", description: `${shownMs} ms` },
-      { type: "stale on the standby after the freeze", description: `${staleAfterMs} ms` },
-      { type: "takeover after the freeze", description: `${tookOverMs} ms (lease ${LEASE_MS} ms)` },
-    );
+    test
+      .info()
+      .annotations.push(
+        { type: "db-down on the standby's page", description: `${shownMs} ms` },
+        { type: "stale on the standby after the freeze", description: `${staleAfterMs} ms` },
+        { type: "takeover after the freeze", description: `${tookOverMs} ms (lease ${LEASE_MS} ms)` },
+      );
   } finally {
     if (frozen) process.kill(frozen.pid, "SIGCONT");
     // Open pages hold event streams, which a console waits for when it stops.
@@ -173,19 +206,38 @@ test("a killed leader's lease passes to the other console", async () => {
   const store = new pg.Client({ connectionString: await freshDatabase(server.url) });
   try {
     await store.connect();
-    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`, NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya", METRICS_TOKEN, AUDIT_KEY, LAB_DIR: labDir(), POLL_INTERVAL: String(POLL_MS) };
+    const env = {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${server.port}/${store.database}`,
+      NEXTAUTH_SECRET: "q8Vt2xLw9Rk4Zp7Bn3Hs6Df1Gj5Mc0Ya",
+      METRICS_TOKEN,
+      AUDIT_KEY,
+      LAB_DIR: labDir(),
+      POLL_INTERVAL: String(POLL_MS),
+    };
     for (let i = 0; i < 2; i++) {
       const c = await startConsole(env);
       consoles.push(c);
       await waitUntilServing(c);
     }
-    await expect.poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 }).toEqual(["leading", "standby"]);
+    await expect
+      .poll(async () => (await Promise.all(consoles.map(role))).sort(), { timeout: 20_000 })
+      .toEqual(["leading", "standby"]);
     const leader = (await role(consoles[0]!)) === "leading" ? consoles[0]! : consoles[1]!;
     const standby = leader === consoles[0] ? consoles[1]! : consoles[0]!;
-    const lastCheck = async () => (await store.query<{ t: Date | null }>("select max(checked_at) as t from region_status")).rows[0]!.t?.getTime() ?? 0;
+    const lastCheck = async () =>
+      (await store.query<{ t: Date | null }>("select max(checked_at) as t from region_status")).rows[0]!.t?.getTime() ??
+      0;
     await expect.poll(lastCheck, { timeout: 15_000 }).toBeGreaterThan(0);
     // The standby serves the fleet the leader collects.
-    await expect.poll(async () => (await (await fetch(`${standby.baseURL}/metrics`, { headers: scrapeHeaders })).text()).includes('region_health_status{region="us-east-1",status="healthy"} 1'), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${standby.baseURL}/metrics`, { headers: scrapeHeaders })).text()).includes(
+            'region_health_status{region="us-east-1",status="healthy"} 1',
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
 
     process.kill(leader.pid, "SIGKILL");
     const killedAt = Date.now();

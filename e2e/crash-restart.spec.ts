@@ -34,7 +34,10 @@ type Result = { ok: boolean; code?: string; message?: string; data?: unknown };
 async function signIn(baseURL: string, role: Role): Promise<{ cookie: string; userId: string }> {
   const csrf = await fetch(`${baseURL}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const a = account(role);
   const res = await fetch(`${baseURL}/api/auth/callback/credentials`, {
     method: "POST",
@@ -45,11 +48,14 @@ async function signIn(baseURL: string, role: Role): Promise<{ cookie: string; us
   const session = res.headers.getSetCookie().find((c) => /next-auth\.session-token=/.test(c));
   if (!session) throw new Error(`signing in as ${role} set no session cookie`);
   const cookie = session.split(";")[0]!;
-  const me = (await (await fetch(`${baseURL}/api/auth/session`, { headers: { cookie } })).json()) as { user: { id: string } };
+  const me = (await (await fetch(`${baseURL}/api/auth/session`, { headers: { cookie } })).json()) as {
+    user: { id: string };
+  };
   return { cookie, userId: me.user.id };
 }
 
-const call = (baseURL: string, cookie: string, page: string, action: string, input: unknown): Promise<Result | null> => callServerAction({ baseURL, cookie, action, input, page });
+const call = (baseURL: string, cookie: string, page: string, action: string, input: unknown): Promise<Result | null> =>
+  callServerAction({ baseURL, cookie, action, input, page });
 
 async function getJson<T>(baseURL: string, cookie: string, pathname: string): Promise<T> {
   const res = await fetch(`${baseURL}${pathname}`, { headers: { cookie } });
@@ -79,12 +85,23 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
       engineer ??= await signIn(baseURL, "engineer");
 
       // What the killed consoles acknowledged is all here, and their chain is intact (a fresh console walks it all).
-      const { chain } = await getJson<{ chain: { ok: boolean; rows: number; reason?: string } }>(baseURL, lead.cookie, "/api/v1/audit?limit=1");
+      const { chain } = await getJson<{ chain: { ok: boolean; rows: number; reason?: string } }>(
+        baseURL,
+        lead.cookie,
+        "/api/v1/audit?limit=1",
+      );
       expect(chain, `the audit chain after ${kill - 1} kills`).toMatchObject({ ok: true });
       if (incident !== null) {
-        const { events } = await getJson<{ events: { kind: string; message: string }[] }>(baseURL, lead.cookie, `/api/v1/incidents/${incident}/timeline?kind=note`);
+        const { events } = await getJson<{ events: { kind: string; message: string }[] }>(
+          baseURL,
+          lead.cookie,
+          `/api/v1/incidents/${incident}/timeline?kind=note`,
+        );
         const notes = new Set(events.map((e) => e.message));
-        expect(acknowledged.filter((n) => !notes.has(n)), `acknowledged notes missing after ${kill - 1} kills`).toEqual([]);
+        expect(
+          acknowledged.filter((n) => !notes.has(n)),
+          `acknowledged notes missing after ${kill - 1} kills`,
+        ).toEqual([]);
       }
       if (kill > KILLS) {
         const verified = (await operatorCommand("audit-verify", [], { DATA_DIR: dataDir })).out;
@@ -96,7 +113,9 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
         // While it holds the store, a second console is refused at once and names it; the first serves on.
         const second = await startConsole(env);
         expect(await second.exited).toBe(1);
-        expect(second.output()).toMatch(new RegExp(`The embedded store at ${dataDir}/pglite is in use by process \\d+`));
+        expect(second.output()).toMatch(
+          new RegExp(`The embedded store at ${dataDir}/pglite is in use by process \\d+`),
+        );
         expect((await fetch(`${baseURL}/api/health`)).ok).toBe(true);
 
         const declared = await call(baseURL, lead.cookie, "/incidents/new", "declareIncident", {
@@ -113,13 +132,20 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
 
       // Work: a re-sync (10 s in the lab) that the kill will cut short, and notes as fast as they are acknowledged.
       const region = regions[kill % regions.length]!;
-      const run = await call(baseURL, engineer.cookie, "/actions", "requestRun", { actionId: "mirrors.resync", params: { region }, idempotencyKey: `crash-${seed}-${kill}` });
+      const run = await call(baseURL, engineer.cookie, "/actions", "requestRun", {
+        actionId: "mirrors.resync",
+        params: { region },
+        idempotencyKey: `crash-${seed}-${kill}`,
+      });
       if (run?.ok) runs.push((run.data as { id: number }).id);
       let writing = true;
       const notes = (async () => {
         for (let n = 1; writing; n++) {
           const text = `kill ${kill}, note ${n}`;
-          const added = await call(baseURL, lead.cookie, `/incidents/${incident}`, "addNote", { id: incident, text }).catch(() => null);
+          const added = await call(baseURL, lead.cookie, `/incidents/${incident}`, "addNote", {
+            id: incident,
+            text,
+          }).catch(() => null);
           if (added?.ok) acknowledged.push(text);
         }
       })();
@@ -139,21 +165,37 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
     const ended = await waitFor(
       "every cut-short run to be marked interrupted",
       async () => {
-        const states = await Promise.all(runs.map((id) => getJson<{ status: string }>(last.baseURL, cookie, `/api/v1/actions/${id}`).then((r) => r.status)));
+        const states = await Promise.all(
+          runs.map((id) =>
+            getJson<{ status: string }>(last.baseURL, cookie, `/api/v1/actions/${id}`).then((r) => r.status),
+          ),
+        );
         return states.every((s) => !["running", "pending", "approved"].includes(s)) && states;
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
-    expect(ended.filter((s) => s === "interrupted").length, `run states: ${ended.join(", ")}`).toBeGreaterThanOrEqual(KILLS / 2);
-    console.log(`[crash] ${KILLS} kills, ${acknowledged.length} acknowledged notes all kept, runs: ${ended.join(", ")}`);
+    expect(ended.filter((s) => s === "interrupted").length, `run states: ${ended.join(", ")}`).toBeGreaterThanOrEqual(
+      KILLS / 2,
+    );
+    console.log(
+      `[crash] ${KILLS} kills, ${acknowledged.length} acknowledged notes all kept, runs: ${ended.join(", ")}`,
+    );
 
     // The lab's mirrors finish their re-syncs before the next spec looks at them.
-    await waitFor("the lab's mirrors to finish re-syncing", async () => {
-      const stats = await Promise.all(
-        (await labStatus({ labDir: labDir() })).regions.map(async (r) => ((await (await fetch(`${r.apiUrl}/v1/mirrors/stats?region=${r.id}`)).json()) as { status?: string }).status),
-      );
-      return stats.every((s) => s !== "syncing");
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      "the lab's mirrors to finish re-syncing",
+      async () => {
+        const stats = await Promise.all(
+          (await labStatus({ labDir: labDir() })).regions.map(
+            async (r) =>
+              ((await (await fetch(`${r.apiUrl}/v1/mirrors/stats?region=${r.id}`)).json()) as { status?: string })
+                .status,
+          ),
+        );
+        return stats.every((s) => s !== "syncing");
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
   } finally {
     if (console_) process.kill(console_.pid, "SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });

@@ -18,7 +18,11 @@ const REPOINT = "primary-database-failure/update-connection-strings";
 const VERIFY = "primary-database-failure/verify-new-primary";
 const RESTORE = "primary-database-failure/restore-original-primary";
 
-test("failover and failback from the browser: stop the primary, declare a P1, request the promotion as an engineer, approve it as a lead, and the step verifies itself", async ({ page, browser, baseURL }) => {
+test("failover and failback from the browser: stop the primary, declare a P1, request the promotion as an engineer, approve it as a lead, and the step verifies itself", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(420_000);
   const engineerContext = await browser.newContext({ baseURL });
   const viewerContext = await browser.newContext({ baseURL });
@@ -77,7 +81,11 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     await lead.expectStepChecked(PROMOTE, true, 30_000);
 
     // Repoint the region APIs, verify the new primary, rebuild the old one: each from its step.
-    for (const [step, needsApproval] of [[REPOINT, true], [VERIFY, false], [RESTORE, true]] as const) {
+    for (const [step, needsApproval] of [
+      [REPOINT, true],
+      [VERIFY, false],
+      [RESTORE, true],
+    ] as const) {
       const id = await requestFromStep(step);
       if (needsApproval) {
         await run.goto(id);
@@ -95,19 +103,38 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     // A viewer watches; a hand-made request is refused and creates nothing.
     const viewerPage = await viewerContext.newPage();
     await signInAs(viewerPage, "viewer");
-    const before = ((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs.length;
-    const body = await postServerAction(viewerPage.request, "/actions/new", "requestRun", { actionId: "db.switchover", params: { candidate: "us-east-1" }, idempotencyKey: "viewer-attempt-0001", incidentId: null, stepKey: null });
+    const before = ((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs
+      .length;
+    const body = await postServerAction(viewerPage.request, "/actions/new", "requestRun", {
+      actionId: "db.switchover",
+      params: { candidate: "us-east-1" },
+      idempotencyKey: "viewer-attempt-0001",
+      incidentId: null,
+      stepKey: null,
+    });
     expect(body).toContain('"ok":false,"code":"forbidden"');
-    const approveBody = await postServerAction(viewerPage.request, `/actions/${promoteId}`, "approveRun", { id: promoteId, paramsHash: "0".repeat(64) });
+    const approveBody = await postServerAction(viewerPage.request, `/actions/${promoteId}`, "approveRun", {
+      id: promoteId,
+      paramsHash: "0".repeat(64),
+    });
     expect(approveBody).toContain('"ok":false,"code":"forbidden"');
-    expect(((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs.length).toBe(before);
+    expect(
+      ((await (await viewerPage.request.get("/api/v1/actions")).json()) as { runs: ActionRun[] }).runs.length,
+    ).toBe(before);
     expect((await viewerPage.goto("/actions/new"))?.status()).toBe(403);
 
     // Fail back: the monthly failover test's switchover to us-east-1, lossless.
     await request.goto({ action: "db.switchover", candidate: "us-east-1" });
     await request.expectPreflightPasses();
     // Its host commands go to eu-west-1's host over SSH (the lab's sshd; on the console's machine when not root).
-    await expect(request.checks(true).filter({ hasText: process.getuid?.() === 0 ? "eu-west-1's host is reachable over SSH" : "eu-west-1's host commands run on the console's own machine" })).toHaveCount(1);
+    await expect(
+      request.checks(true).filter({
+        hasText:
+          process.getuid?.() === 0
+            ? "eu-west-1's host is reachable over SSH"
+            : "eu-west-1's host commands run on the console's own machine",
+      }),
+    ).toHaveCount(1);
     const switchoverId = await request.submit();
     await run.goto(switchoverId);
     await run.approve();
@@ -116,11 +143,18 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     // The fleet shows us-east-1 primary again and every region healthy, without a reload.
     await page.goto("/replication");
     await expect
-      .poll(async () => {
-        const fleet = (await (await page.request.get("/api/v1/fleet")).json()) as { regions: { id: string; role: string; observedRole: string; status: string }[] };
-        return fleet.regions.map((r) => `${r.id}:${r.role}:${r.observedRole}:${r.status}`).join(" ");
-      }, { timeout: 45_000 })
-      .toBe("us-east-1:primary:primary:healthy eu-west-1:replica:replica:healthy ap-southeast-1:replica:replica:healthy");
+      .poll(
+        async () => {
+          const fleet = (await (await page.request.get("/api/v1/fleet")).json()) as {
+            regions: { id: string; role: string; observedRole: string; status: string }[];
+          };
+          return fleet.regions.map((r) => `${r.id}:${r.role}:${r.observedRole}:${r.status}`).join(" ");
+        },
+        { timeout: 45_000 },
+      )
+      .toBe(
+        "us-east-1:primary:primary:healthy eu-west-1:replica:replica:healthy ap-southeast-1:replica:replica:healthy",
+      );
 
     // Every step is in the audit log, on an intact chain.
     await page.goto("/audit?action=action.");

@@ -8,7 +8,9 @@ test("stopping the lab primary turns us-east-1 unhealthy on the open overview, w
   try {
     await injectFault("us-east-1", "db-down", { labDir: labDir() });
     await overview.expectStatus("us-east-1", "unhealthy");
-    await expect(overview.region("us-east-1").getByTestId("region-reasons")).toContainText("Primary database unreachable");
+    await expect(overview.region("us-east-1").getByTestId("region-reasons")).toContainText(
+      "Primary database unreachable",
+    );
     expect(await mark.reloaded()).toBe(false);
   } finally {
     await injectFault("us-east-1", "recover", { labDir: labDir() });

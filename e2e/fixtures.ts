@@ -34,7 +34,10 @@ export const labDir = () => {
  */
 export async function markAgainstReload(page: Page): Promise<{ reloaded(): Promise<boolean> }> {
   await page.evaluate(() => Object.assign(window, { __noReloadMark: true }));
-  return { reloaded: async () => !(await page.evaluate(() => (window as unknown as { __noReloadMark?: boolean }).__noReloadMark === true)) };
+  return {
+    reloaded: async () =>
+      !(await page.evaluate(() => (window as unknown as { __noReloadMark?: boolean }).__noReloadMark === true)),
+  };
 }
 
 export const test = base;

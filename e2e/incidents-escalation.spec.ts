@@ -31,6 +31,10 @@ test("a viewer gets 403 on /admin/escalation and cannot change the chain by dire
   const res = await page.goto("/admin/escalation");
   expect(res?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
-  const body = await postServerAction(page.request, "/admin/escalation", "updateEscalationPolicy", { levels: [{ level: 0, afterSeconds: 0, target: "Nobody", contact: "", severities: null, onlyIfUnacknowledged: false }] });
+  const body = await postServerAction(page.request, "/admin/escalation", "updateEscalationPolicy", {
+    levels: [
+      { level: 0, afterSeconds: 0, target: "Nobody", contact: "", severities: null, onlyIfUnacknowledged: false },
+    ],
+  });
   expect(body).toContain('"ok":false,"code":"forbidden"');
 });

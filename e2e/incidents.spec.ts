@@ -17,7 +17,11 @@ async function detail(page: Page, id: number): Promise<IncidentDetail> {
   return res.json();
 }
 
-test("the golden path: declare from the firing alert, work the checklist, communicate, resolve, write the post-mortem, while a manager watches live", async ({ page, browser, baseURL }) => {
+test("the golden path: declare from the firing alert, work the checklist, communicate, resolve, write the post-mortem, while a manager watches live", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   const viewerContext = await browser.newContext({ baseURL });
   try {
@@ -25,7 +29,9 @@ test("the golden path: declare from the firing alert, work the checklist, commun
 
     // The lead sees the alert fire on the overview.
     await signInAs(page, "lead");
-    await expect(page.locator('[data-testid="firing-alert"][data-rule="region-unhealthy"][data-region="us-east-1"]')).toBeVisible({ timeout: 45_000 });
+    await expect(
+      page.locator('[data-testid="firing-alert"][data-rule="region-unhealthy"][data-region="us-east-1"]'),
+    ).toBeVisible({ timeout: 45_000 });
     const fleet = (await (await page.request.get("/api/v1/fleet")).json()) as { alerts: AlertView[] };
     const alert = fleet.alerts.find((a) => a.ruleId === "region-unhealthy" && a.labels.region === "us-east-1");
     expect(alert, "the Region unhealthy alert for us-east-1").toBeDefined();
@@ -57,7 +63,11 @@ test("the golden path: declare from the firing alert, work the checklist, commun
     await expect(viewer.checklist.getByRole("checkbox").first()).toBeVisible();
     await expect(viewer.checklist.getByRole("checkbox", { disabled: false })).toHaveCount(0);
     await expect(viewerPage.getByRole("group", { name: "Change status" })).toHaveCount(0);
-    await expect(viewerPage.getByRole("button", { name: /^(Send|Resolve|Move to|Acknowledge|Add note|Generate|Save|Hand over|Edit)/ })).toHaveCount(0);
+    await expect(
+      viewerPage.getByRole("button", {
+        name: /^(Send|Resolve|Move to|Acknowledge|Add note|Generate|Save|Hand over|Edit)/,
+      }),
+    ).toHaveCount(0);
     await expect(viewerPage.getByTestId("comms")).toHaveCount(0);
 
     // The live check ticks "Verify the primary is down" with what it saw.
@@ -82,13 +92,21 @@ test("the golden path: declare from the firing alert, work the checklist, commun
     await expect(lead.events("comm")).toHaveCount(2);
     await expect(lead.events("comm").filter({ hasText: "Sent Initial Alert" })).toHaveCount(1);
     await expect(lead.events("comm").filter({ hasText: "Sent Update" })).toHaveCount(1);
-    await expect(lead.events("comm").filter({ hasText: "Sent Initial Alert" }).getByTestId("comm-body")).toContainText("🚨 INCIDENT:");
+    await expect(lead.events("comm").filter({ hasText: "Sent Initial Alert" }).getByTestId("comm-body")).toContainText(
+      "🚨 INCIDENT:",
+    );
     await expect(viewer.events("comm")).toHaveCount(2);
 
     // The timeline's kind filter narrows the list and the exports alike.
-    await lead.timeline.locator("label").filter({ hasText: /^Messages/ }).click();
+    await lead.timeline
+      .locator("label")
+      .filter({ hasText: /^Messages/ })
+      .click();
     await expect(lead.timeline.getByTestId("event")).toHaveCount(2);
-    await expect(lead.timeline.getByTestId("export-csv")).toHaveAttribute("href", `/api/v1/incidents/${id}/timeline?format=csv&kind=comm`);
+    await expect(lead.timeline.getByTestId("export-csv")).toHaveAttribute(
+      "href",
+      `/api/v1/incidents/${id}/timeline?format=csv&kind=comm`,
+    );
     const csv = await (await page.request.get(`/api/v1/incidents/${id}/timeline?format=csv&kind=comm`)).text();
     expect(csv.trim().split("\n")).toHaveLength(3);
     await lead.timeline.getByRole("button", { name: "All" }).click();
@@ -96,7 +114,12 @@ test("the golden path: declare from the firing alert, work the checklist, commun
     await expect(viewer.clock("communicate")).toHaveAttribute("data-state", "done");
 
     // A direct request as the manager is refused, and changes nothing.
-    const refused = await postServerAction(viewerPage.request, `/incidents/${id}`, "checkStep", { id, stepKey: CREATE_CHANNEL, checked: true, expectedVersion: 0 });
+    const refused = await postServerAction(viewerPage.request, `/incidents/${id}`, "checkStep", {
+      id,
+      stepKey: CREATE_CHANNEL,
+      checked: true,
+      expectedVersion: 0,
+    });
     expect(refused).toContain('"ok":false,"code":"forbidden"');
     const afterRefusal = await detail(viewerPage, id);
     expect(afterRefusal.steps.find((s) => s.key === CREATE_CHANNEL)).toMatchObject({ checked: false, version: 0 });
@@ -123,7 +146,10 @@ test("the golden path: declare from the firing alert, work the checklist, commun
     await pm.getByRole("button", { name: "Save post-mortem" }).click();
     await expect(pm.getByTestId("postmortem-message")).toHaveText("Post-mortem saved.");
     await expect(lead.events("postmortem")).toHaveCount(1);
-    const [download] = await Promise.all([page.waitForEvent("download"), pm.getByTestId("postmortem-download").click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      pm.getByTestId("postmortem-download").click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`INC-${id}-postmortem.md`);
     const markdown = readFileSync((await download.path())!, "utf8");
     expect(markdown).toContain("# Post-mortem: INC-");
@@ -137,7 +163,10 @@ test("the golden path: declare from the firing alert, work the checklist, commun
   }
 });
 
-test("two people checking the same step at once never both win: one check, and the other sees why", async ({ browser, baseURL }) => {
+test("two people checking the same step at once never both win: one check, and the other sees why", async ({
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const engineerContext = await browser.newContext({ baseURL });
   const leadContext = await browser.newContext({ baseURL });
@@ -168,7 +197,14 @@ test("two people checking the same step at once never both win: one check, and t
         // A read the page gave up on meanwhile (a newer one replaced it) is already gone.
         await route.continue().catch(() => {});
       });
-      answered.push(p.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/incidents/${id}`) && !!r.request().headers()["next-action"]));
+      answered.push(
+        p.waitForResponse(
+          (r) =>
+            r.request().method() === "POST" &&
+            r.url().endsWith(`/incidents/${id}`) &&
+            !!r.request().headers()["next-action"],
+        ),
+      );
     }
     await Promise.all([asLead.stepCheckbox(CREATE_CHANNEL).click(), asEngineer.stepCheckbox(CREATE_CHANNEL).click()]);
     await Promise.all(answered);
@@ -179,7 +215,13 @@ test("two people checking the same step at once never both win: one check, and t
     await asLead.expectStepChecked(CREATE_CHANNEL);
     await asEngineer.expectStepChecked(CREATE_CHANNEL);
     await expect
-      .poll(async () => (await detail(leadPage, id)).events.filter((e) => e.kind === "step" && e.data.stepKey === CREATE_CHANNEL && e.data.checked === true).length, { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await detail(leadPage, id)).events.filter(
+            (e) => e.kind === "step" && e.data.stepKey === CREATE_CHANNEL && e.data.checked === true,
+          ).length,
+        { timeout: 15_000 },
+      )
       .toBe(1);
     const d = await detail(leadPage, id);
     const step = d.steps.find((s) => s.key === CREATE_CHANNEL)!;
@@ -189,7 +231,9 @@ test("two people checking the same step at once never both win: one check, and t
 
     // The loser is told who won, next to the step.
     const [winner, loser] = step.checkedBy === "Lee Lead" ? [asLead, asEngineer] : [asEngineer, asLead];
-    await expect(loser.step(CREATE_CHANNEL).getByTestId("step-error")).toContainText(`was just checked by ${step.checkedBy}`);
+    await expect(loser.step(CREATE_CHANNEL).getByTestId("step-error")).toContainText(
+      `was just checked by ${step.checkedBy}`,
+    );
     await expect(winner.step(CREATE_CHANNEL).getByTestId("step-error")).toHaveCount(0);
   } finally {
     await engineerContext.close();

@@ -10,12 +10,14 @@ const regions = ["us-east-1", "eu-west-1", "ap-southeast-1"];
 
 test("every monitoring page renders for a viewer with real figures", async ({ page }) => {
   const overview = await signInAs(page, "viewer");
-  for (const id of regions) await expect(overview.status(id)).toHaveAttribute("data-status", /healthy|degraded|unhealthy/);
+  for (const id of regions)
+    await expect(overview.status(id)).toHaveAttribute("data-status", /healthy|degraded|unhealthy/);
   await expect(page.getByRole("heading", { name: "Firing alerts" })).toBeVisible();
   // Other specs may leave incidents open: the panel is there either way.
   await expect(page.getByRole("heading", { name: "Incidents in flight" })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const label of ["Overview", "Replication", "Mirrors", "CDN", "Alerts"]) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
+  for (const label of ["Overview", "Replication", "Mirrors", "CDN", "Alerts"])
+    await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
   await expect(nav.getByRole("link", { name: "API tokens" })).toHaveCount(0);
 
   const replication = new ReplicationPage(page);
@@ -24,7 +26,8 @@ test("every monitoring page renders for a viewer with real figures", async ({ pa
   await expect(replication.primary()).toHaveAttribute("data-region", "us-east-1");
   await expect(page.getByTestId("primary-lsn")).toHaveText(/^[0-9A-F]+\/[0-9A-F]+$/);
   await expect(page.getByTestId("primary-timeline")).toHaveText(/^\d+$/);
-  for (const id of ["eu-west-1", "ap-southeast-1"]) await expect(replication.replica(id).getByTestId("replica-lag-seconds")).toHaveText(/\d s$|min/);
+  for (const id of ["eu-west-1", "ap-southeast-1"])
+    await expect(replication.replica(id).getByTestId("replica-lag-seconds")).toHaveText(/\d s$|min/);
   await expect(replication.replica("us-east-1")).toHaveCount(0);
   // The lag chart draws the replicas' history, 15 minutes unless asked otherwise.
   const lagChart = page.getByTestId("chart-lagSeconds");
@@ -76,7 +79,9 @@ test("mirror storage going down in a region shows on the open mirrors page, with
     await injectFault("eu-west-1", "mirror-down", { labDir: labDir() });
     await expect(mirrors.status("eu-west-1")).toHaveText("down");
     await expect(mirrors.hitRate("eu-west-1")).toHaveText("0.0 %");
-    await expect(page.locator('[data-testid="firing-alert"][data-rule="mirror-hit-rate"][data-region="eu-west-1"]')).toBeVisible();
+    await expect(
+      page.locator('[data-testid="firing-alert"][data-rule="mirror-hit-rate"][data-region="eu-west-1"]'),
+    ).toBeVisible();
     // The other regions' mirrors are unaffected.
     await expect(mirrors.status("us-east-1")).toHaveText("ok");
     expect(await mark.reloaded()).toBe(false);
@@ -88,7 +93,9 @@ test("mirror storage going down in a region shows on the open mirrors page, with
   expect(await mark.reloaded()).toBe(false);
 });
 
-test("a viewer reads the alert rules but cannot change them, and has no API tokens page or actions", async ({ page }) => {
+test("a viewer reads the alert rules but cannot change them, and has no API tokens page or actions", async ({
+  page,
+}) => {
   await signInAs(page, "viewer");
   const alerts = new AlertsPage(page);
   await alerts.goto();
@@ -104,12 +111,18 @@ test("a viewer reads the alert rules but cannot change them, and has no API toke
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
 
   // Hand-made POSTs to the actions, with the viewer's own session.
-  const rule = await postFormAction(page.request, "/alerts", "updateAlertRule", { ruleId: "mirror-hit-rate", threshold: "1", forSeconds: "0" });
+  const rule = await postFormAction(page.request, "/alerts", "updateAlertRule", {
+    ruleId: "mirror-hit-rate",
+    threshold: "1",
+    forSeconds: "0",
+  });
   expect(rule).toContain('"ok":false,"code":"forbidden"');
   const created = await postFormAction(page.request, "/admin/tokens", "createApiToken", { name: "viewer-made" });
   expect(created).toContain('"ok":false,"code":"forbidden"');
   expect(created).not.toContain("sy_");
-  const revoked = await postFormAction(page.request, "/admin/tokens", "revokeApiToken", { id: "00000000-0000-4000-8000-000000000000" });
+  const revoked = await postFormAction(page.request, "/admin/tokens", "revokeApiToken", {
+    id: "00000000-0000-4000-8000-000000000000",
+  });
   expect(revoked).toContain('"ok":false,"code":"forbidden"');
 
   await alerts.goto();

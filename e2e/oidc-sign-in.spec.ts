@@ -30,11 +30,26 @@ test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-oidc-"));
   // An account that exists before any OIDC sign-in: a lead with a password, created as an operator would.
   const { DATABASE_URL: _ignored, ...shell } = process.env;
-  execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/user-create.ts", "--email", "lead@example.test", "--role", "lead", "--name", "Lena Lead"], {
-    cwd: root,
-    env: { ...shell, DATA_DIR: dataDir },
-    input: "a-long-lead-password\n",
-  });
+  execFileSync(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "scripts/user-create.ts",
+      "--email",
+      "lead@example.test",
+      "--role",
+      "lead",
+      "--name",
+      "Lena Lead",
+    ],
+    {
+      cwd: root,
+      env: { ...shell, DATA_DIR: dataDir },
+      input: "a-long-lead-password\n",
+    },
+  );
   console_ = await startConsole({
     LAB_DIR: process.env.E2E_LAB_DIR ?? path.join(root, ".test-run", "lab"),
     DATA_DIR: dataDir,
@@ -88,7 +103,9 @@ async function expectRefused(page: Page, code: string) {
   await page.context().close();
 }
 
-test("a first sign-in with a verified email creates the account with the default role and binds it", async ({ browser }) => {
+test("a first sign-in with a verified email creates the account with the default role and binds it", async ({
+  browser,
+}) => {
   const page = await signInThroughProvider(browser, "ada-1");
   await expectSignedInAs(page, /Engineer/);
   await page.context().close();

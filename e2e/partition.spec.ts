@@ -6,10 +6,14 @@ test("without root the lab says network faults are unavailable and refuses them"
   const status = await labStatus({ labDir: labDir() });
   if (process.getuid?.() === 0) return expect(status.networkFaults).toBe("available");
   expect(status.networkFaults).toMatchObject({ unavailable: expect.stringMatching(/root/) });
-  await expect(injectNetworkFault("partition", "us-east-1", "console", { labDir: labDir() })).rejects.toThrow(/network faults are unavailable/);
+  await expect(injectNetworkFault("partition", "us-east-1", "console", { labDir: labDir() })).rejects.toThrow(
+    /network faults are unavailable/,
+  );
 });
 
-test("under a console-only partition the overview says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({ page }) => {
+test("under a console-only partition the overview says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({
+  page,
+}) => {
   // The lab's own network (namespaces, nftables) needs root, as the test machines and CI have.
   expect(process.getuid?.(), "the partition test runs as root").toBe(0);
   const overview = await signInAs(page, "engineer");
@@ -27,7 +31,9 @@ test("under a console-only partition the overview says partition, not outage, an
     await form.goto({ action: "db.promote-replica", region: "eu-west-1" });
     await expect(form.preflight).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
     const refusing = form.checks(false).filter({ hasText: "the old primary us-east-1 is down or fenced" });
-    await expect(refusing).toContainText("eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries");
+    await expect(refusing).toContainText(
+      "eu-west-1 and ap-southeast-1 still see us-east-1 accept writes: promoting now would make two primaries",
+    );
     await expect(refusing).toContainText("console: cannot reach it");
     await expect(refusing).toContainText("eu-west-1 API: reaches it, it accepts writes");
     await expect(refusing).toContainText("ap-southeast-1 API: reaches it, it accepts writes");

@@ -2,7 +2,9 @@ import { injectFault } from "../lab/index";
 import { expect, labDir, markAgainstReload, signInAs, test } from "./fixtures";
 import { ReplicationPage } from "./pages/replication-page";
 
-test("paused replay on eu-west-1 shows on the open replication page: lag past 5 s, the alert firing, then back to streaming", async ({ page }) => {
+test("paused replay on eu-west-1 shows on the open replication page: lag past 5 s, the alert firing, then back to streaming", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signInAs(page, "viewer");
   const replication = new ReplicationPage(page);
@@ -37,7 +39,9 @@ test("paused replay on eu-west-1 shows on the open replication page: lag past 5 
   expect(await mark.reloaded()).toBe(false);
 });
 
-test("a replica database going down shows on the open replication page with Replication stopped firing, and comes back", async ({ page }) => {
+test("a replica database going down shows on the open replication page with Replication stopped firing, and comes back", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await signInAs(page, "viewer");
   const replication = new ReplicationPage(page);

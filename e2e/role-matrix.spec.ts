@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest } from "@playwright/test";
 import { hasRole, type Role } from "../lib/roles";
-import { actionPage, actionRequest, actionResult, builtServerActions, formActionArgs, type BuiltServerAction } from "../tests/support/server-action-client";
+import {
+  actionPage,
+  actionRequest,
+  actionResult,
+  builtServerActions,
+  formActionArgs,
+  type BuiltServerAction,
+} from "../tests/support/server-action-client";
 import { account, expect, test } from "./fixtures";
 import { actionTable, routeTable, type ActionInput, type Least, type RouteRule } from "./support/role-matrix";
 
@@ -32,7 +39,9 @@ function allowed(caller: Caller, least: Least, token = false): boolean {
  * a token; 403 when someone known asks who may not.
  */
 const refusal = (caller: Caller, least: Least) =>
-  caller === "anonymous" || caller === "forged-token" || least === "token" ? { status: 401, code: "unauthenticated" } : { status: 403, code: "forbidden" };
+  caller === "anonymous" || caller === "forged-token" || least === "token"
+    ? { status: 401, code: "unauthenticated" }
+    : { status: 403, code: "forbidden" };
 
 // --- What the build has -------------------------------------------------------------------------------------------
 
@@ -45,14 +54,24 @@ function exportedMethods(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function|const|let|var)\s+([A-Z]+)\b/g)) found.add(m[1]!);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
-    for (const part of m[1]!.split(",")) found.add(part.trim().split(/\s+as\s+/).pop()!.trim());
+    for (const part of m[1]!.split(","))
+      found.add(
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
+      );
   }
   return [...found].filter((x) => (httpMethods as readonly string[]).includes(x)).sort();
 }
 
 /** Every route handler in the build, as "METHOD /path": the routes manifest's entries, the methods from their files. */
 function builtRoutes(): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(root, ".next/app-path-routes-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(readFileSync(path.join(root, ".next/app-path-routes-manifest.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   const out: string[] = [];
   for (const [entry, route] of Object.entries(manifest)) {
     if (!entry.endsWith("/route")) continue;
@@ -88,7 +107,10 @@ async function signIn(role: Role): Promise<string> {
   try {
     const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const a = account(role);
-    await ctx.post("/api/auth/callback/credentials", { form: { csrfToken, email: a.email, password: a.password, json: "true" }, maxRedirects: 0 });
+    await ctx.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email: a.email, password: a.password, json: "true" },
+      maxRedirects: 0,
+    });
     const session = (await ctx.storageState()).cookies.find((c) => /(^|\.)next-auth\.session-token$/.test(c.name));
     if (!session) throw new Error(`signing in as ${role} set no session cookie`);
     return `${session.name}=${session.value}`;
@@ -104,7 +126,11 @@ interface Answer {
   text: string;
 }
 
-async function send(caller: Caller, pathname: string, init: { method: string; headers?: Record<string, string>; body?: BodyInit; stream?: boolean }): Promise<Answer> {
+async function send(
+  caller: Caller,
+  pathname: string,
+  init: { method: string; headers?: Record<string, string>; body?: BodyInit; stream?: boolean },
+): Promise<Answer> {
   const res = await fetch(new URL(pathname, baseURL()), {
     method: init.method,
     headers: { ...credentials.get(caller), ...init.headers },
@@ -135,15 +161,25 @@ async function callAction(caller: Caller, a: BuiltServerAction, input: ActionInp
 
 async function callRoute(caller: Caller, method: string, rule: RouteRule): Promise<Answer> {
   const json = rule.body !== undefined;
-  return send(caller, rule.path, { method, headers: json ? { "Content-Type": "application/json" } : {}, body: json ? JSON.stringify(rule.body) : undefined, stream: rule.stream });
+  return send(caller, rule.path, {
+    method,
+    headers: json ? { "Content-Type": "application/json" } : {},
+    body: json ? JSON.stringify(rule.body) : undefined,
+    stream: rule.stream,
+  });
 }
 
-const brief = (a: Answer) => (a.result ? JSON.stringify({ ok: a.result.ok, code: a.result.code, message: a.result.message }) : a.text.replace(/\s+/g, " ").slice(0, 160));
+const brief = (a: Answer) =>
+  a.result
+    ? JSON.stringify({ ok: a.result.ok, code: a.result.code, message: a.result.message })
+    : a.text.replace(/\s+/g, " ").slice(0, 160);
 
 /** A refused action: the typed refusal, nothing else. */
 function judgeRefusedAction(caller: Caller, least: Least, a: Answer): string | null {
   const want = refusal(caller, least).code;
-  return a.status === 200 && a.result?.ok === false && a.result.code === want ? null : `wanted the refusal "${want}", got HTTP ${a.status} ${brief(a)}`;
+  return a.status === 200 && a.result?.ok === false && a.result.code === want
+    ? null
+    : `wanted the refusal "${want}", got HTTP ${a.status} ${brief(a)}`;
 }
 
 /** An allowed action given invalid input: a typed failure that is not a refusal (and never a success: the input is not meant to do anything). */
@@ -180,14 +216,22 @@ test("the table classifies exactly the build's server actions and route handlers
   const goneActions = Object.keys(actionTable).filter((k) => !builtActionKeys.includes(k));
   const unclassifiedRoutes = routes.filter((k) => !(k in routeTable));
   const goneRoutes = Object.keys(routeTable).filter((k) => !routes.includes(k));
-  expect({ unclassifiedActions, unclassifiedRoutes }, "classify these in e2e/support/role-matrix.ts: who may call them?").toEqual({ unclassifiedActions: [], unclassifiedRoutes: [] });
-  expect({ goneActions, goneRoutes }, "e2e/support/role-matrix.ts names these, the build has none").toEqual({ goneActions: [], goneRoutes: [] });
+  expect(
+    { unclassifiedActions, unclassifiedRoutes },
+    "classify these in e2e/support/role-matrix.ts: who may call them?",
+  ).toEqual({ unclassifiedActions: [], unclassifiedRoutes: [] });
+  expect({ goneActions, goneRoutes }, "e2e/support/role-matrix.ts names these, the build has none").toEqual({
+    goneActions: [],
+    goneRoutes: [],
+  });
 });
 
 test.describe("every caller gets what the table says", () => {
   /** Audit rows per role's account, and the store's incidents and runs, before the calls. */
   const auditCount = async (role: Role) => {
-    const res = await send("admin", `/api/v1/audit?actor=${encodeURIComponent(account(role).email)}&limit=5000`, { method: "GET" });
+    const res = await send("admin", `/api/v1/audit?actor=${encodeURIComponent(account(role).email)}&limit=5000`, {
+      method: "GET",
+    });
     expect(res.status, res.text).toBe(200);
     return (JSON.parse(res.text) as { rows: unknown[] }).rows.length;
   };
@@ -212,9 +256,17 @@ test.describe("every caller gets what the table says", () => {
     const create = builtServerActions().find((a) => a.exportedName === "createApiToken");
     if (!create) throw new Error("createApiToken is not in the build");
     // Every scope, an expiry of a day (older builds ignore the fields they do not know).
-    const made = await callAction("admin", create, { form: { name: `role-matrix ${Date.now()}`, scopesPosted: "1", scopes: ["read", "alerts:write"], expiresInDays: "1" } });
+    const made = await callAction("admin", create, {
+      form: {
+        name: `role-matrix ${Date.now()}`,
+        scopesPosted: "1",
+        scopes: ["read", "alerts:write"],
+        expiresInDays: "1",
+      },
+    });
     const token = (made.result?.data as { token?: string } | undefined)?.token;
-    if (!made.result?.ok || !token) throw new Error(`the admin could not create an API token: HTTP ${made.status} ${brief(made)}`);
+    if (!made.result?.ok || !token)
+      throw new Error(`the admin could not create an API token: HTTP ${made.status} ${brief(made)}`);
     credentials.set("token", { Authorization: `Bearer ${token}` });
   });
 
@@ -241,7 +293,9 @@ test.describe("every caller gets what the table says", () => {
         if (why) wrong.push(`${key} as ${caller}: ${why}`);
       }
     }
-    console.log(`role matrix: ${calls} refused calls over ${actions.length} server actions and ${routes.length} routes`);
+    console.log(
+      `role matrix: ${calls} refused calls over ${actions.length} server actions and ${routes.length} routes`,
+    );
     expect(wrong, "these callers were not refused as the table says").toEqual([]);
     expect(await counts(), "a refused call wrote to the audit log, an incident or a run").toEqual(before);
   });
@@ -273,7 +327,9 @@ test.describe("every caller gets what the table says", () => {
         if (why) wrong.push(`${key} as ${caller}: ${why}`);
       }
     }
-    console.log(`role matrix: ${calls} allowed calls${skipped.length ? `; not called by allowed callers: ${skipped.join("; ")}` : ""}`);
+    console.log(
+      `role matrix: ${calls} allowed calls${skipped.length ? `; not called by allowed callers: ${skipped.join("; ")}` : ""}`,
+    );
     expect(wrong, "these callers were refused or broke, though the table allows them").toEqual([]);
   });
 });

@@ -3,7 +3,13 @@ import { expect, signInAs, test } from "./fixtures";
 test("every scenario, procedure and troubleshooting guide reads as a checklist with its commands", async ({ page }) => {
   await signInAs(page, "viewer");
   await page.getByRole("link", { name: "Runbooks" }).click();
-  for (const title of ["Scenario 2: Primary database failure", "Monthly failover test", "CDN provider rotation", "Replication stopped", "High CDN costs"]) {
+  for (const title of [
+    "Scenario 2: Primary database failure",
+    "Monthly failover test",
+    "CDN provider rotation",
+    "Replication stopped",
+    "High CDN costs",
+  ]) {
     await expect(page.getByRole("link", { name: title })).toBeVisible();
   }
   await page.getByRole("link", { name: "CDN provider rotation" }).click();

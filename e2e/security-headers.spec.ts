@@ -1,13 +1,16 @@
 import { expect, signInAs, test } from "./fixtures";
 
-test("pages carry a Content-Security-Policy with a fresh nonce and the other security headers, and run without a violation", async ({ page }) => {
+test("pages carry a Content-Security-Policy with a fresh nonce and the other security headers, and run without a violation", async ({
+  page,
+}) => {
   const violations: string[] = [];
   page.on("console", (m) => {
     if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(m.text())) violations.push(m.text());
   });
   const first = (await page.goto("/signin"))!.headers();
   const second = (await page.request.get("/signin")).headers();
-  const nonce = (csp: string | undefined) => /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'/.exec(csp ?? "")?.[1];
+  const nonce = (csp: string | undefined) =>
+    /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic'/.exec(csp ?? "")?.[1];
   expect(nonce(first["content-security-policy"])).toBeTruthy();
   expect(nonce(second["content-security-policy"])).not.toBe(nonce(first["content-security-policy"]));
   expect(first["content-security-policy"]).toContain("frame-ancestors 'none'");

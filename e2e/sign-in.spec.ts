@@ -18,7 +18,9 @@ test("a wrong password is refused and the user stays signed out", async ({ page 
 for (const role of roles) {
   test(`the ${role} account signs in and sees the three regions live`, async ({ page }) => {
     const overview = await signInAs(page, role);
-    await expect(page.getByTestId("current-role")).toContainText(role === "viewer" ? "Viewer" : role === "lead" ? "Incident lead" : role === "admin" ? "Admin" : "Engineer");
+    await expect(page.getByTestId("current-role")).toContainText(
+      role === "viewer" ? "Viewer" : role === "lead" ? "Incident lead" : role === "admin" ? "Admin" : "Engineer",
+    );
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"]) {
       await expect(overview.status(id)).toHaveAttribute("data-status", /healthy|degraded|unhealthy/);
       await expect(overview.region(id).getByText("Last seen")).toBeVisible();
@@ -35,7 +37,10 @@ test("signing out ends the session", async ({ page }) => {
   expect((await page.request.get("/api/v1/health/regions")).status()).toBe(401);
 });
 
-test("signing out everywhere ends the account's sessions in every browser, not only this one", async ({ page, browser }, testInfo) => {
+test("signing out everywhere ends the account's sessions in every browser, not only this one", async ({
+  page,
+  browser,
+}, testInfo) => {
   await signInAs(page, "viewer");
   const elsewhere = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   try {
@@ -45,7 +50,9 @@ test("signing out everywhere ends the account's sessions in every browser, not o
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
     await expect(page).toHaveURL(/\/signin$/);
     // The other browser's session is refused on its next request.
-    await expect.poll(async () => (await other.request.get("/api/v1/health/regions")).status(), { timeout: 10_000 }).toBe(401);
+    await expect
+      .poll(async () => (await other.request.get("/api/v1/health/regions")).status(), { timeout: 10_000 })
+      .toBe(401);
   } finally {
     await elsewhere.close();
   }

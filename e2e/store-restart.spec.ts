@@ -20,8 +20,9 @@ const METRICS_TOKEN = "m3tr1cs-t0ken-f0r-the-e2e-run";
 const AUDIT_KEY = "a-shared-audit-key-for-the-e2e-run-0123456789";
 const ACCOUNT = { email: "first-admin@switchyard.test", password: "correct horse battery staple" };
 
-
-test("while the store restarts, pages say 'Store unreachable' instead of failing, and come back by themselves", async ({ browser }) => {
+test("while the store restarts, pages say 'Store unreachable' instead of failing, and come back by themselves", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const server = await startTestPostgres();
   const contexts: BrowserContext[] = [];
@@ -37,7 +38,9 @@ test("while the store restarts, pages say 'Store unreachable' instead of failing
     };
     c = await startConsole(env);
     await waitUntilServing(c);
-    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(`created ${ACCOUNT.email} (admin)`);
+    expect(await createAdmin(ACCOUNT, { DATABASE_URL: env.DATABASE_URL, AUDIT_KEY })).toContain(
+      `created ${ACCOUNT.email} (admin)`,
+    );
     const context = await browser.newContext({ baseURL: c.baseURL });
     contexts.push(context);
     const page = await context.newPage();
@@ -49,7 +52,13 @@ test("while the store restarts, pages say 'Store unreachable' instead of failing
     const incident = await new IncidentNewPage(page).declareSimple("The store restarts under the console");
     const cookie = (await context.cookies()).map((k) => `${k.name}=${k.value}`).join("; ");
     const addNote = (text: string): Promise<{ ok: boolean; code?: string; message?: string } | null> =>
-      callServerAction({ baseURL: c!.baseURL, cookie, action: "addNote", input: { id: incident, text }, page: `/incidents/${incident}` });
+      callServerAction({
+        baseURL: c!.baseURL,
+        cookie,
+        action: "addNote",
+        input: { id: incident, text },
+        page: `/incidents/${incident}`,
+      });
     expect(await addNote("before the restart")).toMatchObject({ ok: true });
     await page.goto("/");
     await overview.expectLoaded();

@@ -9,7 +9,14 @@ export type ApiEnv = Record<string, string>;
  * Keys `set-env` may change: the runbook's `export DB_HOST=...` and CDN switches, and the gradual rollout's
  * share of traffic sent to a second provider (CDN_ROLLOUT_PERCENT=0 ends it).
  */
-export const SETTABLE_KEYS = ["DB_HOST", "DB_PORT", "CDN_ENABLED", "CDN_PROVIDER", "CDN_ROLLOUT_PROVIDER", "CDN_ROLLOUT_PERCENT"] as const;
+export const SETTABLE_KEYS = [
+  "DB_HOST",
+  "DB_PORT",
+  "CDN_ENABLED",
+  "CDN_PROVIDER",
+  "CDN_ROLLOUT_PROVIDER",
+  "CDN_ROLLOUT_PERCENT",
+] as const;
 export type SettableKey = (typeof SETTABLE_KEYS)[number];
 
 export function readApiEnv(file: string): ApiEnv {

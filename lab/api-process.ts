@@ -18,11 +18,24 @@ export function apiUrl(state: Pick<LabState, "network" | "regions">, region: Reg
  * A request to the region API's control socket: how the lab itself talks to it (ping, faults), on a path no
  * network fault touches.
  */
-export function controlRequest(labDir: string, region: RegionId, method: "GET" | "POST", urlPath: string, body?: unknown, timeoutMs = 1_000): Promise<{ status: number; body: unknown }> {
+export function controlRequest(
+  labDir: string,
+  region: RegionId,
+  method: "GET" | "POST",
+  urlPath: string,
+  body?: unknown,
+  timeoutMs = 1_000,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { socketPath: labFiles(labDir).apiSocket(region), method, path: urlPath, headers: payload ? { "content-type": "application/json" } : {}, timeout: timeoutMs },
+      {
+        socketPath: labFiles(labDir).apiSocket(region),
+        method,
+        path: urlPath,
+        headers: payload ? { "content-type": "application/json" } : {},
+        timeout: timeoutMs,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -37,7 +50,9 @@ export function controlRequest(labDir: string, region: RegionId, method: "GET" |
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`the ${region} API's control socket did not answer within ${timeoutMs} ms`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`the ${region} API's control socket did not answer within ${timeoutMs} ms`)),
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -114,11 +129,25 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
       detached: true,
       stdio: ["ignore", log, log],
       // a clean environment: only what the API needs, not the caller's (e.g. a test runner's)
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", ...env },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? "/tmp",
+        NODE_ENV: "production",
+        ...env,
+      },
     };
     // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
     const netns = regionNetns(state, region);
-    const argv = [process.execPath, "--import", "tsx", REGION_API_SERVER_PATH, "--region", region, "--lab-dir", state.labDir];
+    const argv = [
+      process.execPath,
+      "--import",
+      "tsx",
+      REGION_API_SERVER_PATH,
+      "--region",
+      region,
+      "--lab-dir",
+      state.labDir,
+    ];
     const [command, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
     const child = spawn(command!, args, spawnOptions);
     child.unref();
@@ -153,7 +182,11 @@ function stopPid(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Stops the API by PID (SIGTERM, then SIGKILL after 5 s) and waits until its port refuses connections. */
-export async function stopApiProcess(state: LabState, region: RegionId, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+export async function stopApiProcess(
+  state: LabState,
+  region: RegionId,
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<void> {
   const regionState = state.regions[region];
   if (!regionState) return;
   const pid = regionState.apiPid;

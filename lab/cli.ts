@@ -26,14 +26,20 @@ function summary(status: LabStatus): string {
     const repl = r.replication ? ` replication=${r.replication}` : "";
     const faults = r.faults.length ? ` faults=${r.faults.join(",")}` : "";
     const ssh = r.sshd ? `  ssh ${r.address}:${r.sshd.port} (${r.sshd.up ? "up" : "down"})` : "";
-    lines.push(`  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres ${r.address}:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${ssh}${repl}${faults}`);
+    lines.push(
+      `  ${r.id.padEnd(15)} ${r.role.padEnd(8)} postgres ${r.address}:${r.pgPort} (${r.db})  api ${r.apiUrl} (${r.api})${ssh}${repl}${faults}`,
+    );
   }
   lines.push(
     status.network
       ? `Network: each region in its own namespace on ${status.network.subnet} (console side ${status.network.consoleAddress}); partition, isolate and heal work`
       : `Network: loopback only; network faults are unavailable (${typeof status.networkFaults === "object" ? status.networkFaults.unavailable : ""})`,
   );
-  lines.push(status.hostCommands === "ssh" ? "Host commands: over SSH (each region's sshd)" : `Host commands: local, not over SSH: ${status.localReason ?? "no SSH"}`);
+  lines.push(
+    status.hostCommands === "ssh"
+      ? "Host commands: over SSH (each region's sshd)"
+      : `Host commands: local, not over SSH: ${status.localReason ?? "no SSH"}`,
+  );
   lines.push(`Fleet file: ${status.fleetFile}`);
   return lines.join("\n");
 }
@@ -54,7 +60,8 @@ async function main(argv: string[]): Promise<void> {
       const started = Date.now();
       const result = await startLab(options);
       for (const warning of result.warnings) console.error(`WARNING: ${warning}`);
-      if (result.actions.length) console.log(`${result.actions.join("\n")}\n(done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      if (result.actions.length)
+        console.log(`${result.actions.join("\n")}\n(done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
       else console.log("Everything already running.");
       console.log(summary(result.status));
       return;
@@ -82,7 +89,9 @@ async function main(argv: string[]): Promise<void> {
       const [region, ...assignments] = rest;
       if (!region) throw new LabError("usage: set-env <region> KEY=VALUE...");
       const result = await setApiEnv(region, assignments, options);
-      console.log(`${result.region}: set ${result.changed.map((k) => `${k}=${result.env[k]}`).join(" ")} (restart-api to apply)`);
+      console.log(
+        `${result.region}: set ${result.changed.map((k) => `${k}=${result.env[k]}`).join(" ")} (restart-api to apply)`,
+      );
       return;
     }
     case "restart-api": {

@@ -33,7 +33,9 @@ export function run(argv: readonly string[], options: RunOptions = {}): Promise<
         if (error) {
           const detail = (stderr || stdout || "").trim();
           const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
-          reject(new Error(`${argv.join(" ")} failed (${String(code ?? error.message)})${detail ? `: ${detail}` : ""}`));
+          reject(
+            new Error(`${argv.join(" ")} failed (${String(code ?? error.message)})${detail ? `: ${detail}` : ""}`),
+          );
           return;
         }
         resolve({ stdout, stderr });

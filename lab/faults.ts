@@ -1,14 +1,42 @@
-import { apiAnswers, apiUrl, controlRequest, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
+import {
+  apiAnswers,
+  apiUrl,
+  controlRequest,
+  ensureApiEnv,
+  isOurApiProcess,
+  startApiProcess,
+  stopApiProcess,
+} from "./api-process";
 import { LabError } from "./errors";
 import { parseRegion, regionState, requireState, type LabOptions } from "./lab";
 import { cutNetwork } from "./network/cuts";
 import { resolveLabDir } from "./paths";
-import { acceptsConnections, isInRecovery, isReplayPaused, labPg, pgQuery, serverRunning, startServer, stopServer, waitStreaming } from "./postgres";
+import {
+  acceptsConnections,
+  isInRecovery,
+  isReplayPaused,
+  labPg,
+  pgQuery,
+  serverRunning,
+  startServer,
+  stopServer,
+  waitStreaming,
+} from "./postgres";
 import { LAB_REGIONS, PRIMARY_REGION, type RegionId } from "./regions";
 import { updateState, type LabState, type RegionFaults } from "./state";
 import { waitFor } from "./wait";
 
-export const FAULTS = ["db-down", "db-up", "api-down", "api-up", "api-slow", "mirror-down", "cdn-outage", "lag", "recover"] as const;
+export const FAULTS = [
+  "db-down",
+  "db-up",
+  "api-down",
+  "api-up",
+  "api-slow",
+  "mirror-down",
+  "cdn-outage",
+  "lag",
+  "recover",
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface FaultResult {
@@ -67,7 +95,14 @@ async function setApiFaults(labDir: string, id: RegionId, change: Partial<Region
   const state = updateState(labDir, (s) => Object.assign(regionState(s, id).faults, change));
   const rs = regionState(state, id);
   if (!isOurApiProcess(rs.apiPid, labDir, id)) return; // applied when it starts
-  const res = await controlRequest(labDir, id, "POST", "/lab/faults", { slow: rs.faults.slow, mirrorDown: rs.faults.mirrorDown, cdnOutage: rs.faults.cdnOutage }, 5_000);
+  const res = await controlRequest(
+    labDir,
+    id,
+    "POST",
+    "/lab/faults",
+    { slow: rs.faults.slow, mirrorDown: rs.faults.mirrorDown, cdnOutage: rs.faults.cdnOutage },
+    5_000,
+  );
   if (res.status !== 200) throw new Error(`${id} API refused the fault change: HTTP ${res.status}`);
 }
 
@@ -83,14 +118,16 @@ async function databaseUp(state: LabState, id: RegionId): Promise<void> {
     const rs = regionState(state, r.id);
     const target = labPg(state, rs);
     const cut = rs.cut.fromRegions || regionState(state, PRIMARY_REGION).cut.fromRegions;
-    if (!cut && (await acceptsConnections(target)) && (await isInRecovery(target)) && !(await isReplayPaused(target))) slots.push(r.slot);
+    if (!cut && (await acceptsConnections(target)) && (await isInRecovery(target)) && !(await isReplayPaused(target)))
+      slots.push(r.slot);
   }
   if (slots.length > 0) await waitStreaming(primary, slots, 30_000);
 }
 
 async function apiUp(state: LabState, id: RegionId): Promise<string> {
   const rs = regionState(state, id);
-  if (isOurApiProcess(rs.apiPid, state.labDir, id) && (await apiAnswers(state.labDir, id))) return `${id} API already running (pid ${rs.apiPid})`;
+  if (isOurApiProcess(rs.apiPid, state.labDir, id) && (await apiAnswers(state.labDir, id)))
+    return `${id} API already running (pid ${rs.apiPid})`;
   ensureApiEnv(state, id);
   const pid = await startApiProcess(state, id);
   updateState(state.labDir, (s) => (regionState(s, id).apiPid = pid));
@@ -107,7 +144,8 @@ async function pauseReplay(state: LabState, id: RegionId): Promise<string> {
   }
   const target = labPg(state, rs);
   if (!(await serverRunning(state, rs))) throw new LabError(`${id} database is down; bring it up first (db-up)`);
-  if (!(await isInRecovery(target))) throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
+  if (!(await isInRecovery(target)))
+    throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
   await pgQuery(target, "SELECT pg_wal_replay_pause()");
   await waitFor(`${id} replay to pause`, () => isReplayPaused(target));
   return `${id} WAL replay paused; it falls behind the primary until recover`;
@@ -120,7 +158,12 @@ async function recover(initial: LabState, id: RegionId): Promise<string> {
   const rs = regionState(state, id);
   const target = labPg(state, rs);
   // Resume first: a paused standby does not reconnect its WAL receiver, so it would never stream again.
-  if (!state.simulated && (await serverRunning(state, rs)) && (await isInRecovery(target)) && (await isReplayPaused(target))) {
+  if (
+    !state.simulated &&
+    (await serverRunning(state, rs)) &&
+    (await isInRecovery(target)) &&
+    (await isReplayPaused(target))
+  ) {
     await pgQuery(target, "SELECT pg_wal_replay_resume()");
     await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(target)));
   }

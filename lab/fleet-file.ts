@@ -10,7 +10,9 @@ import type { LabState, RegionState } from "./state";
 
 /** Over SSH to the region's own sshd when the lab runs them (lab/sshd.ts); otherwise on this machine. */
 function transport(state: LabState, id: RegionId, rs: RegionState) {
-  return state.hostCommands === "ssh" && rs.sshd ? labTransport(state.labDir, regionAddress(state, id), rs.sshd.port) : { kind: "local" as const };
+  return state.hostCommands === "ssh" && rs.sshd
+    ? labTransport(state.labDir, regionAddress(state, id), rs.sshd.port)
+    : { kind: "local" as const };
 }
 
 /** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */
@@ -46,7 +48,14 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
           // the lab's STONITH: isolate the region's namespace (only where the lab has a network to cut)
           ...(state.network ? { fence: cli("fence", r.id) } : {}),
           ...(state.pgBinDir && rs.dataDir
-            ? { postgres: { binDir: state.pgBinDir, dataDir: rs.dataDir, ...(rs.pgLog ? { logFile: rs.pgLog } : {}), ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}) } }
+            ? {
+                postgres: {
+                  binDir: state.pgBinDir,
+                  dataDir: rs.dataDir,
+                  ...(rs.pgLog ? { logFile: rs.pgLog } : {}),
+                  ...(state.runAsUser ? { runAsUser: state.runAsUser } : {}),
+                },
+              }
             : {}),
         },
       };

@@ -6,7 +6,19 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFleetConfig, type FleetConfig, type SshTransport } from "../lib/fleet-config";
 import { sshArgs } from "../lib/ssh-command";
-import { injectFault, injectNetworkFault, labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus, type RegionId, type StartResult } from "./index";
+import {
+  injectFault,
+  injectNetworkFault,
+  labStatus,
+  resetLab,
+  restartApi,
+  setApiEnv,
+  startLab,
+  stopLab,
+  type LabStatus,
+  type RegionId,
+  type StartResult,
+} from "./index";
 import { pgQuery } from "./postgres";
 import { readState } from "./state";
 import { waitFor } from "./wait";
@@ -21,7 +33,10 @@ function region(id: RegionId) {
   return r;
 }
 
-async function getJson<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+async function getJson<T = Record<string, unknown>>(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   expect(res.headers.get("content-type")).toContain("application/json");
   return { status: res.status, body: (await res.json()) as T };
@@ -30,7 +45,14 @@ async function getJson<T = Record<string, unknown>>(url: string, init?: RequestI
 interface Health {
   status: string;
   dbPort: number;
-  db: { connected: boolean; writable: boolean; consecutiveFailures: number; lastError: string | null; lastErrorCode: string | null; lastAckedSeq: number | null };
+  db: {
+    connected: boolean;
+    writable: boolean;
+    consecutiveFailures: number;
+    lastError: string | null;
+    lastErrorCode: string | null;
+    lastAckedSeq: number | null;
+  };
   mirrors: { status: string };
   cdn: { status: string };
 }
@@ -82,7 +104,10 @@ describe("lab fleet", () => {
   }, 30_000);
 
   it("replicates heartbeats written by the region APIs to both replicas", async () => {
-    const written = await waitFor("a heartbeat on the primary", async () => (await maxHeartbeatId(pgAt("us-east-1"))) || false);
+    const written = await waitFor(
+      "a heartbeat on the primary",
+      async () => (await maxHeartbeatId(pgAt("us-east-1"))) || false,
+    );
     for (const id of ["eu-west-1", "ap-southeast-1"] as const) {
       await waitFor(`heartbeat ${written} on ${id}`, async () => (await maxHeartbeatId(pgAt(id))) >= written);
     }
@@ -108,13 +133,17 @@ describe("lab fleet", () => {
     const paused = await pgQuery<{ p: boolean }>(replica, "SELECT pg_is_wal_replay_paused() AS p");
     expect(paused[0]?.p).toBe(true);
     const frozen = await maxHeartbeatId(replica);
-    await waitFor("the primary to move ahead", async () => (await maxHeartbeatId(primary)) >= frozen + 4, { timeoutMs: 15_000 });
+    await waitFor("the primary to move ahead", async () => (await maxHeartbeatId(primary)) >= frozen + 4, {
+      timeoutMs: 15_000,
+    });
     expect(await maxHeartbeatId(replica)).toBe(frozen);
     expect((await labStatus({ labDir })).regions.find((r) => r.id === "eu-west-1")?.faults).toContain("lag");
 
     await injectFault("eu-west-1", "recover", { labDir });
     const target = await maxHeartbeatId(primary);
-    await waitFor("the replica to catch up", async () => (await maxHeartbeatId(replica)) >= target, { timeoutMs: 15_000 });
+    await waitFor("the replica to catch up", async () => (await maxHeartbeatId(replica)) >= target, {
+      timeoutMs: 15_000,
+    });
     const resumed = await pgQuery<{ p: boolean }>(replica, "SELECT pg_is_wal_replay_paused() AS p");
     expect(resumed[0]?.p).toBe(false);
   }, 60_000);
@@ -135,13 +164,21 @@ describe("lab fleet", () => {
     await injectFault("us-east-1", "mirror-down", { labDir });
     const down = (await getJson<{ hitRate: number; status: string }>(`${api}/v1/mirrors/stats`)).body;
     expect(down).toMatchObject({ hitRate: 0, status: "down" });
-    const all = (await getJson<{ regions: { region: string; hitRate: number }[] }>(`${region("eu-west-1").apiUrl}/v1/mirrors/stats?region=all`)).body;
+    const all = (
+      await getJson<{ regions: { region: string; hitRate: number }[] }>(
+        `${region("eu-west-1").apiUrl}/v1/mirrors/stats?region=all`,
+      )
+    ).body;
     expect(all.regions.find((r) => r.region === "us-east-1")?.hitRate).toBe(0);
     expect(all.regions.find((r) => r.region === "eu-west-1")?.hitRate).toBeGreaterThan(70);
     expect((await health("us-east-1")).mirrors.status).toBe("down");
 
     await injectFault("us-east-1", "recover", { labDir });
-    await waitFor("the mirror hit rate to ramp up", async () => (await getJson<{ hitRate: number }>(`${api}/v1/mirrors/stats`)).body.hitRate > 10, { timeoutMs: 15_000 });
+    await waitFor(
+      "the mirror hit rate to ramp up",
+      async () => (await getJson<{ hitRate: number }>(`${api}/v1/mirrors/stats`)).body.hitRate > 10,
+      { timeoutMs: 15_000 },
+    );
   }, 60_000);
 
   it("cdn-outage zeroes the cache hit rate and api-slow delays responses", async () => {
@@ -167,15 +204,23 @@ describe("lab fleet", () => {
     expect(regions.regions.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1", "ap-southeast-1"]);
     const mirrors = (await getJson<{ mirrors: unknown[] }>(`${api}/v1/mirrors?region=eu-west-1`)).body;
     expect(mirrors.mirrors.length).toBeGreaterThan(0);
-    expect((await getJson<{ region: string }>(`${api}/v1/mirrors/stats?region=ap-southeast-1`)).body.region).toBe("ap-southeast-1");
+    expect((await getJson<{ region: string }>(`${api}/v1/mirrors/stats?region=ap-southeast-1`)).body.region).toBe(
+      "ap-southeast-1",
+    );
     expect((await getJson(`${api}/v1/mirrors/stats?region=nowhere-1`)).status).toBe(404);
     const failover = await getJson<{ result: string }>(`${api}/v1/mirrors/test-failover`, { method: "POST" });
     expect(failover.body.result).toBe("passed");
     expect((await getJson(`${api}/v1/mirrors/sync`, { method: "POST" })).status).toBe(200);
     const resync = await getJson<{ results: unknown[] }>(`${api}/v1/admin/mirrors/resync`, { method: "POST" });
     expect(resync.body.results).toHaveLength(3);
-    expect((await getJson<{ region: string }>(`${api}/v1/admin/mirrors/resync?region=eu-west-1`, { method: "POST" })).body.region).toBe("eu-west-1");
-    expect((await getJson<{ expiredClips: number }>(`${api}/v1/admin/mirrors/cleanup`, { method: "POST" })).body.expiredClips).toBeGreaterThan(0);
+    expect(
+      (await getJson<{ region: string }>(`${api}/v1/admin/mirrors/resync?region=eu-west-1`, { method: "POST" })).body
+        .region,
+    ).toBe("eu-west-1");
+    expect(
+      (await getJson<{ expiredClips: number }>(`${api}/v1/admin/mirrors/cleanup`, { method: "POST" })).body
+        .expiredClips,
+    ).toBeGreaterThan(0);
     const cdn = (await getJson<{ provider: string; cacheHitRate: number }>(`${api}/v1/cdn/stats`)).body;
     expect(cdn.provider).toBe("cloudflare");
     expect((await getJson<{ totalUsd: number }>(`${api}/v1/cdn/costs`)).body.totalUsd).toBeGreaterThan(0);
@@ -189,7 +234,11 @@ describe("lab fleet", () => {
     await expect(setApiEnv("eu-west-1", ["PORT=1"], { labDir })).rejects.toThrow(/cannot be set/);
     await expect(setApiEnv("eu-west-1", ["CDN_PROVIDER=akamai"], { labDir })).rejects.toThrow(/must be one of/);
     const replicaPort = region("eu-west-1").pgPort;
-    await setApiEnv("eu-west-1", [`DB_HOST=${region("eu-west-1").address}`, `DB_PORT=${replicaPort}`, "CDN_PROVIDER=bunny"], { labDir });
+    await setApiEnv(
+      "eu-west-1",
+      [`DB_HOST=${region("eu-west-1").address}`, `DB_PORT=${replicaPort}`, "CDN_PROVIDER=bunny"],
+      { labDir },
+    );
     await restartApi("eu-west-1", { labDir });
     const h = await waitFor("writes to fail on the replica", async () => {
       const body = await health("eu-west-1");
@@ -199,9 +248,15 @@ describe("lab fleet", () => {
     expect(h.db.writable).toBe(false);
     // In words a person reads, with the server's SQLSTATE beside them.
     expect(h.db).toMatchObject({ lastError: "the database is read-only", lastErrorCode: "25006" });
-    expect((await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider).toBe("bunny");
+    expect((await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider).toBe(
+      "bunny",
+    );
 
-    await setApiEnv("eu-west-1", [`DB_HOST=${region("us-east-1").address}`, `DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"], { labDir });
+    await setApiEnv(
+      "eu-west-1",
+      [`DB_HOST=${region("us-east-1").address}`, `DB_PORT=${region("us-east-1").pgPort}`, "CDN_PROVIDER=cloudflare"],
+      { labDir },
+    );
     await restartApi("eu-west-1", { labDir });
     await waitFor("writes to succeed again", async () => (await health("eu-west-1")).db.writable);
   }, 60_000);
@@ -210,20 +265,28 @@ describe("lab fleet", () => {
     await injectFault("us-east-1", "db-down", { labDir });
     await expect(pgQuery(pgAt("us-east-1"), "SELECT 1")).rejects.toThrow();
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"] as const) {
-      const h = await waitFor(`${id} API to report down`, async () => {
-        const res = await getJson<Health>(`${region(id).apiUrl}/health`);
-        return res.status === 503 ? res.body : false;
-      }, { timeoutMs: 15_000 });
+      const h = await waitFor(
+        `${id} API to report down`,
+        async () => {
+          const res = await getJson<Health>(`${region(id).apiUrl}/health`);
+          return res.status === 503 ? res.body : false;
+        },
+        { timeoutMs: 15_000 },
+      );
       expect(h).toMatchObject({ status: "down", db: { connected: false, writable: false } });
     }
     await injectFault("us-east-1", "db-up", { labDir });
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"] as const) {
       await waitFor(`${id} writes to succeed`, async () => (await health(id)).db.writable, { timeoutMs: 15_000 });
     }
-    await waitFor("replicas to stream again", async () => {
-      const s = await labStatus({ labDir });
-      return s.regions.filter((r) => r.replication === "streaming").length === 2;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      "replicas to stream again",
+      async () => {
+        const s = await labStatus({ labDir });
+        return s.regions.filter((r) => r.replication === "streaming").length === 2;
+      },
+      { timeoutMs: 20_000 },
+    );
   }, 90_000);
 });
 
@@ -235,7 +298,8 @@ const sshExpected = () =>
   !status.simulated &&
   ["/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/ssh-keygen", "/usr/bin/sudo"].every((f) => existsSync(f));
 
-const readFleet = (): FleetConfig => parseFleetConfig(JSON.parse(readFileSync(status.fleetFile, "utf8")), status.fleetFile);
+const readFleet = (): FleetConfig =>
+  parseFleetConfig(JSON.parse(readFileSync(status.fleetFile, "utf8")), status.fleetFile);
 
 interface Ran {
   code: number;
@@ -295,11 +359,15 @@ interface Reaches {
 
 /** Waits until `viewer`'s region API reports (in a look taken after `since`) whether it reaches `target`'s database. */
 async function regionSees(viewer: RegionId, target: RegionId, reachable: boolean, since: number): Promise<void> {
-  await waitFor(`${viewer}'s API to report ${target} ${reachable ? "reachable" : "unreachable"}`, async () => {
-    const res = await controlHealth(viewer);
-    const seen = res.reaches?.find((r) => r.region === target);
-    return !!seen && Date.parse(seen.checkedAt) > since && seen.reachable === reachable;
-  }, { timeoutMs: 10_000, intervalMs: 100 });
+  await waitFor(
+    `${viewer}'s API to report ${target} ${reachable ? "reachable" : "unreachable"}`,
+    async () => {
+      const res = await controlHealth(viewer);
+      const seen = res.reaches?.find((r) => r.region === target);
+      return !!seen && Date.parse(seen.checkedAt) > since && seen.reachable === reachable;
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
 }
 
 /** A region API's /health through the lab's control socket: the same answer whatever the network does. */
@@ -315,7 +383,9 @@ describe("the lab network", () => {
     if (!onNetwork()) {
       expect(process.getuid?.()).not.toBe(0);
       expect(status.networkFaults).toMatchObject({ unavailable: expect.stringMatching(/root/) });
-      await expect(injectNetworkFault("isolate", "us-east-1", undefined, { labDir })).rejects.toThrow(/network faults are unavailable/);
+      await expect(injectNetworkFault("isolate", "us-east-1", undefined, { labDir })).rejects.toThrow(
+        /network faults are unavailable/,
+      );
       return;
     }
     const subnet = status.network!.subnet.replace(/\.0\/24$/, "");
@@ -327,11 +397,16 @@ describe("the lab network", () => {
       if (r.sshd) expect(await tcpFromConsole(r.address, r.sshd.port)).toBe("connected");
     }
     const prefix = readState(labDir)!.network!.prefix;
-    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n?.startsWith(`${prefix}-`));
+    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => l.split(" ")[0])
+      .filter((n) => n?.startsWith(`${prefix}-`));
     expect(namespaces.sort()).toEqual([`${prefix}-0`, `${prefix}-1`, `${prefix}-2`]);
     for (const ns of namespaces) {
       // only the lab's own /24: no default route, so nothing leaves the machine
-      expect(execFileSync("ip", ["-n", ns!, "-4", "route"], { encoding: "utf8" }).trim()).toBe(`${subnet}.0/24 dev eth0 proto kernel scope link src ${status.regions[Number(ns!.split("-").at(-1))]!.address}`);
+      expect(execFileSync("ip", ["-n", ns!, "-4", "route"], { encoding: "utf8" }).trim()).toBe(
+        `${subnet}.0/24 dev eth0 proto kernel scope link src ${status.regions[Number(ns!.split("-").at(-1))]!.address}`,
+      );
     }
   });
 
@@ -346,7 +421,9 @@ describe("the lab network", () => {
       if (east.sshd) expect(await tcpFromConsole(east.address, east.sshd.port)).toBe("timed out");
       await regionSees("eu-west-1", "us-east-1", true, since);
       await regionSees("ap-southeast-1", "us-east-1", true, since);
-      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain("partition-from-console");
+      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain(
+        "partition-from-console",
+      );
     } finally {
       await injectNetworkFault("heal", "us-east-1", undefined, { labDir });
     }
@@ -363,7 +440,9 @@ describe("the lab network", () => {
       await regionSees("ap-southeast-1", "us-east-1", false, since);
       await regionSees("us-east-1", "us-east-1", true, since);
       expect(await tcpFromConsole(east.address, east.pgPort)).toBe("connected");
-      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain("partition-from-regions");
+      expect((await labStatus({ labDir })).regions.find((r) => r.id === "us-east-1")?.faults).toContain(
+        "partition-from-regions",
+      );
     } finally {
       await injectNetworkFault("heal", undefined, undefined, { labDir });
     }
@@ -401,7 +480,8 @@ describe("lab hosts over SSH", () => {
     expect(status.localReason).toBeUndefined();
     expect(started.warnings.join("\n")).not.toMatch(/Host commands run locally/);
     const ports = status.regions.map((r) => r.sshd?.port);
-    for (const r of status.regions) expect(r.sshd).toMatchObject({ up: true, pid: expect.any(Number), port: expect.any(Number) });
+    for (const r of status.regions)
+      expect(r.sshd).toMatchObject({ up: true, pid: expect.any(Number), port: expect.any(Number) });
     expect(new Set(ports).size).toBe(3);
     const otherPorts = status.regions.flatMap((r) => [r.pgPort, Number(new URL(r.apiUrl).port)]);
     for (const port of ports) expect(otherPorts).not.toContain(port);
@@ -420,9 +500,14 @@ describe("lab hosts over SSH", () => {
     );
     expect(statSync(path.join(ssh, "client_ed25519")).mode & 0o777).toBe(0o600);
     const knownHosts = readFileSync(path.join(ssh, "known_hosts"), "utf8").trim().split("\n");
-    expect(knownHosts.map((line) => line.split(" ")[0])).toEqual(status.regions.map((r) => `[${r.address}]:${r.sshd?.port}`));
+    expect(knownHosts.map((line) => line.split(" ")[0])).toEqual(
+      status.regions.map((r) => `[${r.address}]:${r.sshd?.port}`),
+    );
     for (const r of status.regions) {
-      const hostKey = readFileSync(path.join(ssh, r.id, "host_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+      const hostKey = readFileSync(path.join(ssh, r.id, "host_ed25519.pub"), "utf8")
+        .split(" ")
+        .slice(0, 2)
+        .join(" ");
       expect(knownHosts).toContain(`[${r.address}]:${r.sshd?.port} ${hostKey}`);
     }
     // the console sudoes to the user Postgres runs as
@@ -447,7 +532,11 @@ describe("lab hosts over SSH", () => {
     const [east, west] = sshTransports();
     if (!east || !west) throw new Error("no transports");
     const lines = readFileSync(east.knownHostsFile, "utf8").trim().split("\n");
-    const westKey = lines.find((l) => l.startsWith(`[${west.host}]:${west.port} `))?.split(" ").slice(1).join(" ");
+    const westKey = lines
+      .find((l) => l.startsWith(`[${west.host}]:${west.port} `))
+      ?.split(" ")
+      .slice(1)
+      .join(" ");
     const wrongKnownHosts = path.join(labDir, "wrong_known_hosts");
     writeFileSync(wrongKnownHosts, `[${east.host}]:${east.port} ${westKey}\n`);
     const wrong = await overSsh({ ...east, knownHostsFile: wrongKnownHosts }, ["true"]);
@@ -463,14 +552,18 @@ describe("lab hosts over SSH", () => {
     expect(hook[1]).toBe("--import");
     expect(hook[2]).toMatch(/^file:\/\/\/.*\.mjs$/); // tsx's loader by absolute URL, not resolved from the cwd
     expect(existsSync(new URL(hook[2] ?? "").pathname)).toBe(true);
-    const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"].apiPid as number;
+    const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"]
+      .apiPid as number;
     // over SSH with sshd's environment; locally this runs from /
     const ran = region.transport.kind === "ssh" ? await overSsh(region.transport, hook) : await runArgv(hook);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/ap-southeast-1 API restarted \(pid \d+\)/);
-    const after = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"].apiPid as number;
+    const after = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"]
+      .apiPid as number;
     expect(after).not.toBe(before);
-    const answered = await fetch(`${status.regions.find((r) => r.id === "ap-southeast-1")?.apiUrl}/health`, { signal: AbortSignal.timeout(10_000) });
+    const answered = await fetch(`${status.regions.find((r) => r.id === "ap-southeast-1")?.apiUrl}/health`, {
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(answered.ok || answered.status === 503).toBe(true);
     expect((await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1")?.api).toBe("up");
   }, 60_000);
@@ -485,7 +578,9 @@ describe("lab hosts over SSH", () => {
     const pids = (await labStatus({ labDir })).regions.map((r) => r.sshd?.pid ?? 0);
     try {
       const failed = await startLab({ labDir });
-      expect(failed.warnings.join("\n")).toMatch(/Host commands run locally, not over SSH: verification failed: .*Permission denied/);
+      expect(failed.warnings.join("\n")).toMatch(
+        /Host commands run locally, not over SSH: verification failed: .*Permission denied/,
+      );
       const local = await labStatus({ labDir });
       expect(local.hostCommands).toBe("local");
       expect(local.localReason).toMatch(/^verification failed: /);
@@ -508,12 +603,19 @@ describe("lab hosts over SSH", () => {
     const pids = beforeStop.regions.map((r) => r.sshd?.pid).filter((p): p is number => typeof p === "number");
     expect(pids).toHaveLength(sshExpected() ? 3 : 0);
     const { stopped } = await stopLab({ labDir });
-    if (sshExpected()) expect(stopped).toEqual(expect.arrayContaining(["us-east-1 sshd", "eu-west-1 sshd", "ap-southeast-1 sshd"]));
+    if (sshExpected())
+      expect(stopped).toEqual(expect.arrayContaining(["us-east-1 sshd", "eu-west-1 sshd", "ap-southeast-1 sshd"]));
     for (const pid of pids) await waitFor(`sshd ${pid} to be gone`, () => !running(pid), { timeoutMs: 15_000 });
     const down = await labStatus({ labDir });
     for (const r of down.regions) expect(r.sshd === null || (r.sshd.up === false && r.sshd.pid === null)).toBe(true);
     const prefix = readState(labDir)?.network?.prefix;
-    const ours = () => execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).split("\n").filter((l) => prefix && l.includes(`: ${prefix}`)).length + execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => prefix && l.startsWith(prefix)).length;
+    const ours = () =>
+      execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => prefix && l.includes(`: ${prefix}`)).length +
+      execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => prefix && l.startsWith(prefix)).length;
     if (prefix) {
       expect(ours(), "stop removes every namespace and link of the lab").toBe(0);
       // what a crashed lab leaves behind is found by its prefix and removed at the next start
@@ -523,7 +625,9 @@ describe("lab hosts over SSH", () => {
 
     const restarted = await startLab({ labDir });
     if (prefix) {
-      expect(restarted.actions.join("\n")).toMatch(new RegExp(`removed leftovers of an earlier lab network: .*namespace ${prefix}-9.*link ${prefix}[xy]`));
+      expect(restarted.actions.join("\n")).toMatch(
+        new RegExp(`removed leftovers of an earlier lab network: .*namespace ${prefix}-9.*link ${prefix}[xy]`),
+      );
       expect(ours()).toBe(3 + 4); // three namespaces; a bridge and three veths
     }
     status = await labStatus({ labDir });

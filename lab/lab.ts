@@ -4,14 +4,46 @@ import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { LabError } from "./errors";
 import { writeFleetFile } from "./fleet-file";
-import { claimSubnet, consoleAddress, describeCut, ensureNetwork, networkPrefix, networkUnavailableReason, regionAddress, releaseSubnet, removeNetwork } from "./network/net";
+import {
+  claimSubnet,
+  consoleAddress,
+  describeCut,
+  ensureNetwork,
+  networkPrefix,
+  networkUnavailableReason,
+  regionAddress,
+  releaseSubnet,
+  removeNetwork,
+} from "./network/net";
 import { fallbackPgRoot, findPgBinDir, isRoot, labFiles, resolveLabDir, socketDirFor, userCanTraverse } from "./paths";
 import { freePorts } from "./ports";
 import {
-  acceptsConnections, createLabSchema, createReplica, ensureSlot, hasDataDir, initPrimary, isInRecovery,
-  isReplayPaused, labPg, preparePgDirs, type PgTarget, replicationRows, serverRunning, startServer, stopServer, waitStreaming,
+  acceptsConnections,
+  createLabSchema,
+  createReplica,
+  ensureSlot,
+  hasDataDir,
+  initPrimary,
+  isInRecovery,
+  isReplayPaused,
+  labPg,
+  preparePgDirs,
+  type PgTarget,
+  replicationRows,
+  serverRunning,
+  startServer,
+  stopServer,
+  waitStreaming,
 } from "./postgres";
-import { isRegionId, LAB_REGIONS, labRegion, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
+import {
+  isRegionId,
+  LAB_REGIONS,
+  labRegion,
+  PRIMARY_REGION,
+  REGION_IDS,
+  type RegionId,
+  type RegionRole,
+} from "./regions";
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
 import { NO_FAULTS, readState, updateState, writeState, type LabState, type RegionState } from "./state";
 
@@ -148,7 +180,11 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
     actions.push(`created lab state in ${labDir}`);
   }
   if (state.simulated) {
-    warnings.push((await findPgBinDir()) ? "This lab was built with a simulated database tier (LAB_SIMULATED_DB=true); reset it to use PostgreSQL." : PG_MISSING_MESSAGE);
+    warnings.push(
+      (await findPgBinDir())
+        ? "This lab was built with a simulated database tier (LAB_SIMULATED_DB=true); reset it to use PostgreSQL."
+        : PG_MISSING_MESSAGE,
+    );
     if (Object.values(state.regions).some((r) => r.faults.dbDown)) {
       state = updateState(labDir, (s) => Object.values(s.regions).forEach((r) => (r.faults.dbDown = false)));
       actions.push("started simulated databases");
@@ -157,7 +193,10 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
     await startNetwork(state, actions);
     await startPostgres(state, actions, warnings);
   }
-  if (!state.network) warnings.push(`Network faults are unavailable: every region shares this machine's loopback (${state.networkReason ?? "lab built without a network"}).`);
+  if (!state.network)
+    warnings.push(
+      `Network faults are unavailable: every region shares this machine's loopback (${state.networkReason ?? "lab built without a network"}).`,
+    );
 
   // State writes are synchronous read-modify-writes, so the sshds and the APIs can start side by side.
   await Promise.all([
@@ -245,7 +284,8 @@ async function startPostgres(state: LabState, actions: string[], warnings: strin
   const following: string[] = [];
   for (const r of replicas) {
     const rs = regionState(state, r.id);
-    if (r.slot && !rs.cut.fromRegions && !primary.cut.fromRegions && (await isInRecovery(labPg(state, rs)))) following.push(r.slot);
+    if (r.slot && !rs.cut.fromRegions && !primary.cut.fromRegions && (await isInRecovery(labPg(state, rs))))
+      following.push(r.slot);
   }
   if (!(await isInRecovery(primaryPg)) && following.length > 0) {
     try {
@@ -306,9 +346,15 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
     fleetFile: labFiles(labDir).fleet,
     pgRoot: state.pgRoot,
     hostCommands: state.hostCommands,
-    ...(state.hostCommands === "local" ? { localReason: state.localReason ?? "the lab has not set up SSH yet (start it: npm run lab)" } : {}),
-    network: state.network ? { subnet: `${state.network.subnet}.0/24`, consoleAddress: consoleAddress(state.network) } : null,
-    networkFaults: state.network ? "available" : { unavailable: state.networkReason ?? "the lab was built without a network of its own" },
+    ...(state.hostCommands === "local"
+      ? { localReason: state.localReason ?? "the lab has not set up SSH yet (start it: npm run lab)" }
+      : {}),
+    network: state.network
+      ? { subnet: `${state.network.subnet}.0/24`, consoleAddress: consoleAddress(state.network) }
+      : null,
+    networkFaults: state.network
+      ? "available"
+      : { unavailable: state.networkReason ?? "the lab was built without a network of its own" },
     regions: probes.map(({ r, rs, dbUp, role, replayPaused, apiUp, sshd }) => {
       const faults: string[] = [];
       if (!dbUp) faults.push("db-down");
@@ -330,7 +376,11 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
         faults: [],
       };
       if (role === "replica") {
-        status.replication = !dbUp ? "down" : state.simulated ? "streaming" : (r.slot && replication.get(r.slot)) || "disconnected";
+        status.replication = !dbUp
+          ? "down"
+          : state.simulated
+            ? "streaming"
+            : (r.slot && replication.get(r.slot)) || "disconnected";
         status.replayPaused = replayPaused;
       }
       return { ...status, faults };
@@ -379,7 +429,15 @@ export async function resetLab(options: LabOptions = {}): Promise<{ labDir: stri
   if (state?.network) releaseSubnet(state.network, labDir);
   const files = labFiles(labDir);
   // Delete only what the lab made, never LAB_DIR wholesale (it could be any directory).
-  const targets = [files.state, files.fleet, files.apiEnvDir, files.logs, path.join(labDir, "pg"), fallbackPgRoot(labDir), ...sshPathsToRemove(labDir)];
+  const targets = [
+    files.state,
+    files.fleet,
+    files.apiEnvDir,
+    files.logs,
+    path.join(labDir, "pg"),
+    fallbackPgRoot(labDir),
+    ...sshPathsToRemove(labDir),
+  ];
   if (state?.pgRoot) targets.push(state.pgRoot);
   if (state?.socketDir) targets.push(state.socketDir);
   const removed: string[] = [];

@@ -143,7 +143,8 @@ export function hasDataDir(region: RegionState): boolean {
 /** Prepares the directories Postgres needs, owned by the run-as user. */
 export async function preparePgDirs(state: LabState): Promise<void> {
   if (!state.pgRoot || !state.socketDir) return;
-  for (const dir of [state.pgRoot, path.join(state.pgRoot, "data"), state.socketDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [state.pgRoot, path.join(state.pgRoot, "data"), state.socketDir])
+    mkdirSync(dir, { recursive: true });
   await giveToPgUser(state, state.pgRoot, state.socketDir);
   for (const region of Object.values(state.regions)) {
     if (!region.pgLog) continue;
@@ -163,7 +164,10 @@ export async function initPrimary(state: LabState, region: RegionState): Promise
   if (state.network) {
     // the other regions replicate and the region APIs write across the lab network (copied to replicas by pg_basebackup)
     const subnet = `${state.network.subnet}.0/24`;
-    appendFileSync(path.join(region.dataDir, "pg_hba.conf"), `\n# --- switchyard lab network ---\nhost all all ${subnet} trust\nhost replication all ${subnet} trust\n`);
+    appendFileSync(
+      path.join(region.dataDir, "pg_hba.conf"),
+      `\n# --- switchyard lab network ---\nhost all all ${subnet} trust\nhost replication all ${subnet} trust\n`,
+    );
   }
   await giveToPgUser(state, region.dataDir);
 }
@@ -179,19 +183,36 @@ export async function ensureSlot(primary: PgTarget, slot: string): Promise<void>
 }
 
 /** pg_basebackup -R -S <slot> -X stream, then gives the copy its own port and application_name. */
-export async function createReplica(state: LabState, region: RegionState, primary: RegionState, slot: string): Promise<void> {
+export async function createReplica(
+  state: LabState,
+  region: RegionState,
+  primary: RegionState,
+  slot: string,
+): Promise<void> {
   if (!region.dataDir) throw new Error("replica has no data dir");
   const source = labPg(state, primary);
   await run(
     [
       pgBin(state, "pg_basebackup"),
-      "-d", `host=${source.host} port=${source.port} user=postgres application_name=${slot}`,
-      "-D", region.dataDir,
-      "-R", "-S", slot, "-X", "stream", "-c", "fast", "--no-sync",
+      "-d",
+      `host=${source.host} port=${source.port} user=postgres application_name=${slot}`,
+      "-D",
+      region.dataDir,
+      "-R",
+      "-S",
+      slot,
+      "-X",
+      "stream",
+      "-c",
+      "fast",
+      "--no-sync",
     ],
     { ...asUser(state), timeoutMs: 120_000 },
   );
-  appendFileSync(path.join(region.dataDir, "postgresql.conf"), `\n# --- switchyard lab replica ---\nport = ${region.pgPort}\n`);
+  appendFileSync(
+    path.join(region.dataDir, "postgresql.conf"),
+    `\n# --- switchyard lab replica ---\nport = ${region.pgPort}\n`,
+  );
   // -R writes primary_conninfo; restate it so the primary sees the replica by its slot name, across the lab network.
   const primaryHost = regionAddress(state, PRIMARY_REGION);
   appendFileSync(
@@ -212,9 +233,13 @@ export async function startServer(state: LabState, id: RegionId): Promise<void> 
     netns: regionNetns(state, id),
     timeoutMs: 90_000,
   });
-  await waitFor(`Postgres on port ${region.pgPort} to accept connections`, () => acceptsConnections(labPg(state, region)), {
-    timeoutMs: 30_000,
-  });
+  await waitFor(
+    `Postgres on port ${region.pgPort} to accept connections`,
+    () => acceptsConnections(labPg(state, region)),
+    {
+      timeoutMs: 30_000,
+    },
+  );
 }
 
 export async function stopServer(state: LabState, region: RegionState): Promise<void> {
@@ -223,9 +248,13 @@ export async function stopServer(state: LabState, region: RegionState): Promise<
     ...asUser(state),
     timeoutMs: 90_000,
   });
-  await waitFor(`port ${region.pgPort} to refuse connections`, async () => !(await acceptsConnections(labPg(state, region))), {
-    timeoutMs: 15_000,
-  });
+  await waitFor(
+    `port ${region.pgPort} to refuse connections`,
+    async () => !(await acceptsConnections(labPg(state, region))),
+    {
+      timeoutMs: 15_000,
+    },
+  );
 }
 
 export interface ReplicationRow {
@@ -272,4 +301,3 @@ export async function isReplayPaused(target: PgTarget): Promise<boolean> {
   );
   return rows[0]?.paused === true;
 }
-

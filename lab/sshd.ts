@@ -1,5 +1,17 @@
 import { execFile, spawn } from "node:child_process";
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
 import type { SshTransport } from "../lib/fleet-config";
@@ -61,7 +73,8 @@ function missingTools(): string[] {
 export function sshUnavailableReason(state: LabState): string | null {
   if (!isRoot()) return "the lab is not running as root (an sshd per region needs root)";
   const missing = missingTools();
-  if (missing.length > 0) return `OpenSSH or sudo is not installed (missing ${missing.join(", ")}; as root: bash scripts/ensure-openssh.sh)`;
+  if (missing.length > 0)
+    return `OpenSSH or sudo is not installed (missing ${missing.join(", ")}; as root: bash scripts/ensure-openssh.sh)`;
   if (state.simulated) return "the database tier is simulated (there are no PostgreSQL hosts to reach)";
   return null;
 }
@@ -124,7 +137,15 @@ export async function sshdStatus(state: LabState, id: RegionId): Promise<SshdSta
 /** How the console reaches a region's sshd: the transport the lab's fleet file gives it. */
 export function labTransport(labDir: string, host: string, port: number): SshTransport {
   const files = labFiles(labDir);
-  return { kind: "ssh", host, port, user: SSH_USER, identityFile: files.sshClientKey, knownHostsFile: files.sshKnownHosts, connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS };
+  return {
+    kind: "ssh",
+    host,
+    port,
+    user: SSH_USER,
+    identityFile: files.sshClientKey,
+    knownHostsFile: files.sshKnownHosts,
+    connectTimeoutSeconds: SSH_CONNECT_TIMEOUT_SECONDS,
+  };
 }
 
 /**
@@ -168,7 +189,8 @@ function authorizedKeysFile(labDir: string): string {
   const fallback = fallbackSshRoot(labDir);
   privateDir(fallback);
   const refused = strictModesRefuses(fallback);
-  if (refused) throw new Error(`sshd's StrictModes would refuse the authorized_keys file (bad ownership or modes for ${refused})`);
+  if (refused)
+    throw new Error(`sshd's StrictModes would refuse the authorized_keys file (bad ownership or modes for ${refused})`);
   return path.join(fallback, "authorized_keys");
 }
 
@@ -306,14 +328,20 @@ async function launchSshd(state: LabState, id: RegionId, port: number, authorize
 }
 
 /** Keeps a live sshd of ours that answers; otherwise starts one (on a new port when its old one is taken). */
-async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: string, actions: string[]): Promise<number> {
+async function ensureRegionSshd(
+  labDir: string,
+  id: RegionId,
+  authorizedKeys: string,
+  actions: string[],
+): Promise<number> {
   const files = labFiles(labDir);
   const config = files.sshdConfig(id);
   let state = readState(labDir);
   if (!state) throw new Error(`no lab state in ${labDir}`);
   const recorded = state.regions[id]?.sshd ?? null;
   if (recorded?.pid && isOurSshd(recorded.pid, config)) {
-    const sameConfig = existsSync(config) && readFileSync(config, "utf8") === sshdConfig(state, id, recorded.port, authorizedKeys);
+    const sameConfig =
+      existsSync(config) && readFileSync(config, "utf8") === sshdConfig(state, id, recorded.port, authorizedKeys);
     if (sameConfig && listensOn(recorded.pid, recorded.port)) return recorded.port;
     await stopSshdPid(recorded.pid, config); // deaf, or configured otherwise: start afresh
   }
@@ -329,7 +357,9 @@ async function ensureRegionSshd(labDir: string, id: RegionId, authorizedKeys: st
         const rs = s.regions[id];
         if (rs) rs.sshd = { port: chosen, pid };
       });
-      actions.push(`started ${id} sshd on ${regionAddress(state, id)}:${port} (pid ${pid}, listening after ${Date.now() - started} ms)`);
+      actions.push(
+        `started ${id} sshd on ${regionAddress(state, id)}:${port} (pid ${pid}, listening after ${Date.now() - started} ms)`,
+      );
       return port;
     }
     if (attempt >= 2) throw new Error(`the ${id} sshd did not start: ${launched.exited}`);
@@ -380,7 +410,9 @@ export async function ensureSshd(labDir: string, actions: string[], warnings: st
     privateDir(files.ssh);
     for (const id of REGION_IDS) privateDir(files.sshRegionDir(id));
     mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory
-    const generated = (await Promise.all([ensureKey(files.sshClientKey), ...REGION_IDS.map((id) => ensureKey(files.sshHostKey(id)))])).some(Boolean);
+    const generated = (
+      await Promise.all([ensureKey(files.sshClientKey), ...REGION_IDS.map((id) => ensureKey(files.sshHostKey(id)))])
+    ).some(Boolean);
     if (generated) actions.push(`generated SSH keys in ${files.ssh}`);
     const authorizedKeys = authorizedKeysFile(labDir);
     writeFileSync(authorizedKeys, `${publicKey(files.sshClientKey)} switchyard-lab\n`, { mode: 0o600 });
@@ -389,7 +421,9 @@ export async function ensureSshd(labDir: string, actions: string[], warnings: st
 
     await assignPorts(labDir);
     const ports = await Promise.all(REGION_IDS.map((id) => ensureRegionSshd(labDir, id, authorizedKeys, actions)));
-    const knownHosts = REGION_IDS.map((id, i) => `[${regionAddress(state, id)}]:${ports[i]} ${publicKey(files.sshHostKey(id))}\n`).join("");
+    const knownHosts = REGION_IDS.map(
+      (id, i) => `[${regionAddress(state, id)}]:${ports[i]} ${publicKey(files.sshHostKey(id))}\n`,
+    ).join("");
     const tmp = `${files.sshKnownHosts}.${process.pid}.tmp`; // a console reading it never sees half a file
     writeFileSync(tmp, knownHosts, { mode: 0o600 });
     renameSync(tmp, files.sshKnownHosts);
@@ -397,8 +431,12 @@ export async function ensureSshd(labDir: string, actions: string[], warnings: st
     phase = "verification failed";
     const current = readState(labDir) ?? state;
     // A region cut off from the console cannot be logged into now; its sshd was seen listening.
-    const reachable = REGION_IDS.flatMap((id, i) => (current.regions[id]?.cut.fromConsole ? [] : [{ id, port: ports[i] ?? 0 }]));
-    const failures = (await Promise.all(reachable.map(({ id, port }) => verifyLogin(current, id, port)))).filter((f): f is string => !!f);
+    const reachable = REGION_IDS.flatMap((id, i) =>
+      current.regions[id]?.cut.fromConsole ? [] : [{ id, port: ports[i] ?? 0 }],
+    );
+    const failures = (await Promise.all(reachable.map(({ id, port }) => verifyLogin(current, id, port)))).filter(
+      (f): f is string => !!f,
+    );
     if (failures.length > 0) throw new Error(failures.join("; "));
     updateState(labDir, (s) => {
       s.hostCommands = "ssh";

@@ -26,7 +26,9 @@ const regionStateSchema = z.object({
   /** The region's own OpenSSH server (lab/sshd.ts): its port is kept across restarts; pid null when stopped. */
   sshd: z.object({ port: z.number().int(), pid: z.number().int().nullable() }).nullable().default(null),
   /** Network faults (lab/network): packets between this region and the console, or the other regions, are dropped. */
-  cut: z.object({ fromConsole: z.boolean(), fromRegions: z.boolean() }).default({ fromConsole: false, fromRegions: false }),
+  cut: z
+    .object({ fromConsole: z.boolean(), fromRegions: z.boolean() })
+    .default({ fromConsole: false, fromRegions: false }),
 });
 export type RegionState = z.infer<typeof regionStateSchema>;
 

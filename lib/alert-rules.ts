@@ -79,7 +79,8 @@ export const alertRuleDefs: AlertRuleDef[] = [
     defaultThreshold: null,
     unit: "",
     severity: "warning",
-    description: "The console cannot reach a region's database but another vantage can: a network partition, not an outage. The region is degraded, not unhealthy.",
+    description:
+      "The console cannot reach a region's database but another vantage can: a network partition, not an outage. The region is degraded, not unhealthy.",
   },
   {
     id: "two-primaries",
@@ -89,7 +90,8 @@ export const alertRuleDefs: AlertRuleDef[] = [
     defaultThreshold: null,
     unit: "",
     severity: "critical",
-    description: "More than one region's database accepts writes (is out of recovery): a split brain. Fence all but the recorded primary.",
+    description:
+      "More than one region's database accepts writes (is out of recovery): a split brain. Fence all but the recorded primary.",
   },
 ];
 
@@ -102,7 +104,9 @@ export interface RuleSettings {
 export type RuleSettingsMap = Record<string, RuleSettings>;
 
 export function defaultRuleSettings(): RuleSettingsMap {
-  return Object.fromEntries(alertRuleDefs.map((r) => [r.id, { threshold: r.defaultThreshold, forSeconds: 0, enabled: true }]));
+  return Object.fromEntries(
+    alertRuleDefs.map((r) => [r.id, { threshold: r.defaultThreshold, forSeconds: 0, enabled: true }]),
+  );
 }
 
 /** The rules with a threshold, which the live checks and region health judge by too. */
@@ -253,7 +257,9 @@ export function findBreaches(regions: RegionView[], settings: RuleSettingsMap): 
           labels: { provider },
           value: round(hitRate),
           summary: `${provider} cache hit rate ${round(hitRate)} %`,
-          runbook: regions.some((r) => r.sample?.cdn?.provider === provider && r.sample.cdn.status === "outage") ? runbooks.cdnOutage : runbooks.cdn,
+          runbook: regions.some((r) => r.sample?.cdn?.provider === provider && r.sample.cdn.status === "outage")
+            ? runbooks.cdnOutage
+            : runbooks.cdn,
         });
       }
     }
@@ -273,6 +279,9 @@ export function cdnHitRateByProvider(regions: RegionView[]): Record<string, numb
     a.plain.push(c.cacheHitRate);
   }
   return Object.fromEntries(
-    Object.entries(acc).map(([p, a]) => [p, a.requests > 0 ? (100 * a.hits) / a.requests : a.plain.reduce((x, y) => x + y, 0) / a.plain.length]),
+    Object.entries(acc).map(([p, a]) => [
+      p,
+      a.requests > 0 ? (100 * a.hits) / a.requests : a.plain.reduce((x, y) => x + y, 0) / a.plain.length,
+    ]),
   );
 }

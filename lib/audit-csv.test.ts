@@ -53,7 +53,16 @@ describe("auditCsv", () => {
     const csv = auditCsv([row({ id: 2 }), row({ id: 1, actorEmail: null, target: null })]);
     expect(readCsv(csv)).toEqual([
       ["id", "at", "actor", "action", "target", "detail", "prev_hash", "hash"],
-      ["2", "2026-05-01T12:00:00.000Z", "lead@x.test", "action.approve", "db.promote-replica#12", "{}", "a".repeat(64), "b".repeat(64)],
+      [
+        "2",
+        "2026-05-01T12:00:00.000Z",
+        "lead@x.test",
+        "action.approve",
+        "db.promote-replica#12",
+        "{}",
+        "a".repeat(64),
+        "b".repeat(64),
+      ],
       ["1", "2026-05-01T12:00:00.000Z", "", "action.approve", "", "{}", "a".repeat(64), "b".repeat(64)],
     ]);
   });
@@ -67,8 +76,10 @@ describe("auditCsv", () => {
   });
 
   it("reads back a formula someone typed as text, not as a formula", () => {
-    const [, line] = readCsv(auditCsv([row({ actorEmail: "=HYPERLINK(\"http://x.test\",\"open\")", target: "+1,2", action: "@SUM(A1)" })]));
-    expect(line!.slice(2, 5)).toEqual(["'=HYPERLINK(\"http://x.test\",\"open\")", "'@SUM(A1)", "'+1,2"]);
+    const [, line] = readCsv(
+      auditCsv([row({ actorEmail: '=HYPERLINK("http://x.test","open")', target: "+1,2", action: "@SUM(A1)" })]),
+    );
+    expect(line!.slice(2, 5)).toEqual(['\'=HYPERLINK("http://x.test","open")', "'@SUM(A1)", "'+1,2"]);
   });
 
   it("is only the header when there are no rows", () => {

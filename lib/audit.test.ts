@@ -12,7 +12,15 @@ describe("auditFilters", () => {
   });
 
   it("refuses bad moments, limits and a range that ends before it starts", () => {
-    for (const bad of [{ from: "yesterday" }, { to: "2026-02-31T25:00:00Z" }, { limit: "0" }, { limit: "5001" }, { limit: "ten" }, { limit: "1.5" }, { from: "2026-05-02T00:00:00Z", to: "2026-05-01T00:00:00Z" }]) {
+    for (const bad of [
+      { from: "yesterday" },
+      { to: "2026-02-31T25:00:00Z" },
+      { limit: "0" },
+      { limit: "5001" },
+      { limit: "ten" },
+      { limit: "1.5" },
+      { from: "2026-05-02T00:00:00Z", to: "2026-05-01T00:00:00Z" },
+    ]) {
       expect(auditFilters.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
@@ -20,12 +28,17 @@ describe("auditFilters", () => {
 
 describe("auditFilterParams", () => {
   it("keeps the known, non-blank filters, first value only", () => {
-    expect(auditFilterParams(new URLSearchParams("action=action.&actor=&format=csv&target=%20%2312%20"))).toEqual({ action: "action.", target: "#12" });
+    expect(auditFilterParams(new URLSearchParams("action=action.&actor=&format=csv&target=%20%2312%20"))).toEqual({
+      action: "action.",
+      target: "#12",
+    });
     expect(auditFilterParams({ actor: ["lead", "x"], limit: undefined })).toEqual({ actor: "lead" });
   });
 
   it("carries them into the export links", () => {
-    expect(auditExportHref({ action: "action.", target: "#12" }, "csv")).toBe("/api/v1/audit?action=action.&target=%2312&format=csv");
+    expect(auditExportHref({ action: "action.", target: "#12" }, "csv")).toBe(
+      "/api/v1/audit?action=action.&target=%2312&format=csv",
+    );
   });
 });
 

@@ -62,7 +62,9 @@ export const auditFilters = z
 export type AuditFilters = z.output<typeof auditFilters>;
 
 /** The known filters from a URL's search params: the first value of each, trimmed, blank ones left out. */
-export function auditFilterParams(sp: URLSearchParams | Record<string, string | string[] | undefined>): AuditFilterParams {
+export function auditFilterParams(
+  sp: URLSearchParams | Record<string, string | string[] | undefined>,
+): AuditFilterParams {
   const get = (k: string) => {
     if (sp instanceof URLSearchParams) return sp.get(k);
     const v = sp[k];

@@ -26,15 +26,46 @@ const incident: Incident = {
   version: 3,
 };
 const events: TimelineEvent[] = [
-  { id: 1, at: "2026-11-25T12:00:00.000Z", actor: "Lee Lead", kind: "declared", message: "Declared P1", data: {}, snapshot: null },
-  { id: 2, at: "2026-11-25T12:03:00.000Z", actor: "Eli Engineer", kind: "step", message: 'Checked "Verify the primary is down"', data: { checked: true }, snapshot: null },
-  { id: 3, at: "2026-11-25T12:04:00.000Z", actor: "Eli Engineer", kind: "step", message: 'Unchecked "Monitor error rates"', data: { checked: false }, snapshot: null },
+  {
+    id: 1,
+    at: "2026-11-25T12:00:00.000Z",
+    actor: "Lee Lead",
+    kind: "declared",
+    message: "Declared P1",
+    data: {},
+    snapshot: null,
+  },
+  {
+    id: 2,
+    at: "2026-11-25T12:03:00.000Z",
+    actor: "Eli Engineer",
+    kind: "step",
+    message: 'Checked "Verify the primary is down"',
+    data: { checked: true },
+    snapshot: null,
+  },
+  {
+    id: 3,
+    at: "2026-11-25T12:04:00.000Z",
+    actor: "Eli Engineer",
+    kind: "step",
+    message: 'Unchecked "Monitor error rates"',
+    data: { checked: false },
+    snapshot: null,
+  },
 ];
 
 describe("communication templates", () => {
   it("fill the Initial Alert from the incident", () => {
     expect(fillTemplate("initial", incident, events, Date.parse("2026-11-25T12:05:00Z"))).toBe(
-      ["🚨 INCIDENT: Primary database down in us-east-1", "Severity: P1", "Status: Mitigating", "Impact: Writes fail for all users", "ETA: 12:45 UTC", "Incident Lead: @Lee Lead"].join("\n"),
+      [
+        "🚨 INCIDENT: Primary database down in us-east-1",
+        "Severity: P1",
+        "Status: Mitigating",
+        "Impact: Writes fail for all users",
+        "ETA: 12:45 UTC",
+        "Incident Lead: @Lee Lead",
+      ].join("\n"),
     );
   });
 
@@ -46,9 +77,19 @@ describe("communication templates", () => {
   });
 
   it("give the duration and root cause in the Resolution", () => {
-    const resolved = { ...incident, status: "resolved" as const, resolvedAt: "2026-11-25T13:42:00.000Z", rootCause: "Disk full on the primary" };
+    const resolved = {
+      ...incident,
+      status: "resolved" as const,
+      resolvedAt: "2026-11-25T13:42:00.000Z",
+      rootCause: "Disk full on the primary",
+    };
     expect(fillTemplate("resolution", resolved, events, 0, "https://switchyard.example/incidents/7")).toBe(
-      ["✅ RESOLVED: Primary database down in us-east-1", "Duration: 1 h 42 min", "Root Cause: Disk full on the primary", "Follow-up: https://switchyard.example/incidents/7"].join("\n"),
+      [
+        "✅ RESOLVED: Primary database down in us-east-1",
+        "Duration: 1 h 42 min",
+        "Root Cause: Disk full on the primary",
+        "Follow-up: https://switchyard.example/incidents/7",
+      ].join("\n"),
     );
   });
 });

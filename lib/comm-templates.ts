@@ -7,14 +7,26 @@ import { formatDuration } from "./units";
 export const commKinds = ["initial", "update", "resolution"] as const;
 export type CommKind = (typeof commKinds)[number];
 
-export const commLabels: Record<CommKind, string> = { initial: "Initial Alert", update: "Update", resolution: "Resolution" };
+export const commLabels: Record<CommKind, string> = {
+  initial: "Initial Alert",
+  update: "Update",
+  resolution: "Resolution",
+};
 
 /** The actions taken: runbook actions and checked steps, in order, without the comms themselves. */
 export function actionsTaken(events: TimelineEvent[]): string[] {
-  return events.filter((e) => e.kind === "action" || (e.kind === "step" && e.data.checked === true)).map((e) => e.message);
+  return events
+    .filter((e) => e.kind === "action" || (e.kind === "step" && e.data.checked === true))
+    .map((e) => e.message);
 }
 
-export function fillTemplate(kind: CommKind, incident: Incident, events: TimelineEvent[], now: number, postmortemUrl = ""): string {
+export function fillTemplate(
+  kind: CommKind,
+  incident: Incident,
+  events: TimelineEvent[],
+  now: number,
+  postmortemUrl = "",
+): string {
   const lead = `@${incident.lead.name}`;
   const eta = incident.eta || "unknown";
   switch (kind) {

@@ -18,7 +18,7 @@ describe("csvField", () => {
     expect(csvField("-1")).toBe("'-1");
     expect(csvField("@SUM(A1:A9)")).toBe("'@SUM(A1:A9)");
     expect(csvField("\tx")).toBe("'\tx");
-    expect(csvField("\r=cmd")).toBe("\"'\r=cmd\"");
+    expect(csvField("\r=cmd")).toBe('"\'\r=cmd"');
     expect(csvField('=HYPERLINK("http://x.test","a,b")')).toBe('"\'=HYPERLINK(""http://x.test"",""a,b"")"');
   });
 
@@ -33,7 +33,15 @@ describe("csvField", () => {
 
 describe("csvTable", () => {
   it("writes the header and one CRLF-ended line per row, each field as csvField writes it", () => {
-    expect(csvTable(["at", "who", "n"], [["2026-05-01T12:00:00.000Z", "Ann, lead", 3], ["x", "=1+2", null]])).toBe('at,who,n\r\n2026-05-01T12:00:00.000Z,"Ann, lead",3\r\nx,\'=1+2,\r\n');
+    expect(
+      csvTable(
+        ["at", "who", "n"],
+        [
+          ["2026-05-01T12:00:00.000Z", "Ann, lead", 3],
+          ["x", "=1+2", null],
+        ],
+      ),
+    ).toBe('at,who,n\r\n2026-05-01T12:00:00.000Z,"Ann, lead",3\r\nx,\'=1+2,\r\n');
   });
 
   it("is only the header when there are no rows", () => {

@@ -6,14 +6,28 @@ const failure = (code: string | undefined, message: string) => Object.assign(new
 
 describe("errorInWords", () => {
   it("says a stopped or starting server's SQLSTATE in words and keeps the code beside them", () => {
-    expect(errorInWords(failure("57P01", "terminating connection due to administrator command"))).toEqual({ error: "the database is shutting down", errorCode: "57P01" });
-    expect(errorInWords(failure("57P02", "terminating connection because of crash of another server process"))).toEqual({
-      error: "the database is restarting after a crash",
-      errorCode: "57P02",
+    expect(errorInWords(failure("57P01", "terminating connection due to administrator command"))).toEqual({
+      error: "the database is shutting down",
+      errorCode: "57P01",
     });
-    expect(errorInWords(failure("57P03", "the database system is starting up"))).toEqual({ error: "the database is starting up", errorCode: "57P03" });
-    expect(errorInWords(failure("57P03", "the database system is shutting down"))).toEqual({ error: "the database is shutting down", errorCode: "57P03" });
-    expect(errorInWords(failure("57P03", "cannot connect now"))).toEqual({ error: "the database is starting up or shutting down", errorCode: "57P03" });
+    expect(errorInWords(failure("57P02", "terminating connection because of crash of another server process"))).toEqual(
+      {
+        error: "the database is restarting after a crash",
+        errorCode: "57P02",
+      },
+    );
+    expect(errorInWords(failure("57P03", "the database system is starting up"))).toEqual({
+      error: "the database is starting up",
+      errorCode: "57P03",
+    });
+    expect(errorInWords(failure("57P03", "the database system is shutting down"))).toEqual({
+      error: "the database is shutting down",
+      errorCode: "57P03",
+    });
+    expect(errorInWords(failure("57P03", "cannot connect now"))).toEqual({
+      error: "the database is starting up or shutting down",
+      errorCode: "57P03",
+    });
   });
 
   it("says the other server answers a person meets in words", () => {
@@ -27,13 +41,17 @@ describe("errorInWords", () => {
       ["08006", "connection failed"],
       ["08001", "cannot establish a connection"],
     ];
-    for (const [code, words] of cases) expect(errorInWords(failure(code, `server said ${code}`)), code).toEqual({ error: words, errorCode: code });
+    for (const [code, words] of cases)
+      expect(errorInWords(failure(code, `server said ${code}`)), code).toEqual({ error: words, errorCode: code });
   });
 
   it("falls back to a SQLSTATE's class, then to the server's message", () => {
     expect(errorInWords(failure("08007", "transaction resolution unknown")).error).toBe("connection failed");
     expect(errorInWords(failure("53999", "something scarce")).error).toBe("the server is out of resources");
-    expect(errorInWords(failure("42P01", 'relation "heartbeat" does not exist'))).toEqual({ error: 'relation "heartbeat" does not exist', errorCode: "42P01" });
+    expect(errorInWords(failure("42P01", 'relation "heartbeat" does not exist'))).toEqual({
+      error: 'relation "heartbeat" does not exist',
+      errorCode: "42P01",
+    });
   });
 
   it("says a connection's system error in words, never its address", () => {
@@ -55,25 +73,46 @@ describe("errorInWords", () => {
   });
 
   it("finds the code on a fetch error's cause and on the first error of a connection tried on several addresses", () => {
-    expect(errorInWords(new TypeError("fetch failed", { cause: failure("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:8080") }))).toEqual({
+    expect(
+      errorInWords(
+        new TypeError("fetch failed", { cause: failure("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:8080") }),
+      ),
+    ).toEqual({
       error: "connection refused",
       errorCode: "ECONNREFUSED",
     });
-    const both = new AggregateError([failure("ECONNREFUSED", "connect ECONNREFUSED ::1:5432"), failure("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:5432")], "");
+    const both = new AggregateError(
+      [
+        failure("ECONNREFUSED", "connect ECONNREFUSED ::1:5432"),
+        failure("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:5432"),
+      ],
+      "",
+    );
     expect(errorInWords(both)).toEqual({ error: "connection refused", errorCode: "ECONNREFUSED" });
   });
 
   it("says the driver's own code-less failures in words, and keeps any other message as it is, without a code", () => {
     expect(errorInWords(new Error("timeout expired"))).toEqual({ error: "timed out connecting" });
-    expect(errorInWords(new Error("Connection terminated due to connection timeout"))).toEqual({ error: "timed out connecting" });
+    expect(errorInWords(new Error("Connection terminated due to connection timeout"))).toEqual({
+      error: "timed out connecting",
+    });
     expect(errorInWords(new Error("Query read timeout"))).toEqual({ error: "query timed out" });
     expect(errorInWords(new Error("Connection terminated unexpectedly"))).toEqual({ error: "connection lost" });
-    expect(errorInWords(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toEqual({ error: "timed out" });
-    expect(errorInWords(new Error("Client has encountered a connection error and is not queryable"))).toEqual({ error: "connection lost" });
+    expect(errorInWords(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toEqual({
+      error: "timed out",
+    });
+    expect(errorInWords(new Error("Client has encountered a connection error and is not queryable"))).toEqual({
+      error: "connection lost",
+    });
     expect(errorInWords(new Error("self-signed certificate"))).toEqual({ error: "self-signed certificate" });
     expect(errorInWords("plain words")).toEqual({ error: "plain words" });
-    const unknownCode = errorInWords(failure("ERR_TLS_CERT_ALTNAME_INVALID", "Hostname/IP does not match certificate's altnames"));
-    expect(unknownCode).toEqual({ error: "Hostname/IP does not match certificate's altnames", errorCode: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    const unknownCode = errorInWords(
+      failure("ERR_TLS_CERT_ALTNAME_INVALID", "Hostname/IP does not match certificate's altnames"),
+    );
+    expect(unknownCode).toEqual({
+      error: "Hostname/IP does not match certificate's altnames",
+      errorCode: "ERR_TLS_CERT_ALTNAME_INVALID",
+    });
   });
 });
 
@@ -86,7 +125,22 @@ describe("wordsForCode", () => {
   });
 
   it("gives short lowercase words", () => {
-    for (const code of ["57P01", "57P02", "57P03", "53300", "28P01", "3D000", "08006", "53100", "25006", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]) {
+    for (const code of [
+      "57P01",
+      "57P02",
+      "57P03",
+      "53300",
+      "28P01",
+      "3D000",
+      "08006",
+      "53100",
+      "25006",
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EHOSTUNREACH",
+      "ENOTFOUND",
+    ]) {
       const words = wordsForCode(code)!;
       expect(words, code).toBe(words.toLowerCase());
       expect(words.split(" ").length, code).toBeLessThanOrEqual(8);
@@ -96,7 +150,9 @@ describe("wordsForCode", () => {
 
 describe("errorCodeOf", () => {
   it("prefers the error's own code, then its cause's", () => {
-    expect(errorCodeOf(Object.assign(new Error("x", { cause: failure("ECONNRESET", "y") }), { code: "57P01" }))).toBe("57P01");
+    expect(errorCodeOf(Object.assign(new Error("x", { cause: failure("ECONNRESET", "y") }), { code: "57P01" }))).toBe(
+      "57P01",
+    );
     expect(errorCodeOf(new Error("x", { cause: failure("ECONNRESET", "y") }))).toBe("ECONNRESET");
     expect(errorCodeOf(new Error("x"))).toBeUndefined();
     expect(errorCodeOf(null)).toBeUndefined();

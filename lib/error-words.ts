@@ -64,7 +64,10 @@ const systemWords: Record<string, string> = {
 
 /** The node-postgres driver's own messages, which carry no code. */
 const driverMessageWords: [RegExp, string][] = [
-  [/^(timeout expired|timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/i, "timed out connecting"],
+  [
+    /^(timeout expired|timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/i,
+    "timed out connecting",
+  ],
   [/^Query read timeout$/i, "query timed out"],
   [/^Connection terminated unexpectedly$/i, "connection lost"],
   [/^Connection terminated$/i, "connection closed"],
@@ -83,7 +86,11 @@ export function wordsForCode(code: string, message = ""): string | null {
     if (/shutting down/i.test(message)) return "the database is shutting down";
     if (/recovery mode/i.test(message)) return "the database is in recovery mode";
   }
-  return sqlstateWords[code] ?? systemWords[code] ?? (SQLSTATE.test(code) && /\d/.test(code) ? (sqlstateClassWords[code.slice(0, 2)] ?? null) : null);
+  return (
+    sqlstateWords[code] ??
+    systemWords[code] ??
+    (SQLSTATE.test(code) && /\d/.test(code) ? (sqlstateClassWords[code.slice(0, 2)] ?? null) : null)
+  );
 }
 
 export interface ErrorInWords {
@@ -126,6 +133,10 @@ export function errorInWords(err: unknown): ErrorInWords {
   const code = errorCodeOf(err);
   const message = messageOf(err);
   const timedOut = asErrorLike(err)?.name === "TimeoutError" ? "timed out" : null; // AbortSignal.timeout's
-  const words = (code ? wordsForCode(code, message) : null) ?? timedOut ?? driverMessageWords.find(([pattern]) => pattern.test(message))?.[1] ?? message;
+  const words =
+    (code ? wordsForCode(code, message) : null) ??
+    timedOut ??
+    driverMessageWords.find(([pattern]) => pattern.test(message))?.[1] ??
+    message;
   return code ? { error: words, errorCode: code } : { error: words };
 }

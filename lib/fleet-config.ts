@@ -32,7 +32,10 @@ export const sshTransportSchema = z.object({
   connectTimeoutSeconds: z.number().int().min(1).max(120).default(10),
 });
 export type SshTransport = z.infer<typeof sshTransportSchema>;
-export const transportSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("local") }), sshTransportSchema]);
+export const transportSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("local") }),
+  sshTransportSchema,
+]);
 export type Transport = z.infer<typeof transportSchema>;
 
 export const regionConfigSchema = z.object({
@@ -47,7 +50,10 @@ export const regionConfigSchema = z.object({
     password: z.string().optional(),
     database: z.string().min(1).default("postgres"),
     /** The physical replication slot this server streams through (replicas). */
-    slot: z.string().regex(/^[a-z0-9_]+$/).optional(),
+    slot: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .optional(),
   }),
   cdn: z.object({
     provider: z.enum(cdnProviders),
@@ -99,11 +105,17 @@ export const fleetConfigSchema = z
   .superRefine((fleet, ctx) => {
     const ids = new Set<string>();
     fleet.regions.forEach((r, i) => {
-      if (ids.has(r.id)) ctx.addIssue({ code: "custom", path: ["regions", i, "id"], message: `duplicate region id ${r.id}` });
+      if (ids.has(r.id))
+        ctx.addIssue({ code: "custom", path: ["regions", i, "id"], message: `duplicate region id ${r.id}` });
       ids.add(r.id);
     });
     const primaries = fleet.regions.filter((r) => r.role === "primary").length;
-    if (primaries !== 1) ctx.addIssue({ code: "custom", path: ["regions"], message: `exactly one region must be primary, found ${primaries}` });
+    if (primaries !== 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["regions"],
+        message: `exactly one region must be primary, found ${primaries}`,
+      });
   });
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 

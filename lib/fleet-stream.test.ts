@@ -13,7 +13,8 @@ const LAB = [
 ] as const;
 
 /** Deterministic noise in [0, 1) for a figure of a region at a second. */
-const noise = (second: number, i: number, salt: number) => (((second * 7919 + i * 104729 + salt * 1299709) % 1000) + 0.123456789) / 1000;
+const noise = (second: number, i: number, salt: number) =>
+  (((second * 7919 + i * 104729 + salt * 1299709) % 1000) + 0.123456789) / 1000;
 
 /**
  * The lab's three regions `second` s after T0, at rest: healthy, sampled once a second, figures shaped as the collector
@@ -50,7 +51,13 @@ function labFleet(second: number, traffic = true): FleetSnapshot {
               replayLagSeconds: traffic ? Math.round(noise(second, j, 4) * 1e6) / 1e9 : null,
               replyAgeSeconds: traffic ? noise(second, j, 5) : 0.5,
             })),
-            slots: LAB.filter((x) => x.role === "replica").map((x) => ({ name: x.id.replaceAll("-", "_"), active: true, walStatus: "reserved", retainedBytes: 0, restartLsn: lsn })),
+            slots: LAB.filter((x) => x.role === "replica").map((x) => ({
+              name: x.id.replaceAll("-", "_"),
+              active: true,
+              walStatus: "reserved",
+              retainedBytes: 0,
+              restartLsn: lsn,
+            })),
           }
         : {
             up: true,
@@ -61,10 +68,25 @@ function labFleet(second: number, traffic = true): FleetSnapshot {
             replayLsn: lsn,
             lastReplayAt: iso(T0 + moving * 1000 - 400),
             replayPaused: false,
-            receiver: { status: "streaming", silenceSeconds: traffic ? noise(second, i, 6) : 0.2, senderHost: "127.0.0.1", senderPort: 54320, slot },
+            receiver: {
+              status: "streaming",
+              silenceSeconds: traffic ? noise(second, i, 6) : 0.2,
+              senderHost: "127.0.0.1",
+              senderPort: 54320,
+              slot,
+            },
           };
-    const reaches = LAB.map((x, j) => ({ region: x.id, reachable: true, inRecovery: x.role === "replica", latencyMs: Math.round(noise(second, j, 7) * 40) / 10, error: null, errorCode: null, checkedAt: iso(at - 300 - j * 7) }));
-    const figure = (base: number, salt: number) => Math.round((base + (traffic ? noise(second, i, salt) : 0.5) * base * 0.05) * 100) / 100;
+    const reaches = LAB.map((x, j) => ({
+      region: x.id,
+      reachable: true,
+      inRecovery: x.role === "replica",
+      latencyMs: Math.round(noise(second, j, 7) * 40) / 10,
+      error: null,
+      errorCode: null,
+      checkedAt: iso(at - 300 - j * 7),
+    }));
+    const figure = (base: number, salt: number) =>
+      Math.round((base + (traffic ? noise(second, i, salt) : 0.5) * base * 0.05) * 100) / 100;
     const sample: RegionSample = {
       regionId: r.id,
       at: iso(at),
@@ -76,7 +98,16 @@ function labFleet(second: number, traffic = true): FleetSnapshot {
           region: r.id,
           dbHost: "127.0.0.1",
           dbPort: 54320 + i,
-          db: { connected: true, writable: true, lastAckedSeq: 3600 + moving, lastAckedAt: iso(T0 + moving * 1000 - 200), consecutiveFailures: 0, lastError: null, lastErrorCode: null, simulated: false },
+          db: {
+            connected: true,
+            writable: true,
+            lastAckedSeq: 3600 + moving,
+            lastAckedAt: iso(T0 + moving * 1000 - 200),
+            consecutiveFailures: 0,
+            lastError: null,
+            lastErrorCode: null,
+            simulated: false,
+          },
           mirrors: { status: "ok" },
           cdn: { provider: r.cdn, enabled: true, status: "ok", rollout: null },
           reaches,
@@ -85,7 +116,14 @@ function labFleet(second: number, traffic = true): FleetSnapshot {
         },
       },
       db,
-      mirrors: { status: "ok", hitRate: figure(88, 9), requestsPerSecond: figure(900, 10), errorRate: 0, lastSyncAt: iso(T0 - 600_000), resyncProgress: null },
+      mirrors: {
+        status: "ok",
+        hitRate: figure(88, 9),
+        requestsPerSecond: figure(900, 10),
+        errorRate: 0,
+        lastSyncAt: iso(T0 - 600_000),
+        resyncProgress: null,
+      },
       cdn: {
         provider: r.cdn,
         enabled: true,
@@ -98,16 +136,45 @@ function labFleet(second: number, traffic = true): FleetSnapshot {
         directBytesPerSecond: Math.round(figure(3e7, 15)),
         costTotalUsd: Math.round((81.5 + moving * 0.0213 + i) * 1e6) / 1e6,
         costRateUsdPerHour: figure(76, 16),
-        costByCategory: { cdn: figure(40, 17), mirror: figure(12, 18), peerMirror: figure(3, 19), origin: figure(9, 20), direct: figure(17, 21) },
+        costByCategory: {
+          cdn: figure(40, 17),
+          mirror: figure(12, 18),
+          peerMirror: figure(3, 19),
+          origin: figure(9, 20),
+          direct: figure(17, 21),
+        },
       },
-      lag: r.role === "replica" ? { bytes: 0, seconds: traffic ? Math.round(noise(second, i, 22) * 100) / 100 : 0, streaming: true } : null,
+      lag:
+        r.role === "replica"
+          ? { bytes: 0, seconds: traffic ? Math.round(noise(second, i, 22) * 100) / 100 : 0, streaming: true }
+          : null,
       health: { status: "healthy", reasons: [] },
       reachability: {
         region: r.id,
         verdict: "reachable",
         reason: null,
-        sightings: [{ vantage: "console", reachable: true, acceptsWrites: r.role === "primary", latencyMs: db.up ? db.latencyMs : null, error: null, checkedAt: iso(at), ageSeconds: 0 }].concat(
-          reaches.filter((x) => x.region !== r.id).map((x) => ({ vantage: x.region, reachable: true, acceptsWrites: r.role === "primary", latencyMs: x.latencyMs, error: null, checkedAt: x.checkedAt, ageSeconds: 0.3 })),
+        sightings: [
+          {
+            vantage: "console",
+            reachable: true,
+            acceptsWrites: r.role === "primary",
+            latencyMs: db.up ? db.latencyMs : null,
+            error: null,
+            checkedAt: iso(at),
+            ageSeconds: 0,
+          },
+        ].concat(
+          reaches
+            .filter((x) => x.region !== r.id)
+            .map((x) => ({
+              vantage: x.region,
+              reachable: true,
+              acceptsWrites: r.role === "primary",
+              latencyMs: x.latencyMs,
+              error: null,
+              checkedAt: x.checkedAt,
+              ageSeconds: 0.3,
+            })),
         ),
       },
     };
@@ -191,7 +258,10 @@ describe("FleetStream", () => {
   });
 
   it("knows its two events", () => {
-    expect(["fleet", "fleet-delta", "alerts", "error", "message"].filter(isFleetEvent)).toEqual(["fleet", "fleet-delta"]);
+    expect(["fleet", "fleet-delta", "alerts", "error", "message"].filter(isFleetEvent)).toEqual([
+      "fleet",
+      "fleet-delta",
+    ]);
   });
 });
 
@@ -209,17 +279,38 @@ describe("what goes out at once and what waits for the figures tick", () => {
     expect(changed((s) => eu(s).reasons.push("Replication lag 6 s"))).toBe(true);
     expect(changed((s) => (eu(s).sample!.db = { up: false, error: "connection refused" }))).toBe(true);
     expect(changed((s) => Object.assign(eu(s).sample!.db!, { replayPaused: true }))).toBe(true);
-    expect(changed((s) => (eu(s).sample!.api = { up: false, latencyMs: 800, timedOut: true, error: "no answer" }))).toBe(true);
+    expect(
+      changed((s) => (eu(s).sample!.api = { up: false, latencyMs: 800, timedOut: true, error: "no answer" })),
+    ).toBe(true);
     expect(changed((s) => (eu(s).sample!.mirrors!.status = "down"))).toBe(true);
     expect(changed((s) => (eu(s).sample!.reachability!.verdict = "partitioned-from-console"))).toBe(true);
-    expect(changed((s) => s.alerts.push({ id: 7, ruleId: "replication-lag", source: "rule", name: "Replication lag", severity: "warning", labels: {}, summary: "", value: 6, runbook: null, state: "firing", startedAt: iso(T0), resolvedAt: null }))).toBe(true);
+    expect(
+      changed((s) =>
+        s.alerts.push({
+          id: 7,
+          ruleId: "replication-lag",
+          source: "rule",
+          name: "Replication lag",
+          severity: "warning",
+          labels: {},
+          summary: "",
+          value: 6,
+          runbook: null,
+          state: "firing",
+          startedAt: iso(T0),
+          resolvedAt: null,
+        }),
+      ),
+    ).toBe(true);
     expect(changed((s) => (eu(s).sample!.lag!.seconds = 4.2))).toBe(false);
   });
 
   // Issue 14: at most 1 KiB/s per viewer at rest. Figures alone go out once per figures tick (5 s in the events route).
   it("keeps a viewer at rest under 1 KiB/s with figures sent every 5 s, with the lab's traffic figures moving", () => {
     const full = bytes(message("fleet", labFleet(0)));
-    const delta = Math.max(...[5, 10, 15].map((s) => bytes(message("fleet-delta", jsonDelta(labFleet(s - 5), labFleet(s))))));
+    const delta = Math.max(
+      ...[5, 10, 15].map((s) => bytes(message("fleet-delta", jsonDelta(labFleet(s - 5), labFleet(s))))),
+    );
     expect(delta).toBeLessThan(full);
     expect(delta / 5).toBeLessThan(1024);
   });

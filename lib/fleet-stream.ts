@@ -6,7 +6,10 @@ export type FleetEvent = "fleet" | "fleet-delta";
 export const isFleetEvent = (event: string): event is FleetEvent => event === "fleet" || event === "fleet-delta";
 
 const isSnapshot = (v: unknown): v is FleetSnapshot =>
-  typeof v === "object" && v !== null && Array.isArray((v as FleetSnapshot).regions) && Array.isArray((v as FleetSnapshot).alerts);
+  typeof v === "object" &&
+  v !== null &&
+  Array.isArray((v as FleetSnapshot).regions) &&
+  Array.isArray((v as FleetSnapshot).alerts);
 
 /**
  * The fleet snapshot one stream has delivered: `fleet` replaces it, `fleet-delta` (lib/json-delta) is applied to it.
@@ -47,8 +50,30 @@ export class FleetStream {
 export function atAGlance(s: FleetSnapshot): string {
   const regions = s.regions.map((r) => {
     const x = r.sample;
-    const db = !x?.db ? null : !x.db.up ? "down" : x.db.inRecovery ? `replica${x.db.replayPaused ? ", replay paused" : ""}` : "primary";
-    return [r.id, r.status, r.lastStatus, r.reasons, r.role, r.observedRole, r.cdnProvider, x?.api.up, db, x?.lag?.streaming, x?.mirrors?.status, x?.cdn?.status, x?.cdn?.provider, x?.cdn?.enabled, x?.reachability?.verdict];
+    const db = !x?.db
+      ? null
+      : !x.db.up
+        ? "down"
+        : x.db.inRecovery
+          ? `replica${x.db.replayPaused ? ", replay paused" : ""}`
+          : "primary";
+    return [
+      r.id,
+      r.status,
+      r.lastStatus,
+      r.reasons,
+      r.role,
+      r.observedRole,
+      r.cdnProvider,
+      x?.api.up,
+      db,
+      x?.lag?.streaming,
+      x?.mirrors?.status,
+      x?.cdn?.status,
+      x?.cdn?.provider,
+      x?.cdn?.enabled,
+      x?.reachability?.verdict,
+    ];
   });
   const alerts = s.alerts.map((a) => [a.id, a.state, a.unevaluated ?? false]);
   return JSON.stringify([regions, alerts]);

@@ -10,8 +10,24 @@ const partitioned: RegionReachability = {
   verdict: "partitioned-from-console",
   reason: "us-east-1 is unreachable from the console only; eu-west-1 reaches it — a network partition, not an outage",
   sightings: [
-    { vantage: "console", reachable: false, acceptsWrites: false, latencyMs: null, error: "connect ETIMEDOUT", checkedAt: AT, ageSeconds: 0 },
-    { vantage: "eu-west-1", reachable: true, acceptsWrites: true, latencyMs: 2, error: null, checkedAt: "2026-11-25T11:59:58.000Z", ageSeconds: 2 },
+    {
+      vantage: "console",
+      reachable: false,
+      acceptsWrites: false,
+      latencyMs: null,
+      error: "connect ETIMEDOUT",
+      checkedAt: AT,
+      ageSeconds: 0,
+    },
+    {
+      vantage: "eu-west-1",
+      reachable: true,
+      acceptsWrites: true,
+      latencyMs: 2,
+      error: null,
+      checkedAt: "2026-11-25T11:59:58.000Z",
+      ageSeconds: 2,
+    },
   ],
 };
 
@@ -39,7 +55,9 @@ describe("regionsHealth", () => {
 
   it("keeps a plainly reachable region's null reason", () => {
     const ok: RegionReachability = { region: "eu-west-1", verdict: "reachable", reason: null, sightings: [] };
-    expect(regionsHealth(snapshotOf([regionView("eu-west-1", { sample: { reachability: ok } })])).regions[0]!.reachability).toEqual({ verdict: "reachable", reason: null, sightings: [] });
+    expect(
+      regionsHealth(snapshotOf([regionView("eu-west-1", { sample: { reachability: ok } })])).regions[0]!.reachability,
+    ).toEqual({ verdict: "reachable", reason: null, sightings: [] });
   });
 });
 
@@ -48,7 +66,21 @@ describe("replicationView", () => {
     const primary = regionView("us-east-1", { role: "primary" });
     const db = primary.sample!.db!;
     if (!db.up || db.inRecovery) throw new Error("the fixture's primary accepts writes");
-    const link = { applicationName: "replica_eu", clientAddr: null, state: "streaming", syncState: "async", sentLsn: null, writeLsn: null, flushLsn: null, replayLsn: null, lagBytes: 0, writeLagSeconds: null, flushLagSeconds: null, replayLagSeconds: null, replyAgeSeconds: 0 };
+    const link = {
+      applicationName: "replica_eu",
+      clientAddr: null,
+      state: "streaming",
+      syncState: "async",
+      sentLsn: null,
+      writeLsn: null,
+      flushLsn: null,
+      replayLsn: null,
+      lagBytes: 0,
+      writeLagSeconds: null,
+      flushLagSeconds: null,
+      replayLagSeconds: null,
+      replyAgeSeconds: 0,
+    };
     const slot = { name: "replica_eu", active: true, walStatus: "reserved", retainedBytes: 0, restartLsn: "0/5000000" };
     db.links = [link];
     db.slots = [slot];

@@ -67,7 +67,11 @@ export function currentPrimary(regions: RegionView[]): RegionView | null {
 function reachabilityAt(r: RegionView, nowMs: number) {
   const reach = r.sample?.reachability;
   if (!reach) return null;
-  return { verdict: reach.verdict, reason: reach.reason, sightings: reach.sightings.map((x) => ({ ...x, ageSeconds: ageSeconds(x.checkedAt, nowMs) })) };
+  return {
+    verdict: reach.verdict,
+    reason: reach.reason,
+    sightings: reach.sightings.map((x) => ({ ...x, ageSeconds: ageSeconds(x.checkedAt, nowMs) })),
+  };
 }
 
 /** What GET /api/v1/health/regions answers. */
@@ -138,19 +142,30 @@ export function replicationView(s: FleetSnapshot) {
 }
 
 /** Every figure carries its age; a stale region's components say "stale" instead of their last status. */
-const staleness = (r: RegionView) => ({ ageSeconds: r.ageSeconds, ...(r.status === "stale" ? { status: "stale" } : {}) });
+const staleness = (r: RegionView) => ({
+  ageSeconds: r.ageSeconds,
+  ...(r.status === "stale" ? { status: "stale" } : {}),
+});
 
 /** What GET /api/v1/mirrors answers: hit rate and status per region. */
 export function mirrorsView(s: FleetSnapshot) {
   return {
     generatedAt: s.generatedAt,
-    regions: s.regions.map((r) => ({ regionId: r.id, ...(r.sample?.mirrors ?? { status: "unknown", hitRate: null }), ...staleness(r) })),
+    regions: s.regions.map((r) => ({
+      regionId: r.id,
+      ...(r.sample?.mirrors ?? { status: "unknown", hitRate: null }),
+      ...staleness(r),
+    })),
   };
 }
 
 /** What GET /api/v1/cdn answers: provider, enabled, cache hit rate, bandwidth and costs per region. */
 export function cdnView(s: FleetSnapshot) {
-  const regions = s.regions.map((r) => ({ regionId: r.id, ...(r.sample?.cdn ?? { provider: r.cdnProvider, status: "unknown", cacheHitRate: null }), ...staleness(r) }));
+  const regions = s.regions.map((r) => ({
+    regionId: r.id,
+    ...(r.sample?.cdn ?? { provider: r.cdnProvider, status: "unknown", cacheHitRate: null }),
+    ...staleness(r),
+  }));
   const totalCostUsd = regions.reduce((a, r) => a + ("costTotalUsd" in r ? r.costTotalUsd : 0), 0);
   return { generatedAt: s.generatedAt, totalCostUsd: Math.round(totalCostUsd * 10_000) / 10_000, regions };
 }

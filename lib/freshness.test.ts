@@ -4,7 +4,8 @@ import { freshnessSummary, snapshotAt, staleAfterMs } from "./freshness";
 
 // The fixtures' samples are taken at 12:00:00.000; the fixtures' snapshot goes stale after 3 s.
 const at = (s: string) => Date.parse(`2026-11-25T12:00:${s}Z`);
-const fleet = () => snapshotOf([regionView("us-east-1", { role: "primary" }), regionView("eu-west-1", { status: "degraded" })]);
+const fleet = () =>
+  snapshotOf([regionView("us-east-1", { role: "primary" }), regionView("eu-west-1", { status: "degraded" })]);
 
 describe("snapshotAt", () => {
   it("keeps the sampled status while the newest sample is at most three poll intervals old, and gives its age", () => {
@@ -33,7 +34,20 @@ describe("snapshotAt", () => {
   });
 
   it("marks the alerts of a stale region as not evaluated, and only those", () => {
-    const alert = (id: number, region: string) => ({ id, ruleId: "x", source: "rule" as const, name: "x", severity: "warning", labels: { region }, summary: "", value: null, runbook: null, state: "firing" as const, startedAt: "2026-11-25T11:59:00.000Z", resolvedAt: null });
+    const alert = (id: number, region: string) => ({
+      id,
+      ruleId: "x",
+      source: "rule" as const,
+      name: "x",
+      severity: "warning",
+      labels: { region },
+      summary: "",
+      value: null,
+      runbook: null,
+      state: "firing" as const,
+      startedAt: "2026-11-25T11:59:00.000Z",
+      resolvedAt: null,
+    });
     const s = fleet();
     s.regions[1] = { ...s.regions[1]!, checkedAt: "2026-11-25T12:00:08.000Z" };
     s.alerts = [alert(1, "us-east-1"), alert(2, "eu-west-1")];
@@ -46,7 +60,20 @@ describe("snapshotAt", () => {
   it("marks an alert about several regions (two primaries) as not evaluated when any of them is stale", () => {
     const s = fleet();
     s.regions[1] = { ...s.regions[1]!, checkedAt: "2026-11-25T12:00:08.000Z" };
-    const twoPrimaries = (regions: string) => ({ id: 3, ruleId: "two-primaries", source: "rule" as const, name: "Two primaries", severity: "critical", labels: { regions }, summary: "", value: 2, runbook: null, state: "firing" as const, startedAt: "2026-11-25T11:59:00.000Z", resolvedAt: null });
+    const twoPrimaries = (regions: string) => ({
+      id: 3,
+      ruleId: "two-primaries",
+      source: "rule" as const,
+      name: "Two primaries",
+      severity: "critical",
+      labels: { regions },
+      summary: "",
+      value: 2,
+      runbook: null,
+      state: "firing" as const,
+      startedAt: "2026-11-25T11:59:00.000Z",
+      resolvedAt: null,
+    });
     s.alerts = [twoPrimaries("eu-west-1,us-east-1")];
     expect(snapshotAt(s, at("09.000")).alerts[0]!.unevaluated).toBe(true);
     s.regions[0] = { ...s.regions[0]!, checkedAt: "2026-11-25T12:00:08.000Z" };

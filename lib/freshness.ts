@@ -27,7 +27,8 @@ export function snapshotAt(s: FleetSnapshot, nowMs: number): FleetSnapshot {
   const regions = s.regions.map((r) => regionAt(r, nowMs, s.staleAfterSeconds));
   const stale = new Set(regions.filter((r) => r.status === "stale").map((r) => r.id));
   // An alert about one region (`region`) or several (`regions`, e.g. two primaries) cannot be judged while any of them is stale.
-  const about = (labels: Record<string, string>) => [labels.region, ...(labels.regions?.split(",") ?? [])].filter((r): r is string => !!r);
+  const about = (labels: Record<string, string>) =>
+    [labels.region, ...(labels.regions?.split(",") ?? [])].filter((r): r is string => !!r);
   const alerts = s.alerts.map((a) => ({ ...a, unevaluated: about(a.labels).some((r) => stale.has(r)) }));
   return { ...s, generatedAt: new Date(nowMs).toISOString(), regions, alerts };
 }
@@ -35,5 +36,8 @@ export function snapshotAt(s: FleetSnapshot, nowMs: number): FleetSnapshot {
 /** The stale regions of a snapshot, and the oldest newest-sample age among all regions (for /api/health). */
 export function freshnessSummary(s: FleetSnapshot): { staleRegions: string[]; sampleAgeSeconds: number | null } {
   const ages = s.regions.map((r) => r.ageSeconds).filter((a): a is number => a !== null);
-  return { staleRegions: s.regions.filter((r) => r.status === "stale").map((r) => r.id), sampleAgeSeconds: ages.length ? Math.max(...ages) : null };
+  return {
+    staleRegions: s.regions.filter((r) => r.status === "stale").map((r) => r.id),
+    sampleAgeSeconds: ages.length ? Math.max(...ages) : null,
+  };
 }

@@ -25,4 +25,7 @@ const incidentPrefix = new RegExp(`^${INCIDENT_PREFIX}`, "i");
 export const incidentRef = (id: number) => `${INCIDENT_PREFIX}${id}`;
 
 /** An incident id: a row id, optionally written as incidentRef writes it (INC-12, any case). */
-export const incidentRowId = z.preprocess((v) => (typeof v === "string" ? v.trim().replace(incidentPrefix, "") : v), rowId);
+export const incidentRowId = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().replace(incidentPrefix, "") : v),
+  rowId,
+);

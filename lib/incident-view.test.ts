@@ -4,11 +4,17 @@ import { median, nextStepKey, parseIncidentFilters, phaseWindow, prefillFromAler
 describe("incident list filters from the URL", () => {
   it("default to open incidents and keep valid values", () => {
     expect(parseIncidentFilters({})).toEqual({ status: "open" });
-    expect(parseIncidentFilters({ status: "all", severity: "P1", scenario: "primary-database-failure" })).toEqual({ status: "all", severity: "P1", scenarioId: "primary-database-failure" });
+    expect(parseIncidentFilters({ status: "all", severity: "P1", scenario: "primary-database-failure" })).toEqual({
+      status: "all",
+      severity: "P1",
+      scenarioId: "primary-database-failure",
+    });
   });
 
   it("drop what is not valid instead of failing, and take the first of repeated params", () => {
-    expect(parseIncidentFilters({ status: "closed", severity: "P9", scenario: "Robert'); drop" })).toEqual({ status: "open" });
+    expect(parseIncidentFilters({ status: "closed", severity: "P9", scenario: "Robert'); drop" })).toEqual({
+      status: "open",
+    });
     expect(parseIncidentFilters({ status: ["resolved", "all"], severity: "" })).toEqual({ status: "resolved" });
   });
 });
@@ -20,7 +26,11 @@ describe("the next step", () => {
     { key: "r/s1", phase: "assess" as const, checked: false },
     { key: "r/c1", phase: "communicate" as const, checked: false },
   ];
-  const clocks = (done: string[]) => ["alert", "assess", "communicate", "mitigate", "resolve", "postmortem"].map((phase) => ({ phase: phase as never, state: done.includes(phase) ? ("done" as const) : ("active" as const) }));
+  const clocks = (done: string[]) =>
+    ["alert", "assess", "communicate", "mitigate", "resolve", "postmortem"].map((phase) => ({
+      phase: phase as never,
+      state: done.includes(phase) ? ("done" as const) : ("active" as const),
+    }));
 
   it("is the first unchecked step of the earliest unfinished phase", () => {
     expect(nextStepKey(steps, clocks([]))).toBe("r/a2");
@@ -33,16 +43,39 @@ describe("the next step", () => {
 });
 
 describe("prefill from an alert", () => {
-  const alert = { id: 7, name: "Region unhealthy", summary: "us-east-1 is unhealthy: Primary database unreachable", severity: "critical", labels: { region: "us-east-1" }, runbook: { id: "primary-database-failure", title: "Scenario 2" } };
+  const alert = {
+    id: 7,
+    name: "Region unhealthy",
+    summary: "us-east-1 is unhealthy: Primary database unreachable",
+    severity: "critical",
+    labels: { region: "us-east-1" },
+    runbook: { id: "primary-database-failure", title: "Scenario 2" },
+  };
   const scenarios = ["primary-database-failure", "cdn-provider-outage"];
   const regions = ["us-east-1", "eu-west-1"];
 
   it("takes title, region, P1 for critical and the scenario from the alert's runbook", () => {
-    expect(prefillFromAlert(alert, scenarios, regions)).toEqual({ title: alert.summary, severity: "P1", scenarioId: "primary-database-failure", regions: ["us-east-1"], impact: "", fromAlertId: 7 });
+    expect(prefillFromAlert(alert, scenarios, regions)).toEqual({
+      title: alert.summary,
+      severity: "P1",
+      scenarioId: "primary-database-failure",
+      regions: ["us-east-1"],
+      impact: "",
+      fromAlertId: 7,
+    });
   });
 
   it("gives P2 for a warning, no scenario for a troubleshooting runbook and no unknown region", () => {
-    const p = prefillFromAlert({ ...alert, severity: "warning", labels: { provider: "bunny" }, runbook: { id: "high-cache-miss-rate", title: "x" } }, scenarios, regions);
+    const p = prefillFromAlert(
+      {
+        ...alert,
+        severity: "warning",
+        labels: { provider: "bunny" },
+        runbook: { id: "high-cache-miss-rate", title: "x" },
+      },
+      scenarios,
+      regions,
+    );
     expect(p).toMatchObject({ severity: "P2", scenarioId: null, regions: [] });
   });
 });

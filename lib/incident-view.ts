@@ -44,7 +44,10 @@ export function median(xs: number[]): number | null {
  * The step to do next: the first unchecked step of the earliest phase that is not done yet and still has
  * unchecked steps. Null when nothing is left.
  */
-export function nextStepKey(steps: Pick<StepState, "key" | "phase" | "checked">[], clocks: Pick<PhaseClock, "phase" | "state">[]): string | null {
+export function nextStepKey(
+  steps: Pick<StepState, "key" | "phase" | "checked">[],
+  clocks: Pick<PhaseClock, "phase" | "state">[],
+): string | null {
   for (const phase of incidentPhases) {
     if (clocks.find((c) => c.phase === phase)?.state === "done") continue;
     const step = steps.find((s) => s.phase === phase && !s.checked);
@@ -66,7 +69,11 @@ export interface DeclarePrefill {
  * A declaration prefilled from a firing alert: its summary as the title, its region, P1 for a critical alert
  * and P2 for a warning, and the alert's runbook as the scenario when that runbook is one of the scenarios.
  */
-export function prefillFromAlert(alert: Pick<AlertView, "id" | "name" | "summary" | "severity" | "labels" | "runbook">, scenarioIds: string[], regionIds: string[]): DeclarePrefill {
+export function prefillFromAlert(
+  alert: Pick<AlertView, "id" | "name" | "summary" | "severity" | "labels" | "runbook">,
+  scenarioIds: string[],
+  regionIds: string[],
+): DeclarePrefill {
   const region = alert.labels.region;
   return {
     title: (alert.summary || alert.name).slice(0, 200),

@@ -58,7 +58,19 @@ export interface TimelineEvent {
   id: number;
   at: string;
   actor: string;
-  kind: "declared" | "status" | "lead" | "severity" | "details" | "step" | "comm" | "escalation" | "ack" | "action" | "note" | "postmortem";
+  kind:
+    | "declared"
+    | "status"
+    | "lead"
+    | "severity"
+    | "details"
+    | "step"
+    | "comm"
+    | "escalation"
+    | "ack"
+    | "action"
+    | "note"
+    | "postmortem";
   message: string;
   data: Record<string, unknown>;
   /** the figures that mattered at a decision: region status, replication lag, hit rates */
@@ -67,7 +79,13 @@ export interface TimelineEvent {
 
 export interface FiguresSnapshot {
   at: string;
-  regions: { id: string; status: string | null; lagSeconds: number | null; mirrorHitRate: number | null; cdnHitRate: number | null }[];
+  regions: {
+    id: string;
+    status: string | null;
+    lagSeconds: number | null;
+    mirrorHitRate: number | null;
+    cdnHitRate: number | null;
+  }[];
 }
 
 export interface PageState {
@@ -92,10 +110,16 @@ export interface IncidentDetail {
 
 export const declareInput = z.object({
   title: z.string().trim().min(3, "Give the incident a title of at least 3 characters.").max(200),
-  scenarioId: z.string().regex(/^[a-z0-9-]+$/).nullable(),
+  scenarioId: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .nullable(),
   severity: z.enum(severities),
   impact: z.string().trim().max(2000).default(""),
-  regions: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/)).max(50).default([]),
+  regions: z
+    .array(z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/))
+    .max(50)
+    .default([]),
   leadId: z.uuid("Pick an incident lead."),
   fromAlertId: z.number().int().positive().nullable().default(null),
 });
@@ -103,6 +127,8 @@ export const declareInput = z.object({
 export const incidentFilters = z.object({
   status: z.enum(["open", "resolved", "all"]).default("open"),
   severity: z.enum(severities).optional(),
-  scenarioId: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  scenarioId: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
 });
-

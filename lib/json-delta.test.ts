@@ -71,7 +71,9 @@ describe("jsonDelta", () => {
   it("replaces an object wholesale when a changed member's key starts with $", () => {
     expect(roundTrip({ $: 1, a: 1 }, { $: 2, a: 1 })).toEqual({ $: { $: 2, a: 1 } });
     expect(roundTrip({ a: 1 }, { a: 1, $del: ["a"] })).toEqual({ $: { a: 1, $del: ["a"] } });
-    expect(roundTrip({ x: { $ref: "a", n: 1 } }, { x: { $ref: "b", n: 1 } })).toEqual({ x: { $: { $ref: "b", n: 1 } } });
+    expect(roundTrip({ x: { $ref: "a", n: 1 } }, { x: { $ref: "b", n: 1 } })).toEqual({
+      x: { $: { $ref: "b", n: 1 } },
+    });
     // Unchanged $-members are not spelled, and removed ones are only named in $del.
     expect(roundTrip({ $ref: "a", n: 1 }, { $ref: "a", n: 2 })).toEqual({ n: 2 });
     expect(roundTrip({ $ref: "a", n: 1 }, { n: 1 })).toEqual({ $del: ["$ref"] });
@@ -94,7 +96,14 @@ describe("jsonDelta", () => {
 
 describe("applyJsonDelta", () => {
   it("keeps the identity of every branch the delta does not name, and leaves the base untouched", () => {
-    const base = { generatedAt: "t0", regions: [{ id: "a", sample: { at: "t0", cdn: { costs: { egress: 1 } } } }, { id: "b", sample: { at: "t0" } }], alerts: [] as unknown[] };
+    const base = {
+      generatedAt: "t0",
+      regions: [
+        { id: "a", sample: { at: "t0", cdn: { costs: { egress: 1 } } } },
+        { id: "b", sample: { at: "t0" } },
+      ],
+      alerts: [] as unknown[],
+    };
     const frozen = JSON.stringify(base);
     const next = { ...base, generatedAt: "t1", regions: [base.regions[0]!, { id: "b", sample: { at: "t1" } }] };
     const out = applyJsonDelta(base, jsonDelta(base, next)) as typeof base;
@@ -145,13 +154,26 @@ const KEYS = ["a", "b", "c", "id", "at", "$", "$del", "$x", "0", "1", "__proto__
 
 function generator(random: () => number) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const primitive = (): Json => pick<() => Json>([() => null, () => random() < 0.5, () => Math.round(random() * 100) - 50, () => random() * 10, () => pick(["", "x", "y", "2026-11-25T12:00:00.000Z"])])();
+  const primitive = (): Json =>
+    pick<() => Json>([
+      () => null,
+      () => random() < 0.5,
+      () => Math.round(random() * 100) - 50,
+      () => random() * 10,
+      () => pick(["", "x", "y", "2026-11-25T12:00:00.000Z"]),
+    ])();
   const value = (depth: number): Json => {
     const r = random();
     if (depth <= 0 || r < 0.4) return primitive();
     if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth - 1));
     const o: { [key: string]: Json } = {};
-    for (let i = Math.floor(random() * 5); i > 0; i--) Object.defineProperty(o, pick(KEYS), { value: value(depth - 1), enumerable: true, writable: true, configurable: true });
+    for (let i = Math.floor(random() * 5); i > 0; i--)
+      Object.defineProperty(o, pick(KEYS), {
+        value: value(depth - 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return o;
   };
   /** A few edits of a copy of v: changed leaves, members added and removed, arrays grown and shrunk, types changed. */
@@ -168,9 +190,20 @@ function generator(random: () => number) {
       const out: { [key: string]: Json } = {};
       for (const [k, x] of Object.entries(v)) {
         if (random() < 0.1) continue;
-        Object.defineProperty(out, k, { value: random() < 0.4 ? edit(x, depth - 1) : x, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: random() < 0.4 ? edit(x, depth - 1) : x,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
-      if (random() < 0.2) Object.defineProperty(out, pick(KEYS), { value: value(2), enumerable: true, writable: true, configurable: true });
+      if (random() < 0.2)
+        Object.defineProperty(out, pick(KEYS), {
+          value: value(2),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return out;
     }
     return random() < 0.5 ? primitive() : v;

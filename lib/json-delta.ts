@@ -30,10 +30,15 @@ const member = (o: Members, key: string) => (Object.hasOwn(o, key) ? o[key] : un
 export function jsonDelta(prev: unknown, next: unknown): JsonDelta | undefined {
   if (prev === next || (Number.isNaN(prev) && Number.isNaN(next))) return undefined;
   if (typeof next !== "object" || next === null) return next as JsonDelta;
-  if (Array.isArray(next)) return Array.isArray(prev) && prev.length === next.length ? patch(arrayChanges(prev, next), [], next) : { $: next };
+  if (Array.isArray(next))
+    return Array.isArray(prev) && prev.length === next.length ? patch(arrayChanges(prev, next), [], next) : { $: next };
   if (!isMembers(prev)) return { $: next };
   const n = next as Members;
-  return patch(memberChanges(prev, n), Object.keys(prev).filter((k) => prev[k] !== undefined && member(n, k) === undefined), n);
+  return patch(
+    memberChanges(prev, n),
+    Object.keys(prev).filter((k) => prev[k] !== undefined && member(n, k) === undefined),
+    n,
+  );
 }
 
 function arrayChanges(prev: unknown[], next: unknown[]): Change[] {
@@ -83,7 +88,8 @@ function patchArray(base: unknown[], d: Members): unknown[] {
   const out = base.slice();
   for (const [k, sub] of Object.entries(d)) {
     const i = Number(k);
-    if (!Number.isInteger(i) || i < 0 || i >= base.length || String(i) !== k) throw new Error(`a JSON delta names element "${k}" of an array of ${base.length}`);
+    if (!Number.isInteger(i) || i < 0 || i >= base.length || String(i) !== k)
+      throw new Error(`a JSON delta names element "${k}" of an array of ${base.length}`);
     out[i] = applyJsonDelta(base[i], sub);
   }
   return out;
@@ -91,11 +97,14 @@ function patchArray(base: unknown[], d: Members): unknown[] {
 
 function patchMembers(base: Members, d: Members): Members {
   const removed = member(d, DEL) ?? [];
-  if (!Array.isArray(removed) || !removed.every((k) => typeof k === "string")) throw new Error(`a JSON delta's "${DEL}" is not a list of keys`);
+  if (!Array.isArray(removed) || !removed.every((k) => typeof k === "string"))
+    throw new Error(`a JSON delta's "${DEL}" is not a list of keys`);
   const gone = new Set<string>(removed);
   // Members keep their order (a page lists some, such as costs by category, as they come); new ones go last.
   const out: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(base)) if (!gone.has(k)) out.push([k, k !== DEL && Object.hasOwn(d, k) ? applyJsonDelta(v, d[k]) : v]);
-  for (const [k, sub] of Object.entries(d)) if (k !== DEL && !Object.hasOwn(base, k)) out.push([k, applyJsonDelta(undefined, sub)]);
+  for (const [k, v] of Object.entries(base))
+    if (!gone.has(k)) out.push([k, k !== DEL && Object.hasOwn(d, k) ? applyJsonDelta(v, d[k]) : v]);
+  for (const [k, sub] of Object.entries(d))
+    if (k !== DEL && !Object.hasOwn(base, k)) out.push([k, applyJsonDelta(undefined, sub)]);
   return Object.fromEntries(out);
 }

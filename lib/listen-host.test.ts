@@ -10,6 +10,7 @@ describe("listenHost", () => {
 
   it("tells loopback from addresses the network can reach", () => {
     for (const h of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(isLoopback(h), h).toBe(true);
-    for (const h of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "console.example.com", "127.0.0.1.example.com"]) expect(isLoopback(h), h).toBe(false);
+    for (const h of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "console.example.com", "127.0.0.1.example.com"])
+      expect(isLoopback(h), h).toBe(false);
   });
 });

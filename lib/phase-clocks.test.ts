@@ -38,10 +38,18 @@ describe("phase clocks", () => {
   });
 
   it("start the post-mortem clock at resolution, due 48 h later for P0 and P1", () => {
-    const c = phaseClocksFor({ ...base, severity: "P0", mitigatedAt: "2026-11-25T12:20:00.000Z", resolvedAt: "2026-11-25T12:40:00.000Z" }, [], at(60));
+    const c = phaseClocksFor(
+      { ...base, severity: "P0", mitigatedAt: "2026-11-25T12:20:00.000Z", resolvedAt: "2026-11-25T12:40:00.000Z" },
+      [],
+      at(60),
+    );
     expect(c[3]).toMatchObject({ state: "done" });
     expect(c[4]).toMatchObject({ state: "done", doneAt: "2026-11-25T12:40:00.000Z" });
-    expect(c[5]).toMatchObject({ state: "active", startsAt: "2026-11-25T12:40:00.000Z", dueAt: "2026-11-27T12:40:00.000Z" });
+    expect(c[5]).toMatchObject({
+      state: "active",
+      startsAt: "2026-11-25T12:40:00.000Z",
+      dueAt: "2026-11-27T12:40:00.000Z",
+    });
   });
 
   it("give P2 and P3 their own, longer clocks", () => {

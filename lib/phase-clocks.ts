@@ -14,7 +14,8 @@ export interface PhaseClock {
 }
 
 const min = (ms: number) => ms * 60_000;
-const latest = (xs: (string | null)[]) => (xs.every(Boolean) && xs.length ? xs.reduce((a, b) => (a! > b! ? a : b)) : null);
+const latest = (xs: (string | null)[]) =>
+  xs.every(Boolean) && xs.length ? xs.reduce((a, b) => (a! > b! ? a : b)) : null;
 
 /**
  * The phase clocks of an incident, all from its declaration time and the server's now, so every browser shows
@@ -22,12 +23,17 @@ const latest = (xs: (string | null)[]) => (xs.every(Boolean) && xs.length ? xs.r
  * when the first message went out, Mitigate also when the incident moved to monitoring, Resolve when resolved.
  * The post-mortem clock starts at resolution.
  */
-export function phaseClocksFor(incident: Pick<Incident, "severity" | "declaredAt" | "firstCommAt" | "mitigatedAt" | "resolvedAt">, steps: Pick<StepState, "phase" | "checked" | "checkedAt">[], now: number): PhaseClock[] {
+export function phaseClocksFor(
+  incident: Pick<Incident, "severity" | "declaredAt" | "firstCommAt" | "mitigatedAt" | "resolvedAt">,
+  steps: Pick<StepState, "phase" | "checked" | "checkedAt">[],
+  now: number,
+): PhaseClock[] {
   const rule = phaseClocks[incident.severity];
   const declared = Date.parse(incident.declaredAt);
   return incidentPhases.map((phase) => {
     const phaseSteps = steps.filter((s) => s.phase === phase);
-    const allChecked = phaseSteps.length > 0 && phaseSteps.every((s) => s.checked) ? latest(phaseSteps.map((s) => s.checkedAt)) : null;
+    const allChecked =
+      phaseSteps.length > 0 && phaseSteps.every((s) => s.checked) ? latest(phaseSteps.map((s) => s.checkedAt)) : null;
     let startsAt: number | null;
     let dueAt: number | null;
     let doneAt: string | null = allChecked;
@@ -42,7 +48,13 @@ export function phaseClocksFor(incident: Pick<Incident, "severity" | "declaredAt
       if (phase === "mitigate") doneAt = incident.mitigatedAt ?? allChecked;
       if (phase === "resolve") doneAt = incident.resolvedAt ?? null;
     }
-    const state: PhaseState = doneAt ? "done" : startsAt === null || now < startsAt ? "upcoming" : dueAt !== null && now > dueAt ? "overdue" : "active";
+    const state: PhaseState = doneAt
+      ? "done"
+      : startsAt === null || now < startsAt
+        ? "upcoming"
+        : dueAt !== null && now > dueAt
+          ? "overdue"
+          : "active";
     return {
       phase,
       startsAt: startsAt === null ? null : new Date(startsAt).toISOString(),

@@ -4,7 +4,8 @@ import { severityLabels } from "./severity";
 import { formatDuration } from "./units";
 
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
-const since = (incident: Incident, iso: string | null) => (iso ? formatDuration(Date.parse(iso) - Date.parse(incident.declaredAt), "minutes") : "—");
+const since = (incident: Incident, iso: string | null) =>
+  iso ? formatDuration(Date.parse(iso) - Date.parse(incident.declaredAt), "minutes") : "—";
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Times to acknowledge, mitigate and resolve, in ms from the declaration (null while not reached). */
@@ -52,7 +53,9 @@ export function generatePostmortem(incident: Incident, events: TimelineEvent[]):
     "",
     "## Actions and their outcomes",
     "",
-    ...(actions.length || checked.length ? [...actions, ...checked].sort((a, b) => a.at.localeCompare(b.at)).map((e) => `- ${utc(e.at)}: ${e.message}`) : ["_No actions were recorded._"]),
+    ...(actions.length || checked.length
+      ? [...actions, ...checked].sort((a, b) => a.at.localeCompare(b.at)).map((e) => `- ${utc(e.at)}: ${e.message}`)
+      : ["_No actions were recorded._"]),
     "",
     "## Root cause",
     "",

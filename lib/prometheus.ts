@@ -3,7 +3,12 @@ import type { FleetSnapshot } from "./fleet-view";
 import { healthStates } from "./region-health";
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => (Object.keys(l).length ? `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}` : "");
+const labels = (l: Record<string, string>) =>
+  Object.keys(l).length
+    ? `{${Object.entries(l)
+        .map(([k, v]) => `${k}="${esc(v)}"`)
+        .join(",")}}`
+    : "";
 
 /**
  * GET /metrics in Prometheus text format, with the runbook's names so its alert rules work unchanged.
@@ -16,7 +21,8 @@ export function renderMetrics(snapshot: FleetSnapshot): string {
   const s = { ...snapshot, regions: snapshot.regions.filter((r) => r.status !== "stale") };
   const gauge = (name: string, help: string, rows: [Record<string, string>, number | null | undefined][]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-    for (const [l, v] of rows) if (v !== null && v !== undefined && Number.isFinite(v)) out.push(`${name}${labels(l)} ${v}`);
+    for (const [l, v] of rows)
+      if (v !== null && v !== undefined && Number.isFinite(v)) out.push(`${name}${labels(l)} ${v}`);
   };
   gauge(
     "pg_replication_lag_seconds",
@@ -28,7 +34,11 @@ export function renderMetrics(snapshot: FleetSnapshot): string {
     "Bytes of WAL the primary has flushed that the replica has not replayed.",
     s.regions.filter((r) => r.sample?.lag).map((r) => [{ region: r.id }, r.sample!.lag!.bytes]),
   );
-  gauge("mirror_hit_rate", "Percent of clip requests served from the region's mirror.", s.regions.map((r) => [{ region: r.id }, r.sample?.mirrors?.hitRate]));
+  gauge(
+    "mirror_hit_rate",
+    "Percent of clip requests served from the region's mirror.",
+    s.regions.map((r) => [{ region: r.id }, r.sample?.mirrors?.hitRate]),
+  );
   gauge(
     "cdn_cache_hit_rate",
     "Percent of requests served from the CDN provider's cache, weighted over the regions using it.",
@@ -37,7 +47,13 @@ export function renderMetrics(snapshot: FleetSnapshot): string {
   gauge(
     "region_health_status",
     "1 for the region's current status (healthy, degraded or unhealthy), 0 for the others.",
-    s.regions.filter((r) => r.status).flatMap((r) => healthStates.map((st) => [{ region: r.id, status: st }, r.status === st ? 1 : 0] as [Record<string, string>, number])),
+    s.regions
+      .filter((r) => r.status)
+      .flatMap((r) =>
+        healthStates.map(
+          (st) => [{ region: r.id, status: st }, r.status === st ? 1 : 0] as [Record<string, string>, number],
+        ),
+      ),
   );
   gauge("switchyard_alerts_firing", "Alerts firing now in Switchyard.", [[{}, s.alerts.length]]);
   gauge(

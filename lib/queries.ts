@@ -6,7 +6,14 @@ import type { Incident, IncidentDetail } from "./incident";
 
 async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, cache: "no-store" });
-  if (!res.ok) throw new Error(res.status === 401 ? "Your session has ended; sign in again." : res.status === 503 ? "the console's store cannot be reached; Switchyard keeps retrying" : `The console answered ${res.status}.`);
+  if (!res.ok)
+    throw new Error(
+      res.status === 401
+        ? "Your session has ended; sign in again."
+        : res.status === 503
+          ? "the console's store cannot be reached; Switchyard keeps retrying"
+          : `The console answered ${res.status}.`,
+    );
   return res.json();
 }
 
@@ -35,11 +42,15 @@ export const recentAlertsQuery = queryOptions({
   refetchInterval: 15_000,
 });
 
-export const incidentsQuery = (filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string } = { status: "open" }) =>
+export const incidentsQuery = (
+  filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string } = { status: "open" },
+) =>
   queryOptions({
     queryKey: ["incidents", filter] as const,
     queryFn: ({ signal }) => {
-      const q = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === "string"));
+      const q = new URLSearchParams(
+        Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === "string"),
+      );
       return getJson<{ incidents: Incident[] }>(`/api/v1/incidents?${q}`, signal);
     },
     refetchInterval: 30_000,
@@ -56,7 +67,11 @@ export const actionsQuery = (filter: { status?: string; incidentId?: number } = 
   queryOptions({
     queryKey: ["actions", filter] as const,
     queryFn: ({ signal }) => {
-      const q = new URLSearchParams(Object.entries(filter).filter((e) => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+      const q = new URLSearchParams(
+        Object.entries(filter)
+          .filter((e) => e[1] !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      );
       return getJson<{ runs: ActionRun[] }>(`/api/v1/actions?${q}`, signal);
     },
     refetchInterval: 15_000,

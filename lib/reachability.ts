@@ -24,7 +24,8 @@ export interface Sighting {
   ageSeconds: number;
 }
 
-export type ReachVerdict = "reachable" | "partitioned-from-console" | "partitioned-from-regions" | "unreachable" | "unknown";
+export type ReachVerdict =
+  "reachable" | "partitioned-from-console" | "partitioned-from-regions" | "unreachable" | "unknown";
 
 export interface RegionReachability {
   region: string;
@@ -113,9 +114,19 @@ export function sightingsOf(regionId: string, samples: ReachSample[], nowMs: num
 }
 
 /** The reachability verdict of one region's database, from the latest sample of each region. */
-export function reachabilityOf(regionId: string, samples: ReachSample[], nowMs: number, maxAgeMs: number): RegionReachability {
+export function reachabilityOf(
+  regionId: string,
+  samples: ReachSample[],
+  nowMs: number,
+  maxAgeMs: number,
+): RegionReachability {
   const sightings = sightingsOf(regionId, samples, nowMs, maxAgeMs);
-  const done = (verdict: ReachVerdict, reason: string | null): RegionReachability => ({ region: regionId, verdict, sightings, reason });
+  const done = (verdict: ReachVerdict, reason: string | null): RegionReachability => ({
+    region: regionId,
+    verdict,
+    sightings,
+    reason,
+  });
 
   const consoleSaw = sightings.find((s) => s.vantage === CONSOLE);
   const regions = sightings.filter((s) => s.vantage !== CONSOLE);
@@ -125,28 +136,58 @@ export function reachabilityOf(regionId: string, samples: ReachSample[], nowMs: 
   const cutWord = cannot.length === 1 ? "its" : "their";
 
   if (!consoleSaw && regions.length === 0) {
-    return done("unknown", `nothing recent says whether ${regionId}'s database is reachable: the console does not probe it and no region API reports on it`);
+    return done(
+      "unknown",
+      `nothing recent says whether ${regionId}'s database is reachable: the console does not probe it and no region API reports on it`,
+    );
   }
   if (!consoleSaw || consoleSaw.reachable) {
     if (cannot.length === 0) return done("reachable", null);
-    if (consoleSaw) return done("partitioned-from-regions", `${regionId} is reachable from the console but not from ${names(cannot)} — ${cutWord} replication and writes to it are cut`);
+    if (consoleSaw)
+      return done(
+        "partitioned-from-regions",
+        `${regionId} is reachable from the console but not from ${names(cannot)} — ${cutWord} replication and writes to it are cut`,
+      );
     // No console probe (a simulated database tier): the region APIs alone speak.
-    if (reach.length > 0) return done("partitioned-from-regions", `${regionId} is reachable from ${names(reach)} but not from ${names(cannot)} — ${cutWord} replication and writes to it are cut`);
-    return done("unreachable", `${regionId} is unreachable from every vantage that answers (${list(cannot)}): down or isolated`);
+    if (reach.length > 0)
+      return done(
+        "partitioned-from-regions",
+        `${regionId} is reachable from ${names(reach)} but not from ${names(cannot)} — ${cutWord} replication and writes to it are cut`,
+      );
+    return done(
+      "unreachable",
+      `${regionId} is unreachable from every vantage that answers (${list(cannot)}): down or isolated`,
+    );
   }
   // The console cannot reach it. Refused (rather than unanswered) means its host answered and the server is
   // down: a region's report that it still reaches it is older than that.
-  if (refused(consoleSaw)) return done("unreachable", `${regionId}'s database refuses connections: its host answers, the server is down`);
+  if (refused(consoleSaw))
+    return done("unreachable", `${regionId}'s database refuses connections: its host answers, the server is down`);
   if (reach.length > 0) {
     const from = cannot.length === 0 ? "the console only" : names([CONSOLE, ...cannot]);
-    return done("partitioned-from-console", `${regionId} is unreachable from ${from}; ${names(reach)} ${reachWord} it — a network partition, not an outage`);
+    return done(
+      "partitioned-from-console",
+      `${regionId} is unreachable from ${from}; ${names(reach)} ${reachWord} it — a network partition, not an outage`,
+    );
   }
-  if (cannot.length === 0) return done("unreachable", `${regionId} is unreachable from the console and no region API answered to say otherwise: down, or the console is cut off`);
-  return done("unreachable", `${regionId} is unreachable from every vantage that answers (${list([CONSOLE, ...cannot])}): down or isolated`);
+  if (cannot.length === 0)
+    return done(
+      "unreachable",
+      `${regionId} is unreachable from the console and no region API answered to say otherwise: down, or the console is cut off`,
+    );
+  return done(
+    "unreachable",
+    `${regionId} is unreachable from every vantage that answers (${list([CONSOLE, ...cannot])}): down or isolated`,
+  );
 }
 
 /** One verdict per region, in the order of `regionIds`. */
-export function fleetReachability(regionIds: string[], samples: ReachSample[], nowMs: number, maxAgeMs: number): RegionReachability[] {
+export function fleetReachability(
+  regionIds: string[],
+  samples: ReachSample[],
+  nowMs: number,
+  maxAgeMs: number,
+): RegionReachability[] {
   return regionIds.map((id) => reachabilityOf(id, samples, nowMs, maxAgeMs));
 }
 

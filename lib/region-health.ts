@@ -39,7 +39,9 @@ export const apiHealthSchema = z.looseObject({
     })
     .optional(),
   mirrors: z.looseObject({ status: z.string() }).optional(),
-  cdn: z.looseObject({ provider: z.string().optional(), enabled: z.boolean().optional(), status: z.string() }).optional(),
+  cdn: z
+    .looseObject({ provider: z.string().optional(), enabled: z.boolean().optional(), status: z.string() })
+    .optional(),
   /** what it sees of every region's database; a malformed list is dropped, never the whole answer */
   reaches: z.array(apiSightingSchema).optional().catch(undefined),
 });
@@ -81,7 +83,10 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
   // The console cannot reach the database but a region API can: the region serves its users and the console
   // is cut off from it, so neither the database nor the API the console cannot reach makes it unhealthy.
   const consoleCutOff = db !== null && !db.up && reach?.verdict === "partitioned-from-console";
-  if (consoleCutOff) degraded.push(reach.reason ?? `${reach.region} is unreachable from the console only — a network partition, not an outage`);
+  if (consoleCutOff)
+    degraded.push(
+      reach.reason ?? `${reach.region} is unreachable from the console only — a network partition, not an outage`,
+    );
 
   if (!api.up) {
     if (api.timedOut) degraded.push(`Region API slow: no answer within ${Math.round(api.latencyMs)} ms`);
@@ -89,20 +94,28 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
     else unhealthy.push(`Region API unreachable: ${api.error}`);
   }
   // With a simulated database tier the region API's own report stands in for the database probe.
-  const dbDown = db && !db.up ? db.error : db === null && api.up && api.health.db?.connected === false ? (api.health.db.lastError ?? "not connected") : null;
+  const dbDown =
+    db && !db.up
+      ? db.error
+      : db === null && api.up && api.health.db?.connected === false
+        ? (api.health.db.lastError ?? "not connected")
+        : null;
   if (dbDown !== null && !consoleCutOff) {
     if (p.role === "primary") unhealthy.push(`Primary database unreachable: ${dbDown}`);
     else degraded.push(`Replica database unreachable: ${dbDown}`);
   }
   if (reach?.verdict === "partitioned-from-regions" && reach.reason) degraded.push(reach.reason);
-  if (db?.up && p.role === "replica" && !db.inRecovery) degraded.push("Replica is not in recovery: it was promoted or split from the primary");
+  if (db?.up && p.role === "replica" && !db.inRecovery)
+    degraded.push("Replica is not in recovery: it was promoted or split from the primary");
   if (db?.up && p.role === "primary" && db.inRecovery) degraded.push("Primary is in recovery: it accepts no writes");
   if (db?.up && db.inRecovery) {
     if (db.replayPaused) degraded.push("WAL replay is paused");
     if (!db.receiver) degraded.push("Replication stopped: no WAL receiver");
-    else if (db.receiver.status !== "streaming") degraded.push(`Replication stopped: WAL receiver ${db.receiver.status}`);
+    else if (db.receiver.status !== "streaming")
+      degraded.push(`Replication stopped: WAL receiver ${db.receiver.status}`);
     const threshold = p.lagThresholdSeconds ?? ruleThreshold({}, "replication-lag");
-    if (p.lag?.seconds != null && p.lag.seconds > threshold) degraded.push(`Replication lag ${fmt(p.lag.seconds)} s (over ${threshold} s)`);
+    if (p.lag?.seconds != null && p.lag.seconds > threshold)
+      degraded.push(`Replication lag ${fmt(p.lag.seconds)} s (over ${threshold} s)`);
   }
 
   if (api.up) {
@@ -110,13 +123,15 @@ export function deriveHealth(p: RegionProbe): DerivedHealth {
     if (h.status === "down" || h.db?.writable === false) {
       const detail = h.db?.lastError ? `: ${h.db.lastError}` : "";
       // A dead primary database already explains it (one the console is only cut off from does not).
-      if (!(dbDown !== null && p.role === "primary" && !consoleCutOff)) degraded.push(`Region API cannot write to its database${detail}`);
+      if (!(dbDown !== null && p.role === "primary" && !consoleCutOff))
+        degraded.push(`Region API cannot write to its database${detail}`);
     }
   }
   const mirrorStatus = p.mirrors?.status ?? (api.up ? api.health.mirrors?.status : undefined);
   if (mirrorStatus && mirrorStatus !== "ok") degraded.push(`Mirror storage ${mirrorStatus}`);
   const cdn = p.cdn ?? (api.up ? api.health.cdn : undefined);
-  if (cdn && cdn.status !== "ok" && cdn.enabled !== false) degraded.push(`CDN ${cdn.provider ?? ""} ${cdn.status}`.replace(/\s+/g, " "));
+  if (cdn && cdn.status !== "ok" && cdn.enabled !== false)
+    degraded.push(`CDN ${cdn.provider ?? ""} ${cdn.status}`.replace(/\s+/g, " "));
 
   // Unreachable from every vantage that answers: the status stands, the verdict's words follow what was seen.
   const seen = reach?.verdict === "unreachable" && reach.reason ? [reach.reason] : [];

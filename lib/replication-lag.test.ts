@@ -29,15 +29,27 @@ describe("LSNs", () => {
 
 describe("replicaLag", () => {
   it("reads zero on a caught-up replica of an idle primary, however old its last transaction", () => {
-    expect(replicaLag(replica("0/5000000", "2026-11-25T11:00:00Z"), "0/5000000", now)).toEqual({ bytes: 0, seconds: 0, streaming: true });
+    expect(replicaLag(replica("0/5000000", "2026-11-25T11:00:00Z"), "0/5000000", now)).toEqual({
+      bytes: 0,
+      seconds: 0,
+      streaming: true,
+    });
   });
 
   it("grows with the age of the last replayed transaction while WAL waits to be replayed", () => {
-    expect(replicaLag(replica("0/5000000", "2026-11-25T12:00:03Z"), "0/5000400", now)).toEqual({ bytes: 0x400, seconds: 7, streaming: true });
+    expect(replicaLag(replica("0/5000000", "2026-11-25T12:00:03Z"), "0/5000400", now)).toEqual({
+      bytes: 0x400,
+      seconds: 7,
+      streaming: true,
+    });
   });
 
   it("is unknown, not zero, when the primary's position is unknown", () => {
-    expect(replicaLag(replica("0/5000000", "2026-11-25T12:00:03Z", "waiting"), null, now)).toEqual({ bytes: null, seconds: null, streaming: false });
+    expect(replicaLag(replica("0/5000000", "2026-11-25T12:00:03Z", "waiting"), null, now)).toEqual({
+      bytes: null,
+      seconds: null,
+      streaming: false,
+    });
   });
 
   it("knows when a stalled replica will cross the threshold", () => {

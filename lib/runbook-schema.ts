@@ -43,15 +43,30 @@ export const runbookSchema = z
     const seen = new Set<string>();
     rb.sections.forEach((section, si) => {
       if ((rb.kind === "scenario" || rb.kind === "response") && !section.phase) {
-        ctx.addIssue({ code: "custom", path: ["sections", si, "phase"], message: `a ${rb.kind} section needs an incident phase` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["sections", si, "phase"],
+          message: `a ${rb.kind} section needs an incident phase`,
+        });
       }
       section.steps.forEach((step, i) => {
-        if (seen.has(step.id)) ctx.addIssue({ code: "custom", path: ["sections", si, "steps", i, "id"], message: `duplicate step id ${step.id}` });
+        if (seen.has(step.id))
+          ctx.addIssue({
+            code: "custom",
+            path: ["sections", si, "steps", i, "id"],
+            message: `duplicate step id ${step.id}`,
+          });
         seen.add(step.id);
-        if (step.commandKind && !step.command) ctx.addIssue({ code: "custom", path: ["sections", si, "steps", i, "commandKind"], message: "commandKind without a command" });
+        if (step.commandKind && !step.command)
+          ctx.addIssue({
+            code: "custom",
+            path: ["sections", si, "steps", i, "commandKind"],
+            message: "commandKind without a command",
+          });
       });
     });
-    if (rb.kind === "scenario" && !rb.defaultSeverity) ctx.addIssue({ code: "custom", path: ["defaultSeverity"], message: "a scenario needs a default severity" });
+    if (rb.kind === "scenario" && !rb.defaultSeverity)
+      ctx.addIssue({ code: "custom", path: ["defaultSeverity"], message: "a scenario needs a default severity" });
   });
 
 export type Runbook = z.infer<typeof runbookSchema>;

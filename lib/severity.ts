@@ -36,10 +36,30 @@ export const phaseLabels: Record<IncidentPhase, string> = {
  * - P2: alert 0–15 min, assess 15–30, communicate 30–60, mitigate 1–4 h, resolve after; post-mortem within 5 days.
  * - P3: alert 0–1 h, assess 1–4 h, communicate 4–8 h, mitigate 8 h–2 days, resolve after; post-mortem within 10 days.
  */
-export const phaseClocks: Record<Severity, { phases: Record<Exclude<IncidentPhase, "postmortem">, [number, number | null]>; postmortemDueHours: number }> = {
-  P0: { phases: { alert: [0, 2], assess: [2, 5], communicate: [5, 10], mitigate: [10, 30], resolve: [30, null] }, postmortemDueHours: 48 },
-  P1: { phases: { alert: [0, 5], assess: [5, 10], communicate: [10, 15], mitigate: [15, 60], resolve: [60, null] }, postmortemDueHours: 48 },
-  P2: { phases: { alert: [0, 15], assess: [15, 30], communicate: [30, 60], mitigate: [60, 240], resolve: [240, null] }, postmortemDueHours: 120 },
-  P3: { phases: { alert: [0, 60], assess: [60, 240], communicate: [240, 480], mitigate: [480, 2880], resolve: [2880, null] }, postmortemDueHours: 240 },
+export const phaseClocks: Record<
+  Severity,
+  { phases: Record<Exclude<IncidentPhase, "postmortem">, [number, number | null]>; postmortemDueHours: number }
+> = {
+  P0: {
+    phases: { alert: [0, 2], assess: [2, 5], communicate: [5, 10], mitigate: [10, 30], resolve: [30, null] },
+    postmortemDueHours: 48,
+  },
+  P1: {
+    phases: { alert: [0, 5], assess: [5, 10], communicate: [10, 15], mitigate: [15, 60], resolve: [60, null] },
+    postmortemDueHours: 48,
+  },
+  P2: {
+    phases: { alert: [0, 15], assess: [15, 30], communicate: [30, 60], mitigate: [60, 240], resolve: [240, null] },
+    postmortemDueHours: 120,
+  },
+  P3: {
+    phases: {
+      alert: [0, 60],
+      assess: [60, 240],
+      communicate: [240, 480],
+      mitigate: [480, 2880],
+      resolve: [2880, null],
+    },
+    postmortemDueHours: 240,
+  },
 };
-

@@ -24,24 +24,44 @@ export function remoteArgv(t: SshTransport, argv: string[], runAsUser?: string):
  * milliseconds, a shared one a few tens); without, it is a connection of its own, which checks the host key
  * and the login anew.
  */
-export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlPath }: { runAsUser?: string; controlPath?: string | null } = {}): string[] {
+export function sshArgs(
+  t: SshTransport,
+  argv: string[],
+  { runAsUser, controlPath }: { runAsUser?: string; controlPath?: string | null } = {},
+): string[] {
   return [
-    "-F", "/dev/null",
+    "-F",
+    "/dev/null",
     "-T",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${t.knownHostsFile}`,
-    "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "IdentitiesOnly=yes",
-    "-i", t.identityFile,
-    "-o", `ConnectTimeout=${t.connectTimeoutSeconds}`,
-    "-o", "ServerAliveInterval=5",
-    "-o", "ServerAliveCountMax=3",
-    "-o", "LogLevel=ERROR",
-    ...(controlPath ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlPath}`, "-o", "ControlPersist=60"] : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
-    "-p", String(t.port),
-    "-l", t.user,
-    "--", t.host,
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${t.knownHostsFile}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "IdentitiesOnly=yes",
+    "-i",
+    t.identityFile,
+    "-o",
+    `ConnectTimeout=${t.connectTimeoutSeconds}`,
+    "-o",
+    "ServerAliveInterval=5",
+    "-o",
+    "ServerAliveCountMax=3",
+    "-o",
+    "LogLevel=ERROR",
+    ...(controlPath
+      ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${controlPath}`, "-o", "ControlPersist=60"]
+      : ["-o", "ControlMaster=no", "-o", "ControlPath=none"]),
+    "-p",
+    String(t.port),
+    "-l",
+    t.user,
+    "--",
+    t.host,
     // From / : a command run as another user cannot read the login user's home, its working directory otherwise.
     `cd / && exec ${remoteArgv(t, argv, runAsUser).map(shellQuote).join(" ")}`,
   ];
@@ -50,7 +70,8 @@ export function sshArgs(t: SshTransport, argv: string[], { runAsUser, controlPat
 /** ssh's own failure (exit 255) in the words a person reads; the raw message stays in the output. */
 export function describeSshError(stderr: string): string {
   const text = stderr.replace(/\r/g, "");
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(text)) return "host key verification failed: the host's key is not the one pinned in the known-hosts file";
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(text))
+    return "host key verification failed: the host's key is not the one pinned in the known-hosts file";
   if (/Host key verification failed|No \S+ host key is known/.test(text)) return "host key verification failed";
   const denied = /Permission denied \(([^)]*)\)/.exec(text);
   if (denied) return `permission denied (${denied[1]})`;
@@ -59,11 +80,14 @@ export function describeSshError(stderr: string): string {
   if (/Could not resolve hostname/.test(text)) return "host name not found";
   if (/No route to host/.test(text)) return "no route to host";
   if (/Connection (closed|reset)/.test(text)) return "connection closed by the host";
-  if (/sudo: .*password is required|sudo: a password is required/.test(text)) return "sudo refused: no rule lets this user run the command without a password";
+  if (/sudo: .*password is required|sudo: a password is required/.test(text))
+    return "sudo refused: no rule lets this user run the command without a password";
   const last = text.trim().split("\n").pop();
   return last ? `ssh failed: ${last}` : "the ssh connection ended without a word from ssh";
 }
 
 /** True when ssh's failure came before the remote command could start: then nothing ran on the host. */
 export const failedBeforeRunning = (description: string) =>
-  /^(host key verification failed|permission denied|connection refused|timed out|host name not found|no route to host|sudo refused)/.test(description);
+  /^(host key verification failed|permission denied|connection refused|timed out|host name not found|no route to host|sudo refused)/.test(
+    description,
+  );

@@ -10,7 +10,8 @@ export const STORE_FULL_DIGEST = "switchyard-store-full";
 export const storeUnreachableTitle = "Store unreachable";
 export const storeUnreachableText = "Switchyard keeps retrying; live fleet data below may be stale.";
 /** On a page that has no fleet data to show meanwhile. */
-export const storeUnreachableBare = "Switchyard keeps retrying and this page comes back by itself once the store answers.";
+export const storeUnreachableBare =
+  "Switchyard keeps retrying and this page comes back by itself once the store answers.";
 export const storeFullMessage = "The store's disk is full: nothing was saved. Free space on the store's volume.";
 
 /**
@@ -23,7 +24,8 @@ export function storeTroubleInWords(raw: string): string {
   if (/starting up|in recovery mode|57P03/i.test(raw)) return "the store is starting up";
   if (/crash of another server process|57P02/i.test(raw)) return "the store is restarting after a crash";
   if (/out of memory|53200/i.test(raw)) return "the store is out of memory";
-  if (/too many (connections|clients)|remaining connection slots|53300/i.test(raw)) return "the store has no free connections";
+  if (/too many (connections|clients)|remaining connection slots|53300/i.test(raw))
+    return "the store has no free connections";
   if (/statement timeout|57014/i.test(raw)) return "the store did not answer in time";
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(raw)) return "the store's host name does not resolve";
   if (/EHOSTUNREACH|ENETUNREACH/i.test(raw)) return "no route to the store's host";

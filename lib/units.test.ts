@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatBytesPerSecond, formatDuration, formatPercent, formatRate, formatSeconds, formatUsd, formatUsdPerHour } from "./units";
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+  formatUsd,
+  formatUsdPerHour,
+} from "./units";
 
 describe("unit formatting", () => {
   it("shows bytes in decimal units with sensible precision", () => {

@@ -25,7 +25,12 @@ export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return "—";
   const abs = Math.abs(usd);
   const digits = abs === 0 || abs >= 100 ? 2 : abs >= 1 ? 2 : 4;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(usd);
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(usd);
 }
 
 export function formatUsdPerHour(usdPerHour: number): string {
@@ -70,7 +75,8 @@ export function formatDuration(ms: number, style: DurationStyle = "plain"): stri
   const ticking = style === "ticking";
   if (s < 60) return style === "minutes" ? "0 min" : `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return ticking ? (m < 10 ? `${m} min ${pad(s % 60)} s` : `${m} min`) : s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  if (m < 60)
+    return ticking ? (m < 10 ? `${m} min ${pad(s % 60)} s` : `${m} min`) : s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
   const h = Math.floor(m / 60);
   if (h < 24) return ticking ? `${h} h ${pad(m % 60)} min` : m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
   const d = Math.floor(h / 24);

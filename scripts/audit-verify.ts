@@ -23,7 +23,8 @@ async function walkEmbedded(): Promise<Walk> {
     console.log(`asked the console holding ${dir}`);
     return asked;
   }
-  if (!existsSync(path.join(dir, "PG_VERSION"))) throw new Error(`no embedded store at ${dir} (set DATA_DIR or DATABASE_URL)`);
+  if (!existsSync(path.join(dir, "PG_VERSION")))
+    throw new Error(`no embedded store at ${dir} (set DATA_DIR or DATABASE_URL)`);
   const { createPgliteDb } = await import("../server/db/pglite-driver");
   return walkOpened(await createPgliteDb(dir));
 }
@@ -57,7 +58,9 @@ async function main(): Promise<number> {
     return 1;
   } catch (err) {
     const keyMissing = err instanceof Error && err.name === "AuditKeyMissing";
-    console.error(`audit chain not verified: ${keyMissing ? "" : "cannot open or read the store: "}${errorMessage(err)}`);
+    console.error(
+      `audit chain not verified: ${keyMissing ? "" : "cannot open or read the store: "}${errorMessage(err)}`,
+    );
     return 2;
   }
 }

@@ -19,14 +19,43 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "switchyard-fleet-check-"));
 
 type Run = { code: number | null; stdout: string; stderr: string; ms: number };
 type Row = { region: string; check: string; result: "ok" | "warn" | "FAIL" | "skip"; detail: string };
-type Report = { fleet: string; fleetFile: string; elapsedMs: number; summary: { ok: number; warn: number; fail: number; skip: number; exitCode: number }; rows: Row[] };
+type Report = {
+  fleet: string;
+  fleetFile: string;
+  elapsedMs: number;
+  summary: { ok: number; warn: number; fail: number; skip: number; exitCode: number };
+  rows: Row[];
+};
 type FleetJson = {
-  regions: { id: string; role: string; apiUrl: string; postgres: { host: string; port: number }; transport?: Record<string, unknown> & { kind: string }; hooks?: { postgres?: { runAsUser?: string }; fence?: { argv: string[] } } }[];
+  regions: {
+    id: string;
+    role: string;
+    apiUrl: string;
+    postgres: { host: string; port: number };
+    transport?: Record<string, unknown> & { kind: string };
+    hooks?: { postgres?: { runAsUser?: string }; fence?: { argv: string[] } };
+  }[];
 };
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"];
-const API_CHECKS = ["api.health", "api.health-regions", "api.mirrors-stats", "api.mirrors", "api.cdn-stats", "api.cdn-costs", "api.bandwidth"];
-const SSH_CHECKS = ["ssh.login", "ssh.pg_ctl", "ssh.pg_rewind", "ssh.pg_basebackup", "ssh.hook.setApiEnv", "ssh.hook.restartApi", "ssh.sudo"];
+const API_CHECKS = [
+  "api.health",
+  "api.health-regions",
+  "api.mirrors-stats",
+  "api.mirrors",
+  "api.cdn-stats",
+  "api.cdn-costs",
+  "api.bandwidth",
+];
+const SSH_CHECKS = [
+  "ssh.login",
+  "ssh.pg_ctl",
+  "ssh.pg_rewind",
+  "ssh.pg_basebackup",
+  "ssh.hook.setApiEnv",
+  "ssh.hook.restartApi",
+  "ssh.sudo",
+];
 
 function node(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
   const started = Date.now();
@@ -70,10 +99,12 @@ function report(run: Run): Report {
   }
 }
 
-const rowsOf = (r: Report, region: string, prefix = "") => r.rows.filter((x) => x.region === region && x.check.startsWith(prefix));
+const rowsOf = (r: Report, region: string, prefix = "") =>
+  r.rows.filter((x) => x.region === region && x.check.startsWith(prefix));
 const get = (r: Report, region: string, check: string) => {
   const found = r.rows.find((x) => x.region === region && x.check === check);
-  if (!found) throw new Error(`no ${region} ${check} row in ${JSON.stringify(r.rows.map((x) => `${x.region} ${x.check}`))}`);
+  if (!found)
+    throw new Error(`no ${region} ${check} row in ${JSON.stringify(r.rows.map((x) => `${x.region} ${x.check}`))}`);
   return found;
 };
 const notOk = (r: Report) => r.rows.filter((x) => x.result !== "ok");
@@ -127,7 +158,15 @@ async function sshTransportFor(f: FleetJson, identityFile: string): Promise<Reco
   if (own?.kind === "ssh") return { ...own, identityFile };
   const knownHosts = path.join(tmp, "known_hosts");
   writeFileSync(knownHosts, "", { mode: 0o600 });
-  return { kind: "ssh", host: "127.0.0.1", port: await closedPort(), user: "root", identityFile, knownHostsFile: knownHosts, connectTimeoutSeconds: 5 };
+  return {
+    kind: "ssh",
+    host: "127.0.0.1",
+    port: await closedPort(),
+    user: "root",
+    identityFile,
+    knownHostsFile: knownHosts,
+    connectTimeoutSeconds: 5,
+  };
 }
 
 beforeAll(async () => {
@@ -141,11 +180,23 @@ beforeAll(async () => {
   sshFleet = fleet.regions.some((r) => r.transport?.kind === "ssh");
   // The lab's fleet file and its status agree on how host commands reach the regions.
   expect(sshFleet).toBe(parsed.hostCommands === "ssh");
-  console.log(`fleet:check test: host commands ${sshFleet ? "over SSH (each region's sshd)" : `local (${parsed.localReason ?? "the lab has no sshd"})`}`);
+  console.log(
+    `fleet:check test: host commands ${sshFleet ? "over SSH (each region's sshd)" : `local (${parsed.localReason ?? "the lab has no sshd"})`}`,
+  );
 
   // A key the lab's hosts do not know. Without OpenSSH (then the lab is local) no login is ever attempted, and any file will do.
   wrongKey = path.join(tmp, "wrong_key");
-  const keygen = await exitCode("ssh-keygen", ["-t", "ed25519", "-N", "", "-q", "-C", "fleet-check-test", "-f", wrongKey]);
+  const keygen = await exitCode("ssh-keygen", [
+    "-t",
+    "ed25519",
+    "-N",
+    "",
+    "-q",
+    "-C",
+    "fleet-check-test",
+    "-f",
+    wrongKey,
+  ]);
   if (sshFleet) expect(keygen).toBe(0);
   if (keygen !== 0) writeFileSync(wrongKey, "not a key: OpenSSH is not installed\n");
   chmodSync(wrongKey, 0o600);
@@ -170,7 +221,9 @@ describe("npm run fleet:check", () => {
   it("is all green on the lab, prints an aligned table, and changes nothing", async () => {
     const fleetBefore = readFileSync(fleetFile, "utf8");
     const knownHosts = sshFleet ? String(fleet.regions[0]!.transport!.knownHostsFile) : null;
-    const knownBefore = knownHosts ? { text: readFileSync(knownHosts, "utf8"), mtimeMs: statSync(knownHosts).mtimeMs } : null;
+    const knownBefore = knownHosts
+      ? { text: readFileSync(knownHosts, "utf8"), mtimeMs: statSync(knownHosts).mtimeMs }
+      : null;
 
     const json = await fleetCheck(["--json"]);
     expect(json.code, `${json.stdout}\n${json.stderr}`).toBe(0);
@@ -181,23 +234,43 @@ describe("npm run fleet:check", () => {
     expect(r.summary).toMatchObject({ fail: 0, warn: fenced ? 0 : REGIONS.length, skip: 0, exitCode: 0 });
     for (const region of REGIONS) {
       const checks = rowsOf(r, region).map((x) => x.check);
-      expect(checks).toEqual(expect.arrayContaining([...API_CHECKS, "pg.connect", "pg.role", "pg.replication", "fence.hook"]));
-      expect(get(r, region, "fence.hook")).toMatchObject(fenced ? { result: "ok", detail: expect.stringMatching(/^runs on the console's machine: \S+node/) } : { result: "warn" });
+      expect(checks).toEqual(
+        expect.arrayContaining([...API_CHECKS, "pg.connect", "pg.role", "pg.replication", "fence.hook"]),
+      );
+      expect(get(r, region, "fence.hook")).toMatchObject(
+        fenced
+          ? { result: "ok", detail: expect.stringMatching(/^runs on the console's machine: \S+node/) }
+          : { result: "warn" },
+      );
       if (sshFleet) {
         expect(checks).toEqual(expect.arrayContaining(SSH_CHECKS));
-        expect(get(r, region, "ssh.login").detail).toMatch(/host key matches the pinned known-hosts file, key accepted/);
-        expect(get(r, region, "ssh.sudo").detail).toMatch(/sudo -n -u postgres -- \S+\/pg_ctl --version: pg_ctl \(PostgreSQL\) 15/);
+        expect(get(r, region, "ssh.login").detail).toMatch(
+          /host key matches the pinned known-hosts file, key accepted/,
+        );
+        expect(get(r, region, "ssh.sudo").detail).toMatch(
+          /sudo -n -u postgres -- \S+\/pg_ctl --version: pg_ctl \(PostgreSQL\) 15/,
+        );
         expect(checks.some((c) => c.startsWith("host."))).toBe(false);
       } else {
         expect(get(r, region, "host.local").detail).toMatch(/^host commands run on this machine/);
-        expect(checks).toEqual(expect.arrayContaining(["host.pg_ctl", "host.pg_rewind", "host.pg_basebackup", "host.hook.setApiEnv", "host.hook.restartApi"]));
+        expect(checks).toEqual(
+          expect.arrayContaining([
+            "host.pg_ctl",
+            "host.pg_rewind",
+            "host.pg_basebackup",
+            "host.hook.setApiEnv",
+            "host.hook.restartApi",
+          ]),
+        );
         expect(checks.some((c) => c.startsWith("ssh."))).toBe(false);
       }
     }
     expect(get(r, "us-east-1", "pg.role").detail).toMatch(/^serving as primary .* as the fleet file says/);
     expect(get(r, "us-east-1", "pg.replication").detail).toMatch(/ap_southeast_1 streaming, eu_west_1 streaming/);
     expect(get(r, "eu-west-1", "pg.replication").detail).toMatch(/^pg_stat_wal_receiver: streaming/);
-    console.log(`fleet:check on the lab: ${r.rows.length} rows in ${r.elapsedMs} ms of checks, ${json.ms} ms for the whole command`);
+    console.log(
+      `fleet:check on the lab: ${r.rows.length} rows in ${r.elapsedMs} ms of checks, ${json.ms} ms for the whole command`,
+    );
 
     const table = await fleetCheck([]);
     expect(table.code, table.stderr).toBe(0);
@@ -208,32 +281,54 @@ describe("npm run fleet:check", () => {
     const body = lines.slice(header + 2, header + 2 + r.rows.length);
     expect(body).toHaveLength(r.rows.length);
     for (const line of body) expect(line.slice(resultColumn, resultColumn + 3)).toBe("ok ");
-    expect(table.stdout).toMatch(/fleet switchyard-lab: 3 regions, \d+ checks in [\d.]+ s: \d+ ok, 0 warn, 0 FAIL\. Switchyard can watch and drive this fleet\./);
+    expect(table.stdout).toMatch(
+      /fleet switchyard-lab: 3 regions, \d+ checks in [\d.]+ s: \d+ ok, 0 warn, 0 FAIL\. Switchyard can watch and drive this fleet\./,
+    );
     console.log(`fleet:check (table) on the lab: ${table.ms} ms for the whole command`);
 
     // Read-only: the fleet file and the pinned host keys are as they were.
     expect(readFileSync(fleetFile, "utf8")).toBe(fleetBefore);
-    if (knownHosts && knownBefore) expect({ text: readFileSync(knownHosts, "utf8"), mtimeMs: statSync(knownHosts).mtimeMs }).toEqual(knownBefore);
+    if (knownHosts && knownBefore)
+      expect({ text: readFileSync(knownHosts, "utf8"), mtimeMs: statSync(knownHosts).mtimeMs }).toEqual(knownBefore);
   });
 
   it("names the region and the row whose SSH login is refused (or, on a local lab, an SSH host that refuses connections)", async () => {
     const transport = await sshTransportFor(fleet, wrongKey);
-    const file = variant("wrong-key", (f) => (f.regions[1]!.transport = transport as FleetJson["regions"][number]["transport"]));
+    const file = variant(
+      "wrong-key",
+      (f) => (f.regions[1]!.transport = transport as FleetJson["regions"][number]["transport"]),
+    );
     const run = await fleetCheck([], file);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1);
-    const expected = sshFleet ? "permission denied (publickey)" : sshClient ? "connection refused" : "the ssh client is not installed on this machine";
+    const expected = sshFleet
+      ? "permission denied (publickey)"
+      : sshClient
+        ? "connection refused"
+        : "the ssh client is not installed on this machine";
     const line = run.stdout.split("\n").find((l) => /^eu-west-1\s+ssh\.login\s+FAIL\s/.test(l));
     expect(line, run.stdout).toContain(expected);
     expect(run.stdout).toMatch(/Failed: eu-west-1 ssh\.login\./);
 
     const r = report(await fleetCheck(["--json"], file));
     expect(r.summary.exitCode).toBe(1);
-    expect(get(r, "eu-west-1", "ssh.login")).toMatchObject({ result: "FAIL", detail: expect.stringContaining(expected) });
+    expect(get(r, "eu-west-1", "ssh.login")).toMatchObject({
+      result: "FAIL",
+      detail: expect.stringContaining(expected),
+    });
     // What needs the login is not checked, and says so; everything else still passes.
-    for (const check of SSH_CHECKS.slice(1, -1)) expect(get(r, "eu-west-1", check)).toMatchObject({ result: "skip", detail: "not checked: the SSH login failed" });
+    for (const check of SSH_CHECKS.slice(1, -1))
+      expect(get(r, "eu-west-1", check)).toMatchObject({ result: "skip", detail: "not checked: the SSH login failed" });
     const runAsUser = fleet.regions[1]!.hooks?.postgres?.runAsUser;
-    if (runAsUser && runAsUser !== transport.user) expect(get(r, "eu-west-1", "ssh.sudo")).toMatchObject({ result: "skip", detail: "not checked: the SSH login failed" });
-    else expect(get(r, "eu-west-1", "ssh.sudo")).toMatchObject({ result: "ok", detail: expect.stringMatching(/^not needed: /) });
+    if (runAsUser && runAsUser !== transport.user)
+      expect(get(r, "eu-west-1", "ssh.sudo")).toMatchObject({
+        result: "skip",
+        detail: "not checked: the SSH login failed",
+      });
+    else
+      expect(get(r, "eu-west-1", "ssh.sudo")).toMatchObject({
+        result: "ok",
+        detail: expect.stringMatching(/^not needed: /),
+      });
     expect(notOk(r).filter((x) => x.region !== "eu-west-1" || !x.check.startsWith("ssh."))).toEqual([]);
     if (sshFleet) {
       for (const region of ["us-east-1", "ap-southeast-1"]) expect(get(r, region, "ssh.login").result).toBe("ok");
@@ -245,10 +340,14 @@ describe("npm run fleet:check", () => {
       const other = variant("other-host-key", (f) => (f.regions[1]!.transport = { ...t, knownHostsFile: pinned }));
       const hostKey = report(await fleetCheck(["--json"], other));
       expect(hostKey.summary.exitCode).toBe(1);
-      expect(get(hostKey, "eu-west-1", "ssh.login")).toMatchObject({ result: "FAIL", detail: expect.stringContaining("host key verification failed") });
+      expect(get(hostKey, "eu-west-1", "ssh.login")).toMatchObject({
+        result: "FAIL",
+        detail: expect.stringContaining("host key verification failed"),
+      });
       expect(readFileSync(pinned, "utf8")).toBe(pinnedLine);
     } else {
-      for (const region of ["us-east-1", "ap-southeast-1"]) expect(get(r, region, "host.local").detail).toMatch(/^host commands run on this machine/);
+      for (const region of ["us-east-1", "ap-southeast-1"])
+        expect(get(r, region, "host.local").detail).toMatch(/^host commands run on this machine/);
     }
   });
 
@@ -258,8 +357,16 @@ describe("npm run fleet:check", () => {
     const run = await fleetCheck(["--json"], file);
     expect(run.code, run.stderr).toBe(1);
     const r = report(run);
-    for (const check of API_CHECKS) expect(get(r, "ap-southeast-1", check)).toMatchObject({ result: "FAIL", detail: expect.stringMatching(/^GET \/\S*: connection refused$/) });
-    expect(notOk(r).map((x) => `${x.region} ${x.check}`).sort()).toEqual(API_CHECKS.map((c) => `ap-southeast-1 ${c}`).sort());
+    for (const check of API_CHECKS)
+      expect(get(r, "ap-southeast-1", check)).toMatchObject({
+        result: "FAIL",
+        detail: expect.stringMatching(/^GET \/\S*: connection refused$/),
+      });
+    expect(
+      notOk(r)
+        .map((x) => `${x.region} ${x.check}`)
+        .sort(),
+    ).toEqual(API_CHECKS.map((c) => `ap-southeast-1 ${c}`).sort());
   });
 
   it("refuses an identity file readable by others, as the console does at start-up (exit 2, the field named)", async () => {
@@ -267,7 +374,10 @@ describe("npm run fleet:check", () => {
     copyFileSync(wrongKey, open);
     chmodSync(open, 0o644);
     const transport = await sshTransportFor(fleet, open);
-    const file = variant("open-key", (f) => (f.regions[1]!.transport = transport as FleetJson["regions"][number]["transport"]));
+    const file = variant(
+      "open-key",
+      (f) => (f.regions[1]!.transport = transport as FleetJson["regions"][number]["transport"]),
+    );
     const run = await fleetCheck([], file);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("regions.1.transport.identityFile");
@@ -281,15 +391,27 @@ describe("npm run fleet:check", () => {
       const r = f.regions[2]!;
       r.apiUrl = `http://127.0.0.1:${port}`;
       r.postgres = { ...r.postgres, host: "127.0.0.1", port };
-      if (r.transport?.kind === "ssh") r.transport = { ...r.transport, host: "127.0.0.1", port, connectTimeoutSeconds: 2 };
+      if (r.transport?.kind === "ssh")
+        r.transport = { ...r.transport, host: "127.0.0.1", port, connectTimeoutSeconds: 2 };
     });
     const run = await fleetCheck(["--json", "--timeout", "2"], file);
     expect(run.code, run.stderr).toBe(1);
     expect(run.ms).toBeLessThan(30_000);
     const r = report(run);
-    expect(get(r, "ap-southeast-1", "pg.connect")).toMatchObject({ result: "FAIL", detail: expect.stringContaining("timed out") });
-    for (const check of API_CHECKS) expect(get(r, "ap-southeast-1", check)).toMatchObject({ result: "FAIL", detail: expect.stringContaining("timed out") });
-    if (sshFleet) expect(get(r, "ap-southeast-1", "ssh.login")).toMatchObject({ result: "FAIL", detail: expect.stringContaining("timed out") });
+    expect(get(r, "ap-southeast-1", "pg.connect")).toMatchObject({
+      result: "FAIL",
+      detail: expect.stringContaining("timed out"),
+    });
+    for (const check of API_CHECKS)
+      expect(get(r, "ap-southeast-1", check)).toMatchObject({
+        result: "FAIL",
+        detail: expect.stringContaining("timed out"),
+      });
+    if (sshFleet)
+      expect(get(r, "ap-southeast-1", "ssh.login")).toMatchObject({
+        result: "FAIL",
+        detail: expect.stringContaining("timed out"),
+      });
     // The other regions are not held up and pass.
     expect(notOk(r).filter((x) => x.region !== "ap-southeast-1")).toEqual([]);
     console.log(`fleet:check with one hung region: ${run.ms} ms`);
@@ -303,16 +425,42 @@ describe("npm run fleet:check", () => {
     const run = await fleetCheck(["--json"], file);
     expect(run.code, run.stderr).toBe(0);
     const r = report(run);
-    expect(get(r, "us-east-1", "pg.role")).toMatchObject({ result: "warn", detail: expect.stringMatching(/^serving as primary \(fleet file says replica; .*the fleet has one primary, us-east-1/) });
-    expect(get(r, "eu-west-1", "pg.role")).toMatchObject({ result: "warn", detail: expect.stringMatching(/^serving as replica \(fleet file says primary/) });
-    expect(notOk(r).map((x) => `${x.region} ${x.check}`).sort()).toEqual(["eu-west-1 pg.role", "us-east-1 pg.role"]);
+    expect(get(r, "us-east-1", "pg.role")).toMatchObject({
+      result: "warn",
+      detail: expect.stringMatching(
+        /^serving as primary \(fleet file says replica; .*the fleet has one primary, us-east-1/,
+      ),
+    });
+    expect(get(r, "eu-west-1", "pg.role")).toMatchObject({
+      result: "warn",
+      detail: expect.stringMatching(/^serving as replica \(fleet file says primary/),
+    });
+    expect(
+      notOk(r)
+        .map((x) => `${x.region} ${x.check}`)
+        .sort(),
+    ).toEqual(["eu-west-1 pg.role", "us-east-1 pg.role"]);
 
     // Two regions whose servers both take writes is no promotion: it fails.
-    const twoPrimaries = variant("two-primaries", (f) => (f.regions[1]!.postgres = { ...f.regions[1]!.postgres, host: f.regions[0]!.postgres.host, port: f.regions[0]!.postgres.port }));
+    const twoPrimaries = variant(
+      "two-primaries",
+      (f) =>
+        (f.regions[1]!.postgres = {
+          ...f.regions[1]!.postgres,
+          host: f.regions[0]!.postgres.host,
+          port: f.regions[0]!.postgres.port,
+        }),
+    );
     const split = await fleetCheck(["--json"], twoPrimaries);
     expect(split.code, split.stderr).toBe(1);
     const s = report(split);
-    expect(get(s, "eu-west-1", "pg.role")).toMatchObject({ result: "FAIL", detail: expect.stringContaining("serving as primary (fleet file says replica") });
-    expect(get(s, "us-east-1", "pg.role")).toMatchObject({ result: "FAIL", detail: expect.stringContaining("eu-west-1 serves as primary too") });
+    expect(get(s, "eu-west-1", "pg.role")).toMatchObject({
+      result: "FAIL",
+      detail: expect.stringContaining("serving as primary (fleet file says replica"),
+    });
+    expect(get(s, "us-east-1", "pg.role")).toMatchObject({
+      result: "FAIL",
+      detail: expect.stringContaining("eu-west-1 serves as primary too"),
+    });
   });
 });

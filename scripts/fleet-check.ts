@@ -10,7 +10,8 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { errorMessage } from "../lib/error-message";
 
-const USAGE = "usage: npm run fleet:check -- [--json] [--timeout <seconds>]  (reads FLEET_CONFIG, or $LAB_DIR/fleet.json)";
+const USAGE =
+  "usage: npm run fleet:check -- [--json] [--timeout <seconds>]  (reads FLEET_CONFIG, or $LAB_DIR/fleet.json)";
 const DEFAULT_TIMEOUT_SECONDS = 5;
 
 type Flags = { json: boolean; timeoutMs: number } | { code: 0 | 2; line: string };
@@ -29,7 +30,8 @@ function readFlags(argv: string[]): Flags {
   }
   if (values.help) return { code: 0, line: USAGE };
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 120) return { code: 2, line: `fleet not checked: --timeout must be a number of seconds between 0 and 120\n${USAGE}` };
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 120)
+    return { code: 2, line: `fleet not checked: --timeout must be a number of seconds between 0 and 120\n${USAGE}` };
   return { json: values.json ?? false, timeoutMs: Math.round(timeout * 1000) };
 }
 

@@ -22,7 +22,17 @@ function newestMtime(p: string): number {
 function buildIsStale(): boolean {
   const built = path.join(root, ".next/BUILD_ID");
   if (!existsSync(built)) return true;
-  const sources = ["app", "components", "lib", "server", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "server",
+    "public",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.ts",
+    "package-lock.json",
+  ];
   return Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) > statSync(built).mtimeMs;
 }
 
@@ -31,7 +41,8 @@ async function main() {
     // As root the lab runs an sshd per region and the console's host commands go over SSH; this installs
     // OpenSSH when it can and never fails (without it host commands run locally, and the lab says so).
     if (process.getuid?.() === 0) {
-      for (const script of ["ensure-openssh.sh", "ensure-nftables.sh"]) spawnSync("bash", [path.join(root, "scripts", script)], { cwd: root, stdio: "inherit" });
+      for (const script of ["ensure-openssh.sh", "ensure-nftables.sh"])
+        spawnSync("bash", [path.join(root, "scripts", script)], { cwd: root, stdio: "inherit" });
     }
     console.log("[switchyard] starting the lab fleet (npm run lab -- status to inspect it)");
     const lab = await startLab({});
@@ -39,20 +50,31 @@ async function main() {
   }
   if (buildIsStale()) {
     console.log("[switchyard] building the console…");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync(process.execPath, [nextBin, "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   // Loopback unless HOST says otherwise; the console itself refuses HOST beyond loopback with demo accounts or a weak secret.
   const host = listenHost(process.env.HOST);
-  console.log(`[switchyard] console on http://${isLoopback(host) ? "localhost" : host}:${port}${isLoopback(host) ? ` (listening on ${host} only; set HOST to listen elsewhere)` : ""}`);
+  console.log(
+    `[switchyard] console on http://${isLoopback(host) ? "localhost" : host}:${port}${isLoopback(host) ? ` (listening on ${host} only; set HOST to listen elsewhere)` : ""}`,
+  );
   const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", host], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}` },
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    },
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => {
-    if (!process.env.FLEET_CONFIG) console.log("\n[switchyard] the lab keeps running; stop it with `npm run lab -- stop`");
+    if (!process.env.FLEET_CONFIG)
+      console.log("\n[switchyard] the lab keeps running; stop it with `npm run lab -- stop`");
     process.exit(code ?? 0);
   });
 }

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
       const dir = embeddedStoreDir();
       record = await askStoreHolder<BackupRecord>(dir, { ask: "backup", dir: into });
       if (record) console.log(`taken by the console holding ${dir}`);
-      else if (!existsSync(path.join(dir, "PG_VERSION"))) throw new Error(`no embedded store at ${dir} (set DATA_DIR or DATABASE_URL)`);
+      else if (!existsSync(path.join(dir, "PG_VERSION")))
+        throw new Error(`no embedded store at ${dir} (set DATA_DIR or DATABASE_URL)`);
     }
     if (!record) {
       const db = await getDb();
@@ -34,7 +35,9 @@ async function main(): Promise<number> {
         await db.close();
       }
     }
-    console.log(`backup written: ${record.file} (${(record.bytes / 1024 / 1024).toFixed(1)} MiB, ${record.driver === "pg" ? "PostgreSQL" : "embedded"} store, ${record.takenAt})`);
+    console.log(
+      `backup written: ${record.file} (${(record.bytes / 1024 / 1024).toFixed(1)} MiB, ${record.driver === "pg" ? "PostgreSQL" : "embedded"} store, ${record.takenAt})`,
+    );
     console.log(`restore it with: npm run store:restore ${record.file}`);
     return 0;
   } catch (err) {

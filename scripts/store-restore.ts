@@ -16,9 +16,13 @@ async function restore(file: string): Promise<Db> {
   const { embeddedStoreDir } = await import("../server/db");
   const kind = backupKind(file);
   if (kind === "pglite") {
-    if (env.DATABASE_URL) throw new Error(`${file} is an embedded store's backup: unset DATABASE_URL and set DATA_DIR to restore it`);
+    if (env.DATABASE_URL)
+      throw new Error(`${file} is an embedded store's backup: unset DATABASE_URL and set DATA_DIR to restore it`);
     const dir = embeddedStoreDir();
-    if (existsSync(path.join(dir, "PG_VERSION"))) throw new Error(`${dir} already holds a store: stop its console and move it aside (mv ${dir} ${dir}.old), then restore into the empty directory`);
+    if (existsSync(path.join(dir, "PG_VERSION")))
+      throw new Error(
+        `${dir} already holds a store: stop its console and move it aside (mv ${dir} ${dir}.old), then restore into the empty directory`,
+      );
     const existed = existsSync(dir) && readdirSync(dir).length > 0;
     const { createPgliteDb } = await import("../server/db/pglite-driver");
     try {
@@ -29,7 +33,8 @@ async function restore(file: string): Promise<Db> {
       throw err;
     }
   }
-  if (!env.DATABASE_URL) throw new Error(`${file} is a PostgreSQL store's backup: set DATABASE_URL to an empty database to restore it into`);
+  if (!env.DATABASE_URL)
+    throw new Error(`${file} is a PostgreSQL store's backup: set DATABASE_URL to an empty database to restore it into`);
   const notEmpty = await pgStoreNotEmpty(env.DATABASE_URL);
   if (notEmpty) throw new Error(notEmpty);
   await restorePgStore(file, env.DATABASE_URL);
@@ -55,7 +60,9 @@ async function main(): Promise<number> {
     const { walkAuditChain } = await import("../server/audit/verify-audit");
     const { verdict, newest } = await walkAuditChain(db, null);
     if (!verdict.ok) {
-      console.log(`audit chain BROKEN at row #${verdict.brokenAt}: ${verdict.reason} (${verdict.rows} rows in the log)`);
+      console.log(
+        `audit chain BROKEN at row #${verdict.brokenAt}: ${verdict.reason} (${verdict.rows} rows in the log)`,
+      );
       return 1;
     }
     console.log(`audit chain intact: ${verdict.rows} rows${newest ? `, newest row #${newest.id} ${newest.hash}` : ""}`);

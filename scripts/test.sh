@@ -12,8 +12,9 @@ bash scripts/ensure-openssh.sh
 bash scripts/ensure-nftables.sh
 bash scripts/ensure-browser.sh
 
-step "lint"
+step "lint and format"
 npx eslint . --max-warnings 0
+npx prettier --check . > /dev/null || { npx prettier --list-different .; echo "run: npm run format"; exit 1; }
 
 step "types"
 npx tsc --noEmit -p .

@@ -22,7 +22,11 @@ function userCreate(args: string[], storeEnv: Record<string, string>, stdin: str
   const env: NodeJS.ProcessEnv = { ...process.env, ...storeEnv };
   if (!storeEnv.DATABASE_URL) delete env.DATABASE_URL;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/user-create.ts", ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "scripts/user-create.ts", ...args],
+      { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -61,7 +65,9 @@ function postgresStore(): StoreKind {
       const client = new pg.Client({ connectionString: await databaseUrl() });
       await client.connect();
       try {
-        const r = await client.query<{ n: number }>("select count(*)::int as n from pg_tables where schemaname = 'public'");
+        const r = await client.query<{ n: number }>(
+          "select count(*)::int as n from pg_tables where schemaname = 'public'",
+        );
         return r.rows[0]!.n === 0;
       } finally {
         await client.end();
@@ -87,13 +93,25 @@ function embeddedStore(): StoreKind {
 async function snapshot(kind: StoreKind) {
   const db = await kind.open();
   try {
-    const users = await db.query<{ email: string; name: string; role: string; password_hash: string | null; demo: boolean }>(
-      "select email, name, role, password_hash, demo from users order by email",
-    );
-    const audit = await db.query<{ action: string; actor_id: string | null; actor_email: string | null; target: string | null; detail: unknown }>(
-      "select action, actor_id, actor_email, target, detail from audit_log order by id",
-    );
-    return { users: users.rows, audit: audit.rows, chain: await (kind.auditKey ? verifyAuditChain(db, kind.auditKey()) : verifyAuditChain(db)) };
+    const users = await db.query<{
+      email: string;
+      name: string;
+      role: string;
+      password_hash: string | null;
+      demo: boolean;
+    }>("select email, name, role, password_hash, demo from users order by email");
+    const audit = await db.query<{
+      action: string;
+      actor_id: string | null;
+      actor_email: string | null;
+      target: string | null;
+      detail: unknown;
+    }>("select action, actor_id, actor_email, target, detail from audit_log order by id");
+    return {
+      users: users.rows,
+      audit: audit.rows,
+      chain: await (kind.auditKey ? verifyAuditChain(db, kind.auditKey()) : verifyAuditChain(db)),
+    };
   } finally {
     await db.close();
   }
@@ -105,7 +123,11 @@ describe.each([postgresStore(), embeddedStore()])("npm run user:create on $name"
   it("refuses bad input with exit 2, naming the problem, before writing anything (not even migrations)", async () => {
     const env = await kind.env();
     const cases: [string[], string, RegExp][] = [
-      [["--email", "ops@example.com", "--role", "superuser"], `${PASSWORD}\n`, /--role: .*"viewer"\|"engineer"\|"lead"\|"admin"/],
+      [
+        ["--email", "ops@example.com", "--role", "superuser"],
+        `${PASSWORD}\n`,
+        /--role: .*"viewer"\|"engineer"\|"lead"\|"admin"/,
+      ],
       [["--email", "ops@example.com", "--role", "admin"], "short\n", /the password must be at least 8 characters/],
       [["--email", "not-an-email", "--role", "admin"], `${PASSWORD}\n`, /--email: Invalid email/],
       [["--email", "ops@example.com"], `${PASSWORD}\n`, /--role is required/],
@@ -124,10 +146,15 @@ describe.each([postgresStore(), embeddedStore()])("npm run user:create on $name"
   });
 
   it("creates the account with its audit row in a brand-new store", async () => {
-    const run = await userCreate(["--email", "Ops@Example.com", "--role", "admin"], await kind.env(), `${PASSWORD}\nignored second line\n`);
+    const run = await userCreate(
+      ["--email", "Ops@Example.com", "--role", "admin"],
+      await kind.env(),
+      `${PASSWORD}\nignored second line\n`,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/created ops@example\.com \(admin\)\n$/);
-    if (kind.name.startsWith("embedded")) expect(run.stdout).toContain("the console must not be running on it at the same time");
+    if (kind.name.startsWith("embedded"))
+      expect(run.stdout).toContain("the console must not be running on it at the same time");
     else expect(run.stdout).toBe("created ops@example.com (admin)\n");
     expect(run.stderr).toBe("");
     noPasswordIn(run);
@@ -139,13 +166,25 @@ describe.each([postgresStore(), embeddedStore()])("npm run user:create on $name"
     expect(user.password_hash).toMatch(/^scrypt\$/);
     expect(await verifyPassword(PASSWORD, user.password_hash!)).toBe(true);
     expect(await verifyPassword("ignored second line", user.password_hash!)).toBe(false);
-    expect(audit).toEqual([{ action: "user.create", actor_id: null, actor_email: null, target: "ops@example.com", detail: { role: "admin", via: "cli" } }]);
+    expect(audit).toEqual([
+      {
+        action: "user.create",
+        actor_id: null,
+        actor_email: null,
+        target: "ops@example.com",
+        detail: { role: "admin", via: "cli" },
+      },
+    ]);
     expect(chain).toEqual({ ok: true, rows: 1 });
   });
 
   it("refuses an existing email with exit 1 and changes nothing", async () => {
     const before = await snapshot(kind);
-    const run = await userCreate(["--email", "OPS@example.com", "--role", "viewer", "--name", "Someone Else"], await kind.env(), "a different password\n");
+    const run = await userCreate(
+      ["--email", "OPS@example.com", "--role", "viewer", "--name", "Someone Else"],
+      await kind.env(),
+      "a different password\n",
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("user not created: An account for ops@example.com already exists.\n");
     expect(await snapshot(kind)).toEqual(before);
@@ -158,7 +197,11 @@ describe.each([postgresStore(), embeddedStore()])("npm run user:create on $name"
     const before = await snapshot(kind);
     expect(before.users.map((u) => u.email)).toEqual(["ops@example.com"]);
 
-    const run = await userCreate(["--email", "lead@example.com", "--role", "lead", "--name", "  Lee Lead "], env, `${PASSWORD}\r\n`);
+    const run = await userCreate(
+      ["--email", "lead@example.com", "--role", "lead", "--name", "  Lee Lead "],
+      env,
+      `${PASSWORD}\r\n`,
+    );
     expect(run.code, run.stderr).toBe(0);
     const after = await snapshot(kind);
     const lead = after.users.find((u) => u.email === "lead@example.com")!;
@@ -174,7 +217,11 @@ describe.each([postgresStore(), embeddedStore()])("npm run user:create on $name"
 
 describe("npm run user:create without a store", () => {
   it("exits 3 with a clear message when PostgreSQL cannot be reached", async () => {
-    const run = await userCreate(["--email", "ops@example.com", "--role", "admin"], { DATABASE_URL: "postgres://nobody:x@127.0.0.1:1/none" }, `${PASSWORD}\n`);
+    const run = await userCreate(
+      ["--email", "ops@example.com", "--role", "admin"],
+      { DATABASE_URL: "postgres://nobody:x@127.0.0.1:1/none" },
+      `${PASSWORD}\n`,
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^user not created: cannot open the store \(DATABASE_URL\): .*ECONNREFUSED/);
     expect(`${run.stdout}${run.stderr}`).not.toContain(PASSWORD);

@@ -12,25 +12,26 @@ import { parseArgs } from "node:util";
 import { errorMessage } from "../lib/error-message";
 import type { Db } from "../server/db/types";
 
-const USAGE = "usage: npm run user:create -- --email <email> --role viewer|engineer|lead|admin [--name <name>]  (password on stdin, or prompted)";
+const USAGE =
+  "usage: npm run user:create -- --email <email> --role viewer|engineer|lead|admin [--name <name>]  (password on stdin, or prompted)";
 
 type Outcome = { code: 0 | 1 | 2 | 3; line: string };
 const usageError = (message: string): Outcome => ({ code: 2, line: `user not created: ${message}` });
 
 /** One line, whatever the error: a multi-line message joined. */
-const describe = (err: unknown) =>
-  errorMessage(err)
-    .replace(/:\n/g, ": ")
-    .split("\n")
-    .filter(Boolean)
-    .join("; ");
+const describe = (err: unknown) => errorMessage(err).replace(/:\n/g, ": ").split("\n").filter(Boolean).join("; ");
 
 function readFlags(argv: string[]): { email: string; role: string; name?: string } | Outcome {
   let values: { email?: string; role?: string; name?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        email: { type: "string" },
+        role: { type: "string" },
+        name: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -167,18 +168,27 @@ async function createUser(): Promise<Outcome> {
     await server.migrate(db);
   } catch (err) {
     await db?.close().catch(() => undefined);
-    return { code: 3, line: `user not created: cannot open the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded, DATA_DIR"}): ${describe(err)}` };
+    return {
+      code: 3,
+      line: `user not created: cannot open the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded, DATA_DIR"}): ${describe(err)}`,
+    };
   }
 
   try {
     const user = await db.transaction(async (tx) => {
       const created = await server.insertUser(tx, input.data);
-      await server.appendAudit(tx, { actor: null, action: "user.create", target: created.email, detail: { role: created.role, via: "cli" } });
+      await server.appendAudit(tx, {
+        actor: null,
+        action: "user.create",
+        target: created.email,
+        detail: { role: created.role, via: "cli" },
+      });
       return created;
     });
     return { code: 0, line: `created ${user.email} (${user.role})` };
   } catch (err) {
-    if (err instanceof server.ServiceError && err.code === "conflict") return { code: 1, line: `user not created: ${err.message}` };
+    if (err instanceof server.ServiceError && err.code === "conflict")
+      return { code: 1, line: `user not created: ${err.message}` };
     if (err instanceof server.ServiceError && err.code === "invalid") return usageError(err.message);
     return { code: 3, line: `user not created: the store failed: ${describe(err)}` };
   } finally {

@@ -32,24 +32,39 @@ let incident: Incident;
 
 beforeAll(async () => {
   const db = await getDb();
-  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  const mk = (email: string, role: User["role"]) =>
+    db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   const admin = await mk("admin@x.test", "admin");
   lead = await mk("lead@x.test", "lead");
   engineer = await mk("eng@x.test", "engineer");
   token = (await createApiToken(admin, { name: "reader" })).token;
-  incident = await incidents.declareIncident(lead, { title: "Bad input", scenarioId: null, severity: "P3", leadId: lead.id });
+  incident = await incidents.declareIncident(lead, {
+    title: "Bad input",
+    scenarioId: null,
+    severity: "P3",
+    leadId: lead.id,
+  });
 });
 afterAll(async () => (await getDb()).close());
 
 const tooBig = ["4294967296", "99999999999", String(maxInt4 + 1), "9".repeat(40)];
-const request = (path: string) => new Request(`http://console.test${path}`, { headers: { authorization: `Bearer ${token}` } });
+const request = (path: string) =>
+  new Request(`http://console.test${path}`, { headers: { authorization: `Bearer ${token}` } });
 const withId = (id: string) => ({ params: Promise.resolve({ id }) });
 
 /** What the store wrote: each table a mutation here could touch. */
 async function written() {
   const db = await getDb();
-  const n = async (table: string) => (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
-  return { incidents: await n("incidents"), steps: await n("incident_steps"), events: await n("incident_events"), pages: await n("incident_pages"), runs: await n("action_runs"), audit: await n("audit_log") };
+  const n = async (table: string) =>
+    (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+  return {
+    incidents: await n("incidents"),
+    steps: await n("incident_steps"),
+    events: await n("incident_events"),
+    pages: await n("incident_pages"),
+    runs: await n("action_runs"),
+    audit: await n("audit_log"),
+  };
 }
 
 /** Runs work, and fails if any query sent the store one of the bad ids. */
@@ -72,7 +87,13 @@ async function withoutAsking<T>(bad: string[], work: () => Promise<T>): Promise<
 describe("form ids", () => {
   it("makes a form's incident id beyond int4 a 400 naming the rule", () => {
     for (const bad of [...tooBig, "INC-4294967296", "abc", 0]) {
-      expect(() => incidentId(bad)).toThrow(expect.objectContaining({ code: "invalid", status: 400, message: expect.stringMatching(/not an incident id.*1 to 2147483647/) }));
+      expect(() => incidentId(bad)).toThrow(
+        expect.objectContaining({
+          code: "invalid",
+          status: 400,
+          message: expect.stringMatching(/not an incident id.*1 to 2147483647/),
+        }),
+      );
     }
     expect(incidentId("INC-2147483647")).toBe(maxInt4);
     expect(incidentId(incident.id)).toBe(incident.id);
@@ -84,7 +105,10 @@ describe("path ids no row can have", () => {
     for (const id of [...tooBig, "0", "abc", "1e3"]) {
       const res = await withoutAsking([id], () => actionRoute.GET(request(`/api/v1/actions/${id}`), withId(id)));
       expect(res.status, id).toBe(404);
-      expect(await res.json()).toMatchObject({ error: "not_found", message: expect.stringMatching(/^There is no action #/) });
+      expect(await res.json()).toMatchObject({
+        error: "not_found",
+        message: expect.stringMatching(/^There is no action #/),
+      });
     }
     // In range but absent: the store's own answer, still a 404.
     const res = await actionRoute.GET(request(`/api/v1/actions/${maxInt4}`), withId(String(maxInt4)));
@@ -102,7 +126,10 @@ describe("path ids no row can have", () => {
       for (const id of [...tooBig, "INC-4294967296", "0", "abc"]) {
         const res = await withoutAsking([id], () => get(id));
         expect(res.status, id).toBe(404);
-        expect(await res.json()).toMatchObject({ error: "not_found", message: expect.stringMatching(/^There is no incident /) });
+        expect(await res.json()).toMatchObject({
+          error: "not_found",
+          message: expect.stringMatching(/^There is no incident /),
+        });
       }
       expect((await get(String(maxInt4))).status).toBe(404);
       expect((await get(`INC-${incident.id}`)).status).toBe(200);
@@ -115,7 +142,10 @@ describe("query ids beyond int4", () => {
     for (const id of [...tooBig, "0", "abc"]) {
       const res = await withoutAsking([id], () => actionsRoute.GET(request(`/api/v1/actions?incidentId=${id}`)));
       expect(res.status, id).toBe(400);
-      expect(await res.json()).toEqual({ error: "invalid", message: "incidentId: must be a whole number from 1 to 2147483647" });
+      expect(await res.json()).toEqual({
+        error: "invalid",
+        message: "incidentId: must be a whole number from 1 to 2147483647",
+      });
     }
     const res = await actionsRoute.GET(request(`/api/v1/actions?incidentId=${incident.id}&status=open`));
     expect(res.status).toBe(200);
@@ -139,15 +169,40 @@ describe("declaring an incident from an alert", () => {
     const before = await written();
     for (const fromAlertId of [987654, maxInt4 + 1, Number.MAX_SAFE_INTEGER]) {
       await expect(
-        incidents.declareIncident(lead, { title: "From a ghost alert", scenarioId: "primary-database-failure", severity: "P1", leadId: lead.id, fromAlertId }),
+        incidents.declareIncident(lead, {
+          title: "From a ghost alert",
+          scenarioId: "primary-database-failure",
+          severity: "P1",
+          leadId: lead.id,
+          fromAlertId,
+        }),
       ).rejects.toMatchObject({ code: "invalid", status: 400, message: `Alert #${fromAlertId} does not exist.` });
     }
     expect(await written()).toEqual(before);
   });
 
   it("links an alert that exists", async () => {
-    const alert = await fireAlert({ source: "alertmanager", ruleId: null, fingerprint: "api-input-1", name: "PostgresDown", severity: "critical", labels: {}, summary: "down", value: null, runbook: null }, new Date());
-    const declared = await incidents.declareIncident(lead, { title: "From a real alert", scenarioId: null, severity: "P2", leadId: lead.id, fromAlertId: alert!.id });
+    const alert = await fireAlert(
+      {
+        source: "alertmanager",
+        ruleId: null,
+        fingerprint: "api-input-1",
+        name: "PostgresDown",
+        severity: "critical",
+        labels: {},
+        summary: "down",
+        value: null,
+        runbook: null,
+      },
+      new Date(),
+    );
+    const declared = await incidents.declareIncident(lead, {
+      title: "From a real alert",
+      scenarioId: null,
+      severity: "P2",
+      leadId: lead.id,
+      fromAlertId: alert!.id,
+    });
     expect(declared.fromAlertId).toBe(alert!.id);
   });
 });
@@ -156,9 +211,14 @@ describe("CSV exports", () => {
   it("neutralise a cell a spreadsheet would run as a formula, in the timeline and the audit log", async () => {
     const formula = '=HYPERLINK("http://x.test","open")';
     await incidents.addNote(engineer, incident.id, { text: formula });
-    const timeline = await timelineRoute.GET(request(`/api/v1/incidents/${incident.id}/timeline?format=csv&kind=note`), withId(String(incident.id)));
+    const timeline = await timelineRoute.GET(
+      request(`/api/v1/incidents/${incident.id}/timeline?format=csv&kind=note`),
+      withId(String(incident.id)),
+    );
     expect(timeline.status).toBe(200);
-    expect((await timeline.text()).split("\r\n")[1]).toMatch(/,eng,note,"'=HYPERLINK\(""http:\/\/x\.test"",""open""\)"$/);
+    expect((await timeline.text()).split("\r\n")[1]).toMatch(
+      /,eng,note,"'=HYPERLINK\(""http:\/\/x\.test"",""open""\)"$/,
+    );
 
     const db = await getDb();
     const { appendAudit } = await import("@/server/audit/append-audit");
@@ -183,7 +243,9 @@ describe("GET /api/health", () => {
         expect(JSON.parse(text)).toMatchObject({ status: "degraded", store: "unavailable" });
         expect(text).not.toMatch(/ECONNREFUSED|10\.9\.8\.7|:5432/);
       }
-      expect(logged.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(raw))).toEqual([`[store] cannot reach the store (DATABASE_URL): ${raw}`]);
+      expect(logged.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(raw))).toEqual([
+        `[store] cannot reach the store (DATABASE_URL): ${raw}`,
+      ]);
     } finally {
       query.mockRestore();
       logged.mockRestore();

@@ -30,9 +30,15 @@ export async function jsonRoute(work: () => Promise<unknown>): Promise<Response>
   } catch (err) {
     if (err instanceof ServiceError) {
       if (isStoreTrouble(err)) logStoreTrouble("route", err);
-      return Response.json({ error: err.code, message: err.shown }, { status: err.status, headers: err.code === "unavailable" ? { "retry-after": "2" } : undefined });
+      return Response.json(
+        { error: err.code, message: err.shown },
+        { status: err.status, headers: err.code === "unavailable" ? { "retry-after": "2" } : undefined },
+      );
     }
     console.error("[route] unexpected error", err);
-    return Response.json({ error: "internal", message: "Something went wrong on the console; see its log." }, { status: 500 });
+    return Response.json(
+      { error: "internal", message: "Something went wrong on the console; see its log." },
+      { status: 500 },
+    );
   }
 }

@@ -22,7 +22,10 @@ const envSchema = z.object({
    * The key of the audit log's HMAC chain and checkpoint, kept outside the store. Unset: one generated once in
    * DATA_DIR/audit-key. Several consoles on one PostgreSQL store must share it, so production on PostgreSQL needs it.
    */
-  AUDIT_KEY: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)").optional(),
+  AUDIT_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 48`)")
+    .optional(),
   /**
    * The address `npm start` listens on (default 127.0.0.1). Anything but loopback needs the demo accounts off
    * and a real NEXTAUTH_SECRET, whatever the store.
@@ -58,7 +61,11 @@ const envSchema = z.object({
   /** How long a risky action's request waits for its second person before it expires. */
   ACTION_APPROVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   /** Pre-flight of a promotion: the most WAL (bytes) it may lose, last known primary LSN minus the candidate's. */
-  PROMOTE_MAX_LOSS_BYTES: z.coerce.number().int().min(0).default(1024 * 1024),
+  PROMOTE_MAX_LOSS_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 * 1024),
   /** Failed sign-ins allowed per account within the window before it is locked for the window. */
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),

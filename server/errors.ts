@@ -2,7 +2,16 @@ import "server-only";
 import { STORE_FULL_DIGEST, STORE_UNREACHABLE_DIGEST, storeFullMessage, storeTroubleInWords } from "@/lib/store-status";
 
 /** The one error vocabulary services throw; the action and route boundaries turn them into answers. */
-export type ErrorCode = "unauthenticated" | "forbidden" | "not_found" | "conflict" | "precondition_failed" | "invalid" | "rate_limited" | "unavailable" | "store_full";
+export type ErrorCode =
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "precondition_failed"
+  | "invalid"
+  | "rate_limited"
+  | "unavailable"
+  | "store_full";
 
 const httpStatus: Record<ErrorCode, number> = {
   unauthenticated: 401,
@@ -67,15 +76,28 @@ export const storeUnavailable = (detail: string, words = storeTroubleInWords(det
 
 /** The store's volume is full (SQLSTATE 53100): the transaction was rolled back, nothing of it was written. */
 export const storeFull = (detail: string) =>
-  new ServiceError("store_full", `${storeFullMessage} (${detail})`, { shown: storeFullMessage, digest: STORE_FULL_DIGEST });
+  new ServiceError("store_full", `${storeFullMessage} (${detail})`, {
+    shown: storeFullMessage,
+    digest: STORE_FULL_DIGEST,
+  });
 
 /** The store's errors, which a caller may retry once the store answers again or has room. */
-export const isStoreTrouble = (err: unknown): err is ServiceError => err instanceof ServiceError && (err.code === "unavailable" || err.code === "store_full");
+export const isStoreTrouble = (err: unknown): err is ServiceError =>
+  err instanceof ServiceError && (err.code === "unavailable" || err.code === "store_full");
 
 /** Parses input with a zod schema; a failure is an "invalid" error naming the field, never a raw ZodError. */
-export function parseInput<T>(schema: { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, raw: unknown): T {
+export function parseInput<T>(
+  schema: {
+    safeParse(
+      raw: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  raw: unknown,
+): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw invalid(issue ? `${issue.path.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}` : "Invalid request.");
+  throw invalid(
+    issue ? `${issue.path.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}` : "Invalid request.",
+  );
 }

@@ -15,7 +15,14 @@ vi.mock("@/server/auth/session", async () => {
     requireUser: async (atLeast: Role = "viewer"): Promise<User> => {
       if (!session.role) throw unauthenticated();
       if (!hasRole(session.role, atLeast)) throw forbidden(`This needs the ${atLeast} role; you are ${session.role}.`);
-      return { id: "7d3c0e8e-0000-4000-8000-000000000001", email: "lee@switchyard.local", name: "Lee Lead", role: session.role, demo: false, createdAt: new Date(0) };
+      return {
+        id: "7d3c0e8e-0000-4000-8000-000000000001",
+        email: "lee@switchyard.local",
+        name: "Lee Lead",
+        role: session.role,
+        demo: false,
+        createdAt: new Date(0),
+      };
     },
   };
 });
@@ -25,7 +32,10 @@ const { byId, formAction, serverAction } = await import("./server-action");
 /** The action as a hand-made POST reaches it: with any arguments at all. */
 const asPosted = <T>(action: (...args: never) => Promise<T>) => action as (...args: unknown[]) => Promise<T>;
 
-const noteInput = byId.extend({ text: z.string().trim().min(1, "Write something."), pinned: z.boolean().default(false) });
+const noteInput = byId.extend({
+  text: z.string().trim().min(1, "Write something."),
+  pinned: z.boolean().default(false),
+});
 
 /** A server action that records what reached its work, so a test can tell whether it ran. */
 function noteAction() {
@@ -51,7 +61,11 @@ describe("serverAction", () => {
   it("refuses a caller below the role before it reads the input, and the work does not run", async () => {
     const { action, done } = noteAction();
     session.role = "viewer";
-    expect(await action({ id: 12, text: "" })).toEqual({ ok: false, code: "forbidden", message: "This needs the engineer role; you are viewer." });
+    expect(await action({ id: 12, text: "" })).toEqual({
+      ok: false,
+      code: "forbidden",
+      message: "This needs the engineer role; you are viewer.",
+    });
     session.role = null;
     expect(await action({ id: 12, text: "x" })).toMatchObject({ ok: false, code: "unauthenticated" });
     expect(done).toEqual([]);
@@ -71,17 +85,33 @@ describe("serverAction", () => {
   });
 
   it("names a field as the form labels it, or not at all when its message names it", async () => {
-    const action = serverAction({ role: "viewer", input: z.object({ forSeconds: z.number().max(86_400) }), labels: { forSeconds: "For" } }, async () => undefined);
-    expect(await action({ forSeconds: 90_000 })).toMatchObject({ code: "invalid", message: "For: Too big: expected number to be <=86400" });
-    const sentence = serverAction({ role: "viewer", input: z.object({ name: z.string().min(1, "Name the token.") }), labels: { name: "" } }, async () => undefined);
-    expect(await sentence({ name: "" })).toMatchObject({ message: "Name the token.", fieldErrors: { name: "Name the token." } });
+    const action = serverAction(
+      { role: "viewer", input: z.object({ forSeconds: z.number().max(86_400) }), labels: { forSeconds: "For" } },
+      async () => undefined,
+    );
+    expect(await action({ forSeconds: 90_000 })).toMatchObject({
+      code: "invalid",
+      message: "For: Too big: expected number to be <=86400",
+    });
+    const sentence = serverAction(
+      { role: "viewer", input: z.object({ name: z.string().min(1, "Name the token.") }), labels: { name: "" } },
+      async () => undefined,
+    );
+    expect(await sentence({ name: "" })).toMatchObject({
+      message: "Name the token.",
+      fieldErrors: { name: "Name the token." },
+    });
   });
 
   it("turns the work's expected errors into results, and lets any other error through to the error page", async () => {
     const refused = serverAction({ role: "viewer", input: byId }, async ({ id }) => {
       throw conflict(`INC-${id} was moved to Mitigating meanwhile; look again before changing it.`);
     });
-    expect(await refused({ id: 3 })).toEqual({ ok: false, code: "conflict", message: "INC-3 was moved to Mitigating meanwhile; look again before changing it." });
+    expect(await refused({ id: 3 })).toEqual({
+      ok: false,
+      code: "conflict",
+      message: "INC-3 was moved to Mitigating meanwhile; look again before changing it.",
+    });
     const storeDown = serverAction({ role: "viewer", input: byId }, async () => {
       throw storeUnavailable("connect ECONNREFUSED 127.0.0.1:5432", "connection refused");
     });
@@ -123,8 +153,16 @@ describe("formAction", () => {
   it("reads the posted fields through the schema", async () => {
     session.role = "admin";
     const { action, done } = roleForm();
-    expect(await action(null, form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "lead" }))).toEqual({ ok: true, data: { role: "lead" } });
-    expect(await action(null, form({ userId: "", role: "lead" }))).toMatchObject({ ok: false, code: "invalid", message: "userId: Pick a user.", fieldErrors: { userId: "Pick a user." } });
+    expect(await action(null, form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "lead" }))).toEqual({
+      ok: true,
+      data: { role: "lead" },
+    });
+    expect(await action(null, form({ userId: "", role: "lead" }))).toMatchObject({
+      ok: false,
+      code: "invalid",
+      message: "userId: Pick a user.",
+      fieldErrors: { userId: "Pick a user." },
+    });
     expect(done).toHaveLength(1);
   });
 
@@ -132,9 +170,15 @@ describe("formAction", () => {
     const { action, done } = roleForm();
     // A hand-made POST with the form as the only argument: the previous state is the form, the form is missing.
     const handMade = asPosted(action);
-    expect(await handMade(form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "admin" }))).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await handMade(form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "admin" }))).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
     session.role = "admin";
-    expect(await handMade(form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "admin" }))).toMatchObject({ ok: false, code: "invalid" });
+    expect(await handMade(form({ userId: "7d3c0e8e-0000-4000-8000-000000000002", role: "admin" }))).toMatchObject({
+      ok: false,
+      code: "invalid",
+    });
     expect(done).toEqual([]);
   });
 });

@@ -29,7 +29,9 @@ type Work<S extends z.ZodType, T> = (input: z.output<S>, actor: User) => Promise
 type Refusal = Extract<ActionResult, { ok: false }>;
 
 /** The row a call is about, by its id: a number a row can have (beyond int4 the store would fail, not answer "none"). */
-export const byId = z.object({ id: z.number({ error: `must be ${rowIdRule}` }).refine((n) => rowId.safeParse(n).success, `must be ${rowIdRule}`) });
+export const byId = z.object({
+  id: z.number({ error: `must be ${rowIdRule}` }).refine((n) => rowId.safeParse(n).success, `must be ${rowIdRule}`),
+});
 
 /** A refused input: "invalid", the first problem in words, and each field's first problem under its key (`levels.0.target`). */
 export function invalidInput(error: z.ZodError, labels: Record<string, string> = {}): Refusal {
@@ -45,7 +47,11 @@ export function invalidInput(error: z.ZodError, labels: Record<string, string> =
   return { ok: false, code: "invalid", message: field ? `${field}: ${first.message}` : first.message, fieldErrors };
 }
 
-async function perform<S extends z.ZodType, T>(spec: Spec<S>, read: () => unknown, work: Work<S, T>): Promise<ActionResult<T>> {
+async function perform<S extends z.ZodType, T>(
+  spec: Spec<S>,
+  read: () => unknown,
+  work: Work<S, T>,
+): Promise<ActionResult<T>> {
   const caller = await toActionResult(() => requireUser(spec.role));
   if (!caller.ok) return caller;
   const parsed = await spec.input.safeParseAsync(read());
@@ -57,11 +63,15 @@ async function perform<S extends z.ZodType, T>(spec: Spec<S>, read: () => unknow
 type Args<S extends z.ZodType> = undefined extends z.input<S> ? [input?: z.input<S>] : [input: z.input<S>];
 
 /** A server action called with one plain object, typed by its schema's input. */
-export function serverAction<S extends z.ZodType, T>(spec: Spec<S>, work: Work<S, T>): (...args: Args<S>) => Promise<ActionResult<T>> {
+export function serverAction<S extends z.ZodType, T>(
+  spec: Spec<S>,
+  work: Work<S, T>,
+): (...args: Args<S>) => Promise<ActionResult<T>> {
   return async (input?: unknown) => perform(spec, () => input, work);
 }
 
-const isFormData = (v: unknown): v is FormData => typeof v === "object" && v !== null && typeof (v as FormData).getAll === "function";
+const isFormData = (v: unknown): v is FormData =>
+  typeof v === "object" && v !== null && typeof (v as FormData).getAll === "function";
 
 /**
  * A server action for `useActionState` (previous result, form data): `fromForm` turns the posted fields into the

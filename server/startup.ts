@@ -37,11 +37,18 @@ async function prepareStore(attempt = 0): Promise<void> {
   const refusal = productionRefusal(demoUsers);
   if (refusal) fail(refusal);
   // Only this process may open the embedded store: backups and audit checks are asked of it.
-  if (env.embeddedStore) await serveOperatorCommands(embeddedStoreDir()).catch((err: Error) => console.error(`[store] operator commands unavailable: ${err.message}`));
+  if (env.embeddedStore)
+    await serveOperatorCommands(embeddedStoreDir()).catch((err: Error) =>
+      console.error(`[store] operator commands unavailable: ${err.message}`),
+    );
   // A store whose chain predates the signed checkpoint gets one now, so cutting its newest rows is caught.
-  await sealAuditHead(await getDb()).catch((err: Error) => console.error(`[audit] could not checkpoint the audit log: ${err.message}`));
+  await sealAuditHead(await getDb()).catch((err: Error) =>
+    console.error(`[audit] could not checkpoint the audit log: ${err.message}`),
+  );
   // The collector reads it again every few seconds should the store be away right now.
-  await loadCurrentPrimary().catch((err: Error) => console.error(`[switchyard] could not read the recorded primary yet: ${err.message}`));
+  await loadCurrentPrimary().catch((err: Error) =>
+    console.error(`[switchyard] could not read the recorded primary yet: ${err.message}`),
+  );
   // Runs a previous process left running are marked interrupted, never resumed.
   startActionSweeper();
   if (env.demoUsers) {

@@ -14,7 +14,9 @@ export function throttledLog(everyMs = 10_000): (kind: string, line: string) => 
       seen.held++;
       return;
     }
-    console.error(seen?.held ? `${line} (${seen.held} more like it in the last ${Math.round((now - seen.at) / 1000)} s)` : line);
+    console.error(
+      seen?.held ? `${line} (${seen.held} more like it in the last ${Math.round((now - seen.at) / 1000)} s)` : line,
+    );
     last.set(kind, { at: now, held: 0 });
   };
 }

@@ -9,4 +9,6 @@ import { serverAction } from "@/server/server-action";
  * request); the page then signs this browser out too. It takes no input: it only ever acts on the caller. The work
  * function is `async`: in a "use server" file Next.js refuses a synchronous function passed in an export's initializer.
  */
-export const signOutEverywhere = serverAction({ role: "viewer", input: z.undefined() }, async (_input, actor) => session.signOutEverywhere(actor));
+export const signOutEverywhere = serverAction({ role: "viewer", input: z.undefined() }, async (_input, actor) =>
+  session.signOutEverywhere(actor),
+);

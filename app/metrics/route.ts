@@ -15,12 +15,18 @@ function authorized(request: Request): boolean {
 
 /** Prometheus scrape endpoint; open unless METRICS_TOKEN is set (which production on PostgreSQL requires). */
 export async function GET(request: Request) {
-  if (!authorized(request)) return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
+  if (!authorized(request))
+    return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
   try {
     const body = renderMetrics(await cachedFleetSnapshot());
-    return new Response(body, { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
+    return new Response(body, {
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
+    });
   } catch (err) {
     console.error(`[metrics] ${(err as Error).message}`);
-    return new Response("# the console's store cannot be reached\n", { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return new Response("# the console's store cannot be reached\n", {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
   }
 }

@@ -13,7 +13,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (storeUnreachable) {
     return (
       <main className="mx-auto max-w-lg px-4 py-16">
-        <StoreUnreachableNotice withFleet={false} text="Signing in needs the console's store. Switchyard keeps retrying, and this page offers the sign-in form again by itself once the store answers." />
+        <StoreUnreachableNotice
+          withFleet={false}
+          text="Signing in needs the console's store. Switchyard keeps retrying, and this page offers the sign-in form again by itself once the store answers."
+        />
       </main>
     );
   }
@@ -28,7 +31,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <p className="mb-6 text-sm text-slate-500 dark:text-slate-400">Incident command. Sign in to continue.</p>
       <SignInForm oidcName={oidc} initialError={refused} />
       {env.demoUsers && (
-        <p className="mt-6 text-xs text-slate-500 dark:text-slate-400">Demo accounts are listed in the terminal that started the console.</p>
+        <p className="mt-6 text-xs text-slate-500 dark:text-slate-400">
+          Demo accounts are listed in the terminal that started the console.
+        </p>
       )}
     </main>
   );

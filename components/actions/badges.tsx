@@ -24,7 +24,15 @@ const statusDots: Record<RunStatus, string> = {
 };
 
 /** A run's status; `paused` adds "paused" to a running one. `testId` lets a page mark the badge that matters. */
-export function RunStatusBadge({ status, paused = false, testId = "action-status" }: { status: RunStatus; paused?: boolean; testId?: string }) {
+export function RunStatusBadge({
+  status,
+  paused = false,
+  testId = "action-status",
+}: {
+  status: RunStatus;
+  paused?: boolean;
+  testId?: string;
+}) {
   return (
     <span
       data-testid={testId}

@@ -10,7 +10,9 @@ export function CheckList({ checks }: { checks: Check[] }) {
           <span
             aria-hidden
             className={`mt-0.5 inline-flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${
-              c.ok ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200" : "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200"
+              c.ok
+                ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/60 dark:text-emerald-200"
+                : "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200"
             }`}
           >
             {c.ok ? "✓" : "✕"}

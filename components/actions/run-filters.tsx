@@ -24,12 +24,23 @@ export function RunFilters({ status }: { status: RunStatusFilter }) {
   }
 
   return (
-    <form aria-label="Filter actions" data-pending={pending || undefined} className="flex flex-wrap items-end gap-3" action={pathname}>
+    <form
+      aria-label="Filter actions"
+      data-pending={pending || undefined}
+      className="flex flex-wrap items-end gap-3"
+      action={pathname}
+    >
       <div>
         <label htmlFor="filter-run-status" className={label}>
           Status
         </label>
-        <select id="filter-run-status" name="status" value={value} onChange={(e) => choose(e.target.value as RunStatusFilter)} className={`${input} w-auto`}>
+        <select
+          id="filter-run-status"
+          name="status"
+          value={value}
+          onChange={(e) => choose(e.target.value as RunStatusFilter)}
+          className={`${input} w-auto`}
+        >
           {runStatusFilters.map((f) => (
             <option key={f.value} value={f.value}>
               {f.label}

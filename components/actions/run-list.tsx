@@ -11,7 +11,12 @@ import { actionsQuery } from "@/lib/queries";
 import { RiskBadge, RunStatusBadge } from "@/components/actions/badges";
 import { runsQueryFilter, type RunStatusFilter } from "@/components/actions/run-filter";
 
-const emptyText = (s: RunStatusFilter) => (s === "open" ? "No action is waiting or running." : s === "all" ? "No action has been requested yet." : "No actions with this status.");
+const emptyText = (s: RunStatusFilter) =>
+  s === "open"
+    ? "No action is waiting or running."
+    : s === "all"
+      ? "No action has been requested yet."
+      : "No actions with this status.";
 
 /** The runs for the filter, newest first, live: a request, an approval or a finished run shows within a second. */
 export function RunList({ status }: { status: RunStatusFilter }) {
@@ -23,7 +28,10 @@ export function RunList({ status }: { status: RunStatusFilter }) {
         Action runs
       </h2>
       {error && runs && (
-        <p role="alert" className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+        <p
+          role="alert"
+          className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+        >
           Showing the last known list: {error.message}
         </p>
       )}
@@ -65,8 +73,12 @@ function RunRow({ run: r }: { run: ActionRun }) {
         <Fact layout="inline" label="Target">
           <span className="font-mono">{r.target}</span>
         </Fact>
-        <Fact layout="inline" label="Requested by">{r.requestedBy.name}</Fact>
-        <Fact layout="inline" label={decidedTerm}>{r.decidedBy?.name ?? (r.risk === "high" ? "nobody yet" : "not needed")}</Fact>
+        <Fact layout="inline" label="Requested by">
+          {r.requestedBy.name}
+        </Fact>
+        <Fact layout="inline" label={decidedTerm}>
+          {r.decidedBy?.name ?? (r.risk === "high" ? "nobody yet" : "not needed")}
+        </Fact>
         <Fact layout="inline" label="Requested">
           <Timestamp iso={r.requestedAt} show="ago" />
         </Fact>
@@ -82,7 +94,10 @@ function RunRow({ run: r }: { run: ActionRun }) {
         )}
         {r.incidentId && (
           <Fact layout="inline" label="Incident">
-            <Link href={`/incidents/${r.incidentId}`} className="relative font-mono text-sky-700 hover:underline dark:text-sky-400">
+            <Link
+              href={`/incidents/${r.incidentId}`}
+              className="relative font-mono text-sky-700 hover:underline dark:text-sky-400"
+            >
               {incidentRef(r.incidentId)}
             </Link>
           </Fact>

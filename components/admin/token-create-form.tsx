@@ -13,7 +13,15 @@ const fieldClass =
 const days = (n: number) => (n === 1 ? "1 day" : n === 365 ? "1 year" : `${n} days`);
 
 /** Names a token, picks its scopes (read by default) and how long it lasts, creates it, then shows its secret this once. */
-export function TokenCreateForm({ action, scopes, expiryDays }: { action: Action; scopes: readonly ScopeChoice[]; expiryDays: readonly number[] }) {
+export function TokenCreateForm({
+  action,
+  scopes,
+  expiryDays,
+}: {
+  action: Action;
+  scopes: readonly ScopeChoice[];
+  expiryDays: readonly number[];
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const created = state?.ok ? state.data : null;
   return (
@@ -39,7 +47,13 @@ export function TokenCreateForm({ action, scopes, expiryDays }: { action: Action
           <input type="hidden" name="scopesPosted" value="1" />
           {scopes.map((s) => (
             <label key={s.id} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="scopes" value={s.id} defaultChecked={s.id === "read"} className="focus-visible:outline-2 focus-visible:outline-sky-500" />
+              <input
+                type="checkbox"
+                name="scopes"
+                value={s.id}
+                defaultChecked={s.id === "read"}
+                className="focus-visible:outline-2 focus-visible:outline-sky-500"
+              />
               <code className="text-xs">{s.id}</code>
               <span className="text-slate-600 dark:text-slate-400">{s.label}</span>
             </label>
@@ -66,7 +80,8 @@ export function TokenCreateForm({ action, scopes, expiryDays }: { action: Action
           {pending ? "Creating…" : "Create token"}
         </button>
         <p id="token-name-hint" className="w-full text-xs text-slate-500 dark:text-slate-400">
-          Name it after what will use it. Give Alertmanager a token with alerts:write; a dashboard or script needs only read. An expired token is refused.
+          Name it after what will use it. Give Alertmanager a token with alerts:write; a dashboard or script needs only
+          read. An expired token is refused.
         </p>
         <p role="status" className="w-full text-sm empty:hidden">
           {state?.ok === false && <span className="text-red-700 dark:text-red-300">{state.message}</span>}
@@ -94,8 +109,14 @@ function NewSecret({ name, token }: { name: string; token: string }) {
     }
   };
   return (
-    <div data-testid="new-token" role="alert" className="space-y-2 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40">
-      <p className="font-semibold text-amber-950 dark:text-amber-100">Token “{name}” created. Copy its secret now: it will not be shown again.</p>
+    <div
+      data-testid="new-token"
+      role="alert"
+      className="space-y-2 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950/40"
+    >
+      <p className="font-semibold text-amber-950 dark:text-amber-100">
+        Token “{name}” created. Copy its secret now: it will not be shown again.
+      </p>
       <div className="flex flex-wrap items-center gap-2">
         <label htmlFor="new-token-secret" className="sr-only">
           Secret of {name}
@@ -124,7 +145,11 @@ function NewSecret({ name, token }: { name: string; token: string }) {
           Done
         </button>
       </div>
-      {copied === "failed" && <p className="text-amber-900 dark:text-amber-200">The browser would not let us copy; the secret is selected, copy it with your keyboard.</p>}
+      {copied === "failed" && (
+        <p className="text-amber-900 dark:text-amber-200">
+          The browser would not let us copy; the secret is selected, copy it with your keyboard.
+        </p>
+      )}
     </div>
   );
 }

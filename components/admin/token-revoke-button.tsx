@@ -4,7 +4,15 @@ import type { ActionResult } from "@/lib/action-result";
 import { ConfirmButton } from "./confirm-button";
 
 /** Revoke, then confirm: a revoked token stops working at once and cannot be restored. */
-export function TokenRevokeButton({ id, name, action }: { id: string; name: string; action: (prev: ActionResult<{ id: string }> | null, form: FormData) => Promise<ActionResult<{ id: string }>> }) {
+export function TokenRevokeButton({
+  id,
+  name,
+  action,
+}: {
+  id: string;
+  name: string;
+  action: (prev: ActionResult<{ id: string }> | null, form: FormData) => Promise<ActionResult<{ id: string }>>;
+}) {
   return (
     <ConfirmButton
       action={action}

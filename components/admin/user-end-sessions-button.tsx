@@ -6,7 +6,15 @@ import { ConfirmButton } from "./confirm-button";
 type Result = ActionResult<{ email: string; tokensRevoked: number }>;
 
 /** End sessions, then confirm: every session of the account is signed out and the API tokens it created are revoked. */
-export function UserEndSessionsButton({ userId, email, action }: { userId: string; email: string; action: (prev: Result | null, form: FormData) => Promise<Result> }) {
+export function UserEndSessionsButton({
+  userId,
+  email,
+  action,
+}: {
+  userId: string;
+  email: string;
+  action: (prev: Result | null, form: FormData) => Promise<Result>;
+}) {
   return (
     <ConfirmButton
       action={action}

@@ -4,9 +4,22 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/action-result";
 import { roleLabels, roles, type Role } from "@/lib/roles";
 
-type Action = (prev: ActionResult<{ email: string; role: string }> | null, form: FormData) => Promise<ActionResult<{ email: string; role: string }>>;
+type Action = (
+  prev: ActionResult<{ email: string; role: string }> | null,
+  form: FormData,
+) => Promise<ActionResult<{ email: string; role: string }>>;
 
-export function UserRoleForm({ userId, email, role, action }: { userId: string; email: string; role: Role; action: Action }) {
+export function UserRoleForm({
+  userId,
+  email,
+  role,
+  action,
+}: {
+  userId: string;
+  email: string;
+  role: Role;
+  action: Action;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
@@ -26,7 +39,11 @@ export function UserRoleForm({ userId, email, role, action }: { userId: string; 
           </option>
         ))}
       </select>
-      <button type="submit" disabled={pending} className="rounded-md bg-sky-700 px-2 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-sky-700 px-2 py-1 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60"
+      >
         {pending ? "Saving…" : "Save"}
       </button>
       <span role="status" className="text-sm">

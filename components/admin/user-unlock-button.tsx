@@ -8,7 +8,17 @@ type Result = ActionResult<{ email: string }>;
 type Action = (prev: Result | null, form: FormData) => Promise<Result>;
 
 /** A locked account's state and the admin's way to lift the lock before it runs out. */
-export function UserUnlockButton({ userId, email, lockedUntil, action }: { userId: string; email: string; lockedUntil: string; action: Action }) {
+export function UserUnlockButton({
+  userId,
+  email,
+  lockedUntil,
+  action,
+}: {
+  userId: string;
+  email: string;
+  lockedUntil: string;
+  action: Action;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   if (state?.ok === true) {
     return (

@@ -37,7 +37,11 @@ export function AlertHistory({ canDeclare = false }: { canDeclare?: boolean }) {
         <h2 id="alert-history-heading" className="text-lg font-semibold">
           Firing and recent alerts
         </h2>
-        <div role="group" aria-label="Show alerts" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900">
+        <div
+          role="group"
+          aria-label="Show alerts"
+          className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900"
+        >
           {filters.map((f) => (
             <button
               key={f.value}
@@ -56,18 +60,31 @@ export function AlertHistory({ canDeclare = false }: { canDeclare?: boolean }) {
         </div>
       </div>
       {isError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+        >
           Cannot load alerts: {error.message}
         </p>
       )}
       {!data ? (
         !isError && <p className="text-sm text-slate-500">Loading alerts…</p>
       ) : shown.length === 0 ? (
-        <p data-testid="alerts-empty" className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
-          {filter === "firing" ? "No alerts firing" : filter === "resolved" ? "No resolved alerts yet" : "No alerts yet"}
+        <p
+          data-testid="alerts-empty"
+          className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400"
+        >
+          {filter === "firing"
+            ? "No alerts firing"
+            : filter === "resolved"
+              ? "No resolved alerts yet"
+              : "No alerts yet"}
         </p>
       ) : (
-        <ul data-testid="alert-history" className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        <ul
+          data-testid="alert-history"
+          className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+        >
           {shown.slice(0, limit).map((a) => (
             <AlertRow key={a.id} alert={a} regionIds={regionIds} canDeclare={canDeclare} />
           ))}
@@ -86,17 +103,33 @@ export function AlertHistory({ canDeclare = false }: { canDeclare?: boolean }) {
   );
 }
 
-function AlertRow({ alert: a, regionIds, canDeclare }: { alert: AlertView; regionIds?: string[]; canDeclare: boolean }) {
+function AlertRow({
+  alert: a,
+  regionIds,
+  canDeclare,
+}: {
+  alert: AlertView;
+  regionIds?: string[];
+  canDeclare: boolean;
+}) {
   const now = useNow(5000);
   const end = a.resolvedAt ? Date.parse(a.resolvedAt) : now;
   const duration = formatDuration(end - Date.parse(a.startedAt));
   return (
-    <li data-testid="alert" data-state={a.state} data-rule={a.ruleId ?? ""} data-region={a.labels.region ?? ""} className="space-y-1.5 px-4 py-3">
+    <li
+      data-testid="alert"
+      data-state={a.state}
+      data-rule={a.ruleId ?? ""}
+      data-region={a.labels.region ?? ""}
+      className="space-y-1.5 px-4 py-3"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <StateBadge state={a.state} />
         <SeverityBadge severity={a.severity} />
         <span className="font-medium">{a.name}</span>
-        <span className="text-xs text-slate-500 dark:text-slate-400">{a.source === "rule" ? `rule ${a.ruleId}` : "from Alertmanager"}</span>
+        <span className="text-xs text-slate-500 dark:text-slate-400">
+          {a.source === "rule" ? `rule ${a.ruleId}` : "from Alertmanager"}
+        </span>
       </div>
       <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
       <AlertLabels labels={a.labels} regionIds={regionIds} />

@@ -11,7 +11,8 @@ import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge } from "./severity-badge";
 
 /** The regions an alert is about: its `region` label, or each of its `regions` (two-primaries names the set). */
-const alertRegions = (a: AlertView): string[] => (a.labels.region ? [a.labels.region] : (a.labels.regions?.split(",").filter(Boolean) ?? []));
+const alertRegions = (a: AlertView): string[] =>
+  a.labels.region ? [a.labels.region] : (a.labels.regions?.split(",").filter(Boolean) ?? []);
 
 /**
  * For a firing two-primaries alert: a request to fence each writer that is not the recorded primary. With no
@@ -59,7 +60,11 @@ export function FiringAlertsPanel({
 }) {
   const { data } = useFleet();
   const headingId = useId();
-  const alerts = (data?.alerts ?? []).filter((a) => (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) && (!regionId || alertRegions(a).includes(regionId)));
+  const alerts = (data?.alerts ?? []).filter(
+    (a) =>
+      (!ruleIds || (a.ruleId !== null && ruleIds.includes(a.ruleId))) &&
+      (!regionId || alertRegions(a).includes(regionId)),
+  );
   const regionIds = data?.regions.map((r) => r.id);
   const stale = (data?.regions ?? []).filter((r) => r.status === "stale" && (!regionId || r.id === regionId));
   const firing = alerts.length > 0;
@@ -73,7 +78,11 @@ export function FiringAlertsPanel({
       <div className="mb-2 flex items-center justify-between gap-2">
         <h2 id={headingId} className="font-semibold">
           {heading}
-          {firing && <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">{alerts.length}</span>}
+          {firing && (
+            <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">
+              {alerts.length}
+            </span>
+          )}
         </h2>
         {linkToAlerts && (
           <Link href="/alerts" className="text-sm text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
@@ -82,7 +91,11 @@ export function FiringAlertsPanel({
         )}
       </div>
       {stale.length > 0 && (
-        <p data-testid="alerts-unevaluated" role="status" className="mb-2 rounded-lg border border-dashed border-slate-400 px-3 py-2 text-sm text-slate-800 dark:border-slate-600 dark:text-slate-200">
+        <p
+          data-testid="alerts-unevaluated"
+          role="status"
+          className="mb-2 rounded-lg border border-dashed border-slate-400 px-3 py-2 text-sm text-slate-800 dark:border-slate-600 dark:text-slate-200"
+        >
           Alert rules cannot be evaluated for {stale.map((r) => r.id).join(", ")}: no current sample
           {stale[0]?.checkedAt && (
             <>
@@ -103,12 +116,21 @@ export function FiringAlertsPanel({
       ) : (
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {alerts.map((a) => (
-            <li key={a.id} data-testid="firing-alert" data-rule={a.ruleId ?? ""} data-region={a.labels.region ?? ""} className="space-y-1 py-2 first:pt-0 last:pb-0">
+            <li
+              key={a.id}
+              data-testid="firing-alert"
+              data-rule={a.ruleId ?? ""}
+              data-region={a.labels.region ?? ""}
+              className="space-y-1 py-2 first:pt-0 last:pb-0"
+            >
               <div className="flex flex-wrap items-center gap-2">
                 <SeverityBadge severity={a.severity} />
                 <span className="font-medium">{a.name}</span>
                 {a.unevaluated && (
-                  <span data-testid="alert-unevaluated" className="rounded-full px-2 py-0.5 text-xs ring-1 ring-slate-400 ring-inset">
+                  <span
+                    data-testid="alert-unevaluated"
+                    className="rounded-full px-2 py-0.5 text-xs ring-1 ring-slate-400 ring-inset"
+                  >
                     cannot be evaluated now
                   </span>
                 )}

@@ -7,7 +7,12 @@ import { formatDuration } from "@/lib/units";
 import { StackCell, StackRow, StackTable } from "@/components/fleet/stack-table";
 import { SeverityBadge } from "./severity-badge";
 
-export type RuleSettingsResult = ActionResult<{ ruleId: string; threshold: number | null; forSeconds: number; enabled: boolean }>;
+export type RuleSettingsResult = ActionResult<{
+  ruleId: string;
+  threshold: number | null;
+  forSeconds: number;
+  enabled: boolean;
+}>;
 type Action = (prev: RuleSettingsResult | null, form: FormData) => Promise<RuleSettingsResult>;
 
 const unitText = (unit: string) => (unit === "%" ? " %" : unit ? ` ${unit}` : "");
@@ -16,11 +21,19 @@ const unitText = (unit: string) => (unit === "%" ? " %" : unit ? ` ${unit}` : ""
  * The runbook's alert rules with their settings now. Admins get a form per row (threshold, `for`, on/off);
  * everyone else reads them.
  */
-export function RulesTable({ rules, action }: { rules: { def: AlertRuleDef; settings: RuleSettings }[]; action: Action | null }) {
+export function RulesTable({
+  rules,
+  action,
+}: {
+  rules: { def: AlertRuleDef; settings: RuleSettings }[];
+  action: Action | null;
+}) {
   const columns = ["Rule", "Expression", "Threshold", "For", "Enabled", ...(action ? [""] : [])];
   return (
     <StackTable label="Alert rules" columns={columns}>
-      {rules.map((r) => (action ? <EditableRule key={r.def.id} {...r} action={action} /> : <ReadOnlyRule key={r.def.id} {...r} />))}
+      {rules.map((r) =>
+        action ? <EditableRule key={r.def.id} {...r} action={action} /> : <ReadOnlyRule key={r.def.id} {...r} />,
+      )}
     </StackTable>
   );
 }
@@ -31,18 +44,28 @@ function RuleName({ def }: { def: AlertRuleDef }) {
       <span className="flex flex-wrap items-center gap-2">
         {def.name} <SeverityBadge severity={def.severity} />
       </span>
-      <span className="mt-0.5 block max-w-xs text-xs font-normal text-slate-500 dark:text-slate-400">{def.description}</span>
+      <span className="mt-0.5 block max-w-xs text-xs font-normal text-slate-500 dark:text-slate-400">
+        {def.description}
+      </span>
     </>
   );
 }
 
 function Expr({ def }: { def: AlertRuleDef }) {
-  return <code className="rounded bg-slate-100 px-1 py-0.5 text-xs [overflow-wrap:anywhere] text-slate-800 dark:bg-slate-800 dark:text-slate-200">{def.expr}</code>;
+  return (
+    <code className="rounded bg-slate-100 px-1 py-0.5 text-xs [overflow-wrap:anywhere] text-slate-800 dark:bg-slate-800 dark:text-slate-200">
+      {def.expr}
+    </code>
+  );
 }
 
 function ReadOnlyRule({ def, settings }: { def: AlertRuleDef; settings: RuleSettings }) {
   return (
-    <StackRow data-testid={`rule-${def.id}`} data-enabled={String(settings.enabled)} data-threshold={settings.threshold ?? ""}>
+    <StackRow
+      data-testid={`rule-${def.id}`}
+      data-enabled={String(settings.enabled)}
+      data-threshold={settings.threshold ?? ""}
+    >
       <StackCell label="Rule" head>
         <RuleName def={def} />
       </StackCell>
@@ -69,7 +92,11 @@ function EditableRule({ def, settings, action }: { def: AlertRuleDef; settings: 
   const [state, formAction, pending] = useActionState(action, null);
   const formId = `rule-form-${useId()}`;
   return (
-    <StackRow data-testid={`rule-${def.id}`} data-enabled={String(settings.enabled)} data-threshold={settings.threshold ?? ""}>
+    <StackRow
+      data-testid={`rule-${def.id}`}
+      data-enabled={String(settings.enabled)}
+      data-threshold={settings.threshold ?? ""}
+    >
       <StackCell label="Rule" head>
         <RuleName def={def} />
       </StackCell>
@@ -141,7 +168,11 @@ function EditableRule({ def, settings, action }: { def: AlertRuleDef; settings: 
           className="flex flex-wrap items-center justify-end gap-2 md:justify-start"
         >
           <input type="hidden" name="ruleId" value={def.id} />
-          <button type="submit" disabled={pending} className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-60">
+          <button
+            type="submit"
+            disabled={pending}
+            className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-60"
+          >
             {pending ? "Saving…" : "Save"}
           </button>
           <span role="status" className="text-sm">

@@ -35,7 +35,10 @@ function Detail({ detail }: { detail: AuditRow["detail"] }) {
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   if (!rows.length) {
     return (
-      <p data-testid="audit-empty" className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+      <p
+        data-testid="audit-empty"
+        className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400"
+      >
         No audit rows match these filters.
       </p>
     );
@@ -70,12 +73,20 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} data-testid="audit-row" data-action={r.action} data-id={r.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+            <tr
+              key={r.id}
+              data-testid="audit-row"
+              data-action={r.action}
+              data-id={r.id}
+              className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+            >
               <td className={`${td} font-mono text-xs text-slate-500 tabular-nums dark:text-slate-400`}>{r.id}</td>
               <td className={`${td} whitespace-nowrap`}>
                 <Timestamp iso={r.at} stack className="text-xs" />
               </td>
-              <td className={`${td} break-all`}>{r.actorEmail ?? <span className="text-slate-500 dark:text-slate-400">system</span>}</td>
+              <td className={`${td} break-all`}>
+                {r.actorEmail ?? <span className="text-slate-500 dark:text-slate-400">system</span>}
+              </td>
               <td className={`${td} font-mono text-xs whitespace-nowrap`}>{r.action}</td>
               <td className={`${td} font-mono text-xs break-all`}>{r.target ?? "—"}</td>
               <td className={`${td} max-w-xs`}>

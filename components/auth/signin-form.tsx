@@ -5,7 +5,13 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 /** `initialError`: why the last sign-in was refused, when the sign-in page was sent here with one (e.g. by OIDC). */
-export function SignInForm({ oidcName, initialError = null }: { oidcName: string | null; initialError?: string | null }) {
+export function SignInForm({
+  oidcName,
+  initialError = null,
+}: {
+  oidcName: string | null;
+  initialError?: string | null;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
@@ -15,7 +21,11 @@ export function SignInForm({ oidcName, initialError = null }: { oidcName: string
     const form = new FormData(e.currentTarget);
     setPending(true);
     setError(null);
-    const res = await signIn("credentials", { redirect: false, email: form.get("email"), password: form.get("password") });
+    const res = await signIn("credentials", {
+      redirect: false,
+      email: form.get("email"),
+      password: form.get("password"),
+    });
     setPending(false);
     if (!res || res.error) {
       setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
@@ -25,7 +35,8 @@ export function SignInForm({ oidcName, initialError = null }: { oidcName: string
     router.refresh();
   }
 
-  const field = "w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950 focus-visible:outline-2 focus-visible:outline-sky-500";
+  const field =
+    "w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950 focus-visible:outline-2 focus-visible:outline-sky-500";
   return (
     <div className="space-y-4">
       <form onSubmit={onSubmit} className="space-y-4" aria-describedby={error ? "signin-error" : undefined}>
@@ -38,16 +49,28 @@ export function SignInForm({ oidcName, initialError = null }: { oidcName: string
           <input name="password" type="password" autoComplete="current-password" required className={field} />
         </label>
         {error && (
-          <p id="signin-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+          <p
+            id="signin-error"
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+          >
             {error}
           </p>
         )}
-        <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="w-full rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60"
+        >
           {pending ? "Signing in…" : "Sign in"}
         </button>
       </form>
       {oidcName && (
-        <button type="button" onClick={() => signIn("oidc", { callbackUrl: "/" })} className="w-full rounded-md border border-slate-300 px-3 py-2 font-medium dark:border-slate-700">
+        <button
+          type="button"
+          onClick={() => signIn("oidc", { callbackUrl: "/" })}
+          className="w-full rounded-md border border-slate-300 px-3 py-2 font-medium dark:border-slate-700"
+        >
           Continue with {oidcName}
         </button>
       )}

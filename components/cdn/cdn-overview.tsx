@@ -14,9 +14,14 @@ const categoryLabels: Record<string, string> = { direct: "Direct serving", inter
 /** Fleet totals, then each region's CDN: provider, status, cache hit rate, bandwidth and what it costs. */
 export function CdnOverview() {
   const { data, error, isError } = useFleet();
-  if (!data) return <p className="text-slate-500">{isError ? `Cannot load CDN figures: ${error.message}` : "Loading CDN figures…"}</p>;
+  if (!data)
+    return (
+      <p className="text-slate-500">{isError ? `Cannot load CDN figures: ${error.message}` : "Loading CDN figures…"}</p>
+    );
   const view = cdnView(data);
-  const full = view.regions.filter((r): r is CdnSample & { regionId: string; ageSeconds: number | null } => "costRateUsdPerHour" in r);
+  const full = view.regions.filter(
+    (r): r is CdnSample & { regionId: string; ageSeconds: number | null } => "costRateUsdPerHour" in r,
+  );
   const byProvider = Object.entries(cdnHitRateByProvider(data.regions));
   const sum = (f: (r: CdnSample) => number) => full.reduce((a, r) => a + f(r), 0);
 
@@ -25,8 +30,14 @@ export function CdnOverview() {
       <section aria-label="Fleet totals" data-testid="cdn-totals" className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <Total label="Total cost" testId="cdn-total-cost" value={formatUsd(view.totalCostUsd)} />
         <Total label="Cost rate" value={full.length ? formatUsdPerHour(sum((r) => r.costRateUsdPerHour)) : "—"} />
-        <Total label="CDN bandwidth" value={full.length ? formatBytesPerSecond(sum((r) => r.bandwidthBytesPerSecond)) : "—"} />
-        <Total label="Direct serving" value={full.length ? formatBytesPerSecond(sum((r) => r.directBytesPerSecond)) : "—"} />
+        <Total
+          label="CDN bandwidth"
+          value={full.length ? formatBytesPerSecond(sum((r) => r.bandwidthBytesPerSecond)) : "—"}
+        />
+        <Total
+          label="Direct serving"
+          value={full.length ? formatBytesPerSecond(sum((r) => r.directBytesPerSecond)) : "—"}
+        />
       </section>
       {byProvider.length > 0 && (
         <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -76,7 +87,9 @@ export function CdnOverview() {
                   <>
                     <Fact label="Requests/s">{formatRate(c.requestsPerSecond)}</Fact>
                     <Fact label="Error rate">{formatPercent(c.errorRate, 2)}</Fact>
-                    <Fact label="Edge latency">{c.edgeLatencyMs == null ? "—" : `${Math.round(c.edgeLatencyMs)} ms`}</Fact>
+                    <Fact label="Edge latency">
+                      {c.edgeLatencyMs == null ? "—" : `${Math.round(c.edgeLatencyMs)} ms`}
+                    </Fact>
                     <Fact label="Bandwidth">{formatBytesPerSecond(c.bandwidthBytesPerSecond)}</Fact>
                     <Fact label="Direct serving">{formatBytesPerSecond(c.directBytesPerSecond)}</Fact>
                     <Fact label="Cost rate">{formatUsdPerHour(c.costRateUsdPerHour)}</Fact>
@@ -86,7 +99,9 @@ export function CdnOverview() {
               </dl>
               {c && Object.keys(c.costByCategory).length > 0 && (
                 <div>
-                  <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">Costs by category</h3>
+                  <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
+                    Costs by category
+                  </h3>
                   <dl className="space-y-0.5 text-sm">
                     {Object.entries(c.costByCategory)
                       .sort((a, b) => b[1] - a[1])

@@ -36,14 +36,24 @@ export function toChartRows(
       }
       cells.set(k, cell);
     }
-    const points = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([k, c]) => ({ k, v: c.n ? c.sum / c.n : null }));
-    return { id, points, ...gaps(points.map((p) => p.k), stepMs) };
+    const points = [...cells.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, c]) => ({ k, v: c.n ? c.sum / c.n : null }));
+    return {
+      id,
+      points,
+      ...gaps(
+        points.map((p) => p.k),
+        stepMs,
+      ),
+    };
   });
 
   const keySet = new Set(perRegion.flatMap((r) => r.points.map((p) => p.k)));
   // A silence needs a row inside it, or the line would be drawn straight from the point before to the one after.
   for (const r of perRegion) {
-    for (let i = 1; i < r.points.length; i++) if (r.points[i]!.k - r.points[i - 1]!.k > r.maxGap) keySet.add(r.points[i - 1]!.k + 1);
+    for (let i = 1; i < r.points.length; i++)
+      if (r.points[i]!.k - r.points[i - 1]!.k > r.maxGap) keySet.add(r.points[i - 1]!.k + 1);
   }
   const keys = [...keySet].sort((a, b) => a - b);
   const rows: ChartRow[] = keys.map((k) => ({ t: k * stepMs }) as ChartRow);
@@ -80,6 +90,10 @@ function gaps(keys: number[], stepMs: number): { maxGap: number; tailGap: number
 }
 
 /** Each region's newest value (null: unknown or no data), for the chart's text summary. */
-export function latestValues(series: Record<string, SamplePoint[]>, metric: MetricKey, regionIds: string[]): Record<string, number | null> {
+export function latestValues(
+  series: Record<string, SamplePoint[]>,
+  metric: MetricKey,
+  regionIds: string[],
+): Record<string, number | null> {
   return Object.fromEntries(regionIds.map((id) => [id, series[id]?.at(-1)?.[metric] ?? null]));
 }

@@ -1,7 +1,16 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from "recharts";
 import { chartRanges, type ChartRange, type SamplePoint } from "@/lib/fleet-sample";
 import { formatTimestamp } from "@/lib/format";
 import { latestValues, toChartRows, type ChartRow, type MetricKey } from "./chart-rows";
@@ -33,23 +42,39 @@ export function FleetChart({
   range: ChartRange;
 }) {
   const spec = chartMetrics[metric];
-  const withData = useMemo(() => regions.filter((r) => series[r.id]?.some((p) => p[metric] != null)), [regions, series, metric]);
+  const withData = useMemo(
+    () => regions.filter((r) => series[r.id]?.some((p) => p[metric] != null)),
+    [regions, series, metric],
+  );
   const ids = useMemo(() => withData.map((r) => r.id), [withData]);
-  const rows = useMemo(() => toChartRows(series, metric, ids, { bucketSeconds, rangeSeconds: chartRanges[range] }), [series, metric, ids, bucketSeconds, range]);
+  const rows = useMemo(
+    () => toChartRows(series, metric, ids, { bucketSeconds, rangeSeconds: chartRanges[range] }),
+    [series, metric, ids, bucketSeconds, range],
+  );
   const latest = latestValues(series, metric, ids);
   // A short history (a fresh console) needs seconds on the time axis to tell its ticks apart.
   const spanMs = rows.length > 1 ? rows[rows.length - 1]!.t - rows[0]!.t : 0;
 
   return (
-    <figure data-testid={`chart-${metric}`} data-range={range} className="min-w-0 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 dark:border-slate-800 dark:bg-slate-900">
+    <figure
+      data-testid={`chart-${metric}`}
+      data-range={range}
+      className="min-w-0 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <figcaption className="mb-2 space-y-1">
         <h3 className="text-sm font-semibold">{spec.title}</h3>
         {withData.length > 0 && (
-          <ul className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400" aria-label="Latest values">
+          <ul
+            className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400"
+            aria-label="Latest values"
+          >
             {withData.map((r) => (
               <li key={r.id} className="inline-flex items-center gap-1">
                 <span aria-hidden className="inline-block h-0.5 w-3 rounded" style={{ backgroundColor: r.color }} />
-                {r.id}: <span className="font-medium text-slate-800 tabular-nums dark:text-slate-200">{latest[r.id] == null ? "no data" : spec.format(latest[r.id]!)}</span>
+                {r.id}:{" "}
+                <span className="font-medium text-slate-800 tabular-nums dark:text-slate-200">
+                  {latest[r.id] == null ? "no data" : spec.format(latest[r.id]!)}
+                </span>
               </li>
             ))}
           </ul>
@@ -76,11 +101,24 @@ const zeroUp = [0, "auto"] as const;
 const formatMinute = (t: number) => hourMinute.format(t);
 const formatSecond = (t: number) => hourMinuteSecond.format(t);
 const tooltips = Object.fromEntries(
-  (Object.keys(chartMetrics) as MetricKey[]).map((m) => [m, (p: TooltipContentProps) => <ChartTooltip {...p} spec={chartMetrics[m]} />]),
+  (Object.keys(chartMetrics) as MetricKey[]).map((m) => [
+    m,
+    (p: TooltipContentProps) => <ChartTooltip {...p} spec={chartMetrics[m]} />,
+  ]),
 ) as Record<MetricKey, (p: TooltipContentProps) => React.ReactNode>;
 
 /** The drawing itself, redrawn only when its rows or lines change. */
-const ChartPlot = memo(function ChartPlot({ rows, lines, metric, withSeconds }: { rows: ChartRow[]; lines: ChartRegion[]; metric: MetricKey; withSeconds: boolean }) {
+const ChartPlot = memo(function ChartPlot({
+  rows,
+  lines,
+  metric,
+  withSeconds,
+}: {
+  rows: ChartRow[];
+  lines: ChartRegion[];
+  metric: MetricKey;
+  withSeconds: boolean;
+}) {
   const spec = chartMetrics[metric];
   const dot = rows.length <= 3 ? { r: 2 } : false;
   return (
@@ -98,10 +136,28 @@ const ChartPlot = memo(function ChartPlot({ rows, lines, metric, withSeconds }: 
           strokeOpacity={0.4}
           minTickGap={withSeconds ? 48 : 32}
         />
-        <YAxis width={62} domain={spec.domain ?? zeroUp} tickFormatter={spec.tick} tick={tickStyle} stroke="currentColor" strokeOpacity={0.4} allowDecimals />
+        <YAxis
+          width={62}
+          domain={spec.domain ?? zeroUp}
+          tickFormatter={spec.tick}
+          tick={tickStyle}
+          stroke="currentColor"
+          strokeOpacity={0.4}
+          allowDecimals
+        />
         <Tooltip content={tooltips[metric]} isAnimationActive={false} />
         {lines.map((r) => (
-          <Line key={r.id} dataKey={r.id} name={r.id} stroke={r.color} strokeWidth={2} dot={dot} type="linear" isAnimationActive={false} connectNulls={false} />
+          <Line
+            key={r.id}
+            dataKey={r.id}
+            name={r.id}
+            stroke={r.color}
+            strokeWidth={2}
+            dot={dot}
+            type="linear"
+            isAnimationActive={false}
+            connectNulls={false}
+          />
         ))}
       </LineChart>
     </ResponsiveContainer>
@@ -118,7 +174,9 @@ function ChartTooltip({ active, payload, label, spec }: TooltipContentProps & { 
           <li key={String(e.dataKey)} className="flex items-center gap-2">
             <span aria-hidden className="inline-block h-2 w-2 rounded-full" style={{ backgroundColor: e.color }} />
             <span>{e.name}</span>
-            <span className="ml-auto pl-3 font-medium tabular-nums">{typeof e.value === "number" ? spec.format(e.value) : "no data"}</span>
+            <span className="ml-auto pl-3 font-medium tabular-nums">
+              {typeof e.value === "number" ? spec.format(e.value) : "no data"}
+            </span>
           </li>
         ))}
       </ul>

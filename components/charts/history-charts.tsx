@@ -20,7 +20,15 @@ const REDRAW_MS = 3000;
  * every live push (redrawn every few seconds); the longer ranges are re-read every minute. Regions keep their
  * colour on every chart.
  */
-export function HistoryCharts({ metrics, regionIds, heading = "History" }: { metrics: MetricKey[]; regionIds?: string[]; heading?: string }) {
+export function HistoryCharts({
+  metrics,
+  regionIds,
+  heading = "History",
+}: {
+  metrics: MetricKey[];
+  regionIds?: string[];
+  heading?: string;
+}) {
   const [range, setRange] = useState<ChartRange>("15m");
   const headingId = useId();
   const { data: fleet } = useQuery(fleetQuery);
@@ -49,7 +57,9 @@ export function HistoryCharts({ metrics, regionIds, heading = "History" }: { met
           </h2>
           <p className="text-xs text-slate-500 dark:text-slate-400">
             Local time{zone ? ` (${zone})` : ""}
-            {data && data.bucketSeconds > 1 ? ` · averaged over ${data.bucketSeconds >= 60 ? `${data.bucketSeconds / 60} min` : `${data.bucketSeconds} s`}` : ""}
+            {data && data.bucketSeconds > 1
+              ? ` · averaged over ${data.bucketSeconds >= 60 ? `${data.bucketSeconds / 60} min` : `${data.bucketSeconds} s`}`
+              : ""}
           </p>
         </div>
         <RangeSwitch value={range} onChange={setRange} />
@@ -61,7 +71,14 @@ export function HistoryCharts({ metrics, regionIds, heading = "History" }: { met
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           {metrics.map((m) => (
-            <FleetChart key={m} metric={m} series={data.series} bucketSeconds={data.bucketSeconds} regions={regions} range={data.range} />
+            <FleetChart
+              key={m}
+              metric={m}
+              series={data.series}
+              bucketSeconds={data.bucketSeconds}
+              regions={regions}
+              range={data.range}
+            />
           ))}
         </div>
       )}

@@ -40,9 +40,21 @@ export const chartMetrics: Record<MetricKey, MetricSpec> = {
   mirrorHitRate: { title: "Mirror hit rate", format: (n) => formatPercent(n), tick: (n) => `${n}%`, domain: [0, 100] },
   cdnHitRate: { title: "CDN cache hit rate", format: (n) => formatPercent(n), tick: (n) => `${n}%`, domain: [0, 100] },
   bandwidthBytesPerSecond: { title: "CDN bandwidth (per second)", format: formatBytesPerSecond, tick: bytesTick },
-  directBytesPerSecond: { title: "Direct-serving bandwidth (per second)", format: formatBytesPerSecond, tick: bytesTick },
-  costRateUsdPerHour: { title: "Cost rate (USD per hour)", format: formatUsdPerHour, tick: (n) => `$${compact.format(n)}` },
-  apiLatencyMs: { title: "Region API latency", format: (n) => `${Math.round(n)} ms`, tick: (n) => `${compact.format(n)}ms` },
+  directBytesPerSecond: {
+    title: "Direct-serving bandwidth (per second)",
+    format: formatBytesPerSecond,
+    tick: bytesTick,
+  },
+  costRateUsdPerHour: {
+    title: "Cost rate (USD per hour)",
+    format: formatUsdPerHour,
+    tick: (n) => `$${compact.format(n)}`,
+  },
+  apiLatencyMs: {
+    title: "Region API latency",
+    format: (n) => `${Math.round(n)} ms`,
+    tick: (n) => `${compact.format(n)}ms`,
+  },
 };
 
 /** Line colours, by a region's place in the fleet: distinct in light and dark mode, and kept across charts. */

@@ -7,7 +7,11 @@ const labels: Record<ChartRange, string> = { "15m": "15 min", "1h": "1 h", "24h"
 /** The chart window: three toggle buttons, the pressed one is the range shown. */
 export function RangeSwitch({ value, onChange }: { value: ChartRange; onChange: (range: ChartRange) => void }) {
   return (
-    <div role="group" aria-label="Chart range" className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900">
+    <div
+      role="group"
+      aria-label="Chart range"
+      className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900"
+    >
       {(Object.keys(labels) as ChartRange[]).map((r) => (
         <button
           key={r}

@@ -16,7 +16,11 @@ const unknownTone = "bg-slate-100 text-slate-700 ring-slate-500/30 dark:bg-slate
 export function ComponentStatus({ status, testId }: { status: string | null | undefined; testId?: string }) {
   const s = status ?? "unknown";
   return (
-    <span data-testid={testId} data-status={s} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tone[s] ?? unknownTone}`}>
+    <span
+      data-testid={testId}
+      data-status={s}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tone[s] ?? unknownTone}`}
+    >
       {s === "unknown" ? "not yet checked" : s}
     </span>
   );

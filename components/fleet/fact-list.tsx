@@ -1,9 +1,22 @@
 import type { ReactNode } from "react";
 
 /** A card of labelled figures: label left, value right, readable at any width. */
-export function FactCard({ title, children, testId, aside }: { title: string; children: ReactNode; testId?: string; aside?: ReactNode }) {
+export function FactCard({
+  title,
+  children,
+  testId,
+  aside,
+}: {
+  title: string;
+  children: ReactNode;
+  testId?: string;
+  aside?: ReactNode;
+}) {
   return (
-    <section data-testid={testId} className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <section
+      data-testid={testId}
+      className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="mb-2 flex items-center justify-between gap-2">
         <h2 className="font-semibold">{title}</h2>
         {aside}
@@ -15,9 +28,17 @@ export function FactCard({ title, children, testId, aside }: { title: string; ch
 
 const factStyles = {
   /** label left, value right: a card's figures */
-  row: { item: "flex items-baseline justify-between gap-3", label: "shrink-0 text-slate-500 dark:text-slate-400", value: "min-w-0 text-right font-medium break-words tabular-nums" },
+  row: {
+    item: "flex items-baseline justify-between gap-3",
+    label: "shrink-0 text-slate-500 dark:text-slate-400",
+    value: "min-w-0 text-right font-medium break-words tabular-nums",
+  },
   /** a small capitalised label above its value: a header's grid of facts */
-  stacked: { item: "min-w-0", label: "text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400", value: "font-medium break-words" },
+  stacked: {
+    item: "min-w-0",
+    label: "text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400",
+    value: "font-medium break-words",
+  },
   /** label and value on one line among others: a list item's byline */
   inline: { item: "flex gap-1", label: "", value: "text-slate-800 dark:text-slate-200" },
 } as const;

@@ -11,10 +11,22 @@ import { useFleet } from "./use-fleet";
 const showAgeAfterSeconds = 2;
 
 const verdictBadges: Record<Exclude<ReachVerdict, "reachable">, { label: string; tone: string }> = {
-  "partitioned-from-console": { label: "Partition", tone: "bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-900/40 dark:text-amber-200" },
-  "partitioned-from-regions": { label: "Cut off from regions", tone: "bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-900/40 dark:text-amber-200" },
-  unreachable: { label: "Unreachable", tone: "bg-red-100 text-red-800 ring-red-600/30 dark:bg-red-900/40 dark:text-red-200" },
-  unknown: { label: "Unknown", tone: "bg-slate-100 text-slate-700 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-300" },
+  "partitioned-from-console": {
+    label: "Partition",
+    tone: "bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-900/40 dark:text-amber-200",
+  },
+  "partitioned-from-regions": {
+    label: "Cut off from regions",
+    tone: "bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-900/40 dark:text-amber-200",
+  },
+  unreachable: {
+    label: "Unreachable",
+    tone: "bg-red-100 text-red-800 ring-red-600/30 dark:bg-red-900/40 dark:text-red-200",
+  },
+  unknown: {
+    label: "Unknown",
+    tone: "bg-slate-100 text-slate-700 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-300",
+  },
 };
 
 /** What a failed connection says, in a word or two a person reads at a glance; the full error goes in the title. */
@@ -27,7 +39,8 @@ function failureWords({ error, errorCode }: Pick<Sighting, "error" | "errorCode"
   if (["EHOSTUNREACH", "ENETUNREACH"].includes(code) || /no route|unreachable/i.test(error ?? "")) return "no route";
   if (code === "ECONNRESET" || /reset/i.test(error ?? "")) return "connection reset";
   if (["ENOTFOUND", "EAI_AGAIN"].includes(code) || /host name/i.test(error ?? "")) return "name not found";
-  if (code.startsWith("57P") || /shutting down|starting up|recovery mode/i.test(error ?? "")) return "not accepting connections";
+  if (code.startsWith("57P") || /shutting down|starting up|recovery mode/i.test(error ?? ""))
+    return "not accepting connections";
   return "cannot reach";
 }
 
@@ -45,7 +58,13 @@ export function FleetReachability() {
  * under it, the sentence of every region whose verdict is not plainly "reachable". Ages are taken at the
  * snapshot's `generatedAt` (the server's clock, re-aged every second by useFleet) unless `nowMs` is given.
  */
-export function ReachabilityMatrix({ snapshot, nowMs }: { snapshot: Pick<FleetSnapshot, "regions" | "generatedAt">; nowMs?: number }) {
+export function ReachabilityMatrix({
+  snapshot,
+  nowMs,
+}: {
+  snapshot: Pick<FleetSnapshot, "regions" | "generatedAt">;
+  nowMs?: number;
+}) {
   const headingId = useId();
   const regions = snapshot.regions;
   const now = nowMs ?? Date.parse(snapshot.generatedAt);
@@ -59,7 +78,10 @@ export function ReachabilityMatrix({ snapshot, nowMs }: { snapshot: Pick<FleetSn
         Reachability
       </h2>
       {!reported ? (
-        <p data-testid="reachability-empty" className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+        <p
+          data-testid="reachability-empty"
+          className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400"
+        >
           No reachability reports yet
         </p>
       ) : (
@@ -72,8 +94,12 @@ export function ReachabilityMatrix({ snapshot, nowMs }: { snapshot: Pick<FleetSn
             className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-slate-800 dark:bg-slate-900"
           >
             <table className="min-w-full text-sm">
-              <caption id={`${headingId}-caption`} className="px-3 pt-3 pb-1 text-left text-xs text-slate-600 dark:text-slate-400">
-                Who reaches whom: each row is a vantage (the console, or a region&apos;s API), each column a region&apos;s database.
+              <caption
+                id={`${headingId}-caption`}
+                className="px-3 pt-3 pb-1 text-left text-xs text-slate-600 dark:text-slate-400"
+              >
+                Who reaches whom: each row is a vantage (the console, or a region&apos;s API), each column a
+                region&apos;s database.
               </caption>
               <thead>
                 <tr className="border-b border-slate-200 dark:border-slate-800">
@@ -93,7 +119,9 @@ export function ReachabilityMatrix({ snapshot, nowMs }: { snapshot: Pick<FleetSn
                   <tr key={v} data-vantage={v}>
                     <th scope="row" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
                       {vantageLabel(v)}
-                      {v !== CONSOLE && <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">region API</span>}
+                      {v !== CONSOLE && (
+                        <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">region API</span>
+                      )}
                     </th>
                     {regions.map((r) => (
                       <Cell key={r.id} vantage={v} region={r} nowMs={now} />
@@ -109,9 +137,21 @@ export function ReachabilityMatrix({ snapshot, nowMs }: { snapshot: Pick<FleetSn
                 const reach = r.sample!.reachability!;
                 const badge = verdictBadges[reach.verdict as Exclude<ReachVerdict, "reachable">];
                 return (
-                  <li key={r.id} data-testid="reachability-reason" data-region={r.id} data-verdict={reach.verdict} className="flex flex-wrap items-start gap-2 text-sm text-slate-800 dark:text-slate-200">
-                    <span className={`inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${badge.tone}`}>{badge.label}</span>
-                    <span className="min-w-0 flex-1 break-words">{reach.reason ?? `${r.id}: ${badge.label.toLowerCase()}`}</span>
+                  <li
+                    key={r.id}
+                    data-testid="reachability-reason"
+                    data-region={r.id}
+                    data-verdict={reach.verdict}
+                    className="flex flex-wrap items-start gap-2 text-sm text-slate-800 dark:text-slate-200"
+                  >
+                    <span
+                      className={`inline-flex shrink-0 items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${badge.tone}`}
+                    >
+                      {badge.label}
+                    </span>
+                    <span className="min-w-0 flex-1 break-words">
+                      {reach.reason ?? `${r.id}: ${badge.label.toLowerCase()}`}
+                    </span>
                   </li>
                 );
               })}
@@ -137,11 +177,21 @@ function Cell({ vantage, region, nowMs }: { vantage: string; region: RegionView;
   }
   const age = ageSeconds(s.checkedAt, nowMs);
   return (
-    <td data-region={region.id} data-state={s.reachable ? "reaches" : "cannot-reach"} data-accepts-writes={String(s.acceptsWrites)} className={base}>
+    <td
+      data-region={region.id}
+      data-state={s.reachable ? "reaches" : "cannot-reach"}
+      data-accepts-writes={String(s.acceptsWrites)}
+      className={base}
+    >
       {s.reachable ? (
         <span className="font-medium text-emerald-800 dark:text-emerald-300">
           <span aria-hidden>✓ </span>reaches
-          {s.latencyMs !== null && <span className="font-normal tabular-nums text-slate-600 dark:text-slate-400"> · {Math.round(s.latencyMs)} ms</span>}
+          {s.latencyMs !== null && (
+            <span className="font-normal tabular-nums text-slate-600 dark:text-slate-400">
+              {" "}
+              · {Math.round(s.latencyMs)} ms
+            </span>
+          )}
         </span>
       ) : (
         <span title={s.error ?? undefined} className="font-medium text-red-800 dark:text-red-300">
@@ -151,12 +201,19 @@ function Cell({ vantage, region, nowMs }: { vantage: string; region: RegionView;
         </span>
       )}
       {s.acceptsWrites && (
-        <span title="out of recovery: a primary" className="mt-0.5 block w-fit rounded bg-sky-100 px-1.5 py-0.5 text-xs font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-200">
+        <span
+          title="out of recovery: a primary"
+          className="mt-0.5 block w-fit rounded bg-sky-100 px-1.5 py-0.5 text-xs font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-200"
+        >
           accepts writes
         </span>
       )}
       {/* Always rendered: the server's and the browser's first render may fall either side of the threshold. */}
-      <span data-testid={age > showAgeAfterSeconds ? "reachability-age" : undefined} suppressHydrationWarning className="block text-xs text-slate-500 empty:hidden dark:text-slate-400">
+      <span
+        data-testid={age > showAgeAfterSeconds ? "reachability-age" : undefined}
+        suppressHydrationWarning
+        className="block text-xs text-slate-500 empty:hidden dark:text-slate-400"
+      >
         {age > showAgeAfterSeconds ? `${formatSeconds(age)} old` : ""}
       </span>
     </td>

@@ -8,7 +8,8 @@ import { Timestamp } from "./timestamp";
 
 export function RegionCard({ region, simulated }: { region: RegionView; simulated: boolean }) {
   const s = region.sample;
-  const roleNote = region.observedRole && region.observedRole !== region.role ? ` (serving as ${region.observedRole})` : "";
+  const roleNote =
+    region.observedRole && region.observedRole !== region.role ? ` (serving as ${region.observedRole})` : "";
   return (
     <article
       data-testid={`region-${region.id}`}
@@ -28,7 +29,10 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
       </header>
       <StaleNotice region={region} />
       {region.reasons.length > 0 && (
-        <ul data-testid="region-reasons" className="list-disc space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300">
+        <ul
+          data-testid="region-reasons"
+          className="list-disc space-y-0.5 pl-5 text-sm text-slate-700 dark:text-slate-300"
+        >
           {region.reasons.map((r) => (
             <li key={r}>{r}</li>
           ))}
@@ -41,7 +45,9 @@ export function RegionCard({ region, simulated }: { region: RegionView; simulate
         </Fact>
         <Fact label="Database">{simulated ? "simulated" : s?.db ? (s.db.up ? "up" : "down") : "—"}</Fact>
         <Fact label="Region API">{s ? (s.api.up ? `up · ${Math.round(s.api.latencyMs)} ms` : "down") : "—"}</Fact>
-        {s?.lag && <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : formatSeconds(s.lag.seconds)}</Fact>}
+        {s?.lag && (
+          <Fact label="Replication lag">{s.lag.seconds === null ? "unknown" : formatSeconds(s.lag.seconds)}</Fact>
+        )}
         <Fact label="Sampled">{region.checkedAt ? <Timestamp iso={region.checkedAt} show="ago" /> : "never"}</Fact>
         <Fact label="Last seen">{region.lastSeenAt ? <Timestamp iso={region.lastSeenAt} show="ago" /> : "never"}</Fact>
       </dl>

@@ -1,7 +1,15 @@
 "use client";
 
 import type { RegionView } from "@/lib/fleet-view";
-import { formatBytes, formatBytesPerSecond, formatPercent, formatRate, formatSeconds, formatUsd, formatUsdPerHour } from "@/lib/units";
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+  formatUsd,
+  formatUsdPerHour,
+} from "@/lib/units";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { ComponentStatus } from "./component-status";
 import { StaleNotice } from "./stale-notice";
@@ -14,7 +22,8 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 /** Everything the console knows about one region now, live: status and reasons, API, database, mirrors, CDN. */
 export function RegionDetail({ id }: { id: string }) {
   const { data, error, isError } = useFleet();
-  if (!data) return <p className="text-slate-500">{isError ? `Cannot load the region: ${error.message}` : "Loading region…"}</p>;
+  if (!data)
+    return <p className="text-slate-500">{isError ? `Cannot load the region: ${error.message}` : "Loading region…"}</p>;
   const region = data.regions.find((r) => r.id === id);
   if (!region) return <p role="alert">{id} is no longer in the fleet file.</p>;
   return (
@@ -27,7 +36,10 @@ export function RegionDetail({ id }: { id: string }) {
         <p className="text-sm text-slate-500 dark:text-slate-400">{region.displayName}</p>
         <StaleNotice region={region} />
         {region.reasons.length > 0 && (
-          <ul data-testid="region-reasons" className="list-disc space-y-0.5 rounded-lg bg-amber-50 py-2 pr-3 pl-8 text-sm text-amber-950 dark:bg-amber-900/20 dark:text-amber-100">
+          <ul
+            data-testid="region-reasons"
+            className="list-disc space-y-0.5 rounded-lg bg-amber-50 py-2 pr-3 pl-8 text-sm text-amber-950 dark:bg-amber-900/20 dark:text-amber-100"
+          >
             {region.reasons.map((r) => (
               <li key={r}>{r}</li>
             ))}
@@ -35,7 +47,10 @@ export function RegionDetail({ id }: { id: string }) {
         )}
       </header>
       {isError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+        >
           Live updates failed ({error.message}); showing data from <Timestamp iso={data.generatedAt} />.
         </p>
       )}
@@ -58,10 +73,14 @@ function RegionFacts({ region }: { region: RegionView }) {
       </Fact>
       <Fact label="Role observed" testId="observed-role">
         {region.observedRole ?? "unknown"}
-        {region.observedRole && region.observedRole !== region.role && <span className="text-amber-700 dark:text-amber-300"> (differs)</span>}
+        {region.observedRole && region.observedRole !== region.role && (
+          <span className="text-amber-700 dark:text-amber-300"> (differs)</span>
+        )}
       </Fact>
       <Fact label="Last seen">{region.lastSeenAt ? <Timestamp iso={region.lastSeenAt} stack /> : "never"}</Fact>
-      <Fact label="Last checked">{region.checkedAt ? <Timestamp iso={region.checkedAt} stack /> : "not yet checked"}</Fact>
+      <Fact label="Last checked">
+        {region.checkedAt ? <Timestamp iso={region.checkedAt} stack /> : "not yet checked"}
+      </Fact>
       <Fact label="Status since">{region.changedAt ? <Timestamp iso={region.changedAt} stack /> : "—"}</Fact>
       <Fact label="API URL">
         <Mono>{region.apiUrl}</Mono>
@@ -73,7 +92,11 @@ function RegionFacts({ region }: { region: RegionView }) {
 function ApiFacts({ region }: { region: RegionView }) {
   const api = region.sample?.api;
   return (
-    <FactCard title="Region API" testId="region-api" aside={<ComponentStatus status={api ? (api.up ? "up" : "down") : null} />}>
+    <FactCard
+      title="Region API"
+      testId="region-api"
+      aside={<ComponentStatus status={api ? (api.up ? "up" : "down") : null} />}
+    >
       {!api ? (
         <Fact label="Status">not yet checked</Fact>
       ) : api.up ? (
@@ -82,8 +105,12 @@ function ApiFacts({ region }: { region: RegionView }) {
           <Fact label="Its own status">{api.health.status}</Fact>
           {api.health.db && (
             <>
-              <Fact label="Database connected">{api.health.db.connected == null ? "—" : api.health.db.connected ? "yes" : "no"}</Fact>
-              <Fact label="Database writable">{api.health.db.writable == null ? "—" : api.health.db.writable ? "yes" : "no"}</Fact>
+              <Fact label="Database connected">
+                {api.health.db.connected == null ? "—" : api.health.db.connected ? "yes" : "no"}
+              </Fact>
+              <Fact label="Database writable">
+                {api.health.db.writable == null ? "—" : api.health.db.writable ? "yes" : "no"}
+              </Fact>
               {api.health.db.lastError && <Fact label="Last error">{api.health.db.lastError}</Fact>}
             </>
           )}
@@ -108,7 +135,11 @@ function DatabaseFacts({ region, simulated }: { region: RegionView; simulated: b
     );
   }
   return (
-    <FactCard title="Database" testId="region-db" aside={<ComponentStatus status={db ? (db.up ? "up" : "down") : null} />}>
+    <FactCard
+      title="Database"
+      testId="region-db"
+      aside={<ComponentStatus status={db ? (db.up ? "up" : "down") : null} />}
+    >
       {!db ? (
         <Fact label="Status">not yet checked</Fact>
       ) : !db.up ? (
@@ -127,7 +158,9 @@ function DatabaseFacts({ region, simulated }: { region: RegionView; simulated: b
                 <Mono>{db.currentLsn}</Mono>
               </Fact>
               <Fact label="Replicas connected">{db.links.length}</Fact>
-              <Fact label="Slots active">{db.slots.length ? `${db.slots.filter((s) => s.active).length} of ${db.slots.length}` : "none"}</Fact>
+              <Fact label="Slots active">
+                {db.slots.length ? `${db.slots.filter((s) => s.active).length} of ${db.slots.length}` : "none"}
+              </Fact>
             </>
           ) : (
             <>
@@ -136,8 +169,14 @@ function DatabaseFacts({ region, simulated }: { region: RegionView; simulated: b
               </Fact>
               <Fact label="Behind by">{lag?.bytes == null ? "unknown" : formatBytes(lag.bytes)}</Fact>
               <Fact label="WAL receiver">{db.receiver ? db.receiver.status : "none"}</Fact>
-              {db.receiver && <Fact label="Receiver silence">{db.receiver.silenceSeconds == null ? "—" : formatSeconds(db.receiver.silenceSeconds)}</Fact>}
-              <Fact label="Replay">{db.replayPaused ? <span className="text-amber-700 dark:text-amber-300">paused</span> : "running"}</Fact>
+              {db.receiver && (
+                <Fact label="Receiver silence">
+                  {db.receiver.silenceSeconds == null ? "—" : formatSeconds(db.receiver.silenceSeconds)}
+                </Fact>
+              )}
+              <Fact label="Replay">
+                {db.replayPaused ? <span className="text-amber-700 dark:text-amber-300">paused</span> : "running"}
+              </Fact>
               <Fact label="Receive LSN">{db.receiveLsn ? <Mono>{db.receiveLsn}</Mono> : "—"}</Fact>
               <Fact label="Replay LSN">{db.replayLsn ? <Mono>{db.replayLsn}</Mono> : "—"}</Fact>
             </>
@@ -160,7 +199,9 @@ function MirrorFacts({ region }: { region: RegionView }) {
           <Fact label="Requests/s">{formatRate(m.requestsPerSecond)}</Fact>
           <Fact label="Error rate">{formatPercent(m.errorRate, 2)}</Fact>
           <Fact label="Last sync">{m.lastSyncAt ? <Timestamp iso={m.lastSyncAt} stack /> : "never"}</Fact>
-          <Fact label="Resync">{m.resyncProgress == null ? "not running" : formatPercent(m.resyncProgress * 100, 0)}</Fact>
+          <Fact label="Resync">
+            {m.resyncProgress == null ? "not running" : formatPercent(m.resyncProgress * 100, 0)}
+          </Fact>
         </>
       )}
     </FactCard>
@@ -170,7 +211,11 @@ function MirrorFacts({ region }: { region: RegionView }) {
 function CdnFacts({ region }: { region: RegionView }) {
   const c = region.sample?.cdn;
   return (
-    <FactCard title="CDN" testId="region-cdn" aside={<ComponentStatus status={c ? (c.enabled ? c.status : "disabled") : null} />}>
+    <FactCard
+      title="CDN"
+      testId="region-cdn"
+      aside={<ComponentStatus status={c ? (c.enabled ? c.status : "disabled") : null} />}
+    >
       {!c ? (
         <>
           <Fact label="Provider">{region.cdnProvider}</Fact>
@@ -198,11 +243,11 @@ function LastKnown({ region }: { region: RegionView }) {
   const { db } = last;
   return (
     <Fact label="Last known" testId="region-db-last-known">
-      {db.inRecovery ? "replica" : "primary"}, timeline {db.timeline}, at <Mono>{db.inRecovery ? (db.receiveLsn ?? "—") : db.currentLsn}</Mono>{" "}
+      {db.inRecovery ? "replica" : "primary"}, timeline {db.timeline}, at{" "}
+      <Mono>{db.inRecovery ? (db.receiveLsn ?? "—") : db.currentLsn}</Mono>{" "}
       <span className="text-slate-500 dark:text-slate-400">
         (<Timestamp iso={last.at} show="ago" />)
       </span>
     </Fact>
   );
 }
-

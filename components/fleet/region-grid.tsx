@@ -13,12 +13,19 @@ export function RegionGrid() {
   return (
     <section aria-label="Regions" className="space-y-3">
       {data.simulated && (
-        <p role="note" data-testid="simulated-banner" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">
+        <p
+          role="note"
+          data-testid="simulated-banner"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100"
+        >
           The database tier is simulated: no PostgreSQL server binaries were found on the lab machine.
         </p>
       )}
       {isError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+        >
           Live updates failed ({error.message}); showing data from <Timestamp iso={data.generatedAt} show="ago" />.
         </p>
       )}

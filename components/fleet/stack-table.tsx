@@ -23,19 +23,39 @@ export function StackTable({ label, columns, children }: { label: string; column
   );
 }
 
-export function StackRow({ children, ...rest }: { children: ReactNode } & Record<`data-${string}`, string | number | boolean | undefined>) {
+export function StackRow({
+  children,
+  ...rest
+}: { children: ReactNode } & Record<`data-${string}`, string | number | boolean | undefined>) {
   return (
-    <tr {...rest} className="block border-b border-slate-100 py-2 last:border-0 md:table-row md:py-0 dark:border-slate-800">
+    <tr
+      {...rest}
+      className="block border-b border-slate-100 py-2 last:border-0 md:table-row md:py-0 dark:border-slate-800"
+    >
       {children}
     </tr>
   );
 }
 
 /** A cell; on a phone its column name shows on the left. `head` cells lead the card instead. */
-export function StackCell({ label, head, children, testId }: { label: string; head?: boolean; children: ReactNode; testId?: string }) {
+export function StackCell({
+  label,
+  head,
+  children,
+  testId,
+}: {
+  label: string;
+  head?: boolean;
+  children: ReactNode;
+  testId?: string;
+}) {
   if (head) {
     return (
-      <th scope="row" data-testid={testId} className="block px-4 pt-1 pb-1.5 text-left font-medium md:table-cell md:px-3 md:py-2 md:pl-4">
+      <th
+        scope="row"
+        data-testid={testId}
+        className="block px-4 pt-1 pb-1.5 text-left font-medium md:table-cell md:px-3 md:py-2 md:pl-4"
+      >
         {children}
       </th>
     );

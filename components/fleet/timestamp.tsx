@@ -12,7 +12,17 @@ const noSubscribe = () => () => {};
  * "12 s ago · 25 Nov 2026, 12:00:00 CET" (`stack`: on two lines); "ago" gives "12 s ago" with the full time on hover and for screen
  * readers; "full" only the full time.
  */
-export function Timestamp({ iso, show = "both", stack, className }: { iso: string; show?: "both" | "ago" | "full"; stack?: boolean; className?: string }) {
+export function Timestamp({
+  iso,
+  show = "both",
+  stack,
+  className,
+}: {
+  iso: string;
+  show?: "both" | "ago" | "full";
+  stack?: boolean;
+  className?: string;
+}) {
   const now = useNow();
   const full = useSyncExternalStore(
     noSubscribe,

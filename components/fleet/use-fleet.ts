@@ -14,6 +14,9 @@ export function useFleet() {
   const query = useQuery(fleetQuery);
   const { data } = query;
   const now = useServerNow(data?.generatedAt ?? "1970-01-01T00:00:00.000Z", query.dataUpdatedAt);
-  const fresh = useMemo(() => (data ? snapshotAt(data, Math.max(now, Date.parse(data.generatedAt))) : undefined), [data, now]);
+  const fresh = useMemo(
+    () => (data ? snapshotAt(data, Math.max(now, Date.parse(data.generatedAt))) : undefined),
+    [data, now],
+  );
   return { ...query, data: fresh };
 }

@@ -36,11 +36,16 @@ export function useLiveUpdates(): LiveState {
           return;
         }
         queryClient.setQueryData(fleetQuery.queryKey, snapshot);
-        queryClient.setQueryData(historyQuery("15m").queryKey, (old: HistoryResponse | undefined) => (old ? appendPoints(old, snapshot) : old));
+        queryClient.setQueryData(historyQuery("15m").queryKey, (old: HistoryResponse | undefined) =>
+          old ? appendPoints(old, snapshot) : old,
+        );
       };
       source.addEventListener("fleet", onFleet("fleet"));
       source.addEventListener("fleet-delta", onFleet("fleet-delta"));
-      source.addEventListener("alerts", () => void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey }));
+      source.addEventListener(
+        "alerts",
+        () => void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey }),
+      );
       source.addEventListener("incidents", () => {
         void queryClient.invalidateQueries({ queryKey: ["incidents"] });
         void queryClient.invalidateQueries({ queryKey: ["incident"] });

@@ -75,9 +75,18 @@ export function Checklist({
         const overdue = clock?.state === "overdue";
         return (
           <section key={phase} aria-labelledby={`phase-${phase}`} data-testid={`phase-${phase}`} className="space-y-2">
-            <h3 id={`phase-${phase}`} className="flex flex-wrap items-center gap-2 text-sm font-semibold tracking-wide text-slate-700 uppercase dark:text-slate-300">
+            <h3
+              id={`phase-${phase}`}
+              className="flex flex-wrap items-center gap-2 text-sm font-semibold tracking-wide text-slate-700 uppercase dark:text-slate-300"
+            >
               {phaseLabels[phase]}
-              {clock && <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium normal-case ${phaseStateBadge[clock.state]}`}>{clock.state === "active" ? "now" : clock.state}</span>}
+              {clock && (
+                <span
+                  className={`rounded px-1.5 py-0.5 text-[11px] font-medium normal-case ${phaseStateBadge[clock.state]}`}
+                >
+                  {clock.state === "active" ? "now" : clock.state}
+                </span>
+              )}
               <span className="text-xs font-normal text-slate-500 normal-case dark:text-slate-400">
                 {phaseSteps.filter((s) => s.checked).length}/{phaseSteps.length}
               </span>
@@ -92,7 +101,15 @@ export function Checklist({
                   late={overdue && !s.checked}
                   canCheck={canCheck}
                   checkLabel={s.check ? liveCheckLabel(s.check, ruleSettings) : null}
-                  actionLink={<StepAction incidentId={incidentId} step={s} incidentRegions={regions} canRequest={canRequestActions} latestRun={latestRun.get(s.key) ?? null} />}
+                  actionLink={
+                    <StepAction
+                      incidentId={incidentId}
+                      step={s}
+                      incidentRegions={regions}
+                      canRequest={canRequestActions}
+                      latestRun={latestRun.get(s.key) ?? null}
+                    />
+                  }
                   checkStep={checkStep}
                   refresh={refresh}
                 />
@@ -184,11 +201,22 @@ function StepItem({
         />
         <div className="min-w-0 flex-1 space-y-1.5">
           <div className="flex flex-wrap items-center gap-2">
-            <label htmlFor={inputId} className={`font-medium ${checked ? "text-slate-500 line-through decoration-slate-400 dark:text-slate-400" : ""}`}>
+            <label
+              htmlFor={inputId}
+              className={`font-medium ${checked ? "text-slate-500 line-through decoration-slate-400 dark:text-slate-400" : ""}`}
+            >
               {step.title}
             </label>
-            {isNext && <span className="rounded bg-sky-700 px-1.5 py-0.5 text-[11px] font-semibold text-white uppercase dark:bg-sky-600">Next</span>}
-            {late && <span className="rounded bg-red-600 px-1.5 py-0.5 text-[11px] font-semibold text-white uppercase dark:bg-red-700">Late</span>}
+            {isNext && (
+              <span className="rounded bg-sky-700 px-1.5 py-0.5 text-[11px] font-semibold text-white uppercase dark:bg-sky-600">
+                Next
+              </span>
+            )}
+            {late && (
+              <span className="rounded bg-red-600 px-1.5 py-0.5 text-[11px] font-semibold text-white uppercase dark:bg-red-700">
+                Late
+              </span>
+            )}
           </div>
           {step.detail && <p className="text-sm text-slate-600 dark:text-slate-400">{step.detail}</p>}
           {step.command && (
@@ -210,10 +238,14 @@ function StepItem({
             </div>
           )}
           {step.checked && step.checkedAt && (
-            <p data-testid="step-checked-by" className={`text-xs ${step.checkedBy === "Live check" ? "text-emerald-800 dark:text-emerald-300" : "text-slate-600 dark:text-slate-400"}`}>
+            <p
+              data-testid="step-checked-by"
+              className={`text-xs ${step.checkedBy === "Live check" ? "text-emerald-800 dark:text-emerald-300" : "text-slate-600 dark:text-slate-400"}`}
+            >
               {step.checkedBy === "Live check" ? (
                 <>
-                  ✓ Live check saw <q className="font-mono">{step.observed ?? "—"}</q> · <Timestamp iso={step.checkedAt} />
+                  ✓ Live check saw <q className="font-mono">{step.observed ?? "—"}</q> ·{" "}
+                  <Timestamp iso={step.checkedAt} />
                 </>
               ) : (
                 <>
@@ -223,7 +255,11 @@ function StepItem({
             </p>
           )}
           {error && (
-            <p role="alert" data-testid="step-error" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+            <p
+              role="alert"
+              data-testid="step-error"
+              className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+            >
               {error}
             </p>
           )}

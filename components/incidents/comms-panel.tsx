@@ -48,7 +48,9 @@ export function CommsPanel({
   const [copied, setCopied] = useState<string | null>(null);
   const kind = picked ?? suggestedKind(incident, events);
   const filled = fillTemplate(kind, incident, events, now, origin ? `${origin}/incidents/${incident.id}` : "");
-  const body = edited ?? (kind === "update" && nextStep ? filled.replace(/^Next Steps: $/m, () => `Next Steps: ${nextStep}`) : filled);
+  const body =
+    edited ??
+    (kind === "update" && nextStep ? filled.replace(/^Next Steps: $/m, () => `Next Steps: ${nextStep}`) : filled);
   const sent = events.filter((e) => e.kind === "comm");
 
   async function send() {
@@ -59,7 +61,9 @@ export function CommsPanel({
       if (r.ok) {
         setResult({
           ok: true,
-          text: r.data.delivered ? `${commLabels[kind]} posted to the incident channel.` : `${commLabels[kind]} recorded on the timeline, but not posted to the channel: ${r.data.detail}.`,
+          text: r.data.delivered
+            ? `${commLabels[kind]} posted to the incident channel.`
+            : `${commLabels[kind]} recorded on the timeline, but not posted to the channel: ${r.data.detail}.`,
         });
         setEdited(null);
         setPicked(null);
@@ -121,7 +125,9 @@ export function CommsPanel({
         <button
           type="button"
           onClick={async () => {
-            setCopied((await copyText(body)) ? "Copied to the clipboard." : "Copy failed; select the text and copy it.");
+            setCopied(
+              (await copyText(body)) ? "Copied to the clipboard." : "Copy failed; select the text and copy it.",
+            );
             setTimeout(() => setCopied(null), 2500);
           }}
           className={btnSecondary}
@@ -137,7 +143,14 @@ export function CommsPanel({
       <div aria-live="polite" className="space-y-1 text-sm">
         {copied && <p className="text-slate-600 dark:text-slate-400">{copied}</p>}
         {result && (
-          <p data-testid="comm-result" className={result.ok ? "text-emerald-800 dark:text-emerald-300" : "rounded bg-amber-50 px-2 py-1 text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"}>
+          <p
+            data-testid="comm-result"
+            className={
+              result.ok
+                ? "text-emerald-800 dark:text-emerald-300"
+                : "rounded bg-amber-50 px-2 py-1 text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+            }
+          >
             {result.text}
           </p>
         )}
@@ -149,7 +162,11 @@ export function CommsPanel({
             {sent.map((e) => (
               <li key={e.id} className="text-slate-700 dark:text-slate-300">
                 {commLabels[(e.data.kind as CommKind) ?? "update"] ?? "Message"}{" "}
-                <span className={e.data.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-amber-800 dark:text-amber-300"}>
+                <span
+                  className={
+                    e.data.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-amber-800 dark:text-amber-300"
+                  }
+                >
                   {e.data.delivered ? "posted" : "not posted"}
                 </span>{" "}
                 · <Timestamp iso={e.at} show="ago" />
@@ -157,7 +174,9 @@ export function CommsPanel({
             ))}
           </ul>
         ) : (
-          <p className="text-slate-600 dark:text-slate-400">Nothing sent yet. The Communicate clock stops with the first message.</p>
+          <p className="text-slate-600 dark:text-slate-400">
+            Nothing sent yet. The Communicate clock stops with the first message.
+          </p>
         )}
       </div>
     </section>

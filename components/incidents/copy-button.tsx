@@ -22,7 +22,17 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label = "Copy", className = "", small = false }: { text: string; label?: string; className?: string; small?: boolean }) {
+export function CopyButton({
+  text,
+  label = "Copy",
+  className = "",
+  small = false,
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+  small?: boolean;
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   return (
     <button

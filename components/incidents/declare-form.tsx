@@ -36,7 +36,9 @@ export function DeclareForm({
   const [severityTouched, setSeverityTouched] = useState(!!prefill);
   const [impact, setImpact] = useState(prefill?.impact ?? "");
   const [picked, setPicked] = useState<string[]>(prefill?.regions ?? []);
-  const [leadId, setLeadId] = useState(leads.some((l) => l.id === defaultLeadId) ? defaultLeadId : (leads[0]?.id ?? ""));
+  const [leadId, setLeadId] = useState(
+    leads.some((l) => l.id === defaultLeadId) ? defaultLeadId : (leads[0]?.id ?? ""),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const scenario = scenarios.find((s) => s.id === scenarioId);
@@ -50,7 +52,15 @@ export function DeclareForm({
         setBusy(true);
         setError(null);
         try {
-          const r = await declare({ title, scenarioId: scenarioId || null, severity, impact, regions: picked, leadId, fromAlertId: prefill?.fromAlertId ?? null });
+          const r = await declare({
+            title,
+            scenarioId: scenarioId || null,
+            severity,
+            impact,
+            regions: picked,
+            leadId,
+            fromAlertId: prefill?.fromAlertId ?? null,
+          });
           if (r.ok) {
             router.push(`/incidents/${r.data.id}`);
             return;
@@ -99,7 +109,9 @@ export function DeclareForm({
             </option>
           ))}
         </select>
-        <p className={`mt-1 text-xs ${muted}`}>{scenario ? scenario.summary : "A scenario adds its own steps to the checklist."}</p>
+        <p className={`mt-1 text-xs ${muted}`}>
+          {scenario ? scenario.summary : "A scenario adds its own steps to the checklist."}
+        </p>
       </div>
 
       <fieldset>
@@ -179,15 +191,17 @@ export function DeclareForm({
         <select id="declare-lead" value={leadId} onChange={(e) => setLeadId(e.target.value)} className={input} required>
           {leads.map((l) => (
             <option key={l.id} value={l.id}>
-              {l.name} ({l.email})
-              {l.id === defaultLeadId ? " · you" : ""}
+              {l.name} ({l.email}){l.id === defaultLeadId ? " · you" : ""}
             </option>
           ))}
         </select>
       </div>
 
       {error && (
-        <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200"
+        >
           {error}
         </p>
       )}

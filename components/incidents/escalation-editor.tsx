@@ -5,7 +5,15 @@ import { severities, type Severity } from "@/lib/severity";
 import type { EscalationLevelInput, UpdateEscalationAction } from "./action-types";
 import { btnPrimary, btnSecondary, input, muted, panel } from "./styles";
 
-type Row = { key: number; level: string; afterMinutes: string; target: string; contact: string; severities: Severity[]; onlyIfUnacknowledged: boolean };
+type Row = {
+  key: number;
+  level: string;
+  afterMinutes: string;
+  target: string;
+  contact: string;
+  severities: Severity[];
+  onlyIfUnacknowledged: boolean;
+};
 
 const toRow = (l: EscalationLevelInput, key: number): Row => ({
   key,
@@ -36,7 +44,18 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
 
   function addRow() {
     const maxLevel = rows.reduce((m, r) => Math.max(m, Number(r.level) || 0), -1);
-    setRows((rs) => [...rs, { key: nextKey, level: String(Math.min(99, maxLevel + 1)), afterMinutes: "60", target: "", contact: "", severities: [], onlyIfUnacknowledged: false }]);
+    setRows((rs) => [
+      ...rs,
+      {
+        key: nextKey,
+        level: String(Math.min(99, maxLevel + 1)),
+        afterMinutes: "60",
+        target: "",
+        contact: "",
+        severities: [],
+        onlyIfUnacknowledged: false,
+      },
+    ]);
     setNextKey((k) => k + 1);
     setResult(null);
   }
@@ -45,8 +64,10 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
     const out: EscalationLevelInput[] = [];
     for (const r of rows) {
       const minutes = Number(r.afterMinutes);
-      if (r.afterMinutes.trim() === "" || !Number.isFinite(minutes) || minutes < 0) return setResult({ ok: false, text: `Level ${r.level}: "after" must be a number of minutes, 0 or more.` });
-      if (!/^\d{1,2}$/.test(r.level.trim())) return setResult({ ok: false, text: `"${r.level}" is not a level number (0–99).` });
+      if (r.afterMinutes.trim() === "" || !Number.isFinite(minutes) || minutes < 0)
+        return setResult({ ok: false, text: `Level ${r.level}: "after" must be a number of minutes, 0 or more.` });
+      if (!/^\d{1,2}$/.test(r.level.trim()))
+        return setResult({ ok: false, text: `"${r.level}" is not a level number (0–99).` });
       out.push({
         level: Number(r.level),
         afterSeconds: Math.round(minutes * 60),
@@ -60,7 +81,11 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
     setResult(null);
     try {
       const res = await save({ levels: out });
-      setResult(res.ok ? { ok: true, text: "Saved. Incidents declared from now on use this chain." } : { ok: false, text: res.message });
+      setResult(
+        res.ok
+          ? { ok: true, text: "Saved. Incidents declared from now on use this chain." }
+          : { ok: false, text: res.message },
+      );
     } catch {
       setResult({ ok: false, text: "The console did not answer; nothing was saved." });
     } finally {
@@ -79,12 +104,23 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
     >
       <ol className="space-y-3">
         {rows.map((r) => (
-          <li key={r.key} data-testid="escalation-level" data-target={r.target} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+          <li
+            key={r.key}
+            data-testid="escalation-level"
+            data-target={r.target}
+            className="rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+          >
             <fieldset className="grid grid-cols-2 gap-3 sm:grid-cols-[5rem_7rem_1fr_1fr]">
               <legend className="sr-only">Level {r.level}</legend>
               <label>
                 <span className={small}>Level</span>
-                <input aria-label={`Level number for ${r.target || "new level"}`} inputMode="numeric" value={r.level} onChange={(e) => update(r.key, { level: e.target.value })} className={input} />
+                <input
+                  aria-label={`Level number for ${r.target || "new level"}`}
+                  inputMode="numeric"
+                  value={r.level}
+                  onChange={(e) => update(r.key, { level: e.target.value })}
+                  className={input}
+                />
               </label>
               <label>
                 <span className={small}>After (min)</span>
@@ -100,11 +136,25 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
               </label>
               <label className="col-span-2 sm:col-span-1">
                 <span className={small}>Target</span>
-                <input aria-label={`Target of level ${r.level}`} required value={r.target} maxLength={120} onChange={(e) => update(r.key, { target: e.target.value })} className={input} />
+                <input
+                  aria-label={`Target of level ${r.level}`}
+                  required
+                  value={r.target}
+                  maxLength={120}
+                  onChange={(e) => update(r.key, { target: e.target.value })}
+                  className={input}
+                />
               </label>
               <label className="col-span-2 sm:col-span-1">
                 <span className={small}>Contact</span>
-                <input aria-label={`Contact of level ${r.level}`} value={r.contact} maxLength={200} placeholder="e.g. #tech-leads, +1 555…" onChange={(e) => update(r.key, { contact: e.target.value })} className={input} />
+                <input
+                  aria-label={`Contact of level ${r.level}`}
+                  value={r.contact}
+                  maxLength={200}
+                  placeholder="e.g. #tech-leads, +1 555…"
+                  onChange={(e) => update(r.key, { contact: e.target.value })}
+                  className={input}
+                />
               </label>
               <div className="col-span-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm sm:col-span-4">
                 <span className={small}>Severities</span>
@@ -113,7 +163,11 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
                     <input
                       type="checkbox"
                       checked={r.severities.includes(s)}
-                      onChange={(e) => update(r.key, { severities: e.target.checked ? [...r.severities, s] : r.severities.filter((x) => x !== s) })}
+                      onChange={(e) =>
+                        update(r.key, {
+                          severities: e.target.checked ? [...r.severities, s] : r.severities.filter((x) => x !== s),
+                        })
+                      }
                       className="h-4 w-4 accent-sky-700"
                     />
                     {s}
@@ -121,7 +175,12 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
                 ))}
                 <span className={`text-xs ${muted}`}>{r.severities.length ? "" : "(none ticked: every severity)"}</span>
                 <label className="flex items-center gap-1.5">
-                  <input type="checkbox" checked={r.onlyIfUnacknowledged} onChange={(e) => update(r.key, { onlyIfUnacknowledged: e.target.checked })} className="h-4 w-4 accent-sky-700" />
+                  <input
+                    type="checkbox"
+                    checked={r.onlyIfUnacknowledged}
+                    onChange={(e) => update(r.key, { onlyIfUnacknowledged: e.target.checked })}
+                    className="h-4 w-4 accent-sky-700"
+                  />
                   Only if unacknowledged
                 </label>
                 <button
@@ -145,7 +204,11 @@ export function EscalationEditor({ levels, save }: { levels: EscalationLevelInpu
         <button type="submit" disabled={busy || !rows.length} className={btnPrimary}>
           {busy ? "Saving…" : "Save chain"}
         </button>
-        <span role="status" data-testid="escalation-result" className={`text-sm ${result?.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}>
+        <span
+          role="status"
+          data-testid="escalation-result"
+          className={`text-sm ${result?.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}
+        >
           {result?.text}
         </span>
       </div>

@@ -71,7 +71,8 @@ export function EscalationPanel({
       <p data-testid="ack-state" className="text-sm">
         {incident.acknowledgedAt ? (
           <span className="text-emerald-800 dark:text-emerald-300">
-            ✓ Acknowledged{ackBy ? ` by ${ackBy}` : ""} after {formatDuration(Date.parse(incident.acknowledgedAt) - Date.parse(incident.declaredAt), "ticking")} ·{" "}
+            ✓ Acknowledged{ackBy ? ` by ${ackBy}` : ""} after{" "}
+            {formatDuration(Date.parse(incident.acknowledgedAt) - Date.parse(incident.declaredAt), "ticking")} ·{" "}
             <Timestamp iso={incident.acknowledgedAt} />
           </span>
         ) : (
@@ -79,7 +80,10 @@ export function EscalationPanel({
         )}
       </p>
       {error && (
-        <p role="alert" className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+        >
           {error}
         </p>
       )}
@@ -93,7 +97,9 @@ export function EscalationPanel({
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span className="font-medium">
                     {p.target}
-                    {p.contact && <span className="font-normal text-slate-600 dark:text-slate-400"> · {p.contact}</span>}
+                    {p.contact && (
+                      <span className="font-normal text-slate-600 dark:text-slate-400"> · {p.contact}</span>
+                    )}
                   </span>
                   <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${stateStyles[state]}`}>{state}</span>
                 </div>
@@ -101,7 +107,12 @@ export function EscalationPanel({
                   {state === "sent" && p.sentAt ? (
                     <>
                       Paged <Timestamp iso={p.sentAt} show="full" />
-                      {p.delivery && <span className={p.delivery === "delivered" ? "" : " text-amber-800 dark:text-amber-300"}> · {p.delivery}</span>}
+                      {p.delivery && (
+                        <span className={p.delivery === "delivered" ? "" : " text-amber-800 dark:text-amber-300"}>
+                          {" "}
+                          · {p.delivery}
+                        </span>
+                      )}
                     </>
                   ) : state === "cancelled" && p.cancelledAt ? (
                     <>
@@ -110,7 +121,12 @@ export function EscalationPanel({
                   ) : (
                     <>
                       Due <Timestamp iso={p.dueAt} show="full" />
-                      {live && <span className="tabular-nums"> · {dueIn > 0 ? `in ${formatDuration(dueIn, "countdown")}` : "sending"}</span>}
+                      {live && (
+                        <span className="tabular-nums">
+                          {" "}
+                          · {dueIn > 0 ? `in ${formatDuration(dueIn, "countdown")}` : "sending"}
+                        </span>
+                      )}
                     </>
                   )}
                   {p.onlyIfUnacknowledged && state === "pending" && <span> · only if nobody acknowledges</span>}
@@ -120,7 +136,9 @@ export function EscalationPanel({
           })}
         </ol>
       ) : (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No pages for this incident: the escalation chain has no level for {incident.severity}.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No pages for this incident: the escalation chain has no level for {incident.severity}.
+        </p>
       )}
     </section>
   );

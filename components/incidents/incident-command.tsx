@@ -24,7 +24,19 @@ import { Timeline } from "./timeline";
  * prefetched and the console's event stream refreshes on every change, so every open page shows the same
  * incident within a second. Controls appear only for the roles that may use them.
  */
-export function IncidentCommand({ id, caps, leads, ruleSettings, actions }: { id: number; caps: Capabilities; leads: Lead[]; ruleSettings: RuleSettingsMap; actions: IncidentActions }) {
+export function IncidentCommand({
+  id,
+  caps,
+  leads,
+  ruleSettings,
+  actions,
+}: {
+  id: number;
+  caps: Capabilities;
+  leads: Lead[];
+  ruleSettings: RuleSettingsMap;
+  actions: IncidentActions;
+}) {
   const { data, dataUpdatedAt, error } = useQuery(incidentQuery(id));
   if (!data) {
     return (
@@ -33,7 +45,17 @@ export function IncidentCommand({ id, caps, leads, ruleSettings, actions }: { id
       </p>
     );
   }
-  return <CommandView detail={data} fetchedAt={dataUpdatedAt} stale={error?.message ?? null} caps={caps} leads={leads} ruleSettings={ruleSettings} actions={actions} />;
+  return (
+    <CommandView
+      detail={data}
+      fetchedAt={dataUpdatedAt}
+      stale={error?.message ?? null}
+      caps={caps}
+      leads={leads}
+      ruleSettings={ruleSettings}
+      actions={actions}
+    />
+  );
 }
 
 function CommandView({
@@ -57,7 +79,10 @@ function CommandView({
   const queryClient = useQueryClient();
   const now = useServerNow(detail.serverNow, fetchedAt);
   const live = useHydrated();
-  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: incidentQuery(incident.id).queryKey }), [queryClient, incident.id]);
+  const refresh = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: incidentQuery(incident.id).queryKey }),
+    [queryClient, incident.id],
+  );
   const clocks = phaseClocksFor(incident, steps, now);
   const nextKey = nextStepKey(steps, clocks);
   const next = steps.find((s) => s.key === nextKey);
@@ -67,29 +92,47 @@ function CommandView({
   return (
     <div className="space-y-4" data-testid="incident" data-incident-id={incident.id} data-version={incident.version}>
       {stale && (
-        <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+        >
           Showing the last known state: {stale}
         </p>
       )}
       <IncidentHeader incident={incident} leads={leads} canLead={caps.canLead} actions={actions} refresh={refresh} />
-      <PhaseClocks clocks={clocks} severity={incident.severity} declaredAt={incident.declaredAt} now={now} live={live} />
+      <PhaseClocks
+        clocks={clocks}
+        severity={incident.severity}
+        declaredAt={incident.declaredAt}
+        now={now}
+        live={live}
+      />
       {next ? (
         <a
           href={`#step-${next.key}`}
           data-testid="next-step"
           className={`flex flex-wrap items-baseline gap-x-2 rounded-lg px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-500 ${
-            nextClock?.state === "overdue" ? "bg-red-600 text-white dark:bg-red-700" : "bg-sky-700 text-white dark:bg-sky-800"
+            nextClock?.state === "overdue"
+              ? "bg-red-600 text-white dark:bg-red-700"
+              : "bg-sky-700 text-white dark:bg-sky-800"
           }`}
         >
           <span className="font-semibold uppercase">Next</span>
           <span className="font-medium">{next.title}</span>
           <span className="opacity-90">
             · {phaseLabels[next.phase]}
-            {live && nextClock?.remainingMs != null && (nextClock.state === "overdue" ? ` overdue by ${formatDuration(-nextClock.remainingMs, "countdown")}` : ` · ${formatDuration(nextClock.remainingMs, "countdown")} left`)}
+            {live &&
+              nextClock?.remainingMs != null &&
+              (nextClock.state === "overdue"
+                ? ` overdue by ${formatDuration(-nextClock.remainingMs, "countdown")}`
+                : ` · ${formatDuration(nextClock.remainingMs, "countdown")} left`)}
           </span>
         </a>
       ) : (
-        <p data-testid="next-step" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200">
+        <p
+          data-testid="next-step"
+          className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200"
+        >
           Every step is done.
         </p>
       )}
@@ -101,7 +144,11 @@ function CommandView({
           ["#timeline-heading", "Timeline"],
           ["#postmortem-heading", "Post-mortem"],
         ].map(([href, text]) => (
-          <a key={href} href={href} className="shrink-0 rounded-md px-2 py-1 text-sky-700 hover:bg-sky-50 dark:text-sky-400 dark:hover:bg-slate-800">
+          <a
+            key={href}
+            href={href}
+            className="shrink-0 rounded-md px-2 py-1 text-sky-700 hover:bg-sky-50 dark:text-sky-400 dark:hover:bg-slate-800"
+          >
             {text}
           </a>
         ))}
@@ -122,12 +169,42 @@ function CommandView({
           />
         </div>
         <div className="min-w-0 space-y-4">
-          {caps.canLead && <CommsPanel incident={incident} events={events} now={now} nextStep={next?.title ?? null} sendComm={actions.sendComm} refresh={refresh} />}
-          <EscalationPanel incident={incident} pages={pages} ackBy={ackBy} now={now} live={live} canAcknowledge={caps.canCheck} acknowledge={actions.acknowledge} refresh={refresh} />
+          {caps.canLead && (
+            <CommsPanel
+              incident={incident}
+              events={events}
+              now={now}
+              nextStep={next?.title ?? null}
+              sendComm={actions.sendComm}
+              refresh={refresh}
+            />
+          )}
+          <EscalationPanel
+            incident={incident}
+            pages={pages}
+            ackBy={ackBy}
+            now={now}
+            live={live}
+            canAcknowledge={caps.canCheck}
+            acknowledge={actions.acknowledge}
+            refresh={refresh}
+          />
         </div>
       </div>
-      <Timeline incidentId={incident.id} events={events} canNote={caps.canCheck} addNote={actions.addNote} refresh={refresh} />
-      <PostmortemPanel incident={incident} clock={clocks.find((c) => c.phase === "postmortem")} canEdit={caps.canLead} actions={actions} refresh={refresh} />
+      <Timeline
+        incidentId={incident.id}
+        events={events}
+        canNote={caps.canCheck}
+        addNote={actions.addNote}
+        refresh={refresh}
+      />
+      <PostmortemPanel
+        incident={incident}
+        clock={clocks.find((c) => c.phase === "postmortem")}
+        canEdit={caps.canLead}
+        actions={actions}
+        refresh={refresh}
+      />
     </div>
   );
 }

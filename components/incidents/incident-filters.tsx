@@ -7,7 +7,13 @@ import { severities, severityLabels } from "@/lib/severity";
 import { input, label } from "./styles";
 
 /** Status, severity and scenario as URL search params, so a filtered list can be shared and reloaded. */
-export function IncidentFilters({ filter, scenarios }: { filter: IncidentFilter; scenarios: { id: string; title: string }[] }) {
+export function IncidentFilters({
+  filter,
+  scenarios,
+}: {
+  filter: IncidentFilter;
+  scenarios: { id: string; title: string }[];
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
@@ -41,7 +47,13 @@ export function IncidentFilters({ filter, scenarios }: { filter: IncidentFilter;
         <label htmlFor="filter-status" className={label}>
           Status
         </label>
-        <select id="filter-status" name="status" value={values.status} onChange={(e) => set("status", e.target.value)} className={`${input} w-auto`}>
+        <select
+          id="filter-status"
+          name="status"
+          value={values.status}
+          onChange={(e) => set("status", e.target.value)}
+          className={`${input} w-auto`}
+        >
           <option value="open">Open</option>
           <option value="resolved">Resolved</option>
           <option value="all">All</option>
@@ -51,7 +63,13 @@ export function IncidentFilters({ filter, scenarios }: { filter: IncidentFilter;
         <label htmlFor="filter-severity" className={label}>
           Severity
         </label>
-        <select id="filter-severity" name="severity" value={values.severity} onChange={(e) => set("severity", e.target.value)} className={`${input} w-auto`}>
+        <select
+          id="filter-severity"
+          name="severity"
+          value={values.severity}
+          onChange={(e) => set("severity", e.target.value)}
+          className={`${input} w-auto`}
+        >
           <option value="">Any</option>
           {severities.map((s) => (
             <option key={s} value={s}>
@@ -64,7 +82,13 @@ export function IncidentFilters({ filter, scenarios }: { filter: IncidentFilter;
         <label htmlFor="filter-scenario" className={label}>
           Scenario
         </label>
-        <select id="filter-scenario" name="scenario" value={values.scenario} onChange={(e) => set("scenario", e.target.value)} className={`${input} w-auto max-w-full`}>
+        <select
+          id="filter-scenario"
+          name="scenario"
+          value={values.scenario}
+          onChange={(e) => set("scenario", e.target.value)}
+          className={`${input} w-auto max-w-full`}
+        >
           <option value="">Any</option>
           {scenarios.map((s) => (
             <option key={s.id} value={s.id}>

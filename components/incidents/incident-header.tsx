@@ -11,9 +11,16 @@ import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
 import { btnDanger, btnPrimary, btnSecondary, btnSuccess, input, label, panel } from "./styles";
 
 const moveLabel = (from: IncidentStatus, to: IncidentStatus) =>
-  from === "resolved" ? "Reopen" : to === "resolved" ? "Resolve" : to === "investigating" ? "Back to Investigating" : `Move to ${statusLabels[to]}`;
+  from === "resolved"
+    ? "Reopen"
+    : to === "resolved"
+      ? "Resolve"
+      : to === "investigating"
+        ? "Back to Investigating"
+        : `Move to ${statusLabels[to]}`;
 
-const moveStyle = (from: IncidentStatus, to: IncidentStatus) => (from === "resolved" ? btnDanger : to === "resolved" ? btnSuccess : btnSecondary);
+const moveStyle = (from: IncidentStatus, to: IncidentStatus) =>
+  from === "resolved" ? btnDanger : to === "resolved" ? btnSuccess : btnSecondary;
 
 /** Who, what and where, the status control, hand-over and the details the comms and post-mortem use. */
 export function IncidentHeader({
@@ -71,7 +78,10 @@ export function IncidentHeader({
                 disabled={busy}
                 className={moveStyle(incident.status, to)}
                 onClick={() =>
-                  void run(() => actions.changeStatus({ id: incident.id, status: to, expectedStatus: incident.status }), incident.status === "resolved" ? "Reopened." : `Now ${statusLabels[to]}.`)
+                  void run(
+                    () => actions.changeStatus({ id: incident.id, status: to, expectedStatus: incident.status }),
+                    incident.status === "resolved" ? "Reopened." : `Now ${statusLabels[to]}.`,
+                  )
                 }
               >
                 {moveLabel(incident.status, to)}
@@ -85,17 +95,31 @@ export function IncidentHeader({
         <Fact layout="stacked" label="Incident lead">
           <span data-testid="incident-lead">{incident.lead.name}</span>
         </Fact>
-        <Fact layout="stacked" label="Scenario">{incident.scenarioTitle ?? <span className="text-slate-500 dark:text-slate-400">none</span>}</Fact>
-        <Fact layout="stacked" label="Regions">{incident.regions.length ? incident.regions.join(", ") : <span className="text-slate-500 dark:text-slate-400">none named</span>}</Fact>
+        <Fact layout="stacked" label="Scenario">
+          {incident.scenarioTitle ?? <span className="text-slate-500 dark:text-slate-400">none</span>}
+        </Fact>
+        <Fact layout="stacked" label="Regions">
+          {incident.regions.length ? (
+            incident.regions.join(", ")
+          ) : (
+            <span className="text-slate-500 dark:text-slate-400">none named</span>
+          )}
+        </Fact>
         <Fact layout="stacked" label="Declared">
           <Timestamp iso={incident.declaredAt} stack />
-          {incident.declaredBy && <span className="block text-xs text-slate-500 dark:text-slate-400">by {incident.declaredBy}</span>}
+          {incident.declaredBy && (
+            <span className="block text-xs text-slate-500 dark:text-slate-400">by {incident.declaredBy}</span>
+          )}
         </Fact>
         <Fact layout="stacked" label="Impact" wide>
           {incident.impact || <span className="text-slate-500 dark:text-slate-400">not described yet</span>}
         </Fact>
-        <Fact layout="stacked" label="ETA">{incident.eta || <span className="text-slate-500 dark:text-slate-400">unknown</span>}</Fact>
-        <Fact layout="stacked" label="Root cause">{incident.rootCause || <span className="text-slate-500 dark:text-slate-400">not known yet</span>}</Fact>
+        <Fact layout="stacked" label="ETA">
+          {incident.eta || <span className="text-slate-500 dark:text-slate-400">unknown</span>}
+        </Fact>
+        <Fact layout="stacked" label="Root cause">
+          {incident.rootCause || <span className="text-slate-500 dark:text-slate-400">not known yet</span>}
+        </Fact>
         {incident.resolvedAt && (
           <Fact layout="stacked" label="Resolved">
             <Timestamp iso={incident.resolvedAt} stack />
@@ -104,14 +128,23 @@ export function IncidentHeader({
       </dl>
 
       {message && (
-        <p role={message.ok ? "status" : "alert"} data-testid="header-message" className={`rounded px-2 py-1 text-sm ${message.ok ? "text-emerald-800 dark:text-emerald-300" : "bg-amber-50 text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"}`}>
+        <p
+          role={message.ok ? "status" : "alert"}
+          data-testid="header-message"
+          className={`rounded px-2 py-1 text-sm ${message.ok ? "text-emerald-800 dark:text-emerald-300" : "bg-amber-50 text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"}`}
+        >
           {message.text}
         </p>
       )}
 
       {canLead && (
         <div className="flex flex-wrap items-end gap-x-4 gap-y-3 border-t border-slate-100 pt-3 dark:border-slate-800">
-          <HandOver incident={incident} leads={leads} busy={busy} onHandOver={(leadId) => run(() => actions.handOver({ id: incident.id, leadId }), "Handed over.")} />
+          <HandOver
+            incident={incident}
+            leads={leads}
+            busy={busy}
+            onHandOver={(leadId) => run(() => actions.handOver({ id: incident.id, leadId }), "Handed over.")}
+          />
           {!editing && (
             <button type="button" className={btnSecondary} onClick={() => setEditing(true)}>
               Edit impact, ETA, root cause, severity
@@ -133,7 +166,17 @@ export function IncidentHeader({
   );
 }
 
-function HandOver({ incident, leads, busy, onHandOver }: { incident: Incident; leads: Lead[]; busy: boolean; onHandOver: (leadId: string) => Promise<boolean> }) {
+function HandOver({
+  incident,
+  leads,
+  busy,
+  onHandOver,
+}: {
+  incident: Incident;
+  leads: Lead[];
+  busy: boolean;
+  onHandOver: (leadId: string) => Promise<boolean>;
+}) {
   const others = leads.filter((l) => l.id !== incident.lead.id);
   const [leadId, setLeadId] = useState("");
   if (!others.length) return null;
@@ -149,7 +192,12 @@ function HandOver({ incident, leads, busy, onHandOver }: { incident: Incident; l
         <label htmlFor="hand-over" className={label}>
           Hand over to
         </label>
-        <select id="hand-over" value={leadId} onChange={(e) => setLeadId(e.target.value)} className={`${input} sm:w-auto`}>
+        <select
+          id="hand-over"
+          value={leadId}
+          onChange={(e) => setLeadId(e.target.value)}
+          className={`${input} sm:w-auto`}
+        >
           <option value="">Pick a lead…</option>
           {others.map((l) => (
             <option key={l.id} value={l.id}>
@@ -176,7 +224,12 @@ function DetailsForm({
   onSave: (d: { impact: string; eta: string; rootCause: string; severity: Severity }) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [d, setD] = useState({ impact: incident.impact, eta: incident.eta, rootCause: incident.rootCause, severity: incident.severity });
+  const [d, setD] = useState({
+    impact: incident.impact,
+    eta: incident.eta,
+    rootCause: incident.rootCause,
+    severity: incident.severity,
+  });
   return (
     <form
       aria-label="Incident details"
@@ -190,32 +243,60 @@ function DetailsForm({
         <label htmlFor="details-severity" className={label}>
           Severity
         </label>
-        <select id="details-severity" value={d.severity} onChange={(e) => setD({ ...d, severity: e.target.value as Severity })} className={input}>
+        <select
+          id="details-severity"
+          value={d.severity}
+          onChange={(e) => setD({ ...d, severity: e.target.value as Severity })}
+          className={input}
+        >
           {severities.map((s) => (
             <option key={s} value={s}>
               {severityLabels[s]}
             </option>
           ))}
         </select>
-        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{severityMeaning[d.severity]}. Changing it re-times the phase clocks.</p>
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {severityMeaning[d.severity]}. Changing it re-times the phase clocks.
+        </p>
       </div>
       <div>
         <label htmlFor="details-eta" className={label}>
           ETA
         </label>
-        <input id="details-eta" value={d.eta} maxLength={200} placeholder="e.g. 30 min, 14:30 UTC" onChange={(e) => setD({ ...d, eta: e.target.value })} className={input} />
+        <input
+          id="details-eta"
+          value={d.eta}
+          maxLength={200}
+          placeholder="e.g. 30 min, 14:30 UTC"
+          onChange={(e) => setD({ ...d, eta: e.target.value })}
+          className={input}
+        />
       </div>
       <div className="sm:col-span-2">
         <label htmlFor="details-impact" className={label}>
           Impact
         </label>
-        <textarea id="details-impact" rows={2} value={d.impact} maxLength={2000} onChange={(e) => setD({ ...d, impact: e.target.value })} className={input} />
+        <textarea
+          id="details-impact"
+          rows={2}
+          value={d.impact}
+          maxLength={2000}
+          onChange={(e) => setD({ ...d, impact: e.target.value })}
+          className={input}
+        />
       </div>
       <div className="sm:col-span-2">
         <label htmlFor="details-root-cause" className={label}>
           Root cause
         </label>
-        <textarea id="details-root-cause" rows={2} value={d.rootCause} maxLength={5000} onChange={(e) => setD({ ...d, rootCause: e.target.value })} className={input} />
+        <textarea
+          id="details-root-cause"
+          rows={2}
+          value={d.rootCause}
+          maxLength={5000}
+          onChange={(e) => setD({ ...d, rootCause: e.target.value })}
+          className={input}
+        />
       </div>
       <div className="flex gap-2 sm:col-span-2">
         <button type="submit" disabled={busy} className={btnPrimary}>

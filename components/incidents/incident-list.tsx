@@ -12,7 +12,8 @@ import { formatDuration } from "@/lib/units";
 import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
 import { muted, panel } from "./styles";
 
-const filterText = (f: IncidentFilter) => (f.status === "open" ? "open incidents" : f.status === "resolved" ? "resolved incidents" : "incidents");
+const filterText = (f: IncidentFilter) =>
+  f.status === "open" ? "open incidents" : f.status === "resolved" ? "resolved incidents" : "incidents";
 
 /** The incidents for the filter, live: a declaration, a status change or a new lead shows within a second. */
 export function IncidentList({ filter }: { filter: IncidentFilter }) {
@@ -49,7 +50,10 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
         <span className="font-mono text-sm font-semibold text-slate-600 dark:text-slate-300">{incidentRef(i.id)}</span>
         <IncidentSeverityBadge severity={i.severity} />
         <IncidentStatusBadge status={i.status} />
-        <Link href={`/incidents/${i.id}`} className="min-w-0 font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300">
+        <Link
+          href={`/incidents/${i.id}`}
+          className="min-w-0 font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300"
+        >
           {i.title}
         </Link>
       </div>
@@ -85,15 +89,24 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
   const incidents = data?.incidents ?? [];
   const rows = incidents.map((i) => ({ incident: i, t: incidentTimes(i) }));
   const measures = ["acknowledge", "mitigate", "resolve"] as const;
-  const medians = Object.fromEntries(measures.map((m) => [m, median(rows.map((r) => r.t[m]).filter((v): v is number => v !== null))])) as Record<(typeof measures)[number], number | null>;
-  const counts = Object.fromEntries(measures.map((m) => [m, rows.filter((r) => r.t[m] !== null).length])) as Record<(typeof measures)[number], number>;
-  const cell = (ms: number | null) => (ms === null ? <span className="text-slate-400 dark:text-slate-500">—</span> : formatDuration(ms, "ticking"));
+  const medians = Object.fromEntries(
+    measures.map((m) => [m, median(rows.map((r) => r.t[m]).filter((v): v is number => v !== null))]),
+  ) as Record<(typeof measures)[number], number | null>;
+  const counts = Object.fromEntries(measures.map((m) => [m, rows.filter((r) => r.t[m] !== null).length])) as Record<
+    (typeof measures)[number],
+    number
+  >;
+  const cell = (ms: number | null) =>
+    ms === null ? <span className="text-slate-400 dark:text-slate-500">—</span> : formatDuration(ms, "ticking");
   return (
     <section aria-labelledby="times-heading" className={`${panel} space-y-2`} data-testid="response-times">
       <h2 id="times-heading" className="text-lg font-semibold">
         Response times
       </h2>
-      <p className={`text-sm ${muted}`}>From the declaration to the first acknowledgement, to mitigation (monitoring or resolved) and to resolution, for the incidents listed above.</p>
+      <p className={`text-sm ${muted}`}>
+        From the declaration to the first acknowledgement, to mitigation (monitoring or resolved) and to resolution, for
+        the incidents listed above.
+      </p>
       {!rows.length ? (
         <p className={`text-sm ${muted}`}>No incidents listed, so no times yet.</p>
       ) : (
@@ -111,7 +124,10 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
               {rows.map(({ incident: i, t }) => (
                 <tr key={i.id} className="border-b border-slate-100 dark:border-slate-800">
                   <td className="py-1.5 pr-3 whitespace-nowrap">
-                    <Link href={`/incidents/${i.id}`} className="font-mono text-sky-700 hover:underline dark:text-sky-400">
+                    <Link
+                      href={`/incidents/${i.id}`}
+                      className="font-mono text-sky-700 hover:underline dark:text-sky-400"
+                    >
                       {incidentRef(i.id)}
                     </Link>{" "}
                     <IncidentSeverityBadge severity={i.severity} />
@@ -130,9 +146,7 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
                 {measures.map((m, n) => (
                   <td key={m} className={`py-1.5 text-right ${n < 2 ? "pr-3" : ""}`}>
                     {cell(medians[m])}
-                    <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">
-                      of {counts[m]}
-                    </span>
+                    <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">of {counts[m]}</span>
                   </td>
                 ))}
               </tr>

@@ -24,7 +24,19 @@ const stateText: Record<PhaseClock["state"], string> = {
  * One cell per phase: its window for this severity, a live countdown on the server's clock, a red overdue
  * state, or when it was done. Countdowns appear once the page runs in the browser (`live`).
  */
-export function PhaseClocks({ clocks, severity, declaredAt, now, live }: { clocks: PhaseClock[]; severity: Severity; declaredAt: string; now: number; live: boolean }) {
+export function PhaseClocks({
+  clocks,
+  severity,
+  declaredAt,
+  now,
+  live,
+}: {
+  clocks: PhaseClock[];
+  severity: Severity;
+  declaredAt: string;
+  now: number;
+  live: boolean;
+}) {
   return (
     <section aria-labelledby="clocks-heading" data-testid="phase-clocks">
       <h2 id="clocks-heading" className="sr-only">
@@ -32,8 +44,15 @@ export function PhaseClocks({ clocks, severity, declaredAt, now, live }: { clock
       </h2>
       <ol className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
         {clocks.map((c) => (
-          <li key={c.phase} data-testid={`clock-${c.phase}`} data-state={c.state} className={`rounded-lg border p-2.5 ${cellStyles[c.state]}`}>
-            <div className={`text-[11px] font-semibold tracking-wide uppercase ${stateText[c.state]}`}>{c.state === "active" ? "now" : c.state}</div>
+          <li
+            key={c.phase}
+            data-testid={`clock-${c.phase}`}
+            data-state={c.state}
+            className={`rounded-lg border p-2.5 ${cellStyles[c.state]}`}
+          >
+            <div className={`text-[11px] font-semibold tracking-wide uppercase ${stateText[c.state]}`}>
+              {c.state === "active" ? "now" : c.state}
+            </div>
             <div className="text-sm leading-tight font-semibold">{phaseLabels[c.phase]}</div>
             <div className="text-xs text-slate-600 dark:text-slate-400">{phaseWindow(severity, c.phase)}</div>
             <div className={`mt-1 text-sm font-medium tabular-nums ${stateText[c.state]}`} data-testid="clock-value">
@@ -46,19 +65,42 @@ export function PhaseClocks({ clocks, severity, declaredAt, now, live }: { clock
   );
 }
 
-function ClockValue({ clock: c, declaredAt, now, live }: { clock: PhaseClock; declaredAt: string; now: number; live: boolean }) {
+function ClockValue({
+  clock: c,
+  declaredAt,
+  now,
+  live,
+}: {
+  clock: PhaseClock;
+  declaredAt: string;
+  now: number;
+  live: boolean;
+}) {
   if (c.state === "done" && c.doneAt) {
     return (
       <span>
-        ✓ done after {formatDuration(Date.parse(c.doneAt) - Date.parse(c.phase === "postmortem" && c.startsAt ? c.startsAt : declaredAt), "ticking")}
-        <Timestamp iso={c.doneAt} show="full" className="block text-xs font-normal text-slate-600 dark:text-slate-400" />
+        ✓ done after{" "}
+        {formatDuration(
+          Date.parse(c.doneAt) - Date.parse(c.phase === "postmortem" && c.startsAt ? c.startsAt : declaredAt),
+          "ticking",
+        )}
+        <Timestamp
+          iso={c.doneAt}
+          show="full"
+          className="block text-xs font-normal text-slate-600 dark:text-slate-400"
+        />
       </span>
     );
   }
   if (c.phase === "postmortem" && !c.startsAt) return <span>starts at resolution</span>;
   if (!live) return <span>…</span>;
-  if (c.state === "upcoming" && c.startsAt) return <span>starts in {formatDuration(Date.parse(c.startsAt) - now, "countdown")}</span>;
-  if (c.remainingMs === null) return <span>{c.startsAt ? `running ${formatDuration(now - Date.parse(c.startsAt), "ticking")}` : "open-ended"}</span>;
-  if (c.state === "overdue") return <span className="font-semibold">overdue by {formatDuration(-c.remainingMs, "countdown")}</span>;
+  if (c.state === "upcoming" && c.startsAt)
+    return <span>starts in {formatDuration(Date.parse(c.startsAt) - now, "countdown")}</span>;
+  if (c.remainingMs === null)
+    return (
+      <span>{c.startsAt ? `running ${formatDuration(now - Date.parse(c.startsAt), "ticking")}` : "open-ended"}</span>
+    );
+  if (c.state === "overdue")
+    return <span className="font-semibold">overdue by {formatDuration(-c.remainingMs, "countdown")}</span>;
   return <span>{formatDuration(c.remainingMs, "countdown")} left</span>;
 }

@@ -79,9 +79,18 @@ export function PostmortemPanel({
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="postmortem-heading" className="text-lg font-semibold">
           Post-mortem
-          {incident.postmortem && <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200">saved</span>}
+          {incident.postmortem && (
+            <span className="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200">
+              saved
+            </span>
+          )}
         </h2>
-        <a href={`/api/v1/incidents/${incident.id}/postmortem`} download className={`${link} text-sm`} data-testid="postmortem-download">
+        <a
+          href={`/api/v1/incidents/${incident.id}/postmortem`}
+          download
+          className={`${link} text-sm`}
+          data-testid="postmortem-download"
+        >
           Download Markdown
         </a>
       </div>
@@ -92,7 +101,12 @@ export function PostmortemPanel({
             <button type="button" disabled={busy !== null} onClick={() => void draft()} className={btnSecondary}>
               {busy === "draft" ? "Generating…" : value ? "Generate new draft" : "Generate draft"}
             </button>
-            <button type="button" disabled={busy !== null || !value.trim() || (!dirty && !!incident.postmortem)} onClick={() => void save()} className={btnPrimary}>
+            <button
+              type="button"
+              disabled={busy !== null || !value.trim() || (!dirty && !!incident.postmortem)}
+              onClick={() => void save()}
+              className={btnPrimary}
+            >
               {busy === "save" ? "Saving…" : "Save post-mortem"}
             </button>
             {dirty && (
@@ -115,12 +129,20 @@ export function PostmortemPanel({
           {dirty && <p className="text-xs text-amber-800 dark:text-amber-300">Unsaved changes.</p>}
         </>
       ) : incident.postmortem ? (
-        <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-50 p-3 text-xs whitespace-pre-wrap ring-1 ring-slate-200 ring-inset dark:bg-slate-950 dark:ring-slate-800">{incident.postmortem}</pre>
+        <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-50 p-3 text-xs whitespace-pre-wrap ring-1 ring-slate-200 ring-inset dark:bg-slate-950 dark:ring-slate-800">
+          {incident.postmortem}
+        </pre>
       ) : (
-        <p className="text-sm text-slate-600 dark:text-slate-400">No post-mortem saved yet. The download gives a draft from the incident&apos;s record.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No post-mortem saved yet. The download gives a draft from the incident&apos;s record.
+        </p>
       )}
       {message && (
-        <p role={message.ok ? "status" : "alert"} data-testid="postmortem-message" className={`text-sm ${message.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}>
+        <p
+          role={message.ok ? "status" : "alert"}
+          data-testid="postmortem-message"
+          className={`text-sm ${message.ok ? "text-emerald-800 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}
+        >
           {message.text}
         </p>
       )}

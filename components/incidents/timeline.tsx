@@ -37,24 +37,47 @@ const kindStyles: Partial<Record<Kind, string>> = {
  * Everything that happened, with who and when (with time zone), the figures at each decision, a kind filter
  * that also applies to the JSON and CSV exports, and notes from engineers and leads.
  */
-export function Timeline({ incidentId, events, canNote, addNote, refresh }: { incidentId: number; events: TimelineEvent[]; canNote: boolean; addNote: IncidentActions["addNote"]; refresh: () => void }) {
+export function Timeline({
+  incidentId,
+  events,
+  canNote,
+  addNote,
+  refresh,
+}: {
+  incidentId: number;
+  events: TimelineEvent[];
+  canNote: boolean;
+  addNote: IncidentActions["addNote"];
+  refresh: () => void;
+}) {
   const [newestFirst, setNewestFirst] = useState(true);
   const [kinds, setKinds] = useState<Kind[]>([]);
-  const present = (Object.keys(kindLabels) as Kind[]).filter((k) => events.some((e) => e.kind === k) || kinds.includes(k));
+  const present = (Object.keys(kindLabels) as Kind[]).filter(
+    (k) => events.some((e) => e.kind === k) || kinds.includes(k),
+  );
   const shown = events.filter((e) => !kinds.length || kinds.includes(e.kind));
   const ordered = newestFirst ? [...shown].reverse() : shown;
-  const exportUrl = (format: "json" | "csv") => `/api/v1/incidents/${incidentId}/timeline?format=${format}${kinds.length ? `&kind=${kinds.join(",")}` : ""}`;
+  const exportUrl = (format: "json" | "csv") =>
+    `/api/v1/incidents/${incidentId}/timeline?format=${format}${kinds.length ? `&kind=${kinds.join(",")}` : ""}`;
 
   return (
     <section aria-labelledby="timeline-heading" data-testid="timeline" className={`${panel} space-y-3`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="timeline-heading" className="text-lg font-semibold">
-          Timeline <span className="text-sm font-normal text-slate-500 dark:text-slate-400">({shown.length === events.length ? events.length : `${shown.length} of ${events.length}`})</span>
+          Timeline{" "}
+          <span className="text-sm font-normal text-slate-500 dark:text-slate-400">
+            ({shown.length === events.length ? events.length : `${shown.length} of ${events.length}`})
+          </span>
         </h2>
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <label className="flex items-center gap-1.5">
             <span className="text-slate-600 dark:text-slate-400">Order</span>
-            <select aria-label="Order" value={newestFirst ? "newest" : "oldest"} onChange={(e) => setNewestFirst(e.target.value === "newest")} className={`${input} w-auto py-1`}>
+            <select
+              aria-label="Order"
+              value={newestFirst ? "newest" : "oldest"}
+              onChange={(e) => setNewestFirst(e.target.value === "newest")}
+              className={`${input} w-auto py-1`}
+            >
               <option value="newest">Newest first</option>
               <option value="oldest">Oldest first</option>
             </select>
@@ -93,7 +116,8 @@ export function Timeline({ incidentId, events, canNote, addNote, refresh }: { in
               checked={kinds.includes(k)}
               onChange={(e) => setKinds((ks) => (e.target.checked ? [...ks, k] : ks.filter((x) => x !== k)))}
             />
-            {kindLabels[k]} <span className="text-slate-500 dark:text-slate-400">{events.filter((e) => e.kind === k).length}</span>
+            {kindLabels[k]}{" "}
+            <span className="text-slate-500 dark:text-slate-400">{events.filter((e) => e.kind === k).length}</span>
           </label>
         ))}
       </fieldset>
@@ -105,7 +129,11 @@ export function Timeline({ incidentId, events, canNote, addNote, refresh }: { in
           {ordered.map((e) => (
             <li key={e.id} data-testid="event" data-kind={e.kind} className="space-y-1 py-2.5">
               <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400">
-                <span className={`rounded px-1.5 py-0.5 font-medium ${kindStyles[e.kind] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}>{kindLabels[e.kind]}</span>
+                <span
+                  className={`rounded px-1.5 py-0.5 font-medium ${kindStyles[e.kind] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
+                >
+                  {kindLabels[e.kind]}
+                </span>
                 <span className="font-medium text-slate-800 dark:text-slate-200">{e.actor}</span>
                 <Timestamp iso={e.at} />
               </div>
@@ -113,7 +141,10 @@ export function Timeline({ incidentId, events, canNote, addNote, refresh }: { in
                 {e.message}
               </p>
               {e.kind === "comm" && typeof e.data.body === "string" && (
-                <pre className="overflow-x-auto rounded-md bg-slate-50 px-3 py-2 text-xs whitespace-pre-wrap text-slate-800 ring-1 ring-slate-200 ring-inset dark:bg-slate-950 dark:text-slate-200 dark:ring-slate-800" data-testid="comm-body">
+                <pre
+                  className="overflow-x-auto rounded-md bg-slate-50 px-3 py-2 text-xs whitespace-pre-wrap text-slate-800 ring-1 ring-slate-200 ring-inset dark:bg-slate-950 dark:text-slate-200 dark:ring-slate-800"
+                  data-testid="comm-body"
+                >
                   {e.data.body}
                 </pre>
               )}
@@ -122,7 +153,9 @@ export function Timeline({ incidentId, events, canNote, addNote, refresh }: { in
           ))}
         </ol>
       ) : (
-        <p className="text-sm text-slate-600 dark:text-slate-400">{events.length ? "No events of the kinds picked." : "Nothing has happened yet."}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {events.length ? "No events of the kinds picked." : "Nothing has happened yet."}
+        </p>
       )}
     </section>
   );
@@ -131,7 +164,13 @@ export function Timeline({ incidentId, events, canNote, addNote, refresh }: { in
 const num = (v: number | null, unit: string, digits = 0) => (v === null ? "—" : `${v.toFixed(digits)}${unit}`);
 
 const statusColour = (s: string | null) =>
-  s === "healthy" ? "text-emerald-700 dark:text-emerald-400" : s === "degraded" ? "text-amber-700 dark:text-amber-300" : s === "unhealthy" ? "text-red-700 dark:text-red-400" : "text-slate-500";
+  s === "healthy"
+    ? "text-emerald-700 dark:text-emerald-400"
+    : s === "degraded"
+      ? "text-amber-700 dark:text-amber-300"
+      : s === "unhealthy"
+        ? "text-red-700 dark:text-red-400"
+        : "text-slate-500";
 
 /** The figures at a decision, one short row per region. */
 function Figures({ snapshot }: { snapshot: FiguresSnapshot }) {
@@ -168,7 +207,15 @@ function Figures({ snapshot }: { snapshot: FiguresSnapshot }) {
   );
 }
 
-function NoteForm({ incidentId, addNote, refresh }: { incidentId: number; addNote: IncidentActions["addNote"]; refresh: () => void }) {
+function NoteForm({
+  incidentId,
+  addNote,
+  refresh,
+}: {
+  incidentId: number;
+  addNote: IncidentActions["addNote"];
+  refresh: () => void;
+}) {
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -196,7 +243,14 @@ function NoteForm({ incidentId, addNote, refresh }: { incidentId: number; addNot
         Note
       </label>
       <div className="flex gap-2">
-        <input id="note-text" value={text} maxLength={4000} onChange={(e) => setText(e.target.value)} placeholder="Add a note to the timeline…" className={input} />
+        <input
+          id="note-text"
+          value={text}
+          maxLength={4000}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Add a note to the timeline…"
+          className={input}
+        />
         <button type="submit" disabled={busy || !text.trim()} className={`${btnPrimary} shrink-0`}>
           Add note
         </button>

@@ -27,19 +27,28 @@ function replicaState(r: Replica): string {
 /** Which server is primary now, and one card per replica: lag, LSNs, receiver, slot and the primary's view of the link. */
 export function ReplicationStatus() {
   const { data, error, isError } = useFleet();
-  if (!data) return <p className="text-slate-500">{isError ? `Cannot load replication: ${error.message}` : "Loading replication…"}</p>;
+  if (!data)
+    return (
+      <p className="text-slate-500">{isError ? `Cannot load replication: ${error.message}` : "Loading replication…"}</p>
+    );
   const view = replicationView(data);
   const primaryRegion = data.regions.find((r) => r.id === view.primary?.regionId);
 
   return (
     <div className="space-y-4">
       {data.simulated && (
-        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">
+        <p
+          role="note"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100"
+        >
           The database tier is simulated: there are no real replication figures to show.
         </p>
       )}
       {isError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+        >
           Live updates failed ({error.message}); showing data from <Timestamp iso={data.generatedAt} />.
         </p>
       )}
@@ -61,10 +70,14 @@ export function ReplicationStatus() {
                   {view.primary.regionId}
                 </Link>
                 {primaryRegion && primaryRegion.role !== "primary" && (
-                  <span className="ml-2 text-sm font-normal text-amber-700 dark:text-amber-300">(configured as a replica: promoted)</span>
+                  <span className="ml-2 text-sm font-normal text-amber-700 dark:text-amber-300">
+                    (configured as a replica: promoted)
+                  </span>
                 )}
               </p>
-              {primaryRegion && <p className="text-sm text-slate-500 dark:text-slate-400">{primaryRegion.displayName}</p>}
+              {primaryRegion && (
+                <p className="text-sm text-slate-500 dark:text-slate-400">{primaryRegion.displayName}</p>
+              )}
             </div>
             <dl className="grid grow grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grow-0 sm:grid-cols-4">
               <div>
@@ -88,7 +101,9 @@ export function ReplicationStatus() {
               <div>
                 <dt className="text-slate-500 dark:text-slate-400">Slots active</dt>
                 <dd className="font-medium tabular-nums">
-                  {view.primary.slots.length ? `${view.primary.slots.filter((s) => s.active).length} of ${view.primary.slots.length}` : "—"}
+                  {view.primary.slots.length
+                    ? `${view.primary.slots.filter((s) => s.active).length} of ${view.primary.slots.length}`
+                    : "—"}
                 </dd>
               </div>
             </dl>
@@ -141,7 +156,10 @@ function ReplicaCard({ replica: r }: { replica: Replica }) {
       <div className="grid grid-cols-2 gap-3">
         <div className="rounded-lg bg-slate-50 px-3 py-2 dark:bg-slate-950/50">
           <p className="text-xs text-slate-500 dark:text-slate-400">Lag</p>
-          <p data-testid="replica-lag-seconds" className={`text-xl font-semibold tabular-nums ${r.lagSeconds != null && r.lagSeconds > 5 ? "text-red-700 dark:text-red-300" : ""}`}>
+          <p
+            data-testid="replica-lag-seconds"
+            className={`text-xl font-semibold tabular-nums ${r.lagSeconds != null && r.lagSeconds > 5 ? "text-red-700 dark:text-red-300" : ""}`}
+          >
             {r.lagSeconds == null ? "unknown" : formatSeconds(r.lagSeconds)}
           </p>
         </div>
@@ -155,14 +173,30 @@ function ReplicaCard({ replica: r }: { replica: Replica }) {
 
       <div className="grid gap-3 sm:grid-cols-2">
         <FactCardInline title="On the replica">
-          <Fact label="Database">{r.up === null ? "not yet checked" : r.up ? (r.inRecovery ? "up, in recovery" : "up, not in recovery") : "down"}</Fact>
+          <Fact label="Database">
+            {r.up === null
+              ? "not yet checked"
+              : r.up
+                ? r.inRecovery
+                  ? "up, in recovery"
+                  : "up, not in recovery"
+                : "down"}
+          </Fact>
           <Fact label="Replay" testId="replica-replay">
-            {r.replayPaused == null ? "—" : r.replayPaused ? <span className="text-amber-700 dark:text-amber-300">paused</span> : "running"}
+            {r.replayPaused == null ? (
+              "—"
+            ) : r.replayPaused ? (
+              <span className="text-amber-700 dark:text-amber-300">paused</span>
+            ) : (
+              "running"
+            )}
           </Fact>
           <Fact label="Timeline">{r.timeline ?? "—"}</Fact>
           <Fact label="Receive LSN">{r.receiveLsn ? <Mono>{r.receiveLsn}</Mono> : "—"}</Fact>
           <Fact label="Replay LSN">{r.replayLsn ? <Mono>{r.replayLsn}</Mono> : "—"}</Fact>
-          <Fact label="Last replayed">{r.lastReplayAt ? <Timestamp iso={r.lastReplayAt} show="full" className="text-xs" /> : "—"}</Fact>
+          <Fact label="Last replayed">
+            {r.lastReplayAt ? <Timestamp iso={r.lastReplayAt} show="full" className="text-xs" /> : "—"}
+          </Fact>
           <Fact label="WAL receiver" testId="replica-receiver">
             {rx ? rx.status : r.up ? "none" : "—"}
           </Fact>
@@ -177,7 +211,11 @@ function ReplicaCard({ replica: r }: { replica: Replica }) {
         </FactCardInline>
 
         <div className="space-y-3">
-          <FactCardInline title="Slot on the primary" testId="replica-slot" empty={r.slot ? undefined : "No slot found on the primary."}>
+          <FactCardInline
+            title="Slot on the primary"
+            testId="replica-slot"
+            empty={r.slot ? undefined : "No slot found on the primary."}
+          >
             {r.slot && (
               <>
                 <Fact label="Name">
@@ -191,7 +229,11 @@ function ReplicaCard({ replica: r }: { replica: Replica }) {
               </>
             )}
           </FactCardInline>
-          <FactCardInline title="Link as the primary sees it" testId="replica-link" empty={r.link ? undefined : "Not connected to the primary."}>
+          <FactCardInline
+            title="Link as the primary sees it"
+            testId="replica-link"
+            empty={r.link ? undefined : "Not connected to the primary."}
+          >
             {r.link && (
               <>
                 <Fact label="State">{r.link.state}</Fact>
@@ -207,12 +249,25 @@ function ReplicaCard({ replica: r }: { replica: Replica }) {
   );
 }
 
-function FactCardInline({ title, children, testId, empty }: { title: string; children?: React.ReactNode; testId?: string; empty?: string }) {
+function FactCardInline({
+  title,
+  children,
+  testId,
+  empty,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  testId?: string;
+  empty?: string;
+}) {
   return (
     <section data-testid={testId} className="min-w-0">
       <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">{title}</h3>
-      {empty ? <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p> : <dl className="space-y-0.5 text-sm">{children}</dl>}
+      {empty ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p>
+      ) : (
+        <dl className="space-y-0.5 text-sm">{children}</dl>
+      )}
     </section>
   );
 }
-

@@ -28,7 +28,11 @@ export function RunbookChecklist({ runbook, ruleSettings }: { runbook: Runbook; 
         {done.size} of {total} steps done
       </p>
       {runbook.sections.map((section, si) => (
-        <section key={si} aria-labelledby={`section-${si}`} className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <section
+          key={si}
+          aria-labelledby={`section-${si}`}
+          className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+        >
           <h2 id={`section-${si}`} className="mb-2 font-semibold">
             {section.phase ? `${phaseLabels[section.phase]} · ` : ""}
             {section.title}
@@ -44,10 +48,15 @@ export function RunbookChecklist({ runbook, ruleSettings }: { runbook: Runbook; 
                   className="mt-1 h-4 w-4 shrink-0 accent-sky-700"
                 />
                 <div className="min-w-0 flex-1 space-y-1">
-                  <label htmlFor={`step-${step.id}`} className={`font-medium ${done.has(step.id) ? "text-slate-500 line-through" : ""}`}>
+                  <label
+                    htmlFor={`step-${step.id}`}
+                    className={`font-medium ${done.has(step.id) ? "text-slate-500 line-through" : ""}`}
+                  >
                     {step.title}
                   </label>
-                  {step.severities && <span className="ml-2 text-xs text-slate-500">only {step.severities.join(", ")}</span>}
+                  {step.severities && (
+                    <span className="ml-2 text-xs text-slate-500">only {step.severities.join(", ")}</span>
+                  )}
                   {step.detail && <p className="text-sm text-slate-600 dark:text-slate-400">{step.detail}</p>}
                   {step.command && (
                     <div className="flex items-start gap-2">
@@ -58,8 +67,14 @@ export function RunbookChecklist({ runbook, ruleSettings }: { runbook: Runbook; 
                     </div>
                   )}
                   <div className="flex flex-wrap gap-2 text-xs">
-                    {step.action && <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">action {step.action}</span>}
-                    {step.check && <span className="rounded bg-sky-50 px-1.5 py-0.5 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100">live check: {liveCheckLabel(step.check.id, ruleSettings)}</span>}
+                    {step.action && (
+                      <span className="rounded bg-slate-100 px-1.5 py-0.5 dark:bg-slate-800">action {step.action}</span>
+                    )}
+                    {step.check && (
+                      <span className="rounded bg-sky-50 px-1.5 py-0.5 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100">
+                        live check: {liveCheckLabel(step.check.id, ruleSettings)}
+                      </span>
+                    )}
                   </div>
                 </div>
               </li>

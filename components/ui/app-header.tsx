@@ -36,7 +36,10 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
           <LiveIndicator />
           <span title={user.email} className="flex items-center gap-1.5">
             <span className="hidden sm:inline">{user.name}</span>
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-slate-600 dark:bg-slate-800 dark:text-slate-300" data-testid="current-role">
+            <span
+              className="rounded bg-slate-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-slate-600 dark:bg-slate-800 dark:text-slate-300"
+              data-testid="current-role"
+            >
               {roleLabels[user.role]}
             </span>
           </span>

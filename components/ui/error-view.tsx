@@ -18,9 +18,14 @@ export function ErrorView({ error, reset }: { error: Error & { digest?: string }
     <div className="mx-auto max-w-lg px-4 py-16 text-center" role="alert">
       <h1 className="text-xl font-semibold">Something went wrong</h1>
       <p className="mt-2 text-slate-600 dark:text-slate-400">
-        The console hit an unexpected error. Its log has the details{error.digest ? ` (reference ${error.digest})` : ""}.
+        The console hit an unexpected error. Its log has the details{error.digest ? ` (reference ${error.digest})` : ""}
+        .
       </p>
-      <button type="button" onClick={reset} className="mt-4 rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800">
+      <button
+        type="button"
+        onClick={reset}
+        className="mt-4 rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800"
+      >
         Try again
       </button>
     </div>

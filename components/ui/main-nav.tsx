@@ -14,11 +14,19 @@ export function MainNav({ links, className = "" }: { links: { href: string; labe
     const active = nav?.querySelector<HTMLElement>('[aria-current="page"]');
     if (!nav || !active) return;
     const left = active.offsetLeft - nav.offsetLeft;
-    if (left < nav.scrollLeft || left + active.offsetWidth > nav.scrollLeft + nav.clientWidth) nav.scrollLeft = left - 16;
+    if (left < nav.scrollLeft || left + active.offsetWidth > nav.scrollLeft + nav.clientWidth)
+      nav.scrollLeft = left - 16;
   }, [pathname]);
-  const current = (href: string) => (href === "/" ? pathname === "/" || pathname.startsWith("/regions/") : pathname === href || pathname.startsWith(`${href}/`));
+  const current = (href: string) =>
+    href === "/"
+      ? pathname === "/" || pathname.startsWith("/regions/")
+      : pathname === href || pathname.startsWith(`${href}/`);
   return (
-    <nav ref={navRef} aria-label="Main" className={`-mx-4 min-w-0 overflow-x-auto px-4 [scrollbar-width:none] lg:mx-0 lg:px-0 ${className}`}>
+    <nav
+      ref={navRef}
+      aria-label="Main"
+      className={`-mx-4 min-w-0 overflow-x-auto px-4 [scrollbar-width:none] lg:mx-0 lg:px-0 ${className}`}
+    >
       <ul className="flex gap-1 whitespace-nowrap">
         {links.map((l) => (
           <li key={l.href}>

@@ -22,7 +22,11 @@ const dots: Record<Key, string> = {
 export function StatusBadge({ status }: { status: RegionView["status"] }) {
   const key = status ?? "unknown";
   return (
-    <span data-testid="region-status" data-status={key} className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-sm font-medium ring-1 ring-inset ${styles[key]}`}>
+    <span
+      data-testid="region-status"
+      data-status={key}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-sm font-medium ring-1 ring-inset ${styles[key]}`}
+    >
       <span aria-hidden className={`h-2 w-2 rounded-full ${dots[key]}`} />
       {status ?? "not yet checked"}
     </span>

@@ -14,7 +14,9 @@ export class ActionRequestPage {
   }
 
   checks(ok?: boolean): Locator {
-    return this.preflight.locator(ok === undefined ? '[data-testid="check"]' : `[data-testid="check"][data-ok="${ok}"]`);
+    return this.preflight.locator(
+      ok === undefined ? '[data-testid="check"]' : `[data-testid="check"][data-ok="${ok}"]`,
+    );
   }
 
   /** Waits until the live pre-flight of the parameters as they stand has answered and none of its checks fails. */
@@ -60,7 +62,8 @@ export class ActionRunPage {
   /** Waits for the run to succeed with its verification passed, failing at once with its error if it fails. */
   async expectSucceeded(timeout = 120_000) {
     await expect(this.status).toHaveAttribute("data-status", /^(succeeded|failed|interrupted)$/, { timeout });
-    if ((await this.status.getAttribute("data-status")) !== "succeeded") throw new Error(`the action did not succeed:\n${await this.page.locator("main").innerText()}`);
+    if ((await this.status.getAttribute("data-status")) !== "succeeded")
+      throw new Error(`the action did not succeed:\n${await this.page.locator("main").innerText()}`);
     await expect(this.verification).toHaveAttribute("data-ok", "true");
   }
 }

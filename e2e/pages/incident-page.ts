@@ -47,7 +47,10 @@ export class IncidentPage {
   }
 
   async moveStatus(button: string, to: string) {
-    await this.page.getByRole("group", { name: "Change status" }).getByRole("button", { name: button, exact: true }).click();
+    await this.page
+      .getByRole("group", { name: "Change status" })
+      .getByRole("button", { name: button, exact: true })
+      .click();
     await expect(this.status).toHaveAttribute("data-status", to);
   }
 

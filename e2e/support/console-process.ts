@@ -22,13 +22,23 @@ export interface ConsoleProcess {
 export async function startConsole(env: Record<string, string>): Promise<ConsoleProcess> {
   const port = (await freePorts(1))[0]!;
   const baseURL = `http://127.0.0.1:${port}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: baseURL };
-  for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS", "HOST"]) delete childEnv[k];
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...childEnv, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: baseURL,
+  };
+  for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS", "HOST"])
+    delete childEnv[k];
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env: { ...childEnv, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -50,7 +60,8 @@ export async function waitUntilServing(c: ConsoleProcess, timeoutMs = 60_000): P
   void c.exited.then((code) => (exitCode = code));
   const outcome = await waitFor(
     "the console to answer /api/health",
-    async () => (exitCode !== undefined ? "exited" : (await fetch(`${c.baseURL}/api/health`).catch(() => null))?.ok && "up"),
+    async () =>
+      exitCode !== undefined ? "exited" : (await fetch(`${c.baseURL}/api/health`).catch(() => null))?.ok && "up",
     { timeoutMs },
   );
   if (outcome === "exited") throw new Error(`the console exited with ${exitCode}:\n${c.output()}`);

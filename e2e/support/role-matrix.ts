@@ -57,7 +57,10 @@ export const actionTable: Record<string, ActionRule> = {
   // Incidents: leads command; engineers check steps, acknowledge pages and add notes.
   "app/(console)/incidents/actions.ts#declareIncident": { least: "lead", input: { json: {} } },
   "app/(console)/incidents/actions.ts#changeIncidentStatus": { least: "lead", input: { json: { id: none } } },
-  "app/(console)/incidents/actions.ts#handOverIncident": { least: "lead", input: { json: { id: none, leadId: noUuid } } },
+  "app/(console)/incidents/actions.ts#handOverIncident": {
+    least: "lead",
+    input: { json: { id: none, leadId: noUuid } },
+  },
   "app/(console)/incidents/actions.ts#updateIncidentDetails": { least: "lead", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#checkStep": { least: "engineer", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#acknowledgePage": { least: "engineer", input: { json: { id: none } } },
@@ -68,7 +71,10 @@ export const actionTable: Record<string, ActionRule> = {
   "app/(console)/incidents/actions.ts#updateEscalationPolicy": { least: "admin", input: { json: {} } },
 
   // Administration: admins only.
-  "app/(console)/admin/users/actions.ts#setUserRole": { least: "admin", input: { form: { userId: noUuid, role: "nobody" } } },
+  "app/(console)/admin/users/actions.ts#setUserRole": {
+    least: "admin",
+    input: { form: { userId: noUuid, role: "nobody" } },
+  },
   "app/(console)/admin/users/actions.ts#unlockUser": { least: "admin", input: { form: { userId: "" } } },
   "app/(console)/admin/users/actions.ts#endUserSessions": { least: "admin", input: { form: { userId: noUuid } } },
   "app/(console)/admin/tokens/actions.ts#createApiToken": { least: "admin", input: { form: { name: "" } } },
@@ -108,12 +114,20 @@ export const routeTable: Record<string, RouteRule> = {
   "GET /api/v1/history": { least: "viewer", token: true, path: "/api/v1/history?range=15m" },
   "GET /api/v1/incidents": { least: "viewer", token: true, path: "/api/v1/incidents?status=all" },
   "GET /api/v1/incidents/[id]": { least: "viewer", token: true, path: `/api/v1/incidents/${none}` },
-  "GET /api/v1/incidents/[id]/postmortem": { least: "viewer", token: true, path: `/api/v1/incidents/${none}/postmortem` },
+  "GET /api/v1/incidents/[id]/postmortem": {
+    least: "viewer",
+    token: true,
+    path: `/api/v1/incidents/${none}/postmortem`,
+  },
   "GET /api/v1/incidents/[id]/timeline": { least: "viewer", token: true, path: `/api/v1/incidents/${none}/timeline` },
   "GET /api/v1/mirrors": { least: "viewer", token: true, path: "/api/v1/mirrors" },
   "GET /api/v1/replication": { least: "viewer", token: true, path: "/api/v1/replication" },
 
   // The Alertmanager receiver: only a bearer token with the alerts:write scope (issue 11 part 5). The body is a valid
   // webhook with no alerts in it, so an allowed call changes nothing.
-  "POST /api/v1/alerts/alertmanager": { least: "token", path: "/api/v1/alerts/alertmanager", body: { version: "4", status: "resolved", alerts: [] } },
+  "POST /api/v1/alerts/alertmanager": {
+    least: "token",
+    path: "/api/v1/alerts/alertmanager",
+    body: { version: "4", status: "resolved", alerts: [] },
+  },
 };

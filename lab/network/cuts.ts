@@ -20,7 +20,9 @@ export async function cutNetwork(labDir: string, id: RegionId, cut: Cut): Promis
   const state = requireState(labDir);
   if (!state.network) {
     if (cut === "heal") return state;
-    throw new LabError(`network faults are unavailable: the regions share this machine's loopback (${state.networkReason ?? "no lab network"})`);
+    throw new LabError(
+      `network faults are unavailable: the regions share this machine's loopback (${state.networkReason ?? "no lab network"})`,
+    );
   }
   const next = updateState(labDir, (s) => {
     const rs = s.regions[id];
@@ -36,20 +38,27 @@ export interface NetworkFaultResult {
 }
 
 /** `partition <region> --from console|regions`, `isolate <region>`, `fence <region>`, `heal [<region>]`. */
-export async function injectNetworkFault(command: "partition" | "isolate" | "fence" | "heal", region: string | undefined, from: string | undefined, options: LabOptions = {}): Promise<NetworkFaultResult> {
+export async function injectNetworkFault(
+  command: "partition" | "isolate" | "fence" | "heal",
+  region: string | undefined,
+  from: string | undefined,
+  options: LabOptions = {},
+): Promise<NetworkFaultResult> {
   const labDir = resolveLabDir(options.labDir);
   if (command === "heal") {
     const ids = region ? [parseRegion(region)] : [...REGION_IDS];
     for (const id of ids) await cutNetwork(labDir, id, "heal");
     return { regions: ids, message: `${ids.join(", ")}: network healed, every packet passes again` };
   }
-  if (!region) throw new LabError(`usage: ${command} <region>${command === "partition" ? " --from console|regions" : ""}`);
+  if (!region)
+    throw new LabError(`usage: ${command} <region>${command === "partition" ? " --from console|regions" : ""}`);
   const id = parseRegion(region);
   const state = requireState(labDir);
   const at = `${id} (${regionAddress(state, id)})`;
   switch (command) {
     case "partition": {
-      if (from !== "console" && from !== "regions") throw new LabError("partition needs --from console or --from regions");
+      if (from !== "console" && from !== "regions")
+        throw new LabError("partition needs --from console or --from regions");
       await cutNetwork(labDir, id, from === "console" ? "from-console" : "from-regions");
       return {
         regions: [id],

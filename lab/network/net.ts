@@ -61,10 +61,12 @@ export function regionNetns(state: Pick<LabState, "network">, id: RegionId): str
 export async function networkUnavailableReason(labDir: string): Promise<string | null> {
   if (!isRoot()) return "the lab is not running as root (network namespaces need root)";
   if ((await runForExitCode(["ip", "-V"])) !== 0) return "the `ip` tool (iproute2) is not installed";
-  if ((await runForExitCode(["nft", "--version"])) !== 0) return "nftables is not installed (as root: bash scripts/ensure-nftables.sh)";
+  if ((await runForExitCode(["nft", "--version"])) !== 0)
+    return "nftables is not installed (as root: bash scripts/ensure-nftables.sh)";
   const probe = `${networkPrefix(labDir)}-probe`;
   await runForExitCode(["ip", "netns", "del", probe]);
-  if ((await runForExitCode(["ip", "netns", "add", probe])) !== 0) return "this machine refuses to create network namespaces (`ip netns add` failed)";
+  if ((await runForExitCode(["ip", "netns", "add", probe])) !== 0)
+    return "this machine refuses to create network namespaces (`ip netns add` failed)";
   const nftWorks = (await runForExitCode(["ip", "netns", "exec", probe, "nft", "list", "tables"])) === 0;
   await runForExitCode(["ip", "netns", "del", probe]);
   return nftWorks ? null : "nftables does not work inside a network namespace on this kernel";
@@ -81,7 +83,9 @@ function claimOwner(subnet: string): string | null {
 /** A claim is stale when its lab no longer exists or has moved to another subnet. */
 function claimIsStale(subnet: string, owner: string): boolean {
   try {
-    const state = JSON.parse(readFileSync(path.join(owner, "state.json"), "utf8")) as { network?: { subnet?: string } | null };
+    const state = JSON.parse(readFileSync(path.join(owner, "state.json"), "utf8")) as {
+      network?: { subnet?: string } | null;
+    };
     return state.network?.subnet !== subnet;
   } catch {
     return true;
@@ -117,7 +121,9 @@ export async function claimSubnet(labDir: string): Promise<LabNetwork> {
 function reclaim(net: LabNetwork, labDir: string): void {
   mkdirSync(CLAIMS_DIR, { recursive: true, mode: 0o755 });
   if (!claim(net.subnet, labDir)) {
-    throw new LabError(`the lab network ${net.subnet}.0/24 is claimed by the lab in ${claimOwner(net.subnet)}; reset this lab (npm run lab -- reset) to get another`);
+    throw new LabError(
+      `the lab network ${net.subnet}.0/24 is claimed by the lab in ${claimOwner(net.subnet)}; reset this lab (npm run lab -- reset) to get another`,
+    );
   }
 }
 
@@ -129,8 +135,14 @@ async function names(): Promise<{ namespaces: string[]; links: string[] }> {
   const ns = (await run(["ip", "netns", "list"])).stdout;
   const links = (await run(["ip", "-o", "link", "show"])).stdout;
   return {
-    namespaces: ns.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "").filter(Boolean),
-    links: links.split("\n").map((l) => (l.split(":")[1] ?? "").trim().split("@")[0] ?? "").filter(Boolean),
+    namespaces: ns
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/)[0] ?? "")
+      .filter(Boolean),
+    links: links
+      .split("\n")
+      .map((l) => (l.split(":")[1] ?? "").trim().split("@")[0] ?? "")
+      .filter(Boolean),
   };
 }
 
@@ -174,7 +186,10 @@ export async function removeNetwork(prefix: string): Promise<string[]> {
   for (const ns of existing.namespaces.filter((n) => n.startsWith(`${prefix}-`))) {
     // Whatever the lab's servers left in it (an SSH session whose client was killed) ends with it, rather than
     // keeping a deleted namespace alive.
-    const left = await run(["ip", "netns", "pids", ns]).then((r) => r.stdout.split(/\s+/).filter(Boolean).map(Number), () => []);
+    const left = await run(["ip", "netns", "pids", ns]).then(
+      (r) => r.stdout.split(/\s+/).filter(Boolean).map(Number),
+      () => [],
+    );
     for (const pid of left) {
       try {
         process.kill(pid, "SIGKILL");

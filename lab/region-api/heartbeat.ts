@@ -37,7 +37,13 @@ function message(error: unknown): string {
 }
 
 const notYetConnected = (): DbHealth => ({
-  connected: false, writable: false, lastAckedSeq: null, lastAckedAt: null, consecutiveFailures: 0, lastError: null, lastErrorCode: null,
+  connected: false,
+  writable: false,
+  lastAckedSeq: null,
+  lastAckedAt: null,
+  consecutiveFailures: 0,
+  lastError: null,
+  lastErrorCode: null,
 });
 
 function noteError(health: DbHealth, { error, errorCode }: ErrorInWords) {
@@ -131,7 +137,11 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
   private async beat() {
     if (this.inFlight) return this.fail({ error: "previous heartbeat still waiting for the database" });
     const client = this.client;
-    if (!client) return this.fail({ error: `not connected: ${this.connectError?.error ?? "connecting"}`, errorCode: this.connectError?.errorCode });
+    if (!client)
+      return this.fail({
+        error: `not connected: ${this.connectError?.error ?? "connecting"}`,
+        errorCode: this.connectError?.errorCode,
+      });
     this.inFlight = true;
     try {
       if (!this.schemaReady) {
@@ -204,7 +214,10 @@ export class SimulatedHeartbeatWriter implements HeartbeatWriter {
     let problem: ErrorInWords | null = null;
     let connected = false;
     // What a real server would answer, in the same words, marked simulated.
-    const simulated = (code: string, why: string): ErrorInWords => ({ error: `${wordsForCode(code) ?? code} (${why})`, errorCode: code });
+    const simulated = (code: string, why: string): ErrorInWords => ({
+      error: `${wordsForCode(code) ?? code} (${why})`,
+      errorCode: code,
+    });
     try {
       const state = readState(this.target.labDir);
       const server = Object.values(state?.regions ?? {}).find((r) => r.pgPort === this.target.port);

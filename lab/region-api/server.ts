@@ -56,23 +56,40 @@ const PROXY_TIMEOUT_MS = 5_000;
 const startedAt = new Date().toISOString();
 
 const faults: Pick<RegionFaults, "slow" | "mirrorDown" | "cdnOutage" | "dbDown"> = {
-  slow: false, mirrorDown: false, cdnOutage: false, dbDown: false,
+  slow: false,
+  mirrorDown: false,
+  cdnOutage: false,
+  dbDown: false,
 };
 try {
   const persisted = readState(config.labDir)?.regions[config.region]?.faults;
-  if (persisted) Object.assign(faults, { slow: persisted.slow, mirrorDown: persisted.mirrorDown, cdnOutage: persisted.cdnOutage });
+  if (persisted)
+    Object.assign(faults, { slow: persisted.slow, mirrorDown: persisted.mirrorDown, cdnOutage: persisted.cdnOutage });
 } catch (error) {
   console.error("region-api: could not read lab state", error);
 }
 
-const model = new TrafficModel({ region: config.region, cdnProvider: config.cdnProvider, cdnEnabled: config.cdnEnabled, rollout: config.cdnRollout });
+const model = new TrafficModel({
+  region: config.region,
+  cdnProvider: config.cdnProvider,
+  cdnEnabled: config.cdnEnabled,
+  rollout: config.cdnRollout,
+});
 model.setFaults(faults);
 // Start with a minute of history so rates and totals are meaningful at once.
 for (let i = 60; i > 0; i--) model.tick(Date.now() - i * 1_000);
 const trafficTimer = setInterval(() => model.tick(), 1_000);
 
-const dbTarget = { region: config.region, host: config.dbHost, port: config.dbPort, user: config.dbUser, labDir: config.labDir };
-const writer: HeartbeatWriter = config.simulatedDb ? new SimulatedHeartbeatWriter(dbTarget) : new PgHeartbeatWriter(dbTarget);
+const dbTarget = {
+  region: config.region,
+  host: config.dbHost,
+  port: config.dbPort,
+  user: config.dbUser,
+  labDir: config.labDir,
+};
+const writer: HeartbeatWriter = config.simulatedDb
+  ? new SimulatedHeartbeatWriter(dbTarget)
+  : new PgHeartbeatWriter(dbTarget);
 writer.start();
 
 /** The lab's state, re-read at most once a second (peers' addresses and ports live there). */
@@ -92,7 +109,9 @@ function currentState(): LabState | null {
 function databases(): DbAddress[] {
   const state = currentState();
   if (!state) return [];
-  return Object.entries(state.regions).flatMap(([id, r]) => (isRegionId(id) ? [{ region: id, host: regionAddress(state, id), port: r.pgPort }] : []));
+  return Object.entries(state.regions).flatMap(([id, r]) =>
+    isRegionId(id) ? [{ region: id, host: regionAddress(state, id), port: r.pgPort }] : [],
+  );
 }
 
 const vantage = config.simulatedDb ? null : new Vantage(databases);
@@ -106,7 +125,8 @@ function health() {
   const cdn = model.cdnStatus();
   let status: HealthStatus = "ok";
   if (db.consecutiveFailures > 2) status = "down";
-  else if (!db.writable || db.consecutiveFailures > 0 || mirrors !== "ok" || cdn === "outage" || faults.slow) status = "degraded";
+  else if (!db.writable || db.consecutiveFailures > 0 || mirrors !== "ok" || cdn === "outage" || faults.slow)
+    status = "degraded";
   return {
     status,
     region: config.region,
@@ -125,7 +145,9 @@ function health() {
 function peers(): { region: string; url: string }[] {
   const state = currentState();
   return Object.entries(state?.regions ?? {}).flatMap(([id, r]) =>
-    id !== config.region && isRegionId(id) && state ? [{ region: id, url: `http://${regionAddress(state, id)}:${r.apiPort}` }] : [],
+    id !== config.region && isRegionId(id) && state
+      ? [{ region: id, url: `http://${regionAddress(state, id)}:${r.apiPort}` }]
+      : [],
   );
 }
 
@@ -133,7 +155,10 @@ function knownRegion(id: string): boolean {
   return id === config.region || peers().some((p) => p.region === id);
 }
 
-async function fetchJson(url: string, init: RequestInit & { timeoutMs: number }): Promise<{ status: number; body: unknown }> {
+async function fetchJson(
+  url: string,
+  init: RequestInit & { timeoutMs: number },
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
@@ -149,7 +174,11 @@ async function peerHealth(peer: { region: string; url: string }) {
   }
 }
 
-async function proxy(region: string, method: string, pathWithQuery: string): Promise<{ status: number; body: unknown }> {
+async function proxy(
+  region: string,
+  method: string,
+  pathWithQuery: string,
+): Promise<{ status: number; body: unknown }> {
   const peer = peers().find((p) => p.region === region);
   if (!peer) return { status: 404, body: { error: `unknown region ${region}` } };
   try {
@@ -181,7 +210,13 @@ function resyncLocal() {
     faults.mirrorDown = false;
     persistFaults({ mirrorDown: false });
   }
-  return { region: config.region, status: result.status, recoveredFromDown: result.wasDown, startedAt: new Date().toISOString(), expectedSeconds: 10 };
+  return {
+    region: config.region,
+    status: result.status,
+    recoveredFromDown: result.wasDown,
+    startedAt: new Date().toISOString(),
+    expectedSeconds: 10,
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -191,7 +226,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text ? (JSON.parse(text) as unknown) : {};
 }
 
-type Handler = (url: URL, req: IncomingMessage) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+type Handler = (
+  url: URL,
+  req: IncomingMessage,
+) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
 const ok = (body: unknown) => ({ status: 200, body });
 
 /** `?region=` naming another region is answered by that region's API. */
@@ -225,31 +263,63 @@ const routes: Record<string, Handler> = {
     const others = await Promise.all(peers().map(peerHealth));
     return ok({
       checkedAt: new Date().toISOString(),
-      regions: [{ region: config.region, apiUrl: `http://${config.listenHost}:${config.port}`, status: self.status, health: self }, ...others],
+      regions: [
+        {
+          region: config.region,
+          apiUrl: `http://${config.listenHost}:${config.port}`,
+          status: self.status,
+          health: self,
+        },
+        ...others,
+      ],
     });
   },
   "GET /v1/mirrors/stats": async (url, req) => {
     if (url.searchParams.get("region") !== "all") return localOrProxy(() => model.mirrorStats())(url, req);
     const remote = await Promise.all(peers().map((p) => proxy(p.region, "GET", "/v1/mirrors/stats")));
     const regions: unknown[] = [model.mirrorStats()];
-    remote.forEach((r, i) => regions.push(r.status === 200 ? r.body : { region: peers()[i]?.region, status: "unknown", error: r.body }));
-    const stats = regions.filter((r): r is { hitRate: number; requestsPerSecond: number } =>
-      typeof (r as { hitRate?: unknown }).hitRate === "number");
+    remote.forEach((r, i) =>
+      regions.push(r.status === 200 ? r.body : { region: peers()[i]?.region, status: "unknown", error: r.body }),
+    );
+    const stats = regions.filter(
+      (r): r is { hitRate: number; requestsPerSecond: number } =>
+        typeof (r as { hitRate?: unknown }).hitRate === "number",
+    );
     const totalRps = stats.reduce((a, s) => a + s.requestsPerSecond, 0);
     const hitRate = totalRps ? stats.reduce((a, s) => a + s.hitRate * s.requestsPerSecond, 0) / totalRps : 0;
-    return ok({ overall: { hitRate: Math.round(hitRate * 100) / 100, requestsPerSecond: Math.round(totalRps * 100) / 100 }, regions });
+    return ok({
+      overall: { hitRate: Math.round(hitRate * 100) / 100, requestsPerSecond: Math.round(totalRps * 100) / 100 },
+      regions,
+    });
   },
-  "GET /v1/mirrors": localOrProxy(() => ({ region: config.region, status: model.mirrorStatus(), mirrors: model.mirrors() })),
+  "GET /v1/mirrors": localOrProxy(() => ({
+    region: config.region,
+    status: model.mirrorStatus(),
+    mirrors: model.mirrors(),
+  })),
   "POST /v1/mirrors/test-failover": async () => {
-    const remote = await Promise.all(peers().map(async (p) => ({ peer: p, res: await proxy(p.region, "GET", "/v1/mirrors/stats") })));
+    const remote = await Promise.all(
+      peers().map(async (p) => ({ peer: p, res: await proxy(p.region, "GET", "/v1/mirrors/stats") })),
+    );
     const targets = remote.map(({ peer, res }) => {
       const body = res.body as { status?: string; hitRate?: number } | null;
-      return { region: peer.region, reachable: res.status === 200, status: res.status === 200 ? body?.status ?? "unknown" : "down", hitRate: body?.hitRate ?? null };
+      return {
+        region: peer.region,
+        reachable: res.status === 200,
+        status: res.status === 200 ? (body?.status ?? "unknown") : "down",
+        hitRate: body?.hitRate ?? null,
+      };
     });
     const healthy = targets.filter((t) => t.reachable && t.status !== "down");
     const result = healthy.length > 0 ? "passed" : "failed";
     model.recordFailoverTest(result);
-    return ok({ region: config.region, localMirrorStatus: model.mirrorStatus(), result, failoverTargets: targets, testedAt: new Date().toISOString() });
+    return ok({
+      region: config.region,
+      localMirrorStatus: model.mirrorStatus(),
+      result,
+      failoverTargets: targets,
+      testedAt: new Date().toISOString(),
+    });
   },
   "POST /v1/mirrors/sync": localOrProxy(() => resyncLocal()),
   "POST /v1/admin/mirrors/resync": async (url, req) => {
@@ -263,7 +333,11 @@ const routes: Record<string, Handler> = {
     );
     return ok({ results: [local, ...remote] });
   },
-  "POST /v1/admin/mirrors/cleanup": localOrProxy(() => ({ region: config.region, ...model.cleanup(), cleanedAt: new Date().toISOString() })),
+  "POST /v1/admin/mirrors/cleanup": localOrProxy(() => ({
+    region: config.region,
+    ...model.cleanup(),
+    cleanedAt: new Date().toISOString(),
+  })),
   "GET /v1/cdn/stats": localOrProxy(() => model.cdnStats()),
   "GET /v1/cdn/costs": async (url, req) => {
     if (url.searchParams.get("breakdown") !== "region") return localOrProxy(() => model.costs())(url, req);
@@ -321,7 +395,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 
 const server = createServer((req, res) => void handle(req, res));
 server.listen(config.port, config.listenHost, () => {
-  console.log(`${new Date().toISOString()} region-api ${config.region} listening on ${config.listenHost}:${config.port}, db ${config.dbHost}:${config.dbPort}${config.simulatedDb ? " (simulated)" : ""}`);
+  console.log(
+    `${new Date().toISOString()} region-api ${config.region} listening on ${config.listenHost}:${config.port}, db ${config.dbHost}:${config.dbPort}${config.simulatedDb ? " (simulated)" : ""}`,
+  );
 });
 const control = config.controlSocket ? createServer((req, res) => void handle(req, res)) : null;
 if (control && config.controlSocket) control.listen(config.controlSocket);

@@ -58,8 +58,17 @@ interface Totals {
 
 function zeroTotals(): Totals {
   return {
-    requests: 0, cdnHits: 0, cdnMisses: 0, cdnErrors: 0, cdnByProvider: {}, mirrorRequests: 0, mirrorHits: 0, mirrorMisses: 0,
-    mirrorErrors: 0, failovers: 0, originRequests: 0,
+    requests: 0,
+    cdnHits: 0,
+    cdnMisses: 0,
+    cdnErrors: 0,
+    cdnByProvider: {},
+    mirrorRequests: 0,
+    mirrorHits: 0,
+    mirrorMisses: 0,
+    mirrorErrors: 0,
+    failovers: 0,
+    originRequests: 0,
     bytes: { cdn: 0, mirror: 0, peerMirror: 0, origin: 0, direct: 0 },
     costUsd: {},
   };
@@ -159,7 +168,8 @@ export class TrafficModel {
     const status = this.mirrorStatus(now);
     if (status === "down") return 0;
     const target = Math.min(92, Math.max(80, (BASE_MIRROR_HIT[this.config.region] ?? 85) + this.noise.mirror));
-    if (status === "syncing" && this.resyncRamps && this.resyncStartedAt !== null) return (target * (now - this.resyncStartedAt)) / RESYNC_MS;
+    if (status === "syncing" && this.resyncRamps && this.resyncStartedAt !== null)
+      return (target * (now - this.resyncStartedAt)) / RESYNC_MS;
     return target;
   }
 
@@ -283,7 +293,8 @@ export class TrafficModel {
       mirroredClips: this.mirroredClips,
       storageUsedBytes: this.mirroredClips * 45_000_000,
       lastSyncAt: new Date(this.lastSyncAt).toISOString(),
-      resyncProgress: status === "syncing" && this.resyncStartedAt !== null ? round((now - this.resyncStartedAt) / RESYNC_MS) : null,
+      resyncProgress:
+        status === "syncing" && this.resyncStartedAt !== null ? round((now - this.resyncStartedAt) / RESYNC_MS) : null,
       lastFailoverTest: this.lastFailoverTest,
       totals: {
         requests: Math.round(this.totals.mirrorRequests),
@@ -363,7 +374,7 @@ export class TrafficModel {
   bandwidth() {
     const { totals: w, seconds } = this.windowTotals();
     const perSecond = (n: number) => Math.round(n / seconds);
-    const ratePerHour = (w.costUsd.direct ?? 0) / seconds * 3600;
+    const ratePerHour = ((w.costUsd.direct ?? 0) / seconds) * 3600;
     return {
       region: this.config.region,
       windowSeconds: seconds,

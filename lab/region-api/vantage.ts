@@ -59,7 +59,10 @@ export class Vantage {
     const key = `${target.host}:${target.port}`;
     try {
       const client = await this.client(target, key);
-      const result = await client.query<{ r: boolean }>({ text: "select pg_is_in_recovery() as r", query_timeout: TIMEOUT_MS } as pg.QueryConfig);
+      const result = await client.query<{ r: boolean }>({
+        text: "select pg_is_in_recovery() as r",
+        query_timeout: TIMEOUT_MS,
+      } as pg.QueryConfig);
       this.sightings.set(target.region, {
         region: target.region,
         reachable: true,

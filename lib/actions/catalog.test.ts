@@ -15,7 +15,17 @@ describe("the action catalog", () => {
 
   it("marks promotion, repointing, CDN disable and switch, and rebuild as needing a second person", () => {
     const high = actionIds.filter((id) => actionCatalog[id].risk === "high");
-    expect(high).toEqual(expect.arrayContaining(["db.promote-replica", "db.switchover", "db.repoint-app", "db.rebuild-replica", "cdn.disable", "cdn.switch-provider", "cdn.rollout"]));
+    expect(high).toEqual(
+      expect.arrayContaining([
+        "db.promote-replica",
+        "db.switchover",
+        "db.repoint-app",
+        "db.rebuild-replica",
+        "cdn.disable",
+        "cdn.switch-provider",
+        "cdn.rollout",
+      ]),
+    );
     expect(actionCatalog["db.verify-primary"].risk).toBe("low");
     expect(actionCatalog["mirrors.resync"].risk).toBe("low");
   });
@@ -39,8 +49,12 @@ describe("the action catalog", () => {
   });
 
   it("locks promotions and switchovers on the whole cluster, API changes on their regions", () => {
-    expect(targetOf("db.promote-replica", { region: "eu-west-1" })).toBe(targetOf("db.switchover", { candidate: "ap-southeast-1" }));
-    expect(targetOf("db.repoint-app", { primary: "eu-west-1", regions: ["us-east-1", "eu-west-1"] })).toBe(targetOf("cdn.disable", { regions: ["eu-west-1", "us-east-1"] }));
+    expect(targetOf("db.promote-replica", { region: "eu-west-1" })).toBe(
+      targetOf("db.switchover", { candidate: "ap-southeast-1" }),
+    );
+    expect(targetOf("db.repoint-app", { primary: "eu-west-1", regions: ["us-east-1", "eu-west-1"] })).toBe(
+      targetOf("cdn.disable", { regions: ["eu-west-1", "us-east-1"] }),
+    );
   });
 
   it("says what a pending run waits for", () => {
@@ -49,7 +63,14 @@ describe("the action catalog", () => {
     expect(waitingFor({ status: "pending", risk: "high", preflight: ok, override: null })).toBe("approval");
     expect(waitingFor({ status: "pending", risk: "low", preflight: ok, override: null })).toBeNull();
     expect(waitingFor({ status: "pending", risk: "low", preflight: failing, override: null })).toBe("override");
-    expect(waitingFor({ status: "pending", risk: "high", preflight: failing, override: { by: { id: "1", name: "L", email: "l@x" }, reason: "r", at: "" } })).toBe("approval");
+    expect(
+      waitingFor({
+        status: "pending",
+        risk: "high",
+        preflight: failing,
+        override: { by: { id: "1", name: "L", email: "l@x" }, reason: "r", at: "" },
+      }),
+    ).toBe("approval");
     expect(waitingFor({ status: "running", risk: "high", preflight: ok, override: null })).toBeNull();
   });
 });

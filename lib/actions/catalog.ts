@@ -50,7 +50,9 @@ export const actionParams = {
     provider,
     regions,
     /** how long to hold at 10 % and at 50 % before the next step; the runbook's 1 h and 2 h by default */
-    holdSeconds: z.tuple([z.number().int().min(1).max(86_400), z.number().int().min(1).max(86_400)]).default([3600, 7200]),
+    holdSeconds: z
+      .tuple([z.number().int().min(1).max(86_400), z.number().int().min(1).max(86_400)])
+      .default([3600, 7200]),
   }),
   "mirrors.test-failover": z.strictObject({ region }),
   "mirrors.resync": z.strictObject({ region: z.union([region, z.literal("all")]) }),
@@ -91,11 +93,13 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "db.promote-replica": {
     id: "db.promote-replica",
     title: "Promote a replica to primary",
-    summary: "pg_promote() on the chosen replica; it accepts writes on a new timeline. The other replicas are pointed at it.",
+    summary:
+      "pg_promote() on the chosen replica; it accepts writes on a new timeline. The other replicas are pointed at it.",
     risk: "high",
     role: "engineer",
     fields: [{ name: "region", label: "Replica to promote", kind: "replica" }],
-    reverse: "Cannot be undone: the old primary's timeline ends here. Rejoin it with db.rebuild-replica, then fail back with db.switchover.",
+    reverse:
+      "Cannot be undone: the old primary's timeline ends here. Rejoin it with db.rebuild-replica, then fail back with db.switchover.",
     timeoutMs: 90_000,
     target: () => "db:cluster",
   },
@@ -106,15 +110,24 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
       "Makes sure a primary takes no more writes: pg_ctl stop -m immediate on its host when the host answers over SSH, else the fleet file's fence hook (cut its network, power it off). Verified by no vantage reaching it.",
     risk: "high",
     role: "engineer",
-    fields: [{ name: "region", label: "Server to fence", kind: "region", help: "The old primary, before a promotion; or the one that is not the recorded primary when two accept writes." }],
-    reverse: "Start it again only as a replica: rebuild it with db.rebuild-replica (after lifting the fence hook's cut, if it was used).",
+    fields: [
+      {
+        name: "region",
+        label: "Server to fence",
+        kind: "region",
+        help: "The old primary, before a promotion; or the one that is not the recorded primary when two accept writes.",
+      },
+    ],
+    reverse:
+      "Start it again only as a replica: rebuild it with db.rebuild-replica (after lifting the fence hook's cut, if it was used).",
     timeoutMs: 60_000,
     target: () => "db:cluster",
   },
   "db.switchover": {
     id: "db.switchover",
     title: "Switch over the primary (planned, lossless)",
-    summary: "Checkpoint and stop the primary cleanly, wait until the candidate has received its final WAL, promote the candidate, repoint every region API, and rejoin the old primary as a replica.",
+    summary:
+      "Checkpoint and stop the primary cleanly, wait until the candidate has received its final WAL, promote the candidate, repoint every region API, and rejoin the old primary as a replica.",
     risk: "high",
     role: "engineer",
     fields: [{ name: "candidate", label: "New primary", kind: "replica" }],
@@ -125,7 +138,8 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "db.repoint-app": {
     id: "db.repoint-app",
     title: "Repoint region APIs at the primary",
-    summary: "Sets each region API's DB_HOST (and port) to the primary and restarts it: the runbook's export DB_HOST=…; systemctl restart clipper-api.",
+    summary:
+      "Sets each region API's DB_HOST (and port) to the primary and restarts it: the runbook's export DB_HOST=…; systemctl restart clipper-api.",
     risk: "high",
     role: "engineer",
     fields: [
@@ -150,7 +164,8 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "db.recreate-slot": {
     id: "db.recreate-slot",
     title: "Recreate a replication slot",
-    summary: "Drops the replica's physical slot on the primary (when inactive), creates it again reserving WAL, and restarts the replica's WAL receiver.",
+    summary:
+      "Drops the replica's physical slot on the primary (when inactive), creates it again reserving WAL, and restarts the replica's WAL receiver.",
     risk: "low",
     role: "engineer",
     fields: [{ name: "replica", label: "Replica", kind: "replica" }],
@@ -161,7 +176,8 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "db.rebuild-replica": {
     id: "db.rebuild-replica",
     title: "Rebuild a server as a replica",
-    summary: "Stops the server, rewinds it onto the primary's timeline with pg_rewind (falling back to a fresh pg_basebackup), and starts it as a streaming replica.",
+    summary:
+      "Stops the server, rewinds it onto the primary's timeline with pg_rewind (falling back to a fresh pg_basebackup), and starts it as a streaming replica.",
     risk: "high",
     role: "engineer",
     fields: [
@@ -175,7 +191,8 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "cdn.disable": {
     id: "cdn.disable",
     title: "Disable the CDN (serve directly)",
-    summary: "Sets CDN_ENABLED=false on each region API and restarts it. Direct serving is expensive: watch the bandwidth costs.",
+    summary:
+      "Sets CDN_ENABLED=false on each region API and restarts it. Direct serving is expensive: watch the bandwidth costs.",
     risk: "high",
     role: "engineer",
     fields: [{ name: "regions", label: "Region APIs", kind: "regions" }],
@@ -211,13 +228,19 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "cdn.rollout": {
     id: "cdn.rollout",
     title: "Roll out a new CDN provider gradually",
-    summary: "Sends 10 %, then 50 %, then 100 % of traffic to the new provider, holding at each step; pausable, and abortable back to the previous provider.",
+    summary:
+      "Sends 10 %, then 50 %, then 100 % of traffic to the new provider, holding at each step; pausable, and abortable back to the previous provider.",
     risk: "high",
     role: "engineer",
     fields: [
       { name: "provider", label: "New provider", kind: "provider" },
       { name: "regions", label: "Region APIs", kind: "regions" },
-      { name: "holdSeconds", label: "Hold at 10 % and at 50 % (seconds)", kind: "hold-seconds", help: "The runbook holds 1 h at 10 % and 2 h at 50 %." },
+      {
+        name: "holdSeconds",
+        label: "Hold at 10 % and at 50 % (seconds)",
+        kind: "hold-seconds",
+        help: "The runbook holds 1 h at 10 % and 2 h at 50 %.",
+      },
     ],
     reverse: "Abort while it runs (back to the previous provider), or switch back with cdn.switch-provider.",
     timeoutMs: 2 * 86_400_000 + 600_000,
@@ -227,7 +250,8 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
   "mirrors.test-failover": {
     id: "mirrors.test-failover",
     title: "Test mirror failover",
-    summary: "POST /v1/mirrors/test-failover: the region's mirror requests are served by another region's mirror for a moment.",
+    summary:
+      "POST /v1/mirrors/test-failover: the region's mirror requests are served by another region's mirror for a moment.",
     risk: "low",
     role: "engineer",
     fields: [{ name: "region", label: "Region API", kind: "region" }],

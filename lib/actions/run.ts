@@ -10,7 +10,16 @@ export interface Check {
   confirm?: string;
 }
 
-export const runStatuses = ["pending", "running", "succeeded", "failed", "rejected", "expired", "interrupted", "cancelled"] as const;
+export const runStatuses = [
+  "pending",
+  "running",
+  "succeeded",
+  "failed",
+  "rejected",
+  "expired",
+  "interrupted",
+  "cancelled",
+] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export const runStatusLabels: Record<RunStatus, string> = {
@@ -24,7 +33,14 @@ export const runStatusLabels: Record<RunStatus, string> = {
   cancelled: "Cancelled",
 };
 
-export const finishedStatuses: readonly RunStatus[] = ["succeeded", "failed", "rejected", "expired", "interrupted", "cancelled"];
+export const finishedStatuses: readonly RunStatus[] = [
+  "succeeded",
+  "failed",
+  "rejected",
+  "expired",
+  "interrupted",
+  "cancelled",
+];
 
 export interface Person {
   id: string;
@@ -117,7 +133,9 @@ export function uncoveredChecks(covered: readonly Check[], live: readonly Check[
 }
 
 /** What the caller sees of a pending run: why it waits. */
-export function waitingFor(run: Pick<ActionRun, "status" | "risk" | "preflight"> & { override: object | null }): "override" | "approval" | null {
+export function waitingFor(
+  run: Pick<ActionRun, "status" | "risk" | "preflight"> & { override: object | null },
+): "override" | "approval" | null {
   if (run.status !== "pending") return null;
   if (run.preflight.some((c) => !c.ok) && !run.override) return "override";
   return run.risk === "high" ? "approval" : null;

@@ -90,7 +90,9 @@ export class AckLedger {
       const mine = rows.filter((r) => r.region === region);
       const bySeq = new Map<number, Date[]>();
       for (const r of mine) bySeq.set(r.seq, [...(bySeq.get(r.seq) ?? []), r.writtenAt]);
-      const missing = acks.filter((a) => !(bySeq.get(a.seq) ?? []).some((t) => Math.abs(t.getTime() - Date.parse(a.writtenAt)) <= 1));
+      const missing = acks.filter(
+        (a) => !(bySeq.get(a.seq) ?? []).some((t) => Math.abs(t.getTime() - Date.parse(a.writtenAt)) <= 1),
+      );
       const seqs = acks.map((a) => a.seq);
       const missingSeqs: number[] = [];
       for (let s = Math.min(...seqs); s <= Math.max(...seqs); s++) if (!bySeq.has(s)) missingSeqs.push(s);

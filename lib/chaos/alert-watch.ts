@@ -49,7 +49,14 @@ export class AlertWatch {
       const since = this.lastBreach.get(fp) ?? this.firstAt;
       if (atMs - since <= STUCK_AFTER_MS || this.reported.has(key)) continue;
       this.reported.add(key);
-      const s: StuckAlert = { fingerprint: fp, name: a.name, summary: a.summary, startedAt: a.startedAt, clearedForMs: atMs - since, seenAtMs: atMs };
+      const s: StuckAlert = {
+        fingerprint: fp,
+        name: a.name,
+        summary: a.summary,
+        startedAt: a.startedAt,
+        clearedForMs: atMs - since,
+        seenAtMs: atMs,
+      };
       this.stuck.push(s);
       out.push(s);
     }

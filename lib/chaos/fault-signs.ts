@@ -101,7 +101,8 @@ export function knowableAfterMs(kind: ChaosFaultKind, pollIntervalMs: number): n
 }
 
 /** The bound of invariant 1 for a fault: from its landing to every open page showing it. */
-export const detectionBoundMs = (kind: ChaosFaultKind, pollIntervalMs: number) => knowableAfterMs(kind, pollIntervalMs) + SHOWN_WITHIN_MS;
+export const detectionBoundMs = (kind: ChaosFaultKind, pollIntervalMs: number) =>
+  knowableAfterMs(kind, pollIntervalMs) + SHOWN_WITHIN_MS;
 
 /** After its recovery, a fault's sign leaves every page within this (a replica catching up, an API restarting). */
 export const CLEARED_WITHIN_MS = 30_000;

@@ -17,7 +17,11 @@ export const chaosFaultKinds = [
 ] as const;
 export type ChaosFaultKind = (typeof chaosFaultKinds)[number];
 
-export const networkFaultKinds: readonly ChaosFaultKind[] = ["partition-from-console", "partition-from-regions", "isolate"];
+export const networkFaultKinds: readonly ChaosFaultKind[] = [
+  "partition-from-console",
+  "partition-from-regions",
+  "isolate",
+];
 
 export interface ChaosFault {
   kind: ChaosFaultKind;

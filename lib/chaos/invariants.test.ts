@@ -18,7 +18,12 @@ describe("fault signs", () => {
 
   it("wants a stopped server shown as an outage, not as a partition", () => {
     const r = down("eu-west-1", "replica", "degraded");
-    r.sample!.reachability = { region: "eu-west-1", verdict: "partitioned-from-console", sightings: [], reason: "a network partition, not an outage" };
+    r.sample!.reachability = {
+      region: "eu-west-1",
+      verdict: "partitioned-from-console",
+      sightings: [],
+      reason: "a network partition, not an outage",
+    };
     expect(faultShown("db-down", r)).toBe(false);
     r.sample!.reachability = { ...r.sample!.reachability, verdict: "unreachable", reason: "refuses connections" };
     expect(faultShown("db-down", r)).toBe(true);
@@ -44,7 +49,12 @@ describe("fault signs", () => {
   });
 
   it("reads a partition from the other regions from the reachability verdict", () => {
-    const r = regionView("eu-west-1", { status: "degraded", sample: { reachability: { region: "eu-west-1", verdict: "partitioned-from-regions", sightings: [], reason: "cut" } } });
+    const r = regionView("eu-west-1", {
+      status: "degraded",
+      sample: {
+        reachability: { region: "eu-west-1", verdict: "partitioned-from-regions", sightings: [], reason: "cut" },
+      },
+    });
     expect(faultShown("partition-from-regions", r)).toBe(true);
     expect(faultShown("partition-from-console", r)).toBe(false);
   });
@@ -83,8 +93,12 @@ describe("AlertWatch", () => {
 
   it("names an alert as the engine does", () => {
     expect(alertFingerprint(alert())).toBe("mirror-hit-rate/eu-west-1");
-    expect(alertFingerprint(alert({ ruleId: "two-primaries", labels: { regions: "eu-west-1,us-east-1" } }))).toBe("two-primaries/eu-west-1,us-east-1");
-    expect(alertFingerprint(alert({ ruleId: "cdn-cache-hit-rate", labels: { provider: "cloudflare" } }))).toBe("cdn-cache-hit-rate/cloudflare");
+    expect(alertFingerprint(alert({ ruleId: "two-primaries", labels: { regions: "eu-west-1,us-east-1" } }))).toBe(
+      "two-primaries/eu-west-1,us-east-1",
+    );
+    expect(alertFingerprint(alert({ ruleId: "cdn-cache-hit-rate", labels: { provider: "cloudflare" } }))).toBe(
+      "cdn-cache-hit-rate/cloudflare",
+    );
   });
 
   it("lets an alert fire as long as its breach holds, and a while after", () => {
@@ -109,7 +123,9 @@ describe("AlertWatch", () => {
   it("leaves out an alert whose region is stale: its rule cannot be evaluated", () => {
     const w = new AlertWatch();
     w.observe({ ...snapshotOf(fleet(85)), alerts: [alert({ unevaluated: true })] }, 0);
-    expect(w.observe({ ...snapshotOf(fleet(85)), alerts: [alert({ unevaluated: true })] }, 10 * STUCK_AFTER_MS)).toEqual([]);
+    expect(
+      w.observe({ ...snapshotOf(fleet(85)), alerts: [alert({ unevaluated: true })] }, 10 * STUCK_AFTER_MS),
+    ).toEqual([]);
   });
 });
 
@@ -141,16 +157,28 @@ describe("writers", () => {
   });
 
   it("judges two primaries of which one is fenced as sound, and two writers as not", () => {
-    const fenced = judgeWriters([up("us-east-1", { synchronousStandbys: 0, isolated: true }), up("eu-west-1", { synchronousStandbyNames: "" })]);
+    const fenced = judgeWriters([
+      up("us-east-1", { synchronousStandbys: 0, isolated: true }),
+      up("eu-west-1", { synchronousStandbyNames: "" }),
+    ]);
     expect(fenced).toEqual({ primaries: ["us-east-1", "eu-west-1"], writers: ["eu-west-1"], ok: true });
-    const split = judgeWriters([up("us-east-1", { synchronousStandbyNames: "", isolated: true }), up("eu-west-1", { synchronousStandbyNames: "" })]);
+    const split = judgeWriters([
+      up("us-east-1", { synchronousStandbyNames: "", isolated: true }),
+      up("eu-west-1", { synchronousStandbyNames: "" }),
+    ]);
     expect(split.ok).toBe(false);
     expect(split.writers).toEqual(["us-east-1", "eu-west-1"]);
   });
 });
 
 describe("AckLedger", () => {
-  const ack = (seq: number, writtenAt: string, seenAt = 1000) => ({ region: "us-east-1", seq, writtenAt, dbPort: 5432, seenAt });
+  const ack = (seq: number, writtenAt: string, seenAt = 1000) => ({
+    region: "us-east-1",
+    seq,
+    writtenAt,
+    dbPort: 5432,
+    seenAt,
+  });
 
   it("keeps each acknowledgement once", () => {
     const l = new AckLedger();
@@ -198,7 +226,15 @@ describe("AckLedger", () => {
     l.record(ack(2, "2026-11-25T12:00:02.000Z", 5000));
     l.record(ack(3, "2026-11-25T12:00:09.500Z", 9000));
     expect(l.lowestSeqs(1000).get("us-east-1")).toBe(2);
-    expect(l.check([{ region: "us-east-1", seq: 2, writtenAt: new Date("2026-11-25T12:00:02.000Z") }, { region: "us-east-1", seq: 3, writtenAt: new Date("2026-11-25T12:00:09.500Z") }], 1000)[0]!.missing).toEqual([]);
+    expect(
+      l.check(
+        [
+          { region: "us-east-1", seq: 2, writtenAt: new Date("2026-11-25T12:00:02.000Z") },
+          { region: "us-east-1", seq: 3, writtenAt: new Date("2026-11-25T12:00:09.500Z") },
+        ],
+        1000,
+      )[0]!.missing,
+    ).toEqual([]);
     expect(l.gapAround("us-east-1", Date.parse("2026-11-25T12:00:03.000Z"))?.gapMs).toBe(7500);
     expect(l.gapAround("us-east-1", Date.parse("2026-11-25T12:00:10.000Z"))).toBeNull();
   });

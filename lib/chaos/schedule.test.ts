@@ -41,17 +41,25 @@ describe("compatible faults", () => {
   it("puts a network fault only beside a surface fault in another region", () => {
     expect(compatible(f("isolate", "us-east-1"), f("mirror-down", "eu-west-1"), topology)).toBe(true);
     expect(compatible(f("isolate", "us-east-1"), f("api-down", "eu-west-1"), topology)).toBe(false);
-    expect(compatible(f("partition-from-console", "eu-west-1"), f("partition-from-regions", "ap-southeast-1"), topology)).toBe(false);
+    expect(
+      compatible(f("partition-from-console", "eu-west-1"), f("partition-from-regions", "ap-southeast-1"), topology),
+    ).toBe(false);
   });
 
   it("pauses replay only on a replica", () => {
     expect(possible(f("lag", "us-east-1"), topology)).toBe(false);
     expect(possible(f("lag", "eu-west-1"), topology)).toBe(true);
-    expect(allFaults(topology, { network: true }).some((x) => x.kind === "lag" && x.region === "us-east-1")).toBe(false);
+    expect(allFaults(topology, { network: true }).some((x) => x.kind === "lag" && x.region === "us-east-1")).toBe(
+      false,
+    );
   });
 
   it("leaves network faults out when the lab has no network of its own", () => {
-    expect(allFaults(topology, { network: false }).some((x) => ["isolate", "partition-from-console", "partition-from-regions"].includes(x.kind))).toBe(false);
+    expect(
+      allFaults(topology, { network: false }).some((x) =>
+        ["isolate", "partition-from-console", "partition-from-regions"].includes(x.kind),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -116,7 +124,11 @@ describe("planSchedule", () => {
       expect(s.episodes.some((e) => e.type === "failover" && e.cause === "isolate")).toBe(false);
       expect(everyFault(s).some((f) => faultClass(f, topology) === "network")).toBe(false);
     }
-    expect(seeds.slice(0, 50).some((seed) => plan(seed, 10).episodes.some((e) => e.type === "failover" && e.cause === "isolate"))).toBe(true);
+    expect(
+      seeds
+        .slice(0, 50)
+        .some((seed) => plan(seed, 10).episodes.some((e) => e.type === "failover" && e.cause === "isolate")),
+    ).toBe(true);
   });
 
   it("fills about twice the asked time, and plans something even for a very short run", () => {
@@ -131,6 +143,17 @@ describe("planSchedule", () => {
 
   it("covers every kind of fault over a few long runs", () => {
     const kinds = new Set(seeds.slice(0, 20).flatMap((seed) => everyFault(plan(seed, 30)).map((f) => f.kind)));
-    expect([...kinds].sort()).toEqual(["api-down", "api-hang", "api-slow", "cdn-outage", "db-down", "isolate", "lag", "mirror-down", "partition-from-console", "partition-from-regions"]);
+    expect([...kinds].sort()).toEqual([
+      "api-down",
+      "api-hang",
+      "api-slow",
+      "cdn-outage",
+      "db-down",
+      "isolate",
+      "lag",
+      "mirror-down",
+      "partition-from-console",
+      "partition-from-regions",
+    ]);
   });
 });

@@ -1,4 +1,14 @@
-import { allFaults, chaosFaultKinds, compatible, describeFault, networkFaultKinds, possible, type ChaosFault, type ChaosFaultKind, type Topology } from "./faults";
+import {
+  allFaults,
+  chaosFaultKinds,
+  compatible,
+  describeFault,
+  networkFaultKinds,
+  possible,
+  type ChaosFault,
+  type ChaosFaultKind,
+  type Topology,
+} from "./faults";
 import { seededRandom, type Random } from "./random";
 
 /**
@@ -63,7 +73,12 @@ function hold(rng: Random): number {
   return rng.int(HOLD_MS.min / 250, HOLD_MS.max / 250) * 250;
 }
 
-function pickFault(rng: Random, topology: Topology, network: boolean, kinds: readonly ChaosFaultKind[] = chaosFaultKinds): ChaosFault {
+function pickFault(
+  rng: Random,
+  topology: Topology,
+  network: boolean,
+  kinds: readonly ChaosFaultKind[] = chaosFaultKinds,
+): ChaosFault {
   const usable = kinds.filter((k) => network || !networkFaultKinds.includes(k));
   const regions = [topology.primary, ...topology.replicas];
   for (;;) {
@@ -79,7 +94,11 @@ function faultsEpisode(rng: Random, topology: Topology, network: boolean): Episo
     const partners = allFaults(topology, { network }).filter((f) => compatible(first, f, topology));
     if (partners.length) {
       const second = rng.pick(partners);
-      faults.push({ ...second, startAfterMs: rng.int(STAGGER_MS.min / 250, STAGGER_MS.max / 250) * 250, holdMs: hold(rng) });
+      faults.push({
+        ...second,
+        startAfterMs: rng.int(STAGGER_MS.min / 250, STAGGER_MS.max / 250) * 250,
+        holdMs: hold(rng),
+      });
     }
   }
   const lastEnd = Math.max(...faults.map((f) => f.startAfterMs + f.holdMs));
@@ -90,13 +109,23 @@ function failoverEpisode(rng: Random, topology: Topology, network: boolean): Epi
   const cause: FailoverCause = network && rng.chance(0.5) ? "isolate" : "db-down";
   let alongside: PlannedFault | null = null;
   if (rng.chance(0.5)) {
-    const f = pickFault(rng, { primary: topology.primary, replicas: topology.replicas }, network, ["mirror-down", "cdn-outage"]);
+    const f = pickFault(rng, { primary: topology.primary, replicas: topology.replicas }, network, [
+      "mirror-down",
+      "cdn-outage",
+    ]);
     // a surface fault elsewhere: the failing primary's region is the failover's alone
     const region = f.region === topology.primary ? rng.pick(topology.replicas) : f.region;
     alongside = { kind: f.kind, region, startAfterMs: rng.int(0, 12) * 250, holdMs: hold(rng) };
   }
   const fenceFirst = cause === "isolate" && rng.chance(0.5);
-  return { type: "failover", quietBeforeMs: quiet(rng), cause, fenceFirst, alongside, estimateMs: FAILOVER_ESTIMATE_MS[cause] };
+  return {
+    type: "failover",
+    quietBeforeMs: quiet(rng),
+    cause,
+    fenceFirst,
+    alongside,
+    estimateMs: FAILOVER_ESTIMATE_MS[cause],
+  };
 }
 
 const quiet = (rng: Random) => rng.int(QUIET_MS.min / 250, QUIET_MS.max / 250) * 250;
@@ -119,12 +148,13 @@ export function planSchedule(options: ScheduleOptions): Schedule {
   const cost = (e: Episode) => e.quietBeforeMs + e.estimateMs;
 
   const longestFailover = QUIET_MS.max + Math.max(...Object.values(FAILOVER_ESTIMATE_MS));
-  const failoverCount = budget / 2 >= longestFailover + SHORTEST_MS ? Math.max(1, Math.floor(budget / FAILOVER_EVERY_MS)) : 0;
+  const failoverCount =
+    budget / 2 >= longestFailover + SHORTEST_MS ? Math.max(1, Math.floor(budget / FAILOVER_EVERY_MS)) : 0;
   const failovers = Array.from({ length: failoverCount }, () => failoverEpisode(rng, topology, network));
   let left = budget - failovers.reduce((a, e) => a + cost(e), 0);
 
   const faults: Episode[] = [];
-  for (let misses = 0; left >= SHORTEST_MS && misses < 20; ) {
+  for (let misses = 0; left >= SHORTEST_MS && misses < 20;) {
     const e = faultsEpisode(rng, topology, network);
     if (cost(e) > left) {
       misses++;
@@ -135,7 +165,12 @@ export function planSchedule(options: ScheduleOptions): Schedule {
   }
   if (faults.length === 0 && failovers.length === 0) {
     const only = pickFault(rng, topology, network);
-    faults.push({ type: "faults", quietBeforeMs: QUIET_MS.min, faults: [{ ...only, startAfterMs: 0, holdMs: HOLD_MS.min }], estimateMs: HOLD_MS.min + SETTLE_ESTIMATE_MS });
+    faults.push({
+      type: "faults",
+      quietBeforeMs: QUIET_MS.min,
+      faults: [{ ...only, startAfterMs: 0, holdMs: HOLD_MS.min }],
+      estimateMs: HOLD_MS.min + SETTLE_ESTIMATE_MS,
+    });
   }
 
   // Failover k goes somewhere in the first quarter of the k-th share of the fault episodes (so that the first
@@ -152,9 +187,14 @@ export function planSchedule(options: ScheduleOptions): Schedule {
 export function describeEpisode(e: Episode): string {
   const ms = (n: number) => `${(n / 1000).toFixed(n % 1000 ? 2 : 0)} s`;
   if (e.type === "failover") {
-    const how = e.cause === "isolate" ? `isolate the primary, ${e.fenceFirst ? "fence it, promote" : "promote (which fences it)"}` : "stop the primary, promote";
+    const how =
+      e.cause === "isolate"
+        ? `isolate the primary, ${e.fenceFirst ? "fence it, promote" : "promote (which fences it)"}`
+        : "stop the primary, promote";
     const also = e.alongside ? `; meanwhile ${describeFault(e.alongside)} for ${ms(e.alongside.holdMs)}` : "";
     return `failover: ${how}, repoint, rebuild, switch back${also}`;
   }
-  return e.faults.map((f) => `${describeFault(f)}${f.startAfterMs ? ` at +${ms(f.startAfterMs)}` : ""} for ${ms(f.holdMs)}`).join(" + ");
+  return e.faults
+    .map((f) => `${describeFault(f)}${f.startAfterMs ? ` at +${ms(f.startAfterMs)}` : ""} for ${ms(f.holdMs)}`)
+    .join(" + ");
 }

@@ -2,7 +2,14 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { actionCatalog, actionParams, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
-import { runStatuses, uncoveredChecks, waitingFor, type ActionRun, type ActionRunDetail, type Check } from "@/lib/actions/run";
+import {
+  runStatuses,
+  uncoveredChecks,
+  waitingFor,
+  type ActionRun,
+  type ActionRunDetail,
+  type Check,
+} from "@/lib/actions/run";
 import { incidentRef } from "@/lib/ids";
 import type { Caller } from "@/server/auth/caller";
 import { requireRole } from "@/server/auth/require-role";
@@ -51,7 +58,9 @@ const runnerId = randomUUID();
 
 /** An approval is bound to this: the action and its parameters, canonically. */
 export function paramsHash(actionId: ActionId, params: unknown): string {
-  return createHash("sha256").update(canonical([actionId, params])).digest("hex");
+  return createHash("sha256")
+    .update(canonical([actionId, params]))
+    .digest("hex");
 }
 
 export const actionInput = z.object({ actionId: z.string().refine(isActionId, "unknown action"), params: z.unknown() });
@@ -63,10 +72,14 @@ export const requestInput = actionInput.extend({
   idempotencyKey: z.string().min(8).max(100),
 });
 
-export const reasonInput = z.object({ reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000) });
+export const reasonInput = z.object({
+  reason: z.string().trim().min(5, "give a reason of at least 5 characters").max(2000),
+});
 /** An override: its reason, and the value a dangerous failing check asks to be typed (a region id). */
 export const overrideInput = reasonInput.extend({ confirm: z.string().trim().max(100).optional() });
-export const approveInput = z.object({ paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request") });
+export const approveInput = z.object({
+  paramsHash: z.string().regex(/^[0-9a-f]{64}$/, "is not the hash of a request"),
+});
 export const controlInput = z.object({ control: z.enum(["pause", "resume", "abort"]) });
 
 /** The action's parameters by its schema, then by what the fleet says of them (the region exists, is a replica). */
@@ -78,7 +91,8 @@ function parseParams(actionId: ActionId, raw: unknown, ctx: FleetContext): Recor
   return params;
 }
 
-const mayRequest = (actor: User, actionId: ActionId) => requireRole(actor, actionCatalog[actionId].role, `Requesting ${actionId}`);
+const mayRequest = (actor: User, actionId: ActionId) =>
+  requireRole(actor, actionCatalog[actionId].role, `Requesting ${actionId}`);
 
 export interface Preview {
   actionId: ActionId;
@@ -123,12 +137,15 @@ async function incidentLink(tx: Queryable, actionId: ActionId, incidentId: numbe
   if (stepKey) {
     const step = checklistFor(incident).find((s) => s.key === stepKey);
     if (!step) throw invalid(`${incidentRef(incidentId)} has no step ${stepKey}.`);
-    if (step.action !== actionId) throw invalid(`Step "${step.title}" runs ${step.action ?? "no action"}, not ${actionId}.`);
+    if (step.action !== actionId)
+      throw invalid(`Step "${step.title}" runs ${step.action ?? "no action"}, not ${actionId}.`);
   }
 }
 
 const describe = (actionId: ActionId, params: Record<string, unknown>) =>
-  `${actionId} ${Object.entries(params).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`).join(" ")}`;
+  `${actionId} ${Object.entries(params)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`)
+    .join(" ")}`;
 
 /** Records a request with its live pre-flight and plan; a low-risk one whose pre-flight passes starts at once. */
 export async function requestAction(actor: User, raw: z.input<typeof requestInput>): Promise<ActionRun> {
@@ -164,7 +181,19 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
         plan,
       });
       const failing = preflight.filter((c) => !c.ok);
-      await appendAudit(tx, { actor, action: "action.request", target: `${actionId}#${id}`, detail: { params, paramsHash: hash, risk: meta.risk, incidentId: input.incidentId, stepKey: input.stepKey, preflight } });
+      await appendAudit(tx, {
+        actor,
+        action: "action.request",
+        target: `${actionId}#${id}`,
+        detail: {
+          params,
+          paramsHash: hash,
+          risk: meta.risk,
+          incidentId: input.incidentId,
+          stepKey: input.stepKey,
+          preflight,
+        },
+      });
       if (input.incidentId) {
         await addEvent(tx, input.incidentId, {
           actor: actor.name,
@@ -189,8 +218,13 @@ export async function requestAction(actor: User, raw: z.input<typeof requestInpu
   return run;
 }
 
-async function sameRequest(row: { id: number; requested_by: string; params_hash: string }, actor: User, hash: string): Promise<ActionRun> {
-  if (row.requested_by !== actor.id || row.params_hash !== hash) throw conflict("This form was already used for another request; reload it.");
+async function sameRequest(
+  row: { id: number; requested_by: string; params_hash: string },
+  actor: User,
+  hash: string,
+): Promise<ActionRun> {
+  if (row.requested_by !== actor.id || row.params_hash !== hash)
+    throw conflict("This form was already used for another request; reload it.");
   return toRun((await readRunRow(await getDb(), row.id))!);
 }
 
@@ -199,7 +233,12 @@ async function sameRequest(row: { id: number; requested_by: string; params_hash:
  * runner. `checked` is the re-check it passed and the override that re-check was judged against (its time, or
  * null for none): if the override changed meanwhile, the verdict no longer holds and nothing starts.
  */
-async function startRun(id: number, approver: User | null, expectHash?: string, checked?: { preflight: Check[]; overrideAt: Date | null }): Promise<ActionRun> {
+async function startRun(
+  id: number,
+  approver: User | null,
+  expectHash?: string,
+  checked?: { preflight: Check[]; overrideAt: Date | null },
+): Promise<ActionRun> {
   const db = await getDb();
   let run: ActionRun;
   let started = false;
@@ -209,16 +248,37 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
       if (!row) throw notFound(`There is no action #${id}.`);
       if (row.status !== "pending") {
         if (approver && row.decided_by === approver.id && row.status !== "rejected") return toRun(row); // a retried approval runs nothing
-        throw conflict(`Action #${id} is already ${row.status}${row.dc_name ? ` (${row.status === "rejected" ? "rejected" : "approved"} by ${row.dc_name})` : ""}.`);
+        throw conflict(
+          `Action #${id} is already ${row.status}${row.dc_name ? ` (${row.status === "rejected" ? "rejected" : "approved"} by ${row.dc_name})` : ""}.`,
+        );
       }
-      if (expectHash && row.params_hash !== expectHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
-      if (checked && row.override_at?.getTime() !== checked.overrideAt?.getTime()) throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
-      if (!(await markRunStarted(tx, id, runnerId, approver?.id ?? null))) throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
+      if (expectHash && row.params_hash !== expectHash)
+        throw conflict("The parameters you approved are not the ones requested; reload and look again.");
+      if (checked && row.override_at?.getTime() !== checked.overrideAt?.getTime())
+        throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
+      if (!(await markRunStarted(tx, id, runnerId, approver?.id ?? null)))
+        throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
       if (checked) await writePreflight(tx, id, checked.preflight);
-      if (approver) await appendAudit(tx, { actor: approver, action: "action.approve", target: `${row.action_id}#${id}`, detail: { paramsHash: row.params_hash, params: row.params } });
-      await appendAudit(tx, { actor: approver ?? { id: row.requested_by, email: row.rq_email }, action: "action.start", target: `${row.action_id}#${id}`, detail: { target: row.target } });
+      if (approver)
+        await appendAudit(tx, {
+          actor: approver,
+          action: "action.approve",
+          target: `${row.action_id}#${id}`,
+          detail: { paramsHash: row.params_hash, params: row.params },
+        });
+      await appendAudit(tx, {
+        actor: approver ?? { id: row.requested_by, email: row.rq_email },
+        action: "action.start",
+        target: `${row.action_id}#${id}`,
+        detail: { target: row.target },
+      });
       if (row.incident_id) {
-        await addEvent(tx, row.incident_id, { actor: approver?.name ?? row.rq_name, kind: "action", message: `${approver ? `Approved and started` : "Started"} ${describe(row.action_id, row.params)} (#${id})`, data: { runId: id, actionId: row.action_id, event: "started" } });
+        await addEvent(tx, row.incident_id, {
+          actor: approver?.name ?? row.rq_name,
+          kind: "action",
+          message: `${approver ? `Approved and started` : "Started"} ${describe(row.action_id, row.params)} (#${id})`,
+          data: { runId: id, actionId: row.action_id, event: "started" },
+        });
       }
       started = true;
       return toRun((await readRunRow(tx, id))!);
@@ -227,7 +287,11 @@ async function startRun(id: number, approver: User | null, expectHash?: string, 
     if ((err as { code?: string }).code === "23505") {
       const row = await readRunRow(db, id);
       const holder = row ? await holderOf(db, row.target) : null;
-      throw conflict(holder ? `${holder.actionId} #${holder.id} (requested by ${holder.requestedBy.name}) holds ${holder.target}; wait for it to finish.` : "Another action holds this target.");
+      throw conflict(
+        holder
+          ? `${holder.actionId} #${holder.id} (requested by ${holder.requestedBy.name}) holds ${holder.target}; wait for it to finish.`
+          : "Another action holds this target.",
+      );
     }
     throw err;
   }
@@ -250,7 +314,8 @@ export async function approveAction(actor: User, id: number, raw: z.input<typeof
     if (row.decided_by === actor.id && row.status !== "rejected") return toRun(row);
     throw conflict(`Action #${id} is already ${row.status}${row.dc_name ? ` (by ${row.dc_name})` : ""}.`);
   }
-  if (row.params_hash !== input.paramsHash) throw conflict("The parameters you approved are not the ones requested; reload and look again.");
+  if (row.params_hash !== input.paramsHash)
+    throw conflict("The parameters you approved are not the ones requested; reload and look again.");
   if (row.expires_at.getTime() <= Date.now()) {
     await expire(id);
     throw conflict(`Action #${id} expired at ${row.expires_at.toISOString()}; request it again.`);
@@ -263,7 +328,8 @@ const listChecks = (checks: Check[]) => checks.map((c) => `${c.label} (${c.obser
 /** What changed of one uncovered check, against the failing checks it was judged against. */
 function describeChange(c: Check, before: Check[]): string {
   const was = before.find((x) => x.id === c.id && !x.ok);
-  if (was) return `"${c.label}" [${c.id}] now asks to type ${c.confirm ?? "nothing"}, not ${was.confirm ?? "nothing"} as before (${c.observed})`;
+  if (was)
+    return `"${c.label}" [${c.id}] now asks to type ${c.confirm ?? "nothing"}, not ${was.confirm ?? "nothing"} as before (${c.observed})`;
   return `"${c.label}" [${c.id}] now fails (${c.observed})`;
 }
 
@@ -294,7 +360,8 @@ async function recheckBeforeStart(actor: User, row: RunRow): Promise<{ preflight
   const checked = { preflight, overrideAt: row.override_at };
   const failing = preflight.filter((c) => !c.ok);
   if (!failing.length || (override && !changed.length)) return checked;
-  if (!changed.length) throw preconditionFailed(`Pre-flight failed: ${listChecks(failing)}. A lead can override it with a reason.`);
+  if (!changed.length)
+    throw preconditionFailed(`Pre-flight failed: ${listChecks(failing)}. A lead can override it with a reason.`);
 
   const what = changed.map((c) => describeChange(c, before)).join("; ");
   const then = row.risk === "high" ? ", then a lead other than the requester must approve it" : "";
@@ -306,13 +373,20 @@ async function recheckBeforeStart(actor: User, row: RunRow): Promise<{ preflight
     const now = await readRunRow(tx, id, true);
     if (!now) throw notFound(`There is no action #${id}.`);
     if (now.status !== "pending") throw conflict(`Action #${id} is already ${now.status}.`);
-    if (now.override_at?.getTime() !== row.override_at?.getTime()) throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
+    if (now.override_at?.getTime() !== row.override_at?.getTime())
+      throw conflict(`The override of action #${id} changed while its pre-flight ran again; look again.`);
     await writeRecheck(tx, id, checked.preflight, { at: new Date().toISOString(), changed, lapsed: override });
     await appendAudit(tx, {
       actor,
       action: "action.preflight-changed",
       target: `${row.action_id}#${id}`,
-      detail: { changed, preflight: checked.preflight, clearedOverride: override ? { by: override.by.email, reason: override.reason, at: override.at, covered: override.covers } : null },
+      detail: {
+        changed,
+        preflight: checked.preflight,
+        clearedOverride: override
+          ? { by: override.by.email, reason: override.reason, at: override.at, covered: override.covers }
+          : null,
+      },
     });
     if (row.incident_id) {
       await addEvent(tx, row.incident_id, {
@@ -335,22 +409,43 @@ export async function rejectAction(actor: User, id: number, raw: z.input<typeof 
   const input = parseInput(reasonInput, raw);
   return decide(id, async (tx, row) => {
     await markRunRejected(tx, id, actor.id, input.reason);
-    await appendAudit(tx, { actor, action: "action.reject", target: `${row.action_id}#${id}`, detail: { reason: input.reason } });
-    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Rejected ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "rejected" } });
+    await appendAudit(tx, {
+      actor,
+      action: "action.reject",
+      target: `${row.action_id}#${id}`,
+      detail: { reason: input.reason },
+    });
+    if (row.incident_id)
+      await addEvent(tx, row.incident_id, {
+        actor: actor.name,
+        kind: "action",
+        message: `Rejected ${row.action_id} (#${id}): ${input.reason}`,
+        data: { runId: id, event: "rejected" },
+      });
   });
 }
 
 /** The requester (or a lead) withdraws a request that has not started. */
 export async function cancelAction(actor: User, id: number): Promise<ActionRun> {
   return decide(id, async (tx, row) => {
-    if (row.requested_by !== actor.id) requireRole(actor, "lead", { refusal: "Only the requester or a lead can cancel a request." });
+    if (row.requested_by !== actor.id)
+      requireRole(actor, "lead", { refusal: "Only the requester or a lead can cancel a request." });
     await markRunCancelled(tx, id);
     await appendAudit(tx, { actor, action: "action.cancel", target: `${row.action_id}#${id}` });
-    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Cancelled ${row.action_id} (#${id})`, data: { runId: id, event: "cancelled" } });
+    if (row.incident_id)
+      await addEvent(tx, row.incident_id, {
+        actor: actor.name,
+        kind: "action",
+        message: `Cancelled ${row.action_id} (#${id})`,
+        data: { runId: id, event: "cancelled" },
+      });
   });
 }
 
-async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited<ReturnType<typeof readRunRow>>>) => Promise<void>): Promise<ActionRun> {
+async function decide(
+  id: number,
+  work: (tx: Queryable, row: NonNullable<Awaited<ReturnType<typeof readRunRow>>>) => Promise<void>,
+): Promise<ActionRun> {
   const db = await getDb();
   const run = await db.transaction(async (tx) => {
     const row = await readRunRow(tx, id, true);
@@ -369,7 +464,11 @@ async function decide(id: number, work: (tx: Queryable, row: NonNullable<Awaited
  * saw: the override covers those, and only those (see recheckBeforeStart). A low-risk action then starts, after
  * its pre-flight ran again; a high-risk one still needs its approval (by someone other than the requester).
  */
-export async function overridePreflight(actor: User, id: number, raw: z.input<typeof overrideInput>): Promise<ActionRun> {
+export async function overridePreflight(
+  actor: User,
+  id: number,
+  raw: z.input<typeof overrideInput>,
+): Promise<ActionRun> {
   requireRole(actor, "lead", "Overriding a pre-flight");
   const input = parseInput(overrideInput, raw);
   const run = await decide(id, async (tx, row) => {
@@ -378,10 +477,24 @@ export async function overridePreflight(actor: User, id: number, raw: z.input<ty
     const failing = row.preflight.filter((c) => !c.ok);
     // A check that may split the brain passes only when the lead types what it names (the old primary's id).
     const unconfirmed = failing.find((c) => c.confirm !== undefined && c.confirm !== input.confirm);
-    if (unconfirmed) throw invalid(`confirm: type ${unconfirmed.confirm} to override "${unconfirmed.label}"; writes the old primary takes from then on will be lost.`);
+    if (unconfirmed)
+      throw invalid(
+        `confirm: type ${unconfirmed.confirm} to override "${unconfirmed.label}"; writes the old primary takes from then on will be lost.`,
+      );
     await writeOverride(tx, id, actor.id, input.reason, failing);
-    await appendAudit(tx, { actor, action: "action.override", target: `${row.action_id}#${id}`, detail: { reason: input.reason, ...(input.confirm ? { confirmed: input.confirm } : {}), failing } });
-    if (row.incident_id) await addEvent(tx, row.incident_id, { actor: actor.name, kind: "action", message: `Overrode the pre-flight of ${row.action_id} (#${id}): ${input.reason}`, data: { runId: id, event: "override" } });
+    await appendAudit(tx, {
+      actor,
+      action: "action.override",
+      target: `${row.action_id}#${id}`,
+      detail: { reason: input.reason, ...(input.confirm ? { confirmed: input.confirm } : {}), failing },
+    });
+    if (row.incident_id)
+      await addEvent(tx, row.incident_id, {
+        actor: actor.name,
+        kind: "action",
+        message: `Overrode the pre-flight of ${row.action_id} (#${id}): ${input.reason}`,
+        data: { runId: id, event: "override" },
+      });
   });
   if (run.risk === "high") return run;
   const row = await readRunRow(await getDb(), id);
@@ -397,7 +510,8 @@ export async function controlAction(actor: User, id: number, raw: z.input<typeof
   const run = await db.transaction(async (tx) => {
     const row = await readRunRow(tx, id, true);
     if (!row) throw notFound(`There is no action #${id}.`);
-    if (row.requested_by !== actor.id) requireRole(actor, "lead", { refusal: "Only the requester or a lead can pause or abort it." });
+    if (row.requested_by !== actor.id)
+      requireRole(actor, "lead", { refusal: "Only the requester or a lead can pause or abort it." });
     if (!actionCatalog[row.action_id].controllable) throw invalid(`${row.action_id} cannot be paused or aborted.`);
     if (row.status !== "running") throw conflict(`Action #${id} is ${row.status}, not running.`);
     await writeControl(tx, id, input.control === "resume" ? null : input.control);

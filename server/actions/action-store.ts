@@ -1,6 +1,14 @@
 import "server-only";
 import { actionCatalog, type ActionId, type Risk } from "@/lib/actions/catalog";
-import type { ActionRun, ActionRunDetail, Check, OutputLine, Person, PreflightRecheck, RunStatus } from "@/lib/actions/run";
+import type {
+  ActionRun,
+  ActionRunDetail,
+  Check,
+  OutputLine,
+  Person,
+  PreflightRecheck,
+  RunStatus,
+} from "@/lib/actions/run";
 import type { Queryable } from "@/server/db";
 
 /**
@@ -61,7 +69,8 @@ export interface RunRow {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const person = (id: string | null, name: string | null, email: string | null): Person | null => (id && name && email ? { id, name, email } : null);
+const person = (id: string | null, name: string | null, email: string | null): Person | null =>
+  id && name && email ? { id, name, email } : null;
 
 export function toRun(r: RunRow): ActionRun {
   const paused = r.control === "pause" && r.status === "running";
@@ -83,7 +92,15 @@ export function toRun(r: RunRow): ActionRun {
     preflight: r.preflight,
     preflightAt: iso(r.preflight_at),
     plan: r.plan,
-    override: overrideBy && r.override_reason && r.override_at ? { by: overrideBy, reason: r.override_reason, at: r.override_at.toISOString(), covers: r.override_checks ?? [] } : null,
+    override:
+      overrideBy && r.override_reason && r.override_at
+        ? {
+            by: overrideBy,
+            reason: r.override_reason,
+            at: r.override_at.toISOString(),
+            covers: r.override_checks ?? [],
+          }
+        : null,
     recheck: r.preflight_recheck,
     decidedBy: person(r.decided_by, r.dc_name, r.dc_email),
     decidedAt: iso(r.decided_at),
@@ -104,7 +121,10 @@ export async function readRunRow(db: Queryable, id: number, lock = false): Promi
 }
 
 export async function readOutput(db: Queryable, id: number): Promise<OutputLine[]> {
-  const r = await db.query<{ seq: number; at: Date; stream: OutputLine["stream"]; text: string }>("select seq, at, stream, text from action_output where run_id = $1 order by seq", [id]);
+  const r = await db.query<{ seq: number; at: Date; stream: OutputLine["stream"]; text: string }>(
+    "select seq, at, stream, text from action_output where run_id = $1 order by seq",
+    [id],
+  );
   return r.rows.map((o) => ({ seq: o.seq, at: o.at.toISOString(), stream: o.stream, text: o.text }));
 }
 
@@ -133,7 +153,10 @@ export async function readRuns(db: Queryable, filter: RunFilter = {}): Promise<A
     where.push(`r.incident_id = $${params.length}`);
   }
   params.push(Math.min(500, filter.limit ?? 100));
-  const r = await db.query<RunRow>(`${RUN_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by r.id desc limit $${params.length}`, params);
+  const r = await db.query<RunRow>(
+    `${RUN_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by r.id desc limit $${params.length}`,
+    params,
+  );
   return r.rows.map(toRun);
 }
 
@@ -144,8 +167,14 @@ export async function holderOf(db: Queryable, target: string): Promise<ActionRun
 }
 
 /** The run a form's idempotency key already made, if any: who requested it and the parameters' hash. */
-export async function findRunByIdempotencyKey(db: Queryable, key: string): Promise<{ id: number; requested_by: string; params_hash: string } | undefined> {
-  const r = await db.query<{ id: number; requested_by: string; params_hash: string }>("select id, requested_by, params_hash from action_runs where idempotency_key = $1", [key]);
+export async function findRunByIdempotencyKey(
+  db: Queryable,
+  key: string,
+): Promise<{ id: number; requested_by: string; params_hash: string } | undefined> {
+  const r = await db.query<{ id: number; requested_by: string; params_hash: string }>(
+    "select id, requested_by, params_hash from action_runs where idempotency_key = $1",
+    [key],
+  );
   return r.rows[0];
 }
 
@@ -169,7 +198,20 @@ export async function insertRun(tx: Queryable, run: NewRun): Promise<number> {
   const r = await tx.query<{ id: number }>(
     `insert into action_runs (action_id, params, params_hash, target, risk, status, idempotency_key, requested_by, expires_at, incident_id, step_key, preflight, preflight_at, plan)
      values ($1, $2, $3, $4, $5, 'pending', $6, $7, now() + make_interval(mins => $8), $9, $10, $11, now(), $12) returning id`,
-    [run.actionId, JSON.stringify(run.params), run.paramsHash, run.target, run.risk, run.idempotencyKey, run.requestedBy, run.approvalMinutes, run.incidentId, run.stepKey, JSON.stringify(run.preflight), JSON.stringify(run.plan)],
+    [
+      run.actionId,
+      JSON.stringify(run.params),
+      run.paramsHash,
+      run.target,
+      run.risk,
+      run.idempotencyKey,
+      run.requestedBy,
+      run.approvalMinutes,
+      run.incidentId,
+      run.stepKey,
+      JSON.stringify(run.preflight),
+      JSON.stringify(run.plan),
+    ],
   );
   return r.rows[0]!.id;
 }
@@ -178,7 +220,12 @@ export async function insertRun(tx: Queryable, run: NewRun): Promise<number> {
  * Moves a pending, unexpired run to running for this runner (the approver, if any, recorded as its decider).
  * False when it was no longer pending or had expired; a unique violation (23505) when another run holds its target.
  */
-export async function markRunStarted(tx: Queryable, id: number, runner: string, approverId: string | null): Promise<boolean> {
+export async function markRunStarted(
+  tx: Queryable,
+  id: number,
+  runner: string,
+  approverId: string | null,
+): Promise<boolean> {
   const r = await tx.query(
     `update action_runs set status = 'running', started_at = now(), heartbeat_at = now(), runner = $2, decided_by = coalesce($3, decided_by),
        decided_at = case when $3::uuid is null then decided_at else now() end, version = version + 1
@@ -190,19 +237,31 @@ export async function markRunStarted(tx: Queryable, id: number, runner: string, 
 
 /** The pre-flight a run passed right before it started, replacing the one it was requested with. */
 export async function writePreflight(tx: Queryable, id: number, preflight: Check[]): Promise<void> {
-  await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [id, JSON.stringify(preflight)]);
+  await tx.query("update action_runs set preflight = $2, preflight_at = now() where id = $1", [
+    id,
+    JSON.stringify(preflight),
+  ]);
 }
 
 export async function markRunRejected(tx: Queryable, id: number, by: string, reason: string): Promise<void> {
-  await tx.query("update action_runs set status = 'rejected', decided_by = $2, decided_at = now(), reject_reason = $3, finished_at = now(), version = version + 1 where id = $1", [id, by, reason]);
+  await tx.query(
+    "update action_runs set status = 'rejected', decided_by = $2, decided_at = now(), reject_reason = $3, finished_at = now(), version = version + 1 where id = $1",
+    [id, by, reason],
+  );
 }
 
 export async function markRunCancelled(tx: Queryable, id: number): Promise<void> {
-  await tx.query("update action_runs set status = 'cancelled', finished_at = now(), version = version + 1 where id = $1", [id]);
+  await tx.query(
+    "update action_runs set status = 'cancelled', finished_at = now(), version = version + 1 where id = $1",
+    [id],
+  );
 }
 
 export async function markRunExpired(tx: Queryable, id: number): Promise<void> {
-  await tx.query("update action_runs set status = 'expired', finished_at = now(), version = version + 1 where id = $1", [id]);
+  await tx.query(
+    "update action_runs set status = 'expired', finished_at = now(), version = version + 1 where id = $1",
+    [id],
+  );
 }
 
 /** What the runner of a running run is asked to do next: pause, abort, or (null) carry on. */
@@ -212,20 +271,36 @@ export async function writeControl(tx: Queryable, id: number, control: "pause" |
 
 /** Pending requests whose approval window has closed. */
 export async function readOverdueRunIds(db: Queryable): Promise<number[]> {
-  const r = await db.query<{ id: number }>("select id from action_runs where status = 'pending' and expires_at <= now()");
+  const r = await db.query<{ id: number }>(
+    "select id from action_runs where status = 'pending' and expires_at <= now()",
+  );
   return r.rows.map((x) => x.id);
 }
 
 /** A lead's override of a failing pre-flight, with the failing checks its author saw: what it covers. */
-export async function writeOverride(tx: Queryable, id: number, by: string, reason: string, covers: Check[]): Promise<void> {
-  await tx.query("update action_runs set override_by = $2, override_reason = $3, override_at = now(), override_checks = $4, version = version + 1 where id = $1", [id, by, reason, JSON.stringify(covers)]);
+export async function writeOverride(
+  tx: Queryable,
+  id: number,
+  by: string,
+  reason: string,
+  covers: Check[],
+): Promise<void> {
+  await tx.query(
+    "update action_runs set override_by = $2, override_reason = $3, override_at = now(), override_checks = $4, version = version + 1 where id = $1",
+    [id, by, reason, JSON.stringify(covers)],
+  );
 }
 
 /**
  * A re-check right before the start found failing checks nothing covered: the live pre-flight replaces the stored
  * one, the re-check is kept for the page, and the override (which covered something else) is cleared.
  */
-export async function writeRecheck(tx: Queryable, id: number, preflight: Check[], recheck: PreflightRecheck): Promise<void> {
+export async function writeRecheck(
+  tx: Queryable,
+  id: number,
+  preflight: Check[],
+  recheck: PreflightRecheck,
+): Promise<void> {
   await tx.query(
     `update action_runs set preflight = $2, preflight_at = now(), preflight_recheck = $3,
        override_by = null, override_reason = null, override_at = null, override_checks = null, version = version + 1

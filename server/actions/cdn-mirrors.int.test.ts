@@ -47,7 +47,13 @@ function context() {
   const state = { control: null as "pause" | "abort" | null };
   const ctx: RunContext = {
     fleet,
-    snapshot: { generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds: 3, regions: [], alerts: [] },
+    snapshot: {
+      generatedAt: new Date().toISOString(),
+      simulated: fleet.simulated,
+      staleAfterSeconds: 3,
+      regions: [],
+      alerts: [],
+    },
     region(id) {
       const r = fleet.regions.find((x) => x.id === id);
       if (!r) throw new Error(`no region ${id}`);
@@ -89,12 +95,20 @@ async function runAction(id: ActionId, raw: unknown, c = context()) {
 
 /** Starts an execution in the background; the promise settles to its error, or null. */
 function start(id: ActionId, raw: unknown, c = context()) {
-  const outcome = moduleFor(id).execute(parsed(id, raw), c.ctx).then(() => null, (err: Error) => err);
+  const outcome = moduleFor(id)
+    .execute(parsed(id, raw), c.ctx)
+    .then(
+      () => null,
+      (err: Error) => err,
+    );
   return { ...c, outcome };
 }
 
 const sawProgress = (c: ReturnType<typeof context>, pattern: RegExp) =>
-  waitFor(`progress matching ${pattern}`, () => c.progress.some((p) => pattern.test(p.message)), { timeoutMs: 60_000, intervalMs: 50 });
+  waitFor(`progress matching ${pattern}`, () => c.progress.some((p) => pattern.test(p.message)), {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+  });
 
 beforeAll(async () => {
   await startLab({ labDir });
@@ -108,12 +122,15 @@ afterAll(async () => {
 
 describe("CDN actions on the real lab", () => {
   it("cdn.disable then cdn.enable on two regions changes what /v1/cdn/stats reports", async () => {
-    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ enabled: true, status: "ok", provider: "cloudflare" });
+    for (const id of TWO)
+      expect(await cdnStats(id)).toMatchObject({ enabled: true, status: "ok", provider: "cloudflare" });
 
     const off = await runAction("cdn.disable", { regions: TWO });
     expect(off.preflight.find((c) => c.id === "cdn:eu-west-1")?.observed).toMatch(/cloudflare, enabled, status ok/);
     expect(off.plan.join("\n")).toMatch(/set-env eu-west-1 CDN_ENABLED=false/);
-    expect(off.progress.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/region 1 of 2/), expect.stringMatching(/region 2 of 2/)]));
+    expect(off.progress.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/region 1 of 2/), expect.stringMatching(/region 2 of 2/)]),
+    );
     for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ enabled: false, status: "disabled" });
     expect(await cdnStats("us-east-1")).toMatchObject({ enabled: true, status: "ok" });
     expect(off.verification.find((c) => c.id === "cdn:ap-southeast-1")?.observed).toMatch(/disabled, status disabled/);
@@ -124,21 +141,35 @@ describe("CDN actions on the real lab", () => {
 
   it("cdn.switch-provider to bunny and back, recording the previous provider", async () => {
     const to = await runAction("cdn.switch-provider", { provider: "bunny", regions: TWO });
-    expect(to.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(/changes eu-west-1 \(on cloudflare\), ap-southeast-1 \(on cloudflare\)/);
+    expect(to.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(
+      /changes eu-west-1 \(on cloudflare\), ap-southeast-1 \(on cloudflare\)/,
+    );
     expect(to.lines.join("\n")).toMatch(/eu-west-1: previous provider cloudflare/);
     for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "bunny", status: "ok" });
 
     await runAction("cdn.switch-provider", { provider: "cloudflare", regions: TWO });
     for (const id of TWO) expect((await cdnStats(id)).provider).toBe("cloudflare");
     // Once there, switching to it again changes nothing: the pre-flight says so.
-    const again = await moduleFor("cdn.switch-provider").preflight(parsed("cdn.switch-provider", { provider: "cloudflare", regions: TWO }), context().ctx);
-    expect(again.find((c) => c.id === "provider-differs")).toMatchObject({ ok: false, observed: expect.stringMatching(/no region changes/) });
+    const again = await moduleFor("cdn.switch-provider").preflight(
+      parsed("cdn.switch-provider", { provider: "cloudflare", regions: TWO }),
+      context().ctx,
+    );
+    expect(again.find((c) => c.id === "provider-differs")).toMatchObject({
+      ok: false,
+      observed: expect.stringMatching(/no region changes/),
+    });
   }, 120_000);
 
   it("cdn.rollout reaches 100 % through 10 % and 50 % with the provider switched", async () => {
     const r = await runAction("cdn.rollout", { provider: "bunny", regions: TWO, holdSeconds: [1, 1] });
     const messages = r.progress.map((p) => p.message);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^holding at 10 % for 1 s/), expect.stringMatching(/^holding at 50 % for 1 s/), expect.stringMatching(/all CDN traffic on bunny/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^holding at 10 % for 1 s/),
+        expect.stringMatching(/^holding at 50 % for 1 s/),
+        expect.stringMatching(/all CDN traffic on bunny/),
+      ]),
+    );
     expect(r.progress.at(-1)?.percent).toBe(100);
     expect(r.progress.every((p) => p.percent === null || (p.percent >= 0 && p.percent <= 100))).toBe(true);
     for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "bunny", rollout: null, status: "ok" });
@@ -167,17 +198,26 @@ describe("CDN actions on the real lab", () => {
     await sawProgress(run, /^paused at 10 %/);
     const pausedAt = Date.now();
     // Polled for longer than the whole hold: the API keeps reporting 10 % and the rollout does not advance.
-    await waitFor("the pause to outlast the hold", async () => {
-      for (const id of TWO) expect((await cdnStats(id)).rollout).toEqual({ provider: "cloudflare", percent: 10 });
-      expect(run.progress.some((p) => /50 %/.test(p.message))).toBe(false);
-      return Date.now() - pausedAt > holdMs + 1_500;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(
+      "the pause to outlast the hold",
+      async () => {
+        for (const id of TWO) expect((await cdnStats(id)).rollout).toEqual({ provider: "cloudflare", percent: 10 });
+        expect(run.progress.some((p) => /50 %/.test(p.message))).toBe(false);
+        return Date.now() - pausedAt > holdMs + 1_500;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     run.state.control = null;
     expect(await run.outcome).toBeNull();
     expect(run.progress.some((p) => /^holding at 50 %/.test(p.message))).toBe(true);
-    const checks = await moduleFor("cdn.rollout").verify(parsed("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [3, 1] }), run.ctx, undefined);
+    const checks = await moduleFor("cdn.rollout").verify(
+      parsed("cdn.rollout", { provider: "cloudflare", regions: TWO, holdSeconds: [3, 1] }),
+      run.ctx,
+      undefined,
+    );
     expect(failing(checks)).toEqual([]);
-    for (const id of TWO) expect(await cdnStats(id)).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
+    for (const id of TWO)
+      expect(await cdnStats(id)).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
   }, 180_000);
 
   it("the action's timeout stops a rollout mid-hold; cdn.switch-provider then clears what it left", async () => {
@@ -188,7 +228,9 @@ describe("CDN actions on the real lab", () => {
     expect((await cdnStats("ap-southeast-1")).rollout).toEqual({ provider: "bunny", percent: 10 });
     // still on cloudflare, but with a tenth split off: the switch's pre-flight counts that as a change
     const sw = await runAction("cdn.switch-provider", { provider: "cloudflare", regions: ["ap-southeast-1"] });
-    expect(sw.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(/changes ap-southeast-1 \(on cloudflare with 10 % on bunny\)/);
+    expect(sw.preflight.find((c) => c.id === "provider-differs")?.observed).toMatch(
+      /changes ap-southeast-1 \(on cloudflare with 10 % on bunny\)/,
+    );
     expect(await cdnStats("ap-southeast-1")).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
   }, 120_000);
 });
@@ -201,10 +243,19 @@ describe("mirror actions on the real lab", () => {
     const params = parsed("mirrors.resync", { region: "eu-west-1" });
     expect(failing(await mod.preflight(params, c.ctx))).toEqual([]);
     const execution = mod.execute(params, c.ctx);
-    const outcome = execution.then(() => null, (err: Error) => err);
-    await waitFor("the mirror to be syncing", async () => (await mirrorStats("eu-west-1")).status === "syncing", { timeoutMs: 10_000, intervalMs: 50 });
+    const outcome = execution.then(
+      () => null,
+      (err: Error) => err,
+    );
+    await waitFor("the mirror to be syncing", async () => (await mirrorStats("eu-west-1")).status === "syncing", {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const during = await mod.preflight(params, context().ctx);
-    expect(during.find((x) => x.id === "no-resync-running")).toMatchObject({ ok: false, observed: expect.stringMatching(/syncing: eu-west-1/) });
+    expect(during.find((x) => x.id === "no-resync-running")).toMatchObject({
+      ok: false,
+      observed: expect.stringMatching(/syncing: eu-west-1/),
+    });
     expect(await outcome).toBeNull();
     const verification = await mod.verify(params, c.ctx, await execution);
     expect(failing(verification)).toEqual([]);
@@ -218,7 +269,9 @@ describe("mirror actions on the real lab", () => {
   it("mirrors.test-failover passes with the other regions as targets", async () => {
     const r = await runAction("mirrors.test-failover", { region: "us-east-1" });
     expect(r.lines.join("\n")).toMatch(/"result":"passed"/);
-    expect(r.verification.find((c) => c.id === "failover-passed")?.observed).toMatch(/passed; targets: eu-west-1 ok .*ap-southeast-1 ok/);
+    expect(r.verification.find((c) => c.id === "failover-passed")?.observed).toMatch(
+      /passed; targets: eu-west-1 ok .*ap-southeast-1 ok/,
+    );
   }, 30_000);
 
   it("mirrors.cleanup expires old clips and says how many", async () => {
@@ -236,17 +289,27 @@ describe("refusals", () => {
       return p.error!.issues.map((i) => i.path.join("."));
     };
     expect(refused("cdn.disable", { regions: ["eu-west-1; rm -rf /"] })).toEqual(["regions.0"]);
-    expect(refused("cdn.switch-provider", { provider: "bunny && curl x", regions: ["eu-west-1"] })).toEqual(["provider"]);
-    expect(refused("cdn.rollout", { provider: "bunny", regions: ["eu-west-1"], holdSeconds: [1, "1; reboot"] })).toEqual(["holdSeconds.1"]);
+    expect(refused("cdn.switch-provider", { provider: "bunny && curl x", regions: ["eu-west-1"] })).toEqual([
+      "provider",
+    ]);
+    expect(
+      refused("cdn.rollout", { provider: "bunny", regions: ["eu-west-1"], holdSeconds: [1, "1; reboot"] }),
+    ).toEqual(["holdSeconds.1"]);
     expect(refused("mirrors.resync", { region: "all$(id)" })).toEqual(["region"]);
     expect(refused("cdn.enable", { regions: ["eu-west-1"], env: "CDN_PROVIDER=evil" })).toEqual([""]);
   });
 
   it("a region the fleet does not have, or one listed twice, is refused by validate", () => {
     const { ctx } = context();
-    expect(moduleFor("cdn.disable").validate?.(parsed("cdn.disable", { regions: ["sa-east-9"] }), ctx)).toMatch(/unknown region sa-east-9/);
-    expect(moduleFor("cdn.enable").validate?.(parsed("cdn.enable", { regions: ["eu-west-1", "eu-west-1"] }), ctx)).toMatch(/listed twice/);
-    expect(moduleFor("mirrors.cleanup").validate?.(parsed("mirrors.cleanup", { region: "sa-east-9" }), ctx)).toMatch(/unknown region/);
+    expect(moduleFor("cdn.disable").validate?.(parsed("cdn.disable", { regions: ["sa-east-9"] }), ctx)).toMatch(
+      /unknown region sa-east-9/,
+    );
+    expect(
+      moduleFor("cdn.enable").validate?.(parsed("cdn.enable", { regions: ["eu-west-1", "eu-west-1"] }), ctx),
+    ).toMatch(/listed twice/);
+    expect(moduleFor("mirrors.cleanup").validate?.(parsed("mirrors.cleanup", { region: "sa-east-9" }), ctx)).toMatch(
+      /unknown region/,
+    );
   });
 
   it("the lab's set-env refuses malformed rollout values", async () => {

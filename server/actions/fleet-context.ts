@@ -15,7 +15,13 @@ export async function fleetContext(): Promise<FleetContext> {
     if (!currentPrimaryKnown()) throw err;
   });
   const fleet = getFleetConfig();
-  const snapshot = await cachedFleetSnapshot().catch(() => ({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds: 0, regions: [], alerts: [] }));
+  const snapshot = await cachedFleetSnapshot().catch(() => ({
+    generatedAt: new Date().toISOString(),
+    simulated: fleet.simulated,
+    staleAfterSeconds: 0,
+    regions: [],
+    alerts: [],
+  }));
   return {
     fleet,
     snapshot,
@@ -30,7 +36,9 @@ export async function fleetContext(): Promise<FleetContext> {
 /** A region id the fleet knows, or a message saying which it knows. */
 export function unknownRegion(ctx: FleetContext, ...ids: string[]): string | null {
   const missing = ids.filter((id) => !ctx.fleet.regions.some((r) => r.id === id));
-  return missing.length ? `unknown region ${missing.join(", ")} (the fleet has ${ctx.fleet.regions.map((r) => r.id).join(", ")})` : null;
+  return missing.length
+    ? `unknown region ${missing.join(", ")} (the fleet has ${ctx.fleet.regions.map((r) => r.id).join(", ")})`
+    : null;
 }
 
 export const primaryOf = (ctx: FleetContext) => ctx.fleet.regions.find((r) => r.role === "primary")!;

@@ -61,12 +61,18 @@ class OutputWriter {
   constructor(private readonly runId: number) {}
 
   push(text: string, stream: OutputLine["stream"]) {
-    for (const line of text.split("\n")) if (line.length) this.queue.push({ seq: ++this.seq, stream, text: line.slice(0, 4000) });
+    for (const line of text.split("\n"))
+      if (line.length) this.queue.push({ seq: ++this.seq, stream, text: line.slice(0, 4000) });
     if (this.queue.length > OUTPUT_BACKLOG) {
       // The oldest lines go; the last of their numbers carries a line that says how many.
       const gone = this.queue.splice(0, this.queue.length - OUTPUT_BACKLOG + 1);
       this.dropped += gone.filter((l) => !l.note).length;
-      this.queue.unshift({ seq: gone[gone.length - 1]!.seq, stream: "stderr", text: `${this.dropped} lines of output were dropped while the store could not be reached`, note: true });
+      this.queue.unshift({
+        seq: gone[gone.length - 1]!.seq,
+        stream: "stderr",
+        text: `${this.dropped} lines of output were dropped while the store could not be reached`,
+        note: true,
+      });
     }
     this.writing ??= this.drain();
   }
@@ -83,11 +89,17 @@ class OutputWriter {
       });
       try {
         const db = await getDb();
-        await db.query(`insert into action_output (run_id, seq, stream, text) values ${rows.join(", ")} on conflict (run_id, seq) do nothing`, params);
+        await db.query(
+          `insert into action_output (run_id, seq, stream, text) values ${rows.join(", ")} on conflict (run_id, seq) do nothing`,
+          params,
+        );
         attempt = 0;
       } catch (err) {
         if (isStoreTrouble(err) && Date.now() < this.giveUpAt) {
-          logRetry(`output:${this.runId}`, `[actions] #${this.runId}: output kept in memory until the store takes it (${(err as Error).message})`);
+          logRetry(
+            `output:${this.runId}`,
+            `[actions] #${this.runId}: output kept in memory until the store takes it (${(err as Error).message})`,
+          );
           this.onStoreAway(err);
           await sleep(retryDelay(attempt++));
           continue;
@@ -128,7 +140,11 @@ function withTimeout<T>(work: Promise<T>, ms: number, controller: AbortControlle
 const summary = (checks: Check[]) => checks.map((c) => `${c.ok ? "✓" : "✗"} ${c.label}: ${c.observed}`).join("; ");
 
 /** Tries `write` while the store is away (or full) until `giveUpAt`; anything else, or the deadline, throws. */
-async function whileStoreAway<T>(giveUpAt: number, write: () => Promise<T>, onWait: (err: Error) => void = () => undefined): Promise<T> {
+async function whileStoreAway<T>(
+  giveUpAt: number,
+  write: () => Promise<T>,
+  onWait: (err: Error) => void = () => undefined,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await write();
@@ -162,7 +178,10 @@ async function execute(id: number): Promise<void> {
   const mod = moduleFor(row.action_id);
   const output = new OutputWriter(id);
   const controller = new AbortController();
-  const beat = () => void getDb().then((db) => db.query("update action_runs set heartbeat_at = now() where id = $1 and status = 'running'", [id])).catch(() => undefined);
+  const beat = () =>
+    void getDb()
+      .then((db) => db.query("update action_runs set heartbeat_at = now() where id = $1 and status = 'running'", [id]))
+      .catch(() => undefined);
   // Beats until the outcome is written, not only while the action works: an outcome waiting for the store belongs to a live run.
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
   let verification: { ok: boolean; checks: Check[] } | null = null;
@@ -179,9 +198,21 @@ async function execute(id: number): Promise<void> {
         log: (text, stream = "info") => output.push(text, stream),
         progress: (percent, message) => {
           output.push(percent === null ? message : `[${Math.round(percent)} %] ${message}`, "info");
-          void getDb().then((db) => db.query("update action_runs set progress = $2 where id = $1", [id, JSON.stringify({ percent, message })])).catch(() => undefined);
+          void getDb()
+            .then((db) =>
+              db.query("update action_runs set progress = $2 where id = $1", [
+                id,
+                JSON.stringify({ percent, message }),
+              ]),
+            )
+            .catch(() => undefined);
         },
-        control: async () => (await (await getDb()).query<{ control: "pause" | "abort" | null }>("select control from action_runs where id = $1", [id])).rows[0]?.control ?? null,
+        control: async () =>
+          (
+            await (
+              await getDb()
+            ).query<{ control: "pause" | "abort" | null }>("select control from action_runs where id = $1", [id])
+          ).rows[0]?.control ?? null,
       };
       ctx.log(`${row.action_id} started`);
       const seen = await withTimeout(mod.execute(row.params as never, ctx), meta.timeoutMs, controller);
@@ -207,7 +238,10 @@ async function execute(id: number): Promise<void> {
     const r = runs();
     // The outcome is known now: kept in memory, with the output before it, until the store takes both.
     const keep = (err: Error) => {
-      if (!r.waiting.has(id)) console.error(`[actions] #${id} ${status}; the store cannot take its outcome now (${err.message}): kept in memory, trying again until ${new Date(giveUpAt).toISOString()}`);
+      if (!r.waiting.has(id))
+        console.error(
+          `[actions] #${id} ${status}; the store cannot take its outcome now (${err.message}): kept in memory, trying again until ${new Date(giveUpAt).toISOString()}`,
+        );
       r.waiting.set(id, status);
     };
     output.onStoreAway = keep;
@@ -223,18 +257,33 @@ async function execute(id: number): Promise<void> {
  * Writes the outcome, and while the store cannot take it keeps it in memory and tries again until `giveUpAt`. A
  * COMMIT whose answer was lost is found written on the next try (the run is no longer running) and not written twice.
  */
-async function recordOutcome(id: number, status: "succeeded" | "failed", verification: { ok: boolean; checks: Check[] } | null, error: string | null, giveUpAt: number, keep: (err: Error) => void) {
+async function recordOutcome(
+  id: number,
+  status: "succeeded" | "failed",
+  verification: { ok: boolean; checks: Check[] } | null,
+  error: string | null,
+  giveUpAt: number,
+  keep: (err: Error) => void,
+) {
   const r = runs();
   try {
     await whileStoreAway(giveUpAt, () => finish(id, status, verification, error), keep);
-    if (r.waiting.has(id)) console.log(`[actions] #${id}: its outcome (${status}) is recorded now that the store answers again`);
+    if (r.waiting.has(id))
+      console.log(`[actions] #${id}: its outcome (${status}) is recorded now that the store answers again`);
   } catch (err) {
-    console.error(`[actions] #${id} ${status}${error ? ` (${error})` : ""}, but its outcome could not be recorded: ${(err as Error).message}`);
+    console.error(
+      `[actions] #${id} ${status}${error ? ` (${error})` : ""}, but its outcome could not be recorded: ${(err as Error).message}`,
+    );
   }
 }
 
 /** The action's verification against the fleet as it is now; logs its verdict. */
-async function verifyNow(mod: ReturnType<typeof moduleFor>, params: unknown, ctx: RunContext, seen: unknown): Promise<{ ok: boolean; checks: Check[] }> {
+async function verifyNow(
+  mod: ReturnType<typeof moduleFor>,
+  params: unknown,
+  ctx: RunContext,
+  seen: unknown,
+): Promise<{ ok: boolean; checks: Check[] }> {
   // Verification sees the fleet as the action left it.
   const after = { ...ctx, ...(await fleetContext()) };
   const checks = await mod.verify(params as never, after, seen as never);
@@ -243,7 +292,12 @@ async function verifyNow(mod: ReturnType<typeof moduleFor>, params: unknown, ctx
   return { ok, checks };
 }
 
-async function finish(id: number, status: "succeeded" | "failed", verification: { ok: boolean; checks: Check[] } | null, error: string | null) {
+async function finish(
+  id: number,
+  status: "succeeded" | "failed",
+  verification: { ok: boolean; checks: Check[] } | null,
+  error: string | null,
+) {
   const db = await getDb();
   const tail = (await readOutput(db, id)).slice(-40).map((l) => `${l.stream === "stderr" ? "! " : ""}${l.text}`);
   const incident = await db.transaction(async (tx) => {
@@ -260,12 +314,25 @@ async function finish(id: number, status: "succeeded" | "failed", verification: 
        where id = $1`,
       [id, status, verification ? JSON.stringify(verification) : null, error],
     );
-    await appendAudit(tx, { actor: null, action: `action.${status}`, target: `${row.action_id}#${id}`, detail: { verification, error, output: tail, ...(late ? { afterInterrupted: true } : {}) } });
+    await appendAudit(tx, {
+      actor: null,
+      action: `action.${status}`,
+      target: `${row.action_id}#${id}`,
+      detail: { verification, error, output: tail, ...(late ? { afterInterrupted: true } : {}) },
+    });
     if (!row.incident_id) return null;
     const evidence = verification ? summary(verification.checks) : (error ?? "");
     const afterAll = late ? " (after it had been marked interrupted while its console could not reach the store)" : "";
-    await addEvent(tx, row.incident_id, { actor: `Action #${id}`, kind: "action", message: `${row.action_id} ${status === "succeeded" ? "succeeded and verified" : "failed"}${afterAll}: ${status === "succeeded" ? evidence : error}`, data: { runId: id, event: status, verification } });
-    const step = status === "succeeded" && row.step_key ? checklistFor(await readIncident(tx, row.incident_id)).find((s) => s.key === row.step_key) : null;
+    await addEvent(tx, row.incident_id, {
+      actor: `Action #${id}`,
+      kind: "action",
+      message: `${row.action_id} ${status === "succeeded" ? "succeeded and verified" : "failed"}${afterAll}: ${status === "succeeded" ? evidence : error}`,
+      data: { runId: id, event: status, verification },
+    });
+    const step =
+      status === "succeeded" && row.step_key
+        ? checklistFor(await readIncident(tx, row.incident_id)).find((s) => s.key === row.step_key)
+        : null;
     if (step) await tickStep(tx, row.incident_id, step, `Action #${id}`, evidence.slice(0, 2000));
     return row.incident_id;
   });
@@ -291,12 +358,32 @@ export async function sweepInterrupted(): Promise<number[]> {
     const marked = await db.transaction(async (tx) => {
       const row = await readRunRow(tx, id, true);
       // Judged again under the row's lock: it may have beaten, or finished, meanwhile.
-      if (!row || (await tx.query(`select 1 from action_runs where id = $2 and ${staleRule}`, [STALE_SECONDS, id])).rowCount === 0 || !row.heartbeat_at) return false;
+      if (
+        !row ||
+        (await tx.query(`select 1 from action_runs where id = $2 and ${staleRule}`, [STALE_SECONDS, id])).rowCount ===
+          0 ||
+        !row.heartbeat_at
+      )
+        return false;
       const last = (await readOutput(tx, id)).slice(-5).map((l) => l.text);
       const known = `The console running it stopped at ${row.heartbeat_at.toISOString()}${row.progress ? ` during "${row.progress.message}"` : ""}. Check ${row.target} before running anything again.`;
-      await tx.query("update action_runs set status = 'interrupted', finished_at = now(), error = $2, version = version + 1 where id = $1", [id, known]);
-      await appendAudit(tx, { actor: null, action: "action.interrupted", target: `${row.action_id}#${id}`, detail: { known, lastOutput: last } });
-      if (row.incident_id) await addEvent(tx, row.incident_id, { actor: "Switchyard", kind: "action", message: `${row.action_id} (#${id}) was interrupted: ${known}`, data: { runId: id, event: "interrupted" } });
+      await tx.query(
+        "update action_runs set status = 'interrupted', finished_at = now(), error = $2, version = version + 1 where id = $1",
+        [id, known],
+      );
+      await appendAudit(tx, {
+        actor: null,
+        action: "action.interrupted",
+        target: `${row.action_id}#${id}`,
+        detail: { known, lastOutput: last },
+      });
+      if (row.incident_id)
+        await addEvent(tx, row.incident_id, {
+          actor: "Switchyard",
+          kind: "action",
+          message: `${row.action_id} (#${id}) was interrupted: ${known}`,
+          data: { runId: id, event: "interrupted" },
+        });
       return true;
     });
     if (marked) done.push(id);

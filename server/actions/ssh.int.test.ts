@@ -34,7 +34,8 @@ beforeAll(async () => {
   await startLab({ labDir });
   lab = await labStatus({ labDir });
   const db = await getDb();
-  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  const mk = (email: string, role: User["role"]) =>
+    db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   [engineer, lead] = await Promise.all([mk("eng@ssh.test", "engineer"), mk("lead@ssh.test", "lead")]);
 }, 180_000);
 
@@ -45,7 +46,11 @@ afterAll(async () => {
 }, 120_000);
 
 function ssh(t: SshTransport, argv: string[], runAsUser?: string): Promise<string> {
-  return new Promise((resolve, reject) => execFile("ssh", sshArgs(t, argv, { runAsUser }), { timeout: 30_000 }, (err, out, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(out))));
+  return new Promise((resolve, reject) =>
+    execFile("ssh", sshArgs(t, argv, { runAsUser }), { timeout: 30_000 }, (err, out, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(out),
+    ),
+  );
 }
 
 it("runs every region's host commands over SSH to its own sshd when the lab runs as root", () => {
@@ -60,7 +65,18 @@ it("runs every region's host commands over SSH to its own sshd when the lab runs
 describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
   it("hands spaces, quotes, $(), backticks, ; and newlines to the remote command as one literal argument each, also through sudo", async () => {
     const marker = path.join(os.tmpdir(), `switchyard-smuggled-${process.pid}`);
-    const values = ["a b", "it's", '"q"', `$(touch ${marker})`, `\`touch ${marker}\``, `x; touch ${marker}`, "one\ntwo", "*", "~", ""];
+    const values = [
+      "a b",
+      "it's",
+      '"q"',
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      `x; touch ${marker}`,
+      "one\ntwo",
+      "*",
+      "~",
+      "",
+    ];
     const expected = values.map((v) => `[${v}]\n`).join("");
     expect(await ssh(transport("eu-west-1"), ["printf", "[%s]\\n", ...values])).toBe(expected);
     expect(await ssh(transport("eu-west-1"), ["printf", "[%s]\\n", ...values], "postgres")).toBe(expected);
@@ -75,7 +91,13 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     execFileSync("ssh-keygen", ["-t", "ed25519", "-N", "", "-q", "-f", other]);
     const otherKey = readFileSync(`${other}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
     const hostPattern = `[${transport("eu-west-1").host}]:${transport("eu-west-1").port} `;
-    writeFileSync(knownHosts, pinned.split("\n").map((l) => (l.startsWith(hostPattern) ? `${hostPattern}${otherKey}` : l)).join("\n"));
+    writeFileSync(
+      knownHosts,
+      pinned
+        .split("\n")
+        .map((l) => (l.startsWith(hostPattern) ? `${hostPattern}${otherKey}` : l))
+        .join("\n"),
+    );
     try {
       const requests = [
         { actionId: "db.rebuild-replica", params: { region: "eu-west-1", source: "us-east-1" } },
@@ -90,7 +112,9 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
         expect(host!.observed, r.actionId).toContain("host key verification failed");
       }
       const run = await svc.requestAction(engineer, { ...requests[0]!, idempotencyKey: key() } as never);
-      await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({ code: "precondition_failed" });
+      await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({
+        code: "precondition_failed",
+      });
       expect((await svc.getAction({ kind: "user", user: lead }, run.id)).status).toBe("pending");
       // The other regions' hosts are not affected.
       expect((await hostReachable([region("ap-southeast-1")]))[0]!.ok).toBe(true);
@@ -112,7 +136,11 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
   it("ends a run whose ssh connection is lost mid-command as of unknown outcome, with a verification of the real state", async () => {
     const target = "ap-southeast-1";
     const sshdPid = lab.regions.find((r) => r.id === target)!.sshd!.pid!;
-    const run = await svc.requestAction(engineer, { actionId: "db.repoint-app", params: { primary: "us-east-1", regions: [target] }, idempotencyKey: key() });
+    const run = await svc.requestAction(engineer, {
+      actionId: "db.repoint-app",
+      params: { primary: "us-east-1", regions: [target] },
+      idempotencyKey: key(),
+    });
     await svc.approveAction(lead, run.id, { paramsHash: run.paramsHash });
     // While the restart hook runs on the host (a process under the region's sshd), that sshd goes down with every session it serves.
     const restarting = () => descendants(sshdPid).some((pid) => cmdline(pid).includes("restart-api"));
@@ -124,10 +152,14 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
         // already gone
       }
     }
-    const done = await waitFor("the run to end", async () => {
-      const r = await svc.getAction({ kind: "user", user: lead }, run.id);
-      return r.status !== "running" ? r : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 100 });
+    const done = await waitFor(
+      "the run to end",
+      async () => {
+        const r = await svc.getAction({ kind: "user", user: lead }, run.id);
+        return r.status !== "running" ? r : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
     const detail = await svc.getAction({ kind: "user", user: lead }, run.id);
     const output = detail.output.map((l) => l.text).join("\n");
     expect(done.status, output).toBe("failed");
@@ -135,8 +167,14 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     expect(output).toContain("verifying the real state");
     // What the verification says is what the region API really does now (the killed sessions took the restart with them).
     expect(done.verification).not.toBeNull();
-    const health = await fetch(`${lab.regions.find((r) => r.id === target)!.apiUrl}/health`, { signal: AbortSignal.timeout(3_000) }).then((res) => res.json() as Promise<{ dbPort?: number; db?: { writable?: boolean } }>, () => null);
-    const writesToPrimary = health?.db?.writable === true && health.dbPort === lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
+    const health = await fetch(`${lab.regions.find((r) => r.id === target)!.apiUrl}/health`, {
+      signal: AbortSignal.timeout(3_000),
+    }).then(
+      (res) => res.json() as Promise<{ dbPort?: number; db?: { writable?: boolean } }>,
+      () => null,
+    );
+    const writesToPrimary =
+      health?.db?.writable === true && health.dbPort === lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
     expect(done.verification!.ok).toBe(writesToPrimary);
     // Back to normal for the rest: the lab restarts the dead sshd, and the API runs.
     await startLab({ labDir });

@@ -20,7 +20,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Polls `probe` until it returns a value, or fails after timeoutMs naming what it waited for. */
-export async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, signal?: AbortSignal, intervalMs = 50): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => null);

@@ -48,18 +48,46 @@ export async function readRecentAlerts(limit = 100): Promise<AlertView[]> {
 
 export async function readFiringFingerprints(source: "rule" | "alertmanager"): Promise<Set<string>> {
   const db = await getDb();
-  const r = await db.query<{ fingerprint: string }>("select fingerprint from alerts where state = 'firing' and source = $1", [source]);
+  const r = await db.query<{ fingerprint: string }>(
+    "select fingerprint from alerts where state = 'firing' and source = $1",
+    [source],
+  );
   return new Set(r.rows.map((x) => x.fingerprint));
 }
 
 /** Opens an alert; null when one is already firing for this fingerprint. */
-export async function fireAlert(a: { source: "rule" | "alertmanager"; ruleId: string | null; fingerprint: string; name: string; severity: string; labels: Record<string, string>; summary: string; value: number | null; runbook: Breach["runbook"] | null }, at: Date, tx?: Queryable): Promise<AlertView | null> {
+export async function fireAlert(
+  a: {
+    source: "rule" | "alertmanager";
+    ruleId: string | null;
+    fingerprint: string;
+    name: string;
+    severity: string;
+    labels: Record<string, string>;
+    summary: string;
+    value: number | null;
+    runbook: Breach["runbook"] | null;
+  },
+  at: Date,
+  tx?: Queryable,
+): Promise<AlertView | null> {
   const db = tx ?? (await getDb());
   const r = await db.query<AlertRow>(
     `insert into alerts (rule_id, source, fingerprint, name, severity, labels, summary, value, runbook, state, started_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'firing', $10)
      on conflict (fingerprint) where state = 'firing' do nothing returning *`,
-    [a.ruleId, a.source, a.fingerprint, a.name, a.severity, JSON.stringify(a.labels), a.summary, a.value, a.runbook ? JSON.stringify(a.runbook) : null, at.toISOString()],
+    [
+      a.ruleId,
+      a.source,
+      a.fingerprint,
+      a.name,
+      a.severity,
+      JSON.stringify(a.labels),
+      a.summary,
+      a.value,
+      a.runbook ? JSON.stringify(a.runbook) : null,
+      at.toISOString(),
+    ],
   );
   return r.rows[0] ? toView(r.rows[0]) : null;
 }
@@ -75,16 +103,28 @@ export async function resolveAlert(fingerprint: string, at: Date, tx?: Queryable
 
 export async function readRuleSettings(): Promise<RuleSettingsMap> {
   const db = await getDb();
-  const r = await db.query<{ id: string; threshold: number | null; for_seconds: number; enabled: boolean }>("select * from alert_rules");
+  const r = await db.query<{ id: string; threshold: number | null; for_seconds: number; enabled: boolean }>(
+    "select * from alert_rules",
+  );
   const settings = defaultRuleSettings();
   for (const row of r.rows) {
-    if (settings[row.id]) settings[row.id] = { threshold: row.threshold ?? settings[row.id]!.threshold, forSeconds: row.for_seconds, enabled: row.enabled };
+    if (settings[row.id])
+      settings[row.id] = {
+        threshold: row.threshold ?? settings[row.id]!.threshold,
+        forSeconds: row.for_seconds,
+        enabled: row.enabled,
+      };
   }
   return settings;
 }
 
 /** A rule's threshold, `for` duration and switch, replacing what was set before; `by` is who set it (an email). */
-export async function writeRuleSettings(tx: Queryable, ruleId: string, settings: RuleSettings, by: string): Promise<void> {
+export async function writeRuleSettings(
+  tx: Queryable,
+  ruleId: string,
+  settings: RuleSettings,
+  by: string,
+): Promise<void> {
   await tx.query(
     `insert into alert_rules (id, threshold, for_seconds, enabled, updated_at, updated_by) values ($1, $2, $3, $4, now(), $5)
      on conflict (id) do update set threshold = excluded.threshold, for_seconds = excluded.for_seconds, enabled = excluded.enabled,

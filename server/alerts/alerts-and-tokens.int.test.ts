@@ -11,7 +11,8 @@ const { createApiToken, findActiveToken, listApiTokens, revokeApiToken } = await
 type User = import("@/server/auth/users").User;
 
 let admin: User, engineer: User, viewer: User;
-const auditCount = async () => (await (await getDb()).query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
+const auditCount = async () =>
+  (await (await getDb()).query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
 
 beforeAll(async () => {
   const db = await getDb();
@@ -44,7 +45,13 @@ describe("the Alertmanager receiver", () => {
     expect(await ingestAlertmanager(token, amBody("firing"))).toEqual({ fired: 0, resolved: 0 });
     const firing = await readFiringAlerts();
     expect(firing).toHaveLength(1);
-    expect(firing[0]).toMatchObject({ source: "alertmanager", name: "PostgresDown", severity: "critical", labels: { region: "us-east-1" }, summary: "pg_up == 0 for us-east-1" });
+    expect(firing[0]).toMatchObject({
+      source: "alertmanager",
+      name: "PostgresDown",
+      severity: "critical",
+      labels: { region: "us-east-1" },
+      summary: "pg_up == 0 for us-east-1",
+    });
     expect(await ingestAlertmanager(token, amBody("resolved"))).toEqual({ fired: 0, resolved: 1 });
     expect(await readFiringAlerts()).toHaveLength(0);
   });
@@ -52,25 +59,44 @@ describe("the Alertmanager receiver", () => {
   it("puts each post that changed something on the audit chain, with the token or the person", async () => {
     const token = { kind: "token" as const, tokenId: "t2", name: "alertmanager" };
     const ingests = async () =>
-      (await (await getDb()).query<{ actor_email: string | null; detail: Record<string, unknown> }>("select actor_email, detail from audit_log where action = 'alert.ingest' order by id")).rows;
+      (
+        await (
+          await getDb()
+        ).query<{ actor_email: string | null; detail: Record<string, unknown> }>(
+          "select actor_email, detail from audit_log where action = 'alert.ingest' order by id",
+        )
+      ).rows;
     const before = (await ingests()).length;
     await ingestAlertmanager(token, amBody("firing", "audit1"));
     await ingestAlertmanager(token, amBody("firing", "audit1")); // a re-send changes nothing: not written
     await ingestAlertmanager({ kind: "user", user: engineer }, amBody("resolved", "audit1"));
     expect((await ingests()).slice(before)).toEqual([
-      { actor_email: null, detail: { fired: ["PostgresDown (audit1)"], resolved: [], token: "alertmanager", tokenId: "t2" } },
+      {
+        actor_email: null,
+        detail: { fired: ["PostgresDown (audit1)"], resolved: [], token: "alertmanager", tokenId: "t2" },
+      },
       { actor_email: engineer.email, detail: { fired: [], resolved: ["audit1"] } },
     ]);
   });
 
   it("refuses a viewer and writes nothing", async () => {
-    await expect(ingestAlertmanager({ kind: "user", user: viewer }, amBody("firing", "viewer1"))).rejects.toMatchObject({ code: "forbidden" });
+    await expect(ingestAlertmanager({ kind: "user", user: viewer }, amBody("firing", "viewer1"))).rejects.toMatchObject(
+      { code: "forbidden" },
+    );
     expect(await readFiringAlerts()).toHaveLength(0);
-    await expect(ingestAlertmanager({ kind: "user", user: engineer }, amBody("firing", "eng1"))).resolves.toEqual({ fired: 1, resolved: 0 });
+    await expect(ingestAlertmanager({ kind: "user", user: engineer }, amBody("firing", "eng1"))).resolves.toEqual({
+      fired: 1,
+      resolved: 0,
+    });
   });
 
   it("rejects a body that is not Alertmanager's", () => {
-    expect(alertmanagerWebhook.safeParse({ status: "firing", alerts: [{ status: "firing", labels: {}, startsAt: "x", fingerprint: "; drop table" }] }).success).toBe(false);
+    expect(
+      alertmanagerWebhook.safeParse({
+        status: "firing",
+        alerts: [{ status: "firing", labels: {}, startsAt: "x", fingerprint: "; drop table" }],
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -85,9 +111,15 @@ describe("alert rule settings", () => {
   it("refuses an engineer and bad values, changing nothing", async () => {
     const before = await readRuleSettings();
     const audits = await auditCount();
-    await expect(updateRuleSettings(engineer, { ruleId: "mirror-hit-rate", threshold: 10, forSeconds: 0, enabled: false })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(updateRuleSettings(admin, { ruleId: "mirror-hit-rate", threshold: 150, forSeconds: 0, enabled: true })).rejects.toMatchObject({ code: "invalid" });
-    await expect(updateRuleSettings(admin, { ruleId: "region-unhealthy", threshold: 3, forSeconds: 0, enabled: true })).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      updateRuleSettings(engineer, { ruleId: "mirror-hit-rate", threshold: 10, forSeconds: 0, enabled: false }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      updateRuleSettings(admin, { ruleId: "mirror-hit-rate", threshold: 150, forSeconds: 0, enabled: true }),
+    ).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      updateRuleSettings(admin, { ruleId: "region-unhealthy", threshold: 3, forSeconds: 0, enabled: true }),
+    ).rejects.toMatchObject({ code: "invalid" });
     expect(await readRuleSettings()).toEqual(before);
     expect(await auditCount()).toBe(audits);
   });
@@ -97,7 +129,9 @@ describe("API tokens", () => {
   it("shows the secret once, keeps only its hash, authenticates it, and stops after revocation", async () => {
     const { token, record } = await createApiToken(admin, { name: "grafana" });
     expect(token).toMatch(/^sy_/);
-    const stored = await (await getDb()).query<{ token_hash: string }>("select token_hash from api_tokens where id = $1", [record.id]);
+    const stored = await (
+      await getDb()
+    ).query<{ token_hash: string }>("select token_hash from api_tokens where id = $1", [record.id]);
     expect(stored.rows[0]!.token_hash).not.toContain(token);
     expect(await findActiveToken(token)).toMatchObject({ name: "grafana" });
     expect((await listApiTokens(admin)).find((t) => t.id === record.id)?.lastUsedAt).not.toBeNull();
@@ -129,7 +163,14 @@ describe("the alert engine", () => {
     await engine.evaluate([low], new Date(t0 + 29_000));
     expect(await firingMirror()).toHaveLength(0);
     await engine.evaluate([low], new Date(t0 + 30_000));
-    expect(await firingMirror()).toMatchObject([{ labels: { region: "eu-west-1" }, value: 12, startedAt: "2026-11-25T12:00:30.000Z", runbook: { id: "low-mirror-hit-rate" } }]);
+    expect(await firingMirror()).toMatchObject([
+      {
+        labels: { region: "eu-west-1" },
+        value: 12,
+        startedAt: "2026-11-25T12:00:30.000Z",
+        runbook: { id: "low-mirror-hit-rate" },
+      },
+    ]);
     await engine.evaluate([regionView("eu-west-1")], new Date(t0 + 40_000));
     expect(await firingMirror()).toHaveLength(0);
   });

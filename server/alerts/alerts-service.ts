@@ -37,8 +37,12 @@ export const alertmanagerWebhook = z.object({
  * Takes alerts from a real Prometheus/Alertmanager: firing ones open (once per fingerprint), resolved ones close.
  * Tools post with an API token; people need the engineer role.
  */
-export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof alertmanagerWebhook>): Promise<{ fired: number; resolved: number }> {
-  if (caller.kind === "user") requireRole(caller.user, "engineer", { refusal: "Posting alerts needs the engineer role or an API token." });
+export async function ingestAlertmanager(
+  caller: Caller,
+  body: z.infer<typeof alertmanagerWebhook>,
+): Promise<{ fired: number; resolved: number }> {
+  if (caller.kind === "user")
+    requireRole(caller.user, "engineer", { refusal: "Posting alerts needs the engineer role or an API token." });
   const db = await getDb();
   const { fired, resolved } = await db.transaction(async (tx) => {
     const fired: string[] = [];
@@ -48,11 +52,26 @@ export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof al
       if (a.status === "firing") {
         const { alertname, severity, ...labels } = a.labels;
         const summary = a.annotations.summary ?? a.annotations.description ?? alertname!;
-        const alert = await fireAlert({ source: "alertmanager", ruleId: null, fingerprint, name: alertname!, severity: severity ?? "warning", labels, summary, value: null, runbook: null }, new Date(a.startsAt), tx);
+        const alert = await fireAlert(
+          {
+            source: "alertmanager",
+            ruleId: null,
+            fingerprint,
+            name: alertname!,
+            severity: severity ?? "warning",
+            labels,
+            summary,
+            value: null,
+            runbook: null,
+          },
+          new Date(a.startsAt),
+          tx,
+        );
         if (alert) fired.push(`${alertname} (${a.fingerprint})`);
       } else {
         const endsAt = a.endsAt && !a.endsAt.startsWith("0001") ? new Date(a.endsAt) : new Date();
-        if (await resolveAlert(fingerprint, Number.isNaN(endsAt.getTime()) ? new Date() : endsAt, tx)) resolved.push(a.fingerprint);
+        if (await resolveAlert(fingerprint, Number.isNaN(endsAt.getTime()) ? new Date() : endsAt, tx))
+          resolved.push(a.fingerprint);
       }
     }
     // Alertmanager re-sends what it already sent (repeat_interval): only a post that changed something is audited.
@@ -61,7 +80,11 @@ export async function ingestAlertmanager(caller: Caller, body: z.infer<typeof al
         actor: caller.kind === "user" ? caller.user : null,
         action: "alert.ingest",
         target: "alertmanager",
-        detail: { fired, resolved, ...(caller.kind === "token" ? { token: caller.name, tokenId: caller.tokenId } : {}) },
+        detail: {
+          fired,
+          resolved,
+          ...(caller.kind === "token" ? { token: caller.name, tokenId: caller.tokenId } : {}),
+        },
       });
     }
     return { fired: fired.length, resolved: resolved.length };
@@ -91,7 +114,8 @@ export async function updateRuleSettings(actor: User, input: z.infer<typeof rule
   const def = alertRuleDefs.find((r) => r.id === input.ruleId)!;
   if (def.comparator === null && input.threshold !== null) throw invalid(`${def.name} has no threshold.`);
   if (def.comparator !== null && input.threshold === null) throw invalid(`${def.name} needs a threshold.`);
-  if (def.unit === "%" && input.threshold !== null && input.threshold > 100) throw invalid("A percentage is at most 100.");
+  if (def.unit === "%" && input.threshold !== null && input.threshold > 100)
+    throw invalid("A percentage is at most 100.");
   const settings = { threshold: input.threshold, forSeconds: input.forSeconds, enabled: input.enabled };
   const db = await getDb();
   await db.transaction(async (tx) => {

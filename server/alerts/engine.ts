@@ -23,7 +23,8 @@ export class AlertEngine {
 
   /** Rule settings, re-read at most every 2 s so an admin's change applies within a pass or two. */
   async ruleSettings(): Promise<RuleSettingsMap> {
-    if (!this.settings || Date.now() - this.settings.readAt > 2000) this.settings = { value: await readRuleSettings(), readAt: Date.now() };
+    if (!this.settings || Date.now() - this.settings.readAt > 2000)
+      this.settings = { value: await readRuleSettings(), readAt: Date.now() };
     return this.settings.value;
   }
 
@@ -33,7 +34,9 @@ export class AlertEngine {
 
   /** Serialised: passes never interleave. */
   evaluate(regions: RegionView[], now = new Date()): Promise<void> {
-    this.running = this.running.then(() => this.pass(regions, now)).catch((err) => log("pass", `[alerts] ${(err as Error).message}`));
+    this.running = this.running
+      .then(() => this.pass(regions, now))
+      .catch((err) => log("pass", `[alerts] ${(err as Error).message}`));
     return this.running;
   }
 
@@ -51,7 +54,20 @@ export class AlertEngine {
       const forMs = (settings[b.ruleId]?.forSeconds ?? 0) * 1000;
       if (this.firing.has(b.fingerprint) || now.getTime() - since < forMs) continue;
       const def = alertRuleDefs.find((d) => d.id === b.ruleId)!;
-      const fired = await fireAlert({ source: "rule", ruleId: b.ruleId, fingerprint: b.fingerprint, name: def.name, severity: def.severity, labels: b.labels, summary: b.summary, value: b.value, runbook: b.runbook }, now);
+      const fired = await fireAlert(
+        {
+          source: "rule",
+          ruleId: b.ruleId,
+          fingerprint: b.fingerprint,
+          name: def.name,
+          severity: def.severity,
+          labels: b.labels,
+          summary: b.summary,
+          value: b.value,
+          runbook: b.runbook,
+        },
+        now,
+      );
       this.firing.add(b.fingerprint);
       if (fired) changed.push(fired);
     }

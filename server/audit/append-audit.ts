@@ -24,14 +24,24 @@ export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
 
-export type HashedContent = { at: string; actorEmail: string | null; action: string; target: string | null; detail: unknown };
+export type HashedContent = {
+  at: string;
+  actorEmail: string | null;
+  action: string;
+  target: string | null;
+  detail: unknown;
+};
 
-const content = (prevHash: string, row: HashedContent) => canonical([prevHash, row.at, row.actorEmail, row.action, row.target, row.detail]);
+const content = (prevHash: string, row: HashedContent) =>
+  canonical([prevHash, row.at, row.actorEmail, row.action, row.target, row.detail]);
 
 /** The SHA-256 of one row (the rows from before the seal): its content chained to the hash of the row before it. */
 export function auditHash(prevHash: string, row: HashedContent): string {
@@ -63,7 +73,16 @@ export async function appendAudit(tx: Queryable, entry: AuditEntry): Promise<voi
   const inserted = await tx.query<{ id: number }>(
     `insert into audit_log (at, actor_id, actor_email, action, target, detail, prev_hash, hash, alg)
      values ($1, $2, $3, $4, $5, $6, $7, $8, 'hmac-sha256') returning id`,
-    [row.at, entry.actor?.id ?? null, row.actorEmail, row.action, row.target, JSON.stringify(row.detail), prevHash, hash],
+    [
+      row.at,
+      entry.actor?.id ?? null,
+      row.actorEmail,
+      row.action,
+      row.target,
+      JSON.stringify(row.detail),
+      prevHash,
+      hash,
+    ],
   );
   await writeCheckpoint(tx, key, { lastId: inserted.rows[0]!.id, lastHash: hash });
 }

@@ -34,15 +34,25 @@ describe("the audit key", () => {
   });
 
   it("is AUDIT_KEY when set", async () => {
-    const m = await load({ AUDIT_KEY: "k".repeat(32), NODE_ENV: "production", DATABASE_URL: "postgres://db.example/switchyard" });
+    const m = await load({
+      AUDIT_KEY: "k".repeat(32),
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://db.example/switchyard",
+    });
     expect(m.auditKey({ create: true })).toBe("k".repeat(32));
     expect(m.auditKeyProblem()).toBeNull();
   });
 
   it("must be AUDIT_KEY in production on PostgreSQL, and neither signs nor checks without it", async () => {
-    const m = await load({ AUDIT_KEY: undefined, NODE_ENV: "production", DATABASE_URL: "postgres://db.example/switchyard" });
+    const m = await load({
+      AUDIT_KEY: undefined,
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://db.example/switchyard",
+    });
     expect(m.auditKeyProblem()).toMatch(/^AUDIT_KEY is not set/);
-    expect(() => m.auditKey({ create: true })).toThrow(/^The audit log cannot be written or checked: AUDIT_KEY is not set/);
+    expect(() => m.auditKey({ create: true })).toThrow(
+      /^The audit log cannot be written or checked: AUDIT_KEY is not set/,
+    );
   });
 
   it("refuses an AUDIT_KEY shorter than 32 characters, naming the variable", async () => {

@@ -57,6 +57,7 @@ export function auditKey({ create }: { create: boolean }): string | null {
  * generated file, so every other console's rows would look forged. To be called from productionRefusal.
  */
 export function auditKeyProblem(): string | null {
-  if (env.strictProduction && !env.AUDIT_KEY) return "AUDIT_KEY is not set (the audit log's HMAC key, shared by every console on this store; generate one with `openssl rand -base64 48`)";
+  if (env.strictProduction && !env.AUDIT_KEY)
+    return "AUDIT_KEY is not set (the audit log's HMAC key, shared by every console on this store; generate one with `openssl rand -base64 48`)";
   return null;
 }

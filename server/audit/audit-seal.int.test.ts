@@ -27,10 +27,34 @@ const { auditKeyProblem } = await import("@/server/audit/audit-key");
 const root = path.resolve(import.meta.dirname, "../..");
 const actor = { id: "00000000-0000-4000-8000-000000000001", email: "lead@x.test" };
 
-type Row = { id: number; at: Date; actor_email: string | null; action: string; target: string | null; detail: unknown; prev_hash: string; hash: string; alg: string };
-const rows = async () => (await (await getDb()).query<Row>("select id::int as id, at, actor_email, action, target, detail, prev_hash, hash, alg from audit_log order by id")).rows;
-const append = async (action: string, detail: Record<string, unknown> = {}) => (await getDb()).transaction((tx) => appendAudit(tx, { actor, action, target: "INC-1", detail }));
-const content = (r: Row) => ({ at: r.at.toISOString(), actorEmail: r.actor_email, action: r.action, target: r.target, detail: r.detail });
+type Row = {
+  id: number;
+  at: Date;
+  actor_email: string | null;
+  action: string;
+  target: string | null;
+  detail: unknown;
+  prev_hash: string;
+  hash: string;
+  alg: string;
+};
+const rows = async () =>
+  (
+    await (
+      await getDb()
+    ).query<Row>(
+      "select id::int as id, at, actor_email, action, target, detail, prev_hash, hash, alg from audit_log order by id",
+    )
+  ).rows;
+const append = async (action: string, detail: Record<string, unknown> = {}) =>
+  (await getDb()).transaction((tx) => appendAudit(tx, { actor, action, target: "INC-1", detail }));
+const content = (r: Row) => ({
+  at: r.at.toISOString(),
+  actorEmail: r.actor_email,
+  action: r.action,
+  target: r.target,
+  detail: r.detail,
+});
 
 /** Runs SQL with the append-only trigger off, as a superuser who got past it would. */
 async function behindTheTrigger(sql: string, params: unknown[] = []) {
@@ -50,7 +74,11 @@ const verify = (env: Record<string, string | undefined> = {}) =>
     timeout: 60_000,
   }).then(
     ({ stdout }) => ({ code: 0, stdout, stderr: "" }),
-    (err: { code?: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    (err: { code?: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
   );
 
 beforeAll(async () => {
@@ -58,17 +86,18 @@ beforeAll(async () => {
   const db = await getDb();
   let prev = GENESIS_HASH;
   for (const [i, action] of ["user.set-role", "api-token.create", "action.request"].entries()) {
-    const row = { at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), actorEmail: "old@x.test", action, target: `legacy-${i}`, detail: { i } };
+    const row = {
+      at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      actorEmail: "old@x.test",
+      action,
+      target: `legacy-${i}`,
+      detail: { i },
+    };
     const hash = auditHash(prev, row);
-    await db.query("insert into audit_log (at, actor_email, action, target, detail, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7)", [
-      row.at,
-      row.actorEmail,
-      row.action,
-      row.target,
-      JSON.stringify(row.detail),
-      prev,
-      hash,
-    ]);
+    await db.query(
+      "insert into audit_log (at, actor_email, action, target, detail, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7)",
+      [row.at, row.actorEmail, row.action, row.target, JSON.stringify(row.detail), prev, hash],
+    );
     prev = hash;
   }
 });
@@ -94,42 +123,84 @@ describe("the switch from SHA-256 to HMAC", () => {
     expect(first!.hash).toBe(auditHmac(key, first!.prev_hash, content(first!)));
     expect(first!.hash).not.toBe(auditHash(first!.prev_hash, content(first!)));
     expect(await verifyAuditChain(await getDb())).toEqual({ ok: true, rows: 5 });
-    const cp = (await (await getDb()).query<{ last_id: number; rows: number }>("select last_id::int, rows::int from audit_checkpoint")).rows;
+    const cp = (
+      await (
+        await getDb()
+      ).query<{ last_id: number; rows: number }>("select last_id::int, rows::int from audit_checkpoint")
+    ).rows;
     expect(cp).toEqual([{ last_id: all[4]!.id, rows: 5 }]);
   });
 
   it("exits 0 from npm run audit:verify and prints the newest row to keep elsewhere", async () => {
     const head = (await rows()).at(-1)!;
-    expect(await verify()).toMatchObject({ code: 0, stdout: `audit chain intact: 5 rows\nnewest row: #${head.id} ${head.hash}\n` });
+    expect(await verify()).toMatchObject({
+      code: 0,
+      stdout: `audit chain intact: 5 rows\nnewest row: #${head.id} ${head.hash}\n`,
+    });
   });
 
   it("refuses a plain SHA-256 row after the HMAC rows, though anyone could compute it", async () => {
     const head = (await rows()).at(-1)!;
-    const forged = { at: new Date().toISOString(), actorEmail: "mallory@x.test", action: "user.set-role", target: "mallory@x.test", detail: { to: "admin" } };
-    await (await getDb()).query("insert into audit_log (at, actor_email, action, target, detail, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7)", [
-      forged.at,
-      forged.actorEmail,
-      forged.action,
-      forged.target,
-      JSON.stringify(forged.detail),
-      head.hash,
-      auditHash(head.hash, forged),
-    ]);
+    const forged = {
+      at: new Date().toISOString(),
+      actorEmail: "mallory@x.test",
+      action: "user.set-role",
+      target: "mallory@x.test",
+      detail: { to: "admin" },
+    };
+    await (
+      await getDb()
+    ).query(
+      "insert into audit_log (at, actor_email, action, target, detail, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7)",
+      [
+        forged.at,
+        forged.actorEmail,
+        forged.action,
+        forged.target,
+        JSON.stringify(forged.detail),
+        head.hash,
+        auditHash(head.hash, forged),
+      ],
+    );
     const id = (await rows()).at(-1)!.id;
-    expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: false, brokenAt: id, reason: "a plain SHA-256 row after the switch to HMAC rows" });
+    expect(await verifyAuditChain(await getDb())).toMatchObject({
+      ok: false,
+      brokenAt: id,
+      reason: "a plain SHA-256 row after the switch to HMAC rows",
+    });
     await behindTheTrigger("delete from audit_log where id = $1", [id]);
     expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: true, rows: 5 });
   });
 
   it("refuses an HMAC row made with another key, and a row added after the checkpoint", async () => {
     const head = (await rows()).at(-1)!;
-    const forged = { at: new Date().toISOString(), actorEmail: "mallory@x.test", action: "user.set-role", target: "m", detail: {} };
-    await (await getDb()).query(
+    const forged = {
+      at: new Date().toISOString(),
+      actorEmail: "mallory@x.test",
+      action: "user.set-role",
+      target: "m",
+      detail: {},
+    };
+    await (
+      await getDb()
+    ).query(
       "insert into audit_log (at, actor_email, action, target, detail, prev_hash, hash, alg) values ($1, $2, $3, $4, $5, $6, $7, 'hmac-sha256')",
-      [forged.at, forged.actorEmail, forged.action, forged.target, "{}", head.hash, auditHmac("m".repeat(40), head.hash, forged)],
+      [
+        forged.at,
+        forged.actorEmail,
+        forged.action,
+        forged.target,
+        "{}",
+        head.hash,
+        auditHmac("m".repeat(40), head.hash, forged),
+      ],
     );
     const id = (await rows()).at(-1)!.id;
-    expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: false, brokenAt: id, reason: "its content does not match its hash" });
+    expect(await verifyAuditChain(await getDb())).toMatchObject({
+      ok: false,
+      brokenAt: id,
+      reason: "its content does not match its hash",
+    });
     await behindTheTrigger("delete from audit_log where id = $1", [id]);
   });
 });
@@ -137,15 +208,24 @@ describe("the switch from SHA-256 to HMAC", () => {
 describe("the append-only table", () => {
   it("refuses UPDATE, DELETE and TRUNCATE with the rule's name, and a checkpoint moved back", async () => {
     const db = await getDb();
-    const refused = (sql: string) => db.query(sql).then(() => null, (err: { message: string; code?: string }) => ({ message: err.message, code: err.code }));
+    const refused = (sql: string) =>
+      db.query(sql).then(
+        () => null,
+        (err: { message: string; code?: string }) => ({ message: err.message, code: err.code }),
+      );
     for (const [sql, op] of [
       ["update audit_log set detail = '{}' where id = (select max(id) from audit_log)", "UPDATE"],
       ["delete from audit_log where id = (select max(id) from audit_log)", "DELETE"],
       ["truncate audit_log", "TRUNCATE"],
     ] as const) {
-      expect(await refused(sql)).toEqual({ message: `audit_log is append-only: ${op} is refused (rule: audit rows are never changed or removed)`, code: "42501" });
+      expect(await refused(sql)).toEqual({
+        message: `audit_log is append-only: ${op} is refused (rule: audit rows are never changed or removed)`,
+        code: "42501",
+      });
     }
-    expect((await refused("update audit_checkpoint set last_id = 1"))?.message).toMatch(/^audit_checkpoint moves forward only/);
+    expect((await refused("update audit_checkpoint set last_id = 1"))?.message).toMatch(
+      /^audit_checkpoint moves forward only/,
+    );
     expect((await refused("truncate audit_checkpoint"))?.message).toMatch(/^audit_checkpoint is never removed/);
     expect(await verifyAuditChain(db)).toEqual({ ok: true, rows: 5 });
   });
@@ -153,8 +233,12 @@ describe("the append-only table", () => {
   it("still catches a row edited by a superuser with the trigger disabled", async () => {
     const target = (await rows())[3]!;
     const original = JSON.stringify(target.detail);
-    await behindTheTrigger("update audit_log set detail = '{\"title\":\"nothing happened\"}' where id = $1", [target.id]);
-    expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: false, brokenAt: target.id, reason: "its content does not match its hash" });
+    await behindTheTrigger('update audit_log set detail = \'{"title":"nothing happened"}\' where id = $1', [target.id]);
+    expect(await verifyAuditChain(await getDb())).toMatchObject({
+      ok: false,
+      brokenAt: target.id,
+      reason: "its content does not match its hash",
+    });
     const broken = await verify();
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`audit chain BROKEN at row #${target.id}: its content does not match its hash`);
@@ -169,15 +253,30 @@ describe("the signed checkpoint", () => {
     await append("incident.note", { text: "two" });
     const all = await rows();
     const [second, last] = all.slice(-2);
-    const saved = (await (await getDb()).query<{ rows: unknown }>("select json_agg(a) as rows from audit_log a where id >= $1", [second!.id])).rows[0]!.rows;
+    const saved = (
+      await (
+        await getDb()
+      ).query<{ rows: unknown }>("select json_agg(a) as rows from audit_log a where id >= $1", [second!.id])
+    ).rows[0]!.rows;
     await behindTheTrigger("delete from audit_log where id >= $1", [second!.id]);
 
     const cut = await verify();
     expect(cut.code).toBe(1);
-    expect(cut.stdout).toContain(`audit chain BROKEN at row #${last!.id}: the newest 2 rows were removed: the chain ends at row #${all.at(-3)!.id}`);
-    expect(await cachedAuditVerdict(await getDb())).toMatchObject({ ok: false, rows: 5, brokenAt: last!.id, reason: expect.stringMatching(/^the newest 2 rows were removed/) });
+    expect(cut.stdout).toContain(
+      `audit chain BROKEN at row #${last!.id}: the newest 2 rows were removed: the chain ends at row #${all.at(-3)!.id}`,
+    );
+    expect(await cachedAuditVerdict(await getDb())).toMatchObject({
+      ok: false,
+      rows: 5,
+      brokenAt: last!.id,
+      reason: expect.stringMatching(/^the newest 2 rows were removed/),
+    });
 
-    await (await getDb()).query("insert into audit_log select * from json_populate_recordset(null::audit_log, $1::json)", [JSON.stringify(saved)]);
+    await (
+      await getDb()
+    ).query("insert into audit_log select * from json_populate_recordset(null::audit_log, $1::json)", [
+      JSON.stringify(saved),
+    ]);
     expect(await verify()).toMatchObject({ code: 0 });
   });
 
@@ -185,7 +284,10 @@ describe("the signed checkpoint", () => {
     const db = await getDb();
     const cp = (await db.query<{ mac: string }>("select mac from audit_checkpoint")).rows[0]!;
     await db.query("update audit_checkpoint set mac = $1", ["0".repeat(64)]);
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, reason: "the checkpoint's signature does not match: it was written without the audit key" });
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      reason: "the checkpoint's signature does not match: it was written without the audit key",
+    });
     await db.query("update audit_checkpoint set mac = $1", [cp.mac]);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 7 });
   });
@@ -203,7 +305,11 @@ describe("the signed checkpoint", () => {
     const last = (await rows()).at(-1)!;
     await behindTheTrigger("delete from audit_log where id = $1", [last.id]);
     await append("incident.note", { text: "after the cut" });
-    expect(await verifyAuditChain(await getDb())).toMatchObject({ ok: false, rows: 7, reason: "1 row was removed from the log: the signed checkpoint counts 8" });
+    expect(await verifyAuditChain(await getDb())).toMatchObject({
+      ok: false,
+      rows: 7,
+      reason: "1 row was removed from the log: the signed checkpoint counts 8",
+    });
   });
 });
 
@@ -215,23 +321,37 @@ describe("the cached verdict", () => {
     const db = createPgDb(await freshDatabase(inject("storeUrl")));
     try {
       await migrate(db);
-      for (let i = 0; i < 20; i++) await db.transaction((tx) => appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }));
+      for (let i = 0; i < 20; i++)
+        await db.transaction((tx) =>
+          appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }),
+        );
       const fullWalks = auditCacheStats.fullWalks;
       expect(await cachedAuditVerdict(db)).toEqual({ ok: true, rows: 20 });
       expect(auditCacheStats).toMatchObject({ rowsRead: 20, fullWalks: fullWalks + 1 });
       expect(await cachedAuditVerdict(db)).toEqual({ ok: true, rows: 20 });
       expect(auditCacheStats).toMatchObject({ rowsRead: 0, fullWalks: fullWalks + 1 });
-      for (let i = 0; i < 3; i++) await db.transaction((tx) => appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }));
+      for (let i = 0; i < 3; i++)
+        await db.transaction((tx) =>
+          appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }),
+        );
       expect(await cachedAuditVerdict(db)).toEqual({ ok: true, rows: 23 });
       expect(auditCacheStats.rowsRead).toBe(3);
 
       // Two more rows, the newest cut off: caught reading only the one left after the prefix; then the prefix is forgotten.
-      for (let i = 0; i < 2; i++) await db.transaction((tx) => appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }));
+      for (let i = 0; i < 2; i++)
+        await db.transaction((tx) =>
+          appendAudit(tx, { actor, action: "incident.note", target: "INC-2", detail: { i } }),
+        );
       const newest = (await db.query<{ id: number }>("select max(id)::int as id from audit_log")).rows[0]!.id;
       await db.exec("alter table audit_log disable trigger audit_log_append_only");
       await db.query("delete from audit_log where id = $1", [newest]);
       await db.exec("alter table audit_log enable trigger audit_log_append_only");
-      expect(await cachedAuditVerdict(db)).toMatchObject({ ok: false, rows: 24, brokenAt: newest, reason: expect.stringMatching(/^the newest row was removed/) });
+      expect(await cachedAuditVerdict(db)).toMatchObject({
+        ok: false,
+        rows: 24,
+        brokenAt: newest,
+        reason: expect.stringMatching(/^the newest row was removed/),
+      });
       expect(auditCacheStats).toMatchObject({ rowsRead: 1, fullWalks: fullWalks + 1 });
       expect(await cachedAuditVerdict(db)).toMatchObject({ ok: false, rows: 24 });
       expect(auditCacheStats).toMatchObject({ rowsRead: 24, fullWalks: fullWalks + 2 });
@@ -254,7 +374,12 @@ describe("sealing a log from before the checkpoint", () => {
       for (const action of ["user.set-role", "api-token.create"]) {
         const row = { at: new Date().toISOString(), actorEmail: null, action, target: null, detail: {} };
         const hash = auditHash(prev, row);
-        await db.query("insert into audit_log (at, action, detail, prev_hash, hash) values ($1, $2, '{}', $3, $4)", [row.at, action, prev, hash]);
+        await db.query("insert into audit_log (at, action, detail, prev_hash, hash) values ($1, $2, '{}', $3, $4)", [
+          row.at,
+          action,
+          prev,
+          hash,
+        ]);
         prev = hash;
       }
       expect(await verifyAuditChain(db)).toEqual({ ok: true, rows: 2 });
@@ -264,7 +389,11 @@ describe("sealing a log from before the checkpoint", () => {
       await db.exec("alter table audit_log disable trigger audit_log_append_only");
       await db.query("delete from audit_log where id = (select max(id) from audit_log)");
       await db.exec("alter table audit_log enable trigger audit_log_append_only");
-      expect(await verifyAuditChain(db)).toMatchObject({ ok: false, rows: 1, reason: expect.stringMatching(/^the newest row was removed/) });
+      expect(await verifyAuditChain(db)).toMatchObject({
+        ok: false,
+        rows: 1,
+        reason: expect.stringMatching(/^the newest row was removed/),
+      });
     } finally {
       await db.close();
     }

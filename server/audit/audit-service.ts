@@ -10,7 +10,17 @@ import { cachedAuditVerdict } from "./verdict-cache";
  * Caller means requireUser or requireCaller has already checked the session or the token.
  */
 
-type DbRow = { id: number; at: Date; actor_id: string | null; actor_email: string | null; action: string; target: string | null; detail: Record<string, unknown>; prev_hash: string; hash: string };
+type DbRow = {
+  id: number;
+  at: Date;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
 
 /** The rows matching the filters, newest first. */
 export async function listAudit(_caller: Caller, rawFilters: unknown): Promise<AuditRow[]> {
@@ -28,7 +38,9 @@ export async function listAudit(_caller: Caller, rawFilters: unknown): Promise<A
   if (f.from) add((p) => `at >= ${p}::timestamptz`, f.from);
   if (f.to) add((p) => `at <= ${p}::timestamptz`, f.to);
   params.push(f.limit);
-  const r = await (await getDb()).query<DbRow>(
+  const r = await (
+    await getDb()
+  ).query<DbRow>(
     `select id, at, actor_id, actor_email, action, target, detail, prev_hash, hash from audit_log
      ${where.length ? `where ${where.join(" and ")}` : ""}
      order by id desc limit $${params.length}`,

@@ -40,38 +40,83 @@ async function append(key: string, entry: AuditEntry) {
 
 beforeAll(async () => {
   const db = await getDb();
-  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
-  const [admin, lead, engineer, watcher] = [await mk("admin@x.test", "admin"), await mk("lead@x.test", "lead"), await mk("eng@x.test", "engineer"), await mk("watcher@x.test", "viewer")];
+  const mk = (email: string, role: User["role"]) =>
+    db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  const [admin, lead, engineer, watcher] = [
+    await mk("admin@x.test", "admin"),
+    await mk("lead@x.test", "lead"),
+    await mk("eng@x.test", "engineer"),
+    await mk("watcher@x.test", "viewer"),
+  ];
   viewer = { kind: "user", user: watcher };
   token = (await createApiToken(admin, { name: "audit-reader" })).token; // row "api-token.create"
   ids.token = (await db.query<{ id: number }>("select max(id)::int as id from audit_log")).rows[0]!.id;
 
-  await append("role", { actor: admin, action: "user.set-role", target: "eng@x.test", detail: { from: "viewer", to: "engineer" } });
-  await append("request12", { actor: engineer, action: "action.request", target: "db.promote-replica#12", detail: awkwardDetail });
+  await append("role", {
+    actor: admin,
+    action: "user.set-role",
+    target: "eng@x.test",
+    detail: { from: "viewer", to: "engineer" },
+  });
+  await append("request12", {
+    actor: engineer,
+    action: "action.request",
+    target: "db.promote-replica#12",
+    detail: awkwardDetail,
+  });
   await sleep(30);
   midway = new Date().toISOString();
   await sleep(30);
-  await append("approve12", { actor: lead, action: "action.approve", target: "db.promote-replica#12", detail: { paramsHash: "abc" } });
+  await append("approve12", {
+    actor: lead,
+    action: "action.approve",
+    target: "db.promote-replica#12",
+    detail: { paramsHash: "abc" },
+  });
   await append("request13", { actor: engineer, action: "action.request", target: "cdn.switch-provider#13" });
-  await append("interrupted12", { actor: null, action: "action.interrupted", target: "db.promote-replica#12", detail: { known: "promoting" } });
+  await append("interrupted12", {
+    actor: null,
+    action: "action.interrupted",
+    target: "db.promote-replica#12",
+    detail: { known: "promoting" },
+  });
 });
 afterAll(async () => (await getDb()).close());
 
-const get = (query: string, auth = `Bearer ${token}`) => GET(new Request(`http://console.test/api/v1/audit${query}`, { headers: { authorization: auth } }));
+const get = (query: string, auth = `Bearer ${token}`) =>
+  GET(new Request(`http://console.test/api/v1/audit${query}`, { headers: { authorization: auth } }));
 const listed = async (filters: Record<string, string | number>) => (await listAudit(viewer, filters)).map((r) => r.id);
 
 describe("listAudit", () => {
   it("lists every row newest first, with its hash chain fields", async () => {
-    expect(await listed({})).toEqual([ids.interrupted12, ids.request13, ids.approve12, ids.request12, ids.role, ids.token]);
+    expect(await listed({})).toEqual([
+      ids.interrupted12,
+      ids.request13,
+      ids.approve12,
+      ids.request12,
+      ids.role,
+      ids.token,
+    ]);
     const [row] = await listAudit(viewer, { action: "action.request", target: "#12" });
-    expect(row).toMatchObject({ id: ids.request12, actorEmail: "eng@x.test", action: "action.request", target: "db.promote-replica#12", detail: awkwardDetail });
+    expect(row).toMatchObject({
+      id: ids.request12,
+      actorEmail: "eng@x.test",
+      action: "action.request",
+      target: "db.promote-replica#12",
+      detail: awkwardDetail,
+    });
     expect(row!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(row!.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.prevHash).toBe((await listAudit(viewer, { action: "user.set-role" }))[0]!.hash);
   });
 
   it("matches the action by prefix, so a whole name matches itself", async () => {
-    expect(await listed({ action: "action." })).toEqual([ids.interrupted12, ids.request13, ids.approve12, ids.request12]);
+    expect(await listed({ action: "action." })).toEqual([
+      ids.interrupted12,
+      ids.request13,
+      ids.approve12,
+      ids.request12,
+    ]);
     expect(await listed({ action: "action.approve" })).toEqual([ids.approve12]);
     expect(await listed({ action: "user." })).toEqual([ids.role]);
     expect(await listed({ action: "request" })).toEqual([]);
@@ -97,7 +142,10 @@ describe("listAudit", () => {
   });
 
   it("combines filters and limits to the newest rows", async () => {
-    expect(await listed({ action: "action.", target: "#12", from: midway })).toEqual([ids.interrupted12, ids.approve12]);
+    expect(await listed({ action: "action.", target: "#12", from: midway })).toEqual([
+      ids.interrupted12,
+      ids.approve12,
+    ]);
     expect(await listed({ limit: 2 })).toEqual([ids.interrupted12, ids.request13]);
     expect(await listed({ limit: "1" })).toEqual([ids.interrupted12]);
   });
@@ -106,10 +154,22 @@ describe("listAudit", () => {
     const refused = (filters: Record<string, unknown>) => listAudit(viewer, filters).catch((err: unknown) => err);
     expect(await refused({ limit: 0 })).toMatchObject({ code: "invalid", message: expect.stringMatching(/^limit: /) });
     expect(await refused({ limit: 5001 })).toMatchObject({ code: "invalid", message: "limit: must be at most 5000" });
-    expect(await refused({ limit: "lots" })).toMatchObject({ code: "invalid", message: expect.stringMatching(/^limit: must be a whole number/) });
-    expect(await refused({ from: "last tuesday" })).toMatchObject({ code: "invalid", message: expect.stringMatching(/^from: expected an ISO 8601 date and time/) });
-    expect(await refused({ from: "2026-05-02T00:00:00Z", to: "2026-05-01T00:00:00Z" })).toMatchObject({ code: "invalid", message: "to: must not be before from" });
-    expect(await refused({ action: "a".repeat(101) })).toMatchObject({ code: "invalid", message: "action: must be at most 100 characters" });
+    expect(await refused({ limit: "lots" })).toMatchObject({
+      code: "invalid",
+      message: expect.stringMatching(/^limit: must be a whole number/),
+    });
+    expect(await refused({ from: "last tuesday" })).toMatchObject({
+      code: "invalid",
+      message: expect.stringMatching(/^from: expected an ISO 8601 date and time/),
+    });
+    expect(await refused({ from: "2026-05-02T00:00:00Z", to: "2026-05-01T00:00:00Z" })).toMatchObject({
+      code: "invalid",
+      message: "to: must not be before from",
+    });
+    expect(await refused({ action: "a".repeat(101) })).toMatchObject({
+      code: "invalid",
+      message: "action: must be at most 100 characters",
+    });
   });
 });
 
@@ -126,11 +186,17 @@ describe("GET /api/v1/audit", () => {
     const res = await get(`?action=action.request&format=csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="switchyard-audit-\d{4}-\d\d-\d\d\.csv"$/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="switchyard-audit-\d{4}-\d\d-\d\d\.csv"$/,
+    );
     const lines = (await res.text()).split("\r\n");
     expect(lines[0]).toBe("id,at,actor,action,target,detail,prev_hash,hash");
     expect(lines).toHaveLength(4); // two rows and the final line end
-    expect(lines[1]).toMatch(new RegExp(`^${ids.request13},[^,]+,eng@x\\.test,action\\.request,cdn\\.switch-provider#13,{},[0-9a-f]{64},[0-9a-f]{64}$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${ids.request13},[^,]+,eng@x\\.test,action\\.request,cdn\\.switch-provider#13,{},[0-9a-f]{64},[0-9a-f]{64}$`,
+      ),
+    );
     const detailField = `"${JSON.stringify(awkwardDetail).replace(/"/g, '""')}"`;
     expect(detailField).toContain(",");
     expect(lines[2]).toContain(`,db.promote-replica#12,${detailField},`);
@@ -138,7 +204,9 @@ describe("GET /api/v1/audit", () => {
 
   it("downloads JSON with the filters used", async () => {
     const res = await get("?actor=lead&format=json");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="switchyard-audit-\d{4}-\d\d-\d\d\.json"$/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="switchyard-audit-\d{4}-\d\d-\d\d\.json"$/,
+    );
     const body = await res.json();
     expect(body).toMatchObject({ filters: { actor: "lead" }, chain: { ok: true } });
     expect(body.rows.map((r: { id: number }) => r.id)).toEqual([ids.approve12]);
@@ -160,18 +228,33 @@ describe("GET /api/v1/audit", () => {
 
 describe("npm run audit:verify", () => {
   const verify = (env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/audit-verify.ts"], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 }).then(
+    promisify(execFile)(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/audit-verify.ts"], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    }).then(
       ({ stdout }) => ({ code: 0, stdout, stderr: "" }),
-      (err: { code?: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+      (err: { code?: number; stdout: string; stderr: string }) => ({
+        code: err.code,
+        stdout: err.stdout,
+        stderr: err.stderr,
+      }),
     );
 
   it("exits 0 on an intact chain, then 1 naming the row changed by SQL", async () => {
     const intact = await verify({ DATABASE_URL: databaseUrl });
-    expect(intact).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^audit chain intact: 6 rows\nnewest row: #${ids.interrupted12} [0-9a-f]{64}\n$`)) });
+    expect(intact).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(
+        new RegExp(`^audit chain intact: 6 rows\nnewest row: #${ids.interrupted12} [0-9a-f]{64}\n$`),
+      ),
+    });
 
     // The table refuses the change; a superuser who disables its trigger gets it in, and is caught.
     const db = await getDb();
-    await expect(db.query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role])).rejects.toThrow(/audit_log is append-only/);
+    await expect(
+      db.query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role]),
+    ).rejects.toThrow(/audit_log is append-only/);
     await db.exec("alter table audit_log disable trigger audit_log_append_only");
     await db.query(`update audit_log set detail = '{"from":"viewer","to":"admin"}' where id = $1`, [ids.role]);
     await db.exec("alter table audit_log enable trigger audit_log_append_only");

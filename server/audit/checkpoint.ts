@@ -32,7 +32,9 @@ export interface Checkpoint {
 }
 
 export function checkpointMac(key: string, cp: Omit<Checkpoint, "mac">): string {
-  return createHmac("sha256", key).update(JSON.stringify(["switchyard-audit-checkpoint", cp.lastId, cp.lastHash, cp.rows, cp.at])).digest("hex");
+  return createHmac("sha256", key)
+    .update(JSON.stringify(["switchyard-audit-checkpoint", cp.lastId, cp.lastHash, cp.rows, cp.at]))
+    .digest("hex");
 }
 
 export function checkpointSigned(key: string, cp: Checkpoint): boolean {
@@ -44,18 +46,34 @@ export function checkpointSigned(key: string, cp: Checkpoint): boolean {
 type CheckpointRow = { last_id: number; last_hash: string; rows: number; at: Date; mac: string };
 
 export async function readCheckpoint(db: Queryable): Promise<Checkpoint | null> {
-  const r = await db.query<CheckpointRow>("select last_id, last_hash, rows, at, mac from audit_checkpoint where id = 1");
+  const r = await db.query<CheckpointRow>(
+    "select last_id, last_hash, rows, at, mac from audit_checkpoint where id = 1",
+  );
   const row = r.rows[0];
-  return row ? { lastId: Number(row.last_id), lastHash: row.last_hash, rows: Number(row.rows), at: row.at.toISOString(), mac: row.mac } : null;
+  return row
+    ? {
+        lastId: Number(row.last_id),
+        lastHash: row.last_hash,
+        rows: Number(row.rows),
+        at: row.at.toISOString(),
+        mac: row.mac,
+      }
+    : null;
 }
 
 /**
  * Moves the checkpoint to a newly appended row, inside the append's transaction (which holds the chain's lock).
  * The count carries on from the previous checkpoint, so rows removed before an append stay missing from the count.
  */
-export async function writeCheckpoint(tx: Queryable, key: string, head: { lastId: number; lastHash: string }): Promise<void> {
+export async function writeCheckpoint(
+  tx: Queryable,
+  key: string,
+  head: { lastId: number; lastHash: string },
+): Promise<void> {
   const previous = await readCheckpoint(tx);
-  const rows = previous ? previous.rows + 1 : (await tx.query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
+  const rows = previous
+    ? previous.rows + 1
+    : (await tx.query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
   const cp = { ...head, rows, at: new Date().toISOString() };
   await tx.query(
     `insert into audit_checkpoint (id, last_id, last_hash, rows, at, mac) values (1, $1, $2, $3, $4, $5)
@@ -73,9 +91,14 @@ export async function sealAuditHead(db: Db): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [AUDIT_CHAIN_LOCK]);
     if (await readCheckpoint(tx)) return false;
-    const last = await tx.query<{ id: number; hash: string }>("select id, hash from audit_log order by id desc limit 1");
+    const last = await tx.query<{ id: number; hash: string }>(
+      "select id, hash from audit_log order by id desc limit 1",
+    );
     if (!last.rows[0]) return false;
-    await writeCheckpoint(tx, auditKey({ create: true }), { lastId: Number(last.rows[0].id), lastHash: last.rows[0].hash });
+    await writeCheckpoint(tx, auditKey({ create: true }), {
+      lastId: Number(last.rows[0].id),
+      lastHash: last.rows[0].hash,
+    });
     return true;
   });
 }

@@ -26,7 +26,8 @@ export async function cachedAuditVerdict(db: Db, now = Date.now()): Promise<Audi
     const walk = await walkAuditChain(db, from);
     auditCacheStats.rowsRead = walk.rowsRead;
     if (walk.full) auditCacheStats.fullWalks++;
-    if (walk.verdict.ok && walk.head) prefixes.set(db, { prefix: walk.head, walkedAt: walk.full ? now : entry!.walkedAt });
+    if (walk.verdict.ok && walk.head)
+      prefixes.set(db, { prefix: walk.head, walkedAt: walk.full ? now : entry!.walkedAt });
     else prefixes.delete(db);
     return walk.verdict;
   } catch (err) {

@@ -76,7 +76,10 @@ export const createTokenInput = z.object({
 });
 
 /** Creates a token; its secret is returned this once and only its hash is kept. */
-export async function createApiToken(actor: User, raw: z.input<typeof createTokenInput>): Promise<{ token: string; record: ApiToken }> {
+export async function createApiToken(
+  actor: User,
+  raw: z.input<typeof createTokenInput>,
+): Promise<{ token: string; record: ApiToken }> {
   requireRole(actor, "admin", { refusal: "Only admins can create API tokens." });
   const input = parseInput(createTokenInput, raw);
   const token = `sy_${randomBytes(24).toString("base64url")}`;
@@ -104,7 +107,10 @@ export async function revokeApiToken(actor: User, id: string): Promise<void> {
   requireRole(actor, "admin", { refusal: "Only admins can revoke API tokens." });
   const db = await getDb();
   await db.transaction(async (tx) => {
-    const r = await tx.query<{ name: string }>("update api_tokens set revoked_at = now() where id = $1 and revoked_at is null returning name", [id]);
+    const r = await tx.query<{ name: string }>(
+      "update api_tokens set revoked_at = now() where id = $1 and revoked_at is null returning name",
+      [id],
+    );
     if (!r.rows[0]) throw notFound("No such active token.");
     await appendAudit(tx, { actor, action: "api-token.revoke", target: r.rows[0].name });
   });
@@ -128,13 +134,22 @@ export interface ActiveToken {
 }
 
 /** What a presented secret is: an active token (marked used), one that expired (and when), or nothing usable. */
-export type TokenCheck = { ok: true; token: ActiveToken } | { ok: false; reason: "unknown" } | { ok: false; reason: "expired"; expiredAt: string };
+export type TokenCheck =
+  | { ok: true; token: ActiveToken }
+  | { ok: false; reason: "unknown" }
+  | { ok: false; reason: "expired"; expiredAt: string };
 
 export async function checkToken(secret: string): Promise<TokenCheck> {
   if (!/^sy_[A-Za-z0-9_-]{20,64}$/.test(secret)) return { ok: false, reason: "unknown" };
   const db = await getDb();
   // One indexed statement for the usual case: token_hash is unique.
-  const r = await db.query<{ id: string; name: string; scopes: TokenScope[]; expires_at: Date | null; usable: boolean }>(
+  const r = await db.query<{
+    id: string;
+    name: string;
+    scopes: TokenScope[];
+    expires_at: Date | null;
+    usable: boolean;
+  }>(
     `with t as (select id, (revoked_at is null and (expires_at is null or expires_at > now())) as usable from api_tokens where token_hash = $1),
           used as (update api_tokens set last_used_at = now() where id = (select id from t where usable) returning id)
      select a.id, a.name, a.scopes, a.expires_at, t.usable from api_tokens a join t on t.id = a.id where a.revoked_at is null`,
@@ -143,7 +158,10 @@ export async function checkToken(secret: string): Promise<TokenCheck> {
   const row = r.rows[0];
   if (!row) return { ok: false, reason: "unknown" };
   if (!row.usable) return { ok: false, reason: "expired", expiredAt: row.expires_at!.toISOString() };
-  return { ok: true, token: { id: row.id, name: row.name, scopes: row.scopes, expiresAt: row.expires_at?.toISOString() ?? null } };
+  return {
+    ok: true,
+    token: { id: row.id, name: row.name, scopes: row.scopes, expiresAt: row.expires_at?.toISOString() ?? null },
+  };
 }
 
 /** The active (neither revoked nor expired) token with this secret, or null; marks it used. */
@@ -155,12 +173,18 @@ export async function findActiveToken(secret: string): Promise<ActiveToken | nul
 /** Whether a token found earlier is still neither revoked nor expired (open event streams ask this). */
 export async function tokenStillActive(id: string): Promise<boolean> {
   const db = await getDb();
-  const r = await db.query("select 1 from api_tokens where id = $1 and revoked_at is null and (expires_at is null or expires_at > now())", [id]);
+  const r = await db.query(
+    "select 1 from api_tokens where id = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
+    [id],
+  );
   return r.rowCount > 0;
 }
 
 /** Revokes every active token a user created, inside the caller's transaction; returns their names. */
 export async function revokeTokensCreatedBy(tx: Queryable, userId: string): Promise<string[]> {
-  const r = await tx.query<{ name: string }>("update api_tokens set revoked_at = now() where created_by = $1 and revoked_at is null returning name", [userId]);
+  const r = await tx.query<{ name: string }>(
+    "update api_tokens set revoked_at = now() where created_by = $1 and revoked_at is null returning name",
+    [userId],
+  );
   return r.rows.map((t) => t.name);
 }

@@ -9,7 +9,8 @@ import type { User } from "./users";
  * Who is asking a route handler: a signed-in user (with the session epoch their session carries), or a tool
  * with an API token (which reads like a viewer when it has the `read` scope).
  */
-export type Caller = { kind: "user"; user: User; sessionEpoch?: number } | { kind: "token"; tokenId: string; name: string };
+export type Caller =
+  { kind: "user"; user: User; sessionEpoch?: number } | { kind: "token"; tokenId: string; name: string };
 
 /** How often an open event stream asks whether its caller may still listen (token revoked or expired, sessions ended). */
 export const CALLER_RECHECK_MS = 5_000;
@@ -23,10 +24,12 @@ const bearer = (request: Request): string | null => {
 async function requireToken(secret: string, scope: TokenScope): Promise<ActiveToken> {
   const check = await checkToken(secret);
   if (!check.ok) {
-    if (check.reason === "expired") throw unauthenticated(`This API token expired at ${check.expiredAt}; an admin can create a new one.`);
+    if (check.reason === "expired")
+      throw unauthenticated(`This API token expired at ${check.expiredAt}; an admin can create a new one.`);
     throw unauthenticated("Unknown or revoked API token.");
   }
-  if (!check.token.scopes.includes(scope)) throw forbidden(`This API token does not have the ${scope} scope (it has ${check.token.scopes.join(", ")}).`);
+  if (!check.token.scopes.includes(scope))
+    throw forbidden(`This API token does not have the ${scope} scope (it has ${check.token.scopes.join(", ")}).`);
   return check.token;
 }
 
@@ -45,7 +48,8 @@ export async function requireCaller(request: Request, atLeast: Role = "viewer"):
 /** Only a bearer token with this scope (machine endpoints such as the Alertmanager receiver); a session is not enough. */
 export async function requireTokenCaller(request: Request, scope: TokenScope): Promise<Caller> {
   const secret = bearer(request);
-  if (secret === null) throw unauthenticated(`This endpoint takes an API token with the ${scope} scope: Authorization: Bearer sy_…`);
+  if (secret === null)
+    throw unauthenticated(`This endpoint takes an API token with the ${scope} scope: Authorization: Bearer sy_…`);
   const token = await requireToken(secret, scope);
   return { kind: "token", tokenId: token.id, name: token.name };
 }

@@ -34,7 +34,11 @@ describe("the client address a sign-in is throttled by", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      for (const headers of [{}, { "x-forwarded-for": "1.2.3.4" }, { "x-switchyard-peer": "forged 9.9.9.9", "x-forwarded-for": "5.6.7.8" }]) {
+      for (const headers of [
+        {},
+        { "x-forwarded-for": "1.2.3.4" },
+        { "x-switchyard-peer": "forged 9.9.9.9", "x-forwarded-for": "5.6.7.8" },
+      ]) {
         await new Promise<void>((resolve, reject) => {
           http.get({ host: "127.0.0.1", port, headers }, (res) => res.resume().on("end", resolve)).on("error", reject);
         });

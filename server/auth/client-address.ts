@@ -51,7 +51,10 @@ export function clientAddress(headers: HeaderSource): string | null {
 
 /** One key per IPv4 address, per IPv6 /64 (what one host or home usually holds); anything else shares one key. */
 export function addressKey(raw: string): string {
-  let a = raw.trim().replace(/%.*$/, "").replace(/^\[(.*)\]$/, "$1");
+  let a = raw
+    .trim()
+    .replace(/%.*$/, "")
+    .replace(/^\[(.*)\]$/, "$1");
   if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a)) a = a.slice(7);
   const kind = isIP(a);
   if (kind === 4) return a;

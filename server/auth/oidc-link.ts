@@ -20,8 +20,10 @@ export type OidcRefusal = "OidcNoEmail" | "OidcEmailUnverified" | "OidcEmailLink
 
 const refusalMessages: Record<OidcRefusal, string> = {
   OidcNoEmail: "The identity provider did not give an email address for this account, so it cannot be signed in.",
-  OidcEmailUnverified: "The identity provider has not verified this email address. Verify it there, then sign in again.",
-  OidcEmailLinked: "Another sign-in from this identity provider is already linked to the account with this email. Ask an admin.",
+  OidcEmailUnverified:
+    "The identity provider has not verified this email address. Verify it there, then sign in again.",
+  OidcEmailLinked:
+    "Another sign-in from this identity provider is already linked to the account with this email. Ask an admin.",
   OidcInvalid: "The identity provider's answer was incomplete, so the sign-in was refused.",
 };
 
@@ -30,7 +32,8 @@ export function oidcRefusalMessage(code: string | null | undefined): string | nu
   return code && Object.hasOwn(refusalMessages, code) ? refusalMessages[code as OidcRefusal] : null;
 }
 
-export type OidcSignIn = { ok: true; user: User; linked: "existing" | "created" | null } | { ok: false; code: OidcRefusal; message: string };
+export type OidcSignIn =
+  { ok: true; user: User; linked: "existing" | "created" | null } | { ok: false; code: OidcRefusal; message: string };
 
 const refuse = (code: OidcRefusal): OidcSignIn => ({ ok: false, code, message: refusalMessages[code] });
 
@@ -44,10 +47,12 @@ export async function readOidcProfile(
   userinfo: (accessToken: string) => Promise<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
   const [, payload] = tokens.id_token?.split(".") ?? [];
-  if (!payload || !tokens.access_token) throw new Error("The identity provider returned no ID token or no access token.");
+  if (!payload || !tokens.access_token)
+    throw new Error("The identity provider returned no ID token or no access token.");
   const idToken = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
   const info = await userinfo(tokens.access_token);
-  if (info.sub !== idToken.sub) throw new Error("The identity provider's userinfo names another subject than its ID token.");
+  if (info.sub !== idToken.sub)
+    throw new Error("The identity provider's userinfo names another subject than its ID token.");
   return { ...info, iss: idToken.iss, sub: idToken.sub };
 }
 
@@ -71,7 +76,10 @@ export function oidcClaims(raw: object | undefined): OidcClaims | null {
 /** The account bound to this issuer and subject, if any. */
 export async function findOidcAccount(issuer: string, subject: string): Promise<User | null> {
   const db = await getDb();
-  const r = await db.query<{ user_id: string }>("select user_id from oidc_identities where issuer = $1 and subject = $2", [issuer, subject]);
+  const r = await db.query<{ user_id: string }>(
+    "select user_id from oidc_identities where issuer = $1 and subject = $2",
+    [issuer, subject],
+  );
   return r.rows[0] ? findUserById(r.rows[0].user_id) : null;
 }
 
@@ -87,7 +95,14 @@ export async function signInWithOidc(claims: OidcClaims | null, defaultRole: Rol
   const known = await findOidcAccount(claims.issuer, claims.subject);
   if (known) {
     const db = await getDb();
-    await db.transaction((tx) => appendAudit(tx, { actor: { id: known.id, email: known.email }, action: "auth.sign-in", target: known.email, detail: { method: "oidc", issuer: claims.issuer } }));
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        actor: { id: known.id, email: known.email },
+        action: "auth.sign-in",
+        target: known.email,
+        detail: { method: "oidc", issuer: claims.issuer },
+      }),
+    );
     return { ok: true, user: known, linked: null };
   }
   if (!claims.email) return refuse("OidcNoEmail");
@@ -110,23 +125,44 @@ export async function signInWithOidc(claims: OidcClaims | null, defaultRole: Rol
   }
 }
 
-async function linkIdentity(tx: Queryable, claims: OidcClaims, email: string, defaultRole: Role): Promise<OidcSignIn | { linkedMeanwhile: string }> {
+async function linkIdentity(
+  tx: Queryable,
+  claims: OidcClaims,
+  email: string,
+  defaultRole: Role,
+): Promise<OidcSignIn | { linkedMeanwhile: string }> {
   // First links are rare: one at a time, so two sign-ins racing cannot both link or both create.
   await tx.query("select pg_advisory_xact_lock(7311010)");
-  const raced = await tx.query<{ user_id: string }>("select user_id from oidc_identities where issuer = $1 and subject = $2", [claims.issuer, claims.subject]);
+  const raced = await tx.query<{ user_id: string }>(
+    "select user_id from oidc_identities where issuer = $1 and subject = $2",
+    [claims.issuer, claims.subject],
+  );
   if (raced.rows[0]) return { linkedMeanwhile: raced.rows[0].user_id };
   const existing = await lockUserByEmail(tx, email);
   if (existing) {
-    const other = await tx.query("select 1 from oidc_identities where user_id = $1 and issuer = $2", [existing.id, claims.issuer]);
+    const other = await tx.query("select 1 from oidc_identities where user_id = $1 and issuer = $2", [
+      existing.id,
+      claims.issuer,
+    ]);
     if (other.rowCount > 0) return refuse("OidcEmailLinked");
   }
-  const user = existing ?? (await insertUser(tx, { email, name: (claims.name ?? email).slice(0, 120), role: defaultRole }));
-  await tx.query("insert into oidc_identities (user_id, issuer, subject) values ($1, $2, $3)", [user.id, claims.issuer, claims.subject]);
+  const user =
+    existing ?? (await insertUser(tx, { email, name: (claims.name ?? email).slice(0, 120), role: defaultRole }));
+  await tx.query("insert into oidc_identities (user_id, issuer, subject) values ($1, $2, $3)", [
+    user.id,
+    claims.issuer,
+    claims.subject,
+  ]);
   await appendAudit(tx, {
     actor: { id: user.id, email: user.email },
     action: "user.oidc-link",
     target: user.email,
-    detail: { issuer: claims.issuer, subject: claims.subject, account: existing ? "existing" : "created", role: user.role },
+    detail: {
+      issuer: claims.issuer,
+      subject: claims.subject,
+      account: existing ? "existing" : "created",
+      role: user.role,
+    },
   });
   return { ok: true, user, linked: existing ? "existing" : "created" };
 }

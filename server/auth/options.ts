@@ -13,7 +13,14 @@ import { stampSessionEpoch } from "./session";
 // Sign-ins are throttled by the socket's address; start-up may have stamped requests already (idempotent).
 stampPeerAddresses();
 
-type OidcProfile = { iss: string; sub: string; email?: string; email_verified?: unknown; name?: string; preferred_username?: string };
+type OidcProfile = {
+  iss: string;
+  sub: string;
+  email?: string;
+  email_verified?: unknown;
+  name?: string;
+  preferred_username?: string;
+};
 
 /** An optional OpenID Connect provider, configured by OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET. */
 function oidcProvider(): OAuthConfig<OidcProfile>[] {
@@ -31,7 +38,10 @@ function oidcProvider(): OAuthConfig<OidcProfile>[] {
       checks: ["pkce", "state"],
       // The validated ID token names the person (iss, sub); a provider following the spec for the code flow puts
       // email and email_verified in userinfo instead, so both are read.
-      userinfo: { request: async ({ tokens, client }) => (await readOidcProfile(tokens, (t) => client.userinfo(t))) as OidcProfile },
+      userinfo: {
+        request: async ({ tokens, client }) =>
+          (await readOidcProfile(tokens, (t) => client.userinfo(t))) as OidcProfile,
+      },
       profile: (p) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? p.sub }),
     },
   ];

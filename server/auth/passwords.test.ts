@@ -5,7 +5,14 @@ import { hashPassword, needsRehash, verifyPassword } from "./passwords";
 /** A hash as the console made them before N was raised to 2^17. */
 const oldHash = (password: string) => {
   const salt = randomBytes(16);
-  return ["scrypt", 16384, 8, 1, salt.toString("base64"), scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString("base64")].join("$");
+  return [
+    "scrypt",
+    16384,
+    8,
+    1,
+    salt.toString("base64"),
+    scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1 }).toString("base64"),
+  ].join("$");
 };
 
 describe("password hashing", () => {

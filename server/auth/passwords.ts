@@ -2,7 +2,9 @@ import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 /** The parameters new hashes get: N = 2^17 takes 128·N·r = 128 MiB and about half a second per hash here. */
 export const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keylen: 32 } as const;
@@ -23,10 +25,19 @@ function parse(stored: string): Parsed | null {
   const [N, r, p] = [Number(n), Number(rr), Number(pp)];
   const parsed = { N, r, p, salt: Buffer.from(salt, "base64"), hash: Buffer.from(hash, "base64") };
   const ok =
-    Number.isInteger(N) && N > 1 && N <= MAX.N && (N & (N - 1)) === 0 &&
-    Number.isInteger(r) && r >= 1 && r <= MAX.r &&
-    Number.isInteger(p) && p >= 1 && p <= MAX.p &&
-    parsed.salt.length >= 8 && parsed.hash.length >= 16 && parsed.hash.length <= MAX.keylen;
+    Number.isInteger(N) &&
+    N > 1 &&
+    N <= MAX.N &&
+    (N & (N - 1)) === 0 &&
+    Number.isInteger(r) &&
+    r >= 1 &&
+    r <= MAX.r &&
+    Number.isInteger(p) &&
+    p >= 1 &&
+    p <= MAX.p &&
+    parsed.salt.length >= 8 &&
+    parsed.hash.length >= 16 &&
+    parsed.hash.length <= MAX.keylen;
   return ok ? parsed : null;
 }
 

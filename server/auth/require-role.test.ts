@@ -10,7 +10,10 @@ describe("requireRole", () => {
 
   it("refuses a lower role, naming the role needed and the caller's", () => {
     expect(() => requireRole({ role: "engineer" }, "lead", "Approving an action")).toThrow(
-      expect.objectContaining({ code: "forbidden", message: "Approving an action needs the lead role; you are engineer." }),
+      expect.objectContaining({
+        code: "forbidden",
+        message: "Approving an action needs the lead role; you are engineer.",
+      }),
     );
   });
 

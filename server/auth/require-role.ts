@@ -9,5 +9,7 @@ import { forbidden } from "@/server/errors";
  */
 export function requireRole(actor: { role: Role }, atLeast: Role, doing: string | { refusal: string }): void {
   if (hasRole(actor.role, atLeast)) return;
-  throw forbidden(typeof doing === "string" ? `${doing} needs the ${atLeast} role; you are ${actor.role}.` : doing.refusal);
+  throw forbidden(
+    typeof doing === "string" ? `${doing} needs the ${atLeast} role; you are ${actor.role}.` : doing.refusal,
+  );
 }

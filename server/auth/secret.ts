@@ -12,8 +12,14 @@ function exposureProblems(demoUsersOn: boolean, demoUsersInStore: number): strin
   if (!env.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET is not set (generate one with `openssl rand -base64 32`)");
   else if (env.NEXTAUTH_SECRET.length < 32 || /change.?me|secret|switchyard/i.test(env.NEXTAUTH_SECRET))
     problems.push("NEXTAUTH_SECRET looks like a default or is shorter than 32 characters");
-  if (demoUsersOn) problems.push(env.DEMO_USERS ? "DEMO_USERS is on" : "demo accounts are on (the default with the embedded store: set DEMO_USERS=false)");
-  if (demoUsersInStore > 0) problems.push(`the store holds ${demoUsersInStore} demo account(s); delete them (delete from users where demo)`);
+  if (demoUsersOn)
+    problems.push(
+      env.DEMO_USERS
+        ? "DEMO_USERS is on"
+        : "demo accounts are on (the default with the embedded store: set DEMO_USERS=false)",
+    );
+  if (demoUsersInStore > 0)
+    problems.push(`the store holds ${demoUsersInStore} demo account(s); delete them (delete from users where demo)`);
   return problems;
 }
 
@@ -27,14 +33,20 @@ export function productionRefusal(demoUsersInStore: number): string | null {
   const host = listenHost(env.HOST);
   if (!isLoopback(host)) {
     const problems = exposureProblems(env.demoUsers, demoUsersInStore);
-    if (problems.length) return `Refusing to listen on ${host} (HOST): ${problems.join("; ")}. Without HOST the console listens on 127.0.0.1 only.`;
+    if (problems.length)
+      return `Refusing to listen on ${host} (HOST): ${problems.join("; ")}. Without HOST the console listens on 127.0.0.1 only.`;
   }
   if (!env.strictProduction) return null;
   const problems = exposureProblems(env.DEMO_USERS === true, demoUsersInStore);
-  if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is not set (GET /metrics would be open to anyone; generate one with `openssl rand -hex 24`)");
+  if (!env.METRICS_TOKEN)
+    problems.push(
+      "METRICS_TOKEN is not set (GET /metrics would be open to anyone; generate one with `openssl rand -hex 24`)",
+    );
   const auditKey = auditKeyProblem();
   if (auditKey) problems.push(auditKey);
-  return problems.length ? `Refusing to start in production (NODE_ENV=production with DATABASE_URL): ${problems.join("; ")}.` : null;
+  return problems.length
+    ? `Refusing to start in production (NODE_ENV=production with DATABASE_URL): ${problems.join("; ")}.`
+    : null;
 }
 
 /** The session-signing secret: NEXTAUTH_SECRET, or outside production one generated once and kept under DATA_DIR. */

@@ -73,7 +73,8 @@ export async function userForSession(claims: { userId: string; epoch: number }):
  * anything. A session found ended is forgotten at once. Bounded; shared by every bundle of this module.
  */
 const REMEMBERED_MAX = 1000;
-const remembered = () => ((globalThis as unknown as { __switchyardSessions?: Map<string, User> }).__switchyardSessions ??= new Map());
+const remembered = () =>
+  ((globalThis as unknown as { __switchyardSessions?: Map<string, User> }).__switchyardSessions ??= new Map());
 const sessionKey = (c: { userId: string; epoch: number }) => `${c.userId}:${c.epoch}`;
 function remember(claims: { userId: string; epoch: number }, user: User | null) {
   const m = remembered();
@@ -88,7 +89,9 @@ async function rememberedSessionUser(): Promise<User | null> {
   const session = await getServerSession(readingOptions()).catch(() => null);
   const id = session?.user?.id;
   if (!id) return null;
-  return remembered().get(sessionKey({ userId: id, epoch: epochOf(session as unknown as Record<string, unknown>) })) ?? null;
+  return (
+    remembered().get(sessionKey({ userId: id, epoch: epochOf(session as unknown as Record<string, unknown>) })) ?? null
+  );
 }
 
 /** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
@@ -117,8 +120,16 @@ export async function currentUser(): Promise<User | null> {
  * this console last found them valid (`lastKnownUser`, null when it never did), for a read-only view of what it
  * last knew. The store's own error is logged (server/db), never returned for a page to show.
  */
-export async function currentUserOrStoreError(): Promise<{ user: User | null; storeUnreachable: boolean; lastKnownUser: User | null }> {
-  const unreachable = async () => ({ user: null, storeUnreachable: true, lastKnownUser: await rememberedSessionUser() });
+export async function currentUserOrStoreError(): Promise<{
+  user: User | null;
+  storeUnreachable: boolean;
+  lastKnownUser: User | null;
+}> {
+  const unreachable = async () => ({
+    user: null,
+    storeUnreachable: true,
+    lastKnownUser: await rememberedSessionUser(),
+  });
   if (await storeProblem()) return unreachable();
   try {
     return { user: await currentUser(), storeUnreachable: false, lastKnownUser: null };
@@ -151,7 +162,12 @@ export async function signOutEverywhere(actor: User): Promise<{ sessionEpoch: nu
     );
     if (!r.rows[0]) throw unauthenticated();
     const sessionEpoch = r.rows[0].session_epoch;
-    await appendAudit(tx, { actor, action: "session.sign-out-everywhere", target: actor.email, detail: { sessionEpoch } });
+    await appendAudit(tx, {
+      actor,
+      action: "session.sign-out-everywhere",
+      target: actor.email,
+      detail: { sessionEpoch },
+    });
     return { sessionEpoch };
   });
   usersChanged();
@@ -164,7 +180,10 @@ export const endSessionsInput = z.object({ userId: z.uuid("Pick a user.") });
  * An admin ends a user's sessions and revokes the API tokens that user created, at once: their open pages and
  * event streams are refused on the next request or re-check. Audited in the same transaction.
  */
-export async function endUserSessions(actor: User, input: z.infer<typeof endSessionsInput>): Promise<{ email: string; tokensRevoked: string[] }> {
+export async function endUserSessions(
+  actor: User,
+  input: z.infer<typeof endSessionsInput>,
+): Promise<{ email: string; tokensRevoked: string[] }> {
   requireRole(actor, "admin", { refusal: "Only admins can end other people's sessions." });
   const db = await getDb();
   const out = await db.transaction(async (tx) => {
@@ -175,7 +194,12 @@ export async function endUserSessions(actor: User, input: z.infer<typeof endSess
     const target = r.rows[0];
     if (!target) throw notFound("That user no longer exists.");
     const tokensRevoked = await revokeTokensCreatedBy(tx, input.userId);
-    await appendAudit(tx, { actor, action: "user.end-sessions", target: target.email, detail: { sessionEpoch: target.session_epoch, tokensRevoked } });
+    await appendAudit(tx, {
+      actor,
+      action: "user.end-sessions",
+      target: target.email,
+      detail: { sessionEpoch: target.session_epoch, tokensRevoked },
+    });
     return { email: target.email, tokensRevoked };
   });
   usersChanged();

@@ -33,7 +33,8 @@ let admin: User, otherAdmin: User, engineer: User, viewer: User;
 
 beforeAll(async () => {
   const db = await getDb();
-  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  const mk = (email: string, role: User["role"]) =>
+    db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   admin = await mk("admin@sessions.test", "admin");
   otherAdmin = await mk("admin2@sessions.test", "admin");
   engineer = await mk("eng@sessions.test", "engineer");
@@ -42,18 +43,33 @@ beforeAll(async () => {
 afterAll(async () => (await getDb()).close());
 
 const audits = async (action: string) =>
-  (await (await getDb()).query<{ target: string; detail: Record<string, unknown> }>("select target, detail from audit_log where action = $1 order by id", [action])).rows;
-const auditCount = async () => (await (await getDb()).query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
-const epochOf = async (u: User) => (await (await getDb()).query<{ e: number }>("select session_epoch as e from users where id = $1", [u.id])).rows[0]!.e;
+  (
+    await (
+      await getDb()
+    ).query<{ target: string; detail: Record<string, unknown> }>(
+      "select target, detail from audit_log where action = $1 order by id",
+      [action],
+    )
+  ).rows;
+const auditCount = async () =>
+  (await (await getDb()).query<{ n: number }>("select count(*)::int as n from audit_log")).rows[0]!.n;
+const epochOf = async (u: User) =>
+  (await (await getDb()).query<{ e: number }>("select session_epoch as e from users where id = $1", [u.id])).rows[0]!.e;
 const bearer = (secret: string, init: RequestInit & { path?: string } = {}) =>
-  new Request(`http://console.test${init.path ?? "/api/v1/alerts"}`, { ...init, headers: { authorization: `Bearer ${secret}`, ...(init.headers as Record<string, string>) } });
+  new Request(`http://console.test${init.path ?? "/api/v1/alerts"}`, {
+    ...init,
+    headers: { authorization: `Bearer ${secret}`, ...(init.headers as Record<string, string>) },
+  });
 
 describe("session epochs", () => {
   it("stamps the account's epoch at sign-in; a session of an older epoch is refused after sign-out everywhere", async () => {
     const stamped = await session.stampSessionEpoch({ sub: engineer.id });
     expect(stamped.sessionEpoch).toBe(0);
     // A session issued before epochs existed carries none and counts as 0.
-    expect(await session.userForSession({ userId: engineer.id, epoch: 0 })).toMatchObject({ email: engineer.email, role: "engineer" });
+    expect(await session.userForSession({ userId: engineer.id, epoch: 0 })).toMatchObject({
+      email: engineer.email,
+      role: "engineer",
+    });
 
     expect(await session.signOutEverywhere(engineer)).toEqual({ sessionEpoch: 1 });
     expect(await session.userForSession({ userId: engineer.id, epoch: 0 })).toBeNull();
@@ -63,7 +79,9 @@ describe("session epochs", () => {
     expect(again.sessionEpoch).toBe(1);
     expect(await session.userForSession({ userId: engineer.id, epoch: 1 })).toMatchObject({ email: engineer.email });
     expect(await callerStillValid({ kind: "user", user: engineer, sessionEpoch: 1 })).toBe(true);
-    expect(await audits("session.sign-out-everywhere")).toEqual([{ target: engineer.email, detail: { sessionEpoch: 1 } }]);
+    expect(await audits("session.sign-out-everywhere")).toEqual([
+      { target: engineer.email, detail: { sessionEpoch: 1 } },
+    ]);
   });
 
   it("lets an admin end a user's sessions and the API tokens they created at once, audited", async () => {
@@ -71,12 +89,17 @@ describe("session epochs", () => {
     const mine = await tokens.createApiToken(admin, { name: "made-by-admin" });
     const before = await epochOf(otherAdmin);
 
-    expect(await session.endUserSessions(admin, { userId: otherAdmin.id })).toEqual({ email: otherAdmin.email, tokensRevoked: ["made-by-admin2"] });
+    expect(await session.endUserSessions(admin, { userId: otherAdmin.id })).toEqual({
+      email: otherAdmin.email,
+      tokensRevoked: ["made-by-admin2"],
+    });
     expect(await epochOf(otherAdmin)).toBe(before + 1);
     expect(await session.userForSession({ userId: otherAdmin.id, epoch: before })).toBeNull();
     expect(await tokens.findActiveToken(made.token)).toBeNull();
     expect(await tokens.findActiveToken(mine.token)).toMatchObject({ name: "made-by-admin" });
-    expect(await audits("user.end-sessions")).toEqual([{ target: otherAdmin.email, detail: { sessionEpoch: before + 1, tokensRevoked: ["made-by-admin2"] } }]);
+    expect(await audits("user.end-sessions")).toEqual([
+      { target: otherAdmin.email, detail: { sessionEpoch: before + 1, tokensRevoked: ["made-by-admin2"] } },
+    ]);
   });
 
   it("refuses a non-admin ending someone's sessions, and writes nothing", async () => {
@@ -92,7 +115,9 @@ describe("session epochs", () => {
 
   it("answers not found for a user that does not exist, writing nothing", async () => {
     const count = await auditCount();
-    await expect(session.endUserSessions(admin, { userId: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      session.endUserSessions(admin, { userId: "00000000-0000-4000-8000-000000000000" }),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect(await auditCount()).toBe(count);
   });
 });
@@ -105,7 +130,9 @@ describe("API token scopes and expiry", () => {
     // As the migration leaves an older token: the column's default.
     const db = await getDb();
     await db.query("insert into api_tokens (name, token_hash, prefix) values ('legacy', 'x', 'sy_old')");
-    expect((await db.query<{ scopes: string[] }>("select scopes from api_tokens where name = 'legacy'")).rows[0]!.scopes).toEqual(["read"]);
+    expect(
+      (await db.query<{ scopes: string[] }>("select scopes from api_tokens where name = 'legacy'")).rows[0]!.scopes,
+    ).toEqual(["read"]);
   });
 
   it("keeps scopes and refuses a token on a route its scopes do not cover", async () => {
@@ -121,9 +148,15 @@ describe("API token scopes and expiry", () => {
   it("refuses bad scopes and expiries, writing nothing", async () => {
     const count = await auditCount();
     await expect(tokens.createApiToken(admin, { name: "x", scopes: [] })).rejects.toMatchObject({ code: "invalid" });
-    await expect(tokens.createApiToken(admin, { name: "x", scopes: ["admin" as "read"] })).rejects.toMatchObject({ code: "invalid" });
-    await expect(tokens.createApiToken(admin, { name: "x", expiresInDays: 0 })).rejects.toMatchObject({ code: "invalid" });
-    await expect(tokens.createApiToken(engineer, { name: "x", scopes: ["alerts:write"] })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(tokens.createApiToken(admin, { name: "x", scopes: ["admin" as "read"] })).rejects.toMatchObject({
+      code: "invalid",
+    });
+    await expect(tokens.createApiToken(admin, { name: "x", expiresInDays: 0 })).rejects.toMatchObject({
+      code: "invalid",
+    });
+    await expect(tokens.createApiToken(engineer, { name: "x", scopes: ["alerts:write"] })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     expect(await auditCount()).toBe(count);
   });
 
@@ -133,15 +166,25 @@ describe("API token scopes and expiry", () => {
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7);
     expect((await alertsRoute.GET(bearer(token))).status).toBe(200);
-    expect((await audits("api-token.create")).at(-1)).toMatchObject({ target: "short-lived", detail: { scopes: ["read"], expiresAt: record.expiresAt } });
+    expect((await audits("api-token.create")).at(-1)).toMatchObject({
+      target: "short-lived",
+      detail: { scopes: ["read"], expiresAt: record.expiresAt },
+    });
 
-    await (await getDb()).query("update api_tokens set expires_at = now() - interval '1 minute' where id = $1", [record.id]);
+    await (
+      await getDb()
+    ).query("update api_tokens set expires_at = now() - interval '1 minute' where id = $1", [record.id]);
     const res = await alertsRoute.GET(bearer(token));
     expect(res.status).toBe(401);
-    expect((await res.json()).message).toMatch(/^This API token expired at \d{4}-\d\d-\d\dT.*; an admin can create a new one\.$/);
+    expect((await res.json()).message).toMatch(
+      /^This API token expired at \d{4}-\d\d-\d\dT.*; an admin can create a new one\.$/,
+    );
     expect(await tokens.findActiveToken(token)).toBeNull();
     expect(await tokens.tokenStillActive(record.id)).toBe(false);
-    expect((await tokens.listApiTokens(admin)).find((t) => t.id === record.id)).toMatchObject({ expired: true, revokedAt: null });
+    expect((await tokens.listApiTokens(admin)).find((t) => t.id === record.id)).toMatchObject({
+      expired: true,
+      revokedAt: null,
+    });
   });
 });
 
@@ -154,17 +197,30 @@ describe("the Alertmanager receiver", () => {
   const body = JSON.stringify({
     version: "4",
     status: "firing",
-    alerts: [{ status: "firing", labels: { alertname: "PostgresDown", severity: "critical" }, annotations: { summary: "down" }, startsAt: "2026-11-25T12:00:00Z", fingerprint: "rcv1" }],
+    alerts: [
+      {
+        status: "firing",
+        labels: { alertname: "PostgresDown", severity: "critical" },
+        annotations: { summary: "down" },
+        startsAt: "2026-11-25T12:00:00Z",
+        fingerprint: "rcv1",
+      },
+    ],
   });
-  const post = (init: RequestInit) => receiver.POST(new Request("http://console.test/api/v1/alerts/alertmanager", { method: "POST", ...init }));
-  const firing = async () => (await (await getDb()).query<{ n: number }>("select count(*)::int as n from alerts where state = 'firing'")).rows[0]!.n;
+  const post = (init: RequestInit) =>
+    receiver.POST(new Request("http://console.test/api/v1/alerts/alertmanager", { method: "POST", ...init }));
+  const firing = async () =>
+    (await (await getDb()).query<{ n: number }>("select count(*)::int as n from alerts where state = 'firing'"))
+      .rows[0]!.n;
 
   it("refuses without a bearer token (401), with an unknown one (401) and with one lacking alerts:write (403), writing nothing", async () => {
     const json = { "content-type": "application/json" };
     const none = await post({ headers: json, body });
     expect(none.status).toBe(401);
     expect((await none.json()).message).toMatch(/alerts:write/);
-    expect((await post({ headers: { ...json, authorization: "Bearer sy_unknownunknownunknownunknown" }, body })).status).toBe(401);
+    expect(
+      (await post({ headers: { ...json, authorization: "Bearer sy_unknownunknownunknownunknown" }, body })).status,
+    ).toBe(401);
     const readOnly = await post({ headers: { ...json, authorization: `Bearer ${reader}` }, body });
     expect(readOnly.status).toBe(403);
     expect((await readOnly.json()).message).toMatch(/does not have the alerts:write scope/);
@@ -173,14 +229,24 @@ describe("the Alertmanager receiver", () => {
 
   it("accepts only application/json (415)", async () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", ""]) {
-      const res = await post({ headers: { authorization: `Bearer ${writer}`, ...(type ? { "content-type": type } : {}) }, body });
+      const res = await post({
+        headers: { authorization: `Bearer ${writer}`, ...(type ? { "content-type": type } : {}) },
+        body,
+      });
       expect(res.status).toBe(415);
     }
     expect(await firing()).toBe(0);
   });
 
   it("refuses a body over 1 MiB with 413, declared or streamed, without reading it all", async () => {
-    const declared = await post({ headers: { authorization: `Bearer ${writer}`, "content-type": "application/json", "content-length": String(2 * 1024 * 1024) }, body: "{}" });
+    const declared = await post({
+      headers: {
+        authorization: `Bearer ${writer}`,
+        "content-type": "application/json",
+        "content-length": String(2 * 1024 * 1024),
+      },
+      body: "{}",
+    });
     expect(declared.status).toBe(413);
 
     let pulled = 0;
@@ -191,7 +257,11 @@ describe("the Alertmanager receiver", () => {
         controller.enqueue(chunk);
       },
     });
-    const streamed = await post({ headers: { authorization: `Bearer ${writer}`, "content-type": "application/json" }, body: endless, duplex: "half" } as RequestInit);
+    const streamed = await post({
+      headers: { authorization: `Bearer ${writer}`, "content-type": "application/json" },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect((await streamed.json()).message).toMatch(/larger than 1 MiB/);
     expect(pulled).toBeLessThan(10);
@@ -205,7 +275,10 @@ describe("the Alertmanager receiver", () => {
   });
 
   it("ingests with an alerts:write token and application/json (charset allowed)", async () => {
-    const res = await post({ headers: { authorization: `Bearer ${writer}`, "content-type": "application/json; charset=utf-8" }, body });
+    const res = await post({
+      headers: { authorization: `Bearer ${writer}`, "content-type": "application/json; charset=utf-8" },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ fired: 1, resolved: 0 });
     expect(await firing()).toBe(1);
@@ -276,15 +349,27 @@ describe("accounts kept for sessions (server/auth/user-cache)", () => {
     const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await other.connect();
     try {
-      await waitFor("this console to listen on the store", async () => (await other.query("select 1 from pg_stat_activity where application_name = 'switchyard-events'")).rowCount! > 0, { timeoutMs: 20_000, intervalMs: 100 });
+      await waitFor(
+        "this console to listen on the store",
+        async () =>
+          (await other.query("select 1 from pg_stat_activity where application_name = 'switchyard-events'")).rowCount! >
+          0,
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
       expect(await roleNow(lead)).toBe("engineer");
       await other.query("update users set role = 'viewer' where id = $1", [lead.id]);
       await other.query("select pg_notify('switchyard_events', 'another-console:users')");
       // Well inside the 5 s a kept account may otherwise be served: only the announcement can explain it.
-      await waitFor("the role change to apply", async () => (await roleNow(lead)) === "viewer", { timeoutMs: 3_000, intervalMs: 20 });
+      await waitFor("the role change to apply", async () => (await roleNow(lead)) === "viewer", {
+        timeoutMs: 3_000,
+        intervalMs: 20,
+      });
       await other.query("update users set session_epoch = session_epoch + 1 where id = $1", [lead.id]);
       await other.query("select pg_notify('switchyard_events', 'another-console:users')");
-      await waitFor("the session to end", async () => (await roleNow(lead)) === undefined, { timeoutMs: 3_000, intervalMs: 20 });
+      await waitFor("the session to end", async () => (await roleNow(lead)) === undefined, {
+        timeoutMs: 3_000,
+        intervalMs: 20,
+      });
     } finally {
       await other.end();
     }
@@ -293,6 +378,10 @@ describe("accounts kept for sessions (server/auth/user-cache)", () => {
   it("applies a change made behind every console's back within seconds", async () => {
     expect(await session.userForSession({ userId: lead.id, epoch: 1 })).toMatchObject({ role: "viewer" });
     await (await getDb()).query("update users set role = 'lead' where id = $1", [lead.id]);
-    await waitFor("the kept account to be read again", async () => (await session.userForSession({ userId: lead.id, epoch: 1 }))?.role === "lead", { timeoutMs: 15_000, intervalMs: 200 });
+    await waitFor(
+      "the kept account to be read again",
+      async () => (await session.userForSession({ userId: lead.id, epoch: 1 }))?.role === "lead",
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
   });
 });

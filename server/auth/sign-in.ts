@@ -43,10 +43,12 @@ export async function authenticate(raw: unknown, context: SignInContext = {}): P
   let addressClaim: Claim | null = null;
   if (address) {
     addressClaim = await claimAttempt(db, "address", address, limits.address, limits.windowSeconds);
-    if (!addressClaim.allowed) throw rateLimited(`Too many failed sign-ins from your network address; ${retryPhrase(addressClaim.retryAt)}.`);
+    if (!addressClaim.allowed)
+      throw rateLimited(`Too many failed sign-ins from your network address; ${retryPhrase(addressClaim.retryAt)}.`);
   }
   const claim = await claimAttempt(db, "account", email, limits.account, limits.windowSeconds);
-  if (!claim.allowed) throw rateLimited(`Too many failed sign-ins: this account is locked; ${retryPhrase(claim.retryAt)}.`);
+  if (!claim.allowed)
+    throw rateLimited(`Too many failed sign-ins: this account is locked; ${retryPhrase(claim.retryAt)}.`);
 
   const account = await findCredentials(email);
   dummyHash ??= hashPassword("not-a-real-password");
@@ -55,10 +57,31 @@ export async function authenticate(raw: unknown, context: SignInContext = {}): P
   if (!ok || !account?.passwordHash) {
     // A failure stays counted (its place was claimed above) and goes on the audit chain, with the lock it set.
     await db.transaction(async (tx) => {
-      const reason = !account ? "unknown account" : !account.passwordHash ? "no password on this account" : "wrong password";
-      await appendAudit(tx, { actor, action: "auth.sign-in-failed", target: email, detail: { method: "password", reason, address } });
-      if (claim.lastPlace) await appendAudit(tx, { actor, action: "auth.lock-out", target: email, detail: { scope: "account", forSeconds: limits.windowSeconds, address } });
-      if (addressClaim?.allowed && addressClaim.lastPlace) await appendAudit(tx, { actor, action: "auth.lock-out", target: address!, detail: { scope: "address", forSeconds: limits.windowSeconds, email } });
+      const reason = !account
+        ? "unknown account"
+        : !account.passwordHash
+          ? "no password on this account"
+          : "wrong password";
+      await appendAudit(tx, {
+        actor,
+        action: "auth.sign-in-failed",
+        target: email,
+        detail: { method: "password", reason, address },
+      });
+      if (claim.lastPlace)
+        await appendAudit(tx, {
+          actor,
+          action: "auth.lock-out",
+          target: email,
+          detail: { scope: "account", forSeconds: limits.windowSeconds, address },
+        });
+      if (addressClaim?.allowed && addressClaim.lastPlace)
+        await appendAudit(tx, {
+          actor,
+          action: "auth.lock-out",
+          target: address!,
+          detail: { scope: "address", forSeconds: limits.windowSeconds, email },
+        });
     });
     throw new ServiceError("unauthenticated", WRONG_CREDENTIALS);
   }

@@ -13,7 +13,11 @@ export type ThrottleScope = "account" | "address";
 const ADDRESS_FACTOR = 4;
 
 export function signInLimits(): { account: number; address: number; windowSeconds: number } {
-  return { account: env.SIGNIN_MAX_FAILURES, address: env.SIGNIN_MAX_FAILURES * ADDRESS_FACTOR, windowSeconds: env.SIGNIN_WINDOW_SECONDS };
+  return {
+    account: env.SIGNIN_MAX_FAILURES,
+    address: env.SIGNIN_MAX_FAILURES * ADDRESS_FACTOR,
+    windowSeconds: env.SIGNIN_WINDOW_SECONDS,
+  };
 }
 
 /** `lastPlace`: this attempt took the last place of the window and set the lock (lifted again if it turns out right). */
@@ -28,7 +32,13 @@ const lockFromNow = "now() + make_interval(secs => $4::float8)";
  * that takes the last place sets the lock (cleared again if it turns out right), and every later one is refused
  * with the lock's end. Refused attempts keep the count at limit + 1.
  */
-export async function claimAttempt(db: Queryable, scope: ThrottleScope, key: string, limit: number, windowSeconds: number): Promise<Claim> {
+export async function claimAttempt(
+  db: Queryable,
+  scope: ThrottleScope,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+): Promise<Claim> {
   const r = await db.query<{ failures: number; retry_seconds: number | null }>(
     `insert into sign_in_throttle as t (scope, key, failures, window_started_at, locked_until)
      values ($1, $2, 1, now(), case when $3::int <= 1 then ${lockFromNow} end)

@@ -28,7 +28,8 @@ export async function setUserRole(actor: User, input: z.infer<typeof setRoleInpu
     const target = await readUser(tx, input.userId, true);
     if (!target) throw notFound("That user no longer exists.");
     if (target.role === input.role) return target;
-    if (target.role === "admin" && admins <= 1) throw conflict("This is the last admin; make someone else admin first.");
+    if (target.role === "admin" && admins <= 1)
+      throw conflict("This is the last admin; make someone else admin first.");
     const changed = await writeUserRole(tx, input.userId, input.role);
     await appendAudit(tx, {
       actor,

@@ -16,8 +16,24 @@ export interface User {
   createdAt: Date;
 }
 
-type UserRow = { id: string; email: string; name: string; role: Role; demo: boolean; created_at: Date; password_hash: string | null; session_epoch: number };
-const toUser = (r: UserRow): User => ({ id: r.id, email: r.email, name: r.name, role: r.role, demo: r.demo, createdAt: r.created_at });
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  demo: boolean;
+  created_at: Date;
+  password_hash: string | null;
+  session_epoch: number;
+};
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  demo: r.demo,
+  createdAt: r.created_at,
+});
 
 /** The account, with the epoch its sessions must carry (server/auth/session.ts). */
 export async function findUserById(id: string): Promise<(User & { sessionEpoch: number }) | null> {
@@ -60,13 +76,24 @@ export async function lockAdmins(tx: Queryable): Promise<number> {
 }
 
 export async function writeUserRole(tx: Queryable, id: string, role: Role): Promise<User> {
-  const r = await tx.query<UserRow>("update users set role = $2, updated_at = now() where id = $1 returning *", [id, role]);
+  const r = await tx.query<UserRow>("update users set role = $2, updated_at = now() where id = $1 returning *", [
+    id,
+    role,
+  ]);
   return toUser(r.rows[0]!);
 }
 
 /** Replaces a password hash (a rehash at sign-in), only if it is still the one that was checked. */
-export async function replacePasswordHash(db: Queryable, userId: string, checked: string, fresh: string): Promise<boolean> {
-  const r = await db.query("update users set password_hash = $3, updated_at = now() where id = $1 and password_hash = $2", [userId, checked, fresh]);
+export async function replacePasswordHash(
+  db: Queryable,
+  userId: string,
+  checked: string,
+  fresh: string,
+): Promise<boolean> {
+  const r = await db.query(
+    "update users set password_hash = $3, updated_at = now() where id = $1 and password_hash = $2",
+    [userId, checked, fresh],
+  );
   return r.rowCount > 0;
 }
 
@@ -96,6 +123,8 @@ export async function insertUser(tx: Queryable, input: z.input<typeof newUserInp
 /** Everyone who can lead an incident (lead or admin role), for the lead pickers; any signed-in role reads it. */
 export async function listIncidentLeads(_viewer: User): Promise<Pick<User, "id" | "name" | "email">[]> {
   const db = await getDb();
-  const r = await db.query<{ id: string; name: string; email: string }>("select id, name, email from users where role in ('lead', 'admin') order by name");
+  const r = await db.query<{ id: string; name: string; email: string }>(
+    "select id, name, email from users where role in ('lead', 'admin') order by name",
+  );
   return r.rows;
 }

@@ -22,13 +22,16 @@ export interface BackupRecord {
   driver: Db["driver"];
 }
 
-export const backupDir = () => path.resolve(/*turbopackIgnore: true*/ env.BACKUP_DIR ?? path.join(env.DATA_DIR, "backups"));
+export const backupDir = () =>
+  path.resolve(/*turbopackIgnore: true*/ env.BACKUP_DIR ?? path.join(env.DATA_DIR, "backups"));
 
 /** pg_dump or pg_restore: PG_BIN_DIR, else the newest installed server's, else PATH's (it must be at least the server's version). */
 function pgTool(name: "pg_dump" | "pg_restore"): string {
   if (env.PG_BIN_DIR) return path.join(env.PG_BIN_DIR, name);
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, "bin", name))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => /^\d+$/.test(v) && existsSync(path.join(root, v, "bin", name)))
+    : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   return newest ? path.join(root, newest, "bin", name) : name;
 }
@@ -36,15 +39,26 @@ function pgTool(name: "pg_dump" | "pg_restore"): string {
 /** libpq's environment for a DATABASE_URL, so no password ever appears in a command line. */
 function libpqEnv(url: string): NodeJS.ProcessEnv & Record<string, string> {
   const u = new URL(url);
-  const e: Record<string, string | undefined> = { PATH: process.env.PATH, PGHOST: decodeURIComponent(u.hostname) || u.searchParams.get("host") || undefined, PGPORT: u.port || undefined };
+  const e: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    PGHOST: decodeURIComponent(u.hostname) || u.searchParams.get("host") || undefined,
+    PGPORT: u.port || undefined,
+  };
   e.PGUSER = decodeURIComponent(u.username) || undefined;
   e.PGPASSWORD = decodeURIComponent(u.password) || undefined;
   e.PGDATABASE = decodeURIComponent(u.pathname.replace(/^\//, "")) || undefined;
   e.PGSSLMODE = u.searchParams.get("sslmode") ?? undefined;
-  return { NODE_ENV: env.NODE_ENV, ...Object.fromEntries(Object.entries(e).filter((kv): kv is [string, string] => kv[1] !== undefined)) };
+  return {
+    NODE_ENV: env.NODE_ENV,
+    ...Object.fromEntries(Object.entries(e).filter((kv): kv is [string, string] => kv[1] !== undefined)),
+  };
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 
 /** Writes a dated, consistent copy of the store into dir (atomically: a failed backup leaves no file) and records it. */
 export async function backupStore(db: Db, dir = backupDir()): Promise<BackupRecord> {
@@ -64,7 +78,12 @@ export async function backupStore(db: Db, dir = backupDir()): Promise<BackupReco
     rmSync(partial, { force: true });
   }
   const bytes = readFileSync(file).length;
-  await db.query("insert into store_backups (taken_at, file, bytes, driver) values ($1, $2, $3, $4)", [takenAt, path.basename(file), bytes, db.driver]);
+  await db.query("insert into store_backups (taken_at, file, bytes, driver) values ($1, $2, $3, $4)", [
+    takenAt,
+    path.basename(file),
+    bytes,
+    db.driver,
+  ]);
   return { file, bytes, takenAt: takenAt.toISOString(), driver: db.driver };
 }
 
@@ -94,7 +113,9 @@ export async function pgStoreNotEmpty(url: string): Promise<string | null> {
       "select count(*)::int as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where c.relkind in ('r', 'p') and s.nspname not in ('pg_catalog', 'information_schema') and s.nspname not like 'pg_toast%'",
     );
     const n = r.rows[0]?.n ?? 0;
-    return n > 0 ? `the database already holds ${n} table${n === 1 ? "" : "s"}: restore only into an empty database (create one, point DATABASE_URL at it)` : null;
+    return n > 0
+      ? `the database already holds ${n} table${n === 1 ? "" : "s"}: restore only into an empty database (create one, point DATABASE_URL at it)`
+      : null;
   } finally {
     await client.end();
   }
@@ -105,7 +126,11 @@ export async function restorePgStore(file: string, url: string): Promise<void> {
   const libpq = libpqEnv(url);
   // pg_restore writes a script to stdout unless it is given a database name; where and who come from libpq's environment.
   const dbname = libpq.PGDATABASE ?? libpq.PGUSER ?? "postgres";
-  await run(pgTool("pg_restore"), ["--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges", "--dbname", dbname, file], { env: libpq }).catch((err: { stderr?: string; message: string }) => {
+  await run(
+    pgTool("pg_restore"),
+    ["--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges", "--dbname", dbname, file],
+    { env: libpq },
+  ).catch((err: { stderr?: string; message: string }) => {
     throw new Error(`pg_restore failed: ${(err.stderr || err.message).trim()}`);
   });
 }

@@ -39,7 +39,9 @@ function logUnavailable(err: unknown) {
   // One clear line at most every 10 s while the store is down, not a flood.
   if (Date.now() - lastLogged < 10_000) return;
   lastLogged = Date.now();
-  console.error(`[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${errorMessage(err)}`);
+  console.error(
+    `[store] cannot reach the store (${env.DATABASE_URL ? "DATABASE_URL" : "embedded PGlite"}): ${errorMessage(err)}`,
+  );
 }
 
 /**

@@ -10,7 +10,9 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   await db.exec(`create table if not exists schema_migrations (
     version text primary key,
     applied_at timestamptz not null default now())`);
-  const files = readdirSync(/*turbopackIgnore: true*/ dir).filter((f) => /^\d{4}-[a-z0-9-]+\.sql$/.test(f)).sort();
+  const files = readdirSync(/*turbopackIgnore: true*/ dir)
+    .filter((f) => /^\d{4}-[a-z0-9-]+\.sql$/.test(f))
+    .sort();
   const applied: string[] = [];
   for (const file of files) {
     const version = file.replace(/\.sql$/, "");

@@ -7,7 +7,12 @@ import { backupStore } from "./backup";
 import { getDb } from "./index";
 import { serveStoreControl } from "./store-control";
 
-const backupRequest = z.object({ dir: z.string().refine((d) => path.isAbsolute(d), "must be an absolute path").optional() });
+const backupRequest = z.object({
+  dir: z
+    .string()
+    .refine((d) => path.isAbsolute(d), "must be an absolute path")
+    .optional(),
+});
 
 /** What `npm run store:backup` and `npm run audit:verify` ask of the console that holds the embedded store in dir. */
 export function serveOperatorCommands(dir: string) {

@@ -25,13 +25,20 @@ export interface StoreTimeouts {
   keepAliveMs: number;
 }
 
-export const defaultStoreTimeouts: StoreTimeouts = { connectMs: 5_000, statementMs: 15_000, answerMs: 20_000, idleInTransactionMs: 60_000, keepAliveMs: 10_000 };
+export const defaultStoreTimeouts: StoreTimeouts = {
+  connectMs: 5_000,
+  statementMs: 15_000,
+  answerMs: 20_000,
+  idleInTransactionMs: 60_000,
+  keepAliveMs: 10_000,
+};
 
 /** Schema scripts (migrations) may run long on a big store: no statement timeout, but they still end if the store stops answering at all. */
 const SCRIPT_ANSWER_MS = 30 * 60_000;
 
 const CONNECTION_CODE = /^(08|57P0)|^E(CONNREFUSED|CONNRESET|PIPE|HOSTUNREACH|NETUNREACH|TIMEDOUT|NOTFOUND|AI_AGAIN)$/;
-const CONNECTION_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Connection closed/i;
+const CONNECTION_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|Connection closed/i;
 
 /**
  * What a failed query means for Switchyard, or null for an ordinary SQL error the caller handles (a unique
@@ -45,7 +52,8 @@ export function storeErrorOf(err: unknown): ServiceError | null {
   // node's connect to several addresses fails with an AggregateError: its first cause says what happened
   const first = Array.isArray(e.errors) && e.errors.length ? (e.errors[0] as { code?: unknown; message?: unknown }) : e;
   const code = typeof first.code === "string" ? first.code : "";
-  const message = typeof first.message === "string" && first.message ? first.message : typeof e.message === "string" ? e.message : "";
+  const message =
+    typeof first.message === "string" && first.message ? first.message : typeof e.message === "string" ? e.message : "";
   const detail = message || code || "connection lost";
   if (code === "53100") return storeFull(detail);
   if (code.startsWith("53")) return storeUnavailable(`${detail} [${code}]`);
@@ -77,7 +85,10 @@ function wrap(client: pg.Pool | pg.PoolClient, onError: (err: unknown) => void =
     },
     async exec(sql: string) {
       // One simple query: SET LOCAL lasts to its end, so the pooled connection keeps its own statement timeout.
-      await run({ text: `set local statement_timeout = 0;\n${sql}`, query_timeout: SCRIPT_ANSWER_MS } as pg.QueryConfig);
+      await run({
+        text: `set local statement_timeout = 0;\n${sql}`,
+        query_timeout: SCRIPT_ANSWER_MS,
+      } as pg.QueryConfig);
     },
   };
 }
@@ -120,7 +131,10 @@ export function createPgDb(connectionString: string, timeouts: StoreTimeouts = d
         return result;
       } catch (err) {
         // A lost connection needs no rollback (the server rolls back when the session ends); anything else does.
-        if (!broken) await client.query("rollback").catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
+        if (!broken)
+          await client
+            .query("rollback")
+            .catch((e: unknown) => (broken = e instanceof Error ? e : new Error(String(e))));
         throw storeErrorOf(err) ?? err;
       } finally {
         client.removeListener("error", onConnectionError);

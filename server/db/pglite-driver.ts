@@ -41,7 +41,11 @@ export class StoreBroken extends Error {
 function refuseForeignDirectory(dir: string) {
   if (existsSync(path.join(dir, "PG_VERSION"))) return;
   const entries = readdirSync(dir);
-  if (entries.length > 0) throw new StoreBroken(dir, `the directory is not empty but holds no store: ${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}`);
+  if (entries.length > 0)
+    throw new StoreBroken(
+      dir,
+      `the directory is not empty but holds no store: ${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}`,
+    );
 }
 
 /**
@@ -57,7 +61,10 @@ async function initialiseStore(dir: string): Promise<void> {
     return;
   }
   const script = `const { PGlite } = await import(${JSON.stringify(pathToFileURL(entry).href)}); await (await PGlite.create({ dataDir: process.argv[1] })).close();`;
-  await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, dir], { env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 });
+  await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, dir], {
+    env: { ...process.env, NODE_OPTIONS: "" },
+    timeout: 120_000,
+  });
 }
 
 /**
@@ -74,7 +81,8 @@ export async function createPgliteDb(dataDir: string | null, load?: Blob): Promi
   try {
     refuseForeignDirectory(dir);
     const existed = existsSync(path.join(dir, "PG_VERSION"));
-    if (load && existed) throw new Error(`${dir} already holds a store: a backup is only restored into an empty directory`);
+    if (load && existed)
+      throw new Error(`${dir} already holds a store: a backup is only restored into an empty directory`);
     if (!existed && !load) await initialiseStore(dir);
     try {
       lite = await PGlite.create({ dataDir: dir, ...(load ? { loadDataDir: load } : {}) });

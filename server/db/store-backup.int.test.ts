@@ -22,34 +22,56 @@ afterAll(() => {
 });
 
 type Env = Record<string, string | undefined>;
-const storeEnv = (extra: Env): NodeJS.ProcessEnv => ({ ...process.env, NODE_ENV: "test", DATABASE_URL: undefined, AUDIT_KEY, ...extra });
+const storeEnv = (extra: Env): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_ENV: "test",
+  DATABASE_URL: undefined,
+  AUDIT_KEY,
+  ...extra,
+});
 
 function command(script: string, args: string[], env: Env): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, env: storeEnv(env) }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    execFile(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", script), ...args],
+      { cwd: ROOT, env: storeEnv(env) },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
     );
   });
 }
 
 /** A console writing to its store (tests/support/store-holder-child.ts), once it has written. */
 async function startHolder(env: Env): Promise<{ child: ChildProcess; appended: () => number }> {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "tests/support/store-holder-child.ts")], { cwd: ROOT, env: storeEnv(env) });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(ROOT, "tests/support/store-holder-child.ts")],
+    { cwd: ROOT, env: storeEnv(env) },
+  );
   children.push(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d.toString()));
   child.stderr!.on("data", (d) => (out += d.toString()));
-  const appended = () => Number(/APPENDED (\d+)\n(?![\s\S]*APPENDED)/.exec(out)?.[1] ?? (out.includes("READY") ? 1 : 0));
-  await waitFor("the store's holder to write", async () => appended() > 0 || (child.exitCode !== null && Promise.reject(new Error(out))), { timeoutMs: 60_000 });
+  const appended = () =>
+    Number(/APPENDED (\d+)\n(?![\s\S]*APPENDED)/.exec(out)?.[1] ?? (out.includes("READY") ? 1 : 0));
+  await waitFor(
+    "the store's holder to write",
+    async () => appended() > 0 || (child.exitCode !== null && Promise.reject(new Error(out))),
+    { timeoutMs: 60_000 },
+  );
   return { child, appended };
 }
 
 async function killed(child: ChildProcess) {
   child.kill("SIGKILL");
-  await waitFor("the holder to exit", async () => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 10_000 });
+  await waitFor("the holder to exit", async () => child.exitCode !== null || child.signalCode !== null, {
+    timeoutMs: 10_000,
+  });
 }
 
-const backupsIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith("switchyard-store-")) : []);
+const backupsIn = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith("switchyard-store-")) : [];
 
 describe("the embedded store", () => {
   const dataDir = path.join(work, "embedded");
@@ -64,7 +86,9 @@ describe("the embedded store", () => {
     expect(migrate.out).toContain(`in use by process ${holder.child.pid} (tests/support/store-holder-child.ts`);
     expect(migrate.out).toContain(`kill ${holder.child.pid}`);
     const writesBefore = holder.appended();
-    await waitFor("the holder to go on writing", async () => holder.appended() > writesBefore + 5, { timeoutMs: 30_000 });
+    await waitFor("the holder to go on writing", async () => holder.appended() > writesBefore + 5, {
+      timeoutMs: 30_000,
+    });
 
     await killed(holder.child);
     // The kernel freed the lock with the process: the next opener gets the store at once, intact.
@@ -90,7 +114,9 @@ describe("the embedded store", () => {
     expect(file).toMatch(/^switchyard-store-\d{8}T\d{6}Z\.tgz$/);
     expect(statSync(path.join(backups, file!)).mode & 0o777).toBe(0o600);
     // The holder kept writing through the backup.
-    await waitFor("the holder to go on writing", async () => holder.appended() > writtenBefore + 5, { timeoutMs: 30_000 });
+    await waitFor("the holder to go on writing", async () => holder.appended() > writtenBefore + 5, {
+      timeoutMs: 30_000,
+    });
     await killed(holder.child);
 
     // Never over a store: the holder's own directory is refused and left as it was.
@@ -181,7 +207,9 @@ describe("a PostgreSQL store", () => {
     await killed(writer.child);
     expect((await command("audit-verify.ts", [], { DATABASE_URL: empty })).code).toBe(0);
 
-    const embeddedInto = await command("store-restore.ts", [path.join(backups, file!)], { DATA_DIR: path.join(work, "not-here") });
+    const embeddedInto = await command("store-restore.ts", [path.join(backups, file!)], {
+      DATA_DIR: path.join(work, "not-here"),
+    });
     expect(embeddedInto.code).toBe(2);
     expect(embeddedInto.out).toContain("is a PostgreSQL store's backup: set DATABASE_URL");
   });

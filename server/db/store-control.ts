@@ -49,7 +49,11 @@ export async function serveStoreControl(dir: string, handlers: ControlHandlers):
  * Asks the console holding the embedded store in dir. null when no console answers there (none runs, or the
  * holder is not a console); throws with the console's own words when it answered with an error.
  */
-export function askStoreHolder<T>(dir: string, request: { ask: string } & Record<string, unknown>, timeoutMs = 120_000): Promise<T | null> {
+export function askStoreHolder<T>(
+  dir: string,
+  request: { ask: string } & Record<string, unknown>,
+  timeoutMs = 120_000,
+): Promise<T | null> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(controlSocketPath(dir));
     let text = "";

@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { chownSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chownSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
@@ -59,10 +69,14 @@ function fillVolume() {
   }
 }
 
-const serverLogErrors = () => (readFileSync(path.join(serverDir, "server.log"), "utf8").match(/No space left on device/g) ?? []).length;
+const serverLogErrors = () =>
+  (readFileSync(path.join(serverDir, "server.log"), "utf8").match(/No space left on device/g) ?? []).length;
 
 beforeAll(async () => {
-  if (!root) throw new Error("store-disk-full.int.test.ts needs root: it mounts a small tmpfs (mount -t tmpfs) for a throwaway PostgreSQL store's data and fills it. Run the integration tests as root, as CI does.");
+  if (!root)
+    throw new Error(
+      "store-disk-full.int.test.ts needs root: it mounts a small tmpfs (mount -t tmpfs) for a throwaway PostgreSQL store's data and fills it. Run the integration tests as root, as CI does.",
+    );
   execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m,mode=0700", "tmpfs", mountDir]);
   mounted = true;
   const { uid, gid } = postgresAccount();
@@ -100,24 +114,42 @@ it("refuses writes with one clear error and nothing half-written, keeps collecti
   const store = db!;
   const lead = await store.transaction((tx) => insertUser(tx, { email: "lead@full.test", name: "lead", role: "lead" }));
   const caller = { kind: "user", user: lead } as const;
-  const incident = await incidents.declareIncident(lead, { title: "A full volume", scenarioId: null, severity: "P3", leadId: lead.id });
+  const incident = await incidents.declareIncident(lead, {
+    title: "A full volume",
+    scenarioId: null,
+    severity: "P3",
+    leadId: lead.id,
+  });
   await incidents.addNote(lead, incident.id, { text: "written while there was room" });
 
   const logged: string[] = [];
-  const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+  const spy = vi
+    .spyOn(console, "error")
+    .mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
   const collector = await leadingCollector();
   stopCollector = () => {
     collector.stop();
     spy.mockRestore();
   };
-  await waitFor("the collector to write every region", async () => (await store.query("select 1 from region_status")).rowCount === 20, { timeoutMs: 20_000 });
+  await waitFor(
+    "the collector to write every region",
+    async () => (await store.query("select 1 from region_status")).rowCount === 20,
+    { timeoutMs: 20_000 },
+  );
 
   fillVolume();
-  const countRows = async () => (await store.query<{ audit: number; events: number }>("select (select count(*) from audit_log) as audit, (select count(*) from incident_events) as events")).rows[0]!;
+  const countRows = async () =>
+    (
+      await store.query<{ audit: number; events: number }>(
+        "select (select count(*) from audit_log) as audit, (select count(*) from incident_events) as events",
+      )
+    ).rows[0]!;
   const before = await countRows();
 
   // A post-mortem needs new pages (its text goes to TOAST): refused, typed, in plain words, and nothing of it written.
-  const postmortem = Array.from({ length: 3000 }, () => Math.random().toString(36).slice(2)).join(" ").slice(0, 90_000);
+  const postmortem = Array.from({ length: 3000 }, () => Math.random().toString(36).slice(2))
+    .join(" ")
+    .slice(0, 90_000);
   const refused = await incidents.savePostmortem(lead, incident.id, { markdown: postmortem }).then(
     () => null,
     (err: unknown) => err,
@@ -126,29 +158,42 @@ it("refuses writes with one clear error and nothing half-written, keeps collecti
   expect(refused).toMatchObject({ code: "store_full", shown: storeFullMessage, status: 507 });
   expect((refused as Error).message).toMatch(/No space left on device/);
   // As a server action answers it: the sentence, never the path or the errno.
-  expect(await toActionResult(() => incidents.savePostmortem(lead, incident.id, { markdown: postmortem }))).toEqual({ ok: false, code: "store_full", message: storeFullMessage });
+  expect(await toActionResult(() => incidents.savePostmortem(lead, incident.id, { markdown: postmortem }))).toEqual({
+    ok: false,
+    code: "store_full",
+    message: storeFullMessage,
+  });
   expect((await incidents.getIncident(caller, incident.id)).incident.postmortem ?? null).toBeNull();
   expect(await countRows()).toEqual(before);
 
   // Notes go on until the pages they fit in are full; each one acknowledged is kept, and the first refused is the same clear error.
   const acknowledged: string[] = [];
-  const firstRefusal = await waitFor("a note to be refused for want of room", async () => {
-    const text = `note ${acknowledged.length + 1} on a filling volume`;
-    try {
-      await incidents.addNote(lead, incident.id, { text });
-      acknowledged.push(text);
-      return undefined;
-    } catch (err) {
-      return err;
-    }
-  }, { timeoutMs: 60_000, intervalMs: 0 });
+  const firstRefusal = await waitFor(
+    "a note to be refused for want of room",
+    async () => {
+      const text = `note ${acknowledged.length + 1} on a filling volume`;
+      try {
+        await incidents.addNote(lead, incident.id, { text });
+        acknowledged.push(text);
+        return undefined;
+      } catch (err) {
+        return err;
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 0 },
+  );
   expect(firstRefusal).toMatchObject({ code: "store_full", shown: storeFullMessage });
 
   // The collector keeps going: its writes fail again and again (the store logs each), while it says so once per ten seconds.
   const collectorLines = () => logged.filter((l) => l.startsWith("[collector] could not store samples"));
-  await waitFor("the collector to say the store is full", () => collectorLines().some((l) => /disk is full/.test(l)), { timeoutMs: 30_000 });
+  await waitFor("the collector to say the store is full", () => collectorLines().some((l) => /disk is full/.test(l)), {
+    timeoutMs: 30_000,
+  });
   const storeErrorsThen = serverLogErrors();
-  await waitFor("the collector to try four more writes", () => serverLogErrors() >= storeErrorsThen + 4, { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor("the collector to try four more writes", () => serverLogErrors() >= storeErrorsThen + 4, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   expect(collectorLines().length, collectorLines().join("\n")).toBeLessThanOrEqual(2);
   expect(logged.filter((l) => /unexpected|uncaught/i.test(l))).toEqual([]);
 
@@ -157,14 +202,21 @@ it("refuses writes with one clear error and nothing half-written, keeps collecti
   const freedAt = Date.now();
   await incidents.savePostmortem(lead, incident.id, { markdown: postmortem });
   await incidents.addNote(lead, incident.id, { text: "written once there was room again" });
-  await waitFor("the collector to write samples again", async () => {
-    const r = await store.query<{ t: Date | null }>("select min(checked_at) as t from region_status");
-    return (r.rows[0]?.t?.getTime() ?? 0) > freedAt;
-  }, { timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor(
+    "the collector to write samples again",
+    async () => {
+      const r = await store.query<{ t: Date | null }>("select min(checked_at) as t from region_status");
+      return (r.rows[0]?.t?.getTime() ?? 0) > freedAt;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   const detail = await incidents.getIncident(caller, incident.id);
   expect(detail.incident.postmortem).toBe(postmortem);
   const timeline = detail.events.map((e) => e.message);
-  for (const text of ["written while there was room", ...acknowledged, "written once there was room again"]) expect(timeline, text).toContain(text);
+  for (const text of ["written while there was room", ...acknowledged, "written once there was room again"])
+    expect(timeline, text).toContain(text);
   expect(await verifyAuditChain(store)).toMatchObject({ ok: true });
-  console.log(`[store-disk-full] ${acknowledged.length} notes fitted after the volume filled; the collector logged ${collectorLines().length} line(s) for ${serverLogErrors()} refused writes`);
+  console.log(
+    `[store-disk-full] ${acknowledged.length} notes fitted after the volume filled; the collector logged ${collectorLines().length} line(s) for ${serverLogErrors()} refused writes`,
+  );
 }, 180_000);

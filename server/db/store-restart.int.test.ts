@@ -75,7 +75,13 @@ function loop(op: () => Promise<unknown>, everyMs: number): { outcomes: Outcome[
         await op();
         outcomes.push({ at: Date.now(), ms: performance.now() - started, ok: true });
       } catch (err) {
-        outcomes.push({ at: Date.now(), ms: performance.now() - started, ok: false, code: err instanceof ServiceError ? err.code : undefined, error: (err as Error).message });
+        outcomes.push({
+          at: Date.now(),
+          ms: performance.now() - started,
+          ok: false,
+          code: err instanceof ServiceError ? err.code : undefined,
+          error: (err as Error).message,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
@@ -91,7 +97,12 @@ function loop(op: () => Promise<unknown>, everyMs: number): { outcomes: Outcome[
 
 it("reconnects within seconds after restarts, records the action's outcome after the store is back, and loses nothing acknowledged", async () => {
   const caller = { kind: "user", user: lead } as const;
-  const incident = await incidents.declareIncident(lead, { title: "Store restarts", scenarioId: null, severity: "P3", leadId: lead.id });
+  const incident = await incidents.declareIncident(lead, {
+    title: "Store restarts",
+    scenarioId: null,
+    severity: "P3",
+    leadId: lead.id,
+  });
 
   // Reads as pages make them, and incident notes as people add them: a note is acknowledged when addNote resolves.
   const reads = loop(async () => {
@@ -109,49 +120,84 @@ it("reconnects within seconds after restarts, records the action's outcome after
 
   // Another console process runs a CDN rollout for the incident; this one holds 6 s at 10 % and 8 s at 50 %.
   let out = "";
-  child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve("tests/support/action-child.ts")], {
-    env: {
-      ...process.env,
-      ACTION: JSON.stringify({ actionId: "cdn.rollout", params: { provider: "bunny", regions: ["ap-southeast-1"], holdSeconds: [6, 8] } }),
-      REQUESTER: engineer.id,
-      APPROVER: lead.id,
-      INCIDENT: String(incident.id),
+  child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.resolve("tests/support/action-child.ts")],
+    {
+      env: {
+        ...process.env,
+        ACTION: JSON.stringify({
+          actionId: "cdn.rollout",
+          params: { provider: "bunny", regions: ["ap-southeast-1"], holdSeconds: [6, 8] },
+        }),
+        REQUESTER: engineer.id,
+        APPROVER: lead.id,
+        INCIDENT: String(incident.id),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const withOutput = <T>(p: Promise<T>) =>
     p.catch((err: Error) => {
       throw new Error(`${err.message}\n--- the other console's output ---\n${out}`);
     });
-  const runId = await waitFor("the other console to start the rollout", () => {
-    if (child!.exitCode !== null) throw new Error(`the other console exited:\n${out}`);
-    const m = /\{"runId":(\d+)\}/.exec(out);
-    return m ? Number(m[1]) : undefined;
-  }, { timeoutMs: 60_000 });
+  const runId = await waitFor(
+    "the other console to start the rollout",
+    () => {
+      if (child!.exitCode !== null) throw new Error(`the other console exited:\n${out}`);
+      const m = /\{"runId":(\d+)\}/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
   const progress = async () => (await actions.getAction(caller, runId)).progress?.message ?? "";
-  await waitFor("the rollout to hold at 10 %", async () => /holding at 10 %/.test(await progress()), { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor("the rollout to hold at 10 %", async () => /holding at 10 %/.test(await progress()), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
 
   /** Stops the store, waits until reads and writes have failed while it is down, starts it again; the time until a read succeeds. */
   const failedSince = (loopOutcomes: Outcome[], t: number) => loopOutcomes.filter((o) => o.at > t && !o.ok);
-  const firstReadAfter = (t: number) => waitFor("a read to succeed after the restart", () => reads.outcomes.find((o) => o.at > t && o.ok), { timeoutMs: 30_000, intervalMs: 20 });
+  const firstReadAfter = (t: number) =>
+    waitFor("a read to succeed after the restart", () => reads.outcomes.find((o) => o.at > t && o.ok), {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
 
   // 1. A fast shutdown in the middle of the hold at 10 %.
   const halted1 = Date.now();
   await server.halt("fast");
-  await waitFor("reads and writes to fail while the store is down", () => failedSince(reads.outcomes, halted1).length >= 3 && failedSince(writes.outcomes, halted1).length >= 3, { timeoutMs: 20_000, intervalMs: 20 });
+  await waitFor(
+    "reads and writes to fail while the store is down",
+    () => failedSince(reads.outcomes, halted1).length >= 3 && failedSince(writes.outcomes, halted1).length >= 3,
+    { timeoutMs: 20_000, intervalMs: 20 },
+  );
   await server.resume();
   const resumed1 = Date.now();
   const reconnect1 = (await firstReadAfter(resumed1)).at - resumed1;
 
   // 2. An immediate stop (as a crash) at 50 %: the rollout finishes while the store is down, and its outcome is kept
   // in the other console's memory. The store stays down until the run's heartbeat is older than the sweeper's bound.
-  await waitFor("the rollout to hold at 50 %", async () => /holding at 50 %/.test(await progress()), { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor("the rollout to hold at 50 %", async () => /holding at 50 %/.test(await progress()), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   const halted2 = Date.now();
   await server.halt("immediate");
-  await withOutput(waitFor("the other console to keep the outcome in memory", () => /#\d+ succeeded; the store cannot take its outcome now/.test(out), { timeoutMs: 60_000, intervalMs: 100 }));
-  await waitFor("the heartbeat to grow older than the sweeper's bound", () => Date.now() - halted2 > (STALE_SECONDS + 2) * 1000, { timeoutMs: 60_000, intervalMs: 100 });
+  await withOutput(
+    waitFor(
+      "the other console to keep the outcome in memory",
+      () => /#\d+ succeeded; the store cannot take its outcome now/.test(out),
+      { timeoutMs: 60_000, intervalMs: 100 },
+    ),
+  );
+  await waitFor(
+    "the heartbeat to grow older than the sweeper's bound",
+    () => Date.now() - halted2 > (STALE_SECONDS + 2) * 1000,
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
   // This console sweeps as any other would, from the moment the store is back.
   const sweeps = loop(async () => {
     const swept = await sweepInterrupted();
@@ -160,10 +206,16 @@ it("reconnects within seconds after restarts, records the action's outcome after
   await server.resume();
   const resumed2 = Date.now();
   const reconnect2 = (await firstReadAfter(resumed2)).at - resumed2;
-  const recorded = await withOutput(waitFor("the outcome to be recorded", async () => {
-    const run = await actions.getAction(caller, runId).catch(() => null);
-    return run && run.status !== "running" ? { run, at: Date.now() } : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 50 }));
+  const recorded = await withOutput(
+    waitFor(
+      "the outcome to be recorded",
+      async () => {
+        const run = await actions.getAction(caller, runId).catch(() => null);
+        return run && run.status !== "running" ? { run, at: Date.now() } : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    ),
+  );
   await sweeps.stop();
   await reads.stop();
   await writes.stop();
@@ -174,7 +226,10 @@ it("reconnects within seconds after restarts, records the action's outcome after
   expect(run.verification?.ok).toBe(true);
   expect(sweeps.outcomes.filter((o) => !o.ok && !o.code).map((o) => o.error)).toEqual([]);
   const db = await getDb();
-  const audit = await db.query<{ action: string }>("select action from audit_log where target = $1 and action in ('action.succeeded', 'action.failed', 'action.interrupted')", [`cdn.rollout#${runId}`]);
+  const audit = await db.query<{ action: string }>(
+    "select action from audit_log where target = $1 and action in ('action.succeeded', 'action.failed', 'action.interrupted')",
+    [`cdn.rollout#${runId}`],
+  );
   expect(audit.rows.map((r) => r.action)).toEqual(["action.succeeded"]);
   const detail = await incidents.getIncident(caller, incident.id);
   const timeline = detail.events.map((e) => e.message);
@@ -182,7 +237,9 @@ it("reconnects within seconds after restarts, records the action's outcome after
   expect(timeline.some((m) => /interrupted/.test(m))).toBe(false);
   // Its output from while the store was down was kept and written afterwards.
   expect(run.output.map((l) => l.text).join("\n")).toMatch(/verification passed/);
-  expect(out).toMatch(new RegExp(`#${runId}: its outcome \\(succeeded\\) is recorded now that the store answers again`));
+  expect(out).toMatch(
+    new RegExp(`#${runId}: its outcome \\(succeeded\\) is recorded now that the store answers again`),
+  );
 
   // While the store was down every read and write failed with a typed error, and none hung.
   const failures = [...reads.outcomes, ...writes.outcomes].filter((o) => !o.ok);
@@ -200,10 +257,14 @@ it("reconnects within seconds after restarts, records the action's outcome after
   expect(reconnect2).toBeLessThan(10_000);
 
   // The collector leads again and writes samples after the restart.
-  await waitFor("the collector to write samples after the restart", async () => {
-    const r = await db.query<{ t: Date | null }>("select max(checked_at) as t from region_status");
-    return (r.rows[0]?.t?.getTime() ?? 0) > resumed2;
-  }, { timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor(
+    "the collector to write samples after the restart",
+    async () => {
+      const r = await db.query<{ t: Date | null }>("select max(checked_at) as t from region_status");
+      return (r.rows[0]?.t?.getTime() ?? 0) > resumed2;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
   expect(collector!.lease.holds()).toBe(true);
 
   // The LISTEN connection is back: another console's event reaches this one. (Each reconnection also emits every
@@ -214,10 +275,17 @@ it("reconnects within seconds after restarts, records the action's outcome after
   let heard = 0;
   const unsubscribe = subscribe("topology", () => heard++);
   try {
-    await waitFor("the event connection to listen again", async () => {
-      const r = await other.query("select 1 from pg_stat_activity where application_name = 'switchyard-events' and backend_start > $1 and state = 'idle' and query ~* '^(listen|select 1)'", [new Date(resumed2)]);
-      return r.rowCount! > 0;
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(
+      "the event connection to listen again",
+      async () => {
+        const r = await other.query(
+          "select 1 from pg_stat_activity where application_name = 'switchyard-events' and backend_start > $1 and state = 'idle' and query ~* '^(listen|select 1)'",
+          [new Date(resumed2)],
+        );
+        return r.rowCount! > 0;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
     const before = heard;
     await other.query("select pg_notify('switchyard_events', 'another-console:topology')");
     await waitFor("another console's event to arrive", () => heard > before, { timeoutMs: 5_000, intervalMs: 20 });
@@ -235,13 +303,26 @@ it("reconnects within seconds after restarts, records the action's outcome after
 
 it("gives up on a store that stops answering within its timeouts, and goes on once it answers again", async () => {
   const { createPgDb } = await import("@/server/db/pg-driver");
-  const quick = createPgDb(process.env.DATABASE_URL!, { connectMs: 1_000, statementMs: 1_500, answerMs: 2_000, idleInTransactionMs: 5_000, keepAliveMs: 1_000 });
+  const quick = createPgDb(process.env.DATABASE_URL!, {
+    connectMs: 1_000,
+    statementMs: 1_500,
+    answerMs: 2_000,
+    idleInTransactionMs: 5_000,
+    keepAliveMs: 1_000,
+  });
   try {
     // A statement the store does not finish in time is cancelled by the store itself.
-    await expect(quick.query("select pg_sleep(5)")).rejects.toMatchObject({ code: "unavailable", shown: expect.stringMatching(/did not answer in time/) });
+    await expect(quick.query("select pg_sleep(5)")).rejects.toMatchObject({
+      code: "unavailable",
+      shown: expect.stringMatching(/did not answer in time/),
+    });
     await quick.query("select 1");
     // Every process of the server frozen, as a hung host or a link that drops packets looks from here.
-    const children = execFileSync("pgrep", ["-P", String(server.pid)]).toString().trim().split("\n").map(Number);
+    const children = execFileSync("pgrep", ["-P", String(server.pid)])
+      .toString()
+      .trim()
+      .split("\n")
+      .map(Number);
     const pids = [server.pid, ...children];
     for (const pid of pids) process.kill(pid, "SIGSTOP");
     const timed = async (work: Promise<unknown>) => {
@@ -259,7 +340,9 @@ it("gives up on a store that stops answering within its timeouts, and goes on on
     expect(onPooled).toBeLessThan(5_000);
     expect(onNew).toBeLessThan(5_000);
     await waitFor("the store to answer again", () => quick.query("select 1").then(() => true), { timeoutMs: 10_000 });
-    console.log(`[store-restart] a frozen store given up on after ${Math.round(onPooled)} ms (pooled connection) and ${Math.round(onNew)} ms (new connection)`);
+    console.log(
+      `[store-restart] a frozen store given up on after ${Math.round(onPooled)} ms (pooled connection) and ${Math.round(onNew)} ms (new connection)`,
+    );
   } finally {
     await quick.close();
   }

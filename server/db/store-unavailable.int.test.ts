@@ -8,7 +8,10 @@ describe("a store that cannot be reached", () => {
     process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${deadPort}/postgres`;
     const { getDb } = await import("@/server/db");
     for (let i = 0; i < 2; i++) {
-      await expect(getDb()).rejects.toMatchObject({ code: "unavailable", message: expect.stringMatching(/store cannot be reached \(.*ECONNREFUSED/) });
+      await expect(getDb()).rejects.toMatchObject({
+        code: "unavailable",
+        message: expect.stringMatching(/store cannot be reached \(.*ECONNREFUSED/),
+      });
     }
   });
 
@@ -26,7 +29,9 @@ describe("a store that cannot be reached", () => {
         expect(JSON.parse(text)).not.toHaveProperty("storeError");
         expect(text).not.toMatch(new RegExp(`ECONNREFUSED|127\\.0\\.0\\.1|:${deadPort}|postgres://`));
       }
-      const raw = logged.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(`127.0.0.1:${deadPort}`));
+      const raw = logged.mock.calls
+        .map((args) => args.join(" "))
+        .filter((line) => line.includes(`127.0.0.1:${deadPort}`));
       expect(raw).toHaveLength(1);
       expect(raw[0]).toMatch(/^\[store\] cannot reach the store \(DATABASE_URL\): .*ECONNREFUSED/);
     } finally {

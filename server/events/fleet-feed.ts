@@ -68,7 +68,8 @@ class FleetFeed {
         }
         if (!this.listeners.size) return;
         const prev = this.last;
-        const wait = prev && atAGlance(prev.snapshot) === atAGlance(snapshot) ? prev.at + FIGURES_EVERY_MS - Date.now() : 0;
+        const wait =
+          prev && atAGlance(prev.snapshot) === atAGlance(snapshot) ? prev.at + FIGURES_EVERY_MS - Date.now() : 0;
         if (wait > 0) {
           this.tick ??= setTimeout(() => {
             this.tick = undefined;

@@ -16,12 +16,23 @@ describe("the region API's health stream", () => {
   });
 
   it("reads CRLF line endings, data over several lines and an event name split across chunks", () => {
-    const chunks = ["event: hea", 'lth\r\ndata: {"status":\r\n', 'data: "degraded",\r\ndata: "db": {"connected": true}}\r', "\n\r\n"];
+    const chunks = [
+      "event: hea",
+      'lth\r\ndata: {"status":\r\n',
+      'data: "degraded",\r\ndata: "db": {"connected": true}}\r',
+      "\n\r\n",
+    ];
     expect(read(chunks)).toEqual([{ status: "degraded", db: { connected: true } }]);
   });
 
   it("passes over other events and data that is not a health, and reads on after them", () => {
-    const chunks = ["event: ping\r\ndata: {}\r\n\r\n", ": keep-alive\n\n", "data: not json\n\n", 'data: {"status":"sideways"}\n\n', 'data: {"status":"ok"}\n\n'];
+    const chunks = [
+      "event: ping\r\ndata: {}\r\n\r\n",
+      ": keep-alive\n\n",
+      "data: not json\n\n",
+      'data: {"status":"sideways"}\n\n',
+      'data: {"status":"ok"}\n\n',
+    ];
     expect(read(chunks).map((h) => h.status)).toEqual(["ok"]);
   });
 
@@ -39,16 +50,36 @@ describe("the region API's health stream", () => {
 });
 
 describe("healthChangeKey", () => {
-  const sighting = { region: "us-east-1", reachable: true, inRecovery: false, latencyMs: 2, error: null, checkedAt: "2026-11-25T12:00:00.000Z" };
-  const health: ApiHealth = { status: "ok", db: { connected: true, writable: true }, mirrors: { status: "ok" }, cdn: { status: "ok" }, reaches: [sighting] };
+  const sighting = {
+    region: "us-east-1",
+    reachable: true,
+    inRecovery: false,
+    latencyMs: 2,
+    error: null,
+    checkedAt: "2026-11-25T12:00:00.000Z",
+  };
+  const health: ApiHealth = {
+    status: "ok",
+    db: { connected: true, writable: true },
+    mirrors: { status: "ok" },
+    cdn: { status: "ok" },
+    reaches: [sighting],
+  };
 
   it("stays the same across beats that only move clocks and latencies", () => {
-    const beat: ApiHealth = { ...health, now: "2026-11-25T12:00:01.000Z", reaches: [{ ...sighting, latencyMs: 9, checkedAt: "2026-11-25T12:00:01.000Z" }] };
+    const beat: ApiHealth = {
+      ...health,
+      now: "2026-11-25T12:00:01.000Z",
+      reaches: [{ ...sighting, latencyMs: 9, checkedAt: "2026-11-25T12:00:01.000Z" }],
+    };
     expect(healthChangeKey(beat)).toBe(healthChangeKey(health));
   });
 
   it("changes when what the region API reaches changes, so a lost region is looked at at once", () => {
-    const lost: ApiHealth = { ...health, reaches: [{ ...sighting, reachable: false, inRecovery: null, latencyMs: null, error: "timed out connecting" }] };
+    const lost: ApiHealth = {
+      ...health,
+      reaches: [{ ...sighting, reachable: false, inRecovery: null, latencyMs: null, error: "timed out connecting" }],
+    };
     expect(healthChangeKey(lost)).not.toBe(healthChangeKey(health));
     const inRecovery: ApiHealth = { ...health, reaches: [{ ...sighting, inRecovery: true }] };
     expect(healthChangeKey(inRecovery)).not.toBe(healthChangeKey(health));

@@ -60,7 +60,11 @@ export class ApiHealthStream {
       this.controller = new AbortController();
       let connected = false;
       try {
-        const res = await fetch(new URL("/v1/health/stream", this.apiUrl), { signal: this.controller.signal, cache: "no-store", redirect: "manual" });
+        const res = await fetch(new URL("/v1/health/stream", this.apiUrl), {
+          signal: this.controller.signal,
+          cache: "no-store",
+          redirect: "manual",
+        });
         if (!res.ok || !res.body) return; // no stream here: polling alone
         connected = true;
         const parser = healthEvents((health) => {

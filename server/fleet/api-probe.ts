@@ -11,11 +11,13 @@ export async function probeApi(apiUrl: string, timeoutMs: number): Promise<ApiSa
     const { status, body } = await getJson(new URL("/health", apiUrl), timeoutMs);
     const latencyMs = performance.now() - started;
     const parsed = apiHealthSchema.safeParse(body);
-    if (!parsed.success) return { up: false, latencyMs, timedOut: false, error: `HTTP ${status} with an unreadable health body` };
+    if (!parsed.success)
+      return { up: false, latencyMs, timedOut: false, error: `HTTP ${status} with an unreadable health body` };
     return { up: true, latencyMs, health: parsed.data };
   } catch (err) {
     const latencyMs = performance.now() - started;
-    if ((err as Error).name === "TimeoutError") return { up: false, latencyMs, timedOut: true, error: `timed out after ${timeoutMs} ms` };
+    if ((err as Error).name === "TimeoutError")
+      return { up: false, latencyMs, timedOut: true, error: `timed out after ${timeoutMs} ms` };
     return { up: false, latencyMs, timedOut: false, ...errorInWords(err) };
   }
 }

@@ -54,7 +54,9 @@ it("keeps probing the other regions every interval and keeps reads fast while on
     const s = await read();
     const eu = s.regions.find((r) => r.id === "eu-west-1");
     const othersHealthy = s.regions.filter((r) => r.id !== "eu-west-1").every((r) => r.status === "healthy");
-    return othersHealthy && eu?.status === "degraded" && eu.reasons.some((x) => /Region API slow/.test(x)) ? s : undefined;
+    return othersHealthy && eu?.status === "degraded" && eu.reasons.some((x) => /Region API slow/.test(x))
+      ? s
+      : undefined;
   });
   // Its database is still probed: the hung API holds up nothing else in that region either.
   expect(slow.regions.find((r) => r.id === "eu-west-1")!.sample!.db).toMatchObject({ up: true, inRecovery: true });

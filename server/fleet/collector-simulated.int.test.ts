@@ -18,10 +18,14 @@ const { getDb } = await import("@/server/db");
 let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 
 const until = (what: string, check: (s: FleetSnapshot) => boolean) =>
-  waitFor(what, async () => {
-    const s = await readFleetSnapshot(getFleetConfig());
-    return check(s) ? s : undefined;
-  }, { timeoutMs: 30_000 });
+  waitFor(
+    what,
+    async () => {
+      const s = await readFleetSnapshot(getFleetConfig());
+      return check(s) ? s : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
 
 beforeAll(async () => {
   await startLab({ labDir, simulated: true });
@@ -40,7 +44,10 @@ it("labels the fleet simulated, reads health from the region APIs, and still see
   expect(healthy.simulated).toBe(true);
   expect(healthy.regions.every((r) => r.sample!.db === null)).toBe(true);
   await injectFault("us-east-1", "db-down", { labDir });
-  const down = await until("us-east-1 unhealthy", (s) => s.regions.find((r) => r.id === "us-east-1")!.status === "unhealthy");
+  const down = await until(
+    "us-east-1 unhealthy",
+    (s) => s.regions.find((r) => r.id === "us-east-1")!.status === "unhealthy",
+  );
   expect(down.regions.find((r) => r.id === "us-east-1")!.reasons[0]).toMatch(/Primary database unreachable/);
   await injectFault("us-east-1", "recover", { labDir });
   await until("healthy again", (s) => s.regions.every((r) => r.status === "healthy"));

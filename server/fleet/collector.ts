@@ -171,7 +171,9 @@ export class Collector {
 
   /** Re-reads the recorded primary, then the fleet file; an action that changed the primary calls this at once. */
   async resync() {
-    await loadCurrentPrimary().catch((err: Error) => log("primary", `[collector] could not read the current primary: ${err.message}`));
+    await loadCurrentPrimary().catch((err: Error) =>
+      log("primary", `[collector] could not read the current primary: ${err.message}`),
+    );
     this.sync();
   }
 
@@ -225,8 +227,16 @@ export class Collector {
     const previous = this.latest.get(region.id);
     const previousLag = previous?.lag?.seconds ?? 0;
     // An unreadable database keeps its last known figures, with their time, until it answers again.
-    const lastUp = raw.db?.up ? null : previous?.db?.up ? { at: previous.at, db: previous.db } : (previous?.lastUp ?? null);
-    const sample = this.judge(region, { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, lastUp }, now);
+    const lastUp = raw.db?.up
+      ? null
+      : previous?.db?.up
+        ? { at: previous.at, db: previous.db }
+        : (previous?.lastUp ?? null);
+    const sample = this.judge(
+      region,
+      { regionId: region.id, at: new Date(now).toISOString(), ...raw, lag, lastUp },
+      now,
+    );
     // A lag crossing the alert threshold is written (and alerted) at once.
     this.keep(sample, previousLag <= this.lagThreshold && (lag?.seconds ?? 0) > this.lagThreshold);
     if (reachKey(raw.api) !== reachKey(previous?.api)) this.rejudgeOthers(region.id, now);
@@ -236,10 +246,16 @@ export class Collector {
   }
 
   /** A region's health from its own probes and what the region APIs' latest reports say about reaching it. */
-  private judge(region: RegionConfig, probed: Omit<RegionSample, "health" | "reachability">, now: number): RegionSample {
+  private judge(
+    region: RegionConfig,
+    probed: Omit<RegionSample, "health" | "reachability">,
+    now: number,
+  ): RegionSample {
     // in the fleet file's order, so the words name the regions the same way every time
     const order = this.fleet?.regions.map((r) => r.id) ?? [];
-    const others = [...this.latest.values()].filter((s) => s.regionId !== region.id).sort((a, b) => order.indexOf(a.regionId) - order.indexOf(b.regionId));
+    const others = [...this.latest.values()]
+      .filter((s) => s.regionId !== region.id)
+      .sort((a, b) => order.indexOf(a.regionId) - order.indexOf(b.regionId));
     const reachability = reachabilityOf(region.id, [probed, ...others], now, staleAfterMs(env.POLL_INTERVAL));
     const health = deriveHealth({ role: region.role, ...probed, lagThresholdSeconds: this.lagThreshold, reachability });
     return { ...probed, health, reachability };
@@ -261,7 +277,8 @@ export class Collector {
       const cfg = this.fleet?.regions.find((r) => r.id === s.regionId);
       if (s.regionId === changed || !cfg) continue;
       const again = this.judge(cfg, s, now);
-      if (again.reachability?.verdict !== s.reachability?.verdict || again.health.status !== s.health.status) this.keep(again);
+      if (again.reachability?.verdict !== s.reachability?.verdict || again.health.status !== s.health.status)
+        this.keep(again);
     }
   }
 
@@ -287,7 +304,8 @@ export class Collector {
     this.pending.clear();
     if (!samples.length) return;
     // Fenced: not one more write or page once the lease is gone by this console's clock.
-    if (!this.fence.holds()) return this.onFenced(`the lease of term ${this.fence.term} ran out before these samples were written`);
+    if (!this.fence.holds())
+      return this.onFenced(`the lease of term ${this.fence.term} ran out before these samples were written`);
     this.flushing = (async () => {
       const history = samples.filter((s) => Date.parse(s.at) - (this.written.get(s.regionId)?.historyAt ?? 0) >= 1000);
       try {
@@ -299,16 +317,25 @@ export class Collector {
         this.writeFailures++;
         const waitMs = Math.min(MAX_WRITE_BACKOFF_MS, 250 * 2 ** this.writeFailures);
         this.retryAt = Date.now() + waitMs;
-        log("samples", `[collector] could not store samples, trying again in ${Math.round(waitMs / 100) / 10} s: ${(err as Error).message}`);
+        log(
+          "samples",
+          `[collector] could not store samples, trying again in ${Math.round(waitMs / 100) / 10} s: ${(err as Error).message}`,
+        );
         this.scheduleFlush(waitMs);
         return;
       }
-      if (this.writeFailures) console.log(`[collector] storing samples again after ${this.writeFailures} failed ${this.writeFailures === 1 ? "try" : "tries"}`);
+      if (this.writeFailures)
+        console.log(
+          `[collector] storing samples again after ${this.writeFailures} failed ${this.writeFailures === 1 ? "try" : "tries"}`,
+        );
       this.writeFailures = 0;
       this.retryAt = 0;
       for (const s of samples) {
         const prev = this.written.get(s.regionId);
-        this.written.set(s.regionId, { status: s.health.status, historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0) });
+        this.written.set(s.regionId, {
+          status: s.health.status,
+          historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0),
+        });
       }
       publish("fleet");
       const views = this.views();
@@ -316,7 +343,13 @@ export class Collector {
       this.ruleSettings = (await this.alerts.ruleSettings().catch(() => null)) ?? this.ruleSettings;
       if (Date.now() - this.lastLiveCheck >= 1000) {
         this.lastLiveCheck = Date.now();
-        const snapshot = { generatedAt: new Date().toISOString(), simulated: this.fleet?.simulated ?? false, staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000, regions: views, alerts: [] };
+        const snapshot = {
+          generatedAt: new Date().toISOString(),
+          simulated: this.fleet?.simulated ?? false,
+          staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000,
+          regions: views,
+          alerts: [],
+        };
         await tickLiveChecks(snapshot, this.ruleSettings).catch((err) =>
           log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
         );
@@ -359,7 +392,9 @@ export class Collector {
   }
 }
 
-const holder = globalThis as unknown as { __switchyardCollector?: { collector: Collector | null; leadership: Leadership } };
+const holder = globalThis as unknown as {
+  __switchyardCollector?: { collector: Collector | null; leadership: Leadership };
+};
 
 /** Starts this console's bid to collect (idempotent): while it holds the collector lease it collects and sends due pages. */
 export function startCollector(): void {

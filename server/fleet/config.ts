@@ -15,7 +15,9 @@ export function readFleetConfig(file: string): FleetConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new Error(`Fleet file ${file} not found: start the lab with \`npm run lab\`, or point FLEET_CONFIG at your fleet's file.`);
+    throw new Error(
+      `Fleet file ${file} not found: start the lab with \`npm run lab\`, or point FLEET_CONFIG at your fleet's file.`,
+    );
   }
   let json: unknown;
   try {
@@ -41,8 +43,14 @@ export function transportFileProblems(fleet: FleetConfig): string[] {
     const field = `regions.${i}.transport`;
     const id = statSync(t.identityFile, { throwIfNoEntry: false });
     if (!id?.isFile()) problems.push(`${field}.identityFile: ${t.identityFile} does not exist`);
-    else if (id.mode & 0o077) problems.push(`${field}.identityFile: ${t.identityFile} is readable by others than its owner (mode ${(id.mode & 0o777).toString(8)}); chmod 600 it`);
-    if (!statSync(t.knownHostsFile, { throwIfNoEntry: false })?.isFile()) problems.push(`${field}.knownHostsFile: ${t.knownHostsFile} does not exist (pin each host's key in it: ssh-keyscan -p <port> <host>, checked by hand)`);
+    else if (id.mode & 0o077)
+      problems.push(
+        `${field}.identityFile: ${t.identityFile} is readable by others than its owner (mode ${(id.mode & 0o777).toString(8)}); chmod 600 it`,
+      );
+    if (!statSync(t.knownHostsFile, { throwIfNoEntry: false })?.isFile())
+      problems.push(
+        `${field}.knownHostsFile: ${t.knownHostsFile} does not exist (pin each host's key in it: ssh-keyscan -p <port> <host>, checked by hand)`,
+      );
   });
   return problems;
 }

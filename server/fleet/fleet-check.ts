@@ -49,7 +49,12 @@ export const API_READS: { check: string; path: string; query?: (region: RegionCo
 const PG_TOOLS = ["pg_ctl", "pg_rewind", "pg_basebackup"] as const;
 const HOOKS = ["setApiEnv", "restartApi"] as const;
 
-const row = (region: RegionConfig, check: string, result: CheckResult, detail: string): CheckRow => ({ region: region.id, check, result, detail });
+const row = (region: RegionConfig, check: string, result: CheckResult, detail: string): CheckRow => ({
+  region: region.id,
+  check,
+  result,
+  detail,
+});
 const elapsed = (started: number) => Math.round(performance.now() - started);
 const seconds = (ms: number) => formatSeconds(ms / 1000);
 
@@ -110,11 +115,23 @@ interface RemoteRun {
 /** One remote command on a connection of its own (never a shared master): argument arrays only, no local shell. */
 function runOverSsh(t: SshTransport, argv: string[], runAsUser?: string): Promise<RemoteRun> {
   return new Promise((resolve) => {
-    execFile("ssh", sshArgs(t, argv, { runAsUser }), { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, code: 0, stdout, stderr, killed: false, missingClient: false });
-      const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
-      resolve({ ok: false, code, stdout, stderr, killed: !!(error as { killed?: boolean }).killed, missingClient: (error as { code?: unknown }).code === "ENOENT" });
-    });
+    execFile(
+      "ssh",
+      sshArgs(t, argv, { runAsUser }),
+      { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, code: 0, stdout, stderr, killed: false, missingClient: false });
+        const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
+        resolve({
+          ok: false,
+          code,
+          stdout,
+          stderr,
+          killed: !!(error as { killed?: boolean }).killed,
+          missingClient: (error as { code?: unknown }).code === "ENOENT",
+        });
+      },
+    );
   });
 }
 
@@ -132,7 +149,8 @@ function limiter(n: number) {
       return await work();
     } finally {
       const next = waiting.shift();
-      if (next) next(); // the slot passes on as it is
+      if (next)
+        next(); // the slot passes on as it is
       else active--;
     }
   };
@@ -156,7 +174,9 @@ function sudoRefusal(run: RemoteRun, t: SshTransport): string {
 }
 
 /** The commands Switchyard would start on the region's host: the PostgreSQL tools (from hooks.postgres) and each hook's program. */
-function hostPrograms(region: RegionConfig): { check: string; program: string | null; hookArgv?: string[]; missing: string }[] {
+function hostPrograms(
+  region: RegionConfig,
+): { check: string; program: string | null; hookArgv?: string[]; missing: string }[] {
   const pgHooks = region.hooks.postgres;
   const programs = PG_TOOLS.map((tool) => ({
     check: tool,
@@ -176,19 +196,38 @@ function hostPrograms(region: RegionConfig): { check: string; program: string | 
 }
 
 /** Whether the PostgreSQL tools run as another user than the one SSH logs in as (then through `sudo -n -u`). */
-const sudoNeeded = (region: RegionConfig, t: SshTransport) => !!region.hooks.postgres?.runAsUser && region.hooks.postgres.runAsUser !== t.user;
-const sudoNotNeeded = (region: RegionConfig, t: SshTransport) => row(region, "ssh.sudo", "ok", `not needed: the PostgreSQL tools run as ${t.user}, the user SSH logs in as`);
+const sudoNeeded = (region: RegionConfig, t: SshTransport) =>
+  !!region.hooks.postgres?.runAsUser && region.hooks.postgres.runAsUser !== t.user;
+const sudoNotNeeded = (region: RegionConfig, t: SshTransport) =>
+  row(region, "ssh.sudo", "ok", `not needed: the PostgreSQL tools run as ${t.user}, the user SSH logs in as`);
 
 async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[]> {
   const who = `${t.user}@${t.host}:${t.port}`;
   const login = await probeSsh(t);
   if (!login.ok) {
     const rows = [row(region, "ssh.login", "FAIL", login.observed)];
-    for (const p of hostPrograms(region)) rows.push(p.program ? row(region, `ssh.${p.check}`, "skip", "not checked: the SSH login failed") : row(region, `ssh.${p.check}`, "warn", p.missing));
-    if (region.hooks.postgres) rows.push(sudoNeeded(region, t) ? row(region, "ssh.sudo", "skip", "not checked: the SSH login failed") : sudoNotNeeded(region, t));
+    for (const p of hostPrograms(region))
+      rows.push(
+        p.program
+          ? row(region, `ssh.${p.check}`, "skip", "not checked: the SSH login failed")
+          : row(region, `ssh.${p.check}`, "warn", p.missing),
+      );
+    if (region.hooks.postgres)
+      rows.push(
+        sudoNeeded(region, t)
+          ? row(region, "ssh.sudo", "skip", "not checked: the SSH login failed")
+          : sudoNotNeeded(region, t),
+      );
     return rows;
   }
-  const rows = [row(region, "ssh.login", "ok", `${who}: host key matches the pinned known-hosts file, key accepted, answered in ${login.ms} ms`)];
+  const rows = [
+    row(
+      region,
+      "ssh.login",
+      "ok",
+      `${who}: host key matches the pinned known-hosts file, key accepted, answered in ${login.ms} ms`,
+    ),
+  ];
   const slot = limiter(4);
   const remote = (argv: string[], runAsUser?: string) => slot(() => runOverSsh(t, argv, runAsUser));
 
@@ -199,10 +238,15 @@ async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[
     const argv = program.includes("/") ? ["test", "-x", program] : ["sh", "-c", 'command -v -- "$1"', "sh", program];
     const run = await remote(argv);
     if (!run.ok) {
-      const why = run.code === 1 || run.code === 127 ? `${program} is missing or not executable on ${t.host} for ${t.user}` : remoteFailure(run, t, `checking ${program} failed`);
+      const why =
+        run.code === 1 || run.code === 127
+          ? `${program} is missing or not executable on ${t.host} for ${t.user}`
+          : remoteFailure(run, t, `checking ${program} failed`);
       return row(region, `ssh.${check}`, "FAIL", why);
     }
-    const found = program.includes("/") ? `${program} is executable on ${t.host}` : `${program} is ${run.stdout.trim() || "on the PATH"} on ${t.host}`;
+    const found = program.includes("/")
+      ? `${program} is executable on ${t.host}`
+      : `${program} is ${run.stdout.trim() || "on the PATH"} on ${t.host}`;
     // A hook that is `sudo …`: whether sudo permits it, asked with `sudo -l` (which runs nothing).
     if (hookArgv && path.basename(program) === "sudo" && hookArgv.length > 1) {
       const listed = await remote(["sudo", "-l", ...hookArgv.slice(1)]);
@@ -222,13 +266,28 @@ async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[
     // pg_ctl runs (--version changes nothing); pg_rewind and pg_basebackup are only asked about with `sudo -l`.
     const [version, ...listed] = await Promise.all([
       remote([pgCtl, "--version"], runAsUser),
-      ...(["pg_rewind", "pg_basebackup"] as const).map((tool) => remote(["sudo", "-n", "-l", "-u", runAsUser, "--", path.join(pgHooks.binDir, tool)])),
+      ...(["pg_rewind", "pg_basebackup"] as const).map((tool) =>
+        remote(["sudo", "-n", "-l", "-u", runAsUser, "--", path.join(pgHooks.binDir, tool)]),
+      ),
     ]);
     const ran = `sudo -n -u ${runAsUser} -- ${pgCtl} --version`;
     if (!version.ok) return row(region, "ssh.sudo", "FAIL", `${ran}: ${remoteFailure(version, t, "failed")}`);
-    const refused = (["pg_rewind", "pg_basebackup"] as const).flatMap((tool, i) => (listed[i]!.ok ? [] : [`${tool} (${sudoRefusal(listed[i]!, t)})`]));
-    if (refused.length) return row(region, "ssh.sudo", "FAIL", `${ran} works, but sudo does not let ${t.user} run as ${runAsUser}: ${refused.join("; ")}`);
-    return row(region, "ssh.sudo", "ok", `${ran}: ${version.stdout.trim() || "ok"}; pg_rewind and pg_basebackup permitted too (sudo -l)`);
+    const refused = (["pg_rewind", "pg_basebackup"] as const).flatMap((tool, i) =>
+      listed[i]!.ok ? [] : [`${tool} (${sudoRefusal(listed[i]!, t)})`],
+    );
+    if (refused.length)
+      return row(
+        region,
+        "ssh.sudo",
+        "FAIL",
+        `${ran} works, but sudo does not let ${t.user} run as ${runAsUser}: ${refused.join("; ")}`,
+      );
+    return row(
+      region,
+      "ssh.sudo",
+      "ok",
+      `${ran}: ${version.stdout.trim() || "ok"}; pg_rewind and pg_basebackup permitted too (sudo -l)`,
+    );
   })();
 
   const done = await Promise.all([...presence, sudo]);
@@ -237,7 +296,12 @@ async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[
 
 /** A program as execFile finds it: a path as it is, a bare name through this process's PATH. */
 function findLocal(program: string): string | null {
-  const candidates = program.includes("/") ? [program] : (process.env.PATH ?? "").split(":").filter(Boolean).map((dir) => path.join(dir, program));
+  const candidates = program.includes("/")
+    ? [program]
+    : (process.env.PATH ?? "")
+        .split(":")
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -255,9 +319,21 @@ function findLocal(program: string): string | null {
  */
 function fenceRow(region: RegionConfig): CheckRow {
   const fence = region.hooks.fence;
-  if (!fence) return row(region, "fence.hook", "warn", "no fence hook in the fleet file: db.fence-primary can fence this region only through its host, not when the host does not answer");
+  if (!fence)
+    return row(
+      region,
+      "fence.hook",
+      "warn",
+      "no fence hook in the fleet file: db.fence-primary can fence this region only through its host, not when the host does not answer",
+    );
   const found = findLocal(fence.argv[0]!);
-  if (!found) return row(region, "fence.hook", "FAIL", `${fence.argv[0]} is not an executable on the console's machine, where the fence hook runs`);
+  if (!found)
+    return row(
+      region,
+      "fence.hook",
+      "FAIL",
+      `${fence.argv[0]} is not an executable on the console's machine, where the fence hook runs`,
+    );
   return row(region, "fence.hook", "ok", `runs on the console's machine: ${found} (not run by this check)`);
 }
 
@@ -275,7 +351,14 @@ function runLocal(argv: string[], timeoutMs: number): Promise<{ ok: boolean; out
 
 async function localRows(region: RegionConfig, opts: FleetCheckOptions): Promise<CheckRow[]> {
   const me = os.userInfo().username;
-  const rows = [row(region, "host.local", "ok", `host commands run on this machine, as ${me} (the fleet file has no ssh transport for this region)`)];
+  const rows = [
+    row(
+      region,
+      "host.local",
+      "ok",
+      `host commands run on this machine, as ${me} (the fleet file has no ssh transport for this region)`,
+    ),
+  ];
   for (const { check, program, hookArgv, missing } of hostPrograms(region)) {
     if (!program) {
       rows.push(row(region, `host.${check}`, "warn", missing));
@@ -288,7 +371,16 @@ async function localRows(region: RegionConfig, opts: FleetCheckOptions): Promise
       // A hook that is `sudo …`: whether sudo permits it, asked with `sudo -l` (which runs nothing).
       const what = hookArgv.join(" ");
       const listed = await runLocal([found, "-n", "-l", ...hookArgv.slice(1)], opts.timeoutMs);
-      rows.push(row(region, `host.${check}`, listed.ok ? "ok" : "FAIL", listed.ok ? `${found} is executable; sudo -l says ${me} may run ${what}` : `sudo -l refuses ${what}: ${listed.out || "no sudoers rule permits it"}`));
+      rows.push(
+        row(
+          region,
+          `host.${check}`,
+          listed.ok ? "ok" : "FAIL",
+          listed.ok
+            ? `${found} is executable; sudo -l says ${me} may run ${what}`
+            : `sudo -l refuses ${what}: ${listed.out || "no sudoers rule permits it"}`,
+        ),
+      );
     } else {
       rows.push(row(region, `host.${check}`, "ok", `${found} is executable`));
     }
@@ -297,10 +389,24 @@ async function localRows(region: RegionConfig, opts: FleetCheckOptions): Promise
   if (pgHooks?.runAsUser && pgHooks.runAsUser !== me) {
     const pgCtl = path.join(pgHooks.binDir, "pg_ctl");
     if (process.getuid?.() !== 0) {
-      rows.push(row(region, "host.runuser", "warn", `hooks.postgres.runAsUser is ${pgHooks.runAsUser}, but Switchyard is not root here: the PostgreSQL tools would run as ${me}`));
+      rows.push(
+        row(
+          region,
+          "host.runuser",
+          "warn",
+          `hooks.postgres.runAsUser is ${pgHooks.runAsUser}, but Switchyard is not root here: the PostgreSQL tools would run as ${me}`,
+        ),
+      );
     } else {
       const run = await runLocal(["runuser", "-u", pgHooks.runAsUser, "--", pgCtl, "--version"], opts.timeoutMs);
-      rows.push(row(region, "host.runuser", run.ok ? "ok" : "FAIL", `runuser -u ${pgHooks.runAsUser} -- ${pgCtl} --version: ${run.out || (run.ok ? "ok" : "failed")}`));
+      rows.push(
+        row(
+          region,
+          "host.runuser",
+          run.ok ? "ok" : "FAIL",
+          `runuser -u ${pgHooks.runAsUser} -- ${pgCtl} --version: ${run.out || (run.ok ? "ok" : "failed")}`,
+        ),
+      );
     }
   }
   return rows;
@@ -312,9 +418,13 @@ async function hostRows(region: RegionConfig, opts: FleetCheckOptions): Promise<
     // the login, then the checks that need it, four at a time: a dead host costs one SSH timeout, a host that
     // hangs after the login a few; this bounds even that
     const bound = 4 * (t.connectTimeoutSeconds + 5) * 1000 + 2_000;
-    return bounded(sshRows(region, t), bound, () => [row(region, "ssh.login", "FAIL", `SSH checks did not finish within ${seconds(bound)}`)]);
+    return bounded(sshRows(region, t), bound, () => [
+      row(region, "ssh.login", "FAIL", `SSH checks did not finish within ${seconds(bound)}`),
+    ]);
   }
-  return bounded(localRows(region, opts), opts.timeoutMs + 2_000, () => [row(region, "host.local", "FAIL", `local checks did not finish within ${seconds(opts.timeoutMs + 2_000)}`)]);
+  return bounded(localRows(region, opts), opts.timeoutMs + 2_000, () => [
+    row(region, "host.local", "FAIL", `local checks did not finish within ${seconds(opts.timeoutMs + 2_000)}`),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -336,44 +446,109 @@ async function pgObserve(region: RegionConfig, replicas: number, opts: FleetChec
     region,
     async (client) => {
       try {
-        const r = await client.query<{ in_recovery: boolean; version: string }>("select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version");
+        const r = await client.query<{ in_recovery: boolean; version: string }>(
+          "select pg_is_in_recovery() as in_recovery, current_setting('server_version') as version",
+        );
         const inRecovery = r.rows[0]!.in_recovery;
-        const connect = row(region, "pg.connect", "ok", `${target}: PostgreSQL ${r.rows[0]!.version}, answered in ${elapsed(started)} ms`);
+        const connect = row(
+          region,
+          "pg.connect",
+          "ok",
+          `${target}: PostgreSQL ${r.rows[0]!.version}, answered in ${elapsed(started)} ms`,
+        );
         return { inRecovery, connect, replication: await replicationRow(region, client, inRecovery, replicas) };
       } catch (err) {
-        return { inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: connected, but select pg_is_in_recovery() failed: ${plainError(err)}`), replication: null };
+        return {
+          inRecovery: null,
+          connect: row(
+            region,
+            "pg.connect",
+            "FAIL",
+            `${target}: connected, but select pg_is_in_recovery() failed: ${plainError(err)}`,
+          ),
+          replication: null,
+        };
       }
     },
     opts.timeoutMs,
-  ).catch((err) => ({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `${target}: ${plainError(err)}`), replication: null }));
+  ).catch((err) => ({
+    inRecovery: null,
+    connect: row(region, "pg.connect", "FAIL", `${target}: ${plainError(err)}`),
+    replication: null,
+  }));
 }
 
 /**
  * The replication view of the role the server really serves: its senders on a primary (every other region of the
  * fleet streaming from it is expected), its WAL receiver on a replica.
  */
-async function replicationRow(region: RegionConfig, client: pg.Client, inRecovery: boolean, replicas: number): Promise<CheckRow> {
+async function replicationRow(
+  region: RegionConfig,
+  client: pg.Client,
+  inRecovery: boolean,
+  replicas: number,
+): Promise<CheckRow> {
   try {
     if (!inRecovery) {
-      const r = await client.query<{ application_name: string; state: string | null }>("select application_name, state from pg_stat_replication order by application_name");
-      if (r.rows.length === 0) return row(region, "pg.replication", "warn", "pg_stat_replication: no replica is connected to this primary");
-      const listed = r.rows.map((x) => `${x.application_name || "(no name)"} ${x.state ?? "(state hidden: grant pg_monitor to the fleet user)"}`).join(", ");
+      const r = await client.query<{ application_name: string; state: string | null }>(
+        "select application_name, state from pg_stat_replication order by application_name",
+      );
+      if (r.rows.length === 0)
+        return row(region, "pg.replication", "warn", "pg_stat_replication: no replica is connected to this primary");
+      const listed = r.rows
+        .map(
+          (x) =>
+            `${x.application_name || "(no name)"} ${x.state ?? "(state hidden: grant pg_monitor to the fleet user)"}`,
+        )
+        .join(", ");
       const streaming = r.rows.filter((x) => x.state === "streaming").length;
       const short = streaming < replicas ? ` (${streaming} of the fleet's ${replicas} replicas streaming)` : "";
-      return row(region, "pg.replication", streaming === r.rows.length && !short ? "ok" : "warn", `pg_stat_replication: ${listed}${short}`);
+      return row(
+        region,
+        "pg.replication",
+        streaming === r.rows.length && !short ? "ok" : "warn",
+        `pg_stat_replication: ${listed}${short}`,
+      );
     }
-    const r = await client.query<{ status: string | null; sender_host: string | null; sender_port: number | null; slot_name: string | null }>(
-      "select status, sender_host, sender_port, slot_name from pg_stat_wal_receiver",
-    );
+    const r = await client.query<{
+      status: string | null;
+      sender_host: string | null;
+      sender_port: number | null;
+      slot_name: string | null;
+    }>("select status, sender_host, sender_port, slot_name from pg_stat_wal_receiver");
     const w = r.rows[0];
-    if (!w) return row(region, "pg.replication", "FAIL", "pg_stat_wal_receiver: no WAL receiver: this replica is not connected to a primary");
-    if (w.status === null) return row(region, "pg.replication", "FAIL", "pg_stat_wal_receiver: status hidden from the fleet user (grant it pg_monitor)");
+    if (!w)
+      return row(
+        region,
+        "pg.replication",
+        "FAIL",
+        "pg_stat_wal_receiver: no WAL receiver: this replica is not connected to a primary",
+      );
+    if (w.status === null)
+      return row(
+        region,
+        "pg.replication",
+        "FAIL",
+        "pg_stat_wal_receiver: status hidden from the fleet user (grant it pg_monitor)",
+      );
     const from = w.sender_host ? ` from ${w.sender_host}:${w.sender_port ?? "?"}` : "";
     const slot = w.slot_name ? ` through slot ${w.slot_name}` : " without a replication slot";
-    if (w.status !== "streaming") return row(region, "pg.replication", "FAIL", `pg_stat_wal_receiver: ${w.status}${from}${slot} (streaming expected)`);
+    if (w.status !== "streaming")
+      return row(
+        region,
+        "pg.replication",
+        "FAIL",
+        `pg_stat_wal_receiver: ${w.status}${from}${slot} (streaming expected)`,
+      );
     // The slot Switchyard recreates and rebuilds with.
     const expected = slotName(region);
-    if (w.slot_name !== expected) return row(region, "pg.replication", "warn", `pg_stat_wal_receiver: streaming${from}${slot}, but the fleet file's slot for ${region.id} is ${expected}`);
+    if (w.slot_name !== expected)
+      return row(
+        region,
+        "pg.replication",
+        "warn",
+        `pg_stat_wal_receiver: streaming${from}${slot}, but the fleet file's slot for ${region.id} is ${expected}`,
+      );
     return row(region, "pg.replication", "ok", `pg_stat_wal_receiver: streaming${from}${slot}`);
   } catch (err) {
     return row(region, "pg.replication", "FAIL", `reading the replication view failed: ${plainError(err)}`);
@@ -382,7 +557,11 @@ async function replicationRow(region: RegionConfig, client: pg.Client, inRecover
 
 function pgBounded(region: RegionConfig, replicas: number, opts: FleetCheckOptions): Promise<PgObservation> {
   const bound = 3 * opts.timeoutMs + 1_000;
-  return bounded(pgObserve(region, replicas, opts), bound, () => ({ inRecovery: null, connect: row(region, "pg.connect", "FAIL", `PostgreSQL checks did not finish within ${seconds(bound)}`), replication: null }));
+  return bounded(pgObserve(region, replicas, opts), bound, () => ({
+    inRecovery: null,
+    connect: row(region, "pg.connect", "FAIL", `PostgreSQL checks did not finish within ${seconds(bound)}`),
+    replication: null,
+  }));
 }
 
 const roleName = (inRecovery: boolean) => (inRecovery ? "replica" : "primary");
@@ -396,16 +575,32 @@ export function roleRows(fleet: FleetConfig, observed: Map<string, boolean | nul
   const primaries = fleet.regions.filter((r) => observed.get(r.id) === false).map((r) => r.id);
   return fleet.regions.map((region) => {
     const inRecovery = observed.get(region.id);
-    if (inRecovery === null || inRecovery === undefined) return row(region, "pg.role", "skip", "not checked: the server could not be read");
+    if (inRecovery === null || inRecovery === undefined)
+      return row(region, "pg.role", "skip", "not checked: the server could not be read");
     const serving = roleName(inRecovery);
     const how = `pg_is_in_recovery() = ${inRecovery}`;
     if (serving === region.role) {
-      if (serving === "primary" && primaries.length > 1) return row(region, "pg.role", "FAIL", `serving as primary (${how}), as the fleet file says, but ${primaries.filter((p) => p !== region.id).join(", ")} serve${primaries.length > 2 ? "" : "s"} as primary too: more than one primary takes writes`);
+      if (serving === "primary" && primaries.length > 1)
+        return row(
+          region,
+          "pg.role",
+          "FAIL",
+          `serving as primary (${how}), as the fleet file says, but ${primaries.filter((p) => p !== region.id).join(", ")} serve${primaries.length > 2 ? "" : "s"} as primary too: more than one primary takes writes`,
+        );
       return row(region, "pg.role", "ok", `serving as ${serving} (${how}), as the fleet file says`);
     }
     const mismatch = `serving as ${serving} (fleet file says ${region.role}; ${how})`;
-    if (primaries.length === 1) return row(region, "pg.role", "warn", `${mismatch}: the fleet has one primary, ${primaries[0]}, as after a promotion or switchover (Switchyard's store records it)`);
-    const fleetSays = primaries.length === 0 ? "no server of the fleet serves as primary" : `${primaries.length} servers serve as primary: ${primaries.join(", ")}`;
+    if (primaries.length === 1)
+      return row(
+        region,
+        "pg.role",
+        "warn",
+        `${mismatch}: the fleet has one primary, ${primaries[0]}, as after a promotion or switchover (Switchyard's store records it)`,
+      );
+    const fleetSays =
+      primaries.length === 0
+        ? "no server of the fleet serves as primary"
+        : `${primaries.length} servers serve as primary: ${primaries.join(", ")}`;
     return row(region, "pg.role", "FAIL", `${mismatch}: ${fleetSays}`);
   });
 }
@@ -427,7 +622,9 @@ function gist(check: string, body: unknown): string {
     case "api.mirrors":
       return Array.isArray(o.mirrors) ? `${o.mirrors.length} mirrors` : "";
     case "api.cdn-stats":
-      return typeof o.provider === "string" ? `provider ${o.provider}${n(o.cacheHitRate) !== null ? `, cache hit rate ${n(o.cacheHitRate)} %` : ""}` : "";
+      return typeof o.provider === "string"
+        ? `provider ${o.provider}${n(o.cacheHitRate) !== null ? `, cache hit rate ${n(o.cacheHitRate)} %` : ""}`
+        : "";
     case "api.cdn-costs":
       return n(o.totalUsd) !== null ? `total ${n(o.totalUsd)} USD` : "";
     default:
@@ -435,25 +632,47 @@ function gist(check: string, body: unknown): string {
   }
 }
 
-async function apiRead(region: RegionConfig, read: (typeof API_READS)[number], opts: FleetCheckOptions): Promise<CheckRow> {
+async function apiRead(
+  region: RegionConfig,
+  read: (typeof API_READS)[number],
+  opts: FleetCheckOptions,
+): Promise<CheckRow> {
   const url = new URL(read.path, region.apiUrl);
   for (const [k, v] of Object.entries(read.query?.(region) ?? {})) url.searchParams.set(k, v);
   const what = `GET ${url.pathname}${url.search}`;
   const started = performance.now();
   try {
     // No redirects: the console's probes do not follow them either.
-    const res = await fetch(url, { method: "GET", headers: { accept: "application/json" }, redirect: "manual", signal: AbortSignal.timeout(opts.timeoutMs) });
+    const res = await fetch(url, {
+      method: "GET",
+      headers: { accept: "application/json" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
     const text = await res.text();
     const ms = elapsed(started);
     if (res.status !== 200) {
-      const where = res.status >= 300 && res.status < 400 && res.headers.get("location") ? ` (redirect to ${res.headers.get("location")})` : "";
-      return row(region, read.check, "FAIL", `${what}: HTTP ${res.status}${where} in ${ms} ms, 200 expected${text ? `: ${text.slice(0, 120)}` : ""}`);
+      const where =
+        res.status >= 300 && res.status < 400 && res.headers.get("location")
+          ? ` (redirect to ${res.headers.get("location")})`
+          : "";
+      return row(
+        region,
+        read.check,
+        "FAIL",
+        `${what}: HTTP ${res.status}${where} in ${ms} ms, 200 expected${text ? `: ${text.slice(0, 120)}` : ""}`,
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return row(region, read.check, "FAIL", `${what}: 200 in ${ms} ms, but the body is not JSON: ${text.slice(0, 80) || "(empty)"}`);
+      return row(
+        region,
+        read.check,
+        "FAIL",
+        `${what}: 200 in ${ms} ms, but the body is not JSON: ${text.slice(0, 80) || "(empty)"}`,
+      );
     }
     const said = gist(read.check, body);
     return row(region, read.check, "ok", `${what}: 200 JSON in ${ms} ms${said ? `, ${said}` : ""}`);
@@ -472,7 +691,13 @@ async function apiRead(region: RegionConfig, read: (typeof API_READS)[number], o
 function apiRows(region: RegionConfig, opts: FleetCheckOptions): Promise<CheckRow[]> {
   const bound = opts.timeoutMs + 2_000;
   return Promise.all(
-    API_READS.map((read) => bounded(apiRead(region, read, opts).then((r) => [r]), bound, () => [row(region, read.check, "FAIL", `GET ${read.path}: no answer within ${seconds(bound)}`)])),
+    API_READS.map((read) =>
+      bounded(
+        apiRead(region, read, opts).then((r) => [r]),
+        bound,
+        () => [row(region, read.check, "FAIL", `GET ${read.path}: no answer within ${seconds(bound)}`)],
+      ),
+    ),
   ).then((rows) => rows.flat());
 }
 
@@ -491,11 +716,24 @@ export async function checkFleet(fleet: FleetConfig, opts: FleetCheckOptions): P
       return { region, host, db, api };
     }),
   );
-  const roles = fleet.simulated ? [] : roleRows(fleet, new Map(perRegion.map(({ region, db }) => [region.id, db?.inRecovery ?? null])));
+  const roles = fleet.simulated
+    ? []
+    : roleRows(fleet, new Map(perRegion.map(({ region, db }) => [region.id, db?.inRecovery ?? null])));
   return perRegion.flatMap(({ region, host, db, api }) => {
     const pgRows: CheckRow[] = db
-      ? [db.connect, roles.find((r) => r.region === region.id)!, db.replication ?? row(region, "pg.replication", "skip", "not checked: the server could not be read")]
-      : [row(region, "pg.simulated", "warn", "the fleet file marks the database tier simulated: there is no PostgreSQL server to check")];
+      ? [
+          db.connect,
+          roles.find((r) => r.region === region.id)!,
+          db.replication ?? row(region, "pg.replication", "skip", "not checked: the server could not be read"),
+        ]
+      : [
+          row(
+            region,
+            "pg.simulated",
+            "warn",
+            "the fleet file marks the database tier simulated: there is no PostgreSQL server to check",
+          ),
+        ];
     return [...host, fenceRow(region), ...pgRows, ...api];
   });
 }
@@ -513,7 +751,14 @@ export interface FleetCheckSummary {
 export function summarize(fleet: FleetConfig, rows: CheckRow[]): FleetCheckSummary {
   const count = (r: CheckResult) => rows.filter((x) => x.result === r).length;
   const fail = count("FAIL");
-  return { regions: fleet.regions.length, ok: count("ok"), warn: count("warn"), fail, skip: count("skip"), exitCode: fail > 0 ? 1 : 0 };
+  return {
+    regions: fleet.regions.length,
+    ok: count("ok"),
+    warn: count("warn"),
+    fail,
+    skip: count("skip"),
+    exitCode: fail > 0 ? 1 : 0,
+  };
 }
 
 /** The rows as an aligned table: region, check, result, detail. */
@@ -521,15 +766,22 @@ export function renderTable(rows: CheckRow[]): string {
   const header = { region: "region", check: "check", result: "result", detail: "detail" };
   const all = [header, ...rows];
   const w = (k: "region" | "check" | "result") => Math.max(...all.map((r) => r[k].length));
-  const line = (r: typeof header) => `${r.region.padEnd(w("region"))}  ${r.check.padEnd(w("check"))}  ${r.result.padEnd(w("result"))}  ${r.detail}`.trimEnd();
-  const rule = { region: "-".repeat(w("region")), check: "-".repeat(w("check")), result: "-".repeat(w("result")), detail: "-".repeat(6) };
+  const line = (r: typeof header) =>
+    `${r.region.padEnd(w("region"))}  ${r.check.padEnd(w("check"))}  ${r.result.padEnd(w("result"))}  ${r.detail}`.trimEnd();
+  const rule = {
+    region: "-".repeat(w("region")),
+    check: "-".repeat(w("check")),
+    result: "-".repeat(w("result")),
+    detail: "-".repeat(6),
+  };
   return [line(header), line(rule), ...rows.map(line)].join("\n");
 }
 
 export function summaryLine(fleetName: string, summary: FleetCheckSummary, rows: CheckRow[], ms: number): string {
   const counts = `${summary.ok} ok, ${summary.warn} warn, ${summary.fail} FAIL${summary.skip ? `, ${summary.skip} skipped` : ""}`;
   const head = `fleet ${fleetName}: ${summary.regions} regions, ${rows.length} checks in ${seconds(ms)}: ${counts}`;
-  if (summary.fail === 0) return `${head}. Switchyard can watch and drive this fleet${summary.warn ? " (read the warnings)" : ""}.`;
+  if (summary.fail === 0)
+    return `${head}. Switchyard can watch and drive this fleet${summary.warn ? " (read the warnings)" : ""}.`;
   const failed = new Map<string, string[]>();
   for (const r of rows) if (r.result === "FAIL") failed.set(r.region, [...(failed.get(r.region) ?? []), r.check]);
   return `${head}. Failed: ${[...failed].map(([region, checks]) => `${region} ${checks.join(", ")}`).join("; ")}.`;

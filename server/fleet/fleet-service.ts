@@ -65,7 +65,13 @@ export function watchFreshness(): () => void {
   const timer = setInterval(() => {
     void cachedFleetSnapshot()
       .then((s) => {
-        const now = { stale: s.regions.filter((r) => r.status === "stale").map((r) => r.id).join(), newest: s.regions.map((r) => r.checkedAt).join() };
+        const now = {
+          stale: s.regions
+            .filter((r) => r.status === "stale")
+            .map((r) => r.id)
+            .join(),
+          newest: s.regions.map((r) => r.checkedAt).join(),
+        };
         const changed = last !== null && (now.stale !== last.stale || (!sawEvent && now.newest !== last.newest));
         last = now;
         sawEvent = false;

@@ -13,23 +13,30 @@ const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new htt
 export function getJson(url: URL, timeoutMs: number): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
-    const req = client.get(url, { agent: agents[url.protocol as "http:" | "https:"], headers: { accept: "application/json" } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("error", reject);
-      res.on("end", () => {
-        clearTimeout(timer);
-        let body: unknown = null;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: null
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
+    const req = client.get(
+      url,
+      { agent: agents[url.protocol as "http:" | "https:"], headers: { accept: "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          clearTimeout(timer);
+          let body: unknown = null;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON: null
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: "TimeoutError" })),
+      timeoutMs,
+    );
     req.on("error", (err) => {
       clearTimeout(timer);
       reject(err);

@@ -19,7 +19,11 @@ const { writeSamples } = await import("@/server/fleet/sample-store");
 const { getDb } = await import("@/server/db");
 
 let child: ChildProcess | undefined;
-const standby = new Leadership(() => undefined, () => undefined, { leaseMs: LEASE_MS, holder: "standby-in-test" });
+const standby = new Leadership(
+  () => undefined,
+  () => undefined,
+  { leaseMs: LEASE_MS, holder: "standby-in-test" },
+);
 
 afterAll(async () => {
   if (child?.exitCode === null) {
@@ -31,14 +35,20 @@ afterAll(async () => {
 });
 
 const sample = (region: string) => ({ ...regionView(region).sample!, at: new Date().toISOString() });
-const termOf = async (region: string) => (await (await getDb()).query<{ term: number }>("select term from region_status where region_id = $1", [region])).rows[0]?.term;
+const termOf = async (region: string) =>
+  (await (await getDb()).query<{ term: number }>("select term from region_status where region_id = $1", [region]))
+    .rows[0]?.term;
 
 it("hands the lease to a standby within 2 s of a frozen leader's expiry, and refuses the old leader's writes after it thaws", async () => {
   let out = "";
-  child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve("tests/support/lease-child.ts")], {
-    env: { ...process.env, LEASE_MS: String(LEASE_MS), REGION: "us-east-1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.resolve("tests/support/lease-child.ts")],
+    {
+      env: { ...process.env, LEASE_MS: String(LEASE_MS), REGION: "us-east-1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const oldTerm = Number(await waitFor("the child to lead", () => /LEAD (\d+)/.exec(out)?.[1], { timeoutMs: 30_000 }));
@@ -47,7 +57,10 @@ it("hands the lease to a standby within 2 s of a frozen leader's expiry, and ref
   // While the leader renews, a standby never takes over: two whole leases go by.
   standby.start();
   const renewing = Date.now();
-  await waitFor("two leases to pass", () => Date.now() - renewing > 2 * LEASE_MS, { timeoutMs: 10_000, intervalMs: 50 });
+  await waitFor("two leases to pass", () => Date.now() - renewing > 2 * LEASE_MS, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   expect(standby.leading).toBe(false);
   expect(await termOf("us-east-1")).toBe(oldTerm);
 
@@ -69,11 +82,17 @@ it("hands the lease to a standby within 2 s of a frozen leader's expiry, and ref
   expect(out.slice(thawedAt)).toMatch(/REFUSED|LOST/);
   expect(await termOf("us-east-1")).toBe(oldTerm + 1);
   const db = await getDb();
-  const madeAfterFreeze = await db.query("select 1 from region_samples where term = $1 and at >= $2", [oldTerm, new Date(frozenAt)]);
+  const madeAfterFreeze = await db.query("select 1 from region_samples where term = $1 and at >= $2", [
+    oldTerm,
+    new Date(frozenAt),
+  ]);
   expect(madeAfterFreeze.rowCount).toBe(0);
   expect((await db.query("select 1 from region_samples where term = $1", [oldTerm])).rowCount).toBeGreaterThan(0);
   // It bids again like any standby, and does not get the lease while the new leader renews.
-  await waitFor("a lease to pass", () => Date.now() - frozenAt > tookOverMs + LEASE_MS, { timeoutMs: 10_000, intervalMs: 50 });
+  await waitFor("a lease to pass", () => Date.now() - frozenAt > tookOverMs + LEASE_MS, {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   expect(out.slice(thawedAt)).not.toMatch(/LEAD \d+/);
 });
 
@@ -87,5 +106,7 @@ it("refuses, at the store, a write whose term no longer leads even if its writer
   await expect(writeSamples([sample("eu-west-1")], [sample("eu-west-1")], late)).rejects.toBeInstanceOf(FencedError);
   const after = await db.query("select sample from region_status where region_id = 'eu-west-1'");
   expect(after.rows).toEqual(before.rows);
-  expect((await db.query("select 1 from region_samples where region_id = 'eu-west-1' and term = $1", [late.term])).rowCount).toBe(0);
+  expect(
+    (await db.query("select 1 from region_samples where region_id = 'eu-west-1' and term = $1", [late.term])).rowCount,
+  ).toBe(0);
 });

@@ -109,7 +109,8 @@ export class Leadership implements Fence {
         [this.holder, this.term, this.leaseMs],
       );
       if (!this.leading) return;
-      if (r.rowCount === 0) return this.lose(`the lease of term ${this.term} was lost (expired, or another console leads)`);
+      if (r.rowCount === 0)
+        return this.lose(`the lease of term ${this.term} was lost (expired, or another console leads)`);
       if (this.holds()) this.extend(sentAt);
     } catch (err) {
       // Keep trying until the lease runs out by this console's clock; the expiry timer fences it then.
@@ -121,9 +122,13 @@ export class Leadership implements Fence {
   private extend(sentAt: number) {
     this.deadline = sentAt + this.leaseMs;
     if (this.expiry) clearTimeout(this.expiry);
-    this.expiry = setTimeout(() => {
-      if (this.leading && !this.holds()) this.lose(`the lease of term ${this.term} expired before it could be renewed`);
-    }, Math.max(0, this.deadline - performance.now()) + 1);
+    this.expiry = setTimeout(
+      () => {
+        if (this.leading && !this.holds())
+          this.lose(`the lease of term ${this.term} expired before it could be renewed`);
+      },
+      Math.max(0, this.deadline - performance.now()) + 1,
+    );
   }
 
   /** Steps down at once: stops collecting, then bids again like any standby. */
@@ -144,7 +149,12 @@ export class Leadership implements Fence {
     if (this.leading && this.term) {
       // Hand over at once rather than after the lease runs out.
       void getDb()
-        .then((db) => db.query("update collector_lease set expires_at = now() where id = 1 and holder = $1 and term = $2", [this.holder, this.term]))
+        .then((db) =>
+          db.query("update collector_lease set expires_at = now() where id = 1 and holder = $1 and term = $2", [
+            this.holder,
+            this.term,
+          ]),
+        )
         .catch(() => undefined);
     }
     this.leading = false;

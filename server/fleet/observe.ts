@@ -13,9 +13,27 @@ function asSample(s: ServerState, latencyMs: number): DbSample {
   if (!s.up) return { up: false, error: s.error, errorCode: s.errorCode };
   // A read-only primary takes no writes: for "who sees it accept writes" it counts as in recovery.
   if (s.inRecovery || s.readOnly) {
-    return { up: true, latencyMs, inRecovery: true, timeline: s.timeline, receiveLsn: s.lsn, replayLsn: s.replayLsn, lastReplayAt: null, replayPaused: s.replayPaused, receiver: null };
+    return {
+      up: true,
+      latencyMs,
+      inRecovery: true,
+      timeline: s.timeline,
+      receiveLsn: s.lsn,
+      replayLsn: s.replayLsn,
+      lastReplayAt: null,
+      replayPaused: s.replayPaused,
+      receiver: null,
+    };
   }
-  return { up: true, latencyMs, inRecovery: false, timeline: s.timeline, currentLsn: s.lsn ?? "0/0", links: [], slots: [] };
+  return {
+    up: true,
+    latencyMs,
+    inRecovery: false,
+    timeline: s.timeline,
+    currentLsn: s.lsn ?? "0/0",
+    links: [],
+    slots: [],
+  };
 }
 
 /**
@@ -46,7 +64,12 @@ export async function observeDatabase(fleet: FleetConfig, regionId: string): Pro
   ]);
   const now = Date.now();
   const at = new Date(now).toISOString();
-  const samples = fleet.regions.map((r, i) => ({ regionId: r.id, at, api: apis[i]!, db: r.id === regionId ? asSample(state.s, state.ms) : null }));
+  const samples = fleet.regions.map((r, i) => ({
+    regionId: r.id,
+    at,
+    api: apis[i]!,
+    db: r.id === regionId ? asSample(state.s, state.ms) : null,
+  }));
   return reachabilityOf(regionId, samples, now, now - started + 1_000);
 }
 
@@ -54,7 +77,9 @@ export async function observeDatabase(fleet: FleetConfig, regionId: string): Pro
 export function describeSightings(r: RegionReachability): string {
   if (!r.sightings.length) return "no vantage answered";
   return r.sightings
-    .map((s) => `${s.vantage === "console" ? "console" : `${s.vantage} API`}: ${s.reachable ? (s.acceptsWrites ? "reaches it, it accepts writes" : "reaches it, in recovery or read-only") : `cannot reach it (${s.error ?? "no answer"})`}`)
+    .map(
+      (s) =>
+        `${s.vantage === "console" ? "console" : `${s.vantage} API`}: ${s.reachable ? (s.acceptsWrites ? "reaches it, it accepts writes" : "reaches it, in recovery or read-only") : `cannot reach it (${s.error ?? "no answer"})`}`,
+    )
     .join("; ");
 }
-

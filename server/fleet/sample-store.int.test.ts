@@ -12,7 +12,10 @@ it("folds finished minutes into averages, keeps raw points only for their retent
   // Three hours of points every 20 s for one region: lag rising 0, 1, 2 within each minute.
   for (let i = 0, t = now.getTime() - 3 * 3_600_000; t < now.getTime(); i++, t += 20_000) {
     const lagSeconds = i % 3;
-    await db.query("insert into region_samples (region_id, at, point) values ('eu-west-1', $1, $2)", [new Date(t).toISOString(), JSON.stringify({ lagSeconds, mirrorHitRate: 80 })]);
+    await db.query("insert into region_samples (region_id, at, point) values ('eu-west-1', $1, $2)", [
+      new Date(t).toISOString(),
+      JSON.stringify({ lagSeconds, mirrorHitRate: 80 }),
+    ]);
   }
   // The rollup folds the last ten finished minutes each pass; run it as the collector would have, minute by minute.
   for (let m = 170; m >= 0; m -= 10) await rollupAndPrune(new Date(now.getTime() - m * 60_000), 2, 30);

@@ -9,11 +9,21 @@ import { readFiringAlerts } from "@/server/alerts/alert-store";
 import { FencedError, type Fence } from "./leader";
 
 /** The numeric fields of a chart point, a fixed list: SQL below is built from these names only. */
-const POINT_FIELDS = ["lagSeconds", "lagBytes", "mirrorHitRate", "cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour", "apiLatencyMs"] as const;
+const POINT_FIELDS = [
+  "lagSeconds",
+  "lagBytes",
+  "mirrorHitRate",
+  "cdnHitRate",
+  "bandwidthBytesPerSecond",
+  "directBytesPerSecond",
+  "costRateUsdPerHour",
+  "apiLatencyMs",
+] as const;
 const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg((point->>'${f}')::float8)`).join(", ")})`;
 
 /** The writer's lease as a condition inside each write's own statement ($1 term, $2 holder). */
-const LEASE_HELD = "exists (select 1 from collector_lease where id = 1 and term = $1 and holder = $2 and expires_at > now())";
+const LEASE_HELD =
+  "exists (select 1 from collector_lease where id = 1 and term = $1 and holder = $2 and expires_at > now())";
 
 /**
  * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point.
@@ -30,8 +40,17 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
   const rows = samples.map((s) => {
     const seen = s.api.up || s.db?.up === true;
     // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
-    const asPrimary = s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
-    params.push(s.regionId, s.health.status, JSON.stringify(s.health.reasons), JSON.stringify(asPrimary), JSON.stringify(s), seen ? s.at : null, s.at);
+    const asPrimary =
+      s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
+    params.push(
+      s.regionId,
+      s.health.status,
+      JSON.stringify(s.health.reasons),
+      JSON.stringify(asPrimary),
+      JSON.stringify(s),
+      seen ? s.at : null,
+      s.at,
+    );
     const n = params.length;
     return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz)`;
   });
@@ -69,15 +88,31 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
   }
 }
 
-type StatusRow = { region_id: string; status: RegionView["lastStatus"]; reasons: string[]; sample: RegionSample | null; last_seen_at: Date | null; checked_at: Date; changed_at: Date };
+type StatusRow = {
+  region_id: string;
+  status: RegionView["lastStatus"];
+  reasons: string[];
+  sample: RegionSample | null;
+  last_seen_at: Date | null;
+  checked_at: Date;
+  changed_at: Date;
+};
 
 /**
  * Every configured region with its latest status and sample (null status: not yet checked) and the age of
  * that sample, stale regions marked as such (lib/freshness), and the alerts firing.
  */
-export async function readFleetSnapshot(fleet: FleetConfig, staleAfterSeconds = staleAfterMs(env.POLL_INTERVAL) / 1000): Promise<FleetSnapshot> {
+export async function readFleetSnapshot(
+  fleet: FleetConfig,
+  staleAfterSeconds = staleAfterMs(env.POLL_INTERVAL) / 1000,
+): Promise<FleetSnapshot> {
   const db = await getDb();
-  const [r, alerts] = await Promise.all([db.query<StatusRow>("select region_id, status, reasons, sample, last_seen_at, checked_at, changed_at from region_status"), readFiringAlerts()]);
+  const [r, alerts] = await Promise.all([
+    db.query<StatusRow>(
+      "select region_id, status, reasons, sample, last_seen_at, checked_at, changed_at from region_status",
+    ),
+    readFiringAlerts(),
+  ]);
   const rows = new Map(r.rows.map((row) => [row.region_id, row]));
   const regions: RegionView[] = fleet.regions.map((cfg) => {
     const row = rows.get(cfg.id);
@@ -100,7 +135,16 @@ export async function readFleetSnapshot(fleet: FleetConfig, staleAfterSeconds = 
       sample: row?.sample ?? null,
     };
   });
-  return snapshotAt({ generatedAt: new Date().toISOString(), simulated: fleet.simulated, staleAfterSeconds, regions, alerts: alerts satisfies AlertView[] }, Date.now());
+  return snapshotAt(
+    {
+      generatedAt: new Date().toISOString(),
+      simulated: fleet.simulated,
+      staleAfterSeconds,
+      regions,
+      alerts: alerts satisfies AlertView[],
+    },
+    Date.now(),
+  );
 }
 
 export type History = { range: ChartRange; bucketSeconds: number; series: Record<string, SamplePoint[]> };
@@ -118,7 +162,10 @@ export async function readHistory(range: ChartRange, now = new Date()): Promise<
             sql: `select region_id, date_bin('10 seconds', at, timestamptz 'epoch') as at, ${averagedPoint} as point
                   from region_samples where at >= $1 group by 1, 2 order by 2`,
           }
-        : { bucket: 60, sql: "select region_id, bucket as at, point from region_samples_1m where bucket >= $1 order by bucket" };
+        : {
+            bucket: 60,
+            sql: "select region_id, bucket as at, point from region_samples_1m where bucket >= $1 order by bucket",
+          };
   const r = await db.query<{ region_id: string; at: Date; point: Omit<SamplePoint, "at"> }>(q.sql, [since]);
   const series: Record<string, SamplePoint[]> = {};
   for (const row of r.rows) (series[row.region_id] ??= []).push({ ...row.point, at: row.at.toISOString() });
@@ -136,17 +183,31 @@ export async function rollupAndPrune(now: Date, rawRetentionHours: number, rollu
      on conflict (region_id, bucket) do update set point = excluded.point, samples = excluded.samples`,
     [new Date(minute.getTime() - 10 * 60_000).toISOString(), minute.toISOString()],
   );
-  await db.query("delete from region_samples where at < $1", [new Date(now.getTime() - rawRetentionHours * 3_600_000).toISOString()]);
-  await db.query("delete from region_samples_1m where bucket < $1", [new Date(now.getTime() - rollupRetentionDays * 86_400_000).toISOString()]);
+  await db.query("delete from region_samples where at < $1", [
+    new Date(now.getTime() - rawRetentionHours * 3_600_000).toISOString(),
+  ]);
+  await db.query("delete from region_samples_1m where bucket < $1", [
+    new Date(now.getTime() - rollupRetentionDays * 86_400_000).toISOString(),
+  ]);
 }
 
 /** The newest WAL position any region reported while it was primary (the dead primary's last word). */
-export async function lastKnownPrimaryPosition(): Promise<{ regionId: string; lsn: string; timeline: number; at: string } | null> {
+export async function lastKnownPrimaryPosition(): Promise<{
+  regionId: string;
+  lsn: string;
+  timeline: number;
+  at: string;
+} | null> {
   const db = await getDb();
   const r = await db.query<{ region_id: string; observed: { primaryLsn?: string; timeline?: number; at?: string } }>(
     "select region_id, observed from region_status where observed ? 'primaryLsn' order by (observed->>'at')::timestamptz desc limit 1",
   );
   const row = r.rows[0];
   if (!row?.observed.primaryLsn) return null;
-  return { regionId: row.region_id, lsn: row.observed.primaryLsn, timeline: Number(row.observed.timeline ?? 0), at: String(row.observed.at) };
+  return {
+    regionId: row.region_id,
+    lsn: row.observed.primaryLsn,
+    timeline: Number(row.observed.timeline ?? 0),
+    at: String(row.observed.at),
+  };
 }

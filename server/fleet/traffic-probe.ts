@@ -34,7 +34,11 @@ const cdnCostsSchema = z.looseObject({
   /** the categories with a figure; any other entry is left out */
   byCategory: z
     .record(z.string(), z.unknown())
-    .transform((all) => Object.fromEntries(Object.entries(all).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1]))))
+    .transform((all) =>
+      Object.fromEntries(
+        Object.entries(all).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1])),
+      ),
+    )
     .catch({}),
 });
 
@@ -43,7 +47,10 @@ const bandwidthSchema = z.looseObject({
 });
 
 /** The runbook's mirror and CDN reads: /v1/mirrors/stats, /v1/cdn/stats, /v1/cdn/costs, /v1/metrics/bandwidth. */
-export async function probeTraffic(apiUrl: string, timeoutMs: number): Promise<{ mirrors: MirrorSample | null; cdn: CdnSample | null }> {
+export async function probeTraffic(
+  apiUrl: string,
+  timeoutMs: number,
+): Promise<{ mirrors: MirrorSample | null; cdn: CdnSample | null }> {
   const read = <T extends z.ZodType>(path: string, schema: T): Promise<z.output<T> | null> =>
     getJson(new URL(path, apiUrl), timeoutMs).then(
       (r) => (r.status === 200 ? (schema.safeParse(r.body).data ?? null) : null),

@@ -31,10 +31,22 @@ export interface EscalationLevel {
 
 export async function readPolicy(db?: Queryable): Promise<EscalationLevel[]> {
   const q = db ?? (await getDb());
-  const r = await q.query<{ level: number; after_seconds: number; target: string; contact: string; severities: EscalationLevel["severities"]; only_if_unacknowledged: boolean }>(
-    "select * from escalation_policy order by after_seconds, level",
-  );
-  return r.rows.map((x) => ({ level: x.level, afterSeconds: x.after_seconds, target: x.target, contact: x.contact, severities: x.severities, onlyIfUnacknowledged: x.only_if_unacknowledged }));
+  const r = await q.query<{
+    level: number;
+    after_seconds: number;
+    target: string;
+    contact: string;
+    severities: EscalationLevel["severities"];
+    only_if_unacknowledged: boolean;
+  }>("select * from escalation_policy order by after_seconds, level");
+  return r.rows.map((x) => ({
+    level: x.level,
+    afterSeconds: x.after_seconds,
+    target: x.target,
+    contact: x.contact,
+    severities: x.severities,
+    onlyIfUnacknowledged: x.only_if_unacknowledged,
+  }));
 }
 
 /** Creates the incident's pages from the policy, due from its declaration. */
@@ -54,7 +66,11 @@ export const policyInput = z.object({
     .array(
       z.object({
         level: z.number().int().min(0).max(99),
-        afterSeconds: z.number().int().min(0).max(7 * 86_400),
+        afterSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(7 * 86_400),
         target: z.string().trim().min(1).max(120),
         contact: z.string().trim().max(200).default(""),
         severities: z.array(z.enum(severities)).min(1).nullable().default(null),
@@ -74,16 +90,17 @@ export async function updatePolicy(actor: User, raw: unknown): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query("delete from escalation_policy");
     for (const l of input.levels) {
-      await tx.query("insert into escalation_policy (level, after_seconds, target, contact, severities, only_if_unacknowledged) values ($1, $2, $3, $4, $5, $6)", [
-        l.level,
-        l.afterSeconds,
-        l.target,
-        l.contact,
-        l.severities,
-        l.onlyIfUnacknowledged,
-      ]);
+      await tx.query(
+        "insert into escalation_policy (level, after_seconds, target, contact, severities, only_if_unacknowledged) values ($1, $2, $3, $4, $5, $6)",
+        [l.level, l.afterSeconds, l.target, l.contact, l.severities, l.onlyIfUnacknowledged],
+      );
     }
-    await appendAudit(tx, { actor, action: "escalation.update", target: "escalation chain", detail: { levels: input.levels } });
+    await appendAudit(tx, {
+      actor,
+      action: "escalation.update",
+      target: "escalation chain",
+      detail: { levels: input.levels },
+    });
   });
 }
 
@@ -97,7 +114,14 @@ export async function sendDuePages(now = new Date()): Promise<number> {
   let sent = 0;
   for (;;) {
     const page = await db.transaction(async (tx) => {
-      const r = await tx.query<{ id: number; incident_id: number; level: number; target: string; contact: string; due_at: Date }>(
+      const r = await tx.query<{
+        id: number;
+        incident_id: number;
+        level: number;
+        target: string;
+        contact: string;
+        due_at: Date;
+      }>(
         `select p.id, p.incident_id, p.level, p.target, p.contact, p.due_at from incident_pages p join incidents i on i.id = p.incident_id
          where p.sent_at is null and p.cancelled_at is null and p.due_at <= $1 and i.status <> 'resolved'
            and not (p.only_if_unacknowledged and i.acknowledged_at is not null)
@@ -105,7 +129,11 @@ export async function sendDuePages(now = new Date()): Promise<number> {
         [now.toISOString()],
       );
       const claimed = r.rows[0];
-      if (claimed) await tx.query("update incident_pages set sent_at = $2, delivery = 'sending' where id = $1", [claimed.id, now.toISOString()]);
+      if (claimed)
+        await tx.query("update incident_pages set sent_at = $2, delivery = 'sending' where id = $1", [
+          claimed.id,
+          now.toISOString(),
+        ]);
       return claimed ?? null;
     });
     if (!page) break;
@@ -113,7 +141,10 @@ export async function sendDuePages(now = new Date()): Promise<number> {
     const delivery = await sendPage(incident, page);
     const lateMs = now.getTime() - page.due_at.getTime();
     await db.transaction(async (tx) => {
-      await tx.query("update incident_pages set delivery = $2 where id = $1", [page.id, delivery.delivered ? "delivered" : `not delivered: ${delivery.detail}`]);
+      await tx.query("update incident_pages set delivery = $2 where id = $1", [
+        page.id,
+        delivery.delivered ? "delivered" : `not delivered: ${delivery.detail}`,
+      ]);
       await addEvent(tx, page.incident_id, {
         actor: "Switchyard",
         kind: "escalation",

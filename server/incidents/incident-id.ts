@@ -5,7 +5,8 @@ import { invalid, notFound } from "@/server/errors";
 /** An incident id from a form or query: a positive integer within int4, optionally written INC-12; anything else is a 400. */
 export function incidentId(raw: unknown): number {
   const parsed = incidentRowId.safeParse(raw);
-  if (!parsed.success) throw invalid(`That is not an incident id (${rowIdRule}, optionally written ${incidentRef(12)}).`);
+  if (!parsed.success)
+    throw invalid(`That is not an incident id (${rowIdRule}, optionally written ${incidentRef(12)}).`);
   return parsed.data;
 }
 

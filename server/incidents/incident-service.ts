@@ -2,7 +2,14 @@ import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
 import { incidentRef, maxInt4 } from "@/lib/ids";
-import { declareInput, incidentFilters, incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
+import {
+  declareInput,
+  incidentFilters,
+  incidentStatuses,
+  statusLabels,
+  statusTransitions,
+  type Incident,
+} from "@/lib/incident";
 import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole } from "@/lib/roles";
 import { severities } from "@/lib/severity";
@@ -65,14 +72,16 @@ async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
 export async function declareIncident(actor: User, raw: z.input<typeof declareInput>): Promise<Incident> {
   requireRole(actor, "lead", "Declaring an incident");
   const input = parseInput(declareInput, raw);
-  if (input.scenarioId && findRunbook(input.scenarioId)?.kind !== "scenario") throw invalid(`Unknown scenario ${input.scenarioId}.`);
+  if (input.scenarioId && findRunbook(input.scenarioId)?.kind !== "scenario")
+    throw invalid(`Unknown scenario ${input.scenarioId}.`);
   const snapshot = await figures();
   return mutate(async (tx) => {
     const lead = await readUser(tx, input.leadId);
     if (!lead) throw invalid("The incident lead does not exist.");
     if (!hasRole(lead.role, "lead")) throw invalid("The incident lead must have the lead or admin role.");
     // Checked here, not left to the foreign key: a clear refusal, and the share lock keeps the alert until the insert commits.
-    if (input.fromAlertId !== null && !(await holdAlert(tx, input.fromAlertId))) throw invalid(`Alert #${input.fromAlertId} does not exist.`);
+    if (input.fromAlertId !== null && !(await holdAlert(tx, input.fromAlertId)))
+      throw invalid(`Alert #${input.fromAlertId} does not exist.`);
     const incident = await insertIncident(tx, { ...input, declaredBy: actor.id });
     await addEvent(tx, incident.id, {
       actor: who(actor),
@@ -82,7 +91,14 @@ export async function declareIncident(actor: User, raw: z.input<typeof declareIn
       snapshot,
     });
     await schedulePages(tx, incident);
-    await audit(tx, actor, "declare", incident.id, { title: incident.title, scenarioId: incident.scenarioId, severity: incident.severity, leadId: incident.lead.id, regions: input.regions, fromAlertId: input.fromAlertId });
+    await audit(tx, actor, "declare", incident.id, {
+      title: incident.title,
+      scenarioId: incident.scenarioId,
+      severity: incident.severity,
+      leadId: incident.lead.id,
+      regions: input.regions,
+      fromAlertId: input.fromAlertId,
+    });
     return incident;
   });
 }
@@ -97,15 +113,21 @@ export async function changeStatus(actor: User, id: number, raw: z.input<typeof 
   const snapshot = await figures();
   return mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
-    if (before.status !== input.expectedStatus) throw conflict(`${incidentRef(id)} was moved to ${statusLabels[before.status]} meanwhile; look again before changing it.`);
-    if (!statusTransitions[before.status].includes(input.status)) throw conflict(`An incident cannot go from ${statusLabels[before.status]} to ${statusLabels[input.status]}.`);
+    if (before.status !== input.expectedStatus)
+      throw conflict(
+        `${incidentRef(id)} was moved to ${statusLabels[before.status]} meanwhile; look again before changing it.`,
+      );
+    if (!statusTransitions[before.status].includes(input.status))
+      throw conflict(`An incident cannot go from ${statusLabels[before.status]} to ${statusLabels[input.status]}.`);
     const reopening = input.status === "investigating" && before.status === "resolved";
     await writeStatus(tx, id, input.status, reopening);
     if (input.status === "resolved") await cancelUnsentPages(tx, id);
     await addEvent(tx, id, {
       actor: who(actor),
       kind: "status",
-      message: reopening ? "Reopened the incident" : `Status ${statusLabels[before.status]} → ${statusLabels[input.status]}`,
+      message: reopening
+        ? "Reopened the incident"
+        : `Status ${statusLabels[before.status]} → ${statusLabels[input.status]}`,
       data: { from: before.status, to: input.status },
       snapshot,
     });
@@ -124,7 +146,12 @@ export async function handOver(actor: User, id: number, newLeadId: string): Prom
     if (!lead || !hasRole(lead.role, "lead")) throw invalid("The new lead must be a user with the lead or admin role.");
     if (before.lead.id === newLeadId) throw invalid(`${lead.name} already leads this incident.`);
     await writeLead(tx, id, newLeadId);
-    await addEvent(tx, id, { actor: who(actor), kind: "lead", message: `Handed over from ${before.lead.name} to ${lead.name}`, data: { from: before.lead.id, to: newLeadId } });
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "lead",
+      message: `Handed over from ${before.lead.name} to ${lead.name}`,
+      data: { from: before.lead.id, to: newLeadId },
+    });
     await audit(tx, actor, "hand-over", id, { from: before.lead.email, to: lead.email });
     return readIncident(tx, id);
   });
@@ -145,17 +172,34 @@ export async function updateDetails(actor: User, id: number, raw: z.input<typeof
     const before = await readIncident(tx, id, true);
     await writeDetails(tx, id, input);
     const changed = (["impact", "eta", "rootCause"] as const).filter((k) => before[k] !== input[k]);
-    if (changed.length) await addEvent(tx, id, { actor: who(actor), kind: "details", message: `Updated ${changed.map((k) => (k === "rootCause" ? "root cause" : k === "eta" ? "ETA" : k)).join(", ")}`, data: { ...input } });
-    if (changed.length) await audit(tx, actor, "details", id, { changed, ...Object.fromEntries(changed.map((k) => [k, input[k]])) });
+    if (changed.length)
+      await addEvent(tx, id, {
+        actor: who(actor),
+        kind: "details",
+        message: `Updated ${changed.map((k) => (k === "rootCause" ? "root cause" : k === "eta" ? "ETA" : k)).join(", ")}`,
+        data: { ...input },
+      });
+    if (changed.length)
+      await audit(tx, actor, "details", id, { changed, ...Object.fromEntries(changed.map((k) => [k, input[k]])) });
     if (before.severity !== input.severity) {
-      await addEvent(tx, id, { actor: who(actor), kind: "severity", message: `Severity ${before.severity} → ${input.severity}`, data: { from: before.severity, to: input.severity }, snapshot: await figures() });
+      await addEvent(tx, id, {
+        actor: who(actor),
+        kind: "severity",
+        message: `Severity ${before.severity} → ${input.severity}`,
+        data: { from: before.severity, to: input.severity },
+        snapshot: await figures(),
+      });
       await audit(tx, actor, "severity", id, { from: before.severity, to: input.severity });
     }
     return readIncident(tx, id);
   });
 }
 
-export const checkInput = z.object({ stepKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/), checked: z.boolean(), expectedVersion: z.number().int().min(0).max(maxInt4) });
+export const checkInput = z.object({
+  stepKey: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/),
+  checked: z.boolean(),
+  expectedVersion: z.number().int().min(0).max(maxInt4),
+});
 
 /**
  * Checks or unchecks a step. The caller says which version of the step they saw: if someone changed it
@@ -169,9 +213,16 @@ export async function checkStep(actor: User, id: number, raw: z.input<typeof che
   await mutate(async (tx) => {
     if (!(await writeStepCheck(tx, id, input.stepKey, input.checked, who(actor), input.expectedVersion))) {
       const s = await readStepCheck(tx, id, input.stepKey);
-      throw conflict(`"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checkedBy ? ` by ${s.checkedBy}` : ""}; it now shows their change.`);
+      throw conflict(
+        `"${step.title}" was just ${s?.checked ? "checked" : "unchecked"}${s?.checkedBy ? ` by ${s.checkedBy}` : ""}; it now shows their change.`,
+      );
     }
-    await addEvent(tx, id, { actor: who(actor), kind: "step", message: `${input.checked ? "Checked" : "Unchecked"} "${step.title}"`, data: { stepKey: input.stepKey, checked: input.checked } });
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "step",
+      message: `${input.checked ? "Checked" : "Unchecked"} "${step.title}"`,
+      data: { stepKey: input.stepKey, checked: input.checked },
+    });
     await audit(tx, actor, input.checked ? "step-check" : "step-uncheck", id, { stepKey: input.stepKey });
   });
 }
@@ -185,14 +236,25 @@ export async function acknowledge(actor: User, id: number): Promise<void> {
     await writeAcknowledged(tx, id);
     const cancelled = await cancelUnacknowledgedPages(tx, id);
     await audit(tx, actor, "acknowledge", id, { pagesCancelled: cancelled });
-    await addEvent(tx, id, { actor: who(actor), kind: "ack", message: `Acknowledged${cancelled.length ? `; no need to page ${cancelled.join(", ")}` : ""}` });
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "ack",
+      message: `Acknowledged${cancelled.length ? `; no need to page ${cancelled.join(", ")}` : ""}`,
+    });
   });
 }
 
-export const commInput = z.object({ kind: z.enum(commKinds), body: z.string().trim().min(1, "The message is empty.").max(4000) });
+export const commInput = z.object({
+  kind: z.enum(commKinds),
+  body: z.string().trim().min(1, "The message is empty.").max(4000),
+});
 
 /** Sends an Initial Alert, Update or Resolution to the incident channel; it lands on the timeline either way. */
-export async function sendComm(actor: User, id: number, raw: z.input<typeof commInput>): Promise<{ delivered: boolean; detail: string }> {
+export async function sendComm(
+  actor: User,
+  id: number,
+  raw: z.input<typeof commInput>,
+): Promise<{ delivered: boolean; detail: string }> {
   requireRole(actor, "lead", "Sending incident messages");
   const input = parseInput(commInput, raw);
   await readIncident(await getDb(), id);
@@ -236,8 +298,14 @@ export async function savePostmortem(actor: User, id: number, raw: z.input<typeo
   await mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
     await writePostmortem(tx, id, input.markdown);
-    await addEvent(tx, id, { actor: who(actor), kind: "postmortem", message: before.postmortem ? "Edited the post-mortem" : "Wrote the post-mortem" });
-    await audit(tx, actor, before.postmortem ? "postmortem-edit" : "postmortem-write", id, { length: input.markdown.length });
+    await addEvent(tx, id, {
+      actor: who(actor),
+      kind: "postmortem",
+      message: before.postmortem ? "Edited the post-mortem" : "Wrote the post-mortem",
+    });
+    await audit(tx, actor, before.postmortem ? "postmortem-edit" : "postmortem-write", id, {
+      length: input.markdown.length,
+    });
   });
 }
 

@@ -67,11 +67,17 @@ export function toIncident(r: IncidentRow): Incident {
 export function checklistFor(incident: Pick<Incident, "scenarioId" | "severity">): ChecklistStep[] {
   const response = findRunbook("incident-response");
   if (!response) throw new Error("runbooks/response.yaml is missing");
-  return buildChecklist(response, incident.scenarioId ? (findRunbook(incident.scenarioId) ?? null) : null, incident.severity);
+  return buildChecklist(
+    response,
+    incident.scenarioId ? (findRunbook(incident.scenarioId) ?? null) : null,
+    incident.severity,
+  );
 }
 
 export async function readIncident(db: Queryable, id: number, forUpdate = false): Promise<Incident> {
-  const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} where i.id = $1${forUpdate ? " for update of i" : ""}`, [id]);
+  const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} where i.id = $1${forUpdate ? " for update of i" : ""}`, [
+    id,
+  ]);
   if (!r.rows[0]) throw notFound(`There is no incident ${incidentRef(id)}.`);
   return toIncident(r.rows[0]);
 }
@@ -80,50 +86,73 @@ export async function readIncidentDetail(id: number): Promise<IncidentDetail> {
   const db = await getDb();
   const incident = await readIncident(db, id);
   const [steps, events, pages] = await Promise.all([
-    db.query<{ step_key: string; checked: boolean; checked_by: string | null; checked_at: Date | null; observed: string | null; version: number }>(
-      "select * from incident_steps where incident_id = $1",
-      [id],
-    ),
-    db.query<{ id: number; at: Date; actor: string; kind: TimelineEvent["kind"]; message: string; data: Record<string, unknown>; snapshot: FiguresSnapshot | null }>(
-      "select * from incident_events where incident_id = $1 order by at, id",
-      [id],
-    ),
-    db.query<{ level: number; target: string; contact: string; due_at: Date; only_if_unacknowledged: boolean; sent_at: Date | null; cancelled_at: Date | null; delivery: string | null }>(
-      "select * from incident_pages where incident_id = $1 order by due_at, level",
-      [id],
-    ),
+    db.query<{
+      step_key: string;
+      checked: boolean;
+      checked_by: string | null;
+      checked_at: Date | null;
+      observed: string | null;
+      version: number;
+    }>("select * from incident_steps where incident_id = $1", [id]),
+    db.query<{
+      id: number;
+      at: Date;
+      actor: string;
+      kind: TimelineEvent["kind"];
+      message: string;
+      data: Record<string, unknown>;
+      snapshot: FiguresSnapshot | null;
+    }>("select * from incident_events where incident_id = $1 order by at, id", [id]),
+    db.query<{
+      level: number;
+      target: string;
+      contact: string;
+      due_at: Date;
+      only_if_unacknowledged: boolean;
+      sent_at: Date | null;
+      cancelled_at: Date | null;
+      delivery: string | null;
+    }>("select * from incident_pages where incident_id = $1 order by due_at, level", [id]),
   ]);
   const state = new Map(steps.rows.map((s) => [s.step_key, s]));
   return {
     incident,
-    steps: checklistFor(incident).map(
-      (s): StepState => ({
-        ...s,
-        checked: state.get(s.key)?.checked ?? false,
-        checkedBy: state.get(s.key)?.checked_by ?? null,
-        checkedAt: iso(state.get(s.key)?.checked_at ?? null),
-        observed: state.get(s.key)?.observed ?? null,
-        version: state.get(s.key)?.version ?? 0,
-      }),
-    ),
-    events: events.rows.map((e) => ({ id: Number(e.id), at: e.at.toISOString(), actor: e.actor, kind: e.kind, message: e.message, data: e.data, snapshot: e.snapshot })),
-    pages: pages.rows.map(
-      (p): PageState => ({
-        level: p.level,
-        target: p.target,
-        contact: p.contact,
-        dueAt: p.due_at.toISOString(),
-        onlyIfUnacknowledged: p.only_if_unacknowledged,
-        sentAt: iso(p.sent_at),
-        cancelledAt: iso(p.cancelled_at),
-        delivery: p.delivery,
-      }),
-    ),
+    steps: checklistFor(incident).map((s): StepState => ({
+      ...s,
+      checked: state.get(s.key)?.checked ?? false,
+      checkedBy: state.get(s.key)?.checked_by ?? null,
+      checkedAt: iso(state.get(s.key)?.checked_at ?? null),
+      observed: state.get(s.key)?.observed ?? null,
+      version: state.get(s.key)?.version ?? 0,
+    })),
+    events: events.rows.map((e) => ({
+      id: Number(e.id),
+      at: e.at.toISOString(),
+      actor: e.actor,
+      kind: e.kind,
+      message: e.message,
+      data: e.data,
+      snapshot: e.snapshot,
+    })),
+    pages: pages.rows.map((p): PageState => ({
+      level: p.level,
+      target: p.target,
+      contact: p.contact,
+      dueAt: p.due_at.toISOString(),
+      onlyIfUnacknowledged: p.only_if_unacknowledged,
+      sentAt: iso(p.sent_at),
+      cancelledAt: iso(p.cancelled_at),
+      delivery: p.delivery,
+    })),
     serverNow: new Date().toISOString(),
   };
 }
 
-export async function readIncidents(filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string }): Promise<Incident[]> {
+export async function readIncidents(filter: {
+  status: "open" | "resolved" | "all";
+  severity?: string;
+  scenarioId?: string;
+}): Promise<Incident[]> {
   const db = await getDb();
   const where: string[] = [];
   const params: unknown[] = [];
@@ -131,7 +160,10 @@ export async function readIncidents(filter: { status: "open" | "resolved" | "all
   if (filter.status === "resolved") where.push("i.status = 'resolved'");
   if (filter.severity) where.push(`i.severity = $${params.push(filter.severity)}`);
   if (filter.scenarioId) where.push(`i.scenario_id = $${params.push(filter.scenarioId)}`);
-  const r = await db.query<IncidentRow>(`${INCIDENT_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by i.declared_at desc limit 500`, params);
+  const r = await db.query<IncidentRow>(
+    `${INCIDENT_SELECT} ${where.length ? `where ${where.join(" and ")}` : ""} order by i.declared_at desc limit 500`,
+    params,
+  );
   return r.rows.map(toIncident);
 }
 
@@ -150,15 +182,28 @@ export function figuresOf(s: FleetSnapshot | null): FiguresSnapshot | null {
   };
 }
 
-export async function addEvent(tx: Queryable, incidentId: number, e: { actor: string; kind: TimelineEvent["kind"]; message: string; data?: Record<string, unknown>; snapshot?: FiguresSnapshot | null }) {
-  await tx.query("insert into incident_events (incident_id, actor, kind, message, data, snapshot) values ($1, $2, $3, $4, $5, $6)", [
-    incidentId,
-    e.actor,
-    e.kind,
-    e.message,
-    JSON.stringify(e.data ?? {}),
-    e.snapshot ? JSON.stringify(e.snapshot) : null,
-  ]);
+export async function addEvent(
+  tx: Queryable,
+  incidentId: number,
+  e: {
+    actor: string;
+    kind: TimelineEvent["kind"];
+    message: string;
+    data?: Record<string, unknown>;
+    snapshot?: FiguresSnapshot | null;
+  },
+) {
+  await tx.query(
+    "insert into incident_events (incident_id, actor, kind, message, data, snapshot) values ($1, $2, $3, $4, $5, $6)",
+    [
+      incidentId,
+      e.actor,
+      e.kind,
+      e.message,
+      JSON.stringify(e.data ?? {}),
+      e.snapshot ? JSON.stringify(e.snapshot) : null,
+    ],
+  );
 }
 
 export interface NewIncident {
@@ -187,7 +232,12 @@ export async function insertIncident(tx: Queryable, i: NewIncident): Promise<Inc
 }
 
 /** A new status; reaching Monitoring or Resolved stamps when it was mitigated (once), and reopening clears resolved_at. */
-export async function writeStatus(tx: Queryable, id: number, status: Incident["status"], reopening: boolean): Promise<void> {
+export async function writeStatus(
+  tx: Queryable,
+  id: number,
+  status: Incident["status"],
+  reopening: boolean,
+): Promise<void> {
   await tx.query(
     `update incidents set status = $2, version = version + 1, updated_at = now(),
        mitigated_at = case when $2 in ('monitoring', 'resolved') then coalesce(mitigated_at, now()) else mitigated_at end,
@@ -198,35 +248,51 @@ export async function writeStatus(tx: Queryable, id: number, status: Incident["s
 }
 
 export async function writeLead(tx: Queryable, id: number, leadId: string): Promise<void> {
-  await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [id, leadId]);
-}
-
-export async function writeDetails(tx: Queryable, id: number, d: Pick<Incident, "impact" | "eta" | "rootCause" | "severity">): Promise<void> {
-  await tx.query("update incidents set impact = $2, eta = $3, root_cause = $4, severity = $5, version = version + 1, updated_at = now() where id = $1", [
+  await tx.query("update incidents set lead_id = $2, version = version + 1, updated_at = now() where id = $1", [
     id,
-    d.impact,
-    d.eta,
-    d.rootCause,
-    d.severity,
+    leadId,
   ]);
 }
 
+export async function writeDetails(
+  tx: Queryable,
+  id: number,
+  d: Pick<Incident, "impact" | "eta" | "rootCause" | "severity">,
+): Promise<void> {
+  await tx.query(
+    "update incidents set impact = $2, eta = $3, root_cause = $4, severity = $5, version = version + 1, updated_at = now() where id = $1",
+    [id, d.impact, d.eta, d.rootCause, d.severity],
+  );
+}
+
 export async function writeAcknowledged(tx: Queryable, id: number): Promise<void> {
-  await tx.query("update incidents set acknowledged_at = now(), version = version + 1, updated_at = now() where id = $1", [id]);
+  await tx.query(
+    "update incidents set acknowledged_at = now(), version = version + 1, updated_at = now() where id = $1",
+    [id],
+  );
 }
 
 /** The first message to the incident channel is when comms began; later ones leave it be. */
 export async function writeCommSent(tx: Queryable, id: number): Promise<void> {
-  await tx.query("update incidents set first_comm_at = coalesce(first_comm_at, now()), version = version + 1, updated_at = now() where id = $1", [id]);
+  await tx.query(
+    "update incidents set first_comm_at = coalesce(first_comm_at, now()), version = version + 1, updated_at = now() where id = $1",
+    [id],
+  );
 }
 
 export async function writePostmortem(tx: Queryable, id: number, markdown: string): Promise<void> {
-  await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [id, markdown]);
+  await tx.query("update incidents set postmortem = $2, version = version + 1, updated_at = now() where id = $1", [
+    id,
+    markdown,
+  ]);
 }
 
 /** Cancels every page of the incident not yet sent (it was resolved). */
 export async function cancelUnsentPages(tx: Queryable, incidentId: number): Promise<void> {
-  await tx.query("update incident_pages set cancelled_at = now() where incident_id = $1 and sent_at is null and cancelled_at is null", [incidentId]);
+  await tx.query(
+    "update incident_pages set cancelled_at = now() where incident_id = $1 and sent_at is null and cancelled_at is null",
+    [incidentId],
+  );
 }
 
 /** Cancels the unsent pages that were only for an unacknowledged incident (a P0's backup); returns whom they were for. */
@@ -242,7 +308,14 @@ export async function cancelUnacknowledgedPages(tx: Queryable, incidentId: numbe
  * A person checks or unchecks a step, only if it is still at the version they saw (the live check's observation is
  * cleared). False when someone changed it meanwhile: nothing was written.
  */
-export async function writeStepCheck(tx: Queryable, incidentId: number, stepKey: string, checked: boolean, by: string, expectedVersion: number): Promise<boolean> {
+export async function writeStepCheck(
+  tx: Queryable,
+  incidentId: number,
+  stepKey: string,
+  checked: boolean,
+  by: string,
+  expectedVersion: number,
+): Promise<boolean> {
   const r = await tx.query(
     `update incident_steps set checked = $3, checked_by = $4, checked_at = case when $3 then now() else null end, observed = null, version = version + 1
      where incident_id = $1 and step_key = $2 and version = $5 returning version`,
@@ -252,20 +325,38 @@ export async function writeStepCheck(tx: Queryable, incidentId: number, stepKey:
 }
 
 /** Whether a step is checked now, and by whom. */
-export async function readStepCheck(db: Queryable, incidentId: number, stepKey: string): Promise<{ checked: boolean; checkedBy: string | null } | null> {
-  const r = await db.query<{ checked: boolean; checked_by: string | null }>("select checked, checked_by from incident_steps where incident_id = $1 and step_key = $2", [incidentId, stepKey]);
+export async function readStepCheck(
+  db: Queryable,
+  incidentId: number,
+  stepKey: string,
+): Promise<{ checked: boolean; checkedBy: string | null } | null> {
+  const r = await db.query<{ checked: boolean; checked_by: string | null }>(
+    "select checked, checked_by from incident_steps where incident_id = $1 and step_key = $2",
+    [incidentId, stepKey],
+  );
   const s = r.rows[0];
   return s ? { checked: s.checked, checkedBy: s.checked_by } : null;
 }
 
 /** Ticks a step that is still unchecked on behalf of a live check or an action, with what it observed, and says so on the timeline. */
-export async function tickStep(tx: Queryable, incidentId: number, step: { key: string; title: string }, by: string, observed: string): Promise<boolean> {
+export async function tickStep(
+  tx: Queryable,
+  incidentId: number,
+  step: { key: string; title: string },
+  by: string,
+  observed: string,
+): Promise<boolean> {
   const r = await tx.query(
     `update incident_steps set checked = true, checked_by = $3, checked_at = now(), observed = $4, version = version + 1
      where incident_id = $1 and step_key = $2 and not checked`,
     [incidentId, step.key, by, observed],
   );
   if (r.rowCount === 0) return false;
-  await addEvent(tx, incidentId, { actor: by, kind: "step", message: `Checked "${step.title}": ${observed}`, data: { stepKey: step.key, checked: true, observed } });
+  await addEvent(tx, incidentId, {
+    actor: by,
+    kind: "step",
+    message: `Checked "${step.title}": ${observed}`,
+    data: { stepKey: step.key, checked: true, observed },
+  });
   return true;
 }

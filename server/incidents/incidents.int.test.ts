@@ -24,11 +24,13 @@ const { tickLiveChecks } = await import("@/server/incidents/live-ticker");
 type User = import("@/server/auth/users").User;
 
 let lead: User, lead2: User, engineer: User, engineer2: User, viewer: User, admin: User;
-const count = async (sql: string, params: unknown[] = []) => (await (await getDb()).query<{ n: number }>(sql, params)).rows[0]!.n;
+const count = async (sql: string, params: unknown[] = []) =>
+  (await (await getDb()).query<{ n: number }>(sql, params)).rows[0]!.n;
 
 beforeAll(async () => {
   const db = await getDb();
-  const mk = (email: string, role: User["role"]) => db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+  const mk = (email: string, role: User["role"]) =>
+    db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
   [lead, lead2, engineer, engineer2, viewer, admin] = await Promise.all([
     mk("lead@x.test", "lead"),
     mk("lead2@x.test", "lead"),
@@ -44,13 +46,26 @@ afterAll(async () => {
   await slack.close();
 });
 
-const declareP1 = (title = "Primary database down") => svc.declareIncident(lead, { title, scenarioId: "primary-database-failure", severity: "P1", impact: "Writes fail", regions: ["us-east-1"], leadId: lead.id });
+const declareP1 = (title = "Primary database down") =>
+  svc.declareIncident(lead, {
+    title,
+    scenarioId: "primary-database-failure",
+    severity: "P1",
+    impact: "Writes fail",
+    regions: ["us-east-1"],
+    leadId: lead.id,
+  });
 
 describe("declaring", () => {
   it("creates the guided checklist and a declared event", async () => {
     const incident = await declareP1();
     const d = await readIncidentDetail(incident.id);
-    expect(d.incident).toMatchObject({ status: "investigating", severity: "P1", scenarioTitle: "Scenario 2: Primary database failure", lead: { id: lead.id } });
+    expect(d.incident).toMatchObject({
+      status: "investigating",
+      severity: "P1",
+      scenarioTitle: "Scenario 2: Primary database failure",
+      lead: { id: lead.id },
+    });
     expect(d.steps.length).toBeGreaterThan(15);
     expect(d.steps.every((s) => !s.checked && s.version === 0)).toBe(true);
     expect(d.events.map((e) => e.kind)).toEqual(["declared"]);
@@ -59,10 +74,16 @@ describe("declaring", () => {
   it("is refused to an engineer and a viewer, writing nothing", async () => {
     const before = await count("select count(*)::int as n from incidents");
     for (const u of [engineer, viewer]) {
-      await expect(svc.declareIncident(u, { title: "Nope", scenarioId: null, severity: "P3", leadId: lead.id })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(
+        svc.declareIncident(u, { title: "Nope", scenarioId: null, severity: "P3", leadId: lead.id }),
+      ).rejects.toMatchObject({ code: "forbidden" });
     }
-    await expect(svc.declareIncident(lead, { title: "Bad lead", scenarioId: null, severity: "P3", leadId: engineer.id })).rejects.toMatchObject({ code: "invalid" });
-    await expect(svc.declareIncident(lead, { title: "x", scenarioId: null, severity: "P9" as "P1", leadId: lead.id })).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      svc.declareIncident(lead, { title: "Bad lead", scenarioId: null, severity: "P3", leadId: engineer.id }),
+    ).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      svc.declareIncident(lead, { title: "x", scenarioId: null, severity: "P9" as "P1", leadId: lead.id }),
+    ).rejects.toMatchObject({ code: "invalid" });
     expect(await count("select count(*)::int as n from incidents")).toBe(before);
   });
 });
@@ -77,32 +98,63 @@ describe("the checklist", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: "conflict", message: expect.stringMatching(/was just checked by eng2?/) });
+    expect(rejected.reason).toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/was just checked by eng2?/),
+    });
     const d = await readIncidentDetail(incident.id);
     expect(d.steps.find((s) => s.key === key)).toMatchObject({ checked: true, version: 1 });
     expect(d.events.filter((e) => e.kind === "step")).toHaveLength(1);
     // Unchecking with the version now shown works; a stale one does not.
     await svc.checkStep(engineer, incident.id, { stepKey: key, checked: false, expectedVersion: 1 });
-    await expect(svc.checkStep(engineer2, incident.id, { stepKey: key, checked: true, expectedVersion: 1 })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      svc.checkStep(engineer2, incident.id, { stepKey: key, checked: true, expectedVersion: 1 }),
+    ).rejects.toMatchObject({ code: "conflict" });
   });
 
   it("refuses a viewer's check and unknown steps", async () => {
     const incident = await declareP1("Viewer check");
-    await expect(svc.checkStep(viewer, incident.id, { stepKey: "incident-response/create-channel", checked: true, expectedVersion: 0 })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(svc.checkStep(engineer, incident.id, { stepKey: "incident-response/no-such-step", checked: true, expectedVersion: 0 })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      svc.checkStep(viewer, incident.id, {
+        stepKey: "incident-response/create-channel",
+        checked: true,
+        expectedVersion: 0,
+      }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      svc.checkStep(engineer, incident.id, {
+        stepKey: "incident-response/no-such-step",
+        checked: true,
+        expectedVersion: 0,
+      }),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect((await readIncidentDetail(incident.id)).steps.every((s) => !s.checked)).toBe(true);
   });
 
   it("ticks a step by itself when its live check holds, with the value observed", async () => {
     const incident = await declareP1("Live check");
-    const primaryDown = regionView("us-east-1", { role: "primary", status: "unhealthy", sample: { db: { up: false, error: "connect ECONNREFUSED 127.0.0.1:5432" } } });
+    const primaryDown = regionView("us-east-1", {
+      role: "primary",
+      status: "unhealthy",
+      sample: { db: { up: false, error: "connect ECONNREFUSED 127.0.0.1:5432" } },
+    });
     await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]), defaultRuleSettings());
-    const step = (await readIncidentDetail(incident.id)).steps.find((s) => s.key === "primary-database-failure/verify-primary-down")!;
-    expect(step).toMatchObject({ checked: true, checkedBy: "Live check", observed: "us-east-1: connect ECONNREFUSED 127.0.0.1:5432" });
+    const step = (await readIncidentDetail(incident.id)).steps.find(
+      (s) => s.key === "primary-database-failure/verify-primary-down",
+    )!;
+    expect(step).toMatchObject({
+      checked: true,
+      checkedBy: "Live check",
+      observed: "us-east-1: connect ECONNREFUSED 127.0.0.1:5432",
+    });
     expect(step.checkedAt).not.toBeNull();
     // Ticked once, not again on the next pass.
     await tickLiveChecks(snapshotOf([primaryDown, regionView("eu-west-1")]), defaultRuleSettings());
-    expect((await readIncidentDetail(incident.id)).events.filter((e) => e.actor === "Live check" && e.message.includes("Verify the primary is down"))).toHaveLength(1);
+    expect(
+      (await readIncidentDetail(incident.id)).events.filter(
+        (e) => e.actor === "Live check" && e.message.includes("Verify the primary is down"),
+      ),
+    ).toHaveLength(1);
   });
 
   it("ticks a step that says something was fixed only after seeing it broken", async () => {
@@ -112,7 +164,10 @@ describe("the checklist", () => {
     const ticked = async () => (await readIncidentDetail(incident.id)).steps.find((s) => s.key === key)!.checked;
     await tickLiveChecks(healthy, defaultRuleSettings());
     expect(await ticked()).toBe(false);
-    await tickLiveChecks(snapshotOf([regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")]), defaultRuleSettings());
+    await tickLiveChecks(
+      snapshotOf([regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")]),
+      defaultRuleSettings(),
+    );
     expect(await ticked()).toBe(false);
     await tickLiveChecks(healthy, defaultRuleSettings());
     expect(await ticked()).toBe(true);
@@ -122,15 +177,21 @@ describe("the checklist", () => {
 describe("status, hand-over and comms", () => {
   it("moves through the flow, records mitigation and resolution, reopens, and refuses stale or impossible moves", async () => {
     const i = await declareP1("Flow");
-    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" }),
+    ).rejects.toMatchObject({ code: "forbidden" });
     await svc.changeStatus(lead, i.id, { status: "mitigating", expectedStatus: "investigating" });
     // A second lead who still saw Investigating is told, and nothing moves.
-    await expect(svc.changeStatus(lead2, i.id, { status: "monitoring", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      svc.changeStatus(lead2, i.id, { status: "monitoring", expectedStatus: "investigating" }),
+    ).rejects.toMatchObject({ code: "conflict" });
     // A message sent meanwhile is no reason to refuse.
     await svc.acknowledge(engineer, i.id);
     const mon = await svc.changeStatus(lead, i.id, { status: "monitoring", expectedStatus: "mitigating" });
     expect(mon.mitigatedAt).not.toBeNull();
-    await expect(svc.changeStatus(lead, i.id, { status: "investigating", expectedStatus: "monitoring" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      svc.changeStatus(lead, i.id, { status: "investigating", expectedStatus: "monitoring" }),
+    ).rejects.toMatchObject({ code: "conflict" });
     const res = await svc.changeStatus(lead, i.id, { status: "resolved", expectedStatus: "monitoring" });
     expect(res.resolvedAt).not.toBeNull();
     const reopened = await svc.changeStatus(lead, i.id, { status: "investigating", expectedStatus: "resolved" });
@@ -138,24 +199,43 @@ describe("status, hand-over and comms", () => {
     const handed = await svc.handOver(lead, i.id, lead2.id);
     expect(handed.lead.id).toBe(lead2.id);
     const kinds = (await readIncidentDetail(i.id)).events.map((e) => e.message);
-    expect(kinds).toEqual(expect.arrayContaining(["Status Investigating → Mitigating", "Status Monitoring → Resolved", "Reopened the incident", "Handed over from lead to lead2"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "Status Investigating → Mitigating",
+        "Status Monitoring → Resolved",
+        "Reopened the incident",
+        "Handed over from lead to lead2",
+      ]),
+    );
   });
 
   it("posts a message to the incident channel, lands it on the timeline and stops the Communicate clock", async () => {
     const i = await declareP1("Comms");
-    await expect(svc.sendComm(engineer, i.id, { kind: "initial", body: "hello" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(svc.sendComm(engineer, i.id, { kind: "initial", body: "hello" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     const r = await svc.sendComm(lead, i.id, { kind: "initial", body: "🚨 INCIDENT: Comms\nSeverity: P1" });
     expect(r.delivered).toBe(true);
     expect(slack.bodies).toContainEqual({ text: "🚨 INCIDENT: Comms\nSeverity: P1" });
     const d = await readIncidentDetail(i.id);
     expect(d.incident.firstCommAt).not.toBeNull();
-    expect(d.events.find((e) => e.kind === "comm")).toMatchObject({ message: "Sent Initial Alert to the incident channel", data: { body: "🚨 INCIDENT: Comms\nSeverity: P1" } });
+    expect(d.events.find((e) => e.kind === "comm")).toMatchObject({
+      message: "Sent Initial Alert to the incident channel",
+      data: { body: "🚨 INCIDENT: Comms\nSeverity: P1" },
+    });
   });
 });
 
 describe("the audit chain", () => {
   const auditOf = async (id: number) =>
-    (await (await getDb()).query<{ action: string; actor_email: string; detail: Record<string, unknown> }>("select action, actor_email, detail from audit_log where target = $1 order by id", [`INC-${id}`])).rows;
+    (
+      await (
+        await getDb()
+      ).query<{ action: string; actor_email: string; detail: Record<string, unknown> }>(
+        "select action, actor_email, detail from audit_log where target = $1 order by id",
+        [`INC-${id}`],
+      )
+    ).rows;
 
   it("gets every change to an incident, by whom, in the change's own transaction", async () => {
     const i = await declareP1("Audited");
@@ -163,7 +243,12 @@ describe("the audit chain", () => {
     await svc.checkStep(engineer, i.id, { stepKey: key, checked: true, expectedVersion: 0 });
     await svc.checkStep(engineer, i.id, { stepKey: key, checked: false, expectedVersion: 1 });
     await svc.changeStatus(lead, i.id, { status: "mitigating", expectedStatus: "investigating" });
-    await svc.updateDetails(lead, i.id, { impact: "Writes fail in one region", eta: "30 min", rootCause: "", severity: "P0" });
+    await svc.updateDetails(lead, i.id, {
+      impact: "Writes fail in one region",
+      eta: "30 min",
+      rootCause: "",
+      severity: "P0",
+    });
     await svc.acknowledge(engineer, i.id);
     await svc.handOver(lead, i.id, lead2.id);
     await svc.sendComm(lead2, i.id, { kind: "update", body: "Still failing over" });
@@ -195,8 +280,12 @@ describe("the audit chain", () => {
   it("writes nothing for a refused or conflicting change", async () => {
     const i = await declareP1("Refused");
     const before = await auditOf(i.id);
-    await expect(svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(svc.changeStatus(lead, i.id, { status: "monitoring", expectedStatus: "mitigating" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      svc.changeStatus(engineer, i.id, { status: "mitigating", expectedStatus: "investigating" }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      svc.changeStatus(lead, i.id, { status: "monitoring", expectedStatus: "mitigating" }),
+    ).rejects.toMatchObject({ code: "conflict" });
     await expect(svc.addNote(viewer, i.id, { text: "x" })).rejects.toMatchObject({ code: "forbidden" });
     expect(await auditOf(i.id)).toEqual(before);
   });
@@ -205,7 +294,9 @@ describe("the audit chain", () => {
 describe("escalation", () => {
   // Each test counts only its own incidents' pages.
   beforeEach(async () => {
-    await (await getDb()).query("update incident_pages set cancelled_at = now() where sent_at is null and cancelled_at is null");
+    await (
+      await getDb()
+    ).query("update incident_pages set cancelled_at = now() where sent_at is null and cancelled_at is null");
   });
 
   it("pages on time from timers kept in the store, across a restart, once each, and skips the backup after an acknowledgement", async () => {
@@ -214,11 +305,27 @@ describe("escalation", () => {
       levels: [
         { level: 0, afterSeconds: 0, target: "On-call engineer" },
         { level: 1, afterSeconds: 900, target: "Tech lead", contact: "#tech-leads" },
-        { level: 10, afterSeconds: 300, target: "Backup on-call engineer", severities: ["P0"], onlyIfUnacknowledged: true },
+        {
+          level: 10,
+          afterSeconds: 300,
+          target: "Backup on-call engineer",
+          severities: ["P0"],
+          onlyIfUnacknowledged: true,
+        },
       ],
     });
-    const p0 = await svc.declareIncident(lead, { title: "Everything is down", scenarioId: null, severity: "P0", leadId: lead.id });
-    const acked = await svc.declareIncident(lead, { title: "Acknowledged quickly", scenarioId: null, severity: "P0", leadId: lead.id });
+    const p0 = await svc.declareIncident(lead, {
+      title: "Everything is down",
+      scenarioId: null,
+      severity: "P0",
+      leadId: lead.id,
+    });
+    const acked = await svc.declareIncident(lead, {
+      title: "Acknowledged quickly",
+      scenarioId: null,
+      severity: "P0",
+      leadId: lead.id,
+    });
     const t0 = Date.parse(p0.declaredAt);
     pager.bodies.length = 0;
 
@@ -231,24 +338,43 @@ describe("escalation", () => {
     (globalThis as { __switchyardDb?: unknown }).__switchyardDb = undefined;
 
     // Six minutes on, two consoles look at once: the unacknowledged P0's backup goes out exactly once.
-    const [a, b] = await Promise.all([sendDuePages(new Date(t0 + 6 * 60_000)), sendDuePages(new Date(t0 + 6 * 60_000))]);
+    const [a, b] = await Promise.all([
+      sendDuePages(new Date(t0 + 6 * 60_000)),
+      sendDuePages(new Date(t0 + 6 * 60_000)),
+    ]);
     expect(a + b).toBe(1);
     // Fifteen minutes on: the tech lead, for both.
     expect(await sendDuePages(new Date(t0 + 15 * 60_000 + 1000))).toBe(2);
     expect(await sendDuePages(new Date(t0 + 20 * 60_000))).toBe(0);
 
-    const summaries = (pager.bodies as { payload: { summary: string; severity: string }; dedup_key: string; routing_key: string }[]).map((x) => x.payload.summary);
-    expect(summaries.filter((s) => s.includes("Backup on-call engineer"))).toEqual([`[P0] INC-${p0.id} Everything is down: paging Backup on-call engineer`]);
+    const summaries = (
+      pager.bodies as { payload: { summary: string; severity: string }; dedup_key: string; routing_key: string }[]
+    ).map((x) => x.payload.summary);
+    expect(summaries.filter((s) => s.includes("Backup on-call engineer"))).toEqual([
+      `[P0] INC-${p0.id} Everything is down: paging Backup on-call engineer`,
+    ]);
     expect(summaries.filter((s) => s.includes("Tech lead"))).toHaveLength(2);
-    expect(pager.bodies[0]).toMatchObject({ routing_key: "test-routing-key", event_action: "trigger", payload: { source: "switchyard", severity: "critical" } });
+    expect(pager.bodies[0]).toMatchObject({
+      routing_key: "test-routing-key",
+      event_action: "trigger",
+      payload: { source: "switchyard", severity: "critical" },
+    });
     const d = await readIncidentDetail(acked.id);
     expect(d.pages.find((p) => p.level === 10)).toMatchObject({ sentAt: null });
     expect(d.pages.find((p) => p.level === 10)!.cancelledAt).not.toBeNull();
-    expect(d.events.filter((e) => e.kind === "escalation").map((e) => e.message)).toEqual(["Paged On-call engineer", "Paged Tech lead (#tech-leads)"]);
+    expect(d.events.filter((e) => e.kind === "escalation").map((e) => e.message)).toEqual([
+      "Paged On-call engineer",
+      "Paged Tech lead (#tech-leads)",
+    ]);
   });
 
   it("stops paging once the incident is resolved", async () => {
-    const i = await svc.declareIncident(lead, { title: "Resolved fast", scenarioId: null, severity: "P1", leadId: lead.id });
+    const i = await svc.declareIncident(lead, {
+      title: "Resolved fast",
+      scenarioId: null,
+      severity: "P1",
+      leadId: lead.id,
+    });
     await svc.changeStatus(lead, i.id, { status: "resolved", expectedStatus: "investigating" });
     expect(await sendDuePages(new Date(Date.parse(i.declaredAt) + 3_600_000))).toBe(0);
   });

@@ -23,7 +23,10 @@ export async function tickLiveChecks(snapshot: FleetSnapshot, settings: RuleSett
   let ticked = 0;
   for (const row of open.rows) {
     const incident = toIncident(row);
-    const pending = await db.query<{ step_key: string }>("select step_key from incident_steps where incident_id = $1 and not checked", [incident.id]);
+    const pending = await db.query<{ step_key: string }>(
+      "select step_key from incident_steps where incident_id = $1 and not checked",
+      [incident.id],
+    );
     const unchecked = new Set(pending.rows.map((r) => r.step_key));
     for (const step of checklistFor(incident)) {
       if (!step.check || !unchecked.has(step.key)) continue;

@@ -17,7 +17,10 @@ export function alertmanagerPayload(alerts: AlertView[], externalURL: string) {
     alerts: alerts.map((a) => ({
       status: a.state,
       labels: { alertname: a.name, severity: a.severity, ...(a.ruleId ? { rule: a.ruleId } : {}), ...a.labels },
-      annotations: { summary: a.summary, ...(a.runbook ? { runbook: a.runbook.title, runbook_url: `${externalURL}/runbooks/${a.runbook.id}` } : {}) },
+      annotations: {
+        summary: a.summary,
+        ...(a.runbook ? { runbook: a.runbook.title, runbook_url: `${externalURL}/runbooks/${a.runbook.id}` } : {}),
+      },
       startsAt: a.startedAt,
       endsAt: a.resolvedAt ?? "0001-01-01T00:00:00Z",
       fingerprint: a.ruleId ? `${a.ruleId}:${Object.values(a.labels).join(",")}` : String(a.id),

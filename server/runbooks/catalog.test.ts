@@ -9,15 +9,32 @@ describe("the runbook files", () => {
   const runbooks = loadRunbooks();
 
   it("are all valid, and cover every scenario, procedure and guide of the operations runbook", () => {
-    const ids = (kind: string) => runbooks.filter((r) => r.kind === kind).map((r) => r.id).sort();
+    const ids = (kind: string) =>
+      runbooks
+        .filter((r) => r.kind === kind)
+        .map((r) => r.id)
+        .sort();
     expect(ids("response")).toEqual(["incident-response"]);
-    expect(ids("scenario")).toEqual(["cdn-provider-outage", "mirror-storage-failure", "primary-database-failure", "primary-region-degraded"]);
+    expect(ids("scenario")).toEqual([
+      "cdn-provider-outage",
+      "mirror-storage-failure",
+      "primary-database-failure",
+      "primary-region-degraded",
+    ]);
     expect(ids("procedure")).toEqual(["cdn-provider-rotation", "failover-test", "mirror-resync", "read-replica-setup"]);
-    expect(ids("troubleshooting")).toEqual(["high-cache-miss-rate", "high-cdn-costs", "low-mirror-hit-rate", "replication-lag-increasing", "replication-stopped"]);
+    expect(ids("troubleshooting")).toEqual([
+      "high-cache-miss-rate",
+      "high-cdn-costs",
+      "low-mirror-hit-rate",
+      "replication-lag-increasing",
+      "replication-stopped",
+    ]);
   });
 
   it("keep the runbook's commands", () => {
-    const commands = runbooks.flatMap((r) => r.sections.flatMap((s) => s.steps.map((st) => st.command ?? ""))).join("\n");
+    const commands = runbooks
+      .flatMap((r) => r.sections.flatMap((s) => s.steps.map((st) => st.command ?? "")))
+      .join("\n");
     for (const c of [
       "pg_ctl promote -D /var/lib/postgresql/data",
       'psql -h eu-west-1.db.clipper.gg -c "SELECT pg_is_in_recovery();"',
@@ -37,9 +54,20 @@ describe("the runbook files", () => {
     const response = runbooks.find((r) => r.id === "incident-response")!;
     const scenario = runbooks.find((r) => r.id === "primary-database-failure")!;
     const p0 = buildChecklist(response, scenario, "P0");
-    expect([...new Set(p0.map((s) => s.phase))]).toEqual(["alert", "assess", "communicate", "mitigate", "resolve", "postmortem"]);
+    expect([...new Set(p0.map((s) => s.phase))]).toEqual([
+      "alert",
+      "assess",
+      "communicate",
+      "mitigate",
+      "resolve",
+      "postmortem",
+    ]);
     expect(p0.map((s) => s.key)).toContain("incident-response/page-backup");
-    expect(p0.find((s) => s.key === "primary-database-failure/verify-new-primary")).toMatchObject({ phase: "mitigate", check: "replica-promoted", action: "db.verify-primary" });
+    expect(p0.find((s) => s.key === "primary-database-failure/verify-new-primary")).toMatchObject({
+      phase: "mitigate",
+      check: "replica-promoted",
+      action: "db.verify-primary",
+    });
     expect(buildChecklist(response, scenario, "P1").map((s) => s.key)).not.toContain("incident-response/page-backup");
   });
 });
@@ -70,12 +98,19 @@ sections:
         check: { id: pg-is-magic }
 `,
     );
-    expect(() => loadRunbooks(dir)).toThrow(/runbooks\/scenarios\/broken\.yaml: step promote \(sections\.0\.steps\.0\.check\.id\) Invalid option/);
+    expect(() => loadRunbooks(dir)).toThrow(
+      /runbooks\/scenarios\/broken\.yaml: step promote \(sections\.0\.steps\.0\.check\.id\) Invalid option/,
+    );
   });
 
   it("names a section without a phase and invalid YAML", () => {
-    const noPhase = write("a.yaml", "id: a\nkind: scenario\ntitle: A\nsummary: s\nsource: s\ndefaultSeverity: P2\nsections:\n  - title: T\n    steps:\n      - id: x\n        title: X\n");
-    expect(() => loadRunbooks(noPhase)).toThrow(/a\.yaml: \(sections\.0\.phase\) a scenario section needs an incident phase/);
+    const noPhase = write(
+      "a.yaml",
+      "id: a\nkind: scenario\ntitle: A\nsummary: s\nsource: s\ndefaultSeverity: P2\nsections:\n  - title: T\n    steps:\n      - id: x\n        title: X\n",
+    );
+    expect(() => loadRunbooks(noPhase)).toThrow(
+      /a\.yaml: \(sections\.0\.phase\) a scenario section needs an incident phase/,
+    );
     expect(() => loadRunbooks(write("b.yaml", "id: [unclosed"))).toThrow(/b\.yaml: not valid YAML/);
   });
 });

@@ -12,7 +12,12 @@ const approver = await findUserById(process.env.APPROVER!);
 if (!requester || !approver) throw new Error("REQUESTER and APPROVER must be user ids in the store");
 const { actionId, params } = JSON.parse(process.env.ACTION!) as { actionId: string; params: unknown };
 const incidentId = process.env.INCIDENT ? Number(process.env.INCIDENT) : null;
-const run = await requestAction(requester, { actionId, params, incidentId, idempotencyKey: `child-${process.pid}-${Date.now()}` });
+const run = await requestAction(requester, {
+  actionId,
+  params,
+  incidentId,
+  idempotencyKey: `child-${process.pid}-${Date.now()}`,
+});
 await approveAction(approver, run.id, { paramsHash: run.paramsHash });
 console.log(JSON.stringify({ runId: run.id }));
 // The runner goes on in this process until the test kills it.

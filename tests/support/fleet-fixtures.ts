@@ -4,20 +4,59 @@ import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import type { HealthState } from "@/lib/region-health";
 
 /** Small, explicit fleet snapshots for tests of pure rules. */
-export function regionView(id: string, over: { role?: "primary" | "replica"; status?: HealthState; reasons?: string[]; sample?: Partial<RegionSample>; slot?: string } = {}): RegionView {
+export function regionView(
+  id: string,
+  over: {
+    role?: "primary" | "replica";
+    status?: HealthState;
+    reasons?: string[];
+    sample?: Partial<RegionSample>;
+    slot?: string;
+  } = {},
+): RegionView {
   const role = over.role ?? "replica";
   const slot = slotName({ id, postgres: { slot: over.slot } });
   const db: DbSample =
     role === "primary"
       ? { up: true, latencyMs: 1, inRecovery: false, timeline: 1, currentLsn: "0/5000000", links: [], slots: [] }
-      : { up: true, latencyMs: 1, inRecovery: true, timeline: 1, receiveLsn: "0/5000000", replayLsn: "0/5000000", lastReplayAt: null, replayPaused: false, receiver: { status: "streaming", silenceSeconds: 0, senderHost: null, senderPort: null, slot } };
+      : {
+          up: true,
+          latencyMs: 1,
+          inRecovery: true,
+          timeline: 1,
+          receiveLsn: "0/5000000",
+          replayLsn: "0/5000000",
+          lastReplayAt: null,
+          replayPaused: false,
+          receiver: { status: "streaming", silenceSeconds: 0, senderHost: null, senderPort: null, slot },
+        };
   const sample: RegionSample = {
     regionId: id,
     at: "2026-11-25T12:00:00.000Z",
     api: { up: true, latencyMs: 3, health: { status: "ok" } },
     db,
-    mirrors: { status: "ok", hitRate: 85, requestsPerSecond: 100, errorRate: 0, lastSyncAt: null, resyncProgress: null },
-    cdn: { provider: "cloudflare", enabled: true, status: "ok", cacheHitRate: 92, requestsPerSecond: 100, errorRate: 0, edgeLatencyMs: 20, bandwidthBytesPerSecond: 1e6, directBytesPerSecond: 1e4, costTotalUsd: 1, costRateUsdPerHour: 0.5, costByCategory: {} },
+    mirrors: {
+      status: "ok",
+      hitRate: 85,
+      requestsPerSecond: 100,
+      errorRate: 0,
+      lastSyncAt: null,
+      resyncProgress: null,
+    },
+    cdn: {
+      provider: "cloudflare",
+      enabled: true,
+      status: "ok",
+      cacheHitRate: 92,
+      requestsPerSecond: 100,
+      errorRate: 0,
+      edgeLatencyMs: 20,
+      bandwidthBytesPerSecond: 1e6,
+      directBytesPerSecond: 1e4,
+      costTotalUsd: 1,
+      costRateUsdPerHour: 0.5,
+      costByCategory: {},
+    },
     lag: role === "replica" ? { bytes: 0, seconds: 0, streaming: true } : null,
     health: { status: over.status ?? "healthy", reasons: over.reasons ?? [] },
     ...over.sample,

@@ -29,7 +29,12 @@ export interface OidcTestProvider {
 export async function startOidcProvider(accounts: OidcTestAccount[]): Promise<OidcTestProvider> {
   const clientId = "switchyard-test";
   const clientSecret = randomBytes(24).toString("base64url");
-  const signingKey = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test", alg: "RS256", use: "sig" };
+  const signingKey = {
+    ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
+    kid: "test",
+    alg: "RS256",
+    use: "sig",
+  };
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const server = createServer((req, res) => {
     if (handler) handler(req, res);
@@ -42,7 +47,15 @@ export async function startOidcProvider(accounts: OidcTestAccount[]): Promise<Oi
 
   const build = (redirectUri: string) => {
     const provider = new Provider(issuer, {
-      clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ["authorization_code"], response_types: ["code"] }],
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: [redirectUri],
+          grant_types: ["authorization_code"],
+          response_types: ["code"],
+        },
+      ],
       jwks: { keys: [signingKey] },
       cookies: { keys: [randomBytes(32).toString("hex")] },
       claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
@@ -50,7 +63,15 @@ export async function startOidcProvider(accounts: OidcTestAccount[]): Promise<Oi
       async findAccount(_ctx: unknown, id: string) {
         const account = byId.get(id);
         if (!account) return undefined;
-        return { accountId: id, claims: async () => ({ sub: id, email: account.email, email_verified: account.email_verified, name: account.name ?? id }) };
+        return {
+          accountId: id,
+          claims: async () => ({
+            sub: id,
+            email: account.email,
+            email_verified: account.email_verified,
+            name: account.name ?? id,
+          }),
+        };
       },
     });
     // Development warnings (dev interactions, plain http on loopback) are expected here.

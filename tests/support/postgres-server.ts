@@ -32,14 +32,19 @@ function asPgUser(argv: string[]): string[] {
 
 /** The postgres account's uid and gid, for files a server run as that account must own (as root). */
 export function postgresAccount(): { uid: number; gid: number } {
-  return { uid: Number(spawnSync("id", ["-u", "postgres"]).stdout.toString().trim()), gid: Number(spawnSync("id", ["-g", "postgres"]).stdout.toString().trim()) };
+  return {
+    uid: Number(spawnSync("id", ["-u", "postgres"]).stdout.toString().trim()),
+    gid: Number(spawnSync("id", ["-g", "postgres"]).stdout.toString().trim()),
+  };
 }
 
 /**
  * `dir` is the server's own directory (its socket and log; the data under `dir/data` unless `dataDir` says
  * otherwise); `initdbArgs` and `settings` (`-c` options) add to the defaults.
  */
-export async function startTestPostgres(options: { dir?: string; dataDir?: string; initdbArgs?: string[]; settings?: Record<string, string> } = {}): Promise<TestPostgres> {
+export async function startTestPostgres(
+  options: { dir?: string; dataDir?: string; initdbArgs?: string[]; settings?: Record<string, string> } = {},
+): Promise<TestPostgres> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), "switchyard-store-"));
   if (process.getuid?.() === 0) {
     const { uid, gid } = postgresAccount();
@@ -47,7 +52,18 @@ export async function startTestPostgres(options: { dir?: string; dataDir?: strin
   }
   const data = options.dataDir ?? path.join(dir, "data");
   const port = (await freePorts(1))[0]!;
-  const [cmd, ...args] = asPgUser([path.join(PG_BIN, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", ...(options.initdbArgs ?? [])]);
+  const [cmd, ...args] = asPgUser([
+    path.join(PG_BIN, "initdb"),
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--no-sync",
+    ...(options.initdbArgs ?? []),
+  ]);
   await run(cmd!, args);
   const settings = { listen_addresses: "127.0.0.1", fsync: "off", shared_buffers: "16MB", ...options.settings };
   const opts = [`-p ${port} -k ${dir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");

@@ -23,11 +23,19 @@ export interface BuiltServerAction {
 
 /** Every server action the build's server reference manifest lists (the Node.js runtime's and the edge's). */
 export function builtServerActions(): BuiltServerAction[] {
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, Record<string, { exportedName?: string; filename?: string; workers?: Record<string, unknown> }>>;
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<
+    string,
+    Record<string, { exportedName?: string; filename?: string; workers?: Record<string, unknown> }>
+  >;
   const out: BuiltServerAction[] = [];
   for (const runtime of ["node", "edge"]) {
     for (const [id, v] of Object.entries(manifest[runtime] ?? {})) {
-      out.push({ id, file: v.filename ?? "?", exportedName: v.exportedName ?? "?", workers: Object.keys(v.workers ?? {}) });
+      out.push({
+        id,
+        file: v.filename ?? "?",
+        exportedName: v.exportedName ?? "?",
+        workers: Object.keys(v.workers ?? {}),
+      });
     }
   }
   return out;
@@ -47,9 +55,16 @@ export const serverActionId = (exportedName: string): string => builtServerActio
 export function actionPage(action: BuiltServerAction): string {
   const pages = action.workers
     .filter((w) => w.startsWith("app/") && w.endsWith("/page"))
-    .map((w) => w.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "") || "/");
+    .map(
+      (w) =>
+        w
+          .replace(/^app/, "")
+          .replace(/\/page$/, "")
+          .replace(/\/\([^)]+\)/g, "") || "/",
+    );
   const page = pages.filter((p) => !p.includes("[")).sort((a, b) => a.length - b.length)[0] ?? pages[0];
-  if (page === undefined) throw new Error(`${action.file}#${action.exportedName} is held by no page's worker (${action.workers.join(", ")})`);
+  if (page === undefined)
+    throw new Error(`${action.file}#${action.exportedName} is held by no page's worker (${action.workers.join(", ")})`);
   return page.replace(/\[[^\]]+\]/g, "999999");
 }
 
@@ -93,23 +108,48 @@ export function actionResult<T = unknown>(body: string): ActionResult<T> | null 
 }
 
 /** Calls `action(input)` over fetch with a session cookie, on the page given or one whose worker holds it; its result, or null. */
-export async function callServerAction<T = unknown>(call: { baseURL: string; cookie: string; action: string; input: unknown; page?: string }): Promise<ActionResult<T> | null> {
+export async function callServerAction<T = unknown>(call: {
+  baseURL: string;
+  cookie: string;
+  action: string;
+  input: unknown;
+  page?: string;
+}): Promise<ActionResult<T> | null> {
   const action = builtServerAction(call.action);
   const { headers, body } = actionRequest(action.id, call.input);
   const page = call.page ?? actionPage(action);
-  const res = await fetch(new URL(page, call.baseURL), { method: "POST", headers: { ...headers, cookie: call.cookie }, body });
+  const res = await fetch(new URL(page, call.baseURL), {
+    method: "POST",
+    headers: { ...headers, cookie: call.cookie },
+    body,
+  });
   return actionResult<T>(await res.text());
 }
 
 /** POSTs `action(input)` with a Playwright request context (its cookies); returns the raw RSC text. */
-export async function postServerAction(request: APIRequestContext, pagePath: string, exportedName: string, input: unknown): Promise<string> {
+export async function postServerAction(
+  request: APIRequestContext,
+  pagePath: string,
+  exportedName: string,
+  input: unknown,
+): Promise<string> {
   const { headers, body } = actionRequest(serverActionId(exportedName), input);
   return (await request.post(pagePath, { headers, data: body })).text();
 }
 
 /** POSTs a `useActionState` action as (previous state = null, form data) with a Playwright request context; returns the raw RSC text. */
-export async function postFormAction(request: APIRequestContext, pagePath: string, exportedName: string, fields: Record<string, string>): Promise<string> {
+export async function postFormAction(
+  request: APIRequestContext,
+  pagePath: string,
+  exportedName: string,
+  fields: Record<string, string>,
+): Promise<string> {
   const multipart: Record<string, string> = {};
   for (const [k, v] of formActionArgs(fields)) multipart[k] = v;
-  return (await request.post(pagePath, { headers: { "Next-Action": serverActionId(exportedName), Accept: "text/x-component" }, multipart })).text();
+  return (
+    await request.post(pagePath, {
+      headers: { "Next-Action": serverActionId(exportedName), Accept: "text/x-component" },
+      multipart,
+    })
+  ).text();
 }

@@ -28,8 +28,12 @@ export function storeContract(label: string) {
         verify: await import("@/server/audit/verify-audit"),
       };
       const db = await mods.db.getDb();
-      admin = await db.transaction((tx) => mods.users.insertUser(tx, { email: "Ada@Example.test", name: "Ada", role: "admin", password: "correct horse" }));
-      viewer = await db.transaction((tx) => mods.users.insertUser(tx, { email: "mo@example.test", name: "Mo", role: "viewer", password: "battery staple" }));
+      admin = await db.transaction((tx) =>
+        mods.users.insertUser(tx, { email: "Ada@Example.test", name: "Ada", role: "admin", password: "correct horse" }),
+      );
+      viewer = await db.transaction((tx) =>
+        mods.users.insertUser(tx, { email: "mo@example.test", name: "Mo", role: "viewer", password: "battery staple" }),
+      );
     });
 
     afterAll(async () => (await mods.db.getDb()).close());
@@ -60,7 +64,11 @@ export function storeContract(label: string) {
       const audit = await db.query<{ action: string; target: string; detail: { from: string; to: string } }>(
         "select action, target, detail from audit_log order by id desc limit 1",
       );
-      expect(audit.rows[0]).toEqual({ action: "user.set-role", target: "mo@example.test", detail: { from: "viewer", to: "engineer" } });
+      expect(audit.rows[0]).toEqual({
+        action: "user.set-role",
+        target: "mo@example.test",
+        detail: { from: "viewer", to: "engineer" },
+      });
       expect(await mods.verify.verifyAuditChain(db)).toMatchObject({ ok: true });
     });
 
@@ -68,7 +76,9 @@ export function storeContract(label: string) {
       const db = await mods.db.getDb();
       const before = await db.query("select count(*)::int as n from audit_log");
       const engineer = { ...viewer, role: "engineer" as const };
-      await expect(mods.userService.setUserRole(engineer, { userId: engineer.id, role: "admin" })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(
+        mods.userService.setUserRole(engineer, { userId: engineer.id, role: "admin" }),
+      ).rejects.toMatchObject({ code: "forbidden" });
       const after = await db.query("select count(*)::int as n from audit_log");
       expect(after.rows).toEqual(before.rows);
       const role = await db.query<{ role: string }>("select role from users where id = $1", [viewer.id]);
@@ -76,7 +86,9 @@ export function storeContract(label: string) {
     });
 
     it("never demotes the last admin", async () => {
-      await expect(mods.userService.setUserRole(admin, { userId: admin.id, role: "viewer" })).rejects.toMatchObject({ code: "conflict" });
+      await expect(mods.userService.setUserRole(admin, { userId: admin.id, role: "viewer" })).rejects.toMatchObject({
+        code: "conflict",
+      });
       const db = await mods.db.getDb();
       const r = await db.query<{ role: string }>("select role from users where id = $1", [admin.id]);
       expect(r.rows[0]?.role).toBe("admin");
@@ -90,16 +102,24 @@ export function storeContract(label: string) {
 
     it("refuses a wrong password, and locks the account after too many failures", async () => {
       const wrong = { email: "mo@example.test", password: "nope" };
-      for (let i = 0; i < 3; i++) await expect(mods.signIn.authenticate(wrong)).rejects.toMatchObject({ code: "unauthenticated" });
-      await expect(mods.signIn.authenticate({ email: "mo@example.test", password: "battery staple" })).rejects.toMatchObject({ code: "rate_limited" });
+      for (let i = 0; i < 3; i++)
+        await expect(mods.signIn.authenticate(wrong)).rejects.toMatchObject({ code: "unauthenticated" });
+      await expect(
+        mods.signIn.authenticate({ email: "mo@example.test", password: "battery staple" }),
+      ).rejects.toMatchObject({ code: "rate_limited" });
       // Another account is not affected.
-      await expect(mods.signIn.authenticate({ email: "ada@example.test", password: "correct horse" })).resolves.toMatchObject({ id: admin.id });
+      await expect(
+        mods.signIn.authenticate({ email: "ada@example.test", password: "correct horse" }),
+      ).resolves.toMatchObject({ id: admin.id });
     });
 
     it("refuses to change, remove or truncate audit rows, naming the rule", async () => {
       const db = await mods.db.getDb();
-      const rule = /audit_log is append-only: (UPDATE|DELETE|TRUNCATE) is refused \(rule: audit rows are never changed or removed\)/;
-      await expect(db.query("update audit_log set detail = '{}' where id = (select min(id) from audit_log)")).rejects.toThrow(rule);
+      const rule =
+        /audit_log is append-only: (UPDATE|DELETE|TRUNCATE) is refused \(rule: audit rows are never changed or removed\)/;
+      await expect(
+        db.query("update audit_log set detail = '{}' where id = (select min(id) from audit_log)"),
+      ).rejects.toThrow(rule);
       await expect(db.query("delete from audit_log where id = (select max(id) from audit_log)")).rejects.toThrow(rule);
       await expect(db.query("truncate audit_log")).rejects.toThrow(rule);
       await expect(db.query("delete from audit_checkpoint")).rejects.toThrow(/audit_checkpoint is never removed/);
@@ -113,7 +133,9 @@ export function storeContract(label: string) {
       const intact = await mods.verify.verifyAuditChain(db);
       expect(intact.ok).toBe(true);
       const newest = await db.query<{ id: number }>("select id::int as id from audit_log order by id desc limit 2");
-      const saved = await db.query<{ rows: unknown }>("select json_agg(a) as rows from audit_log a where id >= $1", [newest.rows[1]!.id]);
+      const saved = await db.query<{ rows: unknown }>("select json_agg(a) as rows from audit_log a where id >= $1", [
+        newest.rows[1]!.id,
+      ]);
       await db.exec("alter table audit_log disable trigger audit_log_append_only");
       try {
         await db.query("delete from audit_log where id >= $1", [newest.rows[1]!.id]);
@@ -124,7 +146,9 @@ export function storeContract(label: string) {
           reason: expect.stringMatching(/^the newest 2 rows were removed: /),
         });
         // Put back exactly as they were: intact again.
-        await db.query("insert into audit_log select * from json_populate_recordset(null::audit_log, $1::json)", [JSON.stringify(saved.rows[0]!.rows)]);
+        await db.query("insert into audit_log select * from json_populate_recordset(null::audit_log, $1::json)", [
+          JSON.stringify(saved.rows[0]!.rows),
+        ]);
       } finally {
         await db.exec("alter table audit_log enable trigger audit_log_append_only");
       }
@@ -135,7 +159,9 @@ export function storeContract(label: string) {
       const db = await mods.db.getDb();
       await mods.userService.setUserRole(admin, { userId: viewer.id, role: "lead" });
       await db.exec("alter table audit_log disable trigger audit_log_append_only");
-      await db.query("update audit_log set detail = '{\"from\":\"viewer\",\"to\":\"admin\"}' where id = (select min(id) from audit_log)");
+      await db.query(
+        'update audit_log set detail = \'{"from":"viewer","to":"admin"}\' where id = (select min(id) from audit_log)',
+      );
       await db.exec("alter table audit_log enable trigger audit_log_append_only");
       const result = await mods.verify.verifyAuditChain(db);
       expect(result.ok).toBe(false);

@@ -13,7 +13,9 @@ const db = await getDb();
 if (env.embeddedStore) await serveOperatorCommands(embeddedStoreDir());
 let n = 0;
 const append = async () => {
-  await db.transaction((tx) => appendAudit(tx, { actor: null, action: "store.test-write", target: `write#${n + 1}`, detail: { n: n + 1 } }));
+  await db.transaction((tx) =>
+    appendAudit(tx, { actor: null, action: "store.test-write", target: `write#${n + 1}`, detail: { n: n + 1 } }),
+  );
   n += 1;
   console.log(n === 1 ? "READY" : `APPENDED ${n}`);
   setTimeout(() => void append(), 20);

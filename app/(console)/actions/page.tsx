@@ -12,7 +12,11 @@ import { requireUser } from "@/server/auth/session";
 
 export const metadata: Metadata = { title: "Actions" };
 
-export default async function ActionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ActionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   const status = parseRunStatusFilter((await searchParams).status);
   const filter = runsQueryFilter(status);
@@ -23,7 +27,9 @@ export default async function ActionsPage({ searchParams }: { searchParams: Prom
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold">Runbook actions</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Every request, with its pre-flight, approval, output and verification.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Every request, with its pre-flight, approval, output and verification.
+          </p>
         </div>
         {hasRole(user.role, "engineer") && (
           <Link href="/actions/new" className={btnPrimary}>

@@ -16,7 +16,11 @@ export default async function AlertsPage() {
   const user = await requireUser();
   const caller = { kind: "user", user } as const;
   const queryClient = new QueryClient();
-  const [snapshot, recent, settings] = await Promise.all([getFleetSnapshot(caller), listRecentAlerts(caller), getAlertRules(caller)]);
+  const [snapshot, recent, settings] = await Promise.all([
+    getFleetSnapshot(caller),
+    listRecentAlerts(caller),
+    getAlertRules(caller),
+  ]);
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(recentAlertsQuery.queryKey, { alerts: recent });
   const isAdmin = hasRole(user.role, "admin");
@@ -32,7 +36,8 @@ export default async function AlertsPage() {
           Rules
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          The runbook&apos;s alert rules, evaluated on every collector pass. A rule fires once its condition has held for its <em>for</em> duration.
+          The runbook&apos;s alert rules, evaluated on every collector pass. A rule fires once its condition has held
+          for its <em>for</em> duration.
           {isAdmin ? " Changes apply on the next pass." : " Only admins can change them."}
         </p>
         <RulesTable rules={rules} action={isAdmin ? updateAlertRule : null} />

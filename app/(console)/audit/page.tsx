@@ -12,7 +12,10 @@ import { ServiceError } from "@/server/errors";
 export const metadata: Metadata = { title: "Audit log" };
 
 /** Bad filters are shown beside the form instead of failing the page. */
-async function rowsOrProblem(caller: Caller, params: ReturnType<typeof auditFilterParams>): Promise<{ rows: AuditRow[]; problem: string | null }> {
+async function rowsOrProblem(
+  caller: Caller,
+  params: ReturnType<typeof auditFilterParams>,
+): Promise<{ rows: AuditRow[]; problem: string | null }> {
   try {
     return { rows: await listAudit(caller, params), problem: null };
   } catch (err) {
@@ -21,7 +24,11 @@ async function rowsOrProblem(caller: Caller, params: ReturnType<typeof auditFilt
   }
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const caller: Caller = { kind: "user", user: await requireUser() };
   const params = auditFilterParams(await searchParams);
   const { rows, problem } = await rowsOrProblem(caller, params);
@@ -32,22 +39,28 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="space-y-1">
         <h1 className="text-xl font-semibold">Audit log</h1>
         <p className={`text-sm ${muted}`}>
-          Every sign-in, incident change, alert received, role change, token change and runbook action, with who and when. Each row carries a keyed hash (HMAC)
-          of its content and of the row before it, and the newest row is checkpointed with the same key, so a row changed or removed afterwards, or cut off the
-          end, breaks the chain.
+          Every sign-in, incident change, alert received, role change, token change and runbook action, with who and
+          when. Each row carries a keyed hash (HMAC) of its content and of the row before it, and the newest row is
+          checkpointed with the same key, so a row changed or removed afterwards, or cut off the end, breaks the chain.
         </p>
       </div>
       <AuditChainVerdict chain={chain} />
       <AuditFilterForm params={params} />
       {problem ? (
-        <p role="alert" data-testid="audit-filter-error" className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-200">
+        <p
+          role="alert"
+          data-testid="audit-filter-error"
+          className="rounded-xl border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-200"
+        >
           These filters cannot be used: {problem}
         </p>
       ) : (
         <>
           <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
             <p className={muted} data-testid="audit-count">
-              {rows.length === limit ? `The newest ${rows.length} matching rows; older ones may match too (raise Rows).` : `${rows.length} matching ${rows.length === 1 ? "row" : "rows"}, newest first.`}
+              {rows.length === limit
+                ? `The newest ${rows.length} matching rows; older ones may match too (raise Rows).`
+                : `${rows.length} matching ${rows.length === 1 ? "row" : "rows"}, newest first.`}
             </p>
             <p className={muted}>
               Export these rows:{" "}

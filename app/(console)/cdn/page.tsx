@@ -19,7 +19,10 @@ export default async function CdnPage() {
       <HydrationBoundary state={dehydrate(queryClient)}>
         <FiringAlertsPanel heading="CDN alerts" ruleIds={["cdn-cache-hit-rate"]} emptyText="No CDN alerts firing" />
         <CdnOverview />
-        <HistoryCharts heading="CDN history" metrics={["cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour"]} />
+        <HistoryCharts
+          heading="CDN history"
+          metrics={["cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour"]}
+        />
       </HydrationBoundary>
     </div>
   );

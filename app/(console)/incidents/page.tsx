@@ -13,11 +13,17 @@ import { runbookCatalog } from "@/server/runbooks/catalog";
 
 export const metadata: Metadata = { title: "Incidents" };
 
-export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function IncidentsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser();
   const filter = parseIncidentFilters(await searchParams);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(incidentsQuery(filter).queryKey, { incidents: await listIncidents({ kind: "user", user }, filter) });
+  queryClient.setQueryData(incidentsQuery(filter).queryKey, {
+    incidents: await listIncidents({ kind: "user", user }, filter),
+  });
   const scenarios = runbookCatalog()
     .filter((r) => r.kind === "scenario")
     .map((r) => ({ id: r.id, title: r.title }))

@@ -28,8 +28,14 @@ export default async function RunbooksPage() {
             {runbooks
               .filter((r) => r.kind === g.kind)
               .map((r) => (
-                <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-                  <Link href={`/runbooks/${r.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
+                <li
+                  key={r.id}
+                  className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+                >
+                  <Link
+                    href={`/runbooks/${r.id}`}
+                    className="font-medium text-sky-800 hover:underline dark:text-sky-300"
+                  >
                     {r.title}
                   </Link>
                   <p className="text-sm text-slate-600 dark:text-slate-400">{r.summary}</p>

@@ -12,7 +12,14 @@ export function ActionPicker({ value, onChange }: { value: ActionId | null; onCh
       <label htmlFor="action-id" className={label}>
         Action
       </label>
-      <select id="action-id" name="action" value={value ?? ""} onChange={(e) => onChange(e.target.value as ActionId)} className={input} aria-describedby={value ? "action-summary" : undefined}>
+      <select
+        id="action-id"
+        name="action"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value as ActionId)}
+        className={input}
+        aria-describedby={value ? "action-summary" : undefined}
+      >
         {!value && (
           <option value="" disabled>
             Choose an action…
@@ -36,7 +43,11 @@ export function ActionPicker({ value, onChange }: { value: ActionId | null; onCh
 export function ActionSummary({ actionId }: { actionId: ActionId }) {
   const meta = actionCatalog[actionId];
   return (
-    <div id="action-summary" data-testid="action-summary" className="space-y-1.5 rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm dark:border-slate-800 dark:bg-slate-950/40">
+    <div
+      id="action-summary"
+      data-testid="action-summary"
+      className="space-y-1.5 rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm dark:border-slate-800 dark:bg-slate-950/40"
+    >
       <p className="flex flex-wrap items-center gap-2">
         <span className="font-semibold">{meta.title}</span>
         <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{meta.id}</span>

@@ -85,9 +85,14 @@ function fromQuery(field: ParamField, raw: string | undefined, fleet: FleetRegio
 }
 
 /** Every field of the action: its value from the URL when it fits, else its default. */
-export function initialValues(actionId: ActionId, fleet: FleetRegion[], query: Record<string, string> = {}): FormValues {
+export function initialValues(
+  actionId: ActionId,
+  fleet: FleetRegion[],
+  query: Record<string, string> = {},
+): FormValues {
   const values: FormValues = {};
-  for (const field of actionCatalog[actionId].fields) values[field.name] = fromQuery(field, query[field.name], fleet) ?? defaultValue(actionId, field, fleet);
+  for (const field of actionCatalog[actionId].fields)
+    values[field.name] = fromQuery(field, query[field.name], fleet) ?? defaultValue(actionId, field, fleet);
   return values;
 }
 
@@ -96,7 +101,8 @@ export function toParams(actionId: ActionId, values: FormValues): Record<string,
   const params: Record<string, unknown> = {};
   for (const field of actionCatalog[actionId].fields) {
     const v = values[field.name];
-    if (field.kind === "hold-seconds") params[field.name] = (Array.isArray(v) ? v : defaultHoldSeconds).map((s) => (s.trim() === "" ? NaN : Number(s)));
+    if (field.kind === "hold-seconds")
+      params[field.name] = (Array.isArray(v) ? v : defaultHoldSeconds).map((s) => (s.trim() === "" ? NaN : Number(s)));
     else if (field.kind === "regions") params[field.name] = Array.isArray(v) ? v : [];
     else params[field.name] = typeof v === "string" ? v : "";
   }
@@ -104,7 +110,11 @@ export function toParams(actionId: ActionId, values: FormValues): Record<string,
 }
 
 /** A link to the request form for an action, its parameters (lists joined by commas), and its incident and step. */
-export function requestHref(actionId: ActionId, params: Record<string, unknown> = {}, context: { incidentId?: number | null; stepKey?: string | null } = {}): string {
+export function requestHref(
+  actionId: ActionId,
+  params: Record<string, unknown> = {},
+  context: { incidentId?: number | null; stepKey?: string | null } = {},
+): string {
   const q = new URLSearchParams({ action: actionId });
   if (context.incidentId) q.set("incident", String(context.incidentId));
   if (context.stepKey) q.set("step", context.stepKey);
@@ -122,7 +132,12 @@ const regionKinds = new Set<ParamField["kind"]>(["region", "replica", "primary-r
  * same name, and the region the user picked for the proposed action's first region field (promote
  * region=eu-west-1 becomes switchover candidate=eu-west-1). The step stays behind: it names the other action.
  */
-export function proposalHref(from: ActionId, params: Record<string, unknown>, to: ActionId, incidentId: number | null): string {
+export function proposalHref(
+  from: ActionId,
+  params: Record<string, unknown>,
+  to: ActionId,
+  incidentId: number | null,
+): string {
   const fromRegion = actionCatalog[from].fields.find((f) => regionKinds.has(f.kind));
   const carried: Record<string, unknown> = {};
   let regionUsed = false;

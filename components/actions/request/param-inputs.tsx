@@ -8,7 +8,17 @@ import { choicesFor, defaultHoldSeconds, type FormValues } from "@/components/ac
 type Change = (name: string, value: string | string[]) => void;
 
 /** One labelled input per parameter the action takes, as its catalog entry describes them. */
-export function ParamInputs({ actionId, fleet, values, onChange }: { actionId: ActionId; fleet: FleetRegion[]; values: FormValues; onChange: Change }) {
+export function ParamInputs({
+  actionId,
+  fleet,
+  values,
+  onChange,
+}: {
+  actionId: ActionId;
+  fleet: FleetRegion[];
+  values: FormValues;
+  onChange: Change;
+}) {
   const fields = actionCatalog[actionId].fields;
   if (!fields.length) return <p className={`text-sm ${muted}`}>This action takes no parameters.</p>;
   return (
@@ -32,7 +42,17 @@ function Help({ field }: { field: ParamField }) {
   ) : null;
 }
 
-function FieldInput({ field, fleet, value, onChange }: { field: ParamField; fleet: FleetRegion[]; value: string | string[] | undefined; onChange: Change }) {
+function FieldInput({
+  field,
+  fleet,
+  value,
+  onChange,
+}: {
+  field: ParamField;
+  fleet: FleetRegion[];
+  value: string | string[] | undefined;
+  onChange: Change;
+}) {
   const id = `param-${field.name}`;
   const described = field.help ? helpId(field) : undefined;
 
@@ -49,7 +69,12 @@ function FieldInput({ field, fleet, value, onChange }: { field: ParamField; flee
                 name={field.name}
                 value={r.id}
                 checked={picked.includes(r.id)}
-                onChange={(e) => onChange(field.name, fleet.map((x) => x.id).filter((x) => (x === r.id ? e.target.checked : picked.includes(x))))}
+                onChange={(e) =>
+                  onChange(
+                    field.name,
+                    fleet.map((x) => x.id).filter((x) => (x === r.id ? e.target.checked : picked.includes(x))),
+                  )
+                }
                 className="h-4 w-4 accent-sky-700 focus-visible:outline-2 focus-visible:outline-sky-500"
               />
               <span className="font-mono">{r.id}</span>
@@ -104,7 +129,14 @@ function FieldInput({ field, fleet, value, onChange }: { field: ParamField; flee
       <label htmlFor={id} className={label}>
         {field.label}
       </label>
-      <select id={id} name={field.name} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(field.name, e.target.value)} aria-describedby={described} className={input}>
+      <select
+        id={id}
+        name={field.name}
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => onChange(field.name, e.target.value)}
+        aria-describedby={described}
+        className={input}
+      >
         {!choices.some((c) => c.value === value) && (
           <option value="" disabled>
             {choices.length ? "Choose…" : field.kind === "replica" ? "No replica in the fleet" : "Nothing to choose"}

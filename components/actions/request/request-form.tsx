@@ -14,7 +14,12 @@ import { ParamInputs } from "@/components/actions/request/param-inputs";
 import { PreviewPanel } from "@/components/actions/request/preview-panel";
 import { useActionPreview } from "@/components/actions/request/use-action-preview";
 
-export type RequestContext = { incidentId: number | null; incidentTitle: string | null; stepKey: string | null; stepTitle: string | null };
+export type RequestContext = {
+  incidentId: number | null;
+  incidentTitle: string | null;
+  stepKey: string | null;
+  stepTitle: string | null;
+};
 
 /**
  * Requests a runbook action: pick it, fill in its parameters (prefilled from the URL), watch the live pre-flight
@@ -36,7 +41,9 @@ export function RequestForm({
 }) {
   const router = useRouter();
   const [actionId, setActionId] = useState<ActionId | null>(initialActionId);
-  const [values, setValues] = useState<FormValues>(() => (initialActionId ? initialValues(initialActionId, fleet, query) : {}));
+  const [values, setValues] = useState<FormValues>(() =>
+    initialActionId ? initialValues(initialActionId, fleet, query) : {},
+  );
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -70,7 +77,10 @@ export function RequestForm({
   return (
     <form aria-label="Request a runbook action" onSubmit={submit} className="space-y-4">
       {context.incidentId && (
-        <p data-testid="request-context" className="rounded-lg bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:bg-sky-950/50 dark:text-sky-100">
+        <p
+          data-testid="request-context"
+          className="rounded-lg bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:bg-sky-950/50 dark:text-sky-100"
+        >
           For{" "}
           <Link href={`/incidents/${context.incidentId}`} className={`${link} font-medium`}>
             {incidentRef(context.incidentId)}
@@ -94,7 +104,14 @@ export function RequestForm({
           }}
         />
         {actionId && <ActionSummary actionId={actionId} />}
-        {actionId && <ParamInputs actionId={actionId} fleet={fleet} values={values} onChange={(name, v) => setValues((old) => ({ ...old, [name]: v }))} />}
+        {actionId && (
+          <ParamInputs
+            actionId={actionId}
+            fleet={fleet}
+            values={values}
+            onChange={(name, v) => setValues((old) => ({ ...old, [name]: v }))}
+          />
+        )}
       </div>
       {actionId && (
         <div className={panel}>
@@ -102,13 +119,22 @@ export function RequestForm({
         </div>
       )}
       {error && (
-        <p role="alert" data-testid="request-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+        <p
+          role="alert"
+          data-testid="request-error"
+          className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200"
+        >
           {error}
         </p>
       )}
       {meta && (
         <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:gap-3">
-          <button type="submit" disabled={busy || !!invalid} aria-describedby="request-hint" className={`${btnPrimary} px-5 py-2`}>
+          <button
+            type="submit"
+            disabled={busy || !!invalid}
+            aria-describedby="request-hint"
+            className={`${btnPrimary} px-5 py-2`}
+          >
             {meta.risk === "high" ? "Request" : "Run"}
           </button>
           <span id="request-hint" aria-live="polite" className={`text-xs ${muted}`}>

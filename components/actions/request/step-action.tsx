@@ -8,9 +8,14 @@ import { requestHref } from "@/components/actions/request/form-params";
  * The parameters a checklist step implies: the runbook's full re-sync is of all regions, and a mirror action
  * for an incident in one region is for that region. Everything else the request form's defaults cover.
  */
-export function stepDefaults(actionId: ActionId, step: Pick<StepState, "command">, incidentRegions: string[]): Record<string, string> {
+export function stepDefaults(
+  actionId: ActionId,
+  step: Pick<StepState, "command">,
+  incidentRegions: string[],
+): Record<string, string> {
   const only = incidentRegions.length === 1 ? incidentRegions[0]! : null;
-  if (actionId === "mirrors.resync") return step.command && !/[?&]region=/.test(step.command) ? { region: "all" } : only ? { region: only } : {};
+  if (actionId === "mirrors.resync")
+    return step.command && !/[?&]region=/.test(step.command) ? { region: "all" } : only ? { region: only } : {};
   if (actionId === "mirrors.test-failover" || actionId === "mirrors.cleanup") return only ? { region: only } : {};
   return {};
 }
@@ -27,10 +32,23 @@ const runTone: Record<ActionRun["status"], string> = {
 };
 
 /** A checklist step's runbook action: a link to request it (for those who may), and its latest run for this incident. */
-export function StepAction({ incidentId, step, incidentRegions, canRequest, latestRun }: { incidentId: number; step: StepState; incidentRegions: string[]; canRequest: boolean; latestRun: ActionRun | null }) {
+export function StepAction({
+  incidentId,
+  step,
+  incidentRegions,
+  canRequest,
+  latestRun,
+}: {
+  incidentId: number;
+  step: StepState;
+  incidentRegions: string[];
+  canRequest: boolean;
+  latestRun: ActionRun | null;
+}) {
   const action = step.action;
   if (!action) return null;
-  const badge = "rounded bg-violet-50 px-1.5 py-0.5 font-mono text-violet-800 ring-1 ring-violet-600/20 ring-inset dark:bg-violet-950/50 dark:text-violet-200";
+  const badge =
+    "rounded bg-violet-50 px-1.5 py-0.5 font-mono text-violet-800 ring-1 ring-violet-600/20 ring-inset dark:bg-violet-950/50 dark:text-violet-200";
   return (
     <span className="inline-flex flex-wrap items-center gap-x-2 gap-y-1">
       {canRequest && isActionId(action) ? (
@@ -42,7 +60,12 @@ export function StepAction({ incidentId, step, incidentRegions, canRequest, late
           Run {action}
         </Link>
       ) : (
-        <span className={badge} title={isActionId(action) ? "An engineer or lead can run this action from here" : "Not an action Switchyard knows"}>
+        <span
+          className={badge}
+          title={
+            isActionId(action) ? "An engineer or lead can run this action from here" : "Not an action Switchyard knows"
+          }
+        >
           {action}
         </span>
       )}

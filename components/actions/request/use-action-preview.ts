@@ -18,7 +18,11 @@ export type PreviewState = {
  * Runs the live pre-flight and dry run for the form's parameters, `delayMs` after they last changed, and keeps
  * only the answer to the newest question (an older, slower answer never overwrites a newer one).
  */
-export function useActionPreview(preview: RequestFormActions["preview"], input: ActionInput | null, delayMs = 300): PreviewState {
+export function useActionPreview(
+  preview: RequestFormActions["preview"],
+  input: ActionInput | null,
+  delayMs = 300,
+): PreviewState {
   const [round, setRound] = useState(0);
   const [answer, setAnswer] = useState<{ key: string; result: ActionResult<ActionPreview> } | null>(null);
   const key = input ? JSON.stringify({ input, round }) : null;
@@ -31,7 +35,11 @@ export function useActionPreview(preview: RequestFormActions["preview"], input: 
       try {
         result = await preview((JSON.parse(key) as { input: ActionInput }).input);
       } catch {
-        result = { ok: false, code: "unavailable", message: "The console did not answer; the pre-flight could not run." };
+        result = {
+          ok: false,
+          code: "unavailable",
+          message: "The console did not answer; the pre-flight could not run.",
+        };
       }
       if (!stale) setAnswer({ key, result });
     }, delayMs);
@@ -42,5 +50,10 @@ export function useActionPreview(preview: RequestFormActions["preview"], input: 
   }, [key, preview, delayMs]);
 
   const current = answer && answer.key === key ? answer.result : null;
-  return { current, last: answer?.result ?? null, checking: key !== null && !current, again: () => setRound((n) => n + 1) };
+  return {
+    current,
+    last: answer?.result ?? null,
+    checking: key !== null && !current,
+    again: () => setRound((n) => n + 1),
+  };
 }

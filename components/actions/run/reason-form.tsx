@@ -57,7 +57,14 @@ export function ReasonForm({
   }
 
   return (
-    <form id={`${id}-form`} aria-labelledby={`${id}-title`} noValidate onSubmit={submit} data-testid={`${id}-form`} className="space-y-2">
+    <form
+      id={`${id}-form`}
+      aria-labelledby={`${id}-title`}
+      noValidate
+      onSubmit={submit}
+      data-testid={`${id}-form`}
+      className="space-y-2"
+    >
       <h3 id={`${id}-title`} className="text-sm font-semibold">
         {title}
       </h3>
@@ -66,7 +73,11 @@ export function ReasonForm({
       </p>
       {confirm && (
         <div className="space-y-2">
-          <p id={`${confirmId}-warning`} data-testid={`${id}-warning`} className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100">
+          <p
+            id={`${confirmId}-warning`}
+            data-testid={`${id}-warning`}
+            className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100"
+          >
             <span aria-hidden>⚠ </span>
             {confirm.warning}
           </p>

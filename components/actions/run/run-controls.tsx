@@ -32,7 +32,17 @@ export function hasAnyControl(run: ActionRunDetail, viewer: RunViewer): boolean 
  * rejects with a reason, and overrides a failing pre-flight with one; the requester or a lead cancels a waiting
  * request, and pauses, resumes or aborts a controllable one while it runs. Viewers get none.
  */
-export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunDetail; viewer: RunViewer; actions: RunActions; refresh: () => void }) {
+export function RunControls({
+  run,
+  viewer,
+  actions,
+  refresh,
+}: {
+  run: ActionRunDetail;
+  viewer: RunViewer;
+  actions: RunActions;
+  refresh: () => void;
+}) {
   const can = runPermissions(run, viewer);
   const { busy, error, run: send } = useRunCommand(refresh);
   const [rejecting, setRejecting] = useState(false);
@@ -41,7 +51,9 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
   const paused = !!run.progress?.paused;
   // A failing check that only a typed value can pass (a promotion whose old primary cannot be fenced).
   const confirmValue = run.preflight.find((c) => !c.ok && c.confirm)?.confirm;
-  const confirm = confirmValue ? { value: confirmValue, warning: "Writes the old primary takes from now on will be lost." } : undefined;
+  const confirm = confirmValue
+    ? { value: confirmValue, warning: "Writes the old primary takes from now on will be lost." }
+    : undefined;
   // A re-check before the start voided the last override: this one covers what fails now.
   const again = run.recheck?.lapsed ? { by: run.recheck.lapsed.by.name, changed: run.recheck.changed } : null;
 
@@ -51,7 +63,11 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
         {run.status === "running" ? "Control" : "Decide"}
       </h2>
       {error && (
-        <p role="alert" data-testid="control-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+        <p
+          role="alert"
+          data-testid="control-error"
+          className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200"
+        >
           {error}
         </p>
       )}
@@ -65,7 +81,11 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
           submitLabel="Override pre-flight"
           busy={busy !== null}
           confirm={confirm}
-          onSubmit={(reason, typed) => send("override", () => actions.override({ id: run.id, reason, ...(typed !== undefined ? { confirm: typed } : {}) }))}
+          onSubmit={(reason, typed) =>
+            send("override", () =>
+              actions.override({ id: run.id, reason, ...(typed !== undefined ? { confirm: typed } : {}) }),
+            )
+          }
         />
       )}
 
@@ -73,22 +93,41 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
         <div className="space-y-2">
           {can.decide && (
             <p className={`text-xs ${muted}`}>
-              Approving runs exactly the parameters above (hash <code className="font-mono">{run.paramsHash.slice(0, 12)}</code>); the pre-flight runs again first.
+              Approving runs exactly the parameters above (hash{" "}
+              <code className="font-mono">{run.paramsHash.slice(0, 12)}</code>); the pre-flight runs again first.
             </p>
           )}
           <div className="flex flex-wrap gap-2">
             {can.decide && (
-              <button type="button" data-testid="approve" disabled={busy !== null} onClick={() => void send("approve", () => actions.approve({ id: run.id, paramsHash: run.paramsHash }))} className={btnSuccess}>
+              <button
+                type="button"
+                data-testid="approve"
+                disabled={busy !== null}
+                onClick={() => void send("approve", () => actions.approve({ id: run.id, paramsHash: run.paramsHash }))}
+                className={btnSuccess}
+              >
                 {busy === "approve" ? "Approving…" : "Approve"}
               </button>
             )}
             {can.decide && (
-              <button type="button" data-testid="reject" disabled={busy !== null} onClick={() => setRejecting(true)} className={btnDanger}>
+              <button
+                type="button"
+                data-testid="reject"
+                disabled={busy !== null}
+                onClick={() => setRejecting(true)}
+                className={btnDanger}
+              >
                 Reject…
               </button>
             )}
             {can.cancel && (
-              <button type="button" data-testid="cancel" disabled={busy !== null} onClick={() => void send("cancel", () => actions.cancel({ id: run.id }))} className={btnSecondary}>
+              <button
+                type="button"
+                data-testid="cancel"
+                disabled={busy !== null}
+                onClick={() => void send("cancel", () => actions.cancel({ id: run.id }))}
+                className={btnSecondary}
+              >
                 {busy === "cancel" ? "Cancelling…" : "Cancel request"}
               </button>
             )}
@@ -116,11 +155,23 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
       {can.control && (
         <div className="flex flex-wrap gap-2">
           {paused ? (
-            <button type="button" data-testid="resume" disabled={busy !== null} onClick={() => void send("resume", () => actions.control({ id: run.id, control: "resume" }))} className={btnSecondary}>
+            <button
+              type="button"
+              data-testid="resume"
+              disabled={busy !== null}
+              onClick={() => void send("resume", () => actions.control({ id: run.id, control: "resume" }))}
+              className={btnSecondary}
+            >
               Resume
             </button>
           ) : (
-            <button type="button" data-testid="pause" disabled={busy !== null} onClick={() => void send("pause", () => actions.control({ id: run.id, control: "pause" }))} className={btnSecondary}>
+            <button
+              type="button"
+              data-testid="pause"
+              disabled={busy !== null}
+              onClick={() => void send("pause", () => actions.control({ id: run.id, control: "pause" }))}
+              className={btnSecondary}
+            >
               Pause
             </button>
           )}
@@ -144,7 +195,13 @@ export function RunControls({ run, viewer, actions, refresh }: { run: ActionRunD
               <span className={`self-center text-xs ${muted}`}>{actionCatalog[run.actionId].reverse}</span>
             </>
           ) : (
-            <button type="button" data-testid="abort" disabled={busy !== null} onClick={() => setAborting(true)} className={btnDanger}>
+            <button
+              type="button"
+              data-testid="abort"
+              disabled={busy !== null}
+              onClick={() => setAborting(true)}
+              className={btnDanger}
+            >
               Abort…
             </button>
           )}

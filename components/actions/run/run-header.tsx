@@ -26,10 +26,18 @@ export function RunHeader({ run }: { run: ActionRun }) {
         </Fact>
         {run.incidentId && (
           <Fact layout="stacked" label="Incident">
-            <Link href={`/incidents/${run.incidentId}${run.stepKey ? `#step-${run.stepKey}` : ""}`} className={link} data-testid="run-incident">
+            <Link
+              href={`/incidents/${run.incidentId}${run.stepKey ? `#step-${run.stepKey}` : ""}`}
+              className={link}
+              data-testid="run-incident"
+            >
               {incidentRef(run.incidentId)}
             </Link>
-            {run.stepKey && <span className="block font-mono text-xs break-all text-slate-600 dark:text-slate-400">step {run.stepKey}</span>}
+            {run.stepKey && (
+              <span className="block font-mono text-xs break-all text-slate-600 dark:text-slate-400">
+                step {run.stepKey}
+              </span>
+            )}
           </Fact>
         )}
         <Fact layout="stacked" label="Requested by">

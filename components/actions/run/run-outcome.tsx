@@ -8,7 +8,12 @@ import { CheckList } from "@/components/actions/check-list";
 /** How a finished run ended, in words: rejected with its reason, expired, interrupted, cancelled, failed. */
 export function RunOutcome({ run }: { run: ActionRun }) {
   const box = (tone: string, children: ReactNode) => (
-    <div role="status" data-testid="run-outcome" data-status={run.status} className={`rounded-lg px-3 py-2 text-sm ${tone}`}>
+    <div
+      role="status"
+      data-testid="run-outcome"
+      data-status={run.status}
+      className={`rounded-lg px-3 py-2 text-sm ${tone}`}
+    >
       {children}
     </div>
   );
@@ -28,22 +33,34 @@ export function RunOutcome({ run }: { run: ActionRun }) {
               </>
             )}
           </p>
-          {run.rejectReason && <p data-testid="reject-reason" className="mt-1 whitespace-pre-wrap">{run.rejectReason}</p>}
+          {run.rejectReason && (
+            <p data-testid="reject-reason" className="mt-1 whitespace-pre-wrap">
+              {run.rejectReason}
+            </p>
+          )}
         </>,
       );
     case "expired":
       return box(
         grey,
         <p>
-          Expired: nobody started it before <Timestamp iso={run.expiresAt} />. Nothing ran; request it again if it is still needed.
+          Expired: nobody started it before <Timestamp iso={run.expiresAt} />. Nothing ran; request it again if it is
+          still needed.
         </p>,
       );
     case "interrupted":
       return box(
         "bg-orange-50 text-orange-950 dark:bg-orange-950/60 dark:text-orange-100",
         <>
-          <p className="font-medium">Interrupted: the console running it stopped before it finished, so it may have done part of its plan. It never runs again by itself.</p>
-          {run.error && <p data-testid="run-error" className="mt-1 whitespace-pre-wrap">{run.error}</p>}
+          <p className="font-medium">
+            Interrupted: the console running it stopped before it finished, so it may have done part of its plan. It
+            never runs again by itself.
+          </p>
+          {run.error && (
+            <p data-testid="run-error" className="mt-1 whitespace-pre-wrap">
+              {run.error}
+            </p>
+          )}
           <p className="mt-1 text-xs">Undo: {actionCatalog[run.actionId].reverse}</p>
         </>,
       );
@@ -54,12 +71,23 @@ export function RunOutcome({ run }: { run: ActionRun }) {
         red,
         <>
           <p className="font-medium">Failed{run.error ? ":" : "."}</p>
-          {run.error && <p data-testid="run-error" className="mt-1 font-mono text-xs whitespace-pre-wrap">{run.error}</p>}
+          {run.error && (
+            <p data-testid="run-error" className="mt-1 font-mono text-xs whitespace-pre-wrap">
+              {run.error}
+            </p>
+          )}
           <p className="mt-1 text-xs">Undo: {actionCatalog[run.actionId].reverse}</p>
         </>,
       );
     default:
-      return run.error ? box(red, <p data-testid="run-error" className="font-mono text-xs whitespace-pre-wrap">{run.error}</p>) : null;
+      return run.error
+        ? box(
+            red,
+            <p data-testid="run-error" className="font-mono text-xs whitespace-pre-wrap">
+              {run.error}
+            </p>,
+          )
+        : null;
   }
 }
 
@@ -68,7 +96,12 @@ export function RunVerification({ run }: { run: ActionRun }) {
   if (!run.verification) return null;
   const v = run.verification;
   return (
-    <section aria-labelledby="verification-heading" data-testid="verification" data-ok={v.ok} className={`${panel} space-y-3`}>
+    <section
+      aria-labelledby="verification-heading"
+      data-testid="verification"
+      data-ok={v.ok}
+      className={`${panel} space-y-3`}
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h2 id="verification-heading" className="text-lg font-semibold">
           Verification
@@ -79,7 +112,9 @@ export function RunVerification({ run }: { run: ActionRun }) {
           {v.ok ? "verified" : "not verified"}
         </span>
       </div>
-      <p className={`text-sm ${muted}`}>{v.ok ? "Every check after the run saw what it should." : "A check after the run did not see what it should."}</p>
+      <p className={`text-sm ${muted}`}>
+        {v.ok ? "Every check after the run saw what it should." : "A check after the run did not see what it should."}
+      </p>
       <CheckList checks={v.checks} />
     </section>
   );

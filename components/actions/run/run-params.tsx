@@ -2,12 +2,16 @@ import { panel } from "@/components/incidents/styles";
 import { actionCatalog } from "@/lib/actions/catalog";
 import type { ActionRun } from "@/lib/actions/run";
 
-const show = (v: unknown): string => (Array.isArray(v) ? v.map(show).join(", ") : v === null || v === undefined ? "—" : String(v));
+const show = (v: unknown): string =>
+  Array.isArray(v) ? v.map(show).join(", ") : v === null || v === undefined ? "—" : String(v);
 
 /** The parameters as requested, under their form labels, and the hash an approval is bound to. */
 export function RunParams({ run }: { run: ActionRun }) {
   const fields = actionCatalog[run.actionId]?.fields ?? [];
-  const names = [...fields.map((f) => f.name), ...Object.keys(run.params).filter((k) => !fields.some((f) => f.name === k))];
+  const names = [
+    ...fields.map((f) => f.name),
+    ...Object.keys(run.params).filter((k) => !fields.some((f) => f.name === k)),
+  ];
   return (
     <section aria-labelledby="params-heading" data-testid="run-params" className={`${panel} space-y-3`}>
       <h2 id="params-heading" className="text-lg font-semibold">

@@ -12,7 +12,12 @@ import { PlanList } from "@/components/actions/plan-list";
 export function RunPreflight({ run, canOverride = false }: { run: ActionRun; canOverride?: boolean }) {
   const failing = run.preflight.filter((c) => !c.ok).length;
   return (
-    <section aria-labelledby="preflight-heading" data-testid="preflight" data-ok={failing === 0} className={`${panel} space-y-3`}>
+    <section
+      aria-labelledby="preflight-heading"
+      data-testid="preflight"
+      data-ok={failing === 0}
+      className={`${panel} space-y-3`}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="preflight-heading" className="text-lg font-semibold">
           Pre-flight
@@ -23,17 +28,29 @@ export function RunPreflight({ run, canOverride = false }: { run: ActionRun; can
           </span>
         )}
       </div>
-      <p className={`text-sm ${muted}`}>{run.preflight.length ? (failing ? `${failing} of ${run.preflight.length} checks failed.` : `All ${run.preflight.length} checks passed.`) : "No pre-flight checks."}</p>
+      <p className={`text-sm ${muted}`}>
+        {run.preflight.length
+          ? failing
+            ? `${failing} of ${run.preflight.length} checks failed.`
+            : `All ${run.preflight.length} checks passed.`
+          : "No pre-flight checks."}
+      </p>
       <CheckList checks={run.preflight} />
       {run.override && (
-        <div data-testid="override" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100">
+        <div
+          data-testid="override"
+          className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/50 dark:text-amber-100"
+        >
           <p className="font-medium">
             Overridden by {run.override.by.name} · <Timestamp iso={run.override.at} />
           </p>
           <p className="mt-1 whitespace-pre-wrap">{run.override.reason}</p>
           {run.override.covers.length > 0 && (
             <div data-testid="override-covers" className="mt-2">
-              <p className="text-xs font-medium">It covers these failing checks, as {run.override.by.name} saw them; anything else failing before the start voids it:</p>
+              <p className="text-xs font-medium">
+                It covers these failing checks, as {run.override.by.name} saw them; anything else failing before the
+                start voids it:
+              </p>
               <CoveredList checks={run.override.covers} />
             </div>
           )}
@@ -83,9 +100,16 @@ function RecheckNotice({ run, canOverride }: { run: ActionRun; canOverride: bool
   if (!r || run.status !== "pending" || (run.override && Date.parse(run.override.at) > Date.parse(r.at))) return null;
   const lapsed = r.lapsed;
   return (
-    <div role="status" data-testid="preflight-recheck" className="space-y-2 rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-950 dark:border-red-800 dark:bg-red-950/50 dark:text-red-100">
+    <div
+      role="status"
+      data-testid="preflight-recheck"
+      className="space-y-2 rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-950 dark:border-red-800 dark:bg-red-950/50 dark:text-red-100"
+    >
       <p className="font-medium">
-        Re-checked before the start · <Timestamp iso={r.at} />: {lapsed ? `the pre-flight differed from what ${lapsed.by.name}'s override covered, so nothing ran and the override was cleared.` : "the pre-flight differed from the one recorded, so nothing ran."}
+        Re-checked before the start · <Timestamp iso={r.at} />:{" "}
+        {lapsed
+          ? `the pre-flight differed from what ${lapsed.by.name}'s override covered, so nothing ran and the override was cleared.`
+          : "the pre-flight differed from the one recorded, so nothing ran."}
       </p>
       <div>
         <p className="text-xs font-medium">Failing now and not covered:</p>
@@ -93,9 +117,7 @@ function RecheckNotice({ run, canOverride }: { run: ActionRun; canOverride: bool
       </div>
       {lapsed && (
         <div>
-          <p className="text-xs font-medium">
-            The cleared override ({lapsed.reason}) covered only:
-          </p>
+          <p className="text-xs font-medium">The cleared override ({lapsed.reason}) covered only:</p>
           {lapsed.covers.length ? <CoveredList checks={lapsed.covers} /> : <p className="text-xs">nothing recorded</p>}
         </div>
       )}

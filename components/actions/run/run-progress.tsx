@@ -7,15 +7,28 @@ export function RunProgress({ run }: { run: ActionRun }) {
   const percent = p?.percent ?? null;
   const paused = !!p?.paused;
   const done = run.status === "succeeded";
-  const bar = done ? "bg-emerald-600" : run.status === "running" ? (paused ? "bg-amber-500" : "bg-sky-600") : "bg-slate-400";
+  const bar = done
+    ? "bg-emerald-600"
+    : run.status === "running"
+      ? paused
+        ? "bg-amber-500"
+        : "bg-sky-600"
+      : "bg-slate-400";
   return (
-    <div data-testid="action-progress" data-percent={percent ?? undefined} data-paused={paused || undefined} className="space-y-1">
+    <div
+      data-testid="action-progress"
+      data-percent={percent ?? undefined}
+      data-paused={paused || undefined}
+      className="space-y-1"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span id="progress-label" className="font-medium">
           {paused ? "Paused" : run.status === "running" ? "Running" : "Progress"}
           {p?.message ? `: ${p.message}` : ""}
         </span>
-        {percent !== null && <span className="text-slate-600 tabular-nums dark:text-slate-400">{Math.round(percent)} %</span>}
+        {percent !== null && (
+          <span className="text-slate-600 tabular-nums dark:text-slate-400">{Math.round(percent)} %</span>
+        )}
       </div>
       <div
         role="progressbar"

@@ -23,7 +23,10 @@ import { WaitingBanner } from "@/components/actions/run/waiting-banner";
 export function RunView({ id, viewer, actions }: { id: number; viewer: RunViewer; actions: RunActions }) {
   const { data, error } = useQuery(actionQuery(id));
   const queryClient = useQueryClient();
-  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: actionQuery(id).queryKey }), [queryClient, id]);
+  const refresh = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: actionQuery(id).queryKey }),
+    [queryClient, id],
+  );
   if (!data) {
     return (
       <p role={error ? "alert" : "status"} className="text-sm text-slate-600 dark:text-slate-400">
@@ -34,12 +37,27 @@ export function RunView({ id, viewer, actions }: { id: number; viewer: RunViewer
   return <RunDetail run={data} stale={error?.message ?? null} viewer={viewer} actions={actions} refresh={refresh} />;
 }
 
-function RunDetail({ run, stale, viewer, actions, refresh }: { run: ActionRunDetail; stale: string | null; viewer: RunViewer; actions: RunActions; refresh: () => void }) {
+function RunDetail({
+  run,
+  stale,
+  viewer,
+  actions,
+  refresh,
+}: {
+  run: ActionRunDetail;
+  stale: string | null;
+  viewer: RunViewer;
+  actions: RunActions;
+  refresh: () => void;
+}) {
   const started = run.status === "running" || !!run.startedAt || run.output.length > 0;
   return (
     <div className="space-y-4" data-testid="action-run" data-run-id={run.id} data-version={run.version}>
       {stale && (
-        <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+        >
           Showing the last known state: {stale}
         </p>
       )}

@@ -72,12 +72,23 @@ async function observe(region: RegionConfig): Promise<Observed> {
 
 /** Per region: the API answers, it has the hooks a reconfiguration needs, and what its CDN is now. */
 async function regionChecks(ctx: FleetContext, ids: string[]): Promise<{ checks: Check[]; seen: Observed[] }> {
-  const [seen, hosts] = await Promise.all([Promise.all(ids.map((id) => observe(ctx.region(id)))), hostReachable(ids.map((id) => ctx.region(id)))]);
+  const [seen, hosts] = await Promise.all([
+    Promise.all(ids.map((id) => observe(ctx.region(id)))),
+    hostReachable(ids.map((id) => ctx.region(id))),
+  ]);
   const checks = seen.flatMap((o, i) => {
     const id = o.region.id;
-    const hooks = hooksProblem(ctx, [id]) ?? (o.region.hooks.setApiEnv ? null : `${id} has no setApiEnv hook in the fleet file`);
+    const hooks =
+      hooksProblem(ctx, [id]) ?? (o.region.hooks.setApiEnv ? null : `${id} has no setApiEnv hook in the fleet file`);
     return [
-      check(`api:${id}`, `${id} API answers`, !!o.health, o.health ? `status ${o.health.status} in ${o.latencyMs} ms` : `no answer from ${o.region.apiUrl}/health within ${o.latencyMs} ms`),
+      check(
+        `api:${id}`,
+        `${id} API answers`,
+        !!o.health,
+        o.health
+          ? `status ${o.health.status} in ${o.latencyMs} ms`
+          : `no answer from ${o.region.apiUrl}/health within ${o.latencyMs} ms`,
+      ),
       check(`hooks:${id}`, `${id} has setApiEnv and restartApi hooks`, !hooks, hooks ?? "both in the fleet file"),
       check(`cdn:${id}`, `${id} CDN now`, !!o.cdn, describeCdn(o.cdn)),
       hosts[i]!,
@@ -92,11 +103,21 @@ function validateRegions({ regions }: { regions: string[] }, ctx: FleetContext):
 }
 
 /** After a restart: waits until /health shows the change, then (best effort) until the API writes to its database. */
-async function confirm(ctx: RunContext, region: RegionConfig, what: string, ok: (cdn: HealthCdn) => boolean): Promise<void> {
+async function confirm(
+  ctx: RunContext,
+  region: RegionConfig,
+  what: string,
+  ok: (cdn: HealthCdn) => boolean,
+): Promise<void> {
   const seen = await waitForApi(ctx, region, (h) => !!h.cdn && ok(h.cdn));
-  if (!seen.ok) throw new Error(`${region.id} API did not report ${what} within 20 s (last seen: ${seen.health ? JSON.stringify(seen.health.cdn ?? null) : "no answer"})`);
+  if (!seen.ok)
+    throw new Error(
+      `${region.id} API did not report ${what} within 20 s (last seen: ${seen.health ? JSON.stringify(seen.health.cdn ?? null) : "no answer"})`,
+    );
   const db = await waitForApi(ctx, region, (h) => h.db?.writable !== false, 10_000);
-  ctx.log(`${region.id}: ${what}${db.ok ? "" : `; its database is not writable yet (${db.health?.db?.lastError ?? "no answer"})`}`);
+  ctx.log(
+    `${region.id}: ${what}${db.ok ? "" : `; its database is not writable yet (${db.health?.db?.lastError ?? "no answer"})`}`,
+  );
 }
 
 /**
@@ -106,12 +127,19 @@ async function confirm(ctx: RunContext, region: RegionConfig, what: string, ok: 
 async function eachRegion(
   ctx: RunContext,
   ids: string[],
-  change: { env: (id: string) => Record<string, string>; what: string; ok: (cdn: HealthCdn, id: string) => boolean; at?: number },
+  change: {
+    env: (id: string) => Record<string, string>;
+    what: string;
+    ok: (cdn: HealthCdn, id: string) => boolean;
+    at?: number;
+  },
 ) {
   for (const [i, id] of ids.entries()) {
     const region = ctx.region(id);
     const env = change.env(id);
-    const set = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ");
+    const set = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
     ctx.progress(change.at ?? (100 * i) / ids.length, `${id}: ${set} and restart (region ${i + 1} of ${ids.length})`);
     await reconfigureApi(ctx, region, env);
     await confirm(ctx, region, change.what, (c) => change.ok(c, id));
@@ -119,7 +147,12 @@ async function eachRegion(
 }
 
 /** Verification per region: /v1/cdn/stats as expected, and the API still writes to its database. */
-async function verifyRegions(ctx: RunContext, ids: string[], label: string, ok: (c: CdnState) => boolean): Promise<Check[]> {
+async function verifyRegions(
+  ctx: RunContext,
+  ids: string[],
+  label: string,
+  ok: (c: CdnState) => boolean,
+): Promise<Check[]> {
   const seen = await Promise.all(ids.map((id) => observe(ctx.region(id))));
   return seen.flatMap((o) => [
     check(`cdn:${o.region.id}`, `${o.region.id} ${label}`, !!o.cdn && ok(o.cdn), describeCdn(o.cdn)),
@@ -127,7 +160,9 @@ async function verifyRegions(ctx: RunContext, ids: string[], label: string, ok: 
       `db:${o.region.id}`,
       `${o.region.id} API writes to its database`,
       o.health?.db?.writable === true && o.health.status !== "down",
-      o.health ? `status ${o.health.status}, db writable ${o.health.db?.writable ?? "unknown"}${o.health.db?.lastError ? ` (${o.health.db.lastError})` : ""}` : "no answer",
+      o.health
+        ? `status ${o.health.status}, db writable ${o.health.db?.writable ?? "unknown"}${o.health.db?.lastError ? ` (${o.health.db.lastError})` : ""}`
+        : "no answer",
     ),
   ]);
 }
@@ -143,11 +178,20 @@ function toggle<A extends "cdn.disable" | "cdn.enable">(id: A, enabled: boolean)
       `after each restart: wait until /health shows the CDN ${word}`,
     ],
     async execute({ regions }, ctx) {
-      await eachRegion(ctx, regions, { env: () => ({ CDN_ENABLED: String(enabled) }), what: `CDN ${word}`, ok: (c) => c.enabled === enabled });
+      await eachRegion(ctx, regions, {
+        env: () => ({ CDN_ENABLED: String(enabled) }),
+        what: `CDN ${word}`,
+        ok: (c) => c.enabled === enabled,
+      });
       ctx.progress(100, `CDN ${word} on ${regions.join(", ")}`);
     },
     verify: ({ regions }, ctx) =>
-      verifyRegions(ctx, regions, enabled ? "CDN enabled and status ok" : "CDN disabled (serving directly)", (c) => c.enabled === enabled && c.status === (enabled ? "ok" : "disabled")),
+      verifyRegions(
+        ctx,
+        regions,
+        enabled ? "CDN enabled and status ok" : "CDN disabled (serving directly)",
+        (c) => c.enabled === enabled && c.status === (enabled ? "ok" : "disabled"),
+      ),
   };
 }
 
@@ -157,7 +201,9 @@ export const cdnEnable = toggle("cdn.enable", true);
 /** Preflight for a provider change: the provider differs from the current one somewhere (which regions); a split rollout differs too. */
 function differsCheck(provider: CdnProvider, seen: Observed[]): Check {
   const there = (o: Observed) => o.cdn?.provider === provider && !rolloutOf(o.cdn);
-  const moving = seen.filter((o) => !there(o)).map((o) => `${o.region.id} (on ${o.cdn ? describeCdn(o.cdn).split(",")[0] : "unknown"})`);
+  const moving = seen
+    .filter((o) => !there(o))
+    .map((o) => `${o.region.id} (on ${o.cdn ? describeCdn(o.cdn).split(",")[0] : "unknown"})`);
   const already = seen.filter(there).map((o) => o.region.id);
   return check(
     "provider-differs",
@@ -172,7 +218,8 @@ async function recordPrevious(ctx: RunContext, regions: string[], action: Action
   const before = new Map<string, CdnState>();
   for (const id of regions) {
     const cdn = await readCdn(ctx.region(id));
-    if (!cdn) throw new Error(`${id} API does not say which CDN provider it uses: not changing what cannot be reversed`);
+    if (!cdn)
+      throw new Error(`${id} API does not say which CDN provider it uses: not changing what cannot be reversed`);
     before.set(id, cdn);
     ctx.log(`${id}: previous provider ${cdn.provider} (${describeCdn(cdn)})`, "stdout");
   }
@@ -195,14 +242,28 @@ export const cdnSwitchProvider: ActionModule<"cdn.switch-provider"> = {
   ],
   async execute({ provider, regions }, ctx) {
     await recordPrevious(ctx, regions, "cdn.switch-provider");
-    await eachRegion(ctx, regions, { env: () => switchEnv(provider), what: `CDN on ${provider}`, ok: (c) => c.provider === provider && c.enabled === true && !rolloutOf(c) });
+    await eachRegion(ctx, regions, {
+      env: () => switchEnv(provider),
+      what: `CDN on ${provider}`,
+      ok: (c) => c.provider === provider && c.enabled === true && !rolloutOf(c),
+    });
     ctx.progress(100, `CDN on ${provider} in ${regions.join(", ")}`);
   },
-  verify: ({ provider, regions }, ctx) => verifyRegions(ctx, regions, `CDN on ${provider}, status ok`, (c) => c.provider === provider && c.status === "ok" && !rolloutOf(c)),
+  verify: ({ provider, regions }, ctx) =>
+    verifyRegions(
+      ctx,
+      regions,
+      `CDN on ${provider}, status ok`,
+      (c) => c.provider === provider && c.status === "ok" && !rolloutOf(c),
+    ),
 };
 
 /** A switch sends all traffic to the provider: it also ends any rollout left behind. */
-const switchEnv = (provider: CdnProvider) => ({ CDN_PROVIDER: provider, CDN_ENABLED: "true", CDN_ROLLOUT_PERCENT: "0" });
+const switchEnv = (provider: CdnProvider) => ({
+  CDN_PROVIDER: provider,
+  CDN_ENABLED: "true",
+  CDN_ROLLOUT_PERCENT: "0",
+});
 
 // ---- gradual rollout -------------------------------------------------------------------------------------
 
@@ -214,7 +275,12 @@ class Aborted extends Error {}
  * Holds at a rollout step for `seconds` of unpaused time, checking the operator's control every ≤ 250 ms:
  * "pause" stops the hold clock, "abort" throws Aborted. `overall` maps the seconds held to the whole rollout's percent.
  */
-async function hold(ctx: RunContext, step: number, seconds: number, overall: (heldMs: number) => number): Promise<void> {
+async function hold(
+  ctx: RunContext,
+  step: number,
+  seconds: number,
+  overall: (heldMs: number) => number,
+): Promise<void> {
   const holdMs = seconds * 1000;
   // at most ~120 progress lines per hold (each is a line of output), at least one a second
   const reportEvery = Math.min(30_000, Math.max(1_000, holdMs / 120));
@@ -238,14 +304,22 @@ async function hold(ctx: RunContext, step: number, seconds: number, overall: (he
     if (pausedNow !== paused || now - reportedAt >= reportEvery) {
       reportedAt = now;
       const left = formatDuration(holdMs - held);
-      ctx.progress(overall(held), pausedNow ? `paused at ${step} % (${left} of the hold left); resume to go on` : `holding at ${step} % for ${formatDuration(holdMs)}, ${left} left`);
+      ctx.progress(
+        overall(held),
+        pausedNow
+          ? `paused at ${step} % (${left} of the hold left); resume to go on`
+          : `holding at ${step} % for ${formatDuration(holdMs)}, ${left} left`,
+      );
     }
     paused = pausedNow;
     if (held < holdMs) await sleep(Math.min(STEP_MS, paused ? STEP_MS : holdMs - held), ctx.signal);
   }
 }
 
-const rolloutEnv = (provider: CdnProvider, percent: number) => ({ CDN_ROLLOUT_PROVIDER: provider, CDN_ROLLOUT_PERCENT: String(percent) });
+const rolloutEnv = (provider: CdnProvider, percent: number) => ({
+  CDN_ROLLOUT_PROVIDER: provider,
+  CDN_ROLLOUT_PERCENT: String(percent),
+});
 /** 100 %: the new provider becomes the provider, and the rollout ends */
 const finalEnv = switchEnv;
 
@@ -270,12 +344,18 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
     return [
       differsCheck(provider, seen),
       check("no-rollout", "no rollout already under way", busy.length === 0, busy.join("; ") || "none reported"),
-      check("cdn-enabled", "the CDN is enabled (a share of nothing proves nothing)", off.length === 0, off.length ? `disabled on ${off.join(", ")}` : "enabled everywhere it answers"),
+      check(
+        "cdn-enabled",
+        "the CDN is enabled (a share of nothing proves nothing)",
+        off.length === 0,
+        off.length ? `disabled on ${off.join(", ")}` : "enabled everywhere it answers",
+      ),
       ...checks,
     ];
   },
   plan({ provider, regions, holdSeconds: [h10, h50] }, ctx) {
-    const step = (percent: number) => regions.flatMap((r) => reconfigurePlan(ctx.region(r), rolloutEnv(provider, percent)));
+    const step = (percent: number) =>
+      regions.flatMap((r) => reconfigurePlan(ctx.region(r), rolloutEnv(provider, percent)));
     return [
       "record each region's current provider (an abort goes back to it)",
       ...step(10),
@@ -300,17 +380,31 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
       await rolloutStep(ctx, moving, provider, 50, pct(h10 * 1000));
       await hold(ctx, 50, h50, (ms) => pct(h10 * 1000 + ms));
       ctx.progress(99, `100 %: CDN_PROVIDER=${provider}, rollout ended`);
-      await eachRegion(ctx, moving, { env: () => finalEnv(provider), what: `all traffic on ${provider}`, ok: (c) => c.provider === provider && !rolloutOf(c), at: 99 });
+      await eachRegion(ctx, moving, {
+        env: () => finalEnv(provider),
+        what: `all traffic on ${provider}`,
+        ok: (c) => c.provider === provider && !rolloutOf(c),
+        at: 99,
+      });
       ctx.progress(100, `all CDN traffic on ${provider} in ${regions.join(", ")}`);
     } catch (err) {
       if (!(err instanceof Aborted)) {
-        ctx.log(`rollout stopped: ${(err as Error).message}. Go back with cdn.switch-provider (previous providers above).`, "stderr");
+        ctx.log(
+          `rollout stopped: ${(err as Error).message}. Go back with cdn.switch-provider (previous providers above).`,
+          "stderr",
+        );
         throw err;
       }
       throw new Error(await abortBack(ctx, moving, before));
     }
   },
-  verify: ({ provider, regions }, ctx) => verifyRegions(ctx, regions, `all CDN traffic on ${provider} (no rollout left), status ok`, (c) => c.provider === provider && !rolloutOf(c) && c.status === "ok"),
+  verify: ({ provider, regions }, ctx) =>
+    verifyRegions(
+      ctx,
+      regions,
+      `all CDN traffic on ${provider} (no rollout left), status ok`,
+      (c) => c.provider === provider && !rolloutOf(c) && c.status === "ok",
+    ),
 };
 
 /** The operator's abort: every region the rollout touched back on its previous provider, rollout 0 %. */

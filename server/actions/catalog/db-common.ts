@@ -3,7 +3,17 @@ import { slotName, type RegionConfig } from "@/lib/fleet-config";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { recordPrimary } from "@/server/fleet/topology";
-import { conninfo, dataDirOf, fleetHooks, pgTool, runHost, safePort, safeSlot, serverLogOf, type Spec } from "../executors/host";
+import {
+  conninfo,
+  dataDirOf,
+  fleetHooks,
+  pgTool,
+  runHost,
+  safePort,
+  safeSlot,
+  serverLogOf,
+  type Spec,
+} from "../executors/host";
 import { queryOne, serverState, withServer, type ServerState } from "../executors/sql";
 import type { FleetContext, RunContext } from "../module";
 import { until } from "../wait";
@@ -31,14 +41,23 @@ export async function statesOf(regions: RegionConfig[]): Promise<Map<string, Ser
  * commits wait for a synchronous standby fails it while none streams, and the error says so. `local` commits
  * without that wait: a just-promoted server takes writes before its replicas are pointed at it.
  */
-export async function testWrite(region: RegionConfig, runId: number | null, commit: "synchronous" | "local" = "synchronous"): Promise<{ id: string; at: string }> {
+export async function testWrite(
+  region: RegionConfig,
+  runId: number | null,
+  commit: "synchronous" | "local" = "synchronous",
+): Promise<{ id: string; at: string }> {
   try {
     return await withServer(
       region,
       async (c) => {
         await c.query("create schema if not exists switchyard_probe");
-        await c.query("create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)");
-        const r = await c.query<{ id: string; at: Date }>("insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at", [runId]);
+        await c.query(
+          "create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)",
+        );
+        const r = await c.query<{ id: string; at: Date }>(
+          "insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at",
+          [runId],
+        );
         return { id: r.rows[0]!.id, at: r.rows[0]!.at.toISOString() };
       },
       5_000,
@@ -66,11 +85,27 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
 export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<void> {
   const started = performance.now();
   const r = await queryOne<{ promoted: boolean }>(candidate, "select pg_promote(true, 60) as promoted", [], 65_000);
-  ctx.log(`pg_promote(true, 60) on ${where(candidate)} returned ${r.promoted} after ${Math.round(performance.now() - started)} ms`);
-  await until(`${candidate.id} to leave recovery`, async () => !(await queryOne<{ r: boolean }>(candidate, "select pg_is_in_recovery() as r")).r, 60_000, ctx.signal, 20);
+  ctx.log(
+    `pg_promote(true, 60) on ${where(candidate)} returned ${r.promoted} after ${Math.round(performance.now() - started)} ms`,
+  );
+  await until(
+    `${candidate.id} to leave recovery`,
+    async () => !(await queryOne<{ r: boolean }>(candidate, "select pg_is_in_recovery() as r")).r,
+    60_000,
+    ctx.signal,
+    20,
+  );
   // committed locally: with synchronous standby names, no replica follows it yet (adoptReplicas points them at it)
-  const write = await until(`${candidate.id} to accept a write`, () => testWrite(candidate, ctx.runId, "local"), 30_000, ctx.signal, 20);
-  ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${Math.round(performance.now() - started)} ms after the promote call`);
+  const write = await until(
+    `${candidate.id} to accept a write`,
+    () => testWrite(candidate, ctx.runId, "local"),
+    30_000,
+    ctx.signal,
+    20,
+  );
+  ctx.log(
+    `${candidate.id} accepts writes (write_check #${write.id}) ${Math.round(performance.now() - started)} ms after the promote call`,
+  );
 }
 
 /** The slots the new primary must hold for its replicas (slots do not survive a promotion). */
@@ -79,7 +114,10 @@ export async function ensureSlots(ctx: RunContext, primary: RegionConfig, replic
   await withServer(primary, async (c) => {
     for (const r of replicas) {
       const slot = slotOf(r);
-      const made = await c.query("select pg_create_physical_replication_slot($1, true) where not exists (select 1 from pg_replication_slots where slot_name = $1)", [slot]);
+      const made = await c.query(
+        "select pg_create_physical_replication_slot($1, true) where not exists (select 1 from pg_replication_slots where slot_name = $1)",
+        [slot],
+      );
       ctx.log(made.rowCount ? `created slot ${slot} on ${primary.id}` : `slot ${slot} already on ${primary.id}`);
     }
   });
@@ -97,7 +135,15 @@ export async function followPrimary(ctx: RunContext, replica: RegionConfig, prim
 
 /** The replicas streaming from `primary` now, by slot (application) name. */
 export async function streamingFrom(primary: RegionConfig): Promise<Set<string>> {
-  const rows = await withServer(primary, async (c) => (await c.query<{ application_name: string }>("select application_name from pg_stat_replication where state = 'streaming'")).rows);
+  const rows = await withServer(
+    primary,
+    async (c) =>
+      (
+        await c.query<{ application_name: string }>(
+          "select application_name from pg_stat_replication where state = 'streaming'",
+        )
+      ).rows,
+  );
   return new Set(rows.map((r) => r.application_name));
 }
 
@@ -111,7 +157,8 @@ export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Pro
   });
   await ensureSlots(ctx, primary, followers);
   for (const r of followers) await followPrimary(ctx, r, primary);
-  for (const r of others.filter((x) => !followers.includes(x))) ctx.log(`${r.id} is ${describeState(states.get(r.id)!)}: rebuild it as a replica (db.rebuild-replica)`);
+  for (const r of others.filter((x) => !followers.includes(x)))
+    ctx.log(`${r.id} is ${describeState(states.get(r.id)!)}: rebuild it as a replica (db.rebuild-replica)`);
   const db = await getDb();
   await db.transaction((tx) => recordPrimary(tx, primary.id, ctx.runId));
   // Every console re-reads the primary at once; the collecting one probes by the new roles.
@@ -121,10 +168,16 @@ export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Pro
 
 /** Runs one host command for a region, its output streamed into the run's log. */
 export function host(ctx: RunContext, region: RegionConfig, spec: Spec): Promise<string> {
-  return runHost(spec, { transport: region.transport, hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${region.id}: ${line}`, stream) });
+  return runHost(spec, {
+    transport: region.transport,
+    hooks: fleetHooks(ctx.fleet.regions),
+    signal: ctx.signal,
+    onLine: (line, stream) => ctx.log(`${region.id}: ${line}`, stream),
+  });
 }
 
-export const pgCtl = (region: RegionConfig, ...args: string[]) => pgTool(region, "pg_ctl", ["-D", dataDirOf(region), ...args], 90_000);
+export const pgCtl = (region: RegionConfig, ...args: string[]) =>
+  pgTool(region, "pg_ctl", ["-D", dataDirOf(region), ...args], 90_000);
 
 /** Stops a server cleanly (a fast shutdown writes a final checkpoint that its streaming replicas receive). */
 export async function stopServer(ctx: RunContext, region: RegionConfig): Promise<void> {
@@ -147,4 +200,5 @@ export async function startAsReplica(ctx: RunContext, region: RegionConfig): Pro
   });
 }
 
-export const hasPostgresHooks = (ctx: FleetContext, id: string) => !!ctx.fleet.regions.find((r) => r.id === id)?.hooks.postgres;
+export const hasPostgresHooks = (ctx: FleetContext, id: string) =>
+  !!ctx.fleet.regions.find((r) => r.id === id)?.hooks.postgres;

@@ -19,9 +19,14 @@ async function wayToFence(r: RegionConfig): Promise<{ way: Way | null; observed:
     : r.transport.kind === "local"
       ? "pg_ctl runs on the console's own machine"
       : await probeSsh(r.transport).then((p) => (p.ok ? null : p.observed));
-  if (r.hooks.postgres && (r.transport.kind === "local" || hostObserved === null)) return { way: "host", observed: `pg_ctl stop -m immediate on ${r.id}'s host` };
-  if (r.hooks.fence) return { way: "hook", observed: `its host does not answer (${hostObserved}): the fleet file's fence hook` };
-  return { way: null, observed: `its host does not answer (${hostObserved}) and the fleet file has no fence hook for ${r.id}` };
+  if (r.hooks.postgres && (r.transport.kind === "local" || hostObserved === null))
+    return { way: "host", observed: `pg_ctl stop -m immediate on ${r.id}'s host` };
+  if (r.hooks.fence)
+    return { way: "hook", observed: `its host does not answer (${hostObserved}): the fleet file's fence hook` };
+  return {
+    way: null,
+    observed: `its host does not answer (${hostObserved}) and the fleet file has no fence hook for ${r.id}`,
+  };
 }
 
 const cutOff = (seen: RegionReachability) => seen.sightings.length > 0 && seen.sightings.every((s) => !s.reachable);
@@ -31,7 +36,8 @@ async function stopImmediately(ctx: RunContext, r: RegionConfig): Promise<void> 
   try {
     await host(ctx, r, pgCtl(r, "-m", "immediate", "-w", "-t", "30", "stop"));
   } catch (err) {
-    if (err instanceof HostCommandError && /does not exist|not running/i.test(err.output)) ctx.log(`${r.id}: no server was running`);
+    if (err instanceof HostCommandError && /does not exist|not running/i.test(err.output))
+      ctx.log(`${r.id}: no server was running`);
     else throw err;
   }
 }
@@ -46,7 +52,12 @@ export async function fenceServer(ctx: RunContext, r: RegionConfig): Promise<Way
   } else if (way === "hook") {
     ctx.progress(40, `running ${r.id}'s fence hook`);
     // The hook reaches the region's cloud, not its host: it runs here, never over the region's transport.
-    await runHost(hook(r.hooks.fence, "fence"), { transport: { kind: "local" }, hooks: fleetHooks(ctx.fleet.regions), signal: ctx.signal, onLine: (line, stream) => ctx.log(`${r.id} fence: ${line}`, stream) });
+    await runHost(hook(r.hooks.fence, "fence"), {
+      transport: { kind: "local" },
+      hooks: fleetHooks(ctx.fleet.regions),
+      signal: ctx.signal,
+      onLine: (line, stream) => ctx.log(`${r.id} fence: ${line}`, stream),
+    });
   } else {
     throw new Error(`cannot fence ${r.id}: ${observed}`);
   }
@@ -78,7 +89,9 @@ export const fencePrimary: ActionModule<"db.fence-primary", Way> = {
     const problem = unknownRegion(ctx, region);
     if (problem) return problem;
     const r = ctx.region(region);
-    return hasPostgresHooks(ctx, region) || r.hooks.fence ? null : `${region} has neither hooks.postgres nor a fence hook in the fleet file: Switchyard cannot fence it`;
+    return hasPostgresHooks(ctx, region) || r.hooks.fence
+      ? null
+      : `${region} has neither hooks.postgres nor a fence hook in the fleet file: Switchyard cannot fence it`;
   },
 
   async preflight({ region }, ctx) {
@@ -87,7 +100,12 @@ export const fencePrimary: ActionModule<"db.fence-primary", Way> = {
     const consoleSaw = seen.sightings.find((s) => s.vantage === "console");
     const servingHere = primaryOf(ctx).id === region && !!consoleSaw?.acceptsWrites;
     return [
-      check("fence-way", `${region} can be fenced (its host over SSH, or the fleet file's fence hook)`, way.way !== null, way.observed),
+      check(
+        "fence-way",
+        `${region} can be fenced (its host over SSH, or the fleet file's fence hook)`,
+        way.way !== null,
+        way.observed,
+      ),
       check(
         "not-the-working-primary",
         `${region} is not the recorded primary serving the console's writes (fencing that one stops every write: switch over instead)`,
@@ -98,7 +116,12 @@ export const fencePrimary: ActionModule<"db.fence-primary", Way> = {
   },
 
   propose(checks) {
-    return checks.some((c) => c.id === "not-the-working-primary" && !c.ok) ? { actionId: "db.switchover", why: "The console reaches the primary and it takes writes: a planned switchover moves it without losing any." } : null;
+    return checks.some((c) => c.id === "not-the-working-primary" && !c.ok)
+      ? {
+          actionId: "db.switchover",
+          why: "The console reaches the primary and it takes writes: a planned switchover moves it without losing any.",
+        }
+      : null;
   },
 
   plan({ region }, ctx) {
@@ -117,10 +140,23 @@ export const fencePrimary: ActionModule<"db.fence-primary", Way> = {
 
   async verify({ region }, ctx, way) {
     // The region APIs look every 250 ms: give their reports a few seconds to see the cut.
-    const seen = await until(`no vantage to reach ${region}`, async () => {
-      const s = await observeDatabase(ctx.fleet, region);
-      return cutOff(s) ? s : null;
-    }, 10_000, ctx.signal, 250).catch(() => observeDatabase(ctx.fleet, region));
-    return [check("unreachable-everywhere", `no vantage that answers reaches ${region}'s database (fenced through its ${way === "host" ? "host" : "fence hook"})`, cutOff(seen), describeSightings(seen))];
+    const seen = await until(
+      `no vantage to reach ${region}`,
+      async () => {
+        const s = await observeDatabase(ctx.fleet, region);
+        return cutOff(s) ? s : null;
+      },
+      10_000,
+      ctx.signal,
+      250,
+    ).catch(() => observeDatabase(ctx.fleet, region));
+    return [
+      check(
+        "unreachable-everywhere",
+        `no vantage that answers reaches ${region}'s database (fenced through its ${way === "host" ? "host" : "fence hook"})`,
+        cutOff(seen),
+        describeSightings(seen),
+      ),
+    ];
   },
 };

@@ -26,12 +26,21 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
   async preflight({ region }, ctx) {
     const primary = primaryOf(ctx);
     const replicas = ctx.fleet.regions.filter((r) => r.id !== primary.id);
-    const [states, seen, last] = await Promise.all([statesOf(replicas), observeDatabase(ctx.fleet, primary.id), lastKnownPrimaryPosition()]);
+    const [states, seen, last] = await Promise.all([
+      statesOf(replicas),
+      observeDatabase(ctx.fleet, primary.id),
+      lastKnownPrimaryPosition(),
+    ]);
     const cand = states.get(region)!;
-    const lastLine = last ? `${primary.id} last seen at ${last.lsn} on timeline ${last.timeline} (${last.at})` : "no primary position known yet";
+    const lastLine = last
+      ? `${primary.id} last seen at ${last.lsn} on timeline ${last.timeline} (${last.at})`
+      : "no primary position known yet";
 
     const onTimeline = cand.up && cand.inRecovery && (last === null || cand.timeline === last.timeline);
-    const received = [...states].filter(([, s]) => s.up && s.inRecovery) as [string, Extract<typeof cand, { up: true }>][];
+    const received = [...states].filter(([, s]) => s.up && s.inRecovery) as [
+      string,
+      Extract<typeof cand, { up: true }>,
+    ][];
     const ahead = received.filter(([id, s]) => id !== region && cand.up && (lsnDistance(s.lsn, cand.lsn) ?? 0) > 0);
     const loss = cand.up && last ? (lsnDistance(last.lsn, cand.lsn) ?? Infinity) : null;
     // Unreachable from here is not stopped: a majority of the vantages that answer must fail to reach it (a
@@ -39,7 +48,12 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     const down = primaryDownVerdict(seen);
 
     return [
-      check("replica-on-timeline", `${region} is a replica on the primary's timeline`, onTimeline, cand.up ? `${describeState(cand)}; ${lastLine}` : describeState(cand)),
+      check(
+        "replica-on-timeline",
+        `${region} is a replica on the primary's timeline`,
+        onTimeline,
+        cand.up ? `${describeState(cand)}; ${lastLine}` : describeState(cand),
+      ),
       check(
         "most-advanced",
         `${region} is the most advanced replica (received LSN)`,
@@ -50,11 +64,23 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
         "data-loss",
         `estimated data loss at most ${formatBytes(env.PROMOTE_MAX_LOSS_BYTES)}`,
         loss !== null && loss <= env.PROMOTE_MAX_LOSS_BYTES,
-        loss === null ? `unknown: ${lastLine}` : `${formatBytes(loss)} (${lastLine}; ${region} received ${cand.up ? cand.lsn : "?"})`,
+        loss === null
+          ? `unknown: ${lastLine}`
+          : `${formatBytes(loss)} (${lastLine}; ${region} received ${cand.up ? cand.lsn : "?"})`,
       ),
-      check("replay-running", `WAL replay on ${region} is not paused`, cand.up && !cand.replayPaused, cand.up ? (cand.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(cand)),
+      check(
+        "replay-running",
+        `WAL replay on ${region} is not paused`,
+        cand.up && !cand.replayPaused,
+        cand.up ? (cand.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(cand),
+      ),
       {
-        ...check("primary-fenced", `the old primary ${primary.id} is down or fenced: most vantages cannot reach it and none sees it take writes`, down.down, `${down.reason}. ${describeSightings(seen)}`),
+        ...check(
+          "primary-fenced",
+          `the old primary ${primary.id} is down or fenced: most vantages cannot reach it and none sees it take writes`,
+          down.down,
+          `${down.reason}. ${describeSightings(seen)}`,
+        ),
         // overriding this one may split the brain: the lead types the region's id
         ...(down.down ? {} : { confirm: primary.id }),
       },
@@ -65,8 +91,15 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     const alive = checks.find((c) => c.id === "primary-fenced" && !c.ok);
     if (!alive) return null;
     // The console itself sees it take writes: a planned switchover loses nothing. Seen only by others: fence it first.
-    if (/console: reaches it, it accepts writes/.test(alive.observed)) return { actionId: "db.switchover", why: `The primary is alive (${alive.observed}): a planned switchover loses nothing.` };
-    return { actionId: "db.fence-primary", why: `The old primary may still take writes where the console cannot see (${alive.observed}): fence it, then promote.` };
+    if (/console: reaches it, it accepts writes/.test(alive.observed))
+      return {
+        actionId: "db.switchover",
+        why: `The primary is alive (${alive.observed}): a planned switchover loses nothing.`,
+      };
+    return {
+      actionId: "db.fence-primary",
+      why: `The old primary may still take writes where the console cannot see (${alive.observed}): fence it, then promote.`,
+    };
   },
 
   plan({ region }, ctx) {
@@ -77,7 +110,10 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
       `unless ${old.id}'s server refuses connections (stopped) or was fenced since: fence it first (db.fence-primary's way: its host, else its fence hook)`,
       `SELECT pg_promote(true, 60) on ${where(candidate)}`,
       `wait until pg_is_in_recovery() = false on ${region} and a test write to switchyard_probe.write_check succeeds`,
-      ...others.map((r) => `on ${region}: create physical slot ${slotOf(r)}; on ${r.id}: ALTER SYSTEM SET primary_conninfo/primary_slot_name to follow ${region}, pg_reload_conf()`),
+      ...others.map(
+        (r) =>
+          `on ${region}: create physical slot ${slotOf(r)}; on ${r.id}: ALTER SYSTEM SET primary_conninfo/primary_slot_name to follow ${region}, pg_reload_conf()`,
+      ),
       `record ${region} as the primary (every page, probe and rule follows)`,
     ];
   },
@@ -98,22 +134,38 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     const live = (await statesOf(followers)).entries();
     const expected = [...live].filter(([, st]) => st.up && st.inRecovery).map(([id]) => ctx.region(id));
     const streaming = expected.length
-      ? await until("the other replicas to stream from the new primary", async () => {
-          const now = await streamingFrom(candidate);
-          return expected.every((r) => now.has(slotOf(r))) ? now : null;
-        }, 20_000, ctx.signal, 200).catch(() => null)
+      ? await until(
+          "the other replicas to stream from the new primary",
+          async () => {
+            const now = await streamingFrom(candidate);
+            return expected.every((r) => now.has(slotOf(r))) ? now : null;
+          },
+          20_000,
+          ctx.signal,
+          200,
+        ).catch(() => null)
       : new Set<string>();
     // after the replicas follow: a primary whose commits wait for a synchronous standby takes writes only then
-    const write = await testWrite(candidate, ctx.runId).then((w) => `write_check #${w.id} at ${w.at}`, (e: Error) => `failed: ${e.message}`);
+    const write = await testWrite(candidate, ctx.runId).then(
+      (w) => `write_check #${w.id} at ${w.at}`,
+      (e: Error) => `failed: ${e.message}`,
+    );
     return [
       check("not-in-recovery", `pg_is_in_recovery() = false on ${region}`, s.up && !s.inRecovery, describeState(s)),
       check("test-write", `a test write on ${region} succeeds`, write.startsWith("write_check"), write),
-      check("primary-recorded", `${region} is the recorded primary`, primaryOf(ctx).id === region, `primary: ${primaryOf(ctx).id}`),
+      check(
+        "primary-recorded",
+        `${region} is the recorded primary`,
+        primaryOf(ctx).id === region,
+        `primary: ${primaryOf(ctx).id}`,
+      ),
       check(
         "replicas-follow",
         `the other live replicas stream from ${region}`,
         streaming !== null,
-        expected.length ? `${expected.map((r) => `${r.id} ${streaming?.has(slotOf(r)) ? "streaming" : "not streaming"}`).join(", ")}` : "no other live replica",
+        expected.length
+          ? `${expected.map((r) => `${r.id} ${streaming?.has(slotOf(r)) ? "streaming" : "not streaming"}`).join(", ")}`
+          : "no other live replica",
       ),
     ];
   },
@@ -128,12 +180,17 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
 async function fenceUnlessStopped(ctx: RunContext, old: RegionConfig): Promise<void> {
   if (await fencedSinceLastChange(old.id)) return void ctx.log(`${old.id}: fenced since the primary was last recorded`);
   const state = await serverState(old, 1_000);
-  if (state.up || refused(state)) return void ctx.log(`${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`);
-  ctx.progress(5, `fencing ${old.id} first: it does not answer, and may still take writes where the console cannot see`);
+  if (state.up || refused(state))
+    return void ctx.log(
+      `${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`,
+    );
+  ctx.progress(
+    5,
+    `fencing ${old.id} first: it does not answer, and may still take writes where the console cannot see`,
+  );
   try {
     await fenceServer(ctx, old);
   } catch (err) {
     ctx.log(`${old.id} could not be fenced (${(err as Error).message}); going on, as the pre-flight allowed`, "stderr");
   }
 }
-

@@ -8,15 +8,27 @@ import { describeState } from "./db-common";
 import { hostReachable } from "./host-reachable";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
-const dbEnv = (primary: RegionConfig) => ({ DB_HOST: safeHost(primary.postgres.host), DB_PORT: safePort(primary.postgres.port) });
+const dbEnv = (primary: RegionConfig) => ({
+  DB_HOST: safeHost(primary.postgres.host),
+  DB_PORT: safePort(primary.postgres.port),
+});
 
 type Health = Awaited<ReturnType<typeof apiHealth>>;
-const pointsAt = (h: NonNullable<Health>, primary: RegionConfig) => h.dbPort === undefined || h.dbPort === primary.postgres.port;
+const pointsAt = (h: NonNullable<Health>, primary: RegionConfig) =>
+  h.dbPort === undefined || h.dbPort === primary.postgres.port;
 const describeApi = (h: Health) =>
-  h ? `${h.status}${h.dbPort ? `, database port ${h.dbPort}` : ""}, writes ${h.db?.writable ? "succeed" : `fail${h.db?.lastError ? ` (${h.db.lastError})` : ""}`}` : "does not answer";
+  h
+    ? `${h.status}${h.dbPort ? `, database port ${h.dbPort}` : ""}, writes ${h.db?.writable ? "succeed" : `fail${h.db?.lastError ? ` (${h.db.lastError})` : ""}`}`
+    : "does not answer";
 
 /** Points region APIs at a primary: the runbook's `export DB_HOST=...; systemctl restart clipper-api`. */
-export async function repoint(ctx: RunContext, primary: RegionConfig, regions: RegionConfig[], from = 0, to = 100): Promise<void> {
+export async function repoint(
+  ctx: RunContext,
+  primary: RegionConfig,
+  regions: RegionConfig[],
+  from = 0,
+  to = 100,
+): Promise<void> {
   let done = 0;
   await Promise.all(
     regions.map(async (r) => {
@@ -46,9 +58,18 @@ export const repointApp: ActionModule<"db.repoint-app"> = {
 
   async preflight({ primary, regions }, ctx) {
     const p = ctx.region(primary);
-    const [state, hosts, ...healths] = await Promise.all([serverState(p), hostReachable(regions.map((id) => ctx.region(id))), ...regions.map((id) => apiHealth(ctx.region(id)))]);
+    const [state, hosts, ...healths] = await Promise.all([
+      serverState(p),
+      hostReachable(regions.map((id) => ctx.region(id))),
+      ...regions.map((id) => apiHealth(ctx.region(id))),
+    ]);
     return [
-      check("target-primary", `${primary} accepts writes (not in recovery)`, state.up && !state.inRecovery && !state.readOnly, describeState(state)),
+      check(
+        "target-primary",
+        `${primary} accepts writes (not in recovery)`,
+        state.up && !state.inRecovery && !state.readOnly,
+        describeState(state),
+      ),
       ...regions.map((id, i) => check(`api-${id}`, `${id} API (now)`, true, describeApi(healths[i] ?? null))),
       ...hosts,
     ];
@@ -56,14 +77,27 @@ export const repointApp: ActionModule<"db.repoint-app"> = {
 
   plan({ primary, regions }, ctx) {
     const p = ctx.region(primary);
-    return [...regions.flatMap((id) => reconfigurePlan(ctx.region(id), dbEnv(p))), `wait until every API writes to ${primary}`];
+    return [
+      ...regions.flatMap((id) => reconfigurePlan(ctx.region(id), dbEnv(p))),
+      `wait until every API writes to ${primary}`,
+    ];
   },
 
   async execute({ primary, regions }, ctx) {
-    await repoint(ctx, ctx.region(primary), regions.map((id) => ctx.region(id)), 5, 90);
+    await repoint(
+      ctx,
+      ctx.region(primary),
+      regions.map((id) => ctx.region(id)),
+      5,
+      90,
+    );
   },
 
   async verify({ primary, regions }, ctx) {
-    return apisWriteTo(ctx, ctx.region(primary), regions.map((id) => ctx.region(id)));
+    return apisWriteTo(
+      ctx,
+      ctx.region(primary),
+      regions.map((id) => ctx.region(id)),
+    );
   },
 };

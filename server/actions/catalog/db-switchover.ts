@@ -4,7 +4,17 @@ import { formatBytes } from "@/lib/units";
 import { queryOne, serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule } from "../module";
-import { adoptReplicas, describeState, hasPostgresHooks, host, pgCtl, promote, slotOf, streamingFrom, where } from "./db-common";
+import {
+  adoptReplicas,
+  describeState,
+  hasPostgresHooks,
+  host,
+  pgCtl,
+  promote,
+  slotOf,
+  streamingFrom,
+  where,
+} from "./db-common";
 import { until } from "../wait";
 import { apisWriteTo, repoint } from "./db-repoint-app";
 import { rebuild, rebuildChecks } from "./db-rebuild-replica";
@@ -24,20 +34,53 @@ export const switchover: ActionModule<"db.switchover"> = {
     if (problem) return problem;
     const primary = primaryOf(ctx);
     if (primary.id === candidate) return `${candidate} is the primary already; pick a replica`;
-    if (!hasPostgresHooks(ctx, primary.id)) return `${primary.id} has no hooks.postgres in the fleet file, so it cannot be stopped and rejoined`;
-    return hooksProblem(ctx, ctx.fleet.regions.map((r) => r.id));
+    if (!hasPostgresHooks(ctx, primary.id))
+      return `${primary.id} has no hooks.postgres in the fleet file, so it cannot be stopped and rejoined`;
+    return hooksProblem(
+      ctx,
+      ctx.fleet.regions.map((r) => r.id),
+    );
   },
 
   async preflight({ candidate }, ctx) {
     const primary = primaryOf(ctx);
-    const [p, c, hosts] = await Promise.all([serverState(primary), serverState(ctx.region(candidate)), hostReachable([primary])]);
+    const [p, c, hosts] = await Promise.all([
+      serverState(primary),
+      serverState(ctx.region(candidate)),
+      hostReachable([primary]),
+    ]);
     const behind = p.up && c.up ? lsnDistance(p.lsn, c.replayLsn) : null;
-    const streaming = p.up ? await streamingFrom(primary).then((s) => s.has(slotOf(ctx.region(candidate))), () => false) : false;
+    const streaming = p.up
+      ? await streamingFrom(primary).then(
+          (s) => s.has(slotOf(ctx.region(candidate))),
+          () => false,
+        )
+      : false;
     return [
-      check("primary-writes", `the primary ${primary.id} is up and accepts writes`, p.up && !p.inRecovery && !p.readOnly, describeState(p)),
-      check("candidate-streams", `${candidate} streams from ${primary.id}`, c.up && c.inRecovery && streaming, `${describeState(c)}${streaming ? "" : "; not streaming"}`),
-      check("replay-running", `WAL replay on ${candidate} is not paused`, c.up && !c.replayPaused, c.up ? (c.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(c)),
-      check("caught-up", `${candidate} is less than 16 MB behind`, behind !== null && behind < 16 * 1024 * 1024, behind === null ? "unknown" : `${formatBytes(behind)} behind`),
+      check(
+        "primary-writes",
+        `the primary ${primary.id} is up and accepts writes`,
+        p.up && !p.inRecovery && !p.readOnly,
+        describeState(p),
+      ),
+      check(
+        "candidate-streams",
+        `${candidate} streams from ${primary.id}`,
+        c.up && c.inRecovery && streaming,
+        `${describeState(c)}${streaming ? "" : "; not streaming"}`,
+      ),
+      check(
+        "replay-running",
+        `WAL replay on ${candidate} is not paused`,
+        c.up && !c.replayPaused,
+        c.up ? (c.replayPaused ? "pg_is_wal_replay_paused() = true" : "replaying") : describeState(c),
+      ),
+      check(
+        "caught-up",
+        `${candidate} is less than 16 MB behind`,
+        behind !== null && behind < 16 * 1024 * 1024,
+        behind === null ? "unknown" : `${formatBytes(behind)} behind`,
+      ),
       ...hosts,
     ];
   },
@@ -93,9 +136,17 @@ export const switchover: ActionModule<"db.switchover"> = {
   async verify({ candidate }, ctx) {
     const c = ctx.region(candidate);
     const s = await serverState(c);
-    const checks = [check("new-primary", `${candidate} is the primary`, s.up && !s.inRecovery && primaryOf(ctx).id === candidate, describeState(s))];
+    const checks = [
+      check(
+        "new-primary",
+        `${candidate} is the primary`,
+        s.up && !s.inRecovery && primaryOf(ctx).id === candidate,
+        describeState(s),
+      ),
+    ];
     checks.push(...(await apisWriteTo(ctx, c, ctx.fleet.regions)));
-    for (const r of ctx.fleet.regions.filter((x) => x.id !== candidate)) checks.push(...(await rebuildChecks(ctx, r, c)));
+    for (const r of ctx.fleet.regions.filter((x) => x.id !== candidate))
+      checks.push(...(await rebuildChecks(ctx, r, c)));
     return checks;
   },
 };

@@ -12,7 +12,13 @@ export async function hostReachable(regions: RegionConfig[]): Promise<Check[]> {
   return Promise.all(
     regions.map(async (r) => {
       const t = r.transport;
-      if (t.kind === "local") return check(`host-${r.id}`, `${r.id}'s host commands run on the console's own machine`, true, "local execution (no SSH transport in the fleet file)");
+      if (t.kind === "local")
+        return check(
+          `host-${r.id}`,
+          `${r.id}'s host commands run on the console's own machine`,
+          true,
+          "local execution (no SSH transport in the fleet file)",
+        );
       const probe = await probeSsh(t);
       return check(`host-${r.id}`, `${r.id}'s host is reachable over SSH`, probe.ok, probe.observed);
     }),

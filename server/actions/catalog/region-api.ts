@@ -7,8 +7,13 @@ import type { FleetContext, RunContext } from "../module";
 import { until } from "../wait";
 
 /** The runbook's `export KEY=VALUE; systemctl restart clipper-api` for one region API, through its fleet hooks. */
-export async function reconfigureApi(ctx: RunContext, region: RegionConfig, env: Record<string, string>): Promise<void> {
-  const onLine = (line: string, stream: "stdout" | "stderr") => ctx.log(line.startsWith(`${region.id}`) ? line : `${region.id}: ${line}`, stream);
+export async function reconfigureApi(
+  ctx: RunContext,
+  region: RegionConfig,
+  env: Record<string, string>,
+): Promise<void> {
+  const onLine = (line: string, stream: "stdout" | "stderr") =>
+    ctx.log(line.startsWith(`${region.id}`) ? line : `${region.id}: ${line}`, stream);
   const hooks = fleetHooks(ctx.fleet.regions);
   const opts = { transport: region.transport, hooks, onLine, signal: ctx.signal };
   if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), opts);
@@ -19,8 +24,13 @@ export async function reconfigureApi(ctx: RunContext, region: RegionConfig, env:
 export function reconfigurePlan(region: RegionConfig, env: Record<string, string>): string[] {
   const lines: string[] = [];
   const set = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  if (set.length) lines.push(`${region.id}: ${region.hooks.setApiEnv ? [...region.hooks.setApiEnv.argv.slice(-2), ...set].join(" ") : `(no setApiEnv hook) export ${set.join(" ")}`}`);
-  lines.push(`${region.id}: ${region.hooks.restartApi ? region.hooks.restartApi.argv.slice(-2).join(" ") : "(no restartApi hook)"}`);
+  if (set.length)
+    lines.push(
+      `${region.id}: ${region.hooks.setApiEnv ? [...region.hooks.setApiEnv.argv.slice(-2), ...set].join(" ") : `(no setApiEnv hook) export ${set.join(" ")}`}`,
+    );
+  lines.push(
+    `${region.id}: ${region.hooks.restartApi ? region.hooks.restartApi.argv.slice(-2).join(" ") : "(no restartApi hook)"}`,
+  );
   return lines;
 }
 
@@ -36,9 +46,20 @@ export async function apiHealth(region: RegionConfig, timeoutMs = 2_000): Promis
 }
 
 /** Polls until `ok` holds for the region API's health, or the time is up; returns the last health seen. */
-export async function waitForApi(ctx: Pick<RunContext, "signal">, region: RegionConfig, ok: (h: ApiHealth) => boolean, timeoutMs = 20_000): Promise<{ ok: boolean; health: ApiHealth | null }> {
+export async function waitForApi(
+  ctx: Pick<RunContext, "signal">,
+  region: RegionConfig,
+  ok: (h: ApiHealth) => boolean,
+  timeoutMs = 20_000,
+): Promise<{ ok: boolean; health: ApiHealth | null }> {
   let health: ApiHealth | null = null;
-  const seen = await until(`${region.id} API`, async () => (health = await apiHealth(region)) && ok(health), timeoutMs, ctx.signal, 150).catch(() => false);
+  const seen = await until(
+    `${region.id} API`,
+    async () => (health = await apiHealth(region)) && ok(health),
+    timeoutMs,
+    ctx.signal,
+    150,
+  ).catch(() => false);
   return { ok: seen, health };
 }
 

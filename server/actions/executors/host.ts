@@ -55,23 +55,34 @@ export const safePort = (p: number) => {
 
 function postgresHooks(region: RegionConfig) {
   const hooks = region.hooks.postgres;
-  if (!hooks) throw new Error(`${region.id} has no hooks.postgres in the fleet file: Switchyard cannot reach its server's host`);
+  if (!hooks)
+    throw new Error(`${region.id} has no hooks.postgres in the fleet file: Switchyard cannot reach its server's host`);
   return hooks;
 }
 
 /** pg_ctl, pg_rewind or pg_basebackup of the region's host, from its fleet hooks. */
-export function pgTool(region: RegionConfig, tool: "pg_ctl" | "pg_rewind" | "pg_basebackup", args: string[], timeoutMs = 120_000): Spec {
+export function pgTool(
+  region: RegionConfig,
+  tool: "pg_ctl" | "pg_rewind" | "pg_basebackup",
+  args: string[],
+  timeoutMs = 120_000,
+): Spec {
   const hooks = postgresHooks(region);
   return { argv: [path.join(hooks.binDir, tool), ...args], timeoutMs, asUser: hooks.runAsUser };
 }
 
 export const dataDirOf = (region: RegionConfig) => postgresHooks(region).dataDir;
 /** pg_ctl start needs a log file: the server would otherwise hold our output pipe open for as long as it runs. */
-export const serverLogOf = (region: RegionConfig) => postgresHooks(region).logFile ?? path.join(postgresHooks(region).dataDir, "switchyard-start.log");
+export const serverLogOf = (region: RegionConfig) =>
+  postgresHooks(region).logFile ?? path.join(postgresHooks(region).dataDir, "switchyard-start.log");
 
 /** A conninfo string from fleet fields only, each checked: no value can smuggle in another keyword. */
 export function conninfo(target: RegionConfig, applicationName?: string): string {
-  const parts = [`host=${safeHost(target.postgres.host)}`, `port=${safePort(target.postgres.port)}`, `user=${assertSafe(target.postgres.user, /^[a-z_][a-z0-9_]{0,62}$/, "user")}`];
+  const parts = [
+    `host=${safeHost(target.postgres.host)}`,
+    `port=${safePort(target.postgres.port)}`,
+    `user=${assertSafe(target.postgres.user, /^[a-z_][a-z0-9_]{0,62}$/, "user")}`,
+  ];
   parts.push(`dbname=${assertSafe(target.postgres.database, /^[A-Za-z0-9_]{1,63}$/, "database")}`);
   if (applicationName) parts.push(`application_name=${safeSlot(applicationName)}`);
   return parts.join(" ");
@@ -80,7 +91,9 @@ export function conninfo(target: RegionConfig, applicationName?: string): string
 /** A fleet hook (its argv from the fleet file) with KEY=VALUE arguments appended, each checked. */
 export function hook(command: HostCommand | undefined, what: string, env: Record<string, string> = {}): Spec {
   if (!command) throw new Error(`the fleet file has no ${what} hook for this region`);
-  const extra = Object.entries(env).map(([k, v]) => `${assertSafe(k, patterns.envKey, "variable")}=${assertSafe(v, patterns.envValue, `${k} value`)}`);
+  const extra = Object.entries(env).map(
+    ([k, v]) => `${assertSafe(k, patterns.envKey, "variable")}=${assertSafe(v, patterns.envValue, `${k} value`)}`,
+  );
   return { argv: [...command.argv, ...extra], timeoutMs: command.timeoutMs };
 }
 
@@ -92,7 +105,8 @@ function allowed(spec: Spec, hooks: HostCommand[]): boolean {
 
 /** The process to start for a command on a region's host: itself, or `ssh` carrying it there. */
 function invocation(spec: Spec, transport: Transport): string[] {
-  if (transport.kind === "ssh") return ["ssh", ...sshArgs(transport, spec.argv, { runAsUser: spec.asUser, controlPath: controlPath(transport) })];
+  if (transport.kind === "ssh")
+    return ["ssh", ...sshArgs(transport, spec.argv, { runAsUser: spec.asUser, controlPath: controlPath(transport) })];
   return spec.asUser && process.getuid?.() === 0 ? ["runuser", "-u", spec.asUser, "--", ...spec.argv] : spec.argv;
 }
 
@@ -104,9 +118,15 @@ function invocation(spec: Spec, transport: Transport): string[] {
  */
 export function runHost(
   spec: Spec,
-  opts: { transport: Transport; hooks: HostCommand[]; onLine: (line: string, stream: "stdout" | "stderr") => void; signal?: AbortSignal },
+  opts: {
+    transport: Transport;
+    hooks: HostCommand[];
+    onLine: (line: string, stream: "stdout" | "stderr") => void;
+    signal?: AbortSignal;
+  },
 ): Promise<string> {
-  if (!allowed(spec, opts.hooks)) return Promise.reject(new Error(`refused: ${spec.argv[0]} is not an allowed host command`));
+  if (!allowed(spec, opts.hooks))
+    return Promise.reject(new Error(`refused: ${spec.argv[0]} is not an allowed host command`));
   let full: string[];
   try {
     full = invocation(spec, opts.transport);
@@ -119,19 +139,32 @@ export function runHost(
   return new Promise((resolve, reject) => {
     let all = "";
     let errText = "";
-    const child = execFile(cmd!, args, { timeout: spec.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", signal: opts.signal }, (error) => {
-      flush();
-      if (!error) return resolve(all);
-      const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
-      const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
-      let why: string;
-      if (ended) why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
-      else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
-      else why = code !== null ? `exit code ${code}` : error.message;
-      // Over ssh, unless ssh failed before the command could start, a lost connection leaves its outcome as unknown as a timeout does.
-      const unknown = !!remote && (ended || (code === 255 && !failedBeforeRunning(why)));
-      reject(new HostCommandError(`${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`, code, all.slice(-2000), unknown));
-    });
+    const child = execFile(
+      cmd!,
+      args,
+      { timeout: spec.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", signal: opts.signal },
+      (error) => {
+        flush();
+        if (!error) return resolve(all);
+        const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
+        const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
+        let why: string;
+        if (ended)
+          why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
+        else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
+        else why = code !== null ? `exit code ${code}` : error.message;
+        // Over ssh, unless ssh failed before the command could start, a lost connection leaves its outcome as unknown as a timeout does.
+        const unknown = !!remote && (ended || (code === 255 && !failedBeforeRunning(why)));
+        reject(
+          new HostCommandError(
+            `${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`,
+            code,
+            all.slice(-2000),
+            unknown,
+          ),
+        );
+      },
+    );
     const buffers = { stdout: "", stderr: "" };
     const feed = (stream: "stdout" | "stderr") => (chunk: string) => {
       all += chunk;
@@ -153,5 +186,7 @@ export function runHost(
 
 /** Every hook the fleet file names, so runHost accepts them and nothing else besides the runbook's tools. */
 export function fleetHooks(regions: RegionConfig[]): HostCommand[] {
-  return regions.flatMap((r) => [r.hooks.setApiEnv, r.hooks.restartApi, r.hooks.fence].filter((h): h is HostCommand => !!h));
+  return regions.flatMap((r) =>
+    [r.hooks.setApiEnv, r.hooks.restartApi, r.hooks.fence].filter((h): h is HostCommand => !!h),
+  );
 }

@@ -25,7 +25,10 @@ export async function withServer<T>(
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     application_name: "switchyard-action",
-    options: Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ") || undefined,
+    options:
+      Object.entries(settings)
+        .map(([k, v]) => `-c ${k}=${v}`)
+        .join(" ") || undefined,
   });
   client.on("error", () => undefined);
   await client.connect();
@@ -36,7 +39,12 @@ export async function withServer<T>(
   }
 }
 
-export async function queryOne<T extends Record<string, unknown>>(region: RegionConfig, sql: string, params: unknown[] = [], timeoutMs?: number): Promise<T> {
+export async function queryOne<T extends Record<string, unknown>>(
+  region: RegionConfig,
+  sql: string,
+  params: unknown[] = [],
+  timeoutMs?: number,
+): Promise<T> {
   return withServer(region, async (c) => (await c.query<T>(sql, params)).rows[0]!, timeoutMs);
 }
 
@@ -58,7 +66,15 @@ export type ServerState =
 
 export async function serverState(region: RegionConfig, timeoutMs = 1_500): Promise<ServerState> {
   try {
-    const r = await queryOne<{ in_recovery: boolean; timeline: number; lsn: string | null; replay_lsn: string | null; paused: boolean; receiver: string | null; read_only: string }>(
+    const r = await queryOne<{
+      in_recovery: boolean;
+      timeline: number;
+      lsn: string | null;
+      replay_lsn: string | null;
+      paused: boolean;
+      receiver: string | null;
+      read_only: string;
+    }>(
       region,
       `select pg_is_in_recovery() as in_recovery,
          ${TIMELINE_SQL} as timeline,
@@ -70,7 +86,16 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
       [],
       timeoutMs,
     );
-    return { up: true, inRecovery: r.in_recovery, timeline: r.timeline, lsn: r.lsn, replayLsn: r.replay_lsn, replayPaused: r.paused, receiver: r.receiver, readOnly: r.read_only === "on" };
+    return {
+      up: true,
+      inRecovery: r.in_recovery,
+      timeline: r.timeline,
+      lsn: r.lsn,
+      replayLsn: r.replay_lsn,
+      replayPaused: r.paused,
+      receiver: r.receiver,
+      readOnly: r.read_only === "on",
+    };
   } catch (err) {
     return { up: false, ...errorInWords(err) };
   }

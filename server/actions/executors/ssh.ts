@@ -29,11 +29,20 @@ export function controlPath(t: SshTransport): string {
 export function probeSsh(t: SshTransport): Promise<{ ok: boolean; observed: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile("ssh", sshArgs(t, ["true"]), { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" }, (error, _stdout, stderr) => {
-      const ms = Math.round(performance.now() - started);
-      if (!error) return resolve({ ok: true, observed: `${t.user}@${t.host}:${t.port} answered in ${ms} ms`, ms });
-      const killed = (error as { killed?: boolean }).killed;
-      resolve({ ok: false, observed: `${t.user}@${t.host}:${t.port}: ${killed ? "timed out" : describeSshError(stderr)}`, ms });
-    });
+    execFile(
+      "ssh",
+      sshArgs(t, ["true"]),
+      { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" },
+      (error, _stdout, stderr) => {
+        const ms = Math.round(performance.now() - started);
+        if (!error) return resolve({ ok: true, observed: `${t.user}@${t.host}:${t.port} answered in ${ms} ms`, ms });
+        const killed = (error as { killed?: boolean }).killed;
+        resolve({
+          ok: false,
+          observed: `${t.user}@${t.host}:${t.port}: ${killed ? "timed out" : describeSshError(stderr)}`,
+          ms,
+        });
+      },
+    );
   });
 }

@@ -21,7 +21,12 @@ type SearchParams = Record<string, string | string[] | undefined>;
 async function fleetRegions(): Promise<FleetRegion[]> {
   try {
     await loadCurrentPrimary();
-    return getFleetConfig().regions.map((r) => ({ id: r.id, displayName: r.displayName, role: r.role, cdnProvider: r.cdn.provider }));
+    return getFleetConfig().regions.map((r) => ({
+      id: r.id,
+      displayName: r.displayName,
+      role: r.role,
+      cdnProvider: r.cdn.provider,
+    }));
   } catch (err) {
     console.error(`[actions] cannot read the fleet: ${(err as Error).message}`);
     return [];
@@ -29,13 +34,22 @@ async function fleetRegions(): Promise<FleetRegion[]> {
 }
 
 /** The incident and step the request is for, named as the incident page names them. */
-async function requestContext(user: User, incident: string | undefined, step: string | undefined): Promise<RequestContext> {
+async function requestContext(
+  user: User,
+  incident: string | undefined,
+  step: string | undefined,
+): Promise<RequestContext> {
   const incidentId = rowId.safeParse(incident).data ?? null;
   const stepKey = incidentId && step ? step.slice(0, 200) : null;
   if (!incidentId) return { incidentId: null, incidentTitle: null, stepKey: null, stepTitle: null };
   try {
     const detail = await getIncident({ kind: "user", user }, incidentId);
-    return { incidentId, incidentTitle: detail.incident.title, stepKey, stepTitle: detail.steps.find((s) => s.key === stepKey)?.title ?? null };
+    return {
+      incidentId,
+      incidentTitle: detail.incident.title,
+      stepKey,
+      stepTitle: detail.steps.find((s) => s.key === stepKey)?.title ?? null,
+    };
   } catch {
     // The service names a missing incident when the request is made.
     return { incidentId, incidentTitle: null, stepKey, stepTitle: null };
@@ -46,7 +60,9 @@ export default async function NewActionPage({ searchParams }: { searchParams: Pr
   const user = await requireUser();
   if (!hasRole(user.role, "engineer")) forbidden();
   const sp = await searchParams;
-  const query = Object.fromEntries(Object.entries(sp).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(",") : v]]))) as Record<string, string>;
+  const query = Object.fromEntries(
+    Object.entries(sp).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(",") : v]])),
+  ) as Record<string, string>;
   const actionId = query.action && isActionId(query.action) ? query.action : null;
   const [fleet, context] = await Promise.all([fleetRegions(), requestContext(user, query.incident, query.step)]);
 
@@ -55,7 +71,10 @@ export default async function NewActionPage({ searchParams }: { searchParams: Pr
       <BackLink href="/actions" label="Actions" />
       <h1 className="text-xl font-semibold">Request an action</h1>
       {query.action && !actionId && (
-        <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+        >
           There is no action <span className="font-mono">{query.action}</span>; choose one below.
         </p>
       )}

@@ -16,9 +16,9 @@ export default async function EscalationPage() {
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Escalation chain</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Who is paged, how long after an incident is declared. The runbook&apos;s chain: the on-call engineer at once, the tech lead at 15 min, the engineering
-        manager at 30 min, the CTO at 1 h, and for a P0 the backup on-call engineer when nobody acknowledges within 5 min. Changes apply to incidents declared
-        afterwards.
+        Who is paged, how long after an incident is declared. The runbook&apos;s chain: the on-call engineer at once,
+        the tech lead at 15 min, the engineering manager at 30 min, the CTO at 1 h, and for a P0 the backup on-call
+        engineer when nobody acknowledges within 5 min. Changes apply to incidents declared afterwards.
       </p>
       <EscalationEditor levels={levels} save={updateEscalationPolicy} />
     </div>

@@ -23,13 +23,23 @@ export default async function StorePage() {
       <h1 className="text-xl font-semibold">Store</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Switchyard&apos;s own record — incidents, timelines, action runs, the audit chain —{" "}
-        {db.driver === "pg" ? "in the PostgreSQL store at DATABASE_URL." : <>in the embedded store at <code>{embeddedStoreDir()}</code>.</>}
+        {db.driver === "pg" ? (
+          "in the PostgreSQL store at DATABASE_URL."
+        ) : (
+          <>
+            in the embedded store at <code>{embeddedStoreDir()}</code>.
+          </>
+        )}
       </p>
-      <section className={`rounded border p-4 ${stale ? "border-amber-400 bg-amber-50 dark:border-amber-700 dark:bg-amber-950" : "border-slate-200 dark:border-slate-800"}`} data-testid="last-backup">
+      <section
+        className={`rounded border p-4 ${stale ? "border-amber-400 bg-amber-50 dark:border-amber-700 dark:bg-amber-950" : "border-slate-200 dark:border-slate-800"}`}
+        data-testid="last-backup"
+      >
         <h2 className="font-medium">Last backup</h2>
         {last ? (
           <p className="mt-1 text-sm">
-            <span className="font-semibold">{formatDuration(last.ageMs)} ago</span> · <time dateTime={last.takenAt}>{formatTimestamp(last.takenAt)}</time> · {last.file} ·{" "}
+            <span className="font-semibold">{formatDuration(last.ageMs)} ago</span> ·{" "}
+            <time dateTime={last.takenAt}>{formatTimestamp(last.takenAt)}</time> · {last.file} ·{" "}
             {formatBytes(last.bytes)}
             {stale ? " — older than a day: take one now." : ""}
           </p>
@@ -40,9 +50,10 @@ export default async function StorePage() {
       <section className="space-y-2 text-sm">
         <h2 className="font-medium">Back up and restore</h2>
         <p>
-          <code>npm run store:backup</code> writes a consistent, dated copy (also while consoles run) to <code>{backupDir()}</code>; schedule it daily (cron or a
-          systemd timer, see the README) and copy the files to another machine. <code>npm run store:restore FILE</code> brings one back into an empty store and
-          checks its audit chain.
+          <code>npm run store:backup</code> writes a consistent, dated copy (also while consoles run) to{" "}
+          <code>{backupDir()}</code>; schedule it daily (cron or a systemd timer, see the README) and copy the files to
+          another machine. <code>npm run store:restore FILE</code> brings one back into an empty store and checks its
+          audit chain.
         </p>
       </section>
     </div>

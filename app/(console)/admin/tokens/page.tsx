@@ -21,12 +21,16 @@ export default async function TokensPage() {
       <div className="space-y-1">
         <h1 className="text-xl font-semibold">API tokens</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Bearer tokens let other tools read the JSON API (<code className="text-xs">Authorization: Bearer sy_…</code>, scope{" "}
-          <code className="text-xs">read</code>) and post Alertmanager alerts (scope <code className="text-xs">alerts:write</code>). Only a hash is kept: a
-          secret is shown once, when the token is created. Revoking a token also closes the event streams it holds open.
+          Bearer tokens let other tools read the JSON API (<code className="text-xs">Authorization: Bearer sy_…</code>,
+          scope <code className="text-xs">read</code>) and post Alertmanager alerts (scope{" "}
+          <code className="text-xs">alerts:write</code>). Only a hash is kept: a secret is shown once, when the token is
+          created. Revoking a token also closes the event streams it holds open.
         </p>
       </div>
-      <section aria-labelledby="create-token-heading" className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <section
+        aria-labelledby="create-token-heading"
+        className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      >
         <h2 id="create-token-heading" className="font-semibold">
           Create a token
         </h2>
@@ -37,11 +41,17 @@ export default async function TokensPage() {
           Tokens
         </h2>
         {tokens.length === 0 ? (
-          <p data-testid="no-tokens" className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+          <p
+            data-testid="no-tokens"
+            className="rounded-xl border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400"
+          >
             No API tokens yet.
           </p>
         ) : (
-          <StackTable label="API tokens" columns={["Name", "Prefix", "Scopes", "Created by", "Created", "Last used", "State", ""]}>
+          <StackTable
+            label="API tokens"
+            columns={["Name", "Prefix", "Scopes", "Created by", "Created", "Last used", "State", ""]}
+          >
             {tokens.map((t) => (
               <StackRow key={t.id} data-testid={`token-${t.name}`} data-revoked={String(t.revokedAt !== null)}>
                 <StackCell label="Name" head>
@@ -57,7 +67,9 @@ export default async function TokensPage() {
                 <StackCell label="Created">
                   <Timestamp iso={t.createdAt} className="text-xs" />
                 </StackCell>
-                <StackCell label="Last used">{t.lastUsedAt ? <Timestamp iso={t.lastUsedAt} className="text-xs" /> : "never"}</StackCell>
+                <StackCell label="Last used">
+                  {t.lastUsedAt ? <Timestamp iso={t.lastUsedAt} className="text-xs" /> : "never"}
+                </StackCell>
                 <StackCell label="State" testId="token-state">
                   {t.revokedAt ? (
                     <span className="text-slate-500 dark:text-slate-400">
@@ -76,7 +88,9 @@ export default async function TokensPage() {
                     </span>
                   )}
                 </StackCell>
-                <StackCell label="">{!t.revokedAt && <TokenRevokeButton id={t.id} name={t.name} action={revokeApiToken} />}</StackCell>
+                <StackCell label="">
+                  {!t.revokedAt && <TokenRevokeButton id={t.id} name={t.name} action={revokeApiToken} />}
+                </StackCell>
               </StackRow>
             ))}
           </StackTable>

@@ -14,7 +14,11 @@ const account = (form: FormData) => ({ userId: form.get("userId") });
 
 /** An admin changes a user's role; the last admin cannot be demoted. */
 export const setUserRole = formAction(
-  { role: "admin", input: users.setRoleInput, fromForm: (form) => ({ userId: form.get("userId"), role: form.get("role") }) },
+  {
+    role: "admin",
+    input: users.setRoleInput,
+    fromForm: (form) => ({ userId: form.get("userId"), role: form.get("role") }),
+  },
   async (input, actor) => {
     const user = await users.setUserRole(actor, input);
     revalidatePath("/admin/users");
@@ -23,16 +27,22 @@ export const setUserRole = formAction(
 );
 
 /** An admin lifts a sign-in lock; the account may sign in again at once. */
-export const unlockUser = formAction({ role: "admin", input: users.unlockUserInput, fromForm: account }, async (input, actor) => {
-  const user = await users.unlockUser(actor, input);
-  revalidatePath("/admin/users");
-  return { email: user.email };
-});
+export const unlockUser = formAction(
+  { role: "admin", input: users.unlockUserInput, fromForm: account },
+  async (input, actor) => {
+    const user = await users.unlockUser(actor, input);
+    revalidatePath("/admin/users");
+    return { email: user.email };
+  },
+);
 
 /** An admin ends every session of an account and revokes the API tokens it created, at once. */
-export const endUserSessions = formAction({ role: "admin", input: session.endSessionsInput, fromForm: account }, async (input, actor) => {
-  const ended = await session.endUserSessions(actor, input);
-  revalidatePath("/admin/users");
-  revalidatePath("/admin/tokens");
-  return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
-});
+export const endUserSessions = formAction(
+  { role: "admin", input: session.endSessionsInput, fromForm: account },
+  async (input, actor) => {
+    const ended = await session.endUserSessions(actor, input);
+    revalidatePath("/admin/users");
+    revalidatePath("/admin/tokens");
+    return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
+  },
+);

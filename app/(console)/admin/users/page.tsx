@@ -19,7 +19,8 @@ export default async function UsersPage() {
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Users and roles</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Viewers watch; engineers request actions and check steps; incident leads command incidents and approve; admins also manage users.
+        Viewers watch; engineers request actions and check steps; incident leads command incidents and approve; admins
+        also manage users.
       </p>
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
@@ -35,7 +36,11 @@ export default async function UsersPage() {
           </thead>
           <tbody>
             {users.map((u) => (
-              <tr key={u.id} data-testid={`user-${u.email}`} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+              <tr
+                key={u.id}
+                data-testid={`user-${u.email}`}
+                className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+              >
                 <td className="px-4 py-2">
                   {u.name}
                   {u.demo && <span className="ml-2 rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">demo</span>}
@@ -49,7 +54,12 @@ export default async function UsersPage() {
                 </td>
                 <td className="px-4 py-2" data-testid={`signin-state-${u.email}`}>
                   {locks.has(u.id) ? (
-                    <UserUnlockButton userId={u.id} email={u.email} lockedUntil={locks.get(u.id)!.toISOString()} action={unlockUser} />
+                    <UserUnlockButton
+                      userId={u.id}
+                      email={u.email}
+                      lockedUntil={locks.get(u.id)!.toISOString()}
+                      action={unlockUser}
+                    />
                   ) : (
                     <span className="text-slate-500 dark:text-slate-400">Not locked</span>
                   )}

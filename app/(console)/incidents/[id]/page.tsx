@@ -47,18 +47,28 @@ export default async function IncidentPage({ params }: Props) {
     throw err;
   }
   const canLead = hasRole(user.role, "lead");
-  const [leads, ruleSettings] = await Promise.all([canLead ? listIncidentLeads(user) : [], getAlertRules({ kind: "user", user })]);
+  const [leads, ruleSettings] = await Promise.all([
+    canLead ? listIncidentLeads(user) : [],
+    getAlertRules({ kind: "user", user }),
+  ]);
   const queryClient = new QueryClient();
   queryClient.setQueryData(incidentQuery(id).queryKey, detail);
   // The checklist shows each step's latest action run.
-  if (detail.steps.some((s) => s.action)) queryClient.setQueryData(actionsQuery({ incidentId: id }).queryKey, { runs: await listActions({ kind: "user", user }, { incidentId: id }) });
+  if (detail.steps.some((s) => s.action))
+    queryClient.setQueryData(actionsQuery({ incidentId: id }).queryKey, {
+      runs: await listActions({ kind: "user", user }, { incidentId: id }),
+    });
   return (
     <div className="space-y-3">
       <BackLink href="/incidents" label="Incidents" />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <IncidentCommand
           id={id}
-          caps={{ canCheck: hasRole(user.role, "engineer"), canLead, canRequestActions: hasRole(user.role, "engineer") }}
+          caps={{
+            canCheck: hasRole(user.role, "engineer"),
+            canLead,
+            canRequestActions: hasRole(user.role, "engineer"),
+          }}
           leads={leads}
           ruleSettings={ruleSettings}
           actions={{

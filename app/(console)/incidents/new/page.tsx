@@ -24,7 +24,11 @@ function fleetRegions(): RegionOption[] {
   }
 }
 
-export default async function NewIncidentPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function NewIncidentPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await currentUser();
   if (!user || !hasRole(user.role, "lead")) forbidden();
   const sp = await searchParams;
@@ -59,7 +63,9 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
         >
           {alert ? (
             <>
-              From alert #{alert.id} <strong>{alert.name}</strong> ({alert.severity}, {alert.state === "firing" ? "firing" : "resolved"} since <Timestamp iso={alert.state === "firing" ? alert.startedAt : (alert.resolvedAt ?? alert.startedAt)} />
+              From alert #{alert.id} <strong>{alert.name}</strong> ({alert.severity},{" "}
+              {alert.state === "firing" ? "firing" : "resolved"} since{" "}
+              <Timestamp iso={alert.state === "firing" ? alert.startedAt : (alert.resolvedAt ?? alert.startedAt)} />
               ): {alert.summary}
             </>
           ) : (
@@ -67,7 +73,15 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
           )}
         </p>
       )}
-      <DeclareForm key={alert?.id ?? "blank"} scenarios={scenarios} regions={regions} leads={leads} defaultLeadId={user.id} prefill={prefill} declare={declareIncident} />
+      <DeclareForm
+        key={alert?.id ?? "blank"}
+        scenarios={scenarios}
+        regions={regions}
+        leads={leads}
+        defaultLeadId={user.id}
+        prefill={prefill}
+        declare={declareIncident}
+      />
     </div>
   );
 }

@@ -25,10 +25,15 @@ export default async function RunbookPage({ params }: { params: Promise<{ id: st
         <h1 className="text-xl font-semibold">{runbook.title}</h1>
         <p className="text-slate-600 dark:text-slate-400">{runbook.summary}</p>
         <p className="text-xs text-slate-500">From the operations runbook: {runbook.source}</p>
-        {runbook.defaultSeverity && <p className="text-sm">Usual severity: {severityLabels[runbook.defaultSeverity]}</p>}
+        {runbook.defaultSeverity && (
+          <p className="text-sm">Usual severity: {severityLabels[runbook.defaultSeverity]}</p>
+        )}
       </header>
       {runbook.symptoms.length > 0 && (
-        <section aria-labelledby="symptoms" className="rounded-xl border border-amber-200 bg-amber-50 p-4 dark:border-amber-900 dark:bg-amber-950/40">
+        <section
+          aria-labelledby="symptoms"
+          className="rounded-xl border border-amber-200 bg-amber-50 p-4 dark:border-amber-900 dark:bg-amber-950/40"
+        >
           <h2 id="symptoms" className="font-semibold">
             Symptoms
           </h2>

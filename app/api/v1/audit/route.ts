@@ -23,7 +23,8 @@ export async function GET(request: Request) {
     if (format === null) return Response.json({ rows, chain }, { headers: { "cache-control": "no-store" } });
     const file = `switchyard-audit-${new Date().toISOString().slice(0, 10)}.${format}`;
     const headers = { "cache-control": "no-store", "content-disposition": `attachment; filename="${file}"` };
-    if (format === "json") return Response.json({ exportedAt: new Date().toISOString(), filters, chain, rows }, { headers });
+    if (format === "json")
+      return Response.json({ exportedAt: new Date().toISOString(), filters, chain, rows }, { headers });
     return new Response(auditCsv(rows), { headers: { ...headers, "content-type": "text/csv; charset=utf-8" } });
   } catch (err) {
     return jsonRoute(() => Promise.reject(err));

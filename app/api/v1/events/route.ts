@@ -31,7 +31,12 @@ export async function GET(request: Request) {
       };
       write("retry: 2000\n\n");
       const notice = (topic: Topic) => () => write(`event: ${topic}\ndata: {}\n\n`);
-      const unsubscribe = [joinFleetFeed(write), subscribe("alerts", notice("alerts")), subscribe("incidents", notice("incidents")), subscribe("actions", notice("actions"))];
+      const unsubscribe = [
+        joinFleetFeed(write),
+        subscribe("alerts", notice("alerts")),
+        subscribe("incidents", notice("incidents")),
+        subscribe("actions", notice("actions")),
+      ];
       const keepalive = setInterval(() => write(": keepalive\n\n"), 15_000);
       const recheck = setInterval(() => {
         // A store that cannot be reached does not end streams: nothing could have revoked anything through it.
@@ -39,7 +44,9 @@ export async function GET(request: Request) {
           .catch(() => true)
           .then((valid) => {
             if (valid || closed) return;
-            write(`event: ended\ndata: {"message":"${caller.kind === "token" ? "this API token was revoked or expired" : "this session was ended"}"}\n\n`);
+            write(
+              `event: ended\ndata: {"message":"${caller.kind === "token" ? "this API token was revoked or expired" : "this session was ended"}"}\n\n`,
+            );
             cleanup();
           });
       }, CALLER_RECHECK_MS);
@@ -62,6 +69,11 @@ export async function GET(request: Request) {
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 }

@@ -9,6 +9,12 @@ export function GET(request: Request) {
   return jsonRoute(async () => {
     const caller = await requireCaller(request);
     const q = new URL(request.url).searchParams;
-    return { incidents: await listIncidents(caller, { status: q.get("status") ?? undefined, severity: q.get("severity") ?? undefined, scenarioId: q.get("scenarioId") ?? undefined }) };
+    return {
+      incidents: await listIncidents(caller, {
+        status: q.get("status") ?? undefined,
+        severity: q.get("severity") ?? undefined,
+        scenarioId: q.get("scenarioId") ?? undefined,
+      }),
+    };
   });
 }

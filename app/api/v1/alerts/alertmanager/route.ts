@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 /** Alertmanager's webhook bodies are small; anything bigger is refused before it is held in memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const refuse = (status: number, error: string, message: string) => Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
+const refuse = (status: number, error: string, message: string) =>
+  Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
 
 /** The body as text, read up to `limit` bytes; null as soon as it is longer (the rest is never read). */
 async function readBodyUpTo(request: Request, limit: number): Promise<string | null> {
@@ -44,9 +45,11 @@ export async function POST(request: Request): Promise<Response> {
     return jsonRoute(() => Promise.reject(err));
   }
   const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") return refuse(415, "unsupported_media_type", "Send the webhook body as application/json.");
+  if (mediaType !== "application/json")
+    return refuse(415, "unsupported_media_type", "Send the webhook body as application/json.");
   const text = await readBodyUpTo(request, MAX_BODY_BYTES);
-  if (text === null) return refuse(413, "payload_too_large", `The webhook body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+  if (text === null)
+    return refuse(413, "payload_too_large", `The webhook body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
   return jsonRoute(async () => {
     let json: unknown;
     try {
@@ -55,7 +58,10 @@ export async function POST(request: Request): Promise<Response> {
       throw invalid("The webhook body is not valid JSON.");
     }
     const parsed = alertmanagerWebhook.safeParse(json);
-    if (!parsed.success) throw invalid(`Not an Alertmanager webhook body: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (!parsed.success)
+      throw invalid(
+        `Not an Alertmanager webhook body: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     return ingestAlertmanager(caller, parsed.data);
   });
 }

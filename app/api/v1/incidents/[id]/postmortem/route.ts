@@ -18,6 +18,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return jsonRoute(() => Promise.reject(err));
   }
   return new Response(body, {
-    headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${incidentRef(id)}-postmortem.md"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "text/markdown; charset=utf-8",
+      "content-disposition": `attachment; filename="${incidentRef(id)}-postmortem.md"`,
+      "cache-control": "no-store",
+    },
   });
 }

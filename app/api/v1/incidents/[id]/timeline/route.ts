@@ -18,8 +18,17 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (format !== "json" && format !== "csv") throw invalid("format must be json or csv");
     const kinds = q.get("kind")?.split(",").filter(Boolean);
     const events = (await getIncident(caller, id)).events.filter((e) => !kinds?.length || kinds.includes(e.kind));
-    if (format === "json") return Response.json({ incident: id, events }, { headers: { "content-disposition": `attachment; filename="${incidentRef(id)}-timeline.json"` } });
-    return new Response(timelineCsv(events), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${incidentRef(id)}-timeline.csv"` } });
+    if (format === "json")
+      return Response.json(
+        { incident: id, events },
+        { headers: { "content-disposition": `attachment; filename="${incidentRef(id)}-timeline.json"` } },
+      );
+    return new Response(timelineCsv(events), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${incidentRef(id)}-timeline.csv"`,
+      },
+    });
   } catch (err) {
     return jsonRoute(() => Promise.reject(err));
   }
