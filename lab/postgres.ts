@@ -1,7 +1,16 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+} from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { run, runForExitCode } from "./exec";
+import { run } from "./exec";
 import { regionAddress, regionNetns } from "./network/net";
 import { PRIMARY_REGION, type RegionId } from "./regions";
 import type { LabState, RegionState } from "./state";
@@ -127,13 +136,30 @@ function labConf(state: LabState, port: number): string {
   ].join("\n");
 }
 
-export function pgCtlStatus(state: LabState, region: RegionState): Promise<number> {
-  if (!region.dataDir) return Promise.resolve(4);
-  return runForExitCode([pgBin(state, "pg_ctl"), "-D", region.dataDir, "status"], asUser(state));
+/**
+ * The PID of the region's running postmaster, read as `pg_ctl status` reads it (postmaster.pid, and the process is
+ * there), without starting a process of its own; null when the server is not running.
+ */
+export function postmasterPid(region: RegionState): number | null {
+  if (!region.dataDir) return null;
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(region.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    // EPERM: the process is there, owned by another user (the lab not run as root).
+    return (err as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
+  }
 }
 
-export async function serverRunning(state: LabState, region: RegionState): Promise<boolean> {
-  return (await pgCtlStatus(state, region)) === 0;
+export async function serverRunning(_state: LabState, region: RegionState): Promise<boolean> {
+  return postmasterPid(region) !== null;
 }
 
 export function hasDataDir(region: RegionState): boolean {
@@ -242,11 +268,22 @@ export async function startServer(state: LabState, id: RegionId): Promise<void> 
   );
 }
 
+/**
+ * A fast shutdown, signalled as `pg_ctl stop -m fast` signals it (SIGINT to the postmaster) but without starting
+ * pg_ctl: a fault lands the moment it is injected. Returns once the server is gone and its port refuses connections.
+ */
 export async function stopServer(state: LabState, region: RegionState): Promise<void> {
-  if (!region.dataDir || !(await serverRunning(state, region))) return;
-  await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-m", "fast", "-w", "-t", "60", "stop"], {
-    ...asUser(state),
+  const pid = postmasterPid(region);
+  if (pid === null) return;
+  try {
+    process.kill(pid, "SIGINT");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ESRCH") return;
+    throw err;
+  }
+  await waitFor(`the postmaster on port ${region.pgPort} (PID ${pid}) to exit`, () => postmasterPid(region) !== pid, {
     timeoutMs: 90_000,
+    intervalMs: 20,
   });
   await waitFor(
     `port ${region.pgPort} to refuse connections`,

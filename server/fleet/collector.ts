@@ -135,6 +135,8 @@ export class Collector {
   private pending = new Map<string, RegionSample>();
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private evaluating: Promise<void> | null = null;
+  private evaluateAgain = false;
   private timers: NodeJS.Timeout[] = [];
   private fleet: FleetConfig | null = null;
   /** the alert rules' settings as last read: region health and the live checks judge by their thresholds too */
@@ -293,7 +295,10 @@ export class Collector {
     }, delayMs);
   }
 
-  /** Writes what is pending, evaluates the alert rules on the whole fleet and tells the pages. One at a time. */
+  /**
+   * Writes what is pending and tells the pages; one write at a time. The alert rules and live checks run after it
+   * on their own (evaluate), so a new status never waits behind the previous pass's evaluation.
+   */
   private async flush(): Promise<void> {
     if (this.flushing) {
       await this.flushing;
@@ -338,25 +343,44 @@ export class Collector {
         });
       }
       publish("fleet");
-      const views = this.views();
-      await this.alerts.evaluate(views);
-      this.ruleSettings = (await this.alerts.ruleSettings().catch(() => null)) ?? this.ruleSettings;
-      if (Date.now() - this.lastLiveCheck >= 1000) {
-        this.lastLiveCheck = Date.now();
-        const snapshot = {
-          generatedAt: new Date().toISOString(),
-          simulated: this.fleet?.simulated ?? false,
-          staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000,
-          regions: views,
-          alerts: [],
-        };
-        await tickLiveChecks(snapshot, this.ruleSettings).catch((err) =>
-          log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
-        );
-      }
+      this.evaluate();
     })();
     await this.flushing;
     this.flushing = null;
+  }
+
+  /** Evaluates the alert rules on the whole fleet as it is now, then the live checks; one pass at a time, coalesced. */
+  private evaluate() {
+    if (this.evaluating) {
+      this.evaluateAgain = true;
+      return;
+    }
+    this.evaluating = (async () => {
+      do {
+        this.evaluateAgain = false;
+        if (!this.fence.holds()) return;
+        const views = this.views();
+        await this.alerts.evaluate(views);
+        this.ruleSettings = (await this.alerts.ruleSettings().catch(() => null)) ?? this.ruleSettings;
+        if (Date.now() - this.lastLiveCheck >= 1000) {
+          this.lastLiveCheck = Date.now();
+          const snapshot = {
+            generatedAt: new Date().toISOString(),
+            simulated: this.fleet?.simulated ?? false,
+            staleAfterSeconds: staleAfterMs(env.POLL_INTERVAL) / 1000,
+            regions: views,
+            alerts: [],
+          };
+          await tickLiveChecks(snapshot, this.ruleSettings).catch((err) =>
+            log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
+          );
+        }
+      } while (this.evaluateAgain);
+    })()
+      .catch((err) => log("alerts", `[alerts] evaluating the rules failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.evaluating = null;
+      });
   }
 
   /** The fleet as the alert rules see it, from memory. */
