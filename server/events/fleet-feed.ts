@@ -20,13 +20,19 @@ type Listener = (message: string) => void;
  * bytes a second. When the store cannot be read every stream gets `error`, and the next message is whole again.
  * The feed listens to the bus while a stream is open; at most one read is in flight, the latest change wins.
  */
-class FleetFeed {
+export class FleetFeed {
   private readonly listeners = new Set<Listener>();
   private last: { snapshot: FleetSnapshot; whole: string; at: number } | null = null;
   private stopListening: (() => void) | null = null;
   private reading = false;
   private again = false;
   private tick: NodeJS.Timeout | undefined;
+
+  /** `read`: the fleet as it is now; `figuresEveryMs`: how often figures alone go out. */
+  constructor(
+    private readonly read: () => Promise<FleetSnapshot> = cachedFleetSnapshot,
+    private readonly figuresEveryMs = FIGURES_EVERY_MS,
+  ) {}
 
   /** Adds a stream: it gets the whole snapshot first (now, or once the first read is done), then every change. */
   join(listener: Listener): () => void {
@@ -60,7 +66,7 @@ class FleetFeed {
         this.again = false;
         let snapshot: FleetSnapshot;
         try {
-          snapshot = await cachedFleetSnapshot();
+          snapshot = await this.read();
         } catch {
           this.send(STORE_ERROR);
           this.last = null;
@@ -69,7 +75,7 @@ class FleetFeed {
         if (!this.listeners.size) return;
         const prev = this.last;
         const wait =
-          prev && atAGlance(prev.snapshot) === atAGlance(snapshot) ? prev.at + FIGURES_EVERY_MS - Date.now() : 0;
+          prev && atAGlance(prev.snapshot) === atAGlance(snapshot) ? prev.at + this.figuresEveryMs - Date.now() : 0;
         if (wait > 0) {
           this.tick ??= setTimeout(() => {
             this.tick = undefined;
