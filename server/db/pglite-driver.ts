@@ -68,12 +68,18 @@ async function initialiseStore(dir: string): Promise<void> {
 }
 
 /**
+ * PostgreSQL's default 128 MB of shared buffers is touched as the embedded store opens and costs the console ~120 MB
+ * of memory it keeps; Switchyard's working set is a few MB, and what misses the buffers is a file read away.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
+/**
  * The embedded store: PostgreSQL compiled to WebAssembly, in this process, persisted in dataDir (in memory when
  * null). The directory is locked for this process until close (store-lock.ts); `load` fills an empty directory
  * from a backup made by `dumpDataDir`.
  */
 export async function createPgliteDb(dataDir: string | null, load?: Blob): Promise<Db> {
-  if (!dataDir) return asDb(await PGlite.create(), async () => undefined);
+  if (!dataDir) return asDb(await PGlite.create({ startParams: START_PARAMS }), async () => undefined);
   const dir = path.resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const lock = await lockStore(dir);
@@ -85,7 +91,7 @@ export async function createPgliteDb(dataDir: string | null, load?: Blob): Promi
       throw new Error(`${dir} already holds a store: a backup is only restored into an empty directory`);
     if (!existed && !load) await initialiseStore(dir);
     try {
-      lite = await PGlite.create({ dataDir: dir, ...(load ? { loadDataDir: load } : {}) });
+      lite = await PGlite.create({ dataDir: dir, startParams: START_PARAMS, ...(load ? { loadDataDir: load } : {}) });
     } catch (err) {
       throw existed ? new StoreBroken(dir, errorMessage(err)) : err;
     }
