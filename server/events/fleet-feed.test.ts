@@ -1,15 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FleetStream, isFleetEvent } from "@/lib/fleet-stream";
 import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
+import { snapshotAt } from "@/lib/freshness";
 import { announceHere } from "./bus";
 import { FleetFeed } from "./fleet-feed";
 
-/** A two-region fleet: `status` of us-east-1 and a probe latency, the kind of figure that may wait for the tick. */
-function fleet(status: RegionView["status"], latencyMs: number): FleetSnapshot {
+/**
+ * A two-region fleet: `status` of us-east-1 and a probe latency, the kind of figure that may wait for the tick;
+ * `checkedAt` the newest sample's time (ms), `generatedAt` the server's clock when it was read.
+ */
+function fleet(status: RegionView["status"], latencyMs: number, checkedAt = 0, generatedAt = 0): FleetSnapshot {
   const region = (id: string, s: RegionView["status"]) =>
-    ({ id, status: s, lastStatus: s, reasons: [], role: "primary", latencyMs }) as unknown as RegionView;
+    ({
+      id,
+      status: s,
+      lastStatus: s,
+      reasons: [],
+      role: "primary",
+      latencyMs,
+      checkedAt: new Date(checkedAt).toISOString(),
+    }) as unknown as RegionView;
   return {
-    generatedAt: "2026-12-02T12:00:00.000Z",
+    generatedAt: new Date(generatedAt).toISOString(),
     simulated: false,
     staleAfterSeconds: 3,
     regions: [region("us-east-1", status), region("eu-west-1", "healthy")],
@@ -119,6 +131,32 @@ describe("the fleet feed", () => {
     announceHere("fleet");
     await vi.advanceTimersByTimeAsync(0);
     expect(v.seen.map((s) => s.event)).toEqual(["fleet", "error", "fleet"]);
+    v.leave();
+  });
+
+  it("keeps a fresh fleet fresh on the page between figures ticks, with a few small messages", async () => {
+    // Samples every second, as the collector takes them; the page ages what it holds by the server's clock.
+    const sampled = () => fleet("healthy", (Date.now() / 1000) % 7, Date.now() - 300, Date.now());
+    now = sampled();
+    const f = feed();
+    const v = viewer(f);
+    const sizes: number[] = [];
+    const leave = f.join((m) => sizes.push(m.length));
+    await vi.advanceTimersByTimeAsync(0);
+    for (let second = 0; second < 20; second++) {
+      for (let tenth = 0; tenth < 10; tenth++) {
+        await vi.advanceTimersByTimeAsync(100);
+        const shown = snapshotAt(v.latest()!, Date.now());
+        expect(shown.regions.map((r) => r.status)).toEqual(["healthy", "healthy"]);
+      }
+      now = sampled();
+      announceHere("fleet");
+    }
+    // Figures every 5 s, sample times alone in between: far fewer messages than samples, each small.
+    const freshOnly = sizes.slice(1).filter((n) => n < 300);
+    expect(freshOnly.length).toBeGreaterThan(0);
+    expect(sizes.length - 1).toBeLessThanOrEqual(16);
+    leave();
     v.leave();
   });
 });

@@ -22,7 +22,11 @@ type Listener = (message: string) => void;
  */
 export class FleetFeed {
   private readonly listeners = new Set<Listener>();
-  private last: { snapshot: FleetSnapshot; whole: string; at: number } | null = null;
+  /**
+   * What every stream holds now, its whole message (made when a stream joins), what it shows at a glance, and when
+   * figures last went out.
+   */
+  private last: { snapshot: FleetSnapshot; whole: string | null; glance: string; at: number } | null = null;
   private stopListening: (() => void) | null = null;
   private reading = false;
   private again = false;
@@ -37,7 +41,7 @@ export class FleetFeed {
   /** Adds a stream: it gets the whole snapshot first (now, or once the first read is done), then every change. */
   join(listener: Listener): () => void {
     this.listeners.add(listener);
-    if (this.last) listener(this.last.whole);
+    if (this.last) listener((this.last.whole ??= wholeMessage(this.last.snapshot)));
     this.stopListening ??= subscribe("fleet", () => void this.update());
     if (!this.last) void this.update();
     return () => {
@@ -74,30 +78,56 @@ export class FleetFeed {
         }
         if (!this.listeners.size) return;
         const prev = this.last;
-        const wait =
-          prev && atAGlance(prev.snapshot) === atAGlance(snapshot) ? prev.at + this.figuresEveryMs - Date.now() : 0;
-        if (wait > 0) {
+        const glance = atAGlance(snapshot);
+        const wait = prev && prev.glance === glance ? prev.at + this.figuresEveryMs - Date.now() : 0;
+        if (prev && wait > 0) {
           this.tick ??= setTimeout(() => {
             this.tick = undefined;
             void this.update();
           }, wait);
+          this.keepFresh(prev, snapshot);
           continue;
         }
         clearTimeout(this.tick);
         this.tick = undefined;
-        const whole = `event: fleet\ndata: ${JSON.stringify(snapshot)}\n\n`;
+        const whole = wholeMessage(snapshot);
         if (!prev) this.send(whole);
         else {
           const delta = jsonDelta(prev.snapshot, snapshot);
           if (delta !== undefined) this.send(`event: fleet-delta\ndata: ${JSON.stringify(delta)}\n\n`);
         }
-        this.last = { snapshot, whole, at: Date.now() };
+        this.last = { snapshot, whole, glance, at: Date.now() };
       } while (this.again && this.listeners.size);
     } finally {
       this.reading = false;
     }
   }
+
+  /**
+   * A page ages each region from its newest sample time and shows it stale past staleAfterSeconds; figures alone
+   * go out only every few seconds, longer than that. So once the oldest sample time the pages hold is half that old,
+   * they get the newer sample times (and the server's clock) alone: a fresh region never looks stale between ticks.
+   */
+  private keepFresh(prev: NonNullable<FleetFeed["last"]>, now: FleetSnapshot) {
+    const oldest = Math.min(...prev.snapshot.regions.map((r) => (r.checkedAt ? Date.parse(r.checkedAt) : Infinity)));
+    if (Date.now() - oldest < (prev.snapshot.staleAfterSeconds * 1000) / 2) return;
+    const checkedAt = new Map(now.regions.map((r) => [r.id, r.checkedAt]));
+    const fresher: FleetSnapshot = {
+      ...prev.snapshot,
+      generatedAt: now.generatedAt,
+      regions: prev.snapshot.regions.map((r) => {
+        const newer = checkedAt.get(r.id);
+        return newer && newer !== r.checkedAt ? { ...r, checkedAt: newer } : r;
+      }),
+    };
+    const delta = jsonDelta(prev.snapshot, fresher);
+    if (delta === undefined) return;
+    this.send(`event: fleet-delta\ndata: ${JSON.stringify(delta)}\n\n`);
+    this.last = { ...prev, snapshot: fresher, whole: null };
+  }
 }
+
+const wholeMessage = (snapshot: FleetSnapshot) => `event: fleet\ndata: ${JSON.stringify(snapshot)}\n\n`;
 
 const holder = globalThis as unknown as { __switchyardFleetFeed?: FleetFeed };
 
