@@ -1,9 +1,47 @@
+import { writeFileSync } from "node:fs";
+import nodePath from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { callServerAction } from "../tests/support/server-action-client";
 import { request } from "./http";
 import { signIn } from "./http-load";
 import { round } from "./stats";
+
+type Lhr = NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"];
+
+const TOP = 8;
+
+const urlPath = (url: string) => {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+};
+
+function diagnose(lhr: Lhr): LighthouseDiagnostics {
+  const items = (id: string) =>
+    ((lhr.audits[id]?.details as { items?: unknown[] } | undefined)?.items ?? []) as {
+      url?: string;
+      resourceType?: string;
+      transferSize?: number;
+      total?: number;
+    }[];
+  const topScripts = items("network-requests")
+    .filter((r) => r.resourceType === "Script")
+    .map((r) => ({ url: urlPath(r.url ?? ""), bytes: r.transferSize ?? 0 }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, TOP);
+  const bootup = items("bootup-time")
+    .map((r) => ({ url: urlPath(r.url ?? ""), ms: round(r.total ?? 0, 0) }))
+    .slice(0, TOP);
+  const failingAudits = ["accessibility", "best-practices"].flatMap((category) =>
+    (lhr.categories[category]?.auditRefs ?? [])
+      .filter((ref) => ref.weight > 0 && lhr.audits[ref.id]?.score !== null && (lhr.audits[ref.id]?.score ?? 1) < 1)
+      .map((ref) => ref.id),
+  );
+  return { topScripts, bootup, failingAudits };
+}
 
 /**
  * Lighthouse on signed-in pages, as the issue asks: Lighthouse's default run (a phone on a slow 4G link with a 4x
@@ -22,6 +60,17 @@ export interface LighthousePage {
   interactiveMs: number;
   /** bytes of script the page loaded (transfer size) */
   scriptBytes: number;
+  /** where to look first when a score falls short */
+  diagnostics: LighthouseDiagnostics;
+}
+
+export interface LighthouseDiagnostics {
+  /** the largest scripts: URL path, transfer bytes */
+  topScripts: { url: string; bytes: number }[];
+  /** the scripts that kept the main thread busiest: URL path, ms */
+  bootup: { url: string; ms: number }[];
+  /** the accessibility and best-practices audits that failed */
+  failingAudits: string[];
 }
 
 const LEAD = ["lead@switchyard.local", "switchyard-lead"] as const;
@@ -49,7 +98,12 @@ async function declareIncident(baseURL: string, cookie: string): Promise<number>
   return declared.data.id;
 }
 
-export async function measureLighthouse(baseURL: string, log: (s: string) => void): Promise<LighthousePage[]> {
+/** `reportDir`: where each page's full Lighthouse result (JSON) is written, for a closer look. */
+export async function measureLighthouse(
+  baseURL: string,
+  log: (s: string) => void,
+  reportDir: string,
+): Promise<LighthousePage[]> {
   const cookie = await signIn(baseURL, ...LEAD);
   const incident = await declareIncident(baseURL, cookie);
   const chrome = await chromeLauncher.launch({
@@ -66,7 +120,10 @@ export async function measureLighthouse(baseURL: string, log: (s: string) => voi
   });
   try {
     const out: LighthousePage[] = [];
-    for (const path of ["/", `/incidents/${incident}`]) {
+    for (const [name, path] of [
+      ["overview", "/"],
+      ["incident", `/incidents/${incident}`],
+    ] as const) {
       log(`lighthouse: ${path}`);
       const result = await lighthouse(`${baseURL}${path}`, {
         port: chrome.port,
@@ -81,6 +138,7 @@ export async function measureLighthouse(baseURL: string, log: (s: string) => voi
         throw new Error(`Lighthouse on ${path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
       if (new URL(lhr.finalDisplayedUrl).pathname !== path)
         throw new Error(`Lighthouse on ${path} ended on ${lhr.finalDisplayedUrl}: the session was not taken`);
+      writeFileSync(nodePath.join(reportDir, `lighthouse-${name}.json`), result.report as string);
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const ms = (id: string) => round(lhr.audits[id]?.numericValue ?? NaN, 0);
       const summary = lhr.audits["resource-summary"]?.details as
@@ -95,6 +153,7 @@ export async function measureLighthouse(baseURL: string, log: (s: string) => voi
         totalBlockingTimeMs: ms("total-blocking-time"),
         interactiveMs: ms("interactive"),
         scriptBytes: summary?.items?.find((i) => i.resourceType === "script")?.transferSize ?? 0,
+        diagnostics: diagnose(lhr),
       });
     }
     return out;

@@ -417,11 +417,18 @@ async function main() {
     }
     // 8. Lighthouse on the signed-in overview and an incident page, in the tests' Chromium.
     if (selected("lighthouse")) {
-      figures.lighthouse = await phase("lighthouse", async () => measureLighthouse((await onLab()).c.baseURL, log));
-      for (const p of figures.lighthouse)
+      figures.lighthouse = await phase("lighthouse", async () =>
+        measureLighthouse((await onLab()).c.baseURL, log, RUN_DIR),
+      );
+      for (const p of figures.lighthouse) {
         log(
           `  ${p.path}: performance ${p.performance}, accessibility ${p.accessibility}, best practices ${p.bestPractices}; TBT ${p.totalBlockingTimeMs} ms`,
         );
+        const d = p.diagnostics;
+        log(`    largest scripts: ${d.topScripts.map((s) => `${s.url} ${round(s.bytes / 1024, 1)} KiB`).join(", ")}`);
+        log(`    main-thread time by script: ${d.bootup.map((s) => `${s.url} ${s.ms} ms`).join(", ")}`);
+        log(`    failing audits: ${d.failingAudits.join(", ") || "none"}`);
+      }
     }
     if (labConsole) await (labConsole as OwnedConsole).stop();
     await stopTheLab();

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { cdnProviders } from "../lib/fleet-config";
+import { cdnProviders } from "../lib/cdn-providers";
 import { LabError } from "./errors";
 
 export type ApiEnv = Record<string, string>;

@@ -1,11 +1,9 @@
 import { z } from "zod";
+import { cdnProviders } from "./cdn-providers";
 
 /** The fleet file: what Switchyard watches and how it reaches each region. */
 
 export const REGION_ID = /^[a-z]{2}-[a-z]+-\d+$/;
-
-export const cdnProviders = ["cloudflare", "bunny", "aws-cloudfront"] as const;
-export type CdnProvider = (typeof cdnProviders)[number];
 
 /** A host command run with execFile from a fixed argument list: never through a shell. */
 export const hostCommandSchema = z.object({

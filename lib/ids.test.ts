@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { incidentRef, incidentRowId, maxInt4, rowId } from "./ids";
+import { incidentRowId, rowId } from "./id-schema";
+import { incidentRef, maxInt4 } from "./ids";
 
 const rule = "must be a whole number from 1 to 2147483647";
 

@@ -1,25 +1,12 @@
 import type { AlertView } from "./fleet-view";
-import { incidentFilters, type StepState } from "./incident";
+import type { StepState } from "./incident";
 import type { PhaseClock } from "./phase-clocks";
 import { incidentPhases, phaseClocks, severities, type IncidentPhase, type Severity } from "./severity";
 import { formatDuration } from "./units";
 
-/** Small pure helpers for the incident pages: filters from a URL, windows, the next step, alert prefill. */
+/** Small pure helpers for the incident pages: the list's filter, windows, the next step, alert prefill. */
 
 export type IncidentFilter = { status: "open" | "resolved" | "all"; severity?: Severity; scenarioId?: string };
-
-/** The list's filters from the URL's search params; an invalid value is dropped rather than failing the page. */
-export function parseIncidentFilters(sp: Record<string, string | string[] | undefined>): IncidentFilter {
-  const first = (k: string) => (Array.isArray(sp[k]) ? sp[k][0] : sp[k]) || undefined;
-  const shape = incidentFilters.shape;
-  const status = shape.status.safeParse(first("status"));
-  const severity = shape.severity.safeParse(first("severity"));
-  const scenarioId = shape.scenarioId.safeParse(first("scenario"));
-  const filter: IncidentFilter = { status: status.success ? status.data : "open" };
-  if (severity.success && severity.data) filter.severity = severity.data;
-  if (scenarioId.success && scenarioId.data) filter.scenarioId = scenarioId.data;
-  return filter;
-}
 
 const minutes = (m: number) => formatDuration(m * 60_000);
 

@@ -1,7 +1,5 @@
-import { z } from "zod";
 import type { ChecklistStep } from "./checklist";
 import type { Severity } from "./severity";
-import { severities } from "./severity";
 
 /** Incidents as the command view, the list and the JSON API see them. */
 
@@ -107,28 +105,3 @@ export interface IncidentDetail {
   /** the server's clock when this was read, so every browser shows the same phase clocks */
   serverNow: string;
 }
-
-export const declareInput = z.object({
-  title: z.string().trim().min(3, "Give the incident a title of at least 3 characters.").max(200),
-  scenarioId: z
-    .string()
-    .regex(/^[a-z0-9-]+$/)
-    .nullable(),
-  severity: z.enum(severities),
-  impact: z.string().trim().max(2000).default(""),
-  regions: z
-    .array(z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/))
-    .max(50)
-    .default([]),
-  leadId: z.uuid("Pick an incident lead."),
-  fromAlertId: z.number().int().positive().nullable().default(null),
-});
-
-export const incidentFilters = z.object({
-  status: z.enum(["open", "resolved", "all"]).default("open"),
-  severity: z.enum(severities).optional(),
-  scenarioId: z
-    .string()
-    .regex(/^[a-z0-9-]+$/)
-    .optional(),
-});

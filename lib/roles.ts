@@ -1,9 +1,6 @@
-import { z } from "zod";
-
 /** Roles in increasing power: managers watch, engineers act, leads command, admins configure. */
 export const roles = ["viewer", "engineer", "lead", "admin"] as const;
 export type Role = (typeof roles)[number];
-export const roleSchema = z.enum(roles);
 
 export const roleLabels: Record<Role, string> = {
   viewer: "Viewer (manager)",

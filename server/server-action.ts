@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import type { ActionResult } from "@/lib/action-result";
-import { rowId, rowIdRule } from "@/lib/ids";
+import { rowId } from "@/lib/id-schema";
+import { rowIdRule } from "@/lib/ids";
 import type { Role } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import type { User } from "@/server/auth/users";

@@ -1,5 +1,5 @@
 import type * as runActions from "@/app/(console)/actions/actions";
-import type { CdnProvider } from "@/lib/fleet-config";
+import type { CdnProvider } from "@/lib/cdn-providers";
 import type { Role } from "@/lib/roles";
 import type { Preview } from "@/server/actions/action-service";
 

@@ -1,28 +1,19 @@
 "use client";
 
-import { memo, useMemo } from "react";
-import {
-  CartesianGrid,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from "recharts";
+import dynamic from "next/dynamic";
+import { useMemo } from "react";
 import { chartRanges, type ChartRange, type SamplePoint } from "@/lib/fleet-sample";
-import { formatTimestamp } from "@/lib/format";
-import { latestValues, toChartRows, type ChartRow, type MetricKey } from "./chart-rows";
-import { chartMetrics, type MetricSpec } from "./metrics";
+import { latestValues, toChartRows, type MetricKey } from "./chart-rows";
+import { chartMetrics } from "./metrics";
+
+// recharts is most of a chart page's script and the charts sit below its figures: the drawing loads after the page
+// is up, into a box of its final size. The history is read in the browser only, so the server never drew it.
+const ChartPlot = dynamic(() => import("./chart-plot").then((m) => m.ChartPlot), { ssr: false });
 
 export interface ChartRegion {
   id: string;
   color: string;
 }
-
-const hourMinute = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
-const hourMinuteSecond = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /**
  * One figure over time, one line per region: local time along the bottom, the value with its unit in the
@@ -90,96 +81,5 @@ export function FleetChart({
         </div>
       )}
     </figure>
-  );
-}
-
-// Constant props: recharts recomputes its scales and ticks whenever an axis prop changes identity.
-const margin = { top: 4, right: 8, bottom: 0, left: 0 };
-const tickStyle = { fill: "currentColor", fontSize: 11 };
-const timeDomain = ["dataMin", "dataMax"] as const;
-const zeroUp = [0, "auto"] as const;
-const formatMinute = (t: number) => hourMinute.format(t);
-const formatSecond = (t: number) => hourMinuteSecond.format(t);
-const tooltips = Object.fromEntries(
-  (Object.keys(chartMetrics) as MetricKey[]).map((m) => [
-    m,
-    (p: TooltipContentProps) => <ChartTooltip {...p} spec={chartMetrics[m]} />,
-  ]),
-) as Record<MetricKey, (p: TooltipContentProps) => React.ReactNode>;
-
-/** The drawing itself, redrawn only when its rows or lines change. */
-const ChartPlot = memo(function ChartPlot({
-  rows,
-  lines,
-  metric,
-  withSeconds,
-}: {
-  rows: ChartRow[];
-  lines: ChartRegion[];
-  metric: MetricKey;
-  withSeconds: boolean;
-}) {
-  const spec = chartMetrics[metric];
-  const dot = rows.length <= 3 ? { r: 2 } : false;
-  return (
-    <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={rows} margin={margin}>
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={timeDomain}
-          tickFormatter={withSeconds ? formatSecond : formatMinute}
-          tick={tickStyle}
-          stroke="currentColor"
-          strokeOpacity={0.4}
-          minTickGap={withSeconds ? 48 : 32}
-        />
-        <YAxis
-          width={62}
-          domain={spec.domain ?? zeroUp}
-          tickFormatter={spec.tick}
-          tick={tickStyle}
-          stroke="currentColor"
-          strokeOpacity={0.4}
-          allowDecimals
-        />
-        <Tooltip content={tooltips[metric]} isAnimationActive={false} />
-        {lines.map((r) => (
-          <Line
-            key={r.id}
-            dataKey={r.id}
-            name={r.id}
-            stroke={r.color}
-            strokeWidth={2}
-            dot={dot}
-            type="linear"
-            isAnimationActive={false}
-            connectNulls={false}
-          />
-        ))}
-      </LineChart>
-    </ResponsiveContainer>
-  );
-});
-
-function ChartTooltip({ active, payload, label, spec }: TooltipContentProps & { spec: MetricSpec }) {
-  if (!active || !payload?.length || typeof label !== "number") return null;
-  return (
-    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs text-slate-800 shadow-md dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
-      <p className="mb-1 font-medium">{formatTimestamp(new Date(label).toISOString())}</p>
-      <ul className="space-y-0.5">
-        {payload.map((e) => (
-          <li key={String(e.dataKey)} className="flex items-center gap-2">
-            <span aria-hidden className="inline-block h-2 w-2 rounded-full" style={{ backgroundColor: e.color }} />
-            <span>{e.name}</span>
-            <span className="ml-auto pl-3 font-medium tabular-nums">
-              {typeof e.value === "number" ? spec.format(e.value) : "no data"}
-            </span>
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }

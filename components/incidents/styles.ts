@@ -20,4 +20,5 @@ export const label = "block text-sm font-medium text-slate-700 dark:text-slate-3
 
 export const muted = "text-slate-600 dark:text-slate-400";
 
-export const link = "text-sky-700 underline-offset-2 hover:underline dark:text-sky-400";
+/** Underlined: a link inside a sentence must not be told apart by its colour alone. */
+export const link = "text-sky-700 underline underline-offset-2 hover:decoration-2 dark:text-sky-400";

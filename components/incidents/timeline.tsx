@@ -73,6 +73,7 @@ export function Timeline({
           <label className="flex items-center gap-1.5">
             <span className="text-slate-600 dark:text-slate-400">Order</span>
             <select
+              name="order"
               aria-label="Order"
               value={newestFirst ? "newest" : "oldest"}
               onChange={(e) => setNewestFirst(e.target.value === "newest")}
@@ -101,7 +102,7 @@ export function Timeline({
           type="button"
           aria-pressed={!kinds.length}
           onClick={() => setKinds([])}
-          className="rounded-full border border-slate-300 px-2.5 py-1 font-medium aria-pressed:border-sky-600 aria-pressed:bg-sky-600 aria-pressed:text-white dark:border-slate-700 dark:aria-pressed:border-sky-500 dark:aria-pressed:bg-sky-600"
+          className="rounded-full border border-slate-300 px-2.5 py-1 font-medium aria-pressed:border-sky-700 aria-pressed:bg-sky-700 aria-pressed:text-white dark:border-slate-700 dark:aria-pressed:border-sky-500 dark:aria-pressed:bg-sky-700"
         >
           All
         </button>
@@ -112,6 +113,8 @@ export function Timeline({
           >
             <input
               type="checkbox"
+              name="kind"
+              value={k}
               className="sr-only"
               checked={kinds.includes(k)}
               onChange={(e) => setKinds((ks) => (e.target.checked ? [...ks, k] : ks.filter((x) => x !== k)))}

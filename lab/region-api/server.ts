@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { errorInWords } from "../../lib/error-words";
-import { cdnProviders, type CdnProvider } from "../../lib/fleet-config";
+import { cdnProviders, type CdnProvider } from "../../lib/cdn-providers";
 import { regionAddress } from "../network/net";
 import { isRegionId } from "../regions";
 import { readState, updateState, type LabState, type RegionFaults } from "../state";

@@ -1,4 +1,4 @@
-import type { CdnProvider } from "../../lib/fleet-config";
+import type { CdnProvider } from "../../lib/cdn-providers";
 
 /**
  * A small synthetic traffic model for one region, advanced once a second. Figures are

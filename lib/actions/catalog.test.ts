@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actionCatalog, actionIds, parseActionParams, targetOf } from "./catalog";
+import { parseActionParams } from "./action-params";
+import { actionCatalog, actionIds, targetOf } from "./catalog";
 import { waitingFor } from "./run";
 
 describe("the action catalog", () => {

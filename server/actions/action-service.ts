@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { actionCatalog, actionParams, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
+import { actionParams } from "@/lib/actions/action-params";
+import { actionCatalog, isActionId, targetOf, type ActionId } from "@/lib/actions/catalog";
 import {
   runStatuses,
   uncoveredChecks,

@@ -1,5 +1,6 @@
 import "server-only";
-import type { ActionId, ActionParams } from "@/lib/actions/catalog";
+import type { ActionParams } from "@/lib/actions/action-params";
+import type { ActionId } from "@/lib/actions/catalog";
 import type { Check } from "@/lib/actions/run";
 import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
 import type { FleetSnapshot } from "@/lib/fleet-view";

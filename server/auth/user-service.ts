@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { roleSchema } from "@/lib/roles";
+import { roleSchema } from "@/lib/role-schema";
 import { appendAudit } from "@/server/audit/append-audit";
 import { getDb } from "@/server/db";
 import { conflict, notFound } from "@/server/errors";

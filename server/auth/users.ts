@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { roleSchema, type Role } from "@/lib/roles";
+import { roleSchema } from "@/lib/role-schema";
+import type { Role } from "@/lib/roles";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, invalid } from "@/server/errors";
 import { hashPassword } from "./passwords";

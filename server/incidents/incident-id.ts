@@ -1,5 +1,6 @@
 import "server-only";
-import { incidentRef, incidentRowId, rowIdRule } from "@/lib/ids";
+import { incidentRowId } from "@/lib/id-schema";
+import { incidentRef, rowIdRule } from "@/lib/ids";
 import { invalid, notFound } from "@/server/errors";
 
 /** An incident id from a form or query: a positive integer within int4, optionally written INC-12; anything else is a 400. */

@@ -2,14 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
 import { incidentRef, maxInt4 } from "@/lib/ids";
-import {
-  declareInput,
-  incidentFilters,
-  incidentStatuses,
-  statusLabels,
-  statusTransitions,
-  type Incident,
-} from "@/lib/incident";
+import { incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
+import { declareInput, incidentFilters } from "@/lib/incident-schema";
 import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole } from "@/lib/roles";
 import { severities } from "@/lib/severity";

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { declareInput } from "@/lib/incident";
+import { declareInput } from "@/lib/incident-schema";
 import { policyInput, updatePolicy } from "@/server/incidents/escalation";
 import * as incidents from "@/server/incidents/incident-service";
 import { byId, serverAction } from "@/server/server-action";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { IncidentFilters } from "@/components/incidents/incident-filters";
 import { IncidentList, ResponseTimes } from "@/components/incidents/incident-list";
 import { btnPrimary } from "@/components/incidents/styles";
-import { parseIncidentFilters } from "@/lib/incident-view";
+import { parseIncidentFilters } from "@/lib/incident-schema";
 import { incidentsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";

@@ -1,5 +1,5 @@
 import { actionCatalog, actionIds, type ActionId, type ParamField } from "@/lib/actions/catalog";
-import { cdnProviders } from "@/lib/fleet-config";
+import { cdnProviders } from "@/lib/cdn-providers";
 import type { FleetRegion } from "@/components/actions/action-types";
 
 /**

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RunView } from "@/components/actions/run/run-view";
 import type { ActionRunDetail } from "@/lib/actions/run";
-import { rowId } from "@/lib/ids";
+import { rowId } from "@/lib/id-schema";
 import { actionQuery } from "@/lib/queries";
 import { getAction } from "@/server/actions/action-service";
 import { requireUser } from "@/server/auth/session";

@@ -3,7 +3,7 @@ import { forbidden } from "next/navigation";
 import type { FleetRegion } from "@/components/actions/action-types";
 import { RequestForm, type RequestContext } from "@/components/actions/request/request-form";
 import { isActionId } from "@/lib/actions/catalog";
-import { rowId } from "@/lib/ids";
+import { rowId } from "@/lib/id-schema";
 import { hasRole } from "@/lib/roles";
 import type { User } from "@/server/auth/users";
 import { requireUser } from "@/server/auth/session";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rowId } from "@/lib/ids";
+import { rowId } from "@/lib/id-schema";
 import { listActions } from "@/server/actions/action-service";
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";

@@ -1,4 +1,4 @@
-import { rowId } from "@/lib/ids";
+import { rowId } from "@/lib/id-schema";
 import { getAction } from "@/server/actions/action-service";
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
