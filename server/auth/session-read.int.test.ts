@@ -10,7 +10,8 @@ import { startTestPostgres } from "@/tests/support/postgres-server";
  * How a page or a route handler finds its session: the session cookie decoded (and its claims kept per token until
  * it expires), the account read from the store, its session epoch compared. A kept token never stands for another:
  * a tampered, foreign or expired token is refused after the same user's valid one was kept, and a session ended by
- * "end sessions" or "sign out everywhere" is refused on its next request. A PostgreSQL store of this file's own.
+ * "end sessions" or "sign out everywhere" is refused on its next request. Pages still say "store unreachable" when
+ * the store goes away, without asking it on every render. A PostgreSQL store of this file's own, stopped and started.
  */
 
 // The request's cookies, as next/headers gives them to a page or a route handler.
@@ -134,5 +135,56 @@ describe("reading the session", () => {
     await expect(
       requireCaller(apiRequest({ authorization: "Bearer sy_not-a-real-token-at-all-000" })),
     ).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+});
+
+describe("pages while the store goes away", () => {
+  it("say the store is unreachable (with the user this console last knew) and come back once it answers", async () => {
+    const token = await signedIn(engineer);
+    const foreign = await signedIn(admin, { secret: "a-different-console-secret-000000" });
+    withCookie(token);
+    expect(await session.currentUserOrStoreError()).toMatchObject({
+      user: { id: engineer.id },
+      storeUnreachable: false,
+    });
+
+    await server.halt("fast");
+    try {
+      // Each idle connection hears its server going away, and at the latest the next query fails: from then on every
+      // page asks the store, and is told it is away.
+      await (await getDb()).query("select 1").catch(() => undefined);
+      for (let i = 0; i < 2; i++) {
+        expect(await session.currentUserOrStoreError()).toMatchObject({
+          user: null,
+          storeUnreachable: true,
+          lastKnownUser: { id: engineer.id },
+        });
+      }
+      // A session it never found valid sees nothing of what the console knew.
+      withCookie(foreign);
+      expect(await session.currentUserOrStoreError()).toMatchObject({ storeUnreachable: true, lastKnownUser: null });
+      withCookie(token);
+    } finally {
+      await server.resume();
+    }
+    await expect
+      .poll(async () => (await session.currentUserOrStoreError()).storeUnreachable, { timeout: 20_000 })
+      .toBe(false);
+    expect((await session.currentUserOrStoreError()).user).toMatchObject({ id: engineer.id });
+  });
+
+  it("notices a store gone away without any query failing, once nothing has answered for a second", async () => {
+    withCookie(await signedIn(engineer));
+    expect((await session.currentUserOrStoreError()).storeUnreachable).toBe(false);
+    await server.halt("immediate");
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await session.currentUserOrStoreError()).storeUnreachable).toBe(true);
+    } finally {
+      await server.resume();
+    }
+    await expect
+      .poll(async () => (await session.currentUserOrStoreError()).storeUnreachable, { timeout: 20_000 })
+      .toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { cache } from "react";
 import { z } from "zod";
 import type { Role } from "@/lib/roles";
 import { appendAudit } from "@/server/audit/append-audit";
-import { getDb, storeProblem } from "@/server/db";
+import { getDb, recentStoreProblem } from "@/server/db";
 import { isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
@@ -128,7 +128,10 @@ export async function currentUserOrStoreError(): Promise<{
     storeUnreachable: true,
     lastKnownUser: await rememberedSessionUser(),
   });
-  if (await storeProblem()) return unreachable();
+  // recentStoreProblem, not a `select 1` per page: the store answered a moment ago with no failure since, or it is
+  // asked now. Should it go away in between, this page's own reads fail with "unavailable": caught below for the
+  // user's row, and by the console's error boundary (the same notice) for the page's.
+  if (await recentStoreProblem()) return unreachable();
   try {
     return { user: await currentUser(), storeUnreachable: false, lastKnownUser: null };
   } catch (err) {
