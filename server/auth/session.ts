@@ -1,14 +1,16 @@
 import "server-only";
-import { getServerSession, type NextAuthOptions, type Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
+import { cookies } from "next/headers";
+import { cache } from "react";
 import { z } from "zod";
 import type { Role } from "@/lib/roles";
 import { appendAudit } from "@/server/audit/append-audit";
-import { getDb, storeProblem } from "@/server/db";
+import { getDb, recentStoreProblem } from "@/server/db";
 import { isStoreTrouble, notFound, unauthenticated } from "@/server/errors";
 import { revokeTokensCreatedBy } from "./api-tokens";
 import { authOptions } from "./options";
 import { requireRole } from "./require-role";
+import { claimsOfToken, sessionTokenOf } from "./session-claims";
 import { userById, usersChanged } from "./user-cache";
 import type { User } from "./users";
 
@@ -39,22 +41,24 @@ export async function stampSessionEpoch(token: JWT): Promise<JWT> {
 }
 
 /**
- * authOptions with the token's epoch copied into the session this module reads (the session callback sees the
- * token). Built on first use: options.ts imports stampSessionEpoch from here, so neither module may read the
- * other's exports while loading.
+ * The session of the request being served: its user id (the token's `sub`, as next-auth's session callback in
+ * options.ts puts it) and epoch, or null without a session cookie that decodes (session-claims.ts keeps decoded
+ * tokens until they expire). Read from the request's cookies as getServerSession reads them, but without its
+ * re-encrypted cookie, which App Router pages and route handlers could not set anyway.
+ *
+ * React's cache() makes this once per server render, so the console layout and its page share one read. Outside a
+ * render (route handlers, server actions) React keeps nothing and every call reads again: a map look-up once the
+ * token is kept.
  */
-let sessionOptions: NextAuthOptions | undefined;
-const readingOptions = (): NextAuthOptions =>
-  (sessionOptions ??= {
-    ...authOptions,
-    callbacks: {
-      ...authOptions.callbacks,
-      async session(params) {
-        const session = authOptions.callbacks?.session ? await authOptions.callbacks.session(params) : params.session;
-        return { ...session, [EPOCH_CLAIM]: epochOf(params.token) } as unknown as Session;
-      },
-    },
-  });
+const requestSessionClaims = cache(async (): Promise<{ userId: string; epoch: number } | null> => {
+  const token = sessionTokenOf((await cookies()).getAll());
+  if (!token) return null;
+  // authOptions is read at call time: options.ts imports this module, so neither may read the other's exports while loading.
+  const secret = authOptions.secret;
+  if (!secret) throw new Error("authOptions.secret is not set");
+  const claims = await claimsOfToken(token, secret);
+  return claims?.sub ? { userId: claims.sub, epoch: epochOf(claims) } : null;
+});
 
 /**
  * The user a session names, as the store knows them now (a role changed by an admin applies at once), or null
@@ -86,12 +90,8 @@ function remember(claims: { userId: string; epoch: number }, user: User | null) 
 
 /** The user of this request's session as this console last found them valid, without asking the store; null if never. */
 async function rememberedSessionUser(): Promise<User | null> {
-  const session = await getServerSession(readingOptions()).catch(() => null);
-  const id = session?.user?.id;
-  if (!id) return null;
-  return (
-    remembered().get(sessionKey({ userId: id, epoch: epochOf(session as unknown as Record<string, unknown>) })) ?? null
-  );
+  const claims = await requestSessionClaims().catch(() => null);
+  return claims ? (remembered().get(sessionKey(claims)) ?? null) : null;
 }
 
 /** Whether a session found earlier (user id and epoch) is still live: open event streams ask this. */
@@ -102,12 +102,10 @@ export async function sessionStillValid(userId: string, epoch: number | null): P
 
 /** The signed-in user and their session's epoch, or null (no session, the account gone, or its sessions ended). */
 export async function currentSession(): Promise<{ user: User; epoch: number } | null> {
-  const session = await getServerSession(readingOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  const epoch = epochOf(session as unknown as Record<string, unknown>);
-  const user = await userForSession({ userId: id, epoch });
-  return user ? { user, epoch } : null;
+  const claims = await requestSessionClaims();
+  if (!claims) return null;
+  const user = await userForSession(claims);
+  return user ? { user, epoch: claims.epoch } : null;
 }
 
 /** The signed-in user as the store knows them now: a role changed by an admin applies at once. */
@@ -130,7 +128,10 @@ export async function currentUserOrStoreError(): Promise<{
     storeUnreachable: true,
     lastKnownUser: await rememberedSessionUser(),
   });
-  if (await storeProblem()) return unreachable();
+  // recentStoreProblem, not a `select 1` per page: the store answered a moment ago with no failure since, or it is
+  // asked now. Should it go away in between, this page's own reads fail with "unavailable": caught below for the
+  // user's row, and by the console's error boundary (the same notice) for the page's.
+  if (await recentStoreProblem()) return unreachable();
   try {
     return { user: await currentUser(), storeUnreachable: false, lastKnownUser: null };
   } catch (err) {

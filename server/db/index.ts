@@ -16,8 +16,49 @@ const holder = globalThis as unknown as { __switchyardDb?: Promise<Db> };
 /** The embedded store's data directory (when DATABASE_URL is unset). */
 export const embeddedStoreDir = () => path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "pglite");
 
+/**
+ * What the store last said, for recentStoreProblem: when the latest query that then succeeded was started, and when
+ * the store last could not be reached (a query failing "unavailable", an idle connection losing its server, or the
+ * store not opening). performance.now() times, shared by every bundle.
+ */
+type Heard = { answeredAt: number; failedAt: number };
+const heard = (): Heard =>
+  ((globalThis as unknown as { __switchyardStoreHeard?: Heard }).__switchyardStoreHeard ??= {
+    answeredAt: -Infinity,
+    failedAt: -Infinity,
+  });
+function noteFailure(err: unknown) {
+  if (storeErrorOf(err)?.code === "unavailable") heard().failedAt = performance.now();
+}
+
+/** The store with every query, script and transaction noted in `heard` as it ends. */
+function noted(db: Db): Db {
+  const note = async <T>(run: () => Promise<T>): Promise<T> => {
+    // The start, not the end: an answer proves the store was there since then, and only then.
+    const started = performance.now();
+    try {
+      const out = await run();
+      const h = heard();
+      h.answeredAt = Math.max(h.answeredAt, started);
+      return out;
+    } catch (err) {
+      noteFailure(err);
+      throw err;
+    }
+  };
+  return {
+    ...db,
+    query: (sql, params) => note(() => db.query(sql, params)),
+    exec: (sql) => note(() => db.exec(sql)),
+    transaction: (fn) => note(() => db.transaction(fn)),
+  };
+}
+
 async function open(): Promise<Db> {
-  const db = env.DATABASE_URL ? createPgDb(env.DATABASE_URL) : await createPgliteDb(embeddedStoreDir());
+  const lost = () => (heard().failedAt = performance.now());
+  const db = noted(
+    env.DATABASE_URL ? createPgDb(env.DATABASE_URL, undefined, lost) : await createPgliteDb(embeddedStoreDir()),
+  );
   try {
     const applied = await migrate(db);
     if (applied.length) console.log(`[store] applied migrations: ${applied.join(", ")}`);
@@ -55,6 +96,7 @@ export async function getDb(): Promise<Db> {
     return await holder.__switchyardDb;
   } catch (err) {
     // By name: Next.js may bundle this module more than once, and the promise is shared between the copies.
+    heard().failedAt = performance.now();
     if (isStoreRefusal(err, "StoreBroken")) throw err;
     holder.__switchyardDb = undefined;
     if (isStoreRefusal(err, "StoreLocked")) throw err;
@@ -74,4 +116,19 @@ export async function storeProblem(): Promise<string | null> {
     logUnavailable(err);
     return err instanceof Error ? err.message : String(err);
   }
+}
+
+/** How long a query's success stands for the store answering, when nothing has failed since. */
+export const STORE_ANSWERED_RECENTLY_MS = 1_000;
+
+/**
+ * storeProblem for pages, without a `select 1` each: null at once when a query started within the last second
+ * succeeded and none has failed for want of the store since (the console reads and writes its store many times a
+ * second while people use it); otherwise storeProblem asks the store. A store that goes away is noticed by the
+ * first query that fails, and from then on every page asks until one succeeds again.
+ */
+export async function recentStoreProblem(): Promise<string | null> {
+  const { answeredAt, failedAt } = heard();
+  if (answeredAt > failedAt && performance.now() - answeredAt < STORE_ANSWERED_RECENTLY_MS) return null;
+  return storeProblem();
 }

@@ -95,7 +95,15 @@ function wrap(client: pg.Pool | pg.PoolClient, onError: (err: unknown) => void =
 
 const logIdle = throttledLog(10_000);
 
-export function createPgDb(connectionString: string, timeouts: StoreTimeouts = defaultStoreTimeouts): Db {
+/**
+ * `onConnectionLost`: called when an idle pooled connection loses its server (the store stopping or restarting says so
+ * to every connection at once), before any query fails.
+ */
+export function createPgDb(
+  connectionString: string,
+  timeouts: StoreTimeouts = defaultStoreTimeouts,
+  onConnectionLost?: () => void,
+): Db {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
@@ -109,7 +117,10 @@ export function createPgDb(connectionString: string, timeouts: StoreTimeouts = d
   });
   // An idle connection losing its server (a restart) must not crash the console: the pool drops it and the next
   // query makes a new one. One line per ten seconds, not one per connection.
-  pool.on("error", (err) => logIdle("idle", `[store] idle connection lost: ${err.message}`));
+  pool.on("error", (err) => {
+    onConnectionLost?.();
+    logIdle("idle", `[store] idle connection lost: ${err.message}`);
+  });
   return {
     driver: "pg",
     ...wrap(pool),
