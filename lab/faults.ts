@@ -110,7 +110,7 @@ async function databaseUp(state: LabState, id: RegionId): Promise<void> {
   if (state.simulated) return setFaults(state.labDir, id, { dbDown: false });
   await startServer(state, id);
   const primary = labPg(state, regionState(state, PRIMARY_REGION));
-  if (!(await serverRunning(state, regionState(state, PRIMARY_REGION))) || (await isInRecovery(primary))) return; // failed over: not the lab's topology
+  if (!(await serverRunning(regionState(state, PRIMARY_REGION))) || (await isInRecovery(primary))) return; // failed over: not the lab's topology
   // Replicas (this one, or all when the primary came back) should stream again before we say so; not across a cut.
   const slots: string[] = [];
   for (const r of LAB_REGIONS) {
@@ -143,7 +143,7 @@ async function pauseReplay(state: LabState, id: RegionId): Promise<string> {
     return `${id} WAL replay paused (simulated)`;
   }
   const target = labPg(state, rs);
-  if (!(await serverRunning(state, rs))) throw new LabError(`${id} database is down; bring it up first (db-up)`);
+  if (!(await serverRunning(rs))) throw new LabError(`${id} database is down; bring it up first (db-up)`);
   if (!(await isInRecovery(target)))
     throw new LabError(`${id} is the primary (not in recovery); lag pauses WAL replay on a replica`);
   await pgQuery(target, "SELECT pg_wal_replay_pause()");
@@ -158,12 +158,7 @@ async function recover(initial: LabState, id: RegionId): Promise<string> {
   const rs = regionState(state, id);
   const target = labPg(state, rs);
   // Resume first: a paused standby does not reconnect its WAL receiver, so it would never stream again.
-  if (
-    !state.simulated &&
-    (await serverRunning(state, rs)) &&
-    (await isInRecovery(target)) &&
-    (await isReplayPaused(target))
-  ) {
+  if (!state.simulated && (await serverRunning(rs)) && (await isInRecovery(target)) && (await isReplayPaused(target))) {
     await pgQuery(target, "SELECT pg_wal_replay_resume()");
     await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(target)));
   }

@@ -222,7 +222,7 @@ async function anythingRuns(state: LabState): Promise<boolean> {
     const rs = regionState(state, id);
     if (isOurApiProcess(rs.apiPid, state.labDir, id)) return true;
     if (rs.sshd?.pid && isOurSshdPid(state, id)) return true;
-    if (rs.dataDir && (await serverRunning(state, rs))) return true;
+    if (rs.dataDir && (await serverRunning(rs))) return true;
   }
   return false;
 }
@@ -256,7 +256,7 @@ async function startPostgres(state: LabState, actions: string[], warnings: strin
     await initPrimary(state, primary);
     actions.push(`initdb ${PRIMARY_REGION}`);
   }
-  if (!(await serverRunning(state, primary))) {
+  if (!(await serverRunning(primary))) {
     await startServer(state, PRIMARY_REGION);
     actions.push(`started Postgres ${PRIMARY_REGION} on ${regionAddress(state, PRIMARY_REGION)}:${primary.pgPort}`);
   }
@@ -274,7 +274,7 @@ async function startPostgres(state: LabState, actions: string[], warnings: strin
         await createReplica(state, rs, primary, r.slot);
         actions.push(`pg_basebackup ${r.id} (slot ${r.slot})`);
       }
-      if (!(await serverRunning(state, rs))) {
+      if (!(await serverRunning(rs))) {
         await startServer(state, r.id);
         actions.push(`started Postgres ${r.id} on ${regionAddress(state, r.id)}:${rs.pgPort}`);
       }
@@ -409,7 +409,7 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
     const order = [...REGION_IDS].sort((a, b) => Number(a === PRIMARY_REGION) - Number(b === PRIMARY_REGION));
     for (const id of order) {
       const rs = regionState(state, id);
-      if (rs.dataDir && (await serverRunning(state, rs))) {
+      if (rs.dataDir && (await serverRunning(rs))) {
         await stopServer(state, rs);
         stopped.push(`${id} Postgres`);
       }

@@ -158,7 +158,7 @@ export function postmasterPid(region: RegionState): number | null {
   }
 }
 
-export async function serverRunning(_state: LabState, region: RegionState): Promise<boolean> {
+export async function serverRunning(region: RegionState): Promise<boolean> {
   return postmasterPid(region) !== null;
 }
 
@@ -253,7 +253,7 @@ export async function createReplica(
 export async function startServer(state: LabState, id: RegionId): Promise<void> {
   const region = state.regions[id];
   if (!region?.dataDir || !region.pgLog) throw new Error("region has no Postgres data dir");
-  if (await serverRunning(state, region)) return;
+  if (await serverRunning(region)) return;
   await run([pgBin(state, "pg_ctl"), "-D", region.dataDir, "-l", region.pgLog, "-w", "-t", "60", "start"], {
     ...asUser(state),
     netns: regionNetns(state, id),

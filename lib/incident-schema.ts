@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REGION_ID } from "./fleet-config";
 import type { IncidentFilter } from "./incident-view";
 import { severities } from "./severity";
 
@@ -15,10 +16,7 @@ export const declareInput = z.object({
     .nullable(),
   severity: z.enum(severities),
   impact: z.string().trim().max(2000).default(""),
-  regions: z
-    .array(z.string().regex(/^[a-z]{2}-[a-z]+-\d+$/))
-    .max(50)
-    .default([]),
+  regions: z.array(z.string().regex(REGION_ID)).max(50).default([]),
   leadId: z.uuid("Pick an incident lead."),
   fromAlertId: z.number().int().positive().nullable().default(null),
 });
