@@ -181,6 +181,17 @@ function stopPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** The PID of the API answering on the region's control socket, or null when none answers. */
+async function answeringApiPid(labDir: string, region: RegionId): Promise<number | null> {
+  try {
+    const { status, body } = await controlRequest(labDir, region, "GET", "/lab/ping", undefined, 500);
+    const pid = (body as { pid?: unknown } | null)?.pid;
+    return status === 200 && typeof pid === "number" ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Stops the API by PID (SIGTERM, then SIGKILL after 5 s) and waits until its port refuses connections. */
 export async function stopApiProcess(
   state: LabState,
@@ -189,7 +200,11 @@ export async function stopApiProcess(
 ): Promise<void> {
   const regionState = state.regions[region];
   if (!regionState) return;
-  const pid = regionState.apiPid;
+  // The recorded PID, or the one the answering API names: restarts of several regions at once (a repoint) are
+  // separate processes, and one's write of the state file can carry another region's older PID.
+  const pid = isOurApiProcess(regionState.apiPid, state.labDir, region)
+    ? regionState.apiPid
+    : await answeringApiPid(state.labDir, region);
   if (pid && isOurApiProcess(pid, state.labDir, region)) {
     stopPid(pid, signal);
     try {

@@ -19,8 +19,9 @@ import {
   type RegionId,
   type StartResult,
 } from "./index";
+import { isOurApiProcess } from "./api-process";
 import { pgQuery } from "./postgres";
-import { readState } from "./state";
+import { readState, updateState } from "./state";
 import { waitFor } from "./wait";
 
 const labDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-lab-test-"));
@@ -260,6 +261,16 @@ describe("lab fleet", () => {
     await restartApi("eu-west-1", { labDir });
     await waitFor("writes to succeed again", async () => (await health("eu-west-1")).db.writable);
   }, 60_000);
+
+  it("restart-api stops the API that answers even when the state file names an older PID (parallel restarts)", async () => {
+    const before = readState(labDir)!.regions["eu-west-1"]!.apiPid!;
+    // What a concurrent restart of another region can write back: this region's PID from before.
+    updateState(labDir, (s) => (s.regions["eu-west-1"]!.apiPid = 1));
+    const { pid } = await restartApi("eu-west-1", { labDir });
+    expect(pid).not.toBe(before);
+    expect(isOurApiProcess(before, labDir, "eu-west-1")).toBe(false);
+    expect(readState(labDir)!.regions["eu-west-1"]!.apiPid).toBe(pid);
+  });
 
   it("db-down on the primary makes every API report failing writes; db-up heals", async () => {
     await injectFault("us-east-1", "db-down", { labDir });
