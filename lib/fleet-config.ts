@@ -92,6 +92,39 @@ export function slotName(region: { id: string; postgres: { slot?: string } }): s
   return region.postgres.slot ?? region.id.replace(/-/g, "_");
 }
 
+/** A geography of users (where the balancer sees them come from) and the region that serves it first. */
+export const geographySchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "must be lower-case letters, digits and dashes, like europe"),
+  displayName: z.string().min(1),
+  home: z.string().regex(REGION_ID, "must look like us-east-1"),
+});
+export type Geography = z.infer<typeof geographySchema>;
+
+/**
+ * The global load balancer in front of the regions (the runbook's geo-routing + health-based failover). Switchyard
+ * reads and changes it through its adapter (server/traffic/): HAProxy's runtime API for a self-hosted balancer.
+ * Its backends and servers follow lib/balancer-layout.ts.
+ */
+export const balancerConfigSchema = z.object({
+  kind: z.literal("haproxy"),
+  /** the global entry point users reach (the runbook's https://api.clipper.gg); its /health is the global health check */
+  frontendUrl: z.url(),
+  /** HAProxy's runtime API (`stats socket … level admin`): a UNIX socket on the console's machine, or host and port */
+  runtimeApi: z.union([
+    z.strictObject({ socket: absolutePath }),
+    z.strictObject({
+      host: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252})$/, "must be a host name or address"),
+      port: z.number().int().min(1).max(65535),
+    }),
+  ]),
+  geographies: z.array(geographySchema).min(1),
+  /** where a geography's users go when its home region cannot serve them: the next region of this list that can */
+  failoverOrder: z.array(z.string().regex(REGION_ID, "must look like us-east-1")).min(1),
+  /** what synthetic users in each geography see (the lab's traffic generator's figures); absent: the balancer's own figures only */
+  usersUrl: z.url().optional(),
+});
+export type BalancerConfig = z.infer<typeof balancerConfigSchema>;
+
 export const fleetConfigSchema = z
   .object({
     version: z.literal(1),
@@ -99,6 +132,8 @@ export const fleetConfigSchema = z
     /** True when the database tier is simulated (no PostgreSQL server binaries on the lab machine). */
     simulated: z.boolean().default(false),
     regions: z.array(regionConfigSchema).min(1),
+    /** the global load balancer, when Switchyard reads and steers it */
+    balancer: balancerConfigSchema.optional(),
   })
   .superRefine((fleet, ctx) => {
     const ids = new Set<string>();
@@ -114,6 +149,25 @@ export const fleetConfigSchema = z
         path: ["regions"],
         message: `exactly one region must be primary, found ${primaries}`,
       });
+    const balancer = fleet.balancer;
+    if (balancer) {
+      const named = (id: string, path: (string | number)[]) => {
+        if (!ids.has(id)) ctx.addIssue({ code: "custom", path, message: `${id} is not a region of this fleet` });
+      };
+      balancer.geographies.forEach((g, i) => named(g.home, ["balancer", "geographies", i, "home"]));
+      balancer.failoverOrder.forEach((id, i) => named(id, ["balancer", "failoverOrder", i]));
+      if (
+        new Set(balancer.failoverOrder).size !== balancer.failoverOrder.length ||
+        balancer.failoverOrder.length !== ids.size
+      )
+        ctx.addIssue({
+          code: "custom",
+          path: ["balancer", "failoverOrder"],
+          message: "must list every region of the fleet exactly once",
+        });
+      if (new Set(balancer.geographies.map((g) => g.id)).size !== balancer.geographies.length)
+        ctx.addIssue({ code: "custom", path: ["balancer", "geographies"], message: "geography ids must be unique" });
+    }
   });
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 
