@@ -38,10 +38,11 @@ function buildIsStale(): boolean {
 
 async function main() {
   if (!process.env.FLEET_CONFIG) {
-    // As root the lab runs an sshd per region and the console's host commands go over SSH; this installs
-    // OpenSSH when it can and never fails (without it host commands run locally, and the lab says so).
+    // As root the lab runs an sshd per region and the console's host commands go over SSH, each region on a
+    // network of its own, behind HAProxy as the global load balancer; these install what they can and never fail
+    // (without them host commands run locally, regions share loopback, there is no balancer: the lab says so).
     if (process.getuid?.() === 0) {
-      for (const script of ["ensure-openssh.sh", "ensure-nftables.sh"])
+      for (const script of ["ensure-openssh.sh", "ensure-nftables.sh", "ensure-haproxy.sh"])
         spawnSync("bash", [path.join(root, "scripts", script)], { cwd: root, stdio: "inherit" });
     }
     console.log("[switchyard] starting the lab fleet (npm run lab -- status to inspect it)");

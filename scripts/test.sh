@@ -10,6 +10,7 @@ step "prerequisites"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-openssh.sh
 bash scripts/ensure-nftables.sh
+bash scripts/ensure-haproxy.sh
 bash scripts/ensure-browser.sh
 
 step "lint and format"
