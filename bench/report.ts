@@ -6,6 +6,7 @@ import type { LighthousePage } from "./lighthouse";
 import type { PartitionClassificationFigures } from "./partition";
 import { round } from "./stats";
 import type { SshCostFigures } from "./ssh-cost";
+import type { TrafficFailoverFigures } from "./traffic-failover";
 import type { ViewersFigures } from "./viewers";
 
 export interface Figures {
@@ -17,6 +18,8 @@ export interface Figures {
     classification?: PartitionClassificationFigures;
     fencedFailover?: FencedFailoverFigures;
   };
+  /** the global load balancer: us-east-1's API stopped, and how soon the Americas' users are served by another region */
+  traffic?: TrafficFailoverFigures;
   collector3?: ProcessUse;
   collectorSim?: ProcessUse & {
     regions: number;
@@ -135,6 +138,28 @@ export function rows(f: Figures): Row[] {
       value: `right ${pc.right} of ${n}`,
       goal: "every run",
       met: n > 0 && pc.right === n,
+    });
+  }
+  const tf = f.traffic;
+  if (tf) {
+    const missed = tf.missed ? ` (${tf.missed} missed)` : "";
+    out.push({
+      figure: `api-down (${tf.region}) -> ${tf.geography} served elsewhere, p50 / max`,
+      value: `${ms(tf.servedElsewhereMs.p50)} / ${ms(tf.servedElsewhereMs.max)}${missed}`,
+      goal: "",
+      met: null,
+    });
+    out.push({
+      figure: `  ${tf.geography} requests that failed meanwhile`,
+      value: `${tf.errors} of ${tf.requests}`,
+      goal: "",
+      met: null,
+    });
+    out.push({
+      figure: `  api-up -> ${tf.geography} back on ${tf.region}, p50 / max`,
+      value: `${ms(tf.backHomeMs.p50)} / ${ms(tf.backHomeMs.max)}`,
+      goal: "",
+      met: null,
     });
   }
   const ff = f.partition?.fencedFailover;

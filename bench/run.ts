@@ -13,6 +13,7 @@ import { measureFailover, measureFencedFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { measureLighthouse } from "./lighthouse";
 import { measurePartitionClassification } from "./partition";
+import { errorShare, measureTrafficFailover } from "./traffic-failover";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
 import { measureSshCost } from "./ssh-cost";
@@ -64,6 +65,7 @@ const PHASES = [
   "viewers",
   "failover",
   "partition",
+  "traffic",
   "ssh",
   "http",
   "lighthouse",
@@ -77,6 +79,7 @@ const LAB_PHASES: readonly PhaseKey[] = [
   "viewers",
   "failover",
   "partition",
+  "traffic",
   "ssh",
   "http",
   "lighthouse",
@@ -370,6 +373,20 @@ async function main() {
         figures.partition.fencedFailover = fenced;
         log(
           `  isolate -> last API writing p50 ${fenced.totalMs.p50} ms, max ${fenced.totalMs.max} ms; write gap p50 ${fenced.gapAllMs.p50} ms, max ${fenced.gapAllMs.max} ms`,
+        );
+      }
+    }
+
+    // 8. The global load balancer: us-east-1's API stopped, and how soon its users are served by another region.
+    if (selected("traffic")) {
+      const tf = await phase("traffic failover", async () => {
+        log(`traffic: api-down on us-east-1 under the lab's users x ${RUNS}`);
+        return measureTrafficFailover(RUNS, LAB_DIR, log);
+      });
+      if (tf) {
+        figures.traffic = tf;
+        log(
+          `  americas served elsewhere p50 ${tf.servedElsewhereMs.p50} ms, max ${tf.servedElsewhereMs.max} ms; ${tf.errors} of ${tf.requests} requests failed meanwhile (${errorShare(tf)} %)`,
         );
       }
     }
