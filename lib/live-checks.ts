@@ -1,7 +1,7 @@
 import { cdnHitRateByProvider, ruleThreshold, type RuleSettingsMap } from "./alert-rules";
 import type { FleetSnapshot } from "./fleet-view";
 import type { TrafficSnapshot } from "./traffic";
-import { formatPercent, formatSeconds } from "./units";
+import { formatPercent, formatRatio, formatSeconds } from "./units";
 
 /**
  * Conditions a runbook step can name to tick itself: each reads the live fleet and says whether it holds
@@ -77,9 +77,9 @@ export function describeUserImpact(g: TrafficSnapshot["geographies"][number]): s
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);
   const served = shares.length
-    ? shares.map(([r, v], i) => `${formatPercent(v * 100, 0)} ${i === 0 ? "served " : ""}by ${r}`).join(", ")
+    ? shares.map(([r, v], i) => `${formatRatio(v, 0)} ${i === 0 ? "served " : ""}by ${r}`).join(", ")
     : "no answers";
-  const errors = g.errorRate === null ? "errors unknown" : `${formatPercent(g.errorRate * 100, 1)} errors`;
+  const errors = g.errorRate === null ? "errors unknown" : `${formatRatio(g.errorRate)} errors`;
   const p95 = g.p95Ms === null ? "p95 unknown" : `p95 ${Math.round(g.p95Ms)} ms`;
   return `${g.id}: ${served}, ${errors}, ${p95}`;
 }
