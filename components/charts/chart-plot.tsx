@@ -28,6 +28,13 @@ const timeDomain = ["dataMin", "dataMax"] as const;
 const zeroUp = [0, "auto"] as const;
 const formatMinute = (t: number) => hourMinute.format(t);
 const formatSecond = (t: number) => hourMinuteSecond.format(t);
+type Domain = readonly [number, number] | readonly [0, "auto"] | readonly [0, (dataMax: number) => number];
+const domains = Object.fromEntries(
+  (Object.keys(chartMetrics) as ChartMetricKey[]).map((m) => {
+    const { domain, minTop } = chartMetrics[m];
+    return [m, domain ?? (minTop ? ([0, (dataMax: number) => Math.max(dataMax, minTop)] as const) : zeroUp)];
+  }),
+) as Record<ChartMetricKey, Domain>;
 const tooltips = Object.fromEntries(
   (Object.keys(chartMetrics) as ChartMetricKey[]).map((m) => [
     m,
@@ -66,7 +73,7 @@ export const ChartPlot = memo(function ChartPlot({
         />
         <YAxis
           width={62}
-          domain={spec.domain ?? zeroUp}
+          domain={domains[metric]}
           tickFormatter={spec.tick}
           tick={tickStyle}
           stroke="currentColor"

@@ -17,6 +17,8 @@ export interface MetricSpec {
   tick: (n: number) => string;
   /** a fixed value axis, e.g. 0–100 for percentages */
   domain?: [number, number];
+  /** without a fixed axis: the least top of the value axis, so a flat zero line does not get an axis of its own making */
+  minTop?: number;
 }
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
@@ -69,7 +71,12 @@ export const chartMetrics: Record<ChartMetricKey, MetricSpec> = {
     format: (n) => `${formatRate(n)} req/s`,
     tick: (n) => compact.format(n),
   },
-  errorRate: { title: "Error rate", format: (n) => formatRatio(n), tick: (n) => `${Number((n * 100).toFixed(1))}%` },
+  errorRate: {
+    title: "Error rate",
+    format: (n) => formatRatio(n),
+    tick: (n) => `${Number((n * 100).toFixed(1))}%`,
+    minTop: 0.05,
+  },
   avgResponseMs: { title: "Average response time", ...milliseconds },
   p95Ms: { title: "p95 latency", ...milliseconds },
   homeShare: {

@@ -49,10 +49,12 @@ export function TrafficPanel() {
               aria-hidden
               className={`h-2 w-2 rounded-full ${data.stale ? "bg-slate-400" : s.globalHealth.ok ? "bg-emerald-500" : "bg-red-500"}`}
             />
-            Global health check{" "}
-            <span className="font-medium">
-              {s.globalHealth.ok ? "answering" : "failing"}
-              {s.globalHealth.status !== null ? ` (HTTP ${s.globalHealth.status})` : ""}
+            <span>
+              Global health check{" "}
+              <span className="font-medium">
+                {s.globalHealth.ok ? "answering" : "failing"}
+                {s.globalHealth.status !== null ? ` (HTTP ${s.globalHealth.status})` : ""}
+              </span>
             </span>
           </p>
           <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
