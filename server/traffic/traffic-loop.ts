@@ -21,6 +21,18 @@ const USERS_WINDOW_SECONDS = 10;
 
 const log = throttledLog(10_000);
 
+/** A read bounded by `ms` whatever its reader does: one that overstays its own timeout never holds up the pass. */
+function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`timed out after ${ms} ms`), { name: "TimeoutError" })),
+      ms,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 const failure = (err: unknown) =>
   (err as Error).name === "TimeoutError" ? (err as Error).message : errorInWords(err).error;
 
@@ -72,16 +84,22 @@ export class TrafficLoop {
     try {
       const { usersUrl, frontendUrl } = this.config;
       const [current, users, globalHealth] = await Promise.all([
-        this.balancer.read(timeoutMs).then(
+        bounded(this.balancer.read(timeoutMs), timeoutMs).then(
           (stats): BalancerRead => ({ at: Date.now(), stats }),
           (err) => ({ error: failure(err) }),
         ),
         usersUrl
-          ? readUserFigures(usersUrl, timeoutMs, USERS_WINDOW_SECONDS).catch((err): { error: string } => ({
-              error: failure(err),
-            }))
+          ? bounded(readUserFigures(usersUrl, timeoutMs, USERS_WINDOW_SECONDS), timeoutMs).catch(
+              (err): { error: string } => ({ error: failure(err) }),
+            )
           : Promise.resolve<UserFigures | null>(null),
-        probeGlobalHealth(frontendUrl, timeoutMs),
+        bounded(probeGlobalHealth(frontendUrl, timeoutMs), timeoutMs).catch((err): TrafficSnapshot["globalHealth"] => ({
+          ok: false,
+          status: null,
+          latencyMs: null,
+          servedBy: null,
+          error: failure(err),
+        })),
       ]);
       if (this.stopped) return;
       const previous = "stats" in current ? this.baseFor(current.at) : null;
