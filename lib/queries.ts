@@ -48,7 +48,8 @@ export const trafficQuery = queryOptions({
   queryKey: ["traffic"] as const,
   queryFn: ({ signal }) => getJson<TrafficView>("/api/v1/traffic", signal),
   refetchInterval: 10_000,
-  staleTime: 2_000,
+  // A page that mounts with the server's view need not read it again at once: the stream says when it changes.
+  staleTime: 5_000,
 });
 
 /** Traffic chart history (its own key: a `traffic` event does not re-read it; pages add the newest snapshot's points). */

@@ -4,12 +4,17 @@ import Link from "next/link";
 import type { GeographyTraffic, RegionTraffic, TrafficSnapshot } from "@/lib/traffic";
 import type { TrafficView } from "@/lib/traffic-view";
 import { formatSeconds } from "@/lib/units";
+import { regionColor } from "@/components/charts/metrics";
 import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { BalancerStateBadge } from "./balancer-state-badge";
-import { millis, ratio, regionColors, requests } from "./format";
+import { millis, ratio, requests } from "./format";
 import { ShareBar } from "./share-bar";
 import { useTraffic } from "./use-traffic";
+
+/** Each region's colour, as on the charts: by its place in the fleet. */
+const regionColors = (s: TrafficSnapshot) =>
+  Object.fromEntries(s.regions.map((r, i) => [r.id, regionColor(i)])) as Record<string, string>;
 
 const card =
   "min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900";
