@@ -22,7 +22,15 @@ const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 export function TrafficCharts() {
   const [range, setRange] = useState<ChartRange>("15m");
   const { data: view } = useTraffic();
-  const { data: history, error, isError } = useQuery(trafficHistoryQuery(range));
+  const {
+    data: history,
+    error,
+    isError,
+  } = useQuery({
+    ...trafficHistoryQuery(range),
+    // nothing to chart without a balancer
+    enabled: view?.configured !== false,
+  });
   const zone = useSyncExternalStore(noSubscribe, localZone, () => null);
   const snapshot = view?.snapshot ?? null;
   const data = useMemo(
