@@ -189,7 +189,7 @@ test.describe("on a phone", () => {
     await expect(replication.replica("eu-west-1")).toBeVisible();
     await expect(page.getByTestId("chart-lagSeconds")).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
-    for (const path of ["/", "/mirrors", "/cdn", "/alerts", "/regions/eu-west-1"]) {
+    for (const path of ["/", "/traffic", "/mirrors", "/cdn", "/alerts", "/regions/eu-west-1"]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeAttached();
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(391);

@@ -157,6 +157,7 @@ export async function ensureBalancer(
   const files = labFiles(labDir);
   const binary = findHaproxy();
   if (!binary) {
+    await stopBalancer(labDir); // one started with a binary since removed (or HAPROXY_BIN changed)
     updateState(labDir, (s) => {
       s.balancer = null;
       s.balancerReason = HAPROXY_MISSING;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
 import { defaultRuleSettings, type RuleSettingsMap } from "./alert-rules";
 import { evaluateCheck, liveCheckLabel } from "./live-checks";
+import type { GeographyTraffic, TrafficSnapshot } from "./traffic";
 
 const down = { db: { up: false as const, error: "ECONNREFUSED" } };
 const promoted = {
@@ -105,6 +106,87 @@ describe("thresholds", () => {
     );
     expect(liveCheckLabel("cdn-healthy", defaultRuleSettings())).toBe(
       "no CDN outage and a cache hit rate of at least 70 %",
+    );
+  });
+});
+
+describe("traffic-failed-over", () => {
+  const fleet = snapshotOf([
+    regionView("us-east-1", { role: "primary" }),
+    regionView("eu-west-1"),
+    regionView("ap-southeast-1"),
+  ]);
+  const traffic = (americas: Partial<GeographyTraffic>): TrafficSnapshot => ({
+    at: "2026-12-03T10:00:00.000Z",
+    balancer: { kind: "haproxy", reachable: true, error: null },
+    globalHealth: { ok: true, status: 200, latencyMs: 3, servedBy: "eu-west-1", error: null },
+    regions: [],
+    geographies: [
+      {
+        id: "americas",
+        displayName: "Americas",
+        home: "us-east-1",
+        order: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+        requestsPerSecond: 10,
+        errorRate: 0,
+        p50Ms: 8,
+        p95Ms: 14.2,
+        shares: { "us-east-1": 1 },
+        servedBy: "us-east-1",
+        ...americas,
+      },
+      {
+        id: "europe",
+        displayName: "Europe",
+        home: "eu-west-1",
+        order: ["eu-west-1", "us-east-1", "ap-southeast-1"],
+        requestsPerSecond: 10,
+        errorRate: 0,
+        p50Ms: 8,
+        p95Ms: 14,
+        shares: { "eu-west-1": 1 },
+        servedBy: "eu-west-1",
+      },
+    ],
+    usersWindowSeconds: 10,
+  });
+
+  it("does not hold while the primary region's users are served by their home, and says what it sees", () => {
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), traffic({}))).toEqual({
+      holds: false,
+      observed: "americas: 100 % served by us-east-1, 0.0 % errors, p95 14 ms",
+    });
+  });
+
+  it("holds once at least 90 % of their answers come from another region with under 1 % errors", () => {
+    const moved = traffic({ shares: { "eu-west-1": 1 }, servedBy: "eu-west-1", errorRate: 0.002 });
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), moved)).toEqual({
+      holds: true,
+      observed: "americas: 100 % served by eu-west-1, 0.2 % errors, p95 14 ms",
+    });
+    const mostly = traffic({ shares: { "eu-west-1": 0.9, "us-east-1": 0.1 }, errorRate: 0 });
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), mostly).holds).toBe(true);
+  });
+
+  it("does not hold while the shift is partial or users still see errors", () => {
+    const partial = traffic({ shares: { "us-east-1": 0.62, "eu-west-1": 0.38 }, errorRate: 0.05, p95Ms: 40 });
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), partial)).toEqual({
+      holds: false,
+      observed: "americas: 62 % served by us-east-1, 38 % by eu-west-1, 5.0 % errors, p95 40 ms",
+    });
+    const failing = traffic({ shares: { "eu-west-1": 1 }, errorRate: 0.01 });
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), failing).holds).toBe(false);
+    const unanswered = traffic({ shares: {}, errorRate: 1, p95Ms: null });
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), unanswered)).toEqual({
+      holds: false,
+      observed: "americas: no answers, 100.0 % errors, p95 unknown",
+    });
+  });
+
+  it("does not hold without current traffic figures", () => {
+    expect(evaluateCheck("traffic-failed-over", fleet, defaultRuleSettings(), null).holds).toBe(false);
+    expect(liveCheckLabel("traffic-failed-over", defaultRuleSettings())).toBe(
+      "the primary region's users are served by another region (at least 90 % of their answers) with under 1 % errors",
     );
   });
 });

@@ -1,6 +1,7 @@
 import { cdnHitRateByProvider, ruleThreshold, type RuleSettingsMap } from "./alert-rules";
 import type { FleetSnapshot } from "./fleet-view";
-import { formatPercent, formatSeconds } from "./units";
+import type { TrafficSnapshot } from "./traffic";
+import { formatPercent, formatRatio, formatSeconds } from "./units";
 
 /**
  * Conditions a runbook step can name to tick itself: each reads the live fleet and says whether it holds
@@ -17,6 +18,7 @@ export const liveCheckIds = [
   "cdn-healthy",
   "cdn-disabled",
   "fleet-healthy",
+  "traffic-failed-over",
 ] as const;
 export type LiveCheckId = (typeof liveCheckIds)[number];
 
@@ -24,6 +26,11 @@ export interface CheckResult {
   holds: boolean;
   observed: string;
 }
+
+/** traffic-failed-over: at least this share of the primary region's users' answers come from other regions ... */
+export const FAILED_OVER_SHARE = 0.9;
+/** ... and fewer than this share of their requests fail. */
+export const FAILED_OVER_MAX_ERROR_RATE = 0.01;
 
 /** The thresholds the checks judge by: the alert rules' (`settings` as read from the store). */
 function thresholdsOf(settings: RuleSettingsMap) {
@@ -56,10 +63,60 @@ export function liveCheckLabel(id: LiveCheckId, settings: RuleSettingsMap): stri
       return "the CDN is disabled where it is in outage (direct serving)";
     case "fleet-healthy":
       return "every region is healthy";
+    case "traffic-failed-over":
+      return `the primary region's users are served by another region (at least ${FAILED_OVER_SHARE * 100} % of their answers) with under ${FAILED_OVER_MAX_ERROR_RATE * 100} % errors`;
   }
 }
 
-export function evaluateCheck(id: LiveCheckId, s: FleetSnapshot, settings: RuleSettingsMap): CheckResult {
+/**
+ * What a geography's users see, in one line: "americas: 100 % served by eu-west-1, 0.0 % errors, p95 14 ms";
+ * several serving regions by share, "62 % served by us-east-1, 38 % by eu-west-1".
+ */
+export function describeUserImpact(g: TrafficSnapshot["geographies"][number]): string {
+  const shares = Object.entries(g.shares)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const served = shares.length
+    ? shares.map(([r, v], i) => `${formatRatio(v, 0)} ${i === 0 ? "served " : ""}by ${r}`).join(", ")
+    : "no answers";
+  const errors = g.errorRate === null ? "errors unknown" : `${formatRatio(g.errorRate)} errors`;
+  const p95 = g.p95Ms === null ? "p95 unknown" : `p95 ${Math.round(g.p95Ms)} ms`;
+  return `${g.id}: ${served}, ${errors}, ${p95}`;
+}
+
+/**
+ * traffic-failed-over: the geography whose home is the primary region is served by other regions (their share of
+ * its users' answers in the window at least FAILED_OVER_SHARE) and its users' error rate is under
+ * FAILED_OVER_MAX_ERROR_RATE. Judged on the users' figures, never on the balancer's settings alone.
+ */
+function trafficFailedOver(s: FleetSnapshot, traffic: TrafficSnapshot | null): CheckResult {
+  if (!traffic) return { holds: false, observed: "no current traffic figures (no balancer, or none collected lately)" };
+  const primary = s.regions.find((r) => r.role === "primary");
+  if (!primary) return { holds: false, observed: "no primary region configured" };
+  const g = traffic.geographies.find((x) => x.home === primary.id);
+  if (!g) return { holds: false, observed: `no geography has ${primary.id} as its home` };
+  const elsewhere = Object.entries(g.shares)
+    .filter(([r]) => r !== g.home)
+    .reduce((a, [, v]) => a + v, 0);
+  const answered = Object.keys(g.shares).length > 0;
+  return {
+    holds:
+      answered &&
+      elsewhere >= FAILED_OVER_SHARE - 1e-9 &&
+      g.errorRate !== null &&
+      g.errorRate < FAILED_OVER_MAX_ERROR_RATE,
+    observed: describeUserImpact(g),
+  };
+}
+
+/** Whether a check holds on the fleet `s` (and, for the traffic checks, the fresh global `traffic` snapshot). */
+export function evaluateCheck(
+  id: LiveCheckId,
+  s: FleetSnapshot,
+  settings: RuleSettingsMap,
+  traffic: TrafficSnapshot | null = null,
+): CheckResult {
+  if (id === "traffic-failed-over") return trafficFailedOver(s, traffic);
   const t = thresholdsOf(settings);
   const regions = s.regions.filter((r) => r.sample);
   if (!regions.length) return { holds: false, observed: "no samples yet" };

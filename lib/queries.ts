@@ -3,6 +3,7 @@ import type { ChartRange, SamplePoint } from "./fleet-sample";
 import type { AlertView, FleetSnapshot } from "./fleet-view";
 import type { ActionRun, ActionRunDetail } from "./actions/run";
 import type { Incident, IncidentDetail } from "./incident";
+import type { TrafficHistory, TrafficView } from "./traffic-view";
 
 async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, cache: "no-store" });
@@ -37,6 +38,26 @@ export const historyQuery = (range: ChartRange) =>
     queryKey: ["history", range] as const,
     queryFn: ({ signal }) => getJson<HistoryResponse>(`/api/v1/history?range=${range}`, signal),
     refetchInterval: range === "15m" ? 15_000 : 60_000,
+  });
+
+/**
+ * Global traffic: the collector's latest snapshot with its age. The live stream's `traffic` event (at once when who
+ * serves whom or a region's state changes, every few seconds for figures) invalidates it; the poll is the floor.
+ */
+export const trafficQuery = queryOptions({
+  queryKey: ["traffic"] as const,
+  queryFn: ({ signal }) => getJson<TrafficView>("/api/v1/traffic", signal),
+  refetchInterval: 10_000,
+  // A page that mounts with the server's view need not read it again at once: the stream says when it changes.
+  staleTime: 5_000,
+});
+
+/** Traffic chart history (its own key: a `traffic` event does not re-read it; pages add the newest snapshot's points). */
+export const trafficHistoryQuery = (range: ChartRange) =>
+  queryOptions({
+    queryKey: ["traffic-history", range] as const,
+    queryFn: ({ signal }) => getJson<TrafficHistory>(`/api/v1/traffic/history?range=${range}`, signal),
+    refetchInterval: range === "15m" ? 30_000 : 60_000,
   });
 
 export const recentAlertsQuery = queryOptions({

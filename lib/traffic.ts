@@ -97,4 +97,6 @@ export interface TrafficSnapshot {
   geographies: GeographyTraffic[];
   /** the window the users' figures cover, null without a usersUrl */
   usersWindowSeconds: number | null;
+  /** why the users' figures could not be read this time (null when they were, or when there is no usersUrl) */
+  usersError?: string | null;
 }

@@ -43,6 +43,11 @@ export function formatPercent(percent: number, digits = 1): string {
   return `${percent.toFixed(digits)} %`;
 }
 
+/** A share from 0 to 1 as a percentage: 0.0123 → "1.2 %". */
+export function formatRatio(ratio: number, digits = 1): string {
+  return formatPercent(ratio * 100, digits);
+}
+
 /** A lag or latency in seconds: "0.4 s", "12 s", "3 min 4 s", "2 h 5 min". */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return "—";

@@ -4,11 +4,13 @@ import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
-import { fleetQuery, incidentsQuery } from "@/lib/queries";
+import { TrafficPanel } from "@/components/traffic/traffic-panel";
+import { fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 import { listIncidents } from "@/server/incidents/incident-service";
+import { getTrafficView } from "@/server/traffic/traffic-service";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -16,9 +18,14 @@ export default async function OverviewPage() {
   const user = await requireUser();
   const queryClient = new QueryClient();
   const caller = { kind: "user", user } as const;
-  const [snapshot, open] = await Promise.all([getFleetSnapshot(caller), listIncidents(caller, { status: "open" })]);
+  const [snapshot, open, traffic] = await Promise.all([
+    getFleetSnapshot(caller),
+    listIncidents(caller, { status: "open" }),
+    getTrafficView(caller),
+  ]);
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(incidentsQuery().queryKey, { incidents: open });
+  queryClient.setQueryData(trafficQuery.queryKey, traffic);
   return (
     <div className="space-y-6">
       <h1 className="sr-only">Overview</h1>
@@ -35,6 +42,8 @@ export default async function OverviewPage() {
           </h2>
           <RegionGrid />
         </div>
+        {/* A fleet without a global load balancer has no traffic to show here (the traffic page says why). */}
+        {traffic.configured && <TrafficPanel />}
         <FleetReachability />
       </HydrationBoundary>
     </div>

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { renderMetrics } from "@/lib/prometheus";
 import { env } from "@/server/env";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
+import { cachedTrafficView } from "@/server/traffic/traffic-service";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,8 @@ export async function GET(request: Request) {
   if (!authorized(request))
     return new Response("unauthorized\n", { status: 401, headers: { "www-authenticate": "Bearer" } });
   try {
-    const body = renderMetrics(await cachedFleetSnapshot());
+    const [fleet, traffic] = await Promise.all([cachedFleetSnapshot(), cachedTrafficView()]);
+    const body = renderMetrics(fleet, traffic);
     return new Response(body, {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
     });

@@ -12,7 +12,7 @@ import {
   type TooltipContentProps,
 } from "recharts";
 import { formatTimestamp } from "@/lib/format";
-import type { ChartRow, MetricKey } from "./chart-rows";
+import type { ChartMetricKey, ChartRow } from "./chart-rows";
 import type { ChartRegion } from "./fleet-chart";
 import { chartMetrics, type MetricSpec } from "./metrics";
 
@@ -28,12 +28,19 @@ const timeDomain = ["dataMin", "dataMax"] as const;
 const zeroUp = [0, "auto"] as const;
 const formatMinute = (t: number) => hourMinute.format(t);
 const formatSecond = (t: number) => hourMinuteSecond.format(t);
+type Domain = readonly [number, number] | readonly [0, "auto"] | readonly [0, (dataMax: number) => number];
+const domains = Object.fromEntries(
+  (Object.keys(chartMetrics) as ChartMetricKey[]).map((m) => {
+    const { domain, minTop } = chartMetrics[m];
+    return [m, domain ?? (minTop ? ([0, (dataMax: number) => Math.max(dataMax, minTop)] as const) : zeroUp)];
+  }),
+) as Record<ChartMetricKey, Domain>;
 const tooltips = Object.fromEntries(
-  (Object.keys(chartMetrics) as MetricKey[]).map((m) => [
+  (Object.keys(chartMetrics) as ChartMetricKey[]).map((m) => [
     m,
     (p: TooltipContentProps) => <ChartTooltip {...p} spec={chartMetrics[m]} />,
   ]),
-) as Record<MetricKey, (p: TooltipContentProps) => React.ReactNode>;
+) as Record<ChartMetricKey, (p: TooltipContentProps) => React.ReactNode>;
 
 /** The drawing itself, redrawn only when its rows or lines change. */
 export const ChartPlot = memo(function ChartPlot({
@@ -44,7 +51,7 @@ export const ChartPlot = memo(function ChartPlot({
 }: {
   rows: ChartRow[];
   lines: ChartRegion[];
-  metric: MetricKey;
+  metric: ChartMetricKey;
   withSeconds: boolean;
 }) {
   const spec = chartMetrics[metric];
@@ -66,7 +73,7 @@ export const ChartPlot = memo(function ChartPlot({
         />
         <YAxis
           width={62}
-          domain={spec.domain ?? zeroUp}
+          domain={domains[metric]}
           tickFormatter={spec.tick}
           tick={tickStyle}
           stroke="currentColor"

@@ -1,6 +1,11 @@
 import type { SamplePoint } from "@/lib/fleet-sample";
 
 export type MetricKey = Exclude<keyof SamplePoint, "at">;
+/** The global traffic charts' figures (lib/traffic-view's region and geography points). */
+export type TrafficMetricKey = "requestsPerSecond" | "errorRate" | "avgResponseMs" | "p95Ms" | "homeShare";
+export type ChartMetricKey = MetricKey | TrafficMetricKey;
+/** A moment of one line's history: a region's sample point, or a region's or geography's traffic point. */
+export type ChartPoint = { at: string } & Partial<Record<ChartMetricKey, number | null>>;
 
 /** One moment on a chart: `t` in ms since the epoch, one value per region (null: a gap in that region's line). */
 export type ChartRow = { t: number } & Record<string, number | null>;
@@ -15,8 +20,8 @@ export type ChartRow = { t: number } & Record<string, number | null>;
  * knows nothing about.
  */
 export function toChartRows(
-  series: Record<string, SamplePoint[]>,
-  metric: MetricKey,
+  series: Record<string, ChartPoint[]>,
+  metric: ChartMetricKey,
   regionIds: string[],
   grid: { bucketSeconds: number; rangeSeconds?: number; maxPoints?: number },
 ): ChartRow[] {
@@ -91,8 +96,8 @@ function gaps(keys: number[], stepMs: number): { maxGap: number; tailGap: number
 
 /** Each region's newest value (null: unknown or no data), for the chart's text summary. */
 export function latestValues(
-  series: Record<string, SamplePoint[]>,
-  metric: MetricKey,
+  series: Record<string, ChartPoint[]>,
+  metric: ChartMetricKey,
   regionIds: string[],
 ): Record<string, number | null> {
   return Object.fromEntries(regionIds.map((id) => [id, series[id]?.at(-1)?.[metric] ?? null]));

@@ -2,8 +2,8 @@
 
 import dynamic from "next/dynamic";
 import { useMemo } from "react";
-import { chartRanges, type ChartRange, type SamplePoint } from "@/lib/fleet-sample";
-import { latestValues, toChartRows, type MetricKey } from "./chart-rows";
+import { chartRanges, type ChartRange } from "@/lib/fleet-sample";
+import { latestValues, toChartRows, type ChartMetricKey, type ChartPoint } from "./chart-rows";
 import { chartMetrics } from "./metrics";
 
 // recharts is most of a chart page's script and the charts sit below its figures: the drawing loads after the page
@@ -16,8 +16,10 @@ export interface ChartRegion {
 }
 
 /**
- * One figure over time, one line per region: local time along the bottom, the value with its unit in the
- * tooltip, and gaps where nothing is known. Above it, each region's latest value as text.
+ * One figure over time, one line per region (or per geography, for global traffic): local time along the bottom,
+ * the value with its unit in the tooltip, and gaps where nothing is known. Above it, each line's latest value as
+ * text. `title` and `testId` name a chart whose figure appears on several charts (requests/s per region and per
+ * geography).
  */
 export function FleetChart({
   metric,
@@ -25,12 +27,16 @@ export function FleetChart({
   bucketSeconds,
   regions,
   range,
+  title,
+  testId,
 }: {
-  metric: MetricKey;
-  series: Record<string, SamplePoint[]>;
+  metric: ChartMetricKey;
+  series: Record<string, ChartPoint[]>;
   bucketSeconds: number;
   regions: ChartRegion[];
   range: ChartRange;
+  title?: string;
+  testId?: string;
 }) {
   const spec = chartMetrics[metric];
   const withData = useMemo(
@@ -48,12 +54,12 @@ export function FleetChart({
 
   return (
     <figure
-      data-testid={`chart-${metric}`}
+      data-testid={testId ?? `chart-${metric}`}
       data-range={range}
       className="min-w-0 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 dark:border-slate-800 dark:bg-slate-900"
     >
       <figcaption className="mb-2 space-y-1">
-        <h3 className="text-sm font-semibold">{spec.title}</h3>
+        <h3 className="text-sm font-semibold">{title ?? spec.title}</h3>
         {withData.length > 0 && (
           <ul
             className="flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-600 dark:text-slate-400"

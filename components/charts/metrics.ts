@@ -1,5 +1,13 @@
-import { formatBytes, formatBytesPerSecond, formatPercent, formatSeconds, formatUsdPerHour } from "@/lib/units";
-import type { MetricKey } from "./chart-rows";
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  formatSeconds,
+  formatUsdPerHour,
+} from "@/lib/units";
+import type { ChartMetricKey } from "./chart-rows";
 
 export interface MetricSpec {
   title: string;
@@ -9,6 +17,8 @@ export interface MetricSpec {
   tick: (n: number) => string;
   /** a fixed value axis, e.g. 0–100 for percentages */
   domain?: [number, number];
+  /** without a fixed axis: the least top of the value axis, so a flat zero line does not get an axis of its own making */
+  minTop?: number;
 }
 
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
@@ -34,7 +44,12 @@ function secondsTick(n: number): string {
 }
 
 /** Every chartable figure of a sample point, with how to show it. Client components pick them by key. */
-export const chartMetrics: Record<MetricKey, MetricSpec> = {
+const milliseconds: Pick<MetricSpec, "format" | "tick"> = {
+  format: (n) => `${Math.round(n)} ms`,
+  tick: (n) => `${compact.format(n)}ms`,
+};
+
+export const chartMetrics: Record<ChartMetricKey, MetricSpec> = {
   lagSeconds: { title: "Replication lag (seconds)", format: formatSeconds, tick: secondsTick },
   lagBytes: { title: "Replication lag (bytes)", format: formatBytes, tick: bytesTick },
   mirrorHitRate: { title: "Mirror hit rate", format: (n) => formatPercent(n), tick: (n) => `${n}%`, domain: [0, 100] },
@@ -50,10 +65,25 @@ export const chartMetrics: Record<MetricKey, MetricSpec> = {
     format: formatUsdPerHour,
     tick: (n) => `$${compact.format(n)}`,
   },
-  apiLatencyMs: {
-    title: "Region API latency",
-    format: (n) => `${Math.round(n)} ms`,
-    tick: (n) => `${compact.format(n)}ms`,
+  apiLatencyMs: { title: "Region API latency", ...milliseconds },
+  requestsPerSecond: {
+    title: "Requests per second",
+    format: (n) => `${formatRate(n)} req/s`,
+    tick: (n) => compact.format(n),
+  },
+  errorRate: {
+    title: "Error rate",
+    format: (n) => formatRatio(n),
+    tick: (n) => `${Number((n * 100).toFixed(1))}%`,
+    minTop: 0.05,
+  },
+  avgResponseMs: { title: "Average response time", ...milliseconds },
+  p95Ms: { title: "p95 latency", ...milliseconds },
+  homeShare: {
+    title: "Served by its home region",
+    format: (n) => formatRatio(n, 0),
+    tick: (n) => `${Math.round(n * 100)}%`,
+    domain: [0, 1],
   },
 };
 

@@ -5,14 +5,14 @@ import { useEffect, useState } from "react";
 import { toPoint } from "@/lib/fleet-sample";
 import { FleetStream, type FleetEvent } from "@/lib/fleet-stream";
 import type { FleetSnapshot } from "@/lib/fleet-view";
-import { fleetQuery, historyQuery, recentAlertsQuery, type HistoryResponse } from "@/lib/queries";
+import { fleetQuery, historyQuery, recentAlertsQuery, trafficQuery, type HistoryResponse } from "@/lib/queries";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
 
 /**
  * Holds the console's event stream open and writes each push into the TanStack Query cache: the fleet snapshot
  * (`fleet` whole, `fleet-delta` applied to the stream's last one by lib/fleet-stream) replaces ['fleet'], its samples
- * extend the 15-minute chart history, and an alerts, incidents or actions event refetches what it changed.
+ * extend the 15-minute chart history, and an alerts, incidents, actions or traffic event refetches what it changed.
  * The deltas' base is the stream's own, not the cache, which polling may have replaced; a delta that cannot be
  * applied opens a new stream, which starts with the whole snapshot. EventSource reconnects by itself; polling in
  * lib/queries is the floor meanwhile.
@@ -54,6 +54,10 @@ export function useLiveUpdates(): LiveState {
         void queryClient.invalidateQueries({ queryKey: ["actions"] });
         void queryClient.invalidateQueries({ queryKey: ["action"] });
       });
+      source.addEventListener(
+        "traffic",
+        () => void queryClient.invalidateQueries({ queryKey: trafficQuery.queryKey, exact: true }),
+      );
     };
     open();
     return () => source.close();

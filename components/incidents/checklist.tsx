@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { StepAction } from "@/components/actions/request/step-action";
 import { Timestamp } from "@/components/fleet/timestamp";
@@ -233,6 +234,16 @@ function StepItem({
               {step.check && (
                 <span>
                   <span className="font-medium">Live check:</span> {checkLabel}
+                  {step.check.startsWith("traffic-") && (
+                    <>
+                      {" "}
+                      (
+                      <Link href="/traffic" className="underline underline-offset-2">
+                        users&apos; live figures
+                      </Link>
+                      )
+                    </>
+                  )}
                 </span>
               )}
             </div>

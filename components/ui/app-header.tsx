@@ -10,6 +10,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
     { href: "/actions", label: "Actions" },
+    { href: "/traffic", label: "Traffic" },
     { href: "/replication", label: "Replication" },
     { href: "/mirrors", label: "Mirrors" },
     { href: "/cdn", label: "CDN" },

@@ -122,6 +122,8 @@ export const routeTable: Record<string, RouteRule> = {
   "GET /api/v1/incidents/[id]/timeline": { least: "viewer", token: true, path: `/api/v1/incidents/${none}/timeline` },
   "GET /api/v1/mirrors": { least: "viewer", token: true, path: "/api/v1/mirrors" },
   "GET /api/v1/replication": { least: "viewer", token: true, path: "/api/v1/replication" },
+  "GET /api/v1/traffic": { least: "viewer", token: true, path: "/api/v1/traffic" },
+  "GET /api/v1/traffic/history": { least: "viewer", token: true, path: "/api/v1/traffic/history?range=15m" },
 
   // The Alertmanager receiver: only a bearer token with the alerts:write scope (issue 11 part 5). The body is a valid
   // webhook with no alerts in it, so an allowed call changes nothing.

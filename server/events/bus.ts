@@ -7,9 +7,9 @@ import { env } from "@/server/env";
 
 /**
  * What changed: the fleet's samples and statuses, the set of alerts, an incident, a runbook action, the
- * recorded primary (topology), or an account's role or sessions (users).
+ * recorded primary (topology), an account's role or sessions (users), or the global traffic snapshot (traffic).
  */
-export const topics = ["fleet", "alerts", "incidents", "actions", "topology", "users"] as const;
+export const topics = ["fleet", "alerts", "incidents", "actions", "topology", "users", "traffic"] as const;
 export type Topic = (typeof topics)[number];
 
 const CHANNEL = "switchyard_events";

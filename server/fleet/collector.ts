@@ -7,12 +7,16 @@ import { staleAfterMs } from "@/lib/freshness";
 import { reachabilityOf } from "@/lib/reachability";
 import { deriveHealth } from "@/lib/region-health";
 import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
+import { trafficStaleAfterMs } from "@/lib/traffic-view";
 import { AlertEngine } from "@/server/alerts/engine";
 import { startEscalationClock } from "@/server/incidents/escalation";
 import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
 import { throttledLog } from "@/server/throttled-log";
+import { createHaproxyBalancer } from "@/server/traffic/haproxy";
+import { TrafficLoop } from "@/server/traffic/traffic-loop";
+import { rollupAndPruneTraffic } from "@/server/traffic/traffic-store";
 import { getFleetConfig } from "./config";
 import { FencedError, Leadership, type Fence } from "./leader";
 import { loadCurrentPrimary } from "./topology";
@@ -130,6 +134,8 @@ class RegionLoop {
 
 export class Collector {
   private loops = new Map<string, RegionLoop>();
+  /** the global traffic loop, while the fleet file has a balancer */
+  private traffic: TrafficLoop | null = null;
   private latest = new Map<string, RegionSample>();
   private written = new Map<string, { status: string; historyAt: number }>();
   private pending = new Map<string, RegionSample>();
@@ -169,6 +175,8 @@ export class Collector {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     for (const loop of this.loops.values()) loop.stop();
     this.loops.clear();
+    this.traffic?.stop();
+    this.traffic = null;
   }
 
   /** Re-reads the recorded primary, then the fleet file; an action that changed the primary calls this at once. */
@@ -203,6 +211,37 @@ export class Collector {
       this.loops.set(id, loop);
       loop.start();
     }
+    this.syncTraffic(fleet);
+  }
+
+  /** A traffic loop while the fleet file has a balancer; a new one when the balancer or the regions change. */
+  private syncTraffic(fleet: FleetConfig) {
+    const regionIds = fleet.regions.map((r) => r.id);
+    const current = this.traffic;
+    if (
+      current &&
+      fleet.balancer &&
+      JSON.stringify(current.config) === JSON.stringify(fleet.balancer) &&
+      current.regionIds.join() === regionIds.join()
+    )
+      return;
+    current?.stop();
+    this.traffic = null;
+    if (!fleet.balancer) return;
+    this.traffic = new TrafficLoop(
+      fleet.balancer,
+      regionIds,
+      createHaproxyBalancer(fleet.balancer),
+      this.fence,
+      this.onFenced,
+    );
+    this.traffic.start();
+  }
+
+  /** The traffic loop's newest snapshot while it is fresh (for the live checks), else null. */
+  private freshTraffic() {
+    const t = this.traffic?.latest() ?? null;
+    return t && Date.now() - Date.parse(t.at) <= trafficStaleAfterMs(env.POLL_INTERVAL) ? t : null;
   }
 
   /** Probes every region now (or right after the probe in flight). */
@@ -371,7 +410,7 @@ export class Collector {
             regions: views,
             alerts: [],
           };
-          await tickLiveChecks(snapshot, this.ruleSettings).catch((err) =>
+          await tickLiveChecks(snapshot, this.ruleSettings, this.freshTraffic()).catch((err) =>
             log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
           );
         }
@@ -410,6 +449,7 @@ export class Collector {
   private async rollup() {
     try {
       await rollupAndPrune(new Date(), env.RAW_RETENTION_HOURS, env.ROLLUP_RETENTION_DAYS);
+      await rollupAndPruneTraffic(new Date(), env.RAW_RETENTION_HOURS, env.ROLLUP_RETENTION_DAYS);
     } catch (err) {
       log("rollup", `[collector] history rollup failed: ${(err as Error).message}`);
     }

@@ -8,9 +8,13 @@ const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new htt
 
 /**
  * GET a JSON body within timeoutMs overall (node:http follows no redirect); a timeout rejects with a TimeoutError.
- * A body that is not JSON comes back as null: the caller's schema reports it unreadable.
+ * A body that is not JSON comes back as null: the caller's schema reports it unreadable. The answer's headers come
+ * with it (the global health check reads which region served it).
  */
-export function getJson(url: URL, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+export function getJson(
+  url: URL,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
     const req = client.get(
@@ -29,7 +33,7 @@ export function getJson(url: URL, timeoutMs: number): Promise<{ status: number; 
           } catch {
             // not JSON: null
           }
-          resolve({ status: res.statusCode ?? 0, body });
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
         });
       },
     );

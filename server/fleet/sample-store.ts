@@ -22,7 +22,7 @@ const POINT_FIELDS = [
 const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg((point->>'${f}')::float8)`).join(", ")})`;
 
 /** The writer's lease as a condition inside each write's own statement ($1 term, $2 holder). */
-const LEASE_HELD =
+export const LEASE_HELD =
   "exists (select 1 from collector_lease where id = 1 and term = $1 and holder = $2 and expires_at > now())";
 
 /**

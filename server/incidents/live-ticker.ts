@@ -2,6 +2,7 @@ import "server-only";
 import type { RuleSettingsMap } from "@/lib/alert-rules";
 import { evaluateCheck } from "@/lib/live-checks";
 import type { FleetSnapshot } from "@/lib/fleet-view";
+import type { TrafficSnapshot } from "@/lib/traffic";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
 import { checklistFor, tickStep, toIncident, INCIDENT_SELECT } from "./incident-store";
@@ -13,10 +14,15 @@ const seen = globalThis as unknown as { __switchyardSeenFailing?: Set<string> };
 
 /**
  * Ticks the open incidents' steps whose live check holds now, recording the value observed and when. Runs on
- * the leading console after collector passes, judging by the alert rules' `settings`. Only unchecked steps are
- * ticked, once each; the timeline says so.
+ * the leading console after collector passes, judging by the alert rules' `settings` and, for the traffic checks,
+ * the collector's fresh global traffic snapshot (null: none, or too old). Only unchecked steps are ticked, once
+ * each; the timeline says so.
  */
-export async function tickLiveChecks(snapshot: FleetSnapshot, settings: RuleSettingsMap): Promise<number> {
+export async function tickLiveChecks(
+  snapshot: FleetSnapshot,
+  settings: RuleSettingsMap,
+  traffic: TrafficSnapshot | null = null,
+): Promise<number> {
   const seenFailing = (seen.__switchyardSeenFailing ??= new Set());
   const db = await getDb();
   const open = await db.query<Parameters<typeof toIncident>[0]>(`${INCIDENT_SELECT} where i.status <> 'resolved'`);
@@ -30,7 +36,7 @@ export async function tickLiveChecks(snapshot: FleetSnapshot, settings: RuleSett
     const unchecked = new Set(pending.rows.map((r) => r.step_key));
     for (const step of checklistFor(incident)) {
       if (!step.check || !unchecked.has(step.key)) continue;
-      const result = evaluateCheck(step.check, snapshot, settings);
+      const result = evaluateCheck(step.check, snapshot, settings, traffic);
       const key = `${incident.id}/${step.key}`;
       if (!result.holds) {
         seenFailing.add(key);

@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
  * Server-Sent Events for open pages. The fleet comes from this console's fleet feed (server/events/fleet-feed),
  * worked out once for every open stream: `fleet`, the whole snapshot, first; then `fleet-delta`, what changed
  * (applied by lib/fleet-stream), at once for a change a person acts on and every few seconds for figures alone;
- * `error` while the store cannot be read. `alerts`, `incidents` and `actions` say those changed, and pages refetch
- * what they show. Comments keep proxies from closing it.
+ * `error` while the store cannot be read. `alerts`, `incidents`, `actions` and `traffic` (a new global traffic
+ * snapshot) say those changed, and pages refetch what they show. Comments keep proxies from closing it.
  * Every few seconds the stream asks whether its caller may still listen: a revoked or expired token, or a user
  * whose sessions were ended, gets an `ended` event and the stream closes (the reconnect is then refused).
  */
@@ -36,6 +36,7 @@ export async function GET(request: Request) {
         subscribe("alerts", notice("alerts")),
         subscribe("incidents", notice("incidents")),
         subscribe("actions", notice("actions")),
+        subscribe("traffic", notice("traffic")),
       ];
       const keepalive = setInterval(() => write(": keepalive\n\n"), 15_000);
       const recheck = setInterval(() => {
