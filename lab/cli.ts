@@ -6,7 +6,7 @@ import { REGION_IDS } from "./regions";
 
 const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   start (default)                     create what is missing, start what is stopped
-  status                              JSON status of every region
+  status                              JSON status of every region, the balancer and the traffic generator
   fault <region> <fault>              faults: ${FAULTS.join(", ")} (recover also heals the network)
   partition <region> --from console   the console cannot reach the region (database, API, sshd); regions still can
   partition <region> --from regions   the other regions cannot reach it; the console still can
@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER, CDN_ROLLOUT_PROVIDER,
                                       CDN_ROLLOUT_PERCENT (takes effect on restart-api)
   restart-api <region>                restart a region API and wait until it answers
-  stop                                stop all APIs, sshds and Postgres servers
+  stop                                stop the traffic generator, HAProxy, all APIs, sshds and Postgres servers
   reset                               stop and delete all lab data (SSH keys too)
 Regions: ${REGION_IDS.join(", ")}. LAB_DIR (or --lab-dir) picks the lab directory (default <repo>/.lab).`;
 
@@ -40,6 +40,15 @@ function summary(status: LabStatus): string {
       ? "Host commands: over SSH (each region's sshd)"
       : `Host commands: local, not over SSH: ${status.localReason ?? "no SSH"}`,
   );
+  lines.push(
+    status.balancer
+      ? `Balancer: HAProxy ${status.balancer.frontendUrl} (${status.balancer.status}), admin socket ${status.balancer.adminSocket}`
+      : `Balancer: none (${status.balancerReason ?? "not started"})`,
+  );
+  if (status.generator)
+    lines.push(
+      `Users: ${status.generator.ratePerGeography}/s from each of ${status.generator.geographies.join(", ")}, figures at ${status.generator.url} (${status.generator.status})`,
+    );
   lines.push(`Fleet file: ${status.fleetFile}`);
   return lines.join("\n");
 }

@@ -2,11 +2,13 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
+import { labBalancerConfig } from "./balancer";
 import { regionAddress } from "./network/net";
 import { CLI_PATH, labFiles, TSX_LOADER_URL } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
 import { labTransport } from "./sshd";
 import type { LabState, RegionState } from "./state";
+import { generatorUrl } from "./traffic-process";
 
 /** Over SSH to the region's own sshd when the lab runs them (lab/sshd.ts); otherwise on this machine. */
 function transport(state: LabState, id: RegionId, rs: RegionState) {
@@ -21,6 +23,7 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
   const cli = (command: string, region: RegionId) => ({
     argv: [process.execPath, "--import", TSX_LOADER_URL, CLI_PATH, "--lab-dir", state.labDir, command, region],
   });
+  const balancer = labBalancerConfig(state, state.generator ? generatorUrl(state.generator.port) : undefined);
   const fleet = {
     version: 1,
     name: "switchyard-lab",
@@ -60,6 +63,8 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
         },
       };
     }),
+    // the global load balancer in front of the region APIs, when the lab runs one
+    ...(balancer ? { balancer } : {}),
   };
   return parseFleetConfig(fleet, "lab fleet");
 }

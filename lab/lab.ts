@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
+import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
 import { LabError } from "./errors";
 import { writeFleetFile } from "./fleet-file";
 import {
@@ -46,6 +47,7 @@ import {
 } from "./regions";
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
 import { NO_FAULTS, readState, updateState, writeState, type LabState, type RegionState } from "./state";
+import { ensureGenerator, generatorStatus, stopGenerator, type GeneratorStatus } from "./traffic-process";
 
 export interface LabOptions {
   /** Defaults to $LAB_DIR, then `<repo>/.lab`. */
@@ -94,6 +96,11 @@ export interface LabStatus {
   /** Whether partition/isolate/heal work here, and why not. */
   networkFaults: "available" | { unavailable: string };
   regions: RegionStatus[];
+  /** The global load balancer (HAProxy), or null when the lab runs without one (`balancerReason` says why). */
+  balancer: BalancerStatus | null;
+  balancerReason?: string;
+  /** The synthetic users sending through the balancer, or null without a balancer. */
+  generator: GeneratorStatus | null;
 }
 
 export interface StartResult {
@@ -161,6 +168,9 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
     network: networkReason ? null : await claimSubnet(labDir),
     networkReason,
     regions,
+    balancer: null,
+    balancerReason: null,
+    generator: null,
   };
   writeState(labDir, state);
   return state;
@@ -211,9 +221,44 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
     }),
   ]);
 
-  const status = await labStatus({ labDir });
-  writeFleetFile(requireState(labDir), fleetRoles(status));
+  const regionsStatus = await labStatus({ labDir });
+  const roles = fleetRoles(regionsStatus);
+  await startTraffic(labDir, roles, actions, warnings);
+  const status = { ...regionsStatus, ...(await trafficStatus(requireState(labDir))) };
+  writeFleetFile(requireState(labDir), roles);
   return { status, actions, warnings };
+}
+
+/** The balancer in front of the region APIs, then the users behind it; without a balancer, no users either. */
+async function startTraffic(
+  labDir: string,
+  roles: Record<RegionId, RegionRole>,
+  actions: string[],
+  warnings: string[],
+): Promise<void> {
+  const primary = REGION_IDS.find((id) => roles[id] === "primary") ?? PRIMARY_REGION;
+  const balancer = (await ensureBalancer(labDir, primary, actions, warnings)) ? requireState(labDir).balancer : null;
+  if (!balancer) {
+    await stopGenerator(labDir);
+    updateState(labDir, (s) => (s.generator = null));
+    return;
+  }
+  try {
+    await ensureGenerator(labDir, frontendUrl(balancer.frontendPort), actions);
+  } catch (error) {
+    warnings.push(`the traffic generator did not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function trafficStatus(state: LabState): Promise<Pick<LabStatus, "balancer" | "balancerReason" | "generator">> {
+  const [balancer, generator] = await Promise.all([balancerStatus(state), generatorStatus(state)]);
+  return {
+    balancer,
+    ...(balancer
+      ? {}
+      : { balancerReason: state.balancerReason ?? "the lab has not started its balancer yet (npm run lab)" }),
+    generator,
+  };
 }
 
 /** True when any server of the lab runs: then its network is in use and must not be torn down. */
@@ -340,6 +385,7 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
       }
     }
   }
+  const traffic = await trafficStatus(state);
   return {
     labDir,
     simulated: state.simulated,
@@ -385,6 +431,7 @@ export async function labStatus(options: LabOptions = {}): Promise<LabStatus> {
       }
       return { ...status, faults };
     }),
+    ...traffic,
   };
 }
 
@@ -394,6 +441,9 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
   const state = readState(labDir);
   const stopped: string[] = [];
   if (!state) return { labDir, stopped };
+  // The users first, then the balancer they go through, then the regions behind it.
+  if (await stopGenerator(labDir)) stopped.push("the traffic generator");
+  if (await stopBalancer(labDir)) stopped.push("HAProxy");
   await Promise.all(
     REGION_IDS.map(async (id) => {
       const rs = regionState(state, id);
@@ -434,6 +484,7 @@ export async function resetLab(options: LabOptions = {}): Promise<{ labDir: stri
     files.fleet,
     files.apiEnvDir,
     files.logs,
+    files.balancerDir,
     path.join(labDir, "pg"),
     fallbackPgRoot(labDir),
     ...sshPathsToRemove(labDir),

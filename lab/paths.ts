@@ -11,6 +11,7 @@ export const LAB_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
 export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
+export const TRAFFIC_GENERATOR_PATH = path.join(LAB_ROOT, "traffic", "generator.ts");
 /**
  * tsx's ESM loader as an absolute file URL, for `node --import <it>` in commands that other processes run:
  * a bare `--import tsx` resolves from the cwd, and a remote shell over SSH starts in the user's home.
@@ -33,6 +34,14 @@ export function labFiles(labDir: string) {
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
     /** The region API's control socket (lab/api-process.ts): short, under /tmp, for the ~107-byte socket path limit. */
     apiSocket: (region: RegionId) => path.join(fallbackPgRoot(labDir), "api", `${region}.sock`),
+    /** The global load balancer (lab/balancer.ts): HAProxy's configuration and PID file, rewritten at its start. */
+    balancerDir: path.join(labDir, "balancer"),
+    haproxyConfig: path.join(labDir, "balancer", "haproxy.cfg"),
+    haproxyPidFile: path.join(labDir, "balancer", "haproxy.pid"),
+    /** HAProxy's runtime API, beside the region APIs' control sockets (the same ~107-byte limit). */
+    haproxySocket: path.join(fallbackPgRoot(labDir), "api", "haproxy.sock"),
+    /** The traffic generator's log (lab/traffic). */
+    generatorLog: path.join(labDir, "logs", "traffic-generator.log"),
     /** The lab's OpenSSH files (lab/sshd.ts): one client key and known_hosts, a host key and sshd per region. */
     ssh: path.join(labDir, "ssh"),
     sshClientKey: path.join(labDir, "ssh", "client_ed25519"),

@@ -22,3 +22,13 @@ export function labRegion(id: RegionId): LabRegion {
 }
 
 export const PRIMARY_REGION: RegionId = "us-east-1";
+
+/** Where the lab's users come from, each served first by its home region (the balancer's geo-routing). */
+export const LAB_GEOGRAPHIES = [
+  { id: "americas", displayName: "Americas", home: "us-east-1" },
+  { id: "europe", displayName: "Europe", home: "eu-west-1" },
+  { id: "asia-pacific", displayName: "Asia Pacific", home: "ap-southeast-1" },
+] as const satisfies readonly { id: string; displayName: string; home: RegionId }[];
+
+/** Where a geography's users go when its home region cannot serve them: the next region of this list that can. */
+export const LAB_FAILOVER_ORDER: readonly RegionId[] = ["us-east-1", "eu-west-1", "ap-southeast-1"];

@@ -56,6 +56,14 @@ export const labStateSchema = z.object({
   network: z.object({ prefix: z.string(), subnet: z.string() }).nullable().default(null),
   networkReason: z.string().nullable().default(null),
   regions: z.record(z.string(), regionStateSchema),
+  /**
+   * The global load balancer (lab/balancer.ts): HAProxy's frontend port, kept across restarts, and its PID (null
+   * when stopped). Null: the lab runs without one (`balancerReason` says why).
+   */
+  balancer: z.object({ frontendPort: z.number().int(), pid: z.number().int().nullable() }).nullable().default(null),
+  balancerReason: z.string().nullable().default(null),
+  /** The synthetic users behind the balancer (lab/traffic): the generator's HTTP port and PID (null when stopped). */
+  generator: z.object({ port: z.number().int(), pid: z.number().int().nullable() }).nullable().default(null),
 });
 export type LabState = z.infer<typeof labStateSchema>;
 

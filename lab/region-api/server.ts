@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { SERVED_BY_HEADER } from "../../lib/balancer-layout";
 import { errorInWords } from "../../lib/error-words";
 import { cdnProviders, type CdnProvider } from "../../lib/cdn-providers";
 import { regionAddress } from "../network/net";
@@ -351,12 +352,28 @@ const routes: Record<string, Handler> = {
 };
 
 /**
+ * The users' own read, what the global load balancer carries: a clip's metadata (GET /v1/clips/<id>). Small and
+ * without the database, so the lab's traffic measures the balancer and the region API, not Postgres.
+ */
+const CLIP_PATH = /^\/v1\/clips\/([A-Za-z0-9_-]{1,64})$/;
+function userRoute(method: string | undefined, pathname: string): Handler | undefined {
+  const id = method === "GET" ? CLIP_PATH.exec(pathname)?.[1] : undefined;
+  if (!id) return undefined;
+  return () => ok({ id, title: `Clip ${id}`, durationSeconds: 30, region: config.region });
+}
+
+/**
  * GET /v1/health/stream: Server-Sent Events with this API's health, at once, whenever it changes and every
  * second. A watcher holding it learns of a change when it happens, and of this process dying when the
  * connection drops.
  */
 function streamHealth(req: IncomingMessage, res: ServerResponse) {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+    [SERVED_BY_HEADER]: config.region,
+  });
   let last = "";
   const send = (force: boolean) => {
     const h = health();
@@ -381,7 +398,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     if (faults.slow) await new Promise((r) => setTimeout(r, SLOW_MS));
     return streamHealth(req, res);
   }
-  const route = routes[`${req.method ?? "GET"} ${url.pathname}`];
+  const route = routes[`${req.method ?? "GET"} ${url.pathname}`] ?? userRoute(req.method, url.pathname);
   if (faults.slow && !url.pathname.startsWith("/lab/")) await new Promise((r) => setTimeout(r, SLOW_MS));
   let result: { status: number; body: unknown };
   try {
@@ -389,7 +406,11 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   } catch (error) {
     result = { status: 500, body: { error: errorMessage(error) } };
   }
-  res.writeHead(result.status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.writeHead(result.status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    [SERVED_BY_HEADER]: config.region,
+  });
   res.end(JSON.stringify(result.body));
 }
 
