@@ -135,11 +135,11 @@ export function applyChanges(servers: ServerView[], changes: BalancerChange[]): 
   );
 }
 
-/** "americas → eu-west-1; europe → eu-west-1 60 %, us-east-1 40 %"; nobody: "no region". */
+/** "eu-west-1", or "eu-west-1 60 %, us-east-1 40 %" (largest first, then by name); nobody: "no region". */
 export function describeShares(shares: Shares): string {
   const entries = Object.entries(shares)
     .filter(([, v]) => v > 0)
-    .sort((a, b) => b[1] - a[1]);
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (!entries.length) return "no region";
   if (entries.length === 1) return entries[0]![0];
   return entries.map(([r, v]) => `${r} ${formatPercent(v * 100, 0)}`).join(", ");
