@@ -16,6 +16,7 @@ import {
   restoreSteps,
   servingByGeography,
   sharesFollow,
+  stepVerdict,
   takersOf,
   takesNewRequests,
   type ServerView,
@@ -170,6 +171,18 @@ describe("what the users saw", () => {
     expect(headroomOf("us-east-1", slow).ok).toBe(false);
     expect(headroomOf("eu-west-1", fine)).toMatchObject({ ok: true, served: 0 });
     expect(headroomOf("eu-west-1", fine).observed).toMatch(/served no users/);
+  });
+
+  it("sends a restore's step back once its users see 1 % failed requests or more", () => {
+    const ok = Array.from({ length: 99 }, () => req({}));
+    expect(stepVerdict(ok.slice(0, 10), false)).toBeNull(); // too few to judge while it holds
+    expect(stepVerdict(ok.slice(0, 10), true)).toMatchObject({ ok: true });
+    expect(stepVerdict([], true)).toBeNull();
+    expect(stepVerdict([...ok, req({ status: 503 })], false)).toEqual({
+      ok: false,
+      observed: "1 of 100 requests failed (1.0 %; the bound is under 1 %)",
+    });
+    expect(stepVerdict([...ok, ...ok, req({ status: 0, servedBy: null })], false)).toMatchObject({ ok: true });
   });
 
   it("measures shares from answered requests and compares them with the weights' shares", () => {

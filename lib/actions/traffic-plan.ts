@@ -255,6 +255,24 @@ export function describeFailures(requests: UserRequest[]): string {
   return `${bad.length} of ${requests.length} failed (${formatPercent((100 * bad.length) / requests.length)}: ${why.join(", ")})`;
 }
 
+/** A step's failed requests are judged once this many came (or at the end of its hold, however few). */
+export const STEP_MIN_REQUESTS = 20;
+
+/**
+ * The gate of a restore's step over the step's users' requests: too many failed (the headroom's bound or more) sends
+ * the restore back. Judged while it holds once STEP_MIN_REQUESTS came; at the end of the hold (`final`), on
+ * whatever came. Null: nothing to judge yet.
+ */
+export function stepVerdict(requests: UserRequest[], final: boolean): { ok: boolean; observed: string } | null {
+  if (!requests.length || (!final && requests.length < STEP_MIN_REQUESTS)) return null;
+  const bad = requests.filter(failed).length;
+  const rate = bad / requests.length;
+  return {
+    ok: rate < HEADROOM.maxErrorRate,
+    observed: `${bad} of ${requests.length} requests failed (${formatPercent(rate * 100)}; the bound is under ${formatPercent(HEADROOM.maxErrorRate * 100, 0)})`,
+  };
+}
+
 /**
  * Whether the measured shares of a geography's new requests follow the expected ones: a region expected to get
  * nothing got nothing, one expected to get everything got everything, and the others are within `tolerance`

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labStatus, resetLab, startLab, type LabStatus } from "@/lab/index";
+import { injectFault, labStatus, resetLab, startLab, type LabStatus } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import type { ActionRun } from "@/lib/actions/run";
 import type { UserRequest } from "@/lib/traffic";
@@ -339,4 +339,35 @@ describe("weights", () => {
     }
     expect(await regionStatuses("us-east-1")).toEqual(["UP", "UP", "UP", "UP", "UP"]);
   });
+});
+
+describe("headroom", () => {
+  it("gives no more users to a region that is slow for its own: draining us-east-1 fails eu-west-1's headroom", async () => {
+    await injectFault("eu-west-1", "api-slow", { labDir });
+    try {
+      // europe's users see ~3 s answers from now on; once enough of the last 30 s are slow, the p95 says so
+      const preflight = await waitFor(
+        "eu-west-1's headroom to fail",
+        async () => {
+          const p = await svc.previewAction(engineer, {
+            actionId: "traffic.drain-region",
+            params: { region: "us-east-1" },
+          });
+          return p.preflight.find((c) => c.id === "headroom:eu-west-1")?.ok === false ? p.preflight : undefined;
+        },
+        { timeoutMs: 40_000, intervalMs: 1_000 },
+      );
+      expect(preflight.find((c) => c.id === "headroom:eu-west-1")?.observed).toMatch(
+        /failed and p95 was [3-9]\d{3} ms \(under 1 %, p95 under 1000 ms\)/,
+      );
+      expect(preflight.find((c) => c.id === "healthy:eu-west-1")).toMatchObject({
+        ok: false,
+        // its /health is as slow as the rest (~3 s): past the check's 2 s, or answered "degraded"
+        observed: expect.stringMatching(/did not answer \/health within \d+ ms|\/health says degraded/),
+      });
+      expect(preflight.find((c) => c.id === "another-region-serves")?.ok).toBe(true);
+    } finally {
+      await injectFault("eu-west-1", "recover", { labDir });
+    }
+  }, 120_000);
 });

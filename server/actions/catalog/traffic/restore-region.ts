@@ -2,17 +2,17 @@ import "server-only";
 import {
   describeShares,
   describeSteps,
-  failed,
   HEADROOM,
   mainServer,
   regionState,
   restoreSteps,
   servingByGeography,
+  stepVerdict,
 } from "@/lib/actions/traffic-plan";
 import type { Check } from "@/lib/actions/run";
 import { backendName, HOME_WEIGHT } from "@/lib/balancer-layout";
 import type { BalancerConfig } from "@/lib/fleet-config";
-import { formatDuration, formatPercent } from "@/lib/units";
+import { formatDuration } from "@/lib/units";
 import type { Balancer, ServerStat } from "@/server/traffic/balancer";
 import { readUserRequests } from "@/server/traffic/users-probe";
 import { Aborted, hold } from "../../hold";
@@ -50,8 +50,6 @@ import {
 
 /** How often a hold looks at the users' errors of the step. */
 const WATCH_MS = 2_000;
-/** A step's failed requests are judged once this many came (or at the end of its hold, however few). */
-const WATCH_MIN_REQUESTS = 20;
 
 interface Seen {
   startedAt: number;
@@ -300,15 +298,10 @@ async function watchErrors(ctx: RunContext, homes: string[], sinceMs: number, pe
     ctx.log(`cannot read the users' requests (${(err as Error).message}); holding on`, "stderr");
     return;
   }
-  if (!requests.length || (!final && requests.length < WATCH_MIN_REQUESTS)) return;
-  const bad = requests.filter(failed).length;
-  const rate = bad / requests.length;
-  if (final)
-    ctx.log(`at ${percent} %: ${bad} of ${requests.length} users' requests failed (${formatPercent(rate * 100)})`);
-  if (rate >= HEADROOM.maxErrorRate)
-    throw new TooManyErrors(
-      `users of ${homes.join(", ")} saw ${bad} of ${requests.length} requests fail at ${percent} % (${formatPercent(rate * 100)}, the bound is under ${HEADROOM.maxErrorRate * 100} %)`,
-    );
+  const verdict = stepVerdict(requests, final);
+  if (!verdict) return;
+  if (final) ctx.log(`at ${percent} %: users of ${homes.join(", ")}: ${verdict.observed}`);
+  if (!verdict.ok) throw new TooManyErrors(`at ${percent} %, users of ${homes.join(", ")} saw ${verdict.observed}`);
 }
 
 /** Puts back the weights and the state from before the restore (drain first, so new users leave at once). */
