@@ -32,11 +32,14 @@ export interface BalancerStatus {
   status: "up" | "down";
 }
 
-/** HAProxy's binary: HAPROXY_BIN, the PATH, then the sbin directories (Debian puts it in /usr/sbin). */
+/**
+ * HAProxy's binary: HAPROXY_BIN when set (that one only), else the PATH, then the sbin directories (Debian puts it
+ * in /usr/sbin).
+ */
 export function findHaproxy(): string | null {
   const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), ...STD_SBIN];
-  for (const candidate of [process.env.HAPROXY_BIN, ...dirs.map((d) => path.join(d, "haproxy"))]) {
-    if (!candidate) continue;
+  const chosen = process.env.HAPROXY_BIN;
+  for (const candidate of chosen ? [chosen] : dirs.map((d) => path.join(d, "haproxy"))) {
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -154,6 +157,7 @@ export async function ensureBalancer(
   const files = labFiles(labDir);
   const binary = findHaproxy();
   if (!binary) {
+    await stopBalancer(labDir); // one started with a binary since removed (or HAPROXY_BIN changed)
     updateState(labDir, (s) => {
       s.balancer = null;
       s.balancerReason = HAPROXY_MISSING;

@@ -86,8 +86,8 @@ describe("parseShowStat", () => {
     });
   });
 
-  it("reads a check in progress, a server never checked, and no average without responses", () => {
-    const [checking, unchecked] = parseShowStat(
+  it("reads checks in progress, a server never checked, and no average without responses", () => {
+    const [checking, slow, unchecked] = parseShowStat(
       csv(
         line({
           pxname: "geo_asia-pacific",
@@ -97,10 +97,20 @@ describe("parseShowStat", () => {
           check_code: 503,
           rtime: 0,
         }),
+        // a check still running (the region answers slowly): HAProxy shows code 0 until it ends
+        line({
+          pxname: "geo_asia-pacific",
+          svname: "eu-west-1",
+          status: "UP",
+          check_status: "* L7OK",
+          check_code: 0,
+          last_chk: "",
+        }),
         line({ pxname: "geo_asia-pacific", svname: "us-east-1_backup", status: "no check", bck: 1, weight: 1 }),
       ),
     );
     expect(checking).toMatchObject({ status: "UP 1/2", check: "L7STS 503", avgResponseMs: null });
+    expect(slow).toMatchObject({ status: "UP", check: "L7OK" });
     expect(unchecked).toMatchObject({ region: "us-east-1", backup: true, status: "no check", check: null, weight: 1 });
   });
 

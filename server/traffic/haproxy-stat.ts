@@ -54,7 +54,8 @@ export function parseShowStat(csv: string): ServerStat[] {
 function checkOf(status: string, code: string, lastCheck: string): string | null {
   const name = status.replace(/^\* /, "");
   if (!name) return null;
-  if (code) return `${name} ${code}`;
+  // HAProxy shows code 0 while the next check of the server runs: the last real code is gone until it ends
+  if (code && code !== "0") return `${name} ${code}`;
   const words = lastCheck.trim();
   return words ? `${name} ${words.charAt(0).toLowerCase()}${words.slice(1)}` : name;
 }
