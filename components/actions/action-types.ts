@@ -32,5 +32,8 @@ export interface RunActions {
 /** A region of the fleet as the request form offers it, with the role Switchyard last recorded. */
 export type FleetRegion = { id: string; displayName: string; role: "primary" | "replica"; cdnProvider: CdnProvider };
 
+/** A geography of users of the fleet's global balancer, as the request form offers it, with the region that serves it first. */
+export type FleetGeography = { id: string; displayName: string; home: string };
+
 /** Who looks at a run: the controls depend on the role and on whether they asked for it. */
 export type RunViewer = { userId: string; role: Role };

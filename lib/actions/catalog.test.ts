@@ -25,6 +25,9 @@ describe("the action catalog", () => {
         "cdn.disable",
         "cdn.switch-provider",
         "cdn.rollout",
+        "traffic.drain-region",
+        "traffic.restore-region",
+        "traffic.set-weights",
       ]),
     );
     expect(actionCatalog["db.verify-primary"].risk).toBe("low");

@@ -21,6 +21,9 @@ export const actionIds = [
   "mirrors.test-failover",
   "mirrors.resync",
   "mirrors.cleanup",
+  "traffic.drain-region",
+  "traffic.restore-region",
+  "traffic.set-weights",
 ] as const;
 export type ActionId = (typeof actionIds)[number];
 
@@ -35,7 +38,15 @@ export type ParamField =
   | { name: string; label: string; kind: "regions"; help?: string }
   | { name: string; label: string; kind: "provider"; help?: string }
   | { name: string; label: string; kind: "region-or-all"; help?: string }
-  | { name: string; label: string; kind: "hold-seconds"; help?: string };
+  | { name: string; label: string; kind: "hold-seconds"; help?: string }
+  /** a geography of users of the fleet's balancer */
+  | { name: string; label: string; kind: "geography"; help?: string }
+  /** a weight (0–256) per region, in one geography's backend */
+  | { name: string; label: string; kind: "weights"; help?: string }
+  /** at once, or the home weight in steps (lib/actions/traffic-plan restoreStepChoices) */
+  | { name: string; label: string; kind: "restore-steps"; help?: string }
+  /** one number of seconds */
+  | { name: string; label: string; kind: "seconds"; help?: string };
 
 export interface ActionMeta {
   id: ActionId;
@@ -54,6 +65,9 @@ export interface ActionMeta {
   /** pausable and abortable while it runs */
   controllable?: boolean;
 }
+
+/** Every traffic action changes the one global balancer: two never run at once. */
+const globalTraffic = () => "traffic:global";
 
 const allRegions = (p: { regions: string[] }) => `api:${[...p.regions].sort().join(",")}`;
 
@@ -248,6 +262,67 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     reverse: "Cannot be undone: expired clips are mirrored again on demand or by a re-sync.",
     timeoutMs: 60_000,
     target: (p: { region: string }) => `mirrors:${p.region}`,
+  },
+  "traffic.drain-region": {
+    id: "traffic.drain-region",
+    title: "Drain a region (move its users away)",
+    summary:
+      "Puts the region's servers in the global balancer in drain state in every geography: requests under way finish there, new users go to the next region of their geography's failover order. Refused when no other region could serve.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "region", label: "Region to drain", kind: "region" }],
+    reverse: "Run traffic.restore-region on the same region (at once, or in steps).",
+    timeoutMs: 90_000,
+    target: globalTraffic,
+  },
+  "traffic.restore-region": {
+    id: "traffic.restore-region",
+    title: "Restore a region's traffic",
+    summary:
+      "Puts the region back to ready in the global balancer and gives its home geography back to it: at once, or in steps of its home weight (25 → 50 → 100) shared with the region serving it meanwhile, holding at each and checking the users' errors; pausable, and abortable back to where it started.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "region", label: "Region to restore", kind: "region" },
+      {
+        name: "steps",
+        label: "How",
+        kind: "restore-steps",
+        help: "In steps, the home geography is split by weight between this region and the one serving it now; users' errors are checked at each step.",
+      },
+      {
+        name: "holdSeconds",
+        label: "Hold at each step (seconds)",
+        kind: "seconds",
+        help: "Only for a restore in steps.",
+      },
+    ],
+    reverse:
+      "Run traffic.drain-region on the same region; while a restore in steps holds, abort it to go back to where it started.",
+    timeoutMs: 5 * 86_400_000 + 600_000,
+    target: globalTraffic,
+    controllable: true,
+  },
+  "traffic.set-weights": {
+    id: "traffic.set-weights",
+    title: "Set a geography's region weights",
+    summary:
+      "Sets the weight (0–256) of each region's server in the geography's backend of the global balancer: its users are split between the regions in proportion. At least one region that is up needs a weight above 0.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      { name: "geography", label: "Geography", kind: "geography" },
+      {
+        name: "weights",
+        label: "Weight per region (0–256)",
+        kind: "weights",
+        help: "As the balancer's layout has it, the home region weighs 100 and the others 0. A region at 0 takes none of these users.",
+      },
+    ],
+    reverse:
+      "Set the weights back (the previous ones are in this run's output), or run traffic.restore-region on the home region.",
+    timeoutMs: 60_000,
+    target: globalTraffic,
   },
 };
 

@@ -9,6 +9,9 @@ import { repointApp } from "./catalog/db-repoint-app";
 import { switchover } from "./catalog/db-switchover";
 import { verifyPrimary } from "./catalog/db-verify-primary";
 import { mirrorsCleanup, mirrorsResync, mirrorsTestFailover } from "./catalog/mirrors";
+import { drainRegion } from "./catalog/traffic/drain-region";
+import { restoreRegion } from "./catalog/traffic/restore-region";
+import { setWeights } from "./catalog/traffic/set-weights";
 import type { ActionModule } from "./module";
 
 /** Every runbook action's module, by id. */
@@ -27,6 +30,9 @@ const modules: { [A in ActionId]: ActionModule<A> } = {
   "mirrors.test-failover": mirrorsTestFailover,
   "mirrors.resync": mirrorsResync,
   "mirrors.cleanup": mirrorsCleanup,
+  "traffic.drain-region": drainRegion,
+  "traffic.restore-region": restoreRegion,
+  "traffic.set-weights": setWeights,
 };
 
 export function moduleFor<A extends ActionId>(id: A): ActionModule<A> {

@@ -72,6 +72,38 @@ describe("the runbook files", () => {
   });
 });
 
+describe("the traffic actions in the checklists", () => {
+  const runbooks = loadRunbooks();
+  const response = runbooks.find((r) => r.id === "incident-response")!;
+
+  it("Scenario 1 offers draining the degraded region to mitigate and restoring it to resolve", () => {
+    const scenario = runbooks.find((r) => r.id === "primary-region-degraded")!;
+    const steps = buildChecklist(response, scenario, "P2");
+    expect(steps.find((s) => s.key === "primary-region-degraded/move-users-off-degraded-region")).toMatchObject({
+      phase: "mitigate",
+      action: "traffic.drain-region",
+    });
+    expect(steps.find((s) => s.key === "primary-region-degraded/bring-users-back")).toMatchObject({
+      phase: "resolve",
+      action: "traffic.restore-region",
+    });
+  });
+
+  it("a P1 (a single region failed) offers them in every incident; other severities do not", () => {
+    const p1 = buildChecklist(response, null, "P1");
+    expect(p1.find((s) => s.key === "incident-response/drain-failed-region")).toMatchObject({
+      phase: "mitigate",
+      action: "traffic.drain-region",
+    });
+    expect(p1.find((s) => s.key === "incident-response/restore-failed-region")).toMatchObject({
+      phase: "resolve",
+      action: "traffic.restore-region",
+    });
+    for (const sev of ["P0", "P2", "P3"] as const)
+      expect(buildChecklist(response, null, sev).some((s) => s.action?.startsWith("traffic."))).toBe(false);
+  });
+});
+
 describe("a malformed runbook file", () => {
   const write = (name: string, text: string) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "runbooks-"));

@@ -1,10 +1,13 @@
 import { actionCatalog, actionIds, type ActionId, type ParamField } from "@/lib/actions/catalog";
+import { DEFAULT_RESTORE_HOLD_SECONDS, restoreStepChoices } from "@/lib/actions/traffic-plan";
+import { HOME_WEIGHT } from "@/lib/balancer-layout";
 import { cdnProviders } from "@/lib/cdn-providers";
-import type { FleetRegion } from "@/components/actions/action-types";
+import type { FleetGeography, FleetRegion } from "@/components/actions/action-types";
 
 /**
- * The request form's values, as the inputs hold them (strings, and string lists for checkboxes and the two hold
- * times), and how they turn into an action's parameters, a URL's query and back.
+ * The request form's values, as the inputs hold them (strings, and string lists for checkboxes, the two hold
+ * times and the weights, one per region in the fleet's order), and how they turn into an action's parameters, a
+ * URL's query and back.
  */
 
 export type FormValues = Record<string, string | string[]>;
@@ -15,6 +18,7 @@ export const actionGroups: { label: string; prefix: string; ids: ActionId[] }[] 
   { label: "Database", prefix: "db." },
   { label: "CDN", prefix: "cdn." },
   { label: "Mirrors", prefix: "mirrors." },
+  { label: "Traffic", prefix: "traffic." },
 ].map((g) => ({ ...g, ids: actionIds.filter((id) => id.startsWith(g.prefix)) }));
 
 export const providerLabels: Record<(typeof cdnProviders)[number], string> = {
@@ -27,8 +31,11 @@ export type Choice = { value: string; label: string };
 
 const regionLabel = (r: FleetRegion) => `${r.id} · ${r.displayName}${r.role === "primary" ? " (primary)" : ""}`;
 
-/** The options of a select field: regions (all, replicas only, or with "All regions"), or CDN providers. */
-export function choicesFor(field: ParamField, fleet: FleetRegion[]): Choice[] {
+/**
+ * The options of a select field: regions (all, replicas only, or with "All regions"), CDN providers, the balancer's
+ * geographies, or a restore's steps.
+ */
+export function choicesFor(field: ParamField, fleet: FleetRegion[], geographies: FleetGeography[] = []): Choice[] {
   switch (field.kind) {
     case "replica":
       return fleet.filter((r) => r.role === "replica").map((r) => ({ value: r.id, label: regionLabel(r) }));
@@ -39,12 +46,25 @@ export function choicesFor(field: ParamField, fleet: FleetRegion[]): Choice[] {
       return [{ value: "all", label: "All regions" }, ...fleet.map((r) => ({ value: r.id, label: regionLabel(r) }))];
     case "provider":
       return cdnProviders.map((p) => ({ value: p, label: providerLabels[p] }));
+    case "geography":
+      return geographies.map((g) => ({ value: g.id, label: `${g.displayName} (${g.id}, home ${g.home})` }));
+    case "restore-steps":
+      return restoreStepChoices.map(({ value, label }) => ({ value, label }));
     default:
       return [];
   }
 }
 
-function defaultValue(actionId: ActionId, field: ParamField, fleet: FleetRegion[]): string | string[] {
+/** The weights the balancer's layout gives a geography: its home region 100, every other 0. */
+export const layoutWeights = (fleet: FleetRegion[], home: string | undefined) =>
+  fleet.map((r) => String(r.id === home ? HOME_WEIGHT : 0));
+
+function defaultValue(
+  actionId: ActionId,
+  field: ParamField,
+  fleet: FleetRegion[],
+  geographies: FleetGeography[],
+): string | string[] {
   const primary = fleet.find((r) => r.role === "primary");
   const firstReplica = fleet.find((r) => r.role === "replica");
   switch (field.kind) {
@@ -65,11 +85,24 @@ function defaultValue(actionId: ActionId, field: ParamField, fleet: FleetRegion[
     }
     case "hold-seconds":
       return defaultHoldSeconds;
+    case "geography":
+      return geographies[0]?.id ?? "";
+    case "weights":
+      return layoutWeights(fleet, geographies[0]?.home);
+    case "restore-steps":
+      return restoreStepChoices[0]!.value;
+    case "seconds":
+      return String(DEFAULT_RESTORE_HOLD_SECONDS);
   }
 }
 
 /** A value from the URL, kept only when the field can show it (an unknown region falls back to the default). */
-function fromQuery(field: ParamField, raw: string | undefined, fleet: FleetRegion[]): string | string[] | undefined {
+function fromQuery(
+  field: ParamField,
+  raw: string | undefined,
+  fleet: FleetRegion[],
+  geographies: FleetGeography[],
+): string | string[] | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (field.kind === "regions") {
     const known = new Set(fleet.map((r) => r.id));
@@ -81,7 +114,20 @@ function fromQuery(field: ParamField, raw: string | undefined, fleet: FleetRegio
     const parts = raw.split(",").map((s) => s.trim());
     return parts.length === 2 && parts.every((p) => /^\d{1,6}$/.test(p)) ? parts : undefined;
   }
-  return choicesFor(field, fleet).some((c) => c.value === raw) ? raw : undefined;
+  if (field.kind === "weights") {
+    // "us-east-1:50,eu-west-1:50": regions the URL leaves out weigh 0
+    const given = new Map(
+      raw.split(",").flatMap((pair) => {
+        const m = /^\s*([a-z0-9-]+):(\d{1,3})\s*$/.exec(pair);
+        return m ? [[m[1]!, m[2]!] as const] : [];
+      }),
+    );
+    return given.size && [...given.keys()].every((r) => fleet.some((x) => x.id === r))
+      ? fleet.map((r) => given.get(r.id) ?? "0")
+      : undefined;
+  }
+  if (field.kind === "seconds") return /^\d{1,6}$/.test(raw) ? raw : undefined;
+  return choicesFor(field, fleet, geographies).some((c) => c.value === raw) ? raw : undefined;
 }
 
 /** Every field of the action: its value from the URL when it fits, else its default. */
@@ -89,27 +135,70 @@ export function initialValues(
   actionId: ActionId,
   fleet: FleetRegion[],
   query: Record<string, string> = {},
+  geographies: FleetGeography[] = [],
 ): FormValues {
   const values: FormValues = {};
   for (const field of actionCatalog[actionId].fields)
-    values[field.name] = fromQuery(field, query[field.name], fleet) ?? defaultValue(actionId, field, fleet);
+    values[field.name] =
+      fromQuery(field, query[field.name], fleet, geographies) ?? defaultValue(actionId, field, fleet, geographies);
+  // Weights start from the chosen geography's layout when the URL gives none.
+  const geo = actionCatalog[actionId].fields.find((f) => f.kind === "geography");
+  const weights = actionCatalog[actionId].fields.find((f) => f.kind === "weights");
+  if (geo && weights && !query[weights.name])
+    values[weights.name] = layoutWeights(fleet, geographies.find((g) => g.id === values[geo.name])?.home);
   return values;
 }
 
-/** The parameters the service takes: hold times as numbers, everything else as the inputs hold it. */
-export function toParams(actionId: ActionId, values: FormValues): Record<string, unknown> {
+/** The values after one input changed: a new geography brings its layout's weights (home 100, others 0). */
+export function changeValue(
+  actionId: ActionId,
+  values: FormValues,
+  name: string,
+  value: string | string[],
+  fleet: FleetRegion[],
+  geographies: FleetGeography[],
+): FormValues {
+  const next = { ...values, [name]: value };
+  const fields = actionCatalog[actionId].fields;
+  const weights = fields.find((f) => f.kind === "weights");
+  if (weights && fields.find((f) => f.name === name)?.kind === "geography" && typeof value === "string")
+    next[weights.name] = layoutWeights(fleet, geographies.find((g) => g.id === value)?.home);
+  return next;
+}
+
+const toNumber = (s: string) => (s.trim() === "" ? NaN : Number(s));
+
+/**
+ * The parameters the service takes: hold times, seconds and a restore's steps as numbers, weights as a record by
+ * region (the fleet's order), everything else as the inputs hold it.
+ */
+export function toParams(actionId: ActionId, values: FormValues, fleet: FleetRegion[] = []): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const field of actionCatalog[actionId].fields) {
     const v = values[field.name];
-    if (field.kind === "hold-seconds")
-      params[field.name] = (Array.isArray(v) ? v : defaultHoldSeconds).map((s) => (s.trim() === "" ? NaN : Number(s)));
+    if (field.kind === "hold-seconds") params[field.name] = (Array.isArray(v) ? v : defaultHoldSeconds).map(toNumber);
     else if (field.kind === "regions") params[field.name] = Array.isArray(v) ? v : [];
+    else if (field.kind === "weights")
+      params[field.name] = Object.fromEntries(fleet.map((r, i) => [r.id, toNumber((Array.isArray(v) && v[i]) || "")]));
+    else if (field.kind === "seconds") params[field.name] = toNumber(typeof v === "string" ? v : "");
+    else if (field.kind === "restore-steps")
+      params[field.name] = (typeof v === "string" ? v : "").split(",").map(toNumber);
     else params[field.name] = typeof v === "string" ? v : "";
   }
   return params;
 }
 
-/** A link to the request form for an action, its parameters (lists joined by commas), and its incident and step. */
+/** A parameter as a URL carries it: lists joined by commas, a record of weights as region:weight pairs. */
+function queryValue(v: unknown): string {
+  if (Array.isArray(v)) return v.join(",");
+  if (typeof v === "object" && v !== null)
+    return Object.entries(v)
+      .map(([k, x]) => `${k}:${String(x)}`)
+      .join(",");
+  return String(v);
+}
+
+/** A link to the request form for an action, its parameters (see queryValue), and its incident and step. */
 export function requestHref(
   actionId: ActionId,
   params: Record<string, unknown> = {},
@@ -120,7 +209,7 @@ export function requestHref(
   if (context.stepKey) q.set("step", context.stepKey);
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || k === "action" || k === "incident" || k === "step") continue;
-    q.set(k, Array.isArray(v) ? v.join(",") : String(v));
+    q.set(k, queryValue(v));
   }
   return `/actions/new?${q}`;
 }

@@ -2,7 +2,8 @@
 
 import { input, label, muted } from "@/components/incidents/styles";
 import { actionCatalog, type ActionId, type ParamField } from "@/lib/actions/catalog";
-import type { FleetRegion } from "@/components/actions/action-types";
+import { MAX_WEIGHT } from "@/lib/balancer-layout";
+import type { FleetGeography, FleetRegion } from "@/components/actions/action-types";
 import { choicesFor, defaultHoldSeconds, type FormValues } from "@/components/actions/request/form-params";
 
 type Change = (name: string, value: string | string[]) => void;
@@ -11,11 +12,13 @@ type Change = (name: string, value: string | string[]) => void;
 export function ParamInputs({
   actionId,
   fleet,
+  geographies = [],
   values,
   onChange,
 }: {
   actionId: ActionId;
   fleet: FleetRegion[];
+  geographies?: FleetGeography[];
   values: FormValues;
   onChange: Change;
 }) {
@@ -24,13 +27,16 @@ export function ParamInputs({
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       {fields.map((f) => (
-        <div key={f.name} className={f.kind === "regions" || f.kind === "hold-seconds" ? "sm:col-span-2" : undefined}>
-          <FieldInput field={f} fleet={fleet} value={values[f.name]} onChange={onChange} />
+        <div key={f.name} className={wide.has(f.kind) ? "sm:col-span-2" : undefined}>
+          <FieldInput field={f} fleet={fleet} geographies={geographies} value={values[f.name]} onChange={onChange} />
         </div>
       ))}
     </div>
   );
 }
+
+/** Fields that take the form's whole width. */
+const wide = new Set<ParamField["kind"]>(["regions", "hold-seconds", "weights"]);
 
 const helpId = (f: ParamField) => `param-${f.name}-help`;
 
@@ -45,11 +51,13 @@ function Help({ field }: { field: ParamField }) {
 function FieldInput({
   field,
   fleet,
+  geographies,
   value,
   onChange,
 }: {
   field: ParamField;
   fleet: FleetRegion[];
+  geographies: FleetGeography[];
   value: string | string[] | undefined;
   onChange: Change;
 }) {
@@ -123,7 +131,70 @@ function FieldInput({
     );
   }
 
-  const choices = choicesFor(field, fleet);
+  if (field.kind === "weights") {
+    const weights = Array.isArray(value) && value.length === fleet.length ? value : fleet.map(() => "0");
+    return (
+      <fieldset aria-describedby={described}>
+        <legend className={label}>{field.label}</legend>
+        <div className="mt-1 grid gap-3 sm:grid-cols-3">
+          {fleet.map((r, i) => (
+            <div key={r.id}>
+              <label htmlFor={`${id}-${r.id}`} className="block text-xs text-slate-600 dark:text-slate-400">
+                <span className="font-mono">{r.id}</span> · {r.displayName}
+              </label>
+              <input
+                id={`${id}-${r.id}`}
+                name={`${field.name}.${r.id}`}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={MAX_WEIGHT}
+                step={1}
+                required
+                value={weights[i]}
+                onChange={(e) =>
+                  onChange(
+                    field.name,
+                    weights.map((w, j) => (j === i ? e.target.value : w)),
+                  )
+                }
+                className={input}
+              />
+            </div>
+          ))}
+        </div>
+        {!fleet.length && <p className={`mt-1 text-sm ${muted}`}>The fleet file lists no regions.</p>}
+        <Help field={field} />
+      </fieldset>
+    );
+  }
+
+  if (field.kind === "seconds") {
+    return (
+      <>
+        <label htmlFor={id} className={label}>
+          {field.label}
+        </label>
+        <input
+          id={id}
+          name={field.name}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={86_400}
+          step={1}
+          required
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(field.name, e.target.value)}
+          aria-describedby={described}
+          className={input}
+        />
+        <Help field={field} />
+      </>
+    );
+  }
+
+  const choices = choicesFor(field, fleet, geographies);
   return (
     <>
       <label htmlFor={id} className={label}>
@@ -139,7 +210,13 @@ function FieldInput({
       >
         {!choices.some((c) => c.value === value) && (
           <option value="" disabled>
-            {choices.length ? "Choose…" : field.kind === "replica" ? "No replica in the fleet" : "Nothing to choose"}
+            {choices.length
+              ? "Choose…"
+              : field.kind === "replica"
+                ? "No replica in the fleet"
+                : field.kind === "geography"
+                  ? "The fleet has no global balancer"
+                  : "Nothing to choose"}
           </option>
         )}
         {choices.map((c) => (

@@ -8,8 +8,8 @@ import { parseActionParams } from "@/lib/actions/action-params";
 import { actionCatalog, type ActionId } from "@/lib/actions/catalog";
 import { incidentRef } from "@/lib/ids";
 import { ActionPicker, ActionSummary } from "@/components/actions/request/action-picker";
-import type { FleetRegion, RequestFormActions } from "@/components/actions/action-types";
-import { initialValues, toParams, type FormValues } from "@/components/actions/request/form-params";
+import type { FleetGeography, FleetRegion, RequestFormActions } from "@/components/actions/action-types";
+import { changeValue, initialValues, toParams, type FormValues } from "@/components/actions/request/form-params";
 import { newIdempotencyKey } from "@/components/actions/request/idempotency-key";
 import { ParamInputs } from "@/components/actions/request/param-inputs";
 import { PreviewPanel } from "@/components/actions/request/preview-panel";
@@ -29,12 +29,15 @@ export type RequestContext = {
  */
 export function RequestForm({
   fleet,
+  geographies = [],
   initialActionId,
   query,
   context,
   actions,
 }: {
   fleet: FleetRegion[];
+  /** the global balancer's geographies (none when the fleet has no balancer) */
+  geographies?: FleetGeography[];
   initialActionId: ActionId | null;
   query: Record<string, string>;
   context: RequestContext;
@@ -43,13 +46,13 @@ export function RequestForm({
   const router = useRouter();
   const [actionId, setActionId] = useState<ActionId | null>(initialActionId);
   const [values, setValues] = useState<FormValues>(() =>
-    initialActionId ? initialValues(initialActionId, fleet, query) : {},
+    initialActionId ? initialValues(initialActionId, fleet, query, geographies) : {},
   );
   const [idempotencyKey] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const params = actionId ? toParams(actionId, values) : null;
+  const params = actionId ? toParams(actionId, values, fleet) : null;
   const invalid = actionId && params ? problemWith(actionId, params) : null;
   const preview = useActionPreview(actions.preview, actionId && params && !invalid ? { actionId, params } : null);
   // The step names the action it runs: for another action the request is the incident's, not the step's.
@@ -100,7 +103,7 @@ export function RequestForm({
           value={actionId}
           onChange={(id) => {
             setActionId(id);
-            setValues(initialValues(id, fleet));
+            setValues(initialValues(id, fleet, {}, geographies));
             setError(null);
           }}
         />
@@ -109,8 +112,9 @@ export function RequestForm({
           <ParamInputs
             actionId={actionId}
             fleet={fleet}
+            geographies={geographies}
             values={values}
-            onChange={(name, v) => setValues((old) => ({ ...old, [name]: v }))}
+            onChange={(name, v) => setValues((old) => changeValue(actionId, old, name, v, fleet, geographies))}
           />
         )}
       </div>
@@ -160,5 +164,7 @@ function problemWith(actionId: ActionId, params: Record<string, unknown>): strin
   const issue = parsed.error.issues[0];
   if (!issue) return "invalid parameters";
   const field = actionCatalog[actionId].fields.find((f) => f.name === issue.path[0]);
-  return `${field?.label ?? (issue.path.map(String).join(".") || "parameters")}: ${issue.message}`;
+  // a weight names its region: "Weight per region (0–256), eu-west-1: must be at most 256"
+  const key = typeof issue.path[1] === "string" ? `, ${issue.path[1]}` : "";
+  return `${field ? `${field.label}${key}` : issue.path.map(String).join(".") || "parameters"}: ${issue.message}`;
 }

@@ -5,8 +5,8 @@ import type { StepState } from "@/lib/incident";
 import { requestHref } from "@/components/actions/request/form-params";
 
 /**
- * The parameters a checklist step implies: the runbook's full re-sync is of all regions, and a mirror action
- * for an incident in one region is for that region. Everything else the request form's defaults cover.
+ * The parameters a checklist step implies: the runbook's full re-sync is of all regions, and a mirror or traffic
+ * action for an incident in one region is for that region (the degraded region to drain, then to restore). Everything else the request form's defaults cover.
  */
 export function stepDefaults(
   actionId: ActionId,
@@ -16,7 +16,13 @@ export function stepDefaults(
   const only = incidentRegions.length === 1 ? incidentRegions[0]! : null;
   if (actionId === "mirrors.resync")
     return step.command && !/[?&]region=/.test(step.command) ? { region: "all" } : only ? { region: only } : {};
-  if (actionId === "mirrors.test-failover" || actionId === "mirrors.cleanup") return only ? { region: only } : {};
+  if (
+    actionId === "mirrors.test-failover" ||
+    actionId === "mirrors.cleanup" ||
+    actionId === "traffic.drain-region" ||
+    actionId === "traffic.restore-region"
+  )
+    return only ? { region: only } : {};
   return {};
 }
 

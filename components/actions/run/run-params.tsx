@@ -3,7 +3,15 @@ import { actionCatalog } from "@/lib/actions/catalog";
 import type { ActionRun } from "@/lib/actions/run";
 
 const show = (v: unknown): string =>
-  Array.isArray(v) ? v.map(show).join(", ") : v === null || v === undefined ? "—" : String(v);
+  Array.isArray(v)
+    ? v.map(show).join(", ")
+    : v === null || v === undefined
+      ? "—"
+      : typeof v === "object"
+        ? Object.entries(v)
+            .map(([k, x]) => `${k}: ${show(x)}`)
+            .join(", ")
+        : String(v);
 
 /** The parameters as requested, under their form labels, and the hash an approval is bound to. */
 export function RunParams({ run }: { run: ActionRun }) {

@@ -9,7 +9,7 @@ import { formatDuration } from "@/lib/units";
 import { callRegionApi } from "../executors/http";
 import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type FleetContext, type RunContext } from "../module";
-import { sleep } from "../wait";
+import { Aborted, hold } from "../hold";
 import { hostReachable } from "./host-reachable";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
@@ -267,55 +267,6 @@ const switchEnv = (provider: CdnProvider) => ({
 });
 
 // ---- gradual rollout -------------------------------------------------------------------------------------
-
-const STEP_MS = 250;
-
-class Aborted extends Error {}
-
-/**
- * Holds at a rollout step for `seconds` of unpaused time, checking the operator's control every ≤ 250 ms:
- * "pause" stops the hold clock, "abort" throws Aborted. `overall` maps the seconds held to the whole rollout's percent.
- */
-async function hold(
-  ctx: RunContext,
-  step: number,
-  seconds: number,
-  overall: (heldMs: number) => number,
-): Promise<void> {
-  const holdMs = seconds * 1000;
-  // at most ~120 progress lines per hold (each is a line of output), at least one a second
-  const reportEvery = Math.min(30_000, Math.max(1_000, holdMs / 120));
-  let held = 0;
-  let paused = false;
-  let last = Date.now();
-  let reportedAt = -Infinity;
-  let controlFailed = false;
-  while (held < holdMs) {
-    if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error("aborted");
-    const control = await ctx.control().catch((err: Error) => {
-      if (!controlFailed) ctx.log(`cannot read the operator's control (${err.message}); holding on`, "stderr");
-      controlFailed = true;
-      return null;
-    });
-    const now = Date.now();
-    if (!paused) held = Math.min(holdMs, held + (now - last)); // the time since the last look counts unless it was paused
-    last = now;
-    if (control === "abort") throw new Aborted();
-    const pausedNow = control === "pause";
-    if (pausedNow !== paused || now - reportedAt >= reportEvery) {
-      reportedAt = now;
-      const left = formatDuration(holdMs - held);
-      ctx.progress(
-        overall(held),
-        pausedNow
-          ? `paused at ${step} % (${left} of the hold left); resume to go on`
-          : `holding at ${step} % for ${formatDuration(holdMs)}, ${left} left`,
-      );
-    }
-    paused = pausedNow;
-    if (held < holdMs) await sleep(Math.min(STEP_MS, paused ? STEP_MS : holdMs - held), ctx.signal);
-  }
-}
 
 const rolloutEnv = (provider: CdnProvider, percent: number) => ({
   CDN_ROLLOUT_PROVIDER: provider,

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import type { FleetRegion } from "@/components/actions/action-types";
+import type { FleetGeography, FleetRegion } from "@/components/actions/action-types";
 import { RequestForm, type RequestContext } from "@/components/actions/request/request-form";
 import { isActionId } from "@/lib/actions/catalog";
 import { rowId } from "@/lib/id-schema";
@@ -30,6 +30,19 @@ async function fleetRegions(): Promise<FleetRegion[]> {
   } catch (err) {
     console.error(`[actions] cannot read the fleet: ${(err as Error).message}`);
     return [];
+  }
+}
+
+/** The global balancer's geographies, for the traffic actions; none when the fleet has no balancer. */
+function fleetGeographies(): FleetGeography[] {
+  try {
+    return (getFleetConfig().balancer?.geographies ?? []).map((g) => ({
+      id: g.id,
+      displayName: g.displayName,
+      home: g.home,
+    }));
+  } catch {
+    return []; // fleetRegions says why
   }
 }
 
@@ -82,6 +95,7 @@ export default async function NewActionPage({ searchParams }: { searchParams: Pr
       <RequestForm
         key={new URLSearchParams(query).toString()}
         fleet={fleet}
+        geographies={fleetGeographies()}
         initialActionId={actionId}
         query={query}
         context={context}
