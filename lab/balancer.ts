@@ -2,10 +2,12 @@ import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { connect, createServer } from "node:net";
 import path from "node:path";
 import type { BalancerConfig } from "../lib/fleet-config";
+import { balancerLayout } from "../lib/balancer-layout";
 import { haproxyConfig } from "../lib/haproxy-config";
+import { LabError } from "./errors";
 import { run } from "./exec";
 import { regionAddress } from "./network/net";
-import { labFiles } from "./paths";
+import { labFiles, resolveLabDir } from "./paths";
 import { freePorts } from "./ports";
 import { LAB_FAILOVER_ORDER, LAB_GEOGRAPHIES, REGION_IDS, type RegionId } from "./regions";
 import { readState, updateState, type LabState } from "./state";
@@ -86,23 +88,50 @@ export function labHaproxyConfig(state: LabState, port: number, primary: RegionI
 
 const markers = (labDir: string) => [labFiles(labDir).haproxyConfig];
 
-/** Whether HAProxy's runtime API answers `show info` (one command per connection, read to EOF). */
-export function haproxyAnswers(labDir: string, timeoutMs = 1_000): Promise<boolean> {
+/** One command on HAProxy's runtime API (one command per connection, read to EOF); null when it does not answer. */
+function adminCommand(labDir: string, command: string, timeoutMs = 1_000): Promise<string | null> {
   return new Promise((resolve) => {
     const socket = connect(labFiles(labDir).haproxySocket);
     let text = "";
-    const done = (answer: boolean) => {
+    const done = (answer: string | null) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
+    const timer = setTimeout(() => done(null), timeoutMs);
     socket.setEncoding("utf8");
-    socket.on("connect", () => socket.write("show info\n"));
+    socket.on("connect", () => socket.write(`${command}\n`));
     socket.on("data", (chunk: string) => (text += chunk));
-    socket.on("end", () => done(/^Name: HAProxy$/m.test(text)));
-    socket.on("error", () => done(false));
+    socket.on("end", () => done(text));
+    socket.on("error", () => done(null));
   });
+}
+
+/** Whether HAProxy's runtime API answers `show info`. */
+export async function haproxyAnswers(labDir: string, timeoutMs = 1_000): Promise<boolean> {
+  return /^Name: HAProxy$/m.test((await adminCommand(labDir, "show info", timeoutMs)) ?? "");
+}
+
+/**
+ * Puts the balancer back as its layout has it: every server ready, every weight as configured (drains and weights
+ * changed by Switchyard's traffic actions undone). Returns the servers it set.
+ */
+export async function resetBalancer(options: { labDir?: string } = {}): Promise<string[]> {
+  const labDir = resolveLabDir(options.labDir);
+  const state = readState(labDir);
+  if (!state?.balancer) throw new LabError(`the lab in ${labDir} has no balancer`);
+  const done: string[] = [];
+  for (const backend of balancerLayout({ geographies: [...LAB_GEOGRAPHIES], failoverOrder: [...LAB_FAILOVER_ORDER] }))
+    for (const server of backend.servers) {
+      const target = `${backend.name}/${server.name}`;
+      for (const command of [`set server ${target} state ready`, `set server ${target} weight ${server.weight}`]) {
+        const answer = await adminCommand(labDir, command);
+        if (answer === null) throw new LabError(`HAProxy's runtime API did not answer "${command}"`);
+        if (answer.trim()) throw new LabError(`HAProxy refused "${command}": ${answer.trim()}`);
+      }
+      done.push(target);
+    }
+  return done;
 }
 
 /** Whether a loopback port can be bound (a kept port may have been taken while the lab was stopped). */

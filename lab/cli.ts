@@ -1,4 +1,5 @@
 import { LabError } from "./errors";
+import { resetBalancer } from "./balancer";
 import { FAULTS, injectFault } from "./faults";
 import { labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus } from "./lab";
 import { injectNetworkFault } from "./network/cuts";
@@ -16,6 +17,7 @@ const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   set-env <region> KEY=VALUE...       DB_HOST, DB_PORT, CDN_ENABLED, CDN_PROVIDER, CDN_ROLLOUT_PROVIDER,
                                       CDN_ROLLOUT_PERCENT (takes effect on restart-api)
   restart-api <region>                restart a region API and wait until it answers
+  balancer-reset                      every balancer server ready at its configured weight (undoes drains)
   stop                                stop the traffic generator, HAProxy, all APIs, sshds and Postgres servers
   reset                               stop and delete all lab data (SSH keys too)
 Regions: ${REGION_IDS.join(", ")}. LAB_DIR (or --lab-dir) picks the lab directory (default <repo>/.lab).`;
@@ -108,6 +110,11 @@ async function main(argv: string[]): Promise<void> {
       if (!region) throw new LabError("usage: restart-api <region>");
       const result = await restartApi(region, options);
       console.log(`${result.region} API restarted (pid ${result.pid}) at ${result.apiUrl}`);
+      return;
+    }
+    case "balancer-reset": {
+      const servers = await resetBalancer(options);
+      console.log(`Balancer back to its layout: ${servers.length} servers ready at their configured weights.`);
       return;
     }
     case "stop": {

@@ -8,3 +8,4 @@ export { LabError } from "./errors";
 export { LAB_REGIONS, REGION_IDS } from "./regions";
 export type { RegionId, RegionRole } from "./regions";
 export { resolveLabDir } from "./paths";
+export { resetBalancer } from "./balancer";

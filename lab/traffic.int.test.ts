@@ -9,7 +9,7 @@ import type { Balancer } from "../server/traffic/balancer";
 import { createHaproxyBalancer } from "../server/traffic/haproxy";
 import { readUserFigures, readUserRequests } from "../server/traffic/users-probe";
 import { findHaproxy } from "./balancer";
-import { injectFault, labStatus, resetLab, startLab, stopLab, type LabStatus } from "./index";
+import { injectFault, labStatus, resetBalancer, resetLab, startLab, stopLab, type LabStatus } from "./index";
 import { waitFor } from "./wait";
 
 /**
@@ -137,7 +137,8 @@ describe.skipIf(!haproxyHere)("global traffic in the lab", () => {
   it("draining us-east-1 moves the Americas to eu-west-1 with no failed request; ready brings them back", async () => {
     const drainedAt = Date.now();
     await balancer.setRegionState("us-east-1", "drain", 5_000);
-    await servedBy("americas", "eu-west-1", drainedAt, 15_000);
+    // ten answers in a row from eu-west-1, all sent well after the drain: what the checks below count
+    await servedBy("americas", "eu-west-1", drainedAt + 500, 15_000);
     const states = (await balancer.read(5_000)).filter((s) => s.region === "us-east-1").map((s) => s.status);
     expect(new Set(states)).toEqual(new Set(["DRAIN"]));
     const restoredAt = Date.now();
@@ -182,6 +183,24 @@ describe.skipIf(!haproxyHere)("global traffic in the lab", () => {
       await balancer.setWeight("americas", "eu-west-1", 0, 5_000);
     }
     await servedBy("americas", "us-east-1", Date.now(), 15_000);
+  }, 60_000);
+
+  it("balancer-reset undoes a drain and changed weights: every server ready at its configured weight", async () => {
+    await balancer.setRegionState("eu-west-1", "drain", 5_000);
+    await balancer.setWeight("americas", "ap-southeast-1", 30, 5_000);
+    const drained = (await balancer.read(5_000)).filter((s) => s.region === "eu-west-1").map((s) => s.status);
+    expect(new Set(drained)).toEqual(new Set(["DRAIN"]));
+    const resetAt = Date.now();
+    expect(await resetBalancer({ labDir })).toHaveLength(15);
+    const stats = await balancer.read(5_000);
+    expect(stats.filter((s) => s.status !== "UP").map((s) => `${s.backend}/${s.server} ${s.status}`)).toEqual([]);
+    expect(stats.filter((s) => s.backend === "geo_americas" && !s.backup).map((s) => [s.server, s.weight])).toEqual([
+      ["us-east-1", 100],
+      ["eu-west-1", 0],
+      ["ap-southeast-1", 0],
+    ]);
+    await servedBy("americas", "us-east-1", resetAt, 15_000);
+    await servedBy("europe", "eu-west-1", resetAt, 15_000);
   }, 60_000);
 
   it("the adapter says in words what HAProxy refuses", async () => {
