@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isPublicPath } from "@/lib/public-paths";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 
 /** An OpenID Connect issuer's origin: the sign-in form's post is redirected there. */
@@ -12,8 +13,9 @@ function issuerOrigin(): string[] {
 
 /**
  * Every page gets a Content-Security-Policy with a nonce of its own (Next.js reads it from the request and puts
- * it on its scripts). Visitors without a session cookie go to the sign-in page; that only looks at the cookie:
- * every page, action and route handler checks the session and role itself.
+ * it on its scripts). Visitors without a session cookie go to the sign-in page, except on the public pages (the
+ * sign-in page itself, the status page and its feeds: lib/public-paths); that only looks at the cookie: every page,
+ * action and route handler checks the session and role itself.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
@@ -21,11 +23,11 @@ export function proxy(request: NextRequest) {
     dev: process.env.NODE_ENV === "development",
     formTargets: issuerOrigin(),
   });
-  const signIn = request.nextUrl.pathname === "/signin";
+  const open = isPublicPath(request.nextUrl.pathname);
   const hasSession =
     request.cookies.has("next-auth.session-token") || request.cookies.has("__Secure-next-auth.session-token");
   let response: NextResponse;
-  if (hasSession || signIn) {
+  if (hasSession || open) {
     const headers = new Headers(request.headers);
     headers.set("content-security-policy", csp);
     response = NextResponse.next({ request: { headers } });

@@ -14,6 +14,7 @@ export interface IncidentActions {
   checkStep: typeof incidentActions.checkStep;
   acknowledge: typeof incidentActions.acknowledgePage;
   sendComm: typeof incidentActions.sendComm;
+  postStatusUpdate: typeof incidentActions.postStatusUpdate;
   addNote: typeof incidentActions.addNote;
   draftPostmortem: typeof incidentActions.draftPostmortem;
   savePostmortem: typeof incidentActions.savePostmortem;

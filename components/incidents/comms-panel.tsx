@@ -6,6 +6,7 @@ import { commKinds, commLabels, fillTemplate, type CommKind } from "@/lib/comm-t
 import type { Incident, TimelineEvent } from "@/lib/incident";
 import type { IncidentActions } from "./action-types";
 import { copyText } from "./copy-button";
+import { StatusPagePost } from "./status-page-post";
 import { btnPrimary, btnSecondary, input, panel } from "./styles";
 
 const noSubscribe = () => () => {};
@@ -13,7 +14,7 @@ const noSubscribe = () => () => {};
 /** The kind a lead most likely wants now: the Initial Alert first, a Resolution once resolved, else an Update. */
 function suggestedKind(incident: Incident, events: TimelineEvent[]): CommKind {
   if (incident.status === "resolved") return "resolution";
-  return events.some((e) => e.kind === "comm") ? "update" : "initial";
+  return events.some((e) => e.kind === "comm" && e.data.kind !== "status-page") ? "update" : "initial";
 }
 
 /**
@@ -26,6 +27,7 @@ export function CommsPanel({
   now,
   nextStep,
   sendComm,
+  postStatusUpdate,
   refresh,
 }: {
   incident: Incident;
@@ -34,6 +36,7 @@ export function CommsPanel({
   /** the checklist's next step, offered as the Update's next steps */
   nextStep: string | null;
   sendComm: IncidentActions["sendComm"];
+  postStatusUpdate: IncidentActions["postStatusUpdate"];
   refresh: () => void;
 }) {
   const origin = useSyncExternalStore(
@@ -161,14 +164,24 @@ export function CommsPanel({
           <ul className="mt-1 space-y-1" data-testid="comms-sent">
             {sent.map((e) => (
               <li key={e.id} className="text-slate-700 dark:text-slate-300">
-                {commLabels[(e.data.kind as CommKind) ?? "update"] ?? "Message"}{" "}
-                <span
-                  className={
-                    e.data.delivered ? "text-emerald-700 dark:text-emerald-400" : "text-amber-800 dark:text-amber-300"
-                  }
-                >
-                  {e.data.delivered ? "posted" : "not posted"}
-                </span>{" "}
+                {e.data.kind === "status-page" ? (
+                  <>
+                    Status page update <span className="text-emerald-700 dark:text-emerald-400">posted</span>
+                  </>
+                ) : (
+                  <>
+                    {commLabels[(e.data.kind as CommKind) ?? "update"] ?? "Message"}{" "}
+                    <span
+                      className={
+                        e.data.delivered
+                          ? "text-emerald-700 dark:text-emerald-400"
+                          : "text-amber-800 dark:text-amber-300"
+                      }
+                    >
+                      {e.data.delivered ? "posted" : "not posted"}
+                    </span>
+                  </>
+                )}{" "}
                 · <Timestamp iso={e.at} show="ago" />
               </li>
             ))}
@@ -179,6 +192,7 @@ export function CommsPanel({
           </p>
         )}
       </div>
+      <StatusPagePost incident={incident} events={events} postStatusUpdate={postStatusUpdate} refresh={refresh} />
     </section>
   );
 }

@@ -176,6 +176,7 @@ function CommandView({
               now={now}
               nextStep={next?.title ?? null}
               sendComm={actions.sendComm}
+              postStatusUpdate={actions.postStatusUpdate}
               refresh={refresh}
             />
           )}

@@ -65,6 +65,11 @@ export const actionTable: Record<string, ActionRule> = {
   "app/(console)/incidents/actions.ts#checkStep": { least: "engineer", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#acknowledgePage": { least: "engineer", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#sendComm": { least: "lead", input: { json: { id: none } } },
+  // A public update on the status page: leads, like the incident's other messages (an empty title is invalid).
+  "app/(console)/incidents/actions.ts#postStatusUpdate": {
+    least: "lead",
+    input: { json: { id: none, title: "", body: "" } },
+  },
   "app/(console)/incidents/actions.ts#addNote": { least: "engineer", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#draftPostmortem": { least: "lead", input: { json: { id: none } } },
   "app/(console)/incidents/actions.ts#savePostmortem": { least: "lead", input: { json: { id: none } } },
@@ -99,6 +104,9 @@ export const routeTable: Record<string, RouteRule> = {
   // Prometheus: open while METRICS_TOKEN is unset, as in this suite's console on the embedded store (production on
   // PostgreSQL needs METRICS_TOKEN, issue 11 part 5).
   "GET /metrics": { least: "anonymous", path: "/metrics" },
+  // The public status page's feed and summary: for anyone, signed in or not (issue 12 part 4).
+  "GET /status/feed.atom": { least: "anonymous", path: "/status/feed.atom" },
+  "GET /status/summary.json": { least: "anonymous", path: "/status/summary.json" },
   // The app icon (a metadata route).
   "GET /icon.svg": { least: "anonymous", path: "/icon.svg" },
 

@@ -25,6 +25,7 @@ import { probeApi } from "./api-probe";
 import { PostgresProbe } from "./db-probe";
 import { probeTraffic } from "./traffic-probe";
 import { rollupAndPrune, writeSamples } from "./sample-store";
+import { statusHistoryRecorder } from "@/server/status/status-history";
 
 type Raw = { api: RegionSample["api"]; db: DbSample | null; mirrors: MirrorSample | null; cdn: CdnSample | null };
 
@@ -152,6 +153,8 @@ export class Collector {
   private writeFailures = 0;
   private retryAt = 0;
   readonly alerts: AlertEngine;
+  /** the status page's uptime history: each component's worst state per minute */
+  private readonly recordStatus: ReturnType<typeof statusHistoryRecorder>;
 
   /** `fence`: the lease this collector works under; `onFenced`: called when the store refuses its term. */
   constructor(
@@ -159,6 +162,7 @@ export class Collector {
     private readonly onFenced: (why: string) => void,
   ) {
     this.alerts = new AlertEngine(fence);
+    this.recordStatus = statusHistoryRecorder(fence);
   }
 
   start() {
@@ -400,6 +404,9 @@ export class Collector {
         if (!this.fence.holds()) return;
         const views = this.views();
         await this.alerts.evaluate(views);
+        await this.recordStatus(views).catch((err) =>
+          log("status-history", `[status] recording the uptime history failed: ${(err as Error).message}`),
+        );
         this.ruleSettings = (await this.alerts.ruleSettings().catch(() => null)) ?? this.ruleSettings;
         if (Date.now() - this.lastLiveCheck >= 1000) {
           this.lastLiveCheck = Date.now();

@@ -5,6 +5,7 @@ import { declareInput } from "@/lib/incident-schema";
 import { policyInput, updatePolicy } from "@/server/incidents/escalation";
 import * as incidents from "@/server/incidents/incident-service";
 import { byId, serverAction } from "@/server/server-action";
+import { postStatusUpdate as postToStatusPage, statusPostInput } from "@/server/status/status-service";
 
 /**
  * The incident command view's server actions: the role each needs and its input's schema (the service's own, with
@@ -45,6 +46,12 @@ export const acknowledgePage = serverAction({ role: "engineer", input: byId }, a
 export const sendComm = serverAction(
   { role: "lead", input: incidents.commInput.extend(byId.shape) },
   async ({ id, ...comm }, actor) => incidents.sendComm(actor, id, comm),
+);
+
+/** A public update of the incident on the status page (its public title and text, edited by the lead). */
+export const postStatusUpdate = serverAction(
+  { role: "lead", input: statusPostInput.extend(byId.shape) },
+  async ({ id, ...post }, actor) => postToStatusPage(actor, id, post),
 );
 
 export const addNote = serverAction(

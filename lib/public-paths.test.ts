@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { isPublicPath } from "./public-paths";
+
+describe("isPublicPath", () => {
+  it("lets the sign-in page and the status page with its feeds through", () => {
+    for (const p of ["/signin", "/status", "/status/", "/status/feed.atom", "/status/summary.json"])
+      expect(isPublicPath(p), p).toBe(true);
+  });
+
+  it("keeps every console page behind the session, including look-alikes of /status", () => {
+    for (const p of ["/", "/incidents", "/statuses", "/status-admin", "/admin/status", "/signin/x", "/api/v1/fleet"])
+      expect(isPublicPath(p), p).toBe(false);
+  });
+});
