@@ -1,4 +1,4 @@
-import type { RegionView } from "./fleet-view";
+import type { FleetSnapshot, RegionView } from "./fleet-view";
 import type { Incident, IncidentStatus, TimelineEvent } from "./incident";
 import type { Severity } from "./severity";
 
@@ -439,6 +439,81 @@ export interface ServedStatus {
   fromMemory: boolean;
 }
 
+/** An incident on the status page as the store gives it: what the derivation needs, and its public updates. */
+export interface PublicIncidentRecord extends IncidentImpactInput {
+  id: number;
+  resolvedAt: string | null;
+  /** newest first; at least one */
+  updates: { id: string; title: string; status: IncidentStatus; body: string; postedAt: string }[];
+}
+
+/**
+ * The public view model from the fleet as the console reads it, the incidents on the page and the stored uptime
+ * minutes. Only states, public titles, public texts and times leave here: nothing of the samples (addresses, ports,
+ * positions, errors) nor of the incidents' people.
+ */
+export function publicStatusOf(
+  fleet: Pick<FleetSnapshot, "regions" | "generatedAt">,
+  records: PublicIncidentRecord[],
+  days: DayMinutes[],
+  nowMs: number,
+): PublicStatus {
+  const components = statusComponents(fleet.regions);
+  const states = deriveComponentStates({
+    components,
+    fleet: fleetComponentStates(components, fleet.regions),
+    incidents: records.filter((r) => r.status !== "resolved"),
+    maintenances: [],
+    nowMs,
+  });
+  const daysOf = new Map<string, DayMinutes[]>();
+  for (const d of days) daysOf.set(d.componentId, [...(daysOf.get(d.componentId) ?? []), d]);
+
+  const incidents = records
+    .filter((r) => r.updates.length > 0)
+    .map((r): PublicIncident => {
+      const posted = r.updates.map((u) => u.postedAt).sort();
+      return {
+        id: `inc-${r.id}`,
+        title: r.updates[0]!.title,
+        status: publicIncidentStatus[r.status],
+        impact: incidentFloor(r) ?? "none",
+        components: incidentComponents(r, components),
+        createdAt: posted[0]!,
+        updatedAt: [posted.at(-1)!, ...(r.resolvedAt ? [r.resolvedAt] : [])].sort().at(-1)!,
+        resolvedAt: r.resolvedAt,
+        updates: r.updates.map((u) => ({
+          id: u.id,
+          status: publicIncidentStatus[u.status],
+          body: u.body,
+          at: u.postedAt,
+        })),
+      };
+    })
+    .sort(
+      (a, b) =>
+        Number(a.status === "resolved") - Number(b.status === "resolved") || b.updatedAt.localeCompare(a.updatedAt),
+    );
+
+  // A region whose newest sample is too old (the collector stopped): the page is only as current as that sample.
+  const stale = fleet.regions.filter((r) => r.status === "stale" && r.checkedAt).map((r) => r.checkedAt!);
+  const publicComponents = components.map((c): PublicComponent => ({
+    id: c.id,
+    group: c.group,
+    name: c.name,
+    description: c.description,
+    state: states.get(c.id) ?? "operational",
+    uptime: uptimeDays(daysOf.get(c.id) ?? [], nowMs),
+  }));
+  return {
+    asOf: stale.length ? stale.sort()[0]! : new Date(nowMs).toISOString(),
+    ...overallStatus(publicComponents.map((c) => c.state)),
+    components: publicComponents,
+    incidents,
+    maintenances: [],
+  };
+}
+
 /** "as of 14:02 UTC, 40 s ago". */
 export function asOfWords(asOf: string, nowMs: number): string {
   const t = new Date(asOf);
@@ -488,7 +563,7 @@ export function publicTextProblems(text: string, names: string[] = []): string[]
   if (/\b\d{1,3}(?:\.\d{1,3}){3}\b/.test(text) || /(?:[0-9a-f]{1,4}|\B)::(?:[0-9a-f]{1,4}|\B)/i.test(text))
     problems.push("an IP address");
   if (
-    /\b(?:localhost|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+|[a-z][a-z0-9-]*):\d{2,5}\b/i.test(text) ||
+    /\b(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+|[a-z][a-z0-9-]*):\d{2,5}\b/i.test(text) ||
     /\bports?\s+\d{2,5}\b/i.test(text)
   )
     problems.push("a host or port");

@@ -5,18 +5,10 @@ import type { FleetSnapshot } from "@/lib/fleet-view";
 import { incidentRef } from "@/lib/ids";
 import {
   UPTIME_DAYS,
-  deriveComponentStates,
-  fleetComponentStates,
-  incidentComponents,
-  incidentFloor,
-  overallStatus,
   publicIncidentStatus,
+  publicStatusOf,
   publicTextProblems,
-  statusComponents,
-  uptimeDays,
   utcDay,
-  type DayMinutes,
-  type PublicIncident,
   type PublicIncidentStatus,
   type PublicStatus,
   type ServedStatus,
@@ -94,72 +86,14 @@ export async function postStatusUpdate(
   return { updateId: update.id, status: publicIncidentStatus[update.status], postedAt: update.postedAt };
 }
 
-/**
- * The public view model now: each component's state from the fleet and the incidents on the page, the incidents of
- * the last 90 days with their updates, and the 90-day uptime bars. Nothing else of the fleet or the incidents enters
- * it.
- */
+/** The public view model now, from the fleet and the store (lib/status-page publicStatusOf). */
 export async function buildPublicStatus(fleet: FleetSnapshot, now = new Date()): Promise<PublicStatus> {
   const nowMs = now.getTime();
-  const components = statusComponents(fleet.regions);
-  const since = new Date(nowMs - UPTIME_DAYS * 86_400_000);
-  const [rows, days] = await Promise.all([
-    readPublicIncidents(since),
+  const [records, days] = await Promise.all([
+    readPublicIncidents(new Date(nowMs - UPTIME_DAYS * 86_400_000)),
     readStatusDays(utcDay(nowMs - (UPTIME_DAYS - 1) * 86_400_000)),
   ]);
-  const open = rows.filter((r) => r.status !== "resolved");
-  const states = deriveComponentStates({
-    components,
-    fleet: fleetComponentStates(components, fleet.regions),
-    incidents: open,
-    maintenances: [],
-    nowMs,
-  });
-  const daysOf = new Map<string, DayMinutes[]>();
-  for (const d of days) daysOf.set(d.componentId, [...(daysOf.get(d.componentId) ?? []), d]);
-
-  const incidents = rows.map((r): PublicIncident => {
-    const postedTimes = r.updates.map((u) => u.postedAt).sort();
-    const updatedAt = [postedTimes.at(-1)!, ...(r.resolvedAt ? [r.resolvedAt] : [])].sort().at(-1)!;
-    return {
-      id: `inc-${r.id}`,
-      title: r.updates[0]!.title,
-      status: publicIncidentStatus[r.status],
-      impact: incidentFloor(r) ?? "none",
-      components: incidentComponents(r, components),
-      createdAt: postedTimes[0]!,
-      updatedAt,
-      resolvedAt: r.resolvedAt,
-      updates: r.updates.map((u) => ({
-        id: u.id,
-        status: publicIncidentStatus[u.status],
-        body: u.body,
-        at: u.postedAt,
-      })),
-    };
-  });
-  incidents.sort(
-    (a, b) =>
-      Number(a.status === "resolved") - Number(b.status === "resolved") || b.updatedAt.localeCompare(a.updatedAt),
-  );
-
-  const stale = fleet.regions.filter((r) => r.status === "stale" && r.checkedAt).map((r) => r.checkedAt!);
-  const asOf = stale.length ? stale.sort()[0]! : now.toISOString();
-  const publicComponents = components.map((c) => ({
-    id: c.id,
-    group: c.group,
-    name: c.name,
-    description: c.description,
-    state: states.get(c.id) ?? "operational",
-    uptime: uptimeDays(daysOf.get(c.id) ?? [], nowMs),
-  }));
-  return {
-    asOf,
-    ...overallStatus(publicComponents.map((c) => c.state)),
-    components: publicComponents,
-    incidents,
-    maintenances: [],
-  };
+  return publicStatusOf(fleet, records, days, nowMs);
 }
 
 /** How long one built view is served before the next request builds it again. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncidentStatus } from "@/lib/incident";
 import type { Severity } from "@/lib/severity";
-import type { ComponentState, DayMinutes } from "@/lib/status-page";
+import type { ComponentState, DayMinutes, PublicIncidentRecord } from "@/lib/status-page";
 import { getDb, type Queryable } from "@/server/db";
 import { LEASE_HELD } from "@/server/fleet/sample-store";
 import { FencedError, type Fence } from "@/server/fleet/leader";
@@ -38,16 +38,7 @@ export async function insertStatusUpdate(
 }
 
 /** An incident on the status page with the fields the public derivation needs (never its lead, people or notes). */
-export interface PublicIncidentRow {
-  id: number;
-  status: IncidentStatus;
-  severity: Severity;
-  scenarioId: string | null;
-  regions: string[];
-  resolvedAt: string | null;
-  /** newest first */
-  updates: StatusUpdateRow[];
-}
+export type PublicIncidentRow = PublicIncidentRecord;
 
 /**
  * The incidents with at least one public update that are open, or were resolved since `since`, each with its
@@ -93,7 +84,6 @@ export async function readPublicIncidents(since: Date, db?: Queryable): Promise<
     }
     i.updates.push({
       id: String(row.update_id),
-      incidentId: row.id,
       title: row.title,
       status: row.update_status,
       body: row.body,
