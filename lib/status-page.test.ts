@@ -77,7 +77,7 @@ describe("the API of a region", () => {
       sample: {
         db: { up: false, error: "timed out" },
         api: { up: false, latencyMs: 2, timedOut: false, error: "unreachable" },
-        reachability: { verdict: "partitioned-from-console", reason: "cut off", sightings: [] },
+        reachability: { region: "us-east-1", verdict: "partitioned-from-console", reason: "cut off", sightings: [] },
       },
     });
     expect(apiState(cut)).toBe("degraded_performance");
