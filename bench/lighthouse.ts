@@ -46,7 +46,8 @@ function diagnose(lhr: Lhr): LighthouseDiagnostics {
 /**
  * Lighthouse on signed-in pages, as the issue asks: Lighthouse's default run (a phone on a slow 4G link with a 4x
  * slower CPU, simulated), in the Debian Chromium the tests use, with the session cookie on every request. Pages: the
- * overview, and an incident declared for the run. Scores 0–100; times in ms.
+ * overview, an incident declared for the run, the traffic page, and the public status page (without the cookie).
+ * Scores 0–100; times in ms.
  */
 
 export interface LighthousePage {
@@ -120,9 +121,12 @@ export async function measureLighthouse(
   });
   try {
     const out: LighthousePage[] = [];
-    for (const [name, path] of [
-      ["overview", "/"],
-      ["incident", `/incidents/${incident}`],
+    // The public status page is measured as the public gets it: without the session cookie.
+    for (const [name, path, signedIn] of [
+      ["overview", "/", true],
+      ["incident", `/incidents/${incident}`, true],
+      ["traffic", "/traffic", true],
+      ["status", "/status", false],
     ] as const) {
       log(`lighthouse: ${path}`);
       const result = await lighthouse(`${baseURL}${path}`, {
@@ -130,7 +134,7 @@ export async function measureLighthouse(
         output: "json",
         logLevel: "error",
         onlyCategories: ["performance", "accessibility", "best-practices"],
-        extraHeaders: { cookie },
+        ...(signedIn ? { extraHeaders: { cookie } } : {}),
       });
       const lhr = result?.lhr;
       if (!lhr) throw new Error(`Lighthouse gave no result for ${path}`);
