@@ -1,7 +1,14 @@
 import { backendName, failoverOrderOf } from "./balancer-layout";
 import type { BalancerConfig } from "./fleet-config";
 import { ageSeconds, staleAfterMs } from "./freshness";
-import type { BalancerState, GeographyTraffic, RegionTraffic, TrafficSnapshot, UserFigures } from "./traffic";
+import type {
+  BalancerState,
+  GeographyTraffic,
+  RegionTraffic,
+  ServerStat,
+  TrafficSnapshot,
+  UserFigures,
+} from "./traffic";
 
 /**
  * Global traffic as pages, the JSON API, /metrics and the live checks see it: the collector's pure summary of the
@@ -9,20 +16,8 @@ import type { BalancerState, GeographyTraffic, RegionTraffic, TrafficSnapshot, U
  * and its history points. Pure and free of zod: client components import it.
  */
 
-/** What the summary needs of each balancer server (server/traffic/balancer.ts's ServerStat has all of it). */
-export interface ServerCounters {
-  backend: string;
-  server: string;
-  region: string;
-  backup: boolean;
-  status: string;
-  weight: number;
-  check: string | null;
-  responses: number;
-  responses5xx: number;
-  connectionErrors: number;
-  avgResponseMs: number | null;
-}
+/** What the summary needs of each balancer server. */
+export type ServerCounters = Omit<ServerStat, "currentSessions">;
 
 /** One read of the balancer: when it was made (epoch ms) and every server's counters. */
 export interface BalancerRead {

@@ -100,3 +100,27 @@ export interface TrafficSnapshot {
   /** why the users' figures could not be read this time (null when they were, or when there is no usersUrl) */
   usersError?: string | null;
 }
+
+/** One server of the balancer as its adapter reads it (server/traffic/balancer.ts). */
+export interface ServerStat {
+  /** e.g. geo_europe */
+  backend: string;
+  /** e.g. eu-west-1 or us-east-1_backup */
+  server: string;
+  region: string;
+  backup: boolean;
+  /** HAProxy's status: UP, DOWN, DRAIN, MAINT, NOLB, "UP 1/2" (going down), "DOWN 1/2" (coming up), no check */
+  status: string;
+  /** the current (user-set) weight */
+  weight: number;
+  /** the last health check, e.g. "L7OK 200", "L4CON connection refused"; null when not checked */
+  check: string | null;
+  /** HTTP responses so far (all classes) and those that were 5xx: counters, rates come from two reads */
+  responses: number;
+  responses5xx: number;
+  /** connections that failed or were retried towards this server so far */
+  connectionErrors: number;
+  /** average response time over the last 1024 requests, ms; null when none */
+  avgResponseMs: number | null;
+  currentSessions: number;
+}

@@ -1,6 +1,6 @@
 import { backendName, HOME_WEIGHT } from "../balancer-layout";
 import type { BalancerConfig } from "../fleet-config";
-import type { UserRequest } from "../traffic";
+import type { ServerStat, UserRequest } from "../traffic";
 import { formatPercent } from "../units";
 
 /**
@@ -10,18 +10,8 @@ import { formatPercent } from "../units";
  * form uses the step choices, the actions and their tests use the rest.
  */
 
-/** One balancer server as these rules need it (server/traffic/balancer.ts's ServerStat has these and more). */
-export interface ServerView {
-  /** e.g. geo_europe */
-  backend: string;
-  /** e.g. eu-west-1 or us-east-1_backup */
-  server: string;
-  region: string;
-  backup: boolean;
-  /** HAProxy's status: UP, "UP 1/3", DOWN, "DOWN 1/2", DRAIN, "DRAIN 1/3", MAINT, NOLB, "no check" */
-  status: string;
-  weight: number;
-}
+/** One balancer server as these rules need it. */
+export type ServerView = Pick<ServerStat, "backend" | "server" | "region" | "backup" | "status" | "weight">;
 
 /**
  * Headroom, absent capacity figures: a region has room for more users when the users it served over the last

@@ -1,5 +1,8 @@
 import "server-only";
 import type { BalancerConfig } from "@/lib/fleet-config";
+import type { ServerStat } from "@/lib/traffic";
+
+export type { ServerStat };
 
 /**
  * What Switchyard needs from a global load balancer: read every server's state and figures, drain or restore a
@@ -7,29 +10,6 @@ import type { BalancerConfig } from "@/lib/fleet-config";
  * balancer (Cloudflare Load Balancing pools, Route 53 health-checked weighted records) would implement the same
  * three calls. Servers and backends are named as lib/balancer-layout.ts lays them out.
  */
-
-export interface ServerStat {
-  /** e.g. geo_europe */
-  backend: string;
-  /** e.g. eu-west-1 or us-east-1_backup */
-  server: string;
-  region: string;
-  backup: boolean;
-  /** HAProxy's status: UP, DOWN, DRAIN, MAINT, NOLB, "UP 1/2" (going down), "DOWN 1/2" (coming up), no check */
-  status: string;
-  /** the current (user-set) weight */
-  weight: number;
-  /** the last health check, e.g. "L7OK 200", "L4CON connection refused"; null when not checked */
-  check: string | null;
-  /** HTTP responses so far (all classes) and those that were 5xx: counters, rates come from two reads */
-  responses: number;
-  responses5xx: number;
-  /** connections that failed or were retried towards this server so far */
-  connectionErrors: number;
-  /** average response time over the last 1024 requests, ms; null when none */
-  avgResponseMs: number | null;
-  currentSessions: number;
-}
 
 export type RegionAdminState = "drain" | "ready" | "maint";
 

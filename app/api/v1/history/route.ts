@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { chartRanges } from "@/lib/fleet-sample";
+import { chartRangeOf } from "@/lib/chart-range-schema";
 import { requireCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
 import { invalid } from "@/server/errors";
@@ -7,13 +6,11 @@ import { getHistory } from "@/server/fleet/fleet-service";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({ range: z.enum(Object.keys(chartRanges) as [keyof typeof chartRanges]).default("15m") });
-
 export function GET(request: Request) {
   return jsonRoute(async () => {
     const caller = await requireCaller(request);
-    const parsed = query.safeParse({ range: new URL(request.url).searchParams.get("range") ?? undefined });
-    if (!parsed.success) throw invalid("range must be 15m, 1h or 24h");
-    return getHistory(caller, parsed.data.range);
+    const range = chartRangeOf(request.url);
+    if (!range) throw invalid("range must be 15m, 1h or 24h");
+    return getHistory(caller, range);
   });
 }
