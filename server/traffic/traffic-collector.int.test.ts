@@ -151,4 +151,21 @@ describe("global traffic on the real lab", () => {
     );
     expect(region(back, "us-east-1").check).toMatch(/^L7OK/);
   });
+
+  it("api-slow on eu-west-1 shows as Europe's users' latency in the snapshot, still served at home and without errors", async () => {
+    const calm = await until("europe at home", (s) => geography(s, "europe").servedBy === "eu-west-1");
+    expect(geography(calm, "europe").p95Ms).toBeLessThan(1_000);
+    await injectFault("eu-west-1", "api-slow", { labDir });
+    try {
+      // every answer takes 3 s more: the p95 of the window's finished requests rises past 2 s
+      const slow = await until("europe's p95 above 2 s", (s) => (geography(s, "europe").p95Ms ?? 0) > 2_000, 40_000);
+      expect(geography(slow, "europe").servedBy).toBe("eu-west-1");
+      expect(geography(slow, "europe").errorRate).toBe(0);
+      expect(region(slow, "eu-west-1").state).toBe("up");
+      expect(geography(slow, "americas").p95Ms).toBeLessThan(1_000);
+    } finally {
+      await injectFault("eu-west-1", "recover", { labDir });
+    }
+    await until("europe fast again", (s) => (geography(s, "europe").p95Ms ?? Infinity) < 1_000, 40_000);
+  });
 });
