@@ -32,31 +32,32 @@ export type RotationInput = z.output<typeof rotationInput>;
  * An override as its form gives it: local date-times ("2026-03-13T18:00") in the named zone (the rotation's), made
  * instants here with the rotation arithmetic's own rule for times that a DST change skips or repeats.
  */
-export const overrideInput = z
-  .object({
-    level,
-    userId,
-    timeZone,
-    start: z.string().trim().min(1, "is required"),
-    end: z.string().trim().min(1, "is required"),
-    note: z.string().trim().max(200).default(""),
-  })
-  .transform((v, ctx) => {
-    const start = isValidTimeZone(v.timeZone) ? localDateTimeToInstant(v.start, v.timeZone) : null;
-    const end = isValidTimeZone(v.timeZone) ? localDateTimeToInstant(v.end, v.timeZone) : null;
-    if (!start) ctx.addIssue({ code: "custom", path: ["start"], message: "must be a date and time" });
-    if (!end) ctx.addIssue({ code: "custom", path: ["end"], message: "must be a date and time" });
-    if (!start || !end) return z.NEVER;
-    if (end <= start) {
-      ctx.addIssue({ code: "custom", path: ["end"], message: "must be after the start" });
-      return z.NEVER;
-    }
-    if (end.getTime() - start.getTime() > 90 * 86_400_000) {
-      ctx.addIssue({ code: "custom", path: ["end"], message: "must be within 90 days of the start" });
-      return z.NEVER;
-    }
-    return { level: v.level, userId: v.userId, start, end, note: v.note };
-  });
+export const overrideFields = z.object({
+  level,
+  userId,
+  timeZone,
+  start: z.string().trim().min(1, "is required"),
+  end: z.string().trim().min(1, "is required"),
+  note: z.string().trim().max(200).default(""),
+});
+
+/** The override's fields made instants, refused when the end is not after the start. */
+export const overrideInput = overrideFields.transform((v, ctx) => {
+  const start = isValidTimeZone(v.timeZone) ? localDateTimeToInstant(v.start, v.timeZone) : null;
+  const end = isValidTimeZone(v.timeZone) ? localDateTimeToInstant(v.end, v.timeZone) : null;
+  if (!start) ctx.addIssue({ code: "custom", path: ["start"], message: "must be a date and time" });
+  if (!end) ctx.addIssue({ code: "custom", path: ["end"], message: "must be a date and time" });
+  if (!start || !end) return z.NEVER;
+  if (end <= start) {
+    ctx.addIssue({ code: "custom", path: ["end"], message: "must be after the start" });
+    return z.NEVER;
+  }
+  if (end.getTime() - start.getTime() > 90 * 86_400_000) {
+    ctx.addIssue({ code: "custom", path: ["end"], message: "must be within 90 days of the start" });
+    return z.NEVER;
+  }
+  return { level: v.level, userId: v.userId, start, end, note: v.note };
+});
 export type OverrideInput = z.output<typeof overrideInput>;
 
 export const overrideId = z.object({ id: rowId });

@@ -9,6 +9,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
   const links = [
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
+    { href: "/on-call", label: "On call" },
     { href: "/actions", label: "Actions" },
     { href: "/traffic", label: "Traffic" },
     { href: "/replication", label: "Replication" },
@@ -22,6 +23,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
           { href: "/admin/users", label: "Users" },
           { href: "/admin/tokens", label: "API tokens" },
           { href: "/admin/escalation", label: "Escalation" },
+          { href: "/admin/on-call", label: "Schedules" },
           { href: "/admin/store", label: "Store" },
         ]
       : []),

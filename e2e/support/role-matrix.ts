@@ -84,6 +84,13 @@ export const actionTable: Record<string, ActionRule> = {
   "app/(console)/admin/users/actions.ts#endUserSessions": { least: "admin", input: { form: { userId: noUuid } } },
   "app/(console)/admin/tokens/actions.ts#createApiToken": { least: "admin", input: { form: { name: "" } } },
   "app/(console)/admin/tokens/actions.ts#revokeApiToken": { least: "admin", input: { form: { id: noUuid } } },
+  // On-call schedules (issue 12 part 2): admins edit rotations and overrides; everyone signed in reads them on pages.
+  "app/(console)/admin/on-call/actions.ts#saveOnCallRotation": { least: "admin", input: { json: {} } },
+  "app/(console)/admin/on-call/actions.ts#addOnCallOverride": {
+    least: "admin",
+    input: { form: { level: "", userId: "", start: "", end: "" } },
+  },
+  "app/(console)/admin/on-call/actions.ts#removeOnCallOverride": { least: "admin", input: { json: { id: none } } },
   "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
 
   // Anyone signed in ends their own sessions.

@@ -2,6 +2,7 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { IncidentCommand } from "@/components/incidents/incident-command";
+import { OnCallNowPanel } from "@/components/oncall/on-call-board";
 import { BackLink } from "@/components/ui/back-link";
 import { incidentRowId } from "@/lib/id-schema";
 import { incidentRef } from "@/lib/ids";
@@ -14,6 +15,7 @@ import { requireUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
 import { ServiceError } from "@/server/errors";
 import { getIncident } from "@/server/incidents/incident-service";
+import { readOnCallBoard } from "@/server/oncall/oncall-service";
 import {
   acknowledgePage,
   addNote,
@@ -49,9 +51,10 @@ export default async function IncidentPage({ params }: Props) {
     throw err;
   }
   const canLead = hasRole(user.role, "lead");
-  const [leads, ruleSettings] = await Promise.all([
+  const [leads, ruleSettings, onCall] = await Promise.all([
     canLead ? listIncidentLeads(user) : [],
     getAlertRules({ kind: "user", user }),
+    readOnCallBoard(user),
   ]);
   const queryClient = new QueryClient();
   queryClient.setQueryData(incidentQuery(id).queryKey, detail);
@@ -87,6 +90,7 @@ export default async function IncidentPage({ params }: Props) {
           }}
         />
       </HydrationBoundary>
+      <OnCallNowPanel levels={onCall.levels} />
     </div>
   );
 }
