@@ -63,8 +63,8 @@ export async function readOnCallBoard(actor: User, at = new Date(), nextCount = 
           members: rotation.members.map((id) => person(id) ?? { id, name: "(deleted account)", email: "" }),
           updatedAt: rotation.updatedAt.toISOString(),
         },
-        // Before the rotation's first hand-off, "since" is the beginning of time: show no start then.
-        now: now.memberId === null && now.start.getTime() < 0 ? { ...stretch(now), startText: "" } : stretch(now),
+        // Nobody on call: "since when" says nothing useful (the look-back's edge), so it is not shown.
+        now: now.memberId === null ? { ...stretch(now), startText: "" } : stretch(now),
         next: next.map(stretch),
         overrides: own.map((o) => ({
           id: o.id,
