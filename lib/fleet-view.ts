@@ -39,6 +39,8 @@ export interface AlertView {
   state: "firing" | "resolved";
   startedAt: string;
   resolvedAt: string | null;
+  /** the group of alerts with the same cause (lib/alert-groups); null for alerts from before grouping */
+  groupId?: number | null;
   /** true when the region it is about is stale: the rule cannot be evaluated, it may have resolved or worsened */
   unevaluated?: boolean;
 }

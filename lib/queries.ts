@@ -2,6 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { ChartRange, SamplePoint } from "./fleet-sample";
 import type { AlertView, FleetSnapshot } from "./fleet-view";
 import type { ActionRun, ActionRunDetail } from "./actions/run";
+import type { AlertGroupView } from "./alert-groups";
 import type { Incident, IncidentDetail } from "./incident";
 import type { TrafficHistory, TrafficView } from "./traffic-view";
 
@@ -63,6 +64,13 @@ export const trafficHistoryQuery = (range: ChartRange) =>
 export const recentAlertsQuery = queryOptions({
   queryKey: ["alerts", "recent"] as const,
   queryFn: ({ signal }) => getJson<{ alerts: AlertView[] }>("/api/v1/alerts", signal),
+  refetchInterval: 15_000,
+});
+
+/** Alert groups: the live stream's `alerts` event (a group opened, paged, acknowledged or closed) invalidates them. */
+export const alertGroupsQuery = queryOptions({
+  queryKey: ["alerts", "groups"] as const,
+  queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>("/api/v1/alerts/groups", signal),
   refetchInterval: 15_000,
 });
 

@@ -1,12 +1,14 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { acknowledgeAlertGroup, confirmTriageIncident, dismissTriageIncident } from "./alerts/actions";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
-import { fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
+import { alertGroupsQuery, fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
+import { listAlertGroups } from "@/server/alerts/alert-group-service";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
 import { listIncidents } from "@/server/incidents/incident-service";
@@ -18,11 +20,13 @@ export default async function OverviewPage() {
   const user = await requireUser();
   const queryClient = new QueryClient();
   const caller = { kind: "user", user } as const;
-  const [snapshot, open, traffic] = await Promise.all([
+  const [snapshot, open, traffic, groups] = await Promise.all([
     getFleetSnapshot(caller),
     listIncidents(caller, { status: "open" }),
     getTrafficView(caller),
+    listAlertGroups(caller),
   ]);
+  queryClient.setQueryData(alertGroupsQuery.queryKey, { groups });
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(incidentsQuery().queryKey, { incidents: open });
   queryClient.setQueryData(trafficQuery.queryKey, traffic);
@@ -32,7 +36,17 @@ export default async function OverviewPage() {
       <HydrationBoundary state={dehydrate(queryClient)}>
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <FiringAlertsPanel canDeclare={hasRole(user.role, "lead")} canRequest={hasRole(user.role, "engineer")} />
+            <FiringAlertsPanel
+              grouped
+              groupActions={{
+                acknowledge: acknowledgeAlertGroup,
+                confirm: confirmTriageIncident,
+                dismiss: dismissTriageIncident,
+              }}
+              canDeclare={hasRole(user.role, "lead")}
+              canAcknowledge={hasRole(user.role, "engineer")}
+              canRequest={hasRole(user.role, "engineer")}
+            />
           </div>
           <IncidentsPanel />
         </div>

@@ -1,11 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { useId } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useId, type ReactNode } from "react";
 import { requestHref } from "@/components/actions/request/form-params";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { useFleet } from "@/components/fleet/use-fleet";
+import type { AlertGroupView } from "@/lib/alert-groups";
 import type { AlertView, RegionView } from "@/lib/fleet-view";
+import { alertGroupsQuery } from "@/lib/queries";
+import { AlertGroupHeader, type AlertGroupActions } from "./alert-group-header";
 import { AlertLabels } from "./alert-labels";
 import { DeclareFromAlert } from "./declare-from-alert";
 import { SeverityBadge } from "./severity-badge";
@@ -35,9 +39,23 @@ function FenceLinks({ alert, regions }: { alert: AlertView; regions: RegionView[
   ));
 }
 
+/** Firing alerts in their groups, in the order of each group's first alert; alerts without a group stand alone. */
+function byGroup(alerts: AlertView[], groups: AlertGroupView[]) {
+  const out: { group: AlertGroupView | null; alerts: AlertView[] }[] = [];
+  for (const a of alerts) {
+    const group = groups.find((g) => g.id === a.groupId) ?? null;
+    const entry = group && out.find((e) => e.group?.id === group.id);
+    if (entry) entry.alerts.push(a);
+    else out.push({ group, alerts: [a] });
+  }
+  for (const e of out) e.alerts.sort((x, y) => x.id - y.id);
+  return out;
+}
+
 /**
  * The alerts firing now, from the live fleet snapshot: optionally only some rules' or one region's. Updates
- * with every push; says so plainly when nothing fires.
+ * with every push; says so plainly when nothing fires. `grouped` (the overview): alerts with one cause show as one
+ * group, its cause first and its consequences inside, with its page and its triage incident.
  */
 export function FiringAlertsPanel({
   heading = "Firing alerts",
@@ -47,6 +65,9 @@ export function FiringAlertsPanel({
   linkToAlerts = true,
   canDeclare = false,
   canRequest = false,
+  grouped = false,
+  groupActions,
+  canAcknowledge = false,
 }: {
   heading?: string;
   ruleIds?: string[];
@@ -57,8 +78,13 @@ export function FiringAlertsPanel({
   canDeclare?: boolean;
   /** engineers may request the runbook action an alert calls for (fencing a second primary) */
   canRequest?: boolean;
+  grouped?: boolean;
+  groupActions?: AlertGroupActions;
+  /** engineers may acknowledge a group's page */
+  canAcknowledge?: boolean;
 }) {
   const { data } = useFleet();
+  const groups = useQuery({ ...alertGroupsQuery, enabled: grouped }).data?.groups ?? [];
   const headingId = useId();
   const alerts = (data?.alerts ?? []).filter(
     (a) =>
@@ -68,6 +94,46 @@ export function FiringAlertsPanel({
   const regionIds = data?.regions.map((r) => r.id);
   const stale = (data?.regions ?? []).filter((r) => r.status === "stale" && (!regionId || r.id === regionId));
   const firing = alerts.length > 0;
+  /** One alert; `declarable`: the first of its group (its cause), the one a lead declares from. */
+  const renderAlert = (a: AlertView, declarable: boolean): ReactNode => (
+    <li
+      key={a.id}
+      data-testid="firing-alert"
+      data-rule={a.ruleId ?? ""}
+      data-region={a.labels.region ?? ""}
+      className="space-y-1 py-2 first:pt-0 last:pb-0"
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <SeverityBadge severity={a.severity} />
+        <span className="font-medium">{a.name}</span>
+        {a.unevaluated && (
+          <span
+            data-testid="alert-unevaluated"
+            className="rounded-full px-2 py-0.5 text-xs ring-1 ring-slate-400 ring-inset"
+          >
+            cannot be evaluated now
+          </span>
+        )}
+      </div>
+      <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+        <AlertLabels labels={a.labels} regionIds={regionIds} />
+        <span>
+          since <Timestamp iso={a.startedAt} />
+        </span>
+        {a.runbook && (
+          <span>
+            Runbook:{" "}
+            <Link href={`/runbooks/${a.runbook.id}`} className="text-sky-800 underline dark:text-sky-300">
+              {a.runbook.title}
+            </Link>
+          </span>
+        )}
+        {canDeclare && declarable && <DeclareFromAlert alert={a} />}
+        {canRequest && data && <FenceLinks alert={a} regions={data.regions} />}
+      </div>
+    </li>
+  );
   return (
     <section
       aria-labelledby={headingId}
@@ -115,45 +181,32 @@ export function FiringAlertsPanel({
         </p>
       ) : (
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
-          {alerts.map((a) => (
-            <li
-              key={a.id}
-              data-testid="firing-alert"
-              data-rule={a.ruleId ?? ""}
-              data-region={a.labels.region ?? ""}
-              className="space-y-1 py-2 first:pt-0 last:pb-0"
-            >
-              <div className="flex flex-wrap items-center gap-2">
-                <SeverityBadge severity={a.severity} />
-                <span className="font-medium">{a.name}</span>
-                {a.unevaluated && (
-                  <span
-                    data-testid="alert-unevaluated"
-                    className="rounded-full px-2 py-0.5 text-xs ring-1 ring-slate-400 ring-inset"
+          {(grouped ? byGroup(alerts, groups) : alerts.map((a) => ({ group: null, alerts: [a] }))).map(
+            ({ group, alerts: members }) =>
+              group ? (
+                <li
+                  key={`group-${group.id}`}
+                  data-testid="alert-group"
+                  data-group={group.id}
+                  className="space-y-2 py-2 first:pt-0 last:pb-0"
+                >
+                  <AlertGroupHeader
+                    group={group}
+                    actions={groupActions}
+                    canAcknowledge={canAcknowledge}
+                    canDecide={canDeclare}
+                  />
+                  <ul
+                    aria-label={`Alerts of ${group.title}`}
+                    className="space-y-2 border-l-2 border-slate-200 pl-3 dark:border-slate-700"
                   >
-                    cannot be evaluated now
-                  </span>
-                )}
-              </div>
-              <p className="text-sm break-words text-slate-700 dark:text-slate-300">{a.summary}</p>
-              <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
-                <AlertLabels labels={a.labels} regionIds={regionIds} />
-                <span>
-                  since <Timestamp iso={a.startedAt} />
-                </span>
-                {a.runbook && (
-                  <span>
-                    Runbook:{" "}
-                    <Link href={`/runbooks/${a.runbook.id}`} className="text-sky-800 underline dark:text-sky-300">
-                      {a.runbook.title}
-                    </Link>
-                  </span>
-                )}
-                {canDeclare && <DeclareFromAlert alert={a} />}
-                {canRequest && data && <FenceLinks alert={a} regions={data.regions} />}
-              </div>
-            </li>
-          ))}
+                    {members.map((a, i) => renderAlert(a, i === 0))}
+                  </ul>
+                </li>
+              ) : (
+                renderAlert(members[0]!, true)
+              ),
+          )}
         </ul>
       )}
     </section>

@@ -5,7 +5,14 @@ import { useEffect, useState } from "react";
 import { toPoint } from "@/lib/fleet-sample";
 import { FleetStream, type FleetEvent } from "@/lib/fleet-stream";
 import type { FleetSnapshot } from "@/lib/fleet-view";
-import { fleetQuery, historyQuery, recentAlertsQuery, trafficQuery, type HistoryResponse } from "@/lib/queries";
+import {
+  alertGroupsQuery,
+  fleetQuery,
+  historyQuery,
+  recentAlertsQuery,
+  trafficQuery,
+  type HistoryResponse,
+} from "@/lib/queries";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
 
@@ -42,10 +49,10 @@ export function useLiveUpdates(): LiveState {
       };
       source.addEventListener("fleet", onFleet("fleet"));
       source.addEventListener("fleet-delta", onFleet("fleet-delta"));
-      source.addEventListener(
-        "alerts",
-        () => void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey }),
-      );
+      source.addEventListener("alerts", () => {
+        void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey });
+        void queryClient.invalidateQueries({ queryKey: alertGroupsQuery.queryKey });
+      });
       source.addEventListener("incidents", () => {
         void queryClient.invalidateQueries({ queryKey: ["incidents"] });
         void queryClient.invalidateQueries({ queryKey: ["incident"] });

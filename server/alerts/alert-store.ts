@@ -17,6 +17,7 @@ type AlertRow = {
   started_at: Date;
   resolved_at: Date | null;
   fingerprint: string;
+  group_id: number | null;
 };
 
 const toView = (r: AlertRow): AlertView => ({
@@ -32,6 +33,7 @@ const toView = (r: AlertRow): AlertView => ({
   state: r.state,
   startedAt: r.started_at.toISOString(),
   resolvedAt: r.resolved_at?.toISOString() ?? null,
+  groupId: r.group_id === null ? null : Number(r.group_id),
 });
 
 export async function readFiringAlerts(): Promise<AlertView[]> {

@@ -1,9 +1,12 @@
 import "server-only";
+import { causeOf } from "@/lib/alert-groups";
 import { alertRuleDefs, findBreaches, type RuleSettingsMap } from "@/lib/alert-rules";
 import type { AlertView, RegionView } from "@/lib/fleet-view";
 import { publish } from "@/server/events/bus";
 import { notifyAlertChanges } from "@/server/notify/alert-webhook";
 import { throttledLog } from "@/server/throttled-log";
+import { followUpPages, sendDuePages } from "@/server/incidents/escalation";
+import { closeGroupIfQuiet, fileAlert, regroupUnderPrimaryDown } from "./alert-groups";
 import { fireAlert, readFiringFingerprints, readRuleSettings, resolveAlert } from "./alert-store";
 
 const log = throttledLog(10_000);
@@ -46,6 +49,7 @@ export class AlertEngine {
     this.firing ??= await readFiringFingerprints("rule");
     const breaches = findBreaches(regions, settings);
     const changed: AlertView[] = [];
+    let paging = false;
     const holding = new Set<string>();
     for (const b of breaches) {
       holding.add(b.fingerprint);
@@ -69,16 +73,30 @@ export class AlertEngine {
         now,
       );
       this.firing.add(b.fingerprint);
-      if (fired) changed.push(fired);
+      if (!fired) continue;
+      const filed = await fileAlert({ ...fired, ruleId: b.ruleId }, causeOf({ ...b, name: def.name }, regions), now);
+      fired.groupId = filed.groupId;
+      paging ||= filed.paging;
+      changed.push(fired);
     }
     for (const fp of [...this.pendingSince.keys()]) if (!holding.has(fp)) this.pendingSince.delete(fp);
     for (const fp of [...this.firing]) {
       if (holding.has(fp)) continue;
       const resolved = await resolveAlert(fp, now);
       this.firing.delete(fp);
-      if (resolved) changed.push(resolved);
+      if (!resolved) continue;
+      changed.push(resolved);
+      if (resolved.groupId == null) continue;
+      const groupId = resolved.groupId;
+      const closed = await closeGroupIfQuiet(groupId, now);
+      if (closed.closed)
+        void followUpPages({ groupId }, "resolve", closed.acknowledged ? "" : "resolved before anyone acknowledged");
     }
-    if (changed.length) {
+    const regrouped = await regroupUnderPrimaryDown(regions, now);
+    paging ||= regrouped.paging;
+    // A new group's first page goes out now, not at the escalation clock's next tick.
+    if (paging) void sendDuePages().catch((err) => log("page", `[alerts] ${(err as Error).message}`));
+    if (changed.length || regrouped.moved) {
       publish("alerts");
       publish("fleet");
       notifyAlertChanges(changed);

@@ -8,7 +8,8 @@ import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
 import { parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
-import { sendPage } from "@/server/notify/pager";
+import { pageMessage, sendPage, type PageSubject } from "@/server/notify/pager";
+import { onCallPersonAt } from "@/server/oncall/oncall-store";
 import { throttledLog } from "@/server/throttled-log";
 import { addEvent, readIncident } from "./incident-store";
 
@@ -49,10 +50,11 @@ export async function readPolicy(db?: Queryable): Promise<EscalationLevel[]> {
   }));
 }
 
-/** Creates the incident's pages from the policy, due from its declaration. */
-export async function schedulePages(tx: Queryable, incident: Incident): Promise<void> {
+/** Creates the incident's pages from the policy, due from its declaration; `skipLevels` were paged already (by its alert group). */
+export async function schedulePages(tx: Queryable, incident: Incident, skipLevels: number[] = []): Promise<void> {
   for (const l of await readPolicy(tx)) {
     if (l.severities && !l.severities.includes(incident.severity)) continue;
+    if (skipLevels.includes(l.level)) continue;
     await tx.query(
       `insert into incident_pages (incident_id, level, target, contact, due_at, only_if_unacknowledged)
        values ($1, $2, $3, $4, $5::timestamptz + make_interval(secs => $6), $7)`,
@@ -104,58 +106,115 @@ export async function updatePolicy(actor: User, raw: unknown): Promise<void> {
   });
 }
 
+type DuePage = {
+  id: number;
+  incident_id: number | null;
+  group_id: number | null;
+  level: number;
+  target: string;
+  contact: string;
+  due_at: Date;
+};
+
+/** What a page is about: its incident, or its alert group with the group's consequences. */
+async function subjectOf(db: Queryable, page: Pick<DuePage, "incident_id" | "group_id">): Promise<PageSubject> {
+  if (page.incident_id !== null) return { kind: "incident", incident: await readIncident(db, page.incident_id) };
+  const g = await db.query<{ id: number; title: string; severity: "critical" | "warning" }>(
+    "select id, title, severity from alert_groups where id = $1",
+    [page.group_id],
+  );
+  const alerts = await db.query<{ summary: string }>(
+    "select summary from alerts where group_id = $1 order by started_at, id",
+    [page.group_id],
+  );
+  return {
+    kind: "group",
+    group: { ...g.rows[0]!, id: Number(g.rows[0]!.id), consequences: alerts.rows.map((a) => a.summary) },
+  };
+}
+
 /**
  * Sends every page that is due, each at most once: the row is claimed (marked sent) under a lock with skip
  * locked before the call goes out, so two consoles or a restart never page twice, and no transaction is held
- * open across the network call. A page that fell due while the console was down goes out at once.
+ * open across the network call. A page that fell due while the console was down goes out at once. A page goes
+ * to whoever is on call at its level when it is sent (server/oncall), by their contact methods.
  */
 export async function sendDuePages(now = new Date()): Promise<number> {
   const db = await getDb();
   let sent = 0;
   for (;;) {
     const page = await db.transaction(async (tx) => {
-      const r = await tx.query<{
-        id: number;
-        incident_id: number;
-        level: number;
-        target: string;
-        contact: string;
-        due_at: Date;
-      }>(
-        `select p.id, p.incident_id, p.level, p.target, p.contact, p.due_at from incident_pages p join incidents i on i.id = p.incident_id
-         where p.sent_at is null and p.cancelled_at is null and p.due_at <= $1 and i.status <> 'resolved'
-           and not (p.only_if_unacknowledged and i.acknowledged_at is not null)
+      const r = await tx.query<DuePage>(
+        `select p.id, p.incident_id, p.group_id, p.level, p.target, p.contact, p.due_at from incident_pages p
+         left join incidents i on i.id = p.incident_id
+         left join alert_groups g on g.id = p.group_id and p.incident_id is null
+         where p.sent_at is null and p.cancelled_at is null and p.due_at <= $1
+           and (i.status <> 'resolved' and not (p.only_if_unacknowledged and i.acknowledged_at is not null)
+             or g.id is not null and g.resolved_at is null and g.acknowledged_at is null)
          order by p.due_at limit 1 for update of p skip locked`,
         [now.toISOString()],
       );
       const claimed = r.rows[0];
-      if (claimed)
-        await tx.query("update incident_pages set sent_at = $2, delivery = 'sending' where id = $1", [
-          claimed.id,
-          now.toISOString(),
-        ]);
-      return claimed ?? null;
+      if (!claimed) return null;
+      const recipient = await onCallPersonAt(tx, claimed.level, now);
+      await tx.query("update incident_pages set sent_at = $2, delivery = 'sending', recipient_id = $3 where id = $1", [
+        claimed.id,
+        now.toISOString(),
+        recipient?.id ?? null,
+      ]);
+      return { ...claimed, id: Number(claimed.id), recipient };
     });
     if (!page) break;
-    const incident = await readIncident(db, page.incident_id);
-    const delivery = await sendPage(incident, page);
+    const msg = pageMessage(page.id, await subjectOf(db, page), page);
+    const delivery = await sendPage(db, "trigger", msg, { ...page, recipientId: page.recipient?.id ?? null });
     const lateMs = now.getTime() - page.due_at.getTime();
     await db.transaction(async (tx) => {
       await tx.query("update incident_pages set delivery = $2 where id = $1", [
         page.id,
-        delivery.delivered ? "delivered" : `not delivered: ${delivery.detail}`,
+        delivery.delivered ? `delivered: ${delivery.detail}` : `not delivered: ${delivery.detail}`,
       ]);
+      if (page.incident_id === null) return;
       await addEvent(tx, page.incident_id, {
         actor: "Switchyard",
         kind: "escalation",
-        message: `Paged ${page.target}${page.contact ? ` (${page.contact})` : ""}${lateMs > 5000 ? ` (due ${Math.round(lateMs / 1000)} s earlier)` : ""}${delivery.delivered ? "" : `: not delivered, ${delivery.detail}`}`,
-        data: { level: page.level, delivered: delivery.delivered },
+        message: `Paged ${page.target}${page.recipient ? `: ${page.recipient.name}` : ""}${page.contact ? ` (${page.contact})` : ""}${lateMs > 5000 ? ` (due ${Math.round(lateMs / 1000)} s earlier)` : ""}${delivery.delivered ? "" : `: not delivered, ${delivery.detail}`}`,
+        data: { level: page.level, delivered: delivery.delivered, recipient: page.recipient?.email ?? null },
       });
     });
     sent++;
   }
-  if (sent) publish("incidents");
+  if (sent) {
+    publish("incidents");
+    publish("alerts");
+  }
   return sent;
+}
+
+/**
+ * Tells the recipients of sent pages that they were acknowledged or resolved, with each page's own dedup_key, so
+ * PagerDuty stops notifying. Called after the change commits; never throws.
+ */
+export async function followUpPages(
+  where: { incidentId: number } | { groupId: number },
+  action: "acknowledge" | "resolve",
+  note = "",
+): Promise<void> {
+  try {
+    const db = await getDb();
+    const r = await db.query<DuePage & { recipient_id: string | null }>(
+      `select id, incident_id, group_id, level, target, contact, due_at, recipient_id from incident_pages
+       where sent_at is not null and ${"incidentId" in where ? "incident_id = $1" : "group_id = $1 and incident_id is null"}`,
+      ["incidentId" in where ? where.incidentId : where.groupId],
+    );
+    for (const p of r.rows) {
+      const msg = pageMessage(Number(p.id), await subjectOf(db, p), p);
+      if (note) msg.summary = `${msg.summary} (${note})`;
+      const out = await sendPage(db, action, msg, { ...p, recipientId: p.recipient_id });
+      if (!out.delivered) log(`follow-up-${p.id}`, `[escalation] ${action} of page ${p.id} not delivered: ${out.detail}`);
+    }
+  } catch (err) {
+    log("follow-up", `[escalation] ${action}: ${(err as Error).message}`);
+  }
 }
 
 /** The leader's escalation clock: looks for due pages every second. */

@@ -8,6 +8,7 @@ import { generatePostmortem } from "@/lib/postmortem";
 import { hasRole } from "@/lib/roles";
 import { severities } from "@/lib/severity";
 import { appendAudit } from "@/server/audit/append-audit";
+import { confirmGroupTriage } from "@/server/alerts/alert-groups";
 import { holdAlert } from "@/server/alerts/alert-store";
 import type { Caller } from "@/server/auth/caller";
 import { requireRole } from "@/server/auth/require-role";
@@ -18,7 +19,7 @@ import { publish } from "@/server/events/bus";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import { findRunbook } from "@/server/runbooks/catalog";
-import { schedulePages } from "./escalation";
+import { followUpPages, schedulePages } from "./escalation";
 import {
   addEvent,
   cancelUnacknowledgedPages,
@@ -63,7 +64,15 @@ async function mutate<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
   return result;
 }
 
-export async function declareIncident(actor: User, raw: z.input<typeof declareInput>): Promise<Incident> {
+/**
+ * Declares an incident. `fromGroup`: a lead confirms the triage incident an alert group proposed; the levels the
+ * group paged already are not paged again, and the group counts as acknowledged.
+ */
+export async function declareIncident(
+  actor: User,
+  raw: z.input<typeof declareInput>,
+  fromGroup?: { groupId: number },
+): Promise<Incident> {
   requireRole(actor, "lead", "Declaring an incident");
   const input = parseInput(declareInput, raw);
   if (input.scenarioId && findRunbook(input.scenarioId)?.kind !== "scenario")
@@ -84,8 +93,11 @@ export async function declareIncident(actor: User, raw: z.input<typeof declareIn
       data: { severity: incident.severity, scenarioId: incident.scenarioId, fromAlertId: input.fromAlertId },
       snapshot,
     });
-    await schedulePages(tx, incident);
+    const pagedByGroup = fromGroup ? await confirmGroupTriage(tx, fromGroup.groupId, incident.id, who(actor)) : [];
+    await schedulePages(tx, incident, pagedByGroup);
+    if (fromGroup) await writeAcknowledged(tx, incident.id);
     await audit(tx, actor, "declare", incident.id, {
+      ...(fromGroup ? { fromAlertGroup: fromGroup.groupId } : {}),
       title: incident.title,
       scenarioId: incident.scenarioId,
       severity: incident.severity,
@@ -127,6 +139,9 @@ export async function changeStatus(actor: User, id: number, raw: z.input<typeof 
     });
     await audit(tx, actor, "status", id, { from: before.status, to: input.status });
     return readIncident(tx, id);
+  }).then((incident) => {
+    if (input.status === "resolved") void followUpPages({ incidentId: id }, "resolve");
+    return incident;
   });
 }
 
@@ -221,21 +236,28 @@ export async function checkStep(actor: User, id: number, raw: z.input<typeof che
   });
 }
 
-/** Acknowledges the incident's pages: the backup page of a P0 is no longer needed. */
+/** Acknowledges the incident's pages: the backup page of a P0 is no longer needed, and PagerDuty stops notifying. */
 export async function acknowledge(actor: User, id: number): Promise<void> {
   requireRole(actor, "engineer", "Acknowledging a page");
   await mutate(async (tx) => {
     const before = await readIncident(tx, id, true);
     if (before.acknowledgedAt) throw conflict(`${incidentRef(id)} was already acknowledged.`);
-    await writeAcknowledged(tx, id);
-    const cancelled = await cancelUnacknowledgedPages(tx, id);
+    const cancelled = await recordAcknowledgement(tx, id, who(actor));
     await audit(tx, actor, "acknowledge", id, { pagesCancelled: cancelled });
-    await addEvent(tx, id, {
-      actor: who(actor),
-      kind: "ack",
-      message: `Acknowledged${cancelled.length ? `; no need to page ${cancelled.join(", ")}` : ""}`,
-    });
   });
+  void followUpPages({ incidentId: id }, "acknowledge");
+}
+
+/** The acknowledgement itself, by a person in Switchyard or through PagerDuty: returns whom no longer to page. */
+export async function recordAcknowledgement(tx: Queryable, id: number, by: string): Promise<string[]> {
+  await writeAcknowledged(tx, id);
+  const cancelled = await cancelUnacknowledgedPages(tx, id);
+  await addEvent(tx, id, {
+    actor: by,
+    kind: "ack",
+    message: `Acknowledged${cancelled.length ? `; no need to page ${cancelled.join(", ")}` : ""}`,
+  });
+  return cancelled;
 }
 
 export const commInput = z.object({

@@ -2,64 +2,106 @@ import "server-only";
 import { incidentRef } from "@/lib/ids";
 import type { Incident } from "@/lib/incident";
 import type { Severity } from "@/lib/severity";
+import type { Queryable } from "@/server/db";
 import { env } from "@/server/env";
+import { readContactMethods } from "./contact-methods-store";
+import { deliverPage, type PageAction, type PageMessage } from "./deliver-page";
 import { postJson } from "./post-json";
 
-const pdSeverity: Record<Severity, string> = { P0: "critical", P1: "error", P2: "warning", P3: "info" };
+/**
+ * A page goes to the person on call by their own contact methods (PagerDuty Events v2, webhook, email), and to the
+ * team's pager webhook when one is configured (PAGER_WEBHOOK_URL, as PagerDuty Events v2 or Switchyard's JSON).
+ * Each page has one dedup_key, so its acknowledgement and resolution reach PagerDuty as the same alert.
+ */
 
-/** The page as PagerDuty Events API v2 would take it, or Switchyard's own JSON. */
-export function pagePayload(
-  incident: Incident,
-  page: { level: number; target: string; contact: string },
-  consoleUrl: string,
-) {
-  const url = `${consoleUrl}/incidents/${incident.id}`;
-  const summary = `[${incident.severity}] ${incidentRef(incident.id)} ${incident.title}: paging ${page.target}`;
-  if (env.PAGER_FORMAT === "pagerduty") {
+const pdSeverity: Record<Severity, PageMessage["severity"]> = {
+  P0: "critical",
+  P1: "error",
+  P2: "warning",
+  P3: "info",
+};
+
+export type PageSubject =
+  | { kind: "incident"; incident: Incident }
+  | { kind: "group"; group: { id: number; title: string; severity: "critical" | "warning"; consequences: string[] } };
+
+export const dedupKeyOf = (pageId: number) => `switchyard-page-${pageId}`;
+
+/** The page id a dedup_key names, when it is one of Switchyard's. */
+export function pageIdOf(dedupKey: string): number | null {
+  const m = /^switchyard-page-(\d{1,18})$/.exec(dedupKey);
+  return m ? Number(m[1]) : null;
+}
+
+const consoleUrl = () => process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+
+export function pageMessage(pageId: number, subject: PageSubject, page: { level: number; target: string }): PageMessage {
+  if (subject.kind === "incident") {
+    const i = subject.incident;
     return {
-      routing_key: env.PAGERDUTY_ROUTING_KEY ?? "",
-      event_action: "trigger",
-      dedup_key: `switchyard-inc-${incident.id}-level-${page.level}`,
-      payload: {
-        summary,
-        source: "switchyard",
-        severity: pdSeverity[incident.severity],
-        custom_details: {
-          incident: incident.id,
-          target: page.target,
-          contact: page.contact,
-          status: incident.status,
-          lead: incident.lead.name,
-          impact: incident.impact,
-        },
-      },
-      links: [{ href: url, text: `${incidentRef(incident.id)} in Switchyard` }],
+      dedupKey: dedupKeyOf(pageId),
+      summary: `[${i.severity}] ${incidentRef(i.id)} ${i.title}: paging ${page.target}`,
+      severity: pdSeverity[i.severity],
+      url: `${consoleUrl()}/incidents/${i.id}`,
+      details: { incident: i.id, target: page.target, status: i.status, lead: i.lead.name, impact: i.impact },
+    };
+  }
+  const g = subject.group;
+  return {
+    dedupKey: dedupKeyOf(pageId),
+    summary: `${g.title}: paging ${page.target}`,
+    severity: g.severity === "critical" ? "critical" : "warning",
+    url: `${consoleUrl()}/?group=${g.id}`,
+    details: { group: g.id, target: page.target, consequences: g.consequences.join("; ") || null },
+  };
+}
+
+/** The team webhook's body: PagerDuty Events v2, or Switchyard's own JSON. */
+export function teamWebhookBody(action: PageAction, msg: PageMessage, page: { level: number; target: string }) {
+  if (env.PAGER_FORMAT === "pagerduty") {
+    const base = { routing_key: env.PAGERDUTY_ROUTING_KEY ?? "", event_action: action, dedup_key: msg.dedupKey };
+    if (action !== "trigger") return base;
+    return {
+      ...base,
+      payload: { summary: msg.summary, source: "switchyard", severity: msg.severity, custom_details: msg.details },
+      links: [{ href: msg.url, text: "Open in Switchyard" }],
     };
   }
   return {
     type: "page",
-    summary,
-    incident: {
-      id: incident.id,
-      title: incident.title,
-      severity: incident.severity,
-      status: incident.status,
-      lead: incident.lead.name,
-      url,
-    },
+    action,
+    dedupKey: msg.dedupKey,
+    summary: msg.summary,
+    severity: msg.severity,
+    url: msg.url,
     target: page.target,
-    contact: page.contact,
     level: page.level,
+    details: msg.details,
   };
 }
 
+/**
+ * Sends a page's trigger, acknowledgement or resolution to its recipient's contact methods and to the team webhook.
+ * Never throws: says whether anything took it and what each channel answered.
+ */
 export async function sendPage(
-  incident: Incident,
-  page: { level: number; target: string; contact: string },
+  db: Queryable,
+  action: PageAction,
+  msg: PageMessage,
+  page: { level: number; target: string; recipientId: string | null },
 ): Promise<{ delivered: boolean; detail: string }> {
-  if (!env.PAGER_WEBHOOK_URL) return { delivered: false, detail: "no pager webhook configured (PAGER_WEBHOOK_URL)" };
-  return postJson(
-    env.PAGER_WEBHOOK_URL,
-    pagePayload(incident, page, process.env.NEXTAUTH_URL ?? "http://localhost:3000"),
-  );
+  const methods = page.recipientId ? await readContactMethods(db, page.recipientId) : [];
+  const [own, team] = await Promise.all([
+    methods.length ? deliverPage(methods, action, msg) : null,
+    env.PAGER_WEBHOOK_URL ? postJson(env.PAGER_WEBHOOK_URL, teamWebhookBody(action, msg, page)) : null,
+  ]);
+  if (!own && !team)
+    return {
+      delivered: false,
+      detail: page.recipientId
+        ? "the person on call has no contact methods and no pager webhook is configured (PAGER_WEBHOOK_URL)"
+        : "nobody is on call and no pager webhook is configured (PAGER_WEBHOOK_URL)",
+    };
+  const parts = [own && own.detail, team && `team webhook ${team.delivered ? "ok" : team.detail}`].filter(Boolean);
+  return { delivered: !!own?.delivered || !!team?.delivered, detail: parts.join(", ") };
 }

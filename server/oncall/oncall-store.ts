@@ -1,5 +1,5 @@
 import "server-only";
-import type { Override, Rotation } from "@/lib/oncall-rotation";
+import { onCallAt, type Override, type Rotation } from "@/lib/oncall-rotation";
 import type { RotationInput } from "@/lib/oncall-schema";
 import type { Queryable } from "@/server/db";
 
@@ -124,4 +124,16 @@ export async function readPeople(
         "select id::text, name, email from users order by name, email",
       );
   return new Map(r.rows.map((u) => [u.id, u]));
+}
+
+/** Who is on call at one level at `at`, for the pager: the override, else the rotation's member, else nobody. */
+export async function onCallPersonAt(db: Queryable, level: number, at = new Date()): Promise<{ id: string; name: string; email: string } | null> {
+  const [rotations, overrides] = await Promise.all([readRotations(db), readOverrides(db, at)]);
+  const rotation = rotations.find((r) => r.level === level) ?? null;
+  const { memberId } = onCallAt(
+    rotation,
+    overrides.filter((o) => o.level === level),
+    at,
+  );
+  return memberId ? ((await readPeople(db, [memberId])).get(memberId) ?? null) : null;
 }
