@@ -137,7 +137,12 @@ export async function updateAlertRoute(actor: User, raw: unknown): Promise<Alert
          updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       [input.ruleId, input.severity, input.pageLevel, input.openTriage, actor.email],
     );
-    await appendAudit(tx, { actor, action: "alert-route.update", target: `${input.ruleId}/${input.severity}`, detail: input });
+    await appendAudit(tx, {
+      actor,
+      action: "alert-route.update",
+      target: `${input.ruleId}/${input.severity}`,
+      detail: input,
+    });
   });
   return input;
 }

@@ -24,10 +24,18 @@ import { onCallPersonAt } from "@/server/oncall/oncall-store";
  */
 
 export async function readRoutes(db: Queryable): Promise<AlertRoute[]> {
-  const r = await db.query<{ rule_id: string; severity: "critical" | "warning"; page_level: number | null; open_triage: boolean }>(
-    "select rule_id, severity, page_level, open_triage from alert_routes order by rule_id, severity",
-  );
-  return r.rows.map((x) => ({ ruleId: x.rule_id, severity: x.severity, pageLevel: x.page_level, openTriage: x.open_triage }));
+  const r = await db.query<{
+    rule_id: string;
+    severity: "critical" | "warning";
+    page_level: number | null;
+    open_triage: boolean;
+  }>("select rule_id, severity, page_level, open_triage from alert_routes order by rule_id, severity");
+  return r.rows.map((x) => ({
+    ruleId: x.rule_id,
+    severity: x.severity,
+    pageLevel: x.page_level,
+    openTriage: x.open_triage,
+  }));
 }
 
 /** The lead a triage incident is proposed with: the first person on call, in chain order, who may lead. */
@@ -106,7 +114,8 @@ export async function fileAlert(
     const triageSeverity = proposedSeverity(cause.key, severity);
     const paging =
       route?.pageLevel != null &&
-      (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, groupWaitMs(cause, alert.ruleId))) > 0;
+      (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, groupWaitMs(cause, alert.ruleId))) >
+        0;
     if (route?.openTriage)
       await tx.query(
         `update alert_groups set triage_state = 'proposed', triage_title = $2, triage_severity = $3,
@@ -212,7 +221,14 @@ export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupVie
   if (!groups.rows.length) return [];
   const ids = groups.rows.map((g) => g.id);
   const [alerts, pages] = await Promise.all([
-    db.query<{ id: number; group_id: number; state: string; name: string; summary: string; labels: Record<string, string> }>(
+    db.query<{
+      id: number;
+      group_id: number;
+      state: string;
+      name: string;
+      summary: string;
+      labels: Record<string, string>;
+    }>(
       "select id, group_id, state, name, summary, labels from alerts where group_id = any($1::bigint[]) order by started_at, id",
       [ids],
     ),
@@ -282,10 +298,16 @@ export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupVie
  * The group's triage incident becomes `incidentId` (in the declaring transaction): refused unless it is still
  * proposed; the group's unsent pages are cancelled and it counts as acknowledged. Returns the levels it paged.
  */
-export async function confirmGroupTriage(tx: Queryable, groupId: number, incidentId: number, by: string): Promise<number[]> {
-  const g = await tx.query<{ triage_state: string | null }>("select triage_state from alert_groups where id = $1 for update", [
-    groupId,
-  ]);
+export async function confirmGroupTriage(
+  tx: Queryable,
+  groupId: number,
+  incidentId: number,
+  by: string,
+): Promise<number[]> {
+  const g = await tx.query<{ triage_state: string | null }>(
+    "select triage_state from alert_groups where id = $1 for update",
+    [groupId],
+  );
   if (!g.rows[0]) throw notFound(`There is no alert group ${groupId}.`);
   if (g.rows[0].triage_state !== "proposed") throw conflict(triageGone(g.rows[0].triage_state));
   await tx.query(

@@ -210,7 +210,8 @@ export async function followUpPages(
       const msg = pageMessage(Number(p.id), await subjectOf(db, p), p);
       if (note) msg.summary = `${msg.summary} (${note})`;
       const out = await sendPage(db, action, msg, { ...p, recipientId: p.recipient_id });
-      if (!out.delivered) log(`follow-up-${p.id}`, `[escalation] ${action} of page ${p.id} not delivered: ${out.detail}`);
+      if (!out.delivered)
+        log(`follow-up-${p.id}`, `[escalation] ${action} of page ${p.id} not delivered: ${out.detail}`);
     }
   } catch (err) {
     log("follow-up", `[escalation] ${action}: ${(err as Error).message}`);

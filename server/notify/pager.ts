@@ -35,7 +35,11 @@ export function pageIdOf(dedupKey: string): number | null {
 
 const consoleUrl = () => process.env.NEXTAUTH_URL ?? "http://localhost:3000";
 
-export function pageMessage(pageId: number, subject: PageSubject, page: { level: number; target: string }): PageMessage {
+export function pageMessage(
+  pageId: number,
+  subject: PageSubject,
+  page: { level: number; target: string },
+): PageMessage {
   if (subject.kind === "incident") {
     const i = subject.incident;
     return {
