@@ -92,6 +92,11 @@ export const actionTable: Record<string, ActionRule> = {
   },
   "app/(console)/admin/on-call/actions.ts#removeOnCallOverride": { least: "admin", input: { json: { id: none } } },
   "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
+  // Alert groups (issue 12 part 1): engineers acknowledge a group's page, leads decide its triage incident, admins route.
+  "app/(console)/alerts/actions.ts#acknowledgeAlertGroup": { least: "engineer", input: { json: { groupId: none } } },
+  "app/(console)/alerts/actions.ts#confirmTriageIncident": { least: "lead", input: { json: { groupId: none } } },
+  "app/(console)/alerts/actions.ts#dismissTriageIncident": { least: "lead", input: { json: { groupId: none } } },
+  "app/(console)/alerts/actions.ts#updateAlertRouting": { least: "admin", input: { json: { ruleId: "" } } },
 
   // Anyone signed in ends their own sessions.
   "app/(console)/session-actions.ts#signOutEverywhere": {
@@ -121,6 +126,7 @@ export const routeTable: Record<string, RouteRule> = {
   "GET /api/v1/actions": { least: "viewer", token: true, path: `/api/v1/actions?incidentId=${none}` },
   "GET /api/v1/actions/[id]": { least: "viewer", token: true, path: `/api/v1/actions/${none}` },
   "GET /api/v1/alerts": { least: "viewer", token: true, path: "/api/v1/alerts" },
+  "GET /api/v1/alerts/groups": { least: "viewer", token: true, path: "/api/v1/alerts/groups" },
   "GET /api/v1/audit": { least: "viewer", token: true, path: "/api/v1/audit?limit=1" },
   "GET /api/v1/cdn": { least: "viewer", token: true, path: "/api/v1/cdn" },
   "GET /api/v1/events": { least: "viewer", token: true, path: "/api/v1/events", stream: true },
