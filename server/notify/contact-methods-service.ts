@@ -14,7 +14,13 @@ import { requireRole } from "@/server/auth/require-role";
 import type { User } from "@/server/auth/users";
 import { getDb } from "@/server/db";
 import { conflict, forbidden, notFound, parseInput } from "@/server/errors";
-import { deleteContactMethod, insertContactMethod, lockOwner, readContactMethods } from "./contact-methods-store";
+import {
+  deleteContactMethod,
+  insertContactMethod,
+  lockOwner,
+  readAllContactMethods,
+  readContactMethods,
+} from "./contact-methods-store";
 
 /**
  * Contact methods: everyone signed in (viewer and up) keeps their own; admins see and change anyone's. Each change
@@ -44,6 +50,18 @@ const auditDetail = (m: ContactMethod, ownerEmail: string) => ({
 export async function listContactMethods(actor: User, raw: unknown): Promise<ContactMethodView[]> {
   const userId = requireOwnerOrAdmin(actor, raw, "Reading contact methods");
   return (await readContactMethods(await getDb(), userId)).map(contactMethodView);
+}
+
+/** Everyone's contact methods by account id, as pages show them (admins only). */
+export async function listAllContactMethods(actor: User): Promise<Map<string, ContactMethodView[]>> {
+  requireRole(actor, "admin", { refusal: "Only admins can see everyone's contact methods." });
+  const byUser = new Map<string, ContactMethodView[]>();
+  for (const m of await readAllContactMethods(await getDb())) {
+    const list = byUser.get(m.userId) ?? [];
+    list.push(contactMethodView(m));
+    byUser.set(m.userId, list);
+  }
+  return byUser;
 }
 
 /** Adds a contact method at the end of the person's list. */

@@ -32,6 +32,12 @@ export async function readContactMethods(db: Queryable, userId: string): Promise
   return r.rows.map(toMethod);
 }
 
+/** Everyone's contact methods, each person's in their order (the users administration). */
+export async function readAllContactMethods(db: Queryable): Promise<ContactMethod[]> {
+  const r = await db.query<Row>(`select ${columns} from contact_methods order by user_id, position, id`);
+  return r.rows.map(toMethod);
+}
+
 /**
  * The person's account, its row locked until the caller's transaction ends, so two adds at once cannot both pass the
  * count check or take the same position; null when there is no such account.
