@@ -2,8 +2,9 @@ import type { NextConfig } from "next";
 import { staticSecurityHeaders } from "./lib/security-headers";
 
 const config: NextConfig = {
-  // PGlite loads its WebAssembly and data files from its own package directory at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "pg"],
+  // PGlite loads its WebAssembly and data files from its own package directory at run time; nodemailer (email pages)
+  // is loaded as the integration tests load it, from node_modules, not bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "nodemailer"],
   experimental: { authInterrupts: true },
   poweredByHeader: false,
   // Pages get their Content-Security-Policy (with a nonce) from proxy.ts.

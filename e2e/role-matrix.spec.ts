@@ -28,6 +28,7 @@ const actionCallers: Caller[] = ["anonymous", ...roles];
 const routeCallers: Caller[] = ["anonymous", "forged-token", ...roles, "token"];
 
 function allowed(caller: Caller, least: Least, token = false): boolean {
+  if (least === "signature") return false; // only the webhook's sender, who signs with a secret no caller has
   if (least === "anonymous") return true;
   if (caller === "anonymous" || caller === "forged-token") return false;
   if (caller === "token") return least === "token" || token;
@@ -35,11 +36,11 @@ function allowed(caller: Caller, least: Least, token = false): boolean {
 }
 
 /**
- * What a refused caller must get: 401 when nobody (known) is asking, or when a token-only route is asked without
- * a token; 403 when someone known asks who may not.
+ * What a refused caller must get: 401 when nobody (known) is asking, when a token-only route is asked without a
+ * token, or when a signed webhook is called unsigned; 403 when someone known asks who may not.
  */
 const refusal = (caller: Caller, least: Least) =>
-  caller === "anonymous" || caller === "forged-token" || least === "token"
+  caller === "anonymous" || caller === "forged-token" || least === "token" || least === "signature"
     ? { status: 401, code: "unauthenticated" }
     : { status: 403, code: "forbidden" };
 

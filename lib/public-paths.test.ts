@@ -7,6 +7,12 @@ describe("isPublicPath", () => {
       expect(isPublicPath(p), p).toBe(true);
   });
 
+  it("lets PagerDuty's webhook in without a session (its signature is checked by the route), and nothing beside it", () => {
+    expect(isPublicPath("/api/v1/integrations/pagerduty")).toBe(true);
+    for (const p of ["/api/v1/integrations", "/api/v1/integrations/pagerduty/x", "/api/v1/integrations/slack"])
+      expect(isPublicPath(p), p).toBe(false);
+  });
+
   it("keeps every console page behind the session, including look-alikes of /status", () => {
     for (const p of ["/", "/incidents", "/statuses", "/status-admin", "/admin/status", "/signin/x", "/api/v1/fleet"])
       expect(isPublicPath(p), p).toBe(false);

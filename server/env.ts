@@ -56,6 +56,23 @@ const envSchema = z.object({
   PAGER_WEBHOOK_URL: z.url().optional(),
   PAGER_FORMAT: z.enum(["generic", "pagerduty"]).default("generic"),
   PAGERDUTY_ROUTING_KEY: z.string().min(1).optional(),
+  /**
+   * Pages to people's contact methods (server/notify/deliver-page.ts): PagerDuty's Events API v2 is POSTed at
+   * `<PAGERDUTY_EVENTS_URL>/v2/enqueue` (default https://events.pagerduty.com; a stand-in in tests).
+   */
+  PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /**
+   * The SMTP server email pages go through: smtp://[user:pass@]host[:port] (STARTTLS when the server offers it) or
+   * smtps://… (TLS from the start). Unset: email contact methods are not delivered, and say so.
+   */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+  /** The From of email pages. */
+  SMTP_FROM: z.string().trim().min(1).default("Switchyard <switchyard@localhost>"),
+  /**
+   * The signing secret of PagerDuty's v3 webhook subscription; several, comma-separated, while one is rotated. Unset:
+   * POST /api/v1/integrations/pagerduty refuses everything.
+   */
+  PAGERDUTY_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** How long a risky action's request waits for its second person before it expires. */

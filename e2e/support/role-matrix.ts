@@ -6,13 +6,15 @@ import type { Role } from "../../lib/roles";
  * longer has fails it too.
  *
  * `least` is the least role allowed: "anonymous" (anyone, signed in or not), a role (that role and the ones above
- * it), or "token" (only a bearer API token, no session). `token: true` also lets a bearer API token in beside the
+ * it), "token" (only a bearer API token, no session), or "signature" (a webhook authenticated by its signature with
+ * a shared secret no caller here has, such as PagerDuty's: everyone is refused with 401, a session or token
+ * notwithstanding). `token: true` also lets a bearer API token in beside the
  * session roles. The suite's token has every scope (read, alerts:write); scopes themselves are another spec's. Each entry names the harmless, invalid input it is called with (a non-existent id, an empty
  * field): an allowed caller gets "invalid" or "not found" back, never a change; a refused caller gets the refusal.
  * Never put valid input for a destructive call here.
  */
 
-export type Least = "anonymous" | Role | "token";
+export type Least = "anonymous" | Role | "token" | "signature";
 
 /** A server action's arguments: (prev = null, FormData) for a useActionState form, or one plain object. */
 export type ActionInput = { form: Record<string, string | string[]> } | { json: unknown };
@@ -97,6 +99,21 @@ export const actionTable: Record<string, ActionRule> = {
   "app/(console)/alerts/actions.ts#confirmTriageIncident": { least: "lead", input: { json: { groupId: none } } },
   "app/(console)/alerts/actions.ts#dismissTriageIncident": { least: "lead", input: { json: { groupId: none } } },
   "app/(console)/alerts/actions.ts#updateAlertRouting": { least: "admin", input: { json: { ruleId: "" } } },
+  // Contact methods (issue 12 part 2, paging channels): everyone signed in keeps their own on /on-call; admins
+  // manage anyone's on /admin/users.
+  "app/(console)/on-call/actions.ts#addMyContactMethod": {
+    least: "viewer",
+    input: { form: { kind: "", address: "" } },
+  },
+  "app/(console)/on-call/actions.ts#removeMyContactMethod": { least: "viewer", input: { json: { id: none } } },
+  "app/(console)/admin/users/actions.ts#addUserContactMethod": {
+    least: "admin",
+    input: { form: { userId: noUuid, kind: "", address: "" } },
+  },
+  "app/(console)/admin/users/actions.ts#removeUserContactMethod": {
+    least: "admin",
+    input: { json: { id: none, userId: noUuid } },
+  },
 
   // Anyone signed in ends their own sessions.
   "app/(console)/session-actions.ts#signOutEverywhere": {
@@ -148,6 +165,14 @@ export const routeTable: Record<string, RouteRule> = {
 
   // The Alertmanager receiver: only a bearer token with the alerts:write scope (issue 11 part 5). The body is a valid
   // webhook with no alerts in it, so an allowed call changes nothing.
+  // PagerDuty's v3 webhook: authenticated by its X-PagerDuty-Signature alone (issue 12 part 2). No caller here can
+  // sign, and this suite's console has no PAGERDUTY_WEBHOOK_SECRET: everyone gets 401, nothing is acknowledged.
+  "POST /api/v1/integrations/pagerduty": {
+    least: "signature",
+    path: "/api/v1/integrations/pagerduty",
+    body: { event: { event_type: "incident.acknowledged", data: { incident_key: "role-matrix-no-such-page" } } },
+  },
+
   "POST /api/v1/alerts/alertmanager": {
     least: "token",
     path: "/api/v1/alerts/alertmanager",

@@ -1,9 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { userContactMethodInput } from "@/lib/contact-method-schema";
 import * as session from "@/server/auth/session";
 import * as users from "@/server/auth/user-service";
-import { formAction } from "@/server/server-action";
+import * as contacts from "@/server/notify/contact-methods-service";
+import { byId, formAction, serverAction } from "@/server/server-action";
 
 /**
  * The user administration's form actions, for admins only. Each work function is `async`: in a "use server" file
@@ -44,5 +47,39 @@ export const endUserSessions = formAction(
     revalidatePath("/admin/users");
     revalidatePath("/admin/tokens");
     return { email: ended.email, tokensRevoked: ended.tokensRevoked.length };
+  },
+);
+
+const contactsChanged = () => {
+  revalidatePath("/admin/users");
+  revalidatePath("/on-call");
+};
+
+/** An admin adds a contact method for anyone (how pages reach them); audited under the admin's name. */
+export const addUserContactMethod = formAction(
+  {
+    role: "admin",
+    input: userContactMethodInput,
+    labels: { userId: "Person", kind: "Kind", address: "Address", label: "Label" },
+    fromForm: (form) => ({
+      userId: form.get("userId"),
+      kind: form.get("kind"),
+      address: form.get("address"),
+      label: form.get("label") ?? "",
+    }),
+  },
+  async (input, actor) => {
+    const added = await contacts.addContactMethod(actor, input);
+    contactsChanged();
+    return added;
+  },
+);
+
+/** An admin removes anyone's contact method. */
+export const removeUserContactMethod = serverAction(
+  { role: "admin", input: byId.extend({ userId: z.uuid({ error: "must be a console user" }) }) },
+  async (input, actor) => {
+    await contacts.removeContactMethod(actor, input);
+    contactsChanged();
   },
 );
