@@ -84,3 +84,6 @@ export function telHref(phone: string): string | null {
   if (!/\d/.test(main)) return null;
   return `tel:${main}${m?.[2] ? `;ext=${m[2]}` : ""}`;
 }
+
+/** An address as a link shows it: without the scheme and a trailing slash ("www.cloudflarestatus.com"). */
+export const displayUrl = (url: string): string => url.replace(/^https?:\/\//i, "").replace(/\/$/, "");
