@@ -75,12 +75,12 @@ export function ContactCard({ contact: c }: { contact: ContactView }) {
   return (
     <article
       className={`${panel} space-y-2`}
-      aria-labelledby={`contact-${c.id}-name`}
+      aria-labelledby={`contact-card-${c.id}`}
       data-testid="contact"
       data-contact-id={c.id}
     >
       <header>
-        <h4 id={`contact-${c.id}-name`} className="font-semibold">
+        <h4 id={`contact-card-${c.id}`} className="font-semibold">
           {c.name}
         </h4>
         <p className={`text-xs ${muted}`}>

@@ -99,8 +99,10 @@ export function ContactForm({
             required
           />
         ))}
-        <label htmlFor={id("category")}>
-          <span className={small}>Category</span>
+        <div>
+          <label htmlFor={id("category")} className={small}>
+            Category
+          </label>
           <select
             id={id("category")}
             name="category"
@@ -116,7 +118,7 @@ export function ContactForm({
             ))}
           </select>
           {errorLine("category")}
-        </label>
+        </div>
         {textFields.slice(1).map((f) => (
           <TextInput
             key={f.name}
@@ -129,8 +131,10 @@ export function ContactForm({
           />
         ))}
         {(["purpose", "notes"] as const).map((name) => (
-          <label key={name} htmlFor={id(name)} className="sm:col-span-2">
-            <span className={small}>{name === "purpose" ? "Purpose (what to call them for)" : "Notes"}</span>
+          <div key={name} className="sm:col-span-2">
+            <label htmlFor={id(name)} className={small}>
+              {name === "purpose" ? "Purpose (what to call them for)" : "Notes"}
+            </label>
             <textarea
               id={id(name)}
               name={name}
@@ -142,7 +146,7 @@ export function ContactForm({
               aria-describedby={described(name)}
             />
             {errorLine(name)}
-          </label>
+          </div>
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-2">
@@ -179,11 +183,11 @@ function TextInput({
   required?: boolean;
 }) {
   return (
-    <label htmlFor={id(f.name)}>
-      <span className={small}>
+    <div>
+      <label htmlFor={id(f.name)} className={small}>
         {f.label}
         {required && <span aria-hidden="true"> *</span>}
-      </span>
+      </label>
       <input
         id={id(f.name)}
         name={f.name}
@@ -202,7 +206,7 @@ function TextInput({
         </span>
       )}
       {errorLine(f.name)}
-    </label>
+    </div>
   );
 }
 
