@@ -210,37 +210,43 @@ function TextInput({
   );
 }
 
-/** Move up and down within the category; focus stays on the button pressed once the list has its new order. */
+/**
+ * Move up and down within the category. The list's new order comes back with the action's answer; once this contact
+ * stands at its new place and the buttons are enabled again, focus returns to the button pressed (or, at the edge,
+ * to the other one), so a keyboard user can press it again.
+ */
 export function MoveButtons({
   contact,
-  first,
-  last,
+  index,
+  count,
   move,
 }: {
   contact: ContactView;
-  first: boolean;
-  last: boolean;
+  /** Its place in its category, from 0, and how many the category has. */
+  index: number;
+  count: number;
   move: MoveContactAction;
 }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const up = useRef<HTMLButtonElement>(null);
   const down = useRef<HTMLButtonElement>(null);
-  const refocus = useRef<"up" | "down" | null>(null);
+  const refocus = useRef<{ direction: "up" | "down"; from: number } | null>(null);
+  const first = index === 0;
+  const last = index === count - 1;
   useEffect(() => {
-    const which = refocus.current;
-    if (!which) return;
+    const pending = refocus.current;
+    if (busy || !pending || pending.from === index) return;
     refocus.current = null;
-    // At the edge the button pressed is now disabled: the other one takes focus.
-    const target = which === "up" ? (first ? down : up) : last ? up : down;
+    const target = pending.direction === "up" ? (first ? down : up) : last ? up : down;
     target.current?.focus();
-  }, [contact.position, first, last]);
+  }, [busy, index, first, last]);
 
   async function onMove(direction: "up" | "down") {
     setBusy(true);
     setProblem(null);
     // Set before the call: the new order may arrive with the action's answer, before it resolves here.
-    refocus.current = direction;
+    refocus.current = { direction, from: index };
     try {
       const res = await move({ id: contact.id, direction });
       if (!res.ok) setProblem(res.message);

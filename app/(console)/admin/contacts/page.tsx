@@ -67,7 +67,7 @@ export default async function ContactsAdminPage() {
                     {c.updatedBy ? ` by ${c.updatedBy}` : ""}
                   </p>
                 </div>
-                <MoveButtons contact={c} first={i === 0} last={i === g.contacts.length - 1} move={moveContact} />
+                <MoveButtons contact={c} index={i} count={g.contacts.length} move={moveContact} />
               </header>
               <ContactForm contact={c} save={updateContact} />
               <div className="border-t border-slate-200 pt-3 dark:border-slate-800">
