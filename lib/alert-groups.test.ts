@@ -6,7 +6,7 @@ const fleet = (primaryDbUp: boolean) => [
   regionView("us-east-1", {
     role: "primary",
     status: primaryDbUp ? "healthy" : "unhealthy",
-    sample: primaryDbUp ? {} : { db: { up: false, latencyMs: null, error: "connection refused" } },
+    sample: primaryDbUp ? {} : { db: { up: false as const, error: "connection refused" } },
   }),
   regionView("eu-west-1"),
   regionView("ap-southeast-1"),

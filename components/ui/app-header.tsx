@@ -10,6 +10,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
     { href: "/", label: "Overview" },
     { href: "/incidents", label: "Incidents" },
     { href: "/on-call", label: "On call" },
+    { href: "/contacts", label: "Contacts" },
     { href: "/actions", label: "Actions" },
     { href: "/traffic", label: "Traffic" },
     { href: "/replication", label: "Replication" },
@@ -24,6 +25,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
           { href: "/admin/tokens", label: "API tokens" },
           { href: "/admin/escalation", label: "Escalation" },
           { href: "/admin/on-call", label: "Schedules" },
+          { href: "/admin/contacts", label: "Contact list" },
           { href: "/admin/store", label: "Store" },
         ]
       : []),

@@ -93,6 +93,17 @@ export const actionTable: Record<string, ActionRule> = {
     input: { form: { level: "", userId: "", start: "", end: "" } },
   },
   "app/(console)/admin/on-call/actions.ts#removeOnCallOverride": { least: "admin", input: { json: { id: none } } },
+  // Contacts (issue 12 part 3): admins edit the external contacts; everyone signed in reads them on pages.
+  "app/(console)/admin/contacts/actions.ts#createContact": { least: "admin", input: { form: { name: "" } } },
+  "app/(console)/admin/contacts/actions.ts#updateContact": {
+    least: "admin",
+    input: { form: { id: String(none), name: "" } },
+  },
+  "app/(console)/admin/contacts/actions.ts#deleteContact": { least: "admin", input: { form: { id: String(none) } } },
+  "app/(console)/admin/contacts/actions.ts#moveContact": {
+    least: "admin",
+    input: { json: { id: none, direction: "up" } },
+  },
   "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
   // Alert groups (issue 12 part 1): engineers acknowledge a group's page, leads decide its triage incident, admins route.
   "app/(console)/alerts/actions.ts#acknowledgeAlertGroup": { least: "engineer", input: { json: { groupId: none } } },

@@ -1,6 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { IncidentContactsPanel } from "@/components/contacts/incident-contacts-panel";
 import { IncidentCommand } from "@/components/incidents/incident-command";
 import { OnCallNowPanel } from "@/components/oncall/on-call-board";
 import { BackLink } from "@/components/ui/back-link";
@@ -13,6 +14,7 @@ import { listActions } from "@/server/actions/action-service";
 import { getAlertRules } from "@/server/alerts/alerts-service";
 import { requireUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
+import { readIncidentContacts } from "@/server/contacts/contacts-service";
 import { ServiceError } from "@/server/errors";
 import { getIncident } from "@/server/incidents/incident-service";
 import { readOnCallBoard } from "@/server/oncall/oncall-service";
@@ -51,10 +53,11 @@ export default async function IncidentPage({ params }: Props) {
     throw err;
   }
   const canLead = hasRole(user.role, "lead");
-  const [leads, ruleSettings, onCall] = await Promise.all([
+  const [leads, ruleSettings, onCall, contacts] = await Promise.all([
     canLead ? listIncidentLeads(user) : [],
     getAlertRules({ kind: "user", user }),
     readOnCallBoard(user),
+    readIncidentContacts(user, detail.incident.scenarioId),
   ]);
   const queryClient = new QueryClient();
   queryClient.setQueryData(incidentQuery(id).queryKey, detail);
@@ -90,7 +93,10 @@ export default async function IncidentPage({ params }: Props) {
           }}
         />
       </HydrationBoundary>
-      <OnCallNowPanel levels={onCall.levels} />
+      <div className="grid items-start gap-3 lg:grid-cols-2">
+        <OnCallNowPanel levels={onCall.levels} />
+        <IncidentContactsPanel {...contacts} canEdit={hasRole(user.role, "admin")} />
+      </div>
     </div>
   );
 }
