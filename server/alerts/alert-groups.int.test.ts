@@ -1,19 +1,29 @@
+import { createHmac } from "node:crypto";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFault, resetLab, startLab } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
+import { startPagerDutyReceiver } from "@/tests/support/pagerduty-receiver";
+import { startSmtpReceiver } from "@/tests/support/smtp-receiver";
 import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
 
 /**
- * Alert groups on the real lab: the us-east-1 primary stopped is one group that pages the on-call engineer once,
- * lists its consequences and proposes a triage incident; acknowledging stops the escalation and tells PagerDuty
- * with the page's own dedup_key.
+ * Alert groups on the real lab: the us-east-1 primary stopped is one group that pages the on-call engineer once —
+ * by their own PagerDuty service and email, and the team's pager webhook — lists its consequences and proposes a
+ * triage incident; acknowledging stops the escalation and tells PagerDuty with the page's own dedup_key, and
+ * PagerDuty's signed webhook acknowledges in Switchyard.
  */
 
 const labDir = await ownLabAndStore("alert-groups");
 const pager = await startWebhookReceiver();
+const pagerDuty = await startPagerDutyReceiver();
+const smtp = await startSmtpReceiver();
+const webhookSecret = "whsec-alert-groups-test";
 process.env.POLL_INTERVAL = "500";
+process.env.PAGERDUTY_EVENTS_URL = pagerDuty.url;
+process.env.SMTP_URL = smtp.url;
+process.env.PAGERDUTY_WEBHOOK_SECRET = webhookSecret;
 process.env.PAGER_WEBHOOK_URL = pager.url;
 process.env.PAGER_FORMAT = "pagerduty";
 process.env.PAGERDUTY_ROUTING_KEY = "team-routing-key";
@@ -28,8 +38,32 @@ const { saveRotation } = await import("@/server/oncall/oncall-service");
 const { readFleetSnapshot } = await import("@/server/fleet/sample-store");
 const { getFleetConfig } = await import("@/server/fleet/config");
 const { getDb } = await import("@/server/db");
+const { addContactMethod } = await import("@/server/notify/contact-methods-service");
+const pagerDutyWebhook = await import("@/app/api/v1/integrations/pagerduty/route");
 type User = import("@/server/auth/users").User;
 type PdEvent = { event_action: string; dedup_key: string; payload?: { summary: string; severity: string } };
+const engineerKey = "0123456789abcdef0123456789abcdef";
+
+/** PagerDuty's v3 webhook for an acknowledged incident whose incident_key is `dedupKey`, signed with `secret`. */
+function acknowledgedInPagerDuty(dedupKey: string, secret = webhookSecret) {
+  const body = JSON.stringify({
+    event: {
+      id: "01DEN7W0NQ",
+      event_type: "incident.acknowledged",
+      resource_type: "incident",
+      occurred_at: new Date().toISOString(),
+      data: { id: "PGR0VU2", type: "incident", status: "acknowledged", incident_key: dedupKey },
+    },
+  });
+  const signature = `v1=${createHmac("sha256", secret).update(body, "utf8").digest("hex")}`;
+  return pagerDutyWebhook.POST(
+    new Request("http://console.test/api/v1/integrations/pagerduty", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-pagerduty-signature": signature },
+      body,
+    }),
+  );
+}
 
 let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 let admin: User, lead: User, engineer: User, viewer: User;
@@ -54,6 +88,9 @@ beforeAll(async () => {
   const rotation = { kind: "weekly", handoffTime: "09:00", handoffDay: 1, timeZone: "UTC", startDate: "2026-01-05" };
   await saveRotation(admin, { ...rotation, level: 0, members: [engineer.id] });
   await saveRotation(admin, { ...rotation, level: 1, members: [lead.id] });
+  // Eli is paged on their own PagerDuty service and by email.
+  await addContactMethod(engineer, { userId: engineer.id, kind: "pagerduty", address: engineerKey, label: "" });
+  await addContactMethod(engineer, { userId: engineer.id, kind: "email", address: "eli@groups.test", label: "" });
   await startLab({ labDir });
   collector = await leadingCollector();
   await waitFor("every region healthy", healthy, { timeoutMs: 30_000, intervalMs: 200 });
@@ -64,6 +101,8 @@ afterAll(async () => {
   await resetLab({ labDir });
   rmSync(labDir, { recursive: true, force: true });
   await pager.close();
+  await pagerDuty.close();
+  await smtp.close();
   await (await getDb()).close();
 });
 
@@ -107,6 +146,13 @@ describe("alert groups on the real lab", () => {
       dedup_key: `switchyard-page-${page.id}`,
       payload: { severity: "critical", summary: "us-east-1 primary database down: paging On-call engineer" },
     });
+    // Eli's own PagerDuty service and mailbox got the same page, once.
+    expect(pagerDuty.events.filter((e) => e.event_action === "trigger")).toEqual([
+      expect.objectContaining({ routing_key: engineerKey, dedup_key: `switchyard-page-${page.id}` }),
+    ]);
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes("eli@groups.test"));
+    expect(mail.subject).toContain("us-east-1 primary database down");
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it("a viewer cannot acknowledge; an engineer's acknowledgement stops the escalation and acknowledges in PagerDuty", async () => {
@@ -114,11 +160,18 @@ describe("alert groups on the real lab", () => {
     await expect(svc.acknowledgeGroup(viewer, { groupId: group!.id })).rejects.toMatchObject({ code: "forbidden" });
     expect((await openGroups())[0]!.acknowledgedAt).toBeNull();
 
-    await svc.acknowledgeGroup(engineer, { groupId: group!.id });
+    // A webhook signed with another secret is refused and acknowledges nothing.
     const dedupKey = triggers()[0]!.dedup_key;
+    expect((await acknowledgedInPagerDuty(dedupKey, "not-the-secret")).status).toBe(401);
+    expect((await openGroups())[0]!.acknowledgedAt).toBeNull();
+
+    await svc.acknowledgeGroup(engineer, { groupId: group!.id });
     await waitFor("the PagerDuty acknowledge", () =>
       events().some((e) => e.event_action === "acknowledge" && e.dedup_key === dedupKey),
     );
+    await pagerDuty.waitFor((e) => e.event_action === "acknowledge" && e.dedup_key === dedupKey);
+    // PagerDuty's own acknowledgement of it, arriving after, changes nothing.
+    expect(await (await acknowledgedInPagerDuty(dedupKey)).json()).toEqual({ result: "already" });
     await expect(svc.acknowledgeGroup(engineer, { groupId: group!.id })).rejects.toMatchObject({ code: "conflict" });
 
     // An hour on, nobody further is paged for this group: the tech lead's page was cancelled.
@@ -161,22 +214,55 @@ describe("alert groups on the real lab", () => {
   it("a group nobody acknowledged says so when it resolves, and its proposal is withdrawn", async () => {
     pager.bodies.length = 0;
     await injectFault("eu-west-1", "api-down", { labDir });
-    await waitFor("eu-west-1's page", () => triggers().length > 0, { timeoutMs: 20_000, intervalMs: 50 });
-    const [group] = await openGroups();
-    expect(group).toMatchObject({
-      title: "Region unhealthy in eu-west-1",
-      triage: { state: "proposed", severity: "P1" },
-    });
-    await injectFault("eu-west-1", "recover", { labDir });
-    await waitFor("the fleet healthy again", healthy, { timeoutMs: 30_000, intervalMs: 200 });
-    const closed = (await readAlertGroups()).find((g) => g.id === group!.id)!;
+    let groupId: number;
+    try {
+      await waitFor("eu-west-1's page", () => triggers().length > 0, { timeoutMs: 20_000, intervalMs: 50 });
+      const [group] = await openGroups();
+      expect(group).toMatchObject({
+        title: "Region unhealthy in eu-west-1",
+        triage: { state: "proposed", severity: "P1" },
+      });
+      groupId = group!.id;
+    } finally {
+      await injectFault("eu-west-1", "recover", { labDir });
+      await waitFor("the fleet healthy again", healthy, { timeoutMs: 30_000, intervalMs: 200 });
+    }
+    const closed = (await readAlertGroups()).find((g) => g.id === groupId)!;
     expect(closed.resolvedAt).not.toBeNull();
     expect(closed.acknowledgedAt).toBeNull();
     expect(closed.triage?.state).toBe("withdrawn");
-    await waitFor("the PagerDuty resolve", () =>
-      events().some((e) => e.event_action === "resolve" && e.dedup_key === triggers()[0]!.dedup_key),
+    const resolution = await pagerDuty.waitFor(
+      (e) => e.event_action === "resolve" && e.dedup_key === triggers()[0]!.dedup_key,
     );
-    await expect(svc.confirmTriage(lead, { groupId: group!.id })).rejects.toThrow(/withdrawn/);
+    expect(resolution).toBeTruthy();
+    const mail = await smtp.waitForMessage((m) => m.subject.includes("[RESOLVED]") && m.subject.includes("eu-west-1"));
+    expect(mail.subject).toContain("resolved before anyone acknowledged");
+    await expect(svc.confirmTriage(lead, { groupId })).rejects.toThrow(/withdrawn/);
+  });
+
+  it("an acknowledgement in PagerDuty comes back through its signed webhook and stops the escalation", async () => {
+    pager.bodies.length = 0;
+    await injectFault("ap-southeast-1", "api-down", { labDir });
+    try {
+      await waitFor("ap-southeast-1's page", () => triggers().length > 0, { timeoutMs: 20_000, intervalMs: 50 });
+      const dedupKey = triggers()[0]!.dedup_key;
+      const res = await acknowledgedInPagerDuty(dedupKey);
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ result: "acknowledged" });
+      const [group] = await openGroups();
+      expect(group).toMatchObject({
+        title: "Region unhealthy in ap-southeast-1",
+        acknowledgedBy: "Eli Engineer in PagerDuty",
+      });
+      // An hour on (the incident declared above still pages its own chain), this group pages nobody further.
+      await sendDuePages(new Date(Date.now() + 3_600_000));
+      const after = (await readAlertGroups()).find((g) => g.id === group!.id)!;
+      expect(after.pages.filter((p) => p.sentAt)).toHaveLength(1);
+      expect(await (await acknowledgedInPagerDuty("switchyard-page-999999999")).json()).toEqual({ result: "unknown" });
+    } finally {
+      await injectFault("ap-southeast-1", "recover", { labDir });
+      await waitFor("the fleet healthy again", healthy, { timeoutMs: 30_000, intervalMs: 200 });
+    }
   });
 
   it("routing is the admin's: a warning group pages nobody by default, and a route can make it page", async () => {

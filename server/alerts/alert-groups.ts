@@ -87,7 +87,7 @@ export async function fileAlert(
   alert: { id: number; severity: string; ruleId: string | null },
   cause: Cause,
   at: Date,
-): Promise<{ groupId: number; opened: boolean; paging: boolean }> {
+): Promise<{ groupId: number; opened: boolean; paging: boolean; firstPageInMs: number }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const severity = alert.severity === "critical" ? "critical" : "warning";
@@ -108,21 +108,21 @@ export async function fileAlert(
           ).rows[0]!.id,
     );
     await tx.query("update alerts set group_id = $2 where id = $1", [alert.id, groupId]);
-    if (!opened) return { groupId, opened, paging: false };
+    if (!opened) return { groupId, opened, paging: false, firstPageInMs: 0 };
 
     const route = routeFor(await readRoutes(tx), cause.ruleId, severity);
     const triageSeverity = proposedSeverity(cause.key, severity);
+    const firstPageInMs = groupWaitMs(cause, alert.ruleId);
     const paging =
       route?.pageLevel != null &&
-      (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, groupWaitMs(cause, alert.ruleId))) >
-        0;
+      (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, firstPageInMs)) > 0;
     if (route?.openTriage)
       await tx.query(
         `update alert_groups set triage_state = 'proposed', triage_title = $2, triage_severity = $3,
            triage_scenario_id = $4, triage_regions = $5, triage_lead_id = $6 where id = $1`,
         [groupId, cause.title, triageSeverity, cause.scenarioId, cause.regions, await onCallLead(tx, at)],
       );
-    return { groupId, opened, paging };
+    return { groupId, opened, paging, firstPageInMs };
   });
 }
 
@@ -156,7 +156,7 @@ export async function closeGroupIfQuiet(
 /**
  * While a primary database is down, firing alerts it explains that sit in another group (they fired a pass before
  * the collector saw the primary down) move into the primary's group, and the groups they leave close as merged.
- * Says how many alerts moved and whether a group was opened that pages.
+ * Says how many alerts moved and whether a group was opened that pages (at once: its cause is the primary).
  */
 export async function regroupUnderPrimaryDown(
   regions: RegionView[],

@@ -49,7 +49,8 @@ export class AlertEngine {
     this.firing ??= await readFiringFingerprints("rule");
     const breaches = findBreaches(regions, settings);
     const changed: AlertView[] = [];
-    let paging = false;
+    /** when the first page of a group opened in this pass falls due, ms from now */
+    const pagesDueInMs: number[] = [];
     const holding = new Set<string>();
     for (const b of breaches) {
       holding.add(b.fingerprint);
@@ -76,7 +77,7 @@ export class AlertEngine {
       if (!fired) continue;
       const filed = await fileAlert({ ...fired, ruleId: b.ruleId }, causeOf({ ...b, name: def.name }, regions), now);
       fired.groupId = filed.groupId;
-      paging ||= filed.paging;
+      if (filed.paging) pagesDueInMs.push(filed.firstPageInMs);
       changed.push(fired);
     }
     for (const fp of [...this.pendingSince.keys()]) if (!holding.has(fp)) this.pendingSince.delete(fp);
@@ -93,9 +94,11 @@ export class AlertEngine {
         void followUpPages({ groupId }, "resolve", closed.acknowledged ? "" : "resolved before anyone acknowledged");
     }
     const regrouped = await regroupUnderPrimaryDown(regions, now);
-    paging ||= regrouped.paging;
-    // A new group's first page goes out now, not at the escalation clock's next tick.
-    if (paging) void sendDuePages().catch((err) => log("page", `[alerts] ${(err as Error).message}`));
+    if (regrouped.paging) pagesDueInMs.push(0);
+    // A new group's first page goes out when due, not at the escalation clock's next tick (sending is claimed
+    // row by row in the store, so the clock and these never page twice).
+    for (const ms of new Set(pagesDueInMs))
+      setTimeout(() => void sendDuePages().catch((err) => log("page", `[alerts] ${(err as Error).message}`)), ms + 20);
     if (changed.length || regrouped.moved) {
       publish("alerts");
       publish("fleet");
