@@ -127,7 +127,11 @@ export async function readPeople(
 }
 
 /** Who is on call at one level at `at`, for the pager: the override, else the rotation's member, else nobody. */
-export async function onCallPersonAt(db: Queryable, level: number, at = new Date()): Promise<{ id: string; name: string; email: string } | null> {
+export async function onCallPersonAt(
+  db: Queryable,
+  level: number,
+  at = new Date(),
+): Promise<{ id: string; name: string; email: string } | null> {
   const [rotations, overrides] = await Promise.all([readRotations(db), readOverrides(db, at)]);
   const rotation = rotations.find((r) => r.level === level) ?? null;
   const { memberId } = onCallAt(
