@@ -8,6 +8,7 @@ test("an admin sets the CTO level's rotation and an override; a viewer sees who 
   browser,
   baseURL,
 }) => {
+  test.setTimeout(120_000);
   await signInAs(page, "admin");
   await page.goto("/admin/on-call");
   await expect(page.getByRole("heading", { name: "On-call schedules" })).toBeVisible();
