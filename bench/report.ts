@@ -6,6 +6,7 @@ import type { LighthousePage } from "./lighthouse";
 import type { PartitionClassificationFigures } from "./partition";
 import { round } from "./stats";
 import type { SshCostFigures } from "./ssh-cost";
+import type { PagingFigures } from "./paging";
 import type { TrafficFailoverFigures } from "./traffic-failover";
 import type { ViewersFigures } from "./viewers";
 
@@ -20,6 +21,7 @@ export interface Figures {
   };
   /** the global load balancer: us-east-1's API stopped, and how soon the Americas' users are served by another region */
   traffic?: TrafficFailoverFigures;
+  paging?: PagingFigures;
   collector3?: ProcessUse;
   collectorSim?: ProcessUse & {
     regions: number;
@@ -138,6 +140,22 @@ export function rows(f: Figures): Row[] {
       value: `right ${pc.right} of ${n}`,
       goal: "every run",
       met: n > 0 && pc.right === n,
+    });
+  }
+  const pg = f.paging;
+  if (pg) {
+    const missed = pg.missed ? ` (${pg.missed} missed)` : "";
+    out.push({
+      figure: "db-down (us-east-1) -> page at a local receiver, p50 / max",
+      value: `${ms(pg.pagedMs.p50)} / ${ms(pg.pagedMs.max)}${missed}`,
+      goal: "<= 2 s",
+      met: pg.missed === 0 && pg.pagedMs.max <= 2000,
+    });
+    out.push({
+      figure: "  runs in which the fault sent exactly one page",
+      value: `${pg.single} of ${pg.runs.length}`,
+      goal: "every run",
+      met: pg.single === pg.runs.length,
     });
   }
   const tf = f.traffic;

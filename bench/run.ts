@@ -13,6 +13,7 @@ import { measureFailover, measureFencedFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { measureLighthouse } from "./lighthouse";
 import { measurePartitionClassification } from "./partition";
+import { measurePaging, startPagingReceiver } from "./paging";
 import { errorShare, measureTrafficFailover } from "./traffic-failover";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
@@ -66,6 +67,7 @@ const PHASES = [
   "failover",
   "partition",
   "traffic",
+  "paging",
   "ssh",
   "http",
   "lighthouse",
@@ -80,6 +82,7 @@ const LAB_PHASES: readonly PhaseKey[] = [
   "failover",
   "partition",
   "traffic",
+  "paging",
   "ssh",
   "http",
   "lighthouse",
@@ -258,6 +261,9 @@ async function main() {
     const dataDir = path.join(RUN_DIR, "data");
     rmSync(dataDir, { recursive: true, force: true });
     let labConsole: OwnedConsole | null = null;
+    // The lab console pages this receiver (the paging phase counts what one fault sends).
+    const pagingReceiver = await startPagingReceiver();
+    own("paging receiver", () => pagingReceiver.close());
     const onLab = async (): Promise<OwnedConsole> => {
       if (labConsole && (!labConsole.alive() || labConsole.buildId !== currentBuildId())) {
         await labConsole.stop();
@@ -268,6 +274,7 @@ async function main() {
           LAB_DIR,
           DATA_DIR: dataDir,
           POLL_INTERVAL: String(POLL_INTERVAL_MS),
+          PAGER_WEBHOOK_URL: pagingReceiver.url,
         });
         for (const r of lab.status.regions) await injectFault(r.id, "recover", { labDir: LAB_DIR });
         await waitHealthy(labConsole.c.baseURL);
@@ -387,6 +394,21 @@ async function main() {
         figures.traffic = tf;
         log(
           `  americas served elsewhere p50 ${tf.servedElsewhereMs.p50} ms, max ${tf.servedElsewhereMs.max} ms; ${tf.errors} of ${tf.requests} requests failed meanwhile (${errorShare(tf)} %)`,
+        );
+      }
+    }
+
+    // 9. The first minutes: a stopped primary to the page at a local receiver, and how many pages it sent.
+    if (selected("paging")) {
+      const pg = await phase("paging", async () => {
+        const k = await onLab();
+        log(`paging: db-down on us-east-1 x ${RUNS}`);
+        return measurePaging(RUNS, LAB_DIR, pagingReceiver, () => waitHealthy(k.c.baseURL).then(() => {}), log);
+      });
+      if (pg) {
+        figures.paging = pg;
+        log(
+          `  paged p50 ${pg.pagedMs.p50} ms, max ${pg.pagedMs.max} ms; exactly one page in ${pg.single} of ${pg.runs.length} runs`,
         );
       }
     }
