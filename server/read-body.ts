@@ -2,8 +2,7 @@ import "server-only";
 
 /**
  * A request's body as text, read up to `limit` bytes; null as soon as it is longer (the rest is never read), so a
- * webhook receiver never holds an oversized body in memory. (app/api/v1/alerts/alertmanager/route.ts has its own copy
- * from before this one.)
+ * webhook receiver (Alertmanager's, PagerDuty's) never holds an oversized body in memory.
  */
 export async function readBodyUpTo(request: Request, limit: number): Promise<string | null> {
   const declared = Number(request.headers.get("content-length"));

@@ -2,6 +2,7 @@ import { alertmanagerWebhook, ingestAlertmanager } from "@/server/alerts/alerts-
 import { requireTokenCaller } from "@/server/auth/caller";
 import { jsonRoute } from "@/server/boundary";
 import { invalid } from "@/server/errors";
+import { readBodyUpTo } from "@/server/read-body";
 
 export const dynamic = "force-dynamic";
 
@@ -10,27 +11,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 const refuse = (status: number, error: string, message: string) =>
   Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
-
-/** The body as text, read up to `limit` bytes; null as soon as it is longer (the rest is never read). */
-async function readBodyUpTo(request: Request, limit: number): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 /**
  * Alertmanager webhook receiver: point a `webhook_configs` entry here with an API token that has the
