@@ -27,7 +27,12 @@ export function RecentGroups() {
   return (
     <ul data-testid="recent-groups" className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
       {groups.map((g) => (
-        <li key={g.id} data-testid="recent-group" className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
+        <li
+          key={g.id}
+          id={`group-${g.id}`}
+          data-testid="recent-group"
+          className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2"
+        >
           <span className="font-medium">{g.title}</span>
           <span className="text-xs text-slate-600 dark:text-slate-400">
             {g.alerts.length} alert{g.alerts.length === 1 ? "" : "s"} · opened <Timestamp iso={g.openedAt} />

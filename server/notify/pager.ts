@@ -55,7 +55,7 @@ export function pageMessage(
     dedupKey: dedupKeyOf(pageId),
     summary: `${g.title}: paging ${page.target}`,
     severity: g.severity === "critical" ? "critical" : "warning",
-    url: `${consoleUrl()}/?group=${g.id}`,
+    url: `${consoleUrl()}/alerts#group-${g.id}`,
     details: { group: g.id, target: page.target, consequences: g.consequences.join("; ") || null },
   };
 }
