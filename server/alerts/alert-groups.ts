@@ -10,7 +10,7 @@ import {
   type Cause,
 } from "@/lib/alert-groups";
 import type { RegionView } from "@/lib/fleet-view";
-import { hasRole } from "@/lib/roles";
+import { hasRole, type Role } from "@/lib/roles";
 import type { Severity } from "@/lib/severity";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, notFound } from "@/server/errors";
@@ -44,8 +44,8 @@ async function onCallLead(tx: Queryable, at: Date): Promise<string | null> {
   for (const l of policy) {
     const person = await onCallPersonAt(tx, l.level, at);
     if (!person) continue;
-    const r = await tx.query<{ role: string }>("select role from users where id = $1", [person.id]);
-    if (r.rows[0] && hasRole(r.rows[0].role as never, "lead")) return person.id;
+    const r = await tx.query<{ role: Role }>("select role from users where id = $1", [person.id]);
+    if (r.rows[0] && hasRole(r.rows[0].role, "lead")) return person.id;
   }
   return null;
 }
