@@ -14,6 +14,8 @@ export interface ChecklistStep {
   commandKind: "shell" | "sql" | "http" | null;
   action: string | null;
   check: LiveCheckId | null;
+  /** minutes the check must hold without a break before the step ticks (a stability timer); null: at once */
+  holdMinutes: number | null;
 }
 
 /** The response procedure's steps and the scenario's, for this severity, in phase order (the response's first within a phase). */
@@ -34,6 +36,7 @@ export function buildChecklist(response: Runbook, scenario: Runbook | null, seve
           commandKind: s.commandKind ?? null,
           action: s.action ?? null,
           check: s.check?.id ?? null,
+          holdMinutes: s.check?.holdMinutes ?? null,
         });
       }
     }

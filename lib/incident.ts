@@ -50,6 +50,8 @@ export interface StepState extends ChecklistStep {
   checkedAt: string | null;
   observed: string | null;
   version: number;
+  /** a stability timer running: since when its check has held without a break */
+  holdingSince: string | null;
 }
 
 export interface TimelineEvent {

@@ -16,7 +16,18 @@ export const stepSchema = z.strictObject({
   /** a runbook action Switchyard can run for this step, e.g. db.promote-replica */
   action: z.enum(actionIds, { error: `must be one of Switchyard's actions: ${actionIds.join(", ")}` }).optional(),
   /** a live check that ticks the step by itself when it holds */
-  check: z.strictObject({ id: z.enum(liveCheckIds) }).optional(),
+  check: z
+    .strictObject({
+      id: z.enum(liveCheckIds),
+      /** a stability timer: the check must hold this long without a break before the step ticks */
+      holdMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .optional(),
+    })
+    .optional(),
   /** only for these severities (default: all) */
   severities: z.array(z.enum(severities)).min(1).optional(),
 });

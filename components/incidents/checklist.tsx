@@ -14,6 +14,7 @@ import { actionsQuery } from "@/lib/queries";
 import { incidentPhases, phaseLabels } from "@/lib/severity";
 import type { IncidentActions } from "./action-types";
 import { CopyButton } from "./copy-button";
+import { StabilityTimer } from "./stability-timer";
 import { panel } from "./styles";
 
 const phaseStateBadge: Record<PhaseClock["state"], string> = {
@@ -245,6 +246,9 @@ function StepItem({
                     </>
                   )}
                 </span>
+              )}
+              {step.check && step.holdMinutes && !step.checked && (
+                <StabilityTimer holdMinutes={step.holdMinutes} holdingSince={step.holdingSince} />
               )}
             </div>
           )}

@@ -93,6 +93,7 @@ export async function readIncidentDetail(id: number): Promise<IncidentDetail> {
       checked_at: Date | null;
       observed: string | null;
       version: number;
+      holding_since: Date | null;
     }>("select * from incident_steps where incident_id = $1", [id]),
     db.query<{
       id: number;
@@ -123,6 +124,7 @@ export async function readIncidentDetail(id: number): Promise<IncidentDetail> {
       checkedBy: state.get(s.key)?.checked_by ?? null,
       checkedAt: iso(state.get(s.key)?.checked_at ?? null),
       observed: state.get(s.key)?.observed ?? null,
+      holdingSince: iso(state.get(s.key)?.holding_since ?? null),
       version: state.get(s.key)?.version ?? 0,
     })),
     events: events.rows.map((e) => ({

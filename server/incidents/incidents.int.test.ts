@@ -172,6 +172,38 @@ describe("the checklist", () => {
     await tickLiveChecks(healthy, defaultRuleSettings());
     expect(await ticked()).toBe(true);
   });
+
+  it("a stability timer ticks its step after 15 minutes healthy without a break, and starts over when one breaks it", async () => {
+    const incident = await declareP1("Stability");
+    const healthy = snapshotOf([regionView("us-east-1", { role: "primary" }), regionView("eu-west-1")]);
+    const broken = snapshotOf([
+      regionView("us-east-1", { role: "primary", status: "unhealthy" }),
+      regionView("eu-west-1"),
+    ]);
+    const key = "incident-response/monitor-stability";
+    const step = async () => (await readIncidentDetail(incident.id)).steps.find((s) => s.key === key)!;
+    const t0 = Date.now();
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000);
+    // Healthy from the start: nothing was fixed yet, so no timer.
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(0));
+    expect(await step()).toMatchObject({ checked: false, holdingSince: null, holdMinutes: 15 });
+    await tickLiveChecks(broken, defaultRuleSettings(), null, at(1));
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(2));
+    expect((await step()).holdingSince).toBe(at(2).toISOString());
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(10));
+    expect((await step()).checked).toBe(false);
+    // A break at minute 12 starts it over, and the timeline says why.
+    await tickLiveChecks(broken, defaultRuleSettings(), null, at(12));
+    expect((await step()).holdingSince).toBeNull();
+    const events = (await readIncidentDetail(incident.id)).events.map((e) => e.message);
+    expect(events.some((m) => m.includes("stability broken") && m.includes("15-minute timer starts over"))).toBe(true);
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(13));
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(27));
+    expect((await step()).checked).toBe(false);
+    await tickLiveChecks(healthy, defaultRuleSettings(), null, at(28));
+    expect(await step()).toMatchObject({ checked: true, checkedBy: "Live check" });
+    expect((await step()).observed).toContain("for 15 min without a break");
+  });
 });
 
 describe("status, hand-over and comms", () => {
