@@ -1,4 +1,4 @@
-import { statusComponents } from "./status-page";
+import { statusComponents, type MaintenanceWindow } from "./status-page";
 
 /**
  * Maintenance windows (issue 13 part 3), pure: what a window covers, whether one is in progress, which window makes
@@ -155,6 +155,27 @@ export function statusComponentsOf(
     .filter((c) => kinds.has(c.kind))
     .filter((c) => c.regionId === null || w.regions.length === 0 || w.regions.includes(c.regionId))
     .map((c) => c.id);
+}
+
+/**
+ * The windows the status page announces, as it takes them (lib/status-page.ts publicStatusOf): the public ones not
+ * cancelled, with their public title, the status page's components and times only — never the reason, nor who
+ * scheduled them.
+ */
+export function publicMaintenanceOf(
+  windows: readonly Pick<MaintenanceWindowView, "id" | "title" | "public" | "createdAt" | keyof WindowScope>[],
+  regions: readonly { id: string }[],
+): (MaintenanceWindow & { id: string; announcedAt: string })[] {
+  return windows
+    .filter((w) => w.public && !w.cancelledAt)
+    .map((w) => ({
+      id: `mnt-${w.id}`,
+      title: w.title,
+      components: statusComponentsOf(w, regions),
+      startsAt: w.startsAt,
+      endsAt: w.endsAt,
+      announcedAt: w.createdAt,
+    }));
 }
 
 /** "every region" or "eu-west-1, us-east-1". */
