@@ -75,11 +75,16 @@ export async function scheduleMaintenance(actor: User, raw: unknown, now = new D
   const known = new Set(maintenanceRegions().map((r) => r.id));
   const unknown = input.regions.filter((r) => !known.has(r));
   if (unknown.length)
-    throw invalid(`Regions: ${listWords(unknown)} ${unknown.length === 1 ? "is not a region" : "are not regions"} of this fleet.`);
+    throw invalid(
+      `Regions: ${listWords(unknown)} ${unknown.length === 1 ? "is not a region" : "are not regions"} of this fleet.`,
+    );
   if (Date.parse(input.endsAt) <= now.getTime()) throw invalid("Ends: must be in the future.");
   const db = await getDb();
   if (input.public) {
-    const problems = publicTextProblems(input.title, (await readUsers(db)).map((u) => u.name));
+    const problems = publicTextProblems(
+      input.title,
+      (await readUsers(db)).map((u) => u.name),
+    );
     if (problems.length)
       throw invalid(
         `Title: the status page shows it, so it must not contain ${listWords(problems)}; edit it, or do not announce the window.`,

@@ -60,7 +60,12 @@ export async function readUpcomingAndActive(db: Queryable, at: Date): Promise<Ma
 }
 
 /** Windows that ended or were cancelled since `since`, the latest first. */
-export async function readPastWindows(db: Queryable, at: Date, since: Date, limit = 20): Promise<MaintenanceWindowView[]> {
+export async function readPastWindows(
+  db: Queryable,
+  at: Date,
+  since: Date,
+  limit = 20,
+): Promise<MaintenanceWindowView[]> {
   const r = await db.query<WindowRow>(
     `select ${columns} from ${from}
      where (w.cancelled_at is not null or w.ends_at <= $1) and coalesce(w.cancelled_at, w.ends_at) >= $2
