@@ -481,17 +481,15 @@ export function publicStatusOf(
   const components = statusComponents(fleet.regions);
   const maintenances = announced
     .filter((m) => Date.parse(m.endsAt) > nowMs)
-    .map(
-      (m): PublicMaintenance => ({
-        id: m.id,
-        title: m.title,
-        components: m.components,
-        startsAt: m.startsAt,
-        endsAt: m.endsAt,
-        announcedAt: m.announcedAt,
-        status: Date.parse(m.startsAt) <= nowMs ? "in_progress" : "scheduled",
-      }),
-    )
+    .map((m): PublicMaintenance => ({
+      id: m.id,
+      title: m.title,
+      components: m.components,
+      startsAt: m.startsAt,
+      endsAt: m.endsAt,
+      announcedAt: m.announcedAt,
+      status: Date.parse(m.startsAt) <= nowMs ? "in_progress" : "scheduled",
+    }))
     .sort(
       (a, b) =>
         Number(a.status === "scheduled") - Number(b.status === "scheduled") ||

@@ -13,7 +13,8 @@ const phaseLabels: Record<WindowPhase, string> = {
 
 const phaseStyles: Record<WindowPhase, string> = {
   active: "bg-sky-100 text-sky-900 ring-sky-600/30 dark:bg-sky-900/50 dark:text-sky-100 dark:ring-sky-400/40",
-  upcoming: "bg-slate-100 text-slate-800 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-500/40",
+  upcoming:
+    "bg-slate-100 text-slate-800 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-500/40",
   ended: "bg-white text-slate-700 ring-slate-400/30 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-600/40",
   cancelled: "bg-white text-slate-700 ring-slate-400/30 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-600/40",
 };
