@@ -136,4 +136,9 @@ export interface AlertGroupView {
     decidedBy: string | null;
     incidentId: number | null;
   } | null;
+  /**
+   * The maintenance window the group opened in, which covered its alert: the group is expected, paged nobody and
+   * proposed no triage incident. Null for every other group.
+   */
+  maintenanceWindow: { id: number; title: string; endsAt: string } | null;
 }

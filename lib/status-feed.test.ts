@@ -161,3 +161,61 @@ describe("the JSON summary", () => {
 
   it("shows no internals of the fleet", () => expectNoInternals(JSON.stringify(json)));
 });
+
+describe("maintenance in the feed and the summary", () => {
+  const withMaintenance = publicStatusOf(
+    { regions: [regionView("us-east-1", { role: "primary" }), regionView("eu-west-1")], generatedAt: "" },
+    [],
+    [],
+    now,
+    [
+      {
+        id: "mnt-4",
+        title: "Database upgrade <eu>",
+        components: ["api-eu-west-1"],
+        startsAt: "2026-11-25T11:00:00.000Z",
+        endsAt: "2026-11-25T13:00:00.000Z",
+        announcedAt: "2026-11-24T08:00:00.000Z",
+      },
+      {
+        id: "mnt-5",
+        title: "Mirror resync",
+        components: ["mirrors-us-east-1"],
+        startsAt: "2026-11-26T11:00:00.000Z",
+        endsAt: "2026-11-26T12:00:00.000Z",
+        announcedAt: "2026-11-25T12:30:00.000Z",
+      },
+    ],
+  );
+
+  it("lists the windows as Statuspage's scheduled_maintenances, in progress first", () => {
+    const json = summaryJson(
+      { status: withMaintenance, servedAt: "2026-11-25T12:00:00.000Z", fromMemory: false },
+      "https://status.example.com",
+    );
+    expect(json.status).toEqual({ indicator: "maintenance", description: "Maintenance in progress" });
+    expect(json.scheduled_maintenances).toEqual([
+      {
+        id: "mnt-4",
+        name: "Database upgrade <eu>",
+        status: "in_progress",
+        created_at: "2026-11-24T08:00:00.000Z",
+        scheduled_for: "2026-11-25T11:00:00.000Z",
+        scheduled_until: "2026-11-25T13:00:00.000Z",
+        shortlink: "https://status.example.com/status#mnt-4",
+        components: ["api-eu-west-1"],
+      },
+      expect.objectContaining({ id: "mnt-5", status: "scheduled", components: ["mirrors-us-east-1"] }),
+    ]);
+  });
+
+  it("has an entry per window, escaped, with the names of its components", () => {
+    const atom = renderAtom(withMaintenance, "https://status.example.com");
+    expect(atom.match(/<entry>/g)).toHaveLength(2);
+    expect(atom).toContain("<title>Scheduled maintenance: Database upgrade &lt;eu&gt; — In progress</title>");
+    expect(atom).toContain("<id>https://status.example.com/status#mnt-5</id>");
+    expect(atom).toContain("Components: API · eu-west-1");
+    // The feed is as new as its newest announcement.
+    expect(atom).toContain("<updated>2026-11-25T12:30:00.000Z</updated>");
+  });
+});

@@ -1,7 +1,9 @@
 import {
   componentStateLabels,
+  maintenanceStatusLabels,
   publicIncidentStatusLabels,
   type PublicIncident,
+  type PublicMaintenance,
   type PublicStatus,
   type ServedStatus,
 } from "./status-page";
@@ -28,10 +30,42 @@ function incidentHtml(i: PublicIncident): string {
   return `${impact}${updates}`;
 }
 
-/** The feed's entries: one per incident, updated with its newest update; `origin` is the page's own (`https://status.example.com`). */
+/** The names of the components a maintenance window covers, from the page's own list. */
+export function maintenanceComponentNames(m: PublicMaintenance, status: Pick<PublicStatus, "components">): string[] {
+  return status.components.filter((c) => m.components.includes(c.id)).map((c) => c.name);
+}
+
+/** A window's announcement as HTML (escaped once here, once more as the Atom element's text). */
+function maintenanceHtml(m: PublicMaintenance, status: PublicStatus): string {
+  const names = maintenanceComponentNames(m, status);
+  return `<p><strong>${xml(maintenanceStatusLabels[m.status])}</strong> · ${xml(m.startsAt)} to ${xml(m.endsAt)}</p>${
+    names.length ? `<p>Components: ${xml(names.join(", "))}</p>` : ""
+  }`;
+}
+
+/**
+ * The feed's entries: one per incident, updated with its newest update, and one per maintenance window announced
+ * and not ended, updated when it was announced; `origin` is the page's own (`https://status.example.com`).
+ */
 export function renderAtom(status: PublicStatus, origin: string): string {
   const page = `${origin}/status`;
-  const updated = [status.asOf, ...status.incidents.map((i) => i.updatedAt)].sort().at(-1)!;
+  const updated = [
+    status.asOf,
+    ...status.incidents.map((i) => i.updatedAt),
+    ...status.maintenances.map((m) => m.announcedAt),
+  ]
+    .sort()
+    .at(-1)!;
+  const maintenanceEntries = status.maintenances.map(
+    (m) => `  <entry>
+    <id>${xml(`${page}#${m.id}`)}</id>
+    <title>${xml(`Scheduled maintenance: ${m.title} — ${maintenanceStatusLabels[m.status]}`)}</title>
+    <link rel="alternate" type="text/html" href="${xml(`${page}#${m.id}`)}"/>
+    <published>${xml(m.announcedAt)}</published>
+    <updated>${xml(m.announcedAt)}</updated>
+    <content type="html">${xml(maintenanceHtml(m, status))}</content>
+  </entry>`,
+  );
   const entries = status.incidents.map(
     (i) => `  <entry>
     <id>${xml(`${page}#${i.id}`)}</id>
@@ -50,7 +84,7 @@ export function renderAtom(status: PublicStatus, origin: string): string {
   <link rel="self" type="application/atom+xml" href="${xml(`${page}/feed.atom`)}"/>
   <updated>${xml(updated)}</updated>
   <author><name>${xml(STATUS_PAGE_NAME)}</name></author>
-${entries.join("\n")}
+${[...maintenanceEntries, ...entries].join("\n")}
 </feed>
 `;
 }
@@ -92,9 +126,13 @@ export function summaryJson(served: ServedStatus, origin: string) {
         incident_updates: i.updates.map((u) => ({ id: u.id, status: u.status, body: u.body, created_at: u.at })),
       })),
     scheduled_maintenances: s.maintenances.map((m) => ({
+      id: m.id,
       name: m.title,
+      status: m.status,
+      created_at: m.announcedAt,
       scheduled_for: m.startsAt,
       scheduled_until: m.endsAt,
+      shortlink: `${origin}/status#${m.id}`,
       components: m.components,
     })),
   };

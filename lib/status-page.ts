@@ -189,13 +189,31 @@ export function incidentFloor(i: Pick<IncidentImpactInput, "status" | "severity"
   return i.severity === "P0" ? "major_outage" : i.severity === "P1" ? "partial_outage" : "degraded_performance";
 }
 
-/** A planned maintenance window. None exist yet; the derivation already honours them. */
+/**
+ * A planned maintenance window as the status page knows it: the components it puts under maintenance while it is in
+ * progress. The console's windows (lib/maintenance.ts) become these, the public ones only (publicMaintenanceOf).
+ */
 export interface MaintenanceWindow {
   title: string;
   components: string[];
   startsAt: string;
   endsAt: string;
 }
+
+/** A maintenance window announced on the status page, with what the public reads of it. */
+export interface PublicMaintenance extends MaintenanceWindow {
+  /** `mnt-3` */
+  id: string;
+  /** Statuspage's words: not started yet, or in progress */
+  status: "scheduled" | "in_progress";
+  /** when it was put on the page */
+  announcedAt: string;
+}
+
+export const maintenanceStatusLabels: Record<PublicMaintenance["status"], string> = {
+  scheduled: "Scheduled",
+  in_progress: "In progress",
+};
 
 /**
  * Each component's public state: a maintenance window in progress puts it under maintenance (it explains what the
@@ -428,7 +446,8 @@ export interface PublicStatus {
   components: PublicComponent[];
   /** open incidents first, then resolved ones of the last 90 days, newest first */
   incidents: PublicIncident[];
-  maintenances: MaintenanceWindow[];
+  /** announced windows not ended: in progress first, then by start */
+  maintenances: PublicMaintenance[];
 }
 
 /** A public view as served: with the moment it is served and whether it is the last good one kept in memory. */
@@ -448,22 +467,40 @@ export interface PublicIncidentRecord extends IncidentImpactInput {
 }
 
 /**
- * The public view model from the fleet as the console reads it, the incidents on the page and the stored uptime
- * minutes. Only states, public titles, public texts and times leave here: nothing of the samples (addresses, ports,
- * positions, errors) nor of the incidents' people.
+ * The public view model from the fleet as the console reads it, the incidents on the page, the stored uptime minutes
+ * and the announced maintenance windows. Only states, public titles, public texts and times leave here: nothing of
+ * the samples (addresses, ports, positions, errors) nor of the incidents' or the windows' people.
  */
 export function publicStatusOf(
   fleet: Pick<FleetSnapshot, "regions" | "generatedAt">,
   records: PublicIncidentRecord[],
   days: DayMinutes[],
   nowMs: number,
+  announced: (MaintenanceWindow & { id: string; announcedAt: string })[] = [],
 ): PublicStatus {
   const components = statusComponents(fleet.regions);
+  const maintenances = announced
+    .filter((m) => Date.parse(m.endsAt) > nowMs)
+    .map((m): PublicMaintenance => ({
+      id: m.id,
+      title: m.title,
+      components: m.components,
+      startsAt: m.startsAt,
+      endsAt: m.endsAt,
+      announcedAt: m.announcedAt,
+      status: Date.parse(m.startsAt) <= nowMs ? "in_progress" : "scheduled",
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.status === "scheduled") - Number(b.status === "scheduled") ||
+        a.startsAt.localeCompare(b.startsAt) ||
+        a.id.localeCompare(b.id),
+    );
   const states = deriveComponentStates({
     components,
     fleet: fleetComponentStates(components, fleet.regions),
     incidents: records.filter((r) => r.status !== "resolved"),
-    maintenances: [],
+    maintenances,
     nowMs,
   });
   const daysOf = new Map<string, DayMinutes[]>();
@@ -510,7 +547,7 @@ export function publicStatusOf(
     ...overallStatus(publicComponents.map((c) => c.state)),
     components: publicComponents,
     incidents,
-    maintenances: [],
+    maintenances,
   };
 }
 

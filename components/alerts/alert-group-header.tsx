@@ -47,6 +47,19 @@ function PageLine({ group }: { group: AlertGroupView }) {
   );
 }
 
+/** A group opened inside a maintenance window that covers its alert: expected, it paged nobody. */
+function ExpectedLine({ window }: { window: NonNullable<AlertGroupView["maintenanceWindow"]> }) {
+  return (
+    <p data-testid="group-expected" className="text-xs text-sky-900 dark:text-sky-200">
+      Expected: maintenance{" "}
+      <Link href="/maintenance" className="underline underline-offset-2">
+        {window.title}
+      </Link>{" "}
+      until <Timestamp iso={window.endsAt} show="full" /> · nobody paged
+    </p>
+  );
+}
+
 /**
  * An alert group's head on the overview: its cause, whom it paged, the acknowledgement that stops the escalation,
  * and the triage incident a lead confirms or dismisses with one click.
@@ -110,7 +123,7 @@ export function AlertGroupHeader({
           )
         )}
       </div>
-      <PageLine group={group} />
+      {group.maintenanceWindow ? <ExpectedLine window={group.maintenanceWindow} /> : <PageLine group={group} />}
       {triage?.state === "proposed" && (
         <div
           data-testid="triage-proposal"

@@ -6,8 +6,9 @@ import { Timestamp } from "@/components/fleet/timestamp";
 import type { AlertGroupView } from "@/lib/alert-groups";
 import { alertGroupsQuery } from "@/lib/queries";
 
-/** How a group ended or stands: acknowledged, resolved before anyone acknowledged, or waiting. */
+/** How a group ended or stands: expected (maintenance), acknowledged, resolved before anyone acknowledged, or waiting. */
 function outcome(g: AlertGroupView): string {
+  if (g.maintenanceWindow) return `expected: maintenance ${g.maintenanceWindow.title}; nobody was paged`;
   if (g.resolvedAt && !g.acknowledgedAt)
     return g.pages.some((p) => p.sentAt) ? "resolved before anyone acknowledged" : "resolved; nobody was paged";
   if (g.acknowledgedAt) return `acknowledged${g.acknowledgedBy ? ` by ${g.acknowledgedBy}` : ""}`;

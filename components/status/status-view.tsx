@@ -1,12 +1,15 @@
 import { formatTimestamp } from "@/lib/format";
-import { STATUS_PAGE_NAME } from "@/lib/status-feed";
+import { STATUS_PAGE_NAME, maintenanceComponentNames } from "@/lib/status-feed";
 import {
   asOfWords,
   componentStateLabels,
+  maintenanceStatusLabels,
   publicIncidentStatusLabels,
   type ComponentState,
   type PublicComponent,
   type PublicIncident,
+  type PublicMaintenance,
+  type PublicStatus,
   type ServedStatus,
   worstState,
 } from "@/lib/status-page";
@@ -72,6 +75,32 @@ function Incident({ incident, level }: { incident: PublicIncident; level: "h3" }
   );
 }
 
+/** An announced maintenance window: its public title, whether it is in progress, its components and its times. */
+function Maintenance({ m, status }: { m: PublicMaintenance; status: PublicStatus }) {
+  const names = maintenanceComponentNames(m, status);
+  return (
+    <article
+      id={m.id}
+      data-testid="status-maintenance"
+      data-status={m.status}
+      className="rounded-xl border border-sky-200 bg-sky-50 p-4 dark:border-sky-900 dark:bg-sky-950/40"
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h3 className="text-base font-semibold">{m.title}</h3>
+        <span className="text-sm font-medium text-sky-900 dark:text-sky-200">{maintenanceStatusLabels[m.status]}</span>
+      </div>
+      <p className="mt-1 text-sm">
+        <time dateTime={m.startsAt}>{utc(m.startsAt)}</time> to <time dateTime={m.endsAt}>{utc(m.endsAt)}</time>
+      </p>
+      {names.length > 0 && (
+        <p className="mt-1 text-sm text-slate-700 dark:text-slate-300" data-testid="status-maintenance-components">
+          Components: {names.join(", ")}
+        </p>
+      )}
+    </article>
+  );
+}
+
 function ComponentRow({ c }: { c: PublicComponent }) {
   return (
     <li data-testid="status-component" data-component={c.id} data-state={c.state} className="py-4">
@@ -87,7 +116,10 @@ function ComponentRow({ c }: { c: PublicComponent }) {
   );
 }
 
-/** The public status page: the summary, open incidents, each component with its uptime, and the incident history. */
+/**
+ * The public status page: the summary, open incidents, maintenance in progress or scheduled, each component with its
+ * uptime, and the incident history.
+ */
 export function StatusView({ served }: { served: ServedStatus | null }) {
   // Ages are told as of the moment the view was served.
   const nowMs = served ? Date.parse(served.servedAt) : 0;
@@ -154,6 +186,17 @@ export function StatusView({ served }: { served: ServedStatus | null }) {
                 </h2>
                 {open.map((i) => (
                   <Incident key={i.id} incident={i} level="h3" />
+                ))}
+              </section>
+            )}
+
+            {s.maintenances.length > 0 && (
+              <section aria-labelledby="maintenance-heading" className="space-y-3">
+                <h2 id="maintenance-heading" className="text-lg font-semibold">
+                  Scheduled maintenance
+                </h2>
+                {s.maintenances.map((m) => (
+                  <Maintenance key={m.id} m={m} status={s} />
                 ))}
               </section>
             )}

@@ -11,6 +11,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
     { href: "/incidents", label: "Incidents" },
     { href: "/on-call", label: "On call" },
     { href: "/contacts", label: "Contacts" },
+    { href: "/maintenance", label: "Maintenance" },
     { href: "/actions", label: "Actions" },
     { href: "/traffic", label: "Traffic" },
     { href: "/replication", label: "Replication" },

@@ -104,6 +104,13 @@ export const actionTable: Record<string, ActionRule> = {
     least: "admin",
     input: { json: { id: none, direction: "up" } },
   },
+  // Maintenance windows (issue 13 part 3): leads and admins schedule and cancel; everyone signed in reads them on pages.
+  // An empty title is invalid; a window no test makes is not found.
+  "app/(console)/maintenance/actions.ts#scheduleMaintenance": {
+    least: "lead",
+    input: { form: { title: "", startsAt: "", endsAt: "" } },
+  },
+  "app/(console)/maintenance/actions.ts#cancelMaintenance": { least: "lead", input: { form: { id: String(none) } } },
   "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
   // Alert groups (issue 12 part 1): engineers acknowledge a group's page, leads decide its triage incident, admins route.
   "app/(console)/alerts/actions.ts#acknowledgeAlertGroup": { least: "engineer", input: { json: { groupId: none } } },

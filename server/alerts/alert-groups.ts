@@ -10,11 +10,13 @@ import {
   type Cause,
 } from "@/lib/alert-groups";
 import type { RegionView } from "@/lib/fleet-view";
+import { windowCovering } from "@/lib/maintenance";
 import { hasRole, type Role } from "@/lib/roles";
 import type { Severity } from "@/lib/severity";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, notFound } from "@/server/errors";
 import { readPolicy } from "@/server/incidents/escalation";
+import { readActiveWindows } from "@/server/maintenance/maintenance-store";
 import { onCallPersonAt } from "@/server/oncall/oncall-store";
 
 /**
@@ -80,14 +82,17 @@ async function scheduleGroupPages(
 }
 
 /**
- * Files a fired alert under its cause's open group, opening and routing the group when it is new. Returns whether
- * pages were scheduled, so the caller can send them at once.
+ * Files a fired alert under its cause's open group, opening and routing the group when it is new. A new group whose
+ * alert a maintenance window in progress covers (lib/maintenance.ts windowCovering, over the fleet's `regions`) is
+ * expected: it records the window, pages nobody and proposes no triage incident. Returns whether pages were
+ * scheduled, so the caller can send them at once.
  */
 export async function fileAlert(
-  alert: { id: number; severity: string; ruleId: string | null },
+  alert: { id: number; severity: string; ruleId: string | null; labels: Record<string, string> },
   cause: Cause,
   at: Date,
-): Promise<{ groupId: number; opened: boolean; paging: boolean; firstPageInMs: number }> {
+  regions: readonly RegionView[],
+): Promise<{ groupId: number; opened: boolean; paging: boolean; firstPageInMs: number; expected: boolean }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const severity = alert.severity === "critical" ? "critical" : "warning";
@@ -108,7 +113,13 @@ export async function fileAlert(
           ).rows[0]!.id,
     );
     await tx.query("update alerts set group_id = $2 where id = $1", [alert.id, groupId]);
-    if (!opened) return { groupId, opened, paging: false, firstPageInMs: 0 };
+    if (!opened) return { groupId, opened, paging: false, firstPageInMs: 0, expected: false };
+
+    const window = windowCovering(await readActiveWindows(tx, at), alert, regions, at);
+    if (window) {
+      await tx.query("update alert_groups set maintenance_window_id = $2 where id = $1", [groupId, window.id]);
+      return { groupId, opened, paging: false, firstPageInMs: 0, expected: true };
+    }
 
     const route = routeFor(await readRoutes(tx), cause.ruleId, severity);
     const triageSeverity = proposedSeverity(cause.key, severity);
@@ -122,7 +133,7 @@ export async function fileAlert(
            triage_scenario_id = $4, triage_regions = $5, triage_lead_id = $6 where id = $1`,
         [groupId, cause.title, triageSeverity, cause.scenarioId, cause.regions, await onCallLead(tx, at)],
       );
-    return { groupId, opened, paging, firstPageInMs };
+    return { groupId, opened, paging, firstPageInMs, expected: false };
   });
 }
 
@@ -182,7 +193,12 @@ export async function regroupUnderPrimaryDown(
   for (const a of r.rows) {
     const cause = causeOf({ ruleId: a.rule_id, fingerprint: a.fingerprint, name: a.name, labels: a.labels }, regions);
     if (cause.key === a.cause_key || !cause.key.startsWith("primary-database-down/")) continue;
-    const filed = await fileAlert({ id: Number(a.id), severity: a.severity, ruleId: a.rule_id }, cause, at);
+    const filed = await fileAlert(
+      { id: Number(a.id), severity: a.severity, ruleId: a.rule_id, labels: a.labels },
+      cause,
+      at,
+      regions,
+    );
     paging ||= filed.paging;
     await closeGroupIfQuiet(Number(a.group_id), at, filed.groupId);
     moved++;
@@ -207,13 +223,18 @@ type GroupRow = {
   lead_name: string | null;
   triage_decided_by: string | null;
   incident_id: number | null;
+  maintenance_window_id: number | string | null;
+  maintenance_title: string | null;
+  maintenance_ends_at: Date | null;
 };
 
 /** Open groups, and those resolved in the last `recentMinutes`, newest first, with their alerts and pages. */
 export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupView[]> {
   const db = await getDb();
   const groups = await db.query<GroupRow>(
-    `select g.*, u.name as lead_name from alert_groups g left join users u on u.id = g.triage_lead_id
+    `select g.*, u.name as lead_name, m.title as maintenance_title, m.ends_at as maintenance_ends_at
+     from alert_groups g left join users u on u.id = g.triage_lead_id
+       left join maintenance_windows m on m.id = g.maintenance_window_id
      where g.merged_into is null and (g.resolved_at is null or g.resolved_at > now() - make_interval(mins => $1))
      order by g.opened_at desc, g.id desc limit 50`,
     [recentMinutes],
@@ -290,6 +311,14 @@ export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupVie
             incidentId: g.incident_id,
           }
         : null,
+      maintenanceWindow:
+        g.maintenance_window_id !== null && g.maintenance_ends_at
+          ? {
+              id: Number(g.maintenance_window_id),
+              title: g.maintenance_title ?? "",
+              endsAt: g.maintenance_ends_at.toISOString(),
+            }
+          : null,
     };
   });
 }

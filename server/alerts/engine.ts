@@ -75,7 +75,12 @@ export class AlertEngine {
       );
       this.firing.add(b.fingerprint);
       if (!fired) continue;
-      const filed = await fileAlert({ ...fired, ruleId: b.ruleId }, causeOf({ ...b, name: def.name }, regions), now);
+      const filed = await fileAlert(
+        { ...fired, ruleId: b.ruleId },
+        causeOf({ ...b, name: def.name }, regions),
+        now,
+        regions,
+      );
       fired.groupId = filed.groupId;
       if (filed.paging) pagesDueInMs.push(filed.firstPageInMs);
       changed.push(fired);

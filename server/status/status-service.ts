@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import type { FleetSnapshot } from "@/lib/fleet-view";
 import { incidentRef } from "@/lib/ids";
+import { publicMaintenanceOf } from "@/lib/maintenance";
 import {
   UPTIME_DAYS,
   publicIncidentStatus,
@@ -21,6 +22,7 @@ import { invalid, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { addEvent, checklistFor, readIncident, tickStep, writeCommSent } from "@/server/incidents/incident-store";
+import { readUpcomingAndActive } from "@/server/maintenance/maintenance-store";
 import { insertStatusUpdate, readPublicIncidents, readStatusDays } from "./status-store";
 
 /**
@@ -86,14 +88,18 @@ export async function postStatusUpdate(
   return { updateId: update.id, status: publicIncidentStatus[update.status], postedAt: update.postedAt };
 }
 
-/** The public view model now, from the fleet and the store (lib/status-page publicStatusOf). */
+/**
+ * The public view model now, from the fleet and the store (lib/status-page publicStatusOf): the incidents on the
+ * page, the uptime minutes, and the public maintenance windows in progress or to come.
+ */
 export async function buildPublicStatus(fleet: FleetSnapshot, now = new Date()): Promise<PublicStatus> {
   const nowMs = now.getTime();
-  const [records, days] = await Promise.all([
+  const [records, days, windows] = await Promise.all([
     readPublicIncidents(new Date(nowMs - UPTIME_DAYS * 86_400_000)),
     readStatusDays(utcDay(nowMs - (UPTIME_DAYS - 1) * 86_400_000)),
+    getDb().then((db) => readUpcomingAndActive(db, now)),
   ]);
-  return publicStatusOf(fleet, records, days, nowMs);
+  return publicStatusOf(fleet, records, days, nowMs, publicMaintenanceOf(windows, fleet.regions));
 }
 
 /** How long one built view is served before the next request builds it again. */

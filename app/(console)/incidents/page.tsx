@@ -4,11 +4,13 @@ import Link from "next/link";
 import { IncidentFilters } from "@/components/incidents/incident-filters";
 import { IncidentList, ResponseTimes } from "@/components/incidents/incident-list";
 import { btnPrimary } from "@/components/incidents/styles";
+import { MaintenanceBanner } from "@/components/maintenance/maintenance-banner";
 import { parseIncidentFilters } from "@/lib/incident-schema";
 import { incidentsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
 import { listIncidents } from "@/server/incidents/incident-service";
+import { readMaintenanceAnnouncements } from "@/server/maintenance/maintenance-service";
 import { runbookCatalog } from "@/server/runbooks/catalog";
 
 export const metadata: Metadata = { title: "Incidents" };
@@ -21,9 +23,12 @@ export default async function IncidentsPage({
   const user = await requireUser();
   const filter = parseIncidentFilters(await searchParams);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(incidentsQuery(filter).queryKey, {
-    incidents: await listIncidents({ kind: "user", user }, filter),
-  });
+  const now = new Date();
+  const [incidents, maintenance] = await Promise.all([
+    listIncidents({ kind: "user", user }, filter),
+    readMaintenanceAnnouncements(user, now),
+  ]);
+  queryClient.setQueryData(incidentsQuery(filter).queryKey, { incidents });
   const scenarios = runbookCatalog()
     .filter((r) => r.kind === "scenario")
     .map((r) => ({ id: r.id, title: r.title }))
@@ -38,6 +43,7 @@ export default async function IncidentsPage({
           </Link>
         )}
       </div>
+      <MaintenanceBanner windows={maintenance} at={now.toISOString()} />
       <IncidentFilters filter={filter} scenarios={scenarios} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <IncidentList filter={filter} />
