@@ -21,7 +21,7 @@ export interface Cause {
 }
 
 /** The primary database that is down now, when one is: the configured primary's sample says it is not up. */
-export function primaryDatabaseDown(regions: RegionView[]): RegionView | null {
+export function primaryDatabaseDown(regions: readonly RegionView[]): RegionView | null {
   return regions.find((r) => r.role === "primary" && r.sample?.db && !r.sample.db.up) ?? null;
 }
 
@@ -29,7 +29,7 @@ const consequencesOfPrimaryDown = new Set(["region-unhealthy", "replication-stop
 
 export function causeOf(
   alert: { ruleId: string | null; fingerprint: string; name: string; labels: Record<string, string> },
-  regions: RegionView[],
+  regions: readonly RegionView[],
 ): Cause {
   const region = alert.labels.region;
   const down = primaryDatabaseDown(regions);

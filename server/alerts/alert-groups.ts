@@ -121,19 +121,64 @@ export async function fileAlert(
       return { groupId, opened, paging: false, firstPageInMs: 0, expected: true };
     }
 
-    const route = routeFor(await readRoutes(tx), cause.ruleId, severity);
-    const triageSeverity = proposedSeverity(cause.key, severity);
     const firstPageInMs = groupWaitMs(cause, alert.ruleId);
-    const paging =
-      route?.pageLevel != null &&
-      (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, firstPageInMs)) > 0;
-    if (route?.openTriage)
-      await tx.query(
-        `update alert_groups set triage_state = 'proposed', triage_title = $2, triage_severity = $3,
-           triage_scenario_id = $4, triage_regions = $5, triage_lead_id = $6 where id = $1`,
-        [groupId, cause.title, triageSeverity, cause.scenarioId, cause.regions, await onCallLead(tx, at)],
-      );
+    const paging = await routeGroup(tx, groupId, cause, severity, at, firstPageInMs);
     return { groupId, opened, paging, firstPageInMs, expected: false };
+  });
+}
+
+/** Routes a group by the policy: schedules its pages (the first `waitMs` from `at`) and proposes its triage incident. */
+async function routeGroup(
+  tx: Queryable,
+  groupId: number,
+  cause: Cause,
+  severity: "critical" | "warning",
+  at: Date,
+  waitMs: number,
+): Promise<boolean> {
+  const route = routeFor(await readRoutes(tx), cause.ruleId, severity);
+  const triageSeverity = proposedSeverity(cause.key, severity);
+  const paging =
+    route?.pageLevel != null &&
+    (await scheduleGroupPages(tx, groupId, route.pageLevel, triageSeverity, at, waitMs)) > 0;
+  if (route?.openTriage)
+    await tx.query(
+      `update alert_groups set triage_state = 'proposed', triage_title = $2, triage_severity = $3,
+         triage_scenario_id = $4, triage_regions = $5, triage_lead_id = $6 where id = $1`,
+      [groupId, cause.title, triageSeverity, cause.scenarioId, cause.regions, await onCallLead(tx, at)],
+    );
+  return paging;
+}
+
+/**
+ * Groups that opened inside a maintenance window and are still open when it ends (or is cancelled): the problem
+ * outlived the work, so each is routed now as a new group would be. Returns how many of them page.
+ */
+export async function routeGroupsAfterMaintenance(regions: readonly RegionView[], at: Date): Promise<number> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{
+      id: number;
+      severity: "critical" | "warning";
+      rule_id: string | null;
+      fingerprint: string;
+      name: string;
+      labels: Record<string, string>;
+    }>(
+      `select g.id, g.severity, a.rule_id, a.fingerprint, a.name, a.labels from alert_groups g
+       join maintenance_windows w on w.id = g.maintenance_window_id
+       join lateral (select * from alerts where group_id = g.id order by id limit 1) a on true
+       where g.resolved_at is null and g.maintenance_over_at is null and (w.cancelled_at is not null or w.ends_at <= $1)
+       for update of g skip locked`,
+      [at.toISOString()],
+    );
+    let paging = 0;
+    for (const g of r.rows) {
+      await tx.query("update alert_groups set maintenance_over_at = $2 where id = $1", [g.id, at.toISOString()]);
+      const cause = causeOf({ ruleId: g.rule_id, fingerprint: g.fingerprint, name: g.name, labels: g.labels }, regions);
+      if (await routeGroup(tx, Number(g.id), cause, g.severity, at, 0)) paging++;
+    }
+    return paging;
   });
 }
 
@@ -226,6 +271,7 @@ type GroupRow = {
   maintenance_window_id: number | string | null;
   maintenance_title: string | null;
   maintenance_ends_at: Date | null;
+  maintenance_over_at: Date | null;
 };
 
 /** Open groups, and those resolved in the last `recentMinutes`, newest first, with their alerts and pages. */
@@ -311,8 +357,9 @@ export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupVie
             incidentId: g.incident_id,
           }
         : null,
+      // Expected only while its window lasts: a group routed after the window shows its pages instead.
       maintenanceWindow:
-        g.maintenance_window_id !== null && g.maintenance_ends_at
+        g.maintenance_window_id !== null && g.maintenance_ends_at && !g.maintenance_over_at
           ? {
               id: Number(g.maintenance_window_id),
               title: g.maintenance_title ?? "",

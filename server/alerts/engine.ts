@@ -6,7 +6,7 @@ import { publish } from "@/server/events/bus";
 import { notifyAlertChanges } from "@/server/notify/alert-webhook";
 import { throttledLog } from "@/server/throttled-log";
 import { followUpPages, sendDuePages } from "@/server/incidents/escalation";
-import { closeGroupIfQuiet, fileAlert, regroupUnderPrimaryDown } from "./alert-groups";
+import { closeGroupIfQuiet, fileAlert, regroupUnderPrimaryDown, routeGroupsAfterMaintenance } from "./alert-groups";
 import { fireAlert, readFiringFingerprints, readRuleSettings, resolveAlert } from "./alert-store";
 
 const log = throttledLog(10_000);
@@ -100,11 +100,13 @@ export class AlertEngine {
     }
     const regrouped = await regroupUnderPrimaryDown(regions, now);
     if (regrouped.paging) pagesDueInMs.push(0);
+    const routedAfterMaintenance = await routeGroupsAfterMaintenance(regions, now);
+    if (routedAfterMaintenance) pagesDueInMs.push(0);
     // A new group's first page goes out when due, not at the escalation clock's next tick (sending is claimed
     // row by row in the store, so the clock and these never page twice).
     for (const ms of new Set(pagesDueInMs))
       setTimeout(() => void sendDuePages().catch((err) => log("page", `[alerts] ${(err as Error).message}`)), ms + 20);
-    if (changed.length || regrouped.moved) {
+    if (changed.length || regrouped.moved || routedAfterMaintenance) {
       publish("alerts");
       publish("fleet");
       notifyAlertChanges(changed);

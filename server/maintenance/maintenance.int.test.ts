@@ -45,7 +45,8 @@ const { insertUser } = await import("@/server/auth/users");
 const svc = await import("@/server/maintenance/maintenance-service");
 const store = await import("@/server/maintenance/maintenance-store");
 const { fireAlert, resolveAlert } = await import("@/server/alerts/alert-store");
-const { fileAlert, closeGroupIfQuiet, readAlertGroups } = await import("@/server/alerts/alert-groups");
+const { fileAlert, closeGroupIfQuiet, readAlertGroups, routeGroupsAfterMaintenance } =
+  await import("@/server/alerts/alert-groups");
 const status = await import("@/server/status/status-service");
 type User = import("@/server/auth/users").User;
 
@@ -332,6 +333,24 @@ describe("alerts inside a window", () => {
     const { filed } = await unhealthy("eu-west-1", new Date(after.getTime() + 1000));
     expect(filed).toMatchObject({ opened: true, paging: true, expected: false });
     expect(await pagesOf(filed.groupId)).toBeGreaterThan(0);
+  });
+
+  it("a group still open when its window is cancelled is routed then: it pages and proposes a triage incident, once", async () => {
+    const { id } = await svc.scheduleMaintenance(lead, {
+      title: "us-east-1 API rollout",
+      startsAt: new Date(Date.now() - MIN).toISOString(),
+      endsAt: new Date(Date.now() + 30 * MIN).toISOString(),
+      regions: ["us-east-1"],
+      components: ["api", "database"],
+    });
+    const { filed } = await unhealthy("us-east-1", new Date());
+    expect(filed).toMatchObject({ expected: true });
+    expect(await routeGroupsAfterMaintenance(regions, new Date())).toBe(0);
+    await svc.cancelMaintenance(lead, { id });
+    expect(await routeGroupsAfterMaintenance(regions, new Date())).toBe(1);
+    expect(await pagesOf(filed.groupId)).toBeGreaterThan(0);
+    expect(await groupRow(filed.groupId)).toEqual({ triage_state: "proposed", maintenance_window_id: id });
+    expect(await routeGroupsAfterMaintenance(regions, new Date())).toBe(0);
   });
 });
 

@@ -28,3 +28,5 @@ create index maintenance_windows_recent on maintenance_windows (starts_at desc);
 -- A group opened inside a window that covers its alert is expected: it records the window, pages nobody and proposes
 -- no triage incident.
 alter table alert_groups add column maintenance_window_id bigint references maintenance_windows (id) on delete set null;
+-- When the window ended (or was cancelled) with the group still open: it was routed then, as a new group would be.
+alter table alert_groups add column maintenance_over_at timestamptz;
