@@ -58,7 +58,8 @@ export const ChartPlot = memo(function ChartPlot({
   const dot = rows.length <= 3 ? { r: 2 } : false;
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={rows} margin={margin}>
+      {/* The plot is aria-hidden (its figure's caption reads the latest values): no keyboard stop inside it either. */}
+      <LineChart data={rows} margin={margin} accessibilityLayer={false}>
         <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
         <XAxis
           dataKey="t"
