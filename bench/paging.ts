@@ -24,9 +24,6 @@ export interface PagingFigures {
   missed: number;
 }
 
-/** The receiver the lab console pages; start it before the console, with its URL as PAGER_WEBHOOK_URL. */
-export const startPagingReceiver = startWebhookReceiver;
-
 export async function measurePaging(
   runs: number,
   labDir: string,

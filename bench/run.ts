@@ -13,7 +13,8 @@ import { measureFailover, measureFencedFailover } from "./failover";
 import { runLoad, signIn } from "./http-load";
 import { measureLighthouse } from "./lighthouse";
 import { measurePartitionClassification } from "./partition";
-import { measurePaging, startPagingReceiver } from "./paging";
+import { startWebhookReceiver } from "../tests/support/webhook-receiver";
+import { measurePaging } from "./paging";
 import { errorShare, measureTrafficFailover } from "./traffic-failover";
 import { details, rows, table, type Figures } from "./report";
 import { round, sleep } from "./stats";
@@ -262,7 +263,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
     let labConsole: OwnedConsole | null = null;
     // The lab console pages this receiver (the paging phase counts what one fault sends).
-    const pagingReceiver = await startPagingReceiver();
+    const pagingReceiver = await startWebhookReceiver();
     own("paging receiver", () => pagingReceiver.close());
     const onLab = async (): Promise<OwnedConsole> => {
       if (labConsole && (!labConsole.alive() || labConsole.buildId !== currentBuildId())) {

@@ -11,7 +11,7 @@ import { conflict, invalid, notFound, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { followUpPages, readPolicy } from "@/server/incidents/escalation";
 import { declareIncident } from "@/server/incidents/incident-service";
-import { readAlertGroups, readRoutes, triageGone } from "./alert-groups";
+import { cancelGroupPages, readAlertGroups, readRoutes, triageGone } from "./alert-groups";
 
 /**
  * What people do with alert groups: everyone signed in reads them; engineers acknowledge a group's page; leads
@@ -31,10 +31,7 @@ export async function recordGroupAcknowledgement(tx: Queryable, groupId: number,
     [groupId, by],
   );
   if (r.rowCount === 0) return false;
-  await tx.query(
-    "update incident_pages set cancelled_at = now() where group_id = $1 and incident_id is null and sent_at is null and cancelled_at is null",
-    [groupId],
-  );
+  await cancelGroupPages(tx, groupId);
   return true;
 }
 

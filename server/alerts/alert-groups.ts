@@ -127,6 +127,14 @@ export async function fileAlert(
   });
 }
 
+/** Cancels the group's pages not sent yet: it was acknowledged, confirmed or closed. */
+export async function cancelGroupPages(tx: Queryable, groupId: number): Promise<void> {
+  await tx.query(
+    "update incident_pages set cancelled_at = now() where group_id = $1 and incident_id is null and sent_at is null and cancelled_at is null",
+    [groupId],
+  );
+}
+
 /** Routes a group by the policy: schedules its pages (the first `waitMs` from `at`) and proposes its triage incident. */
 async function routeGroup(
   tx: Queryable,
@@ -201,10 +209,7 @@ export async function closeGroupIfQuiet(
       [groupId, at.toISOString(), mergedInto],
     );
     if (!r.rows[0]) return { closed: false, acknowledged: false };
-    await tx.query(
-      "update incident_pages set cancelled_at = $2 where group_id = $1 and incident_id is null and sent_at is null and cancelled_at is null",
-      [groupId, at.toISOString()],
-    );
+    await cancelGroupPages(tx, groupId);
     return { closed: true, acknowledged: r.rows[0].acknowledged_at !== null };
   });
 }
@@ -391,10 +396,7 @@ export async function confirmGroupTriage(
        acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $3) where id = $1`,
     [groupId, incidentId, by],
   );
-  await tx.query(
-    "update incident_pages set cancelled_at = now() where group_id = $1 and incident_id is null and sent_at is null and cancelled_at is null",
-    [groupId],
-  );
+  await cancelGroupPages(tx, groupId);
   const sent = await tx.query<{ level: number }>(
     "select level from incident_pages where group_id = $1 and incident_id is null and sent_at is not null",
     [groupId],

@@ -6,6 +6,8 @@ import type { Queryable } from "@/server/db";
 import { env } from "@/server/env";
 import { readContactMethods } from "./contact-methods-store";
 import { deliverPage, type PageAction, type PageMessage } from "./deliver-page";
+import { pagerDutyEventBody } from "./channels/pagerduty-events";
+import { pageWebhookBody } from "./channels/webhook";
 import { postJson } from "./post-json";
 
 /**
@@ -60,28 +62,11 @@ export function pageMessage(
   };
 }
 
-/** The team webhook's body: PagerDuty Events v2, or Switchyard's own JSON. */
+/** The team webhook's body: PagerDuty Events v2, or Switchyard's own JSON with the level it pages. */
 export function teamWebhookBody(action: PageAction, msg: PageMessage, page: { level: number; target: string }) {
-  if (env.PAGER_FORMAT === "pagerduty") {
-    const base = { routing_key: env.PAGERDUTY_ROUTING_KEY ?? "", event_action: action, dedup_key: msg.dedupKey };
-    if (action !== "trigger") return base;
-    return {
-      ...base,
-      payload: { summary: msg.summary, source: "switchyard", severity: msg.severity, custom_details: msg.details },
-      links: [{ href: msg.url, text: "Open in Switchyard" }],
-    };
-  }
-  return {
-    type: "page",
-    action,
-    dedupKey: msg.dedupKey,
-    summary: msg.summary,
-    severity: msg.severity,
-    url: msg.url,
-    target: page.target,
-    level: page.level,
-    details: msg.details,
-  };
+  return env.PAGER_FORMAT === "pagerduty"
+    ? pagerDutyEventBody(env.PAGERDUTY_ROUTING_KEY ?? "", action, msg)
+    : { ...pageWebhookBody(action, msg), target: page.target, level: page.level };
 }
 
 /**

@@ -51,6 +51,5 @@ insert into alert_routes (rule_id, severity, page_level, open_triage) values
 alter table incident_pages alter column incident_id drop not null;
 alter table incident_pages add column group_id bigint references alert_groups (id) on delete cascade;
 alter table incident_pages add column recipient_id uuid references users (id) on delete set null;
-alter table incident_pages add column acknowledged_at timestamptz;
 alter table incident_pages add constraint incident_pages_owner check (incident_id is not null or group_id is not null);
 create unique index incident_pages_group_level on incident_pages (group_id, level) where incident_id is null;
