@@ -73,7 +73,9 @@ export function isOurApiProcess(pid: number | null, labDir: string, region: Regi
   if (!existsSync("/proc/self/cmdline")) return true; // no procfs (macOS): trust the PID
   try {
     const argv = readFileSync(cmdlineFile, "utf8").split("\0");
-    return argv.includes(REGION_API_SERVER_PATH) && argv.includes(labDir) && argv.includes(region);
+    // the bundle since lab/bundle.ts; the source through tsx in a lab started before it
+    const program = argv.includes(labFiles(labDir).regionApiBundle) || argv.includes(REGION_API_SERVER_PATH);
+    return program && argv.includes(labDir) && argv.includes(region);
   } catch {
     return false; // exited (or a zombie with an empty cmdline)
   }
@@ -138,16 +140,7 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
     };
     // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
     const netns = regionNetns(state, region);
-    const argv = [
-      process.execPath,
-      "--import",
-      "tsx",
-      REGION_API_SERVER_PATH,
-      "--region",
-      region,
-      "--lab-dir",
-      state.labDir,
-    ];
+    const argv = [process.execPath, files.regionApiBundle, "--region", region, "--lab-dir", state.labDir];
     const [command, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
     const child = spawn(command!, args, spawnOptions);
     child.unref();
@@ -165,7 +158,7 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
       }
       return apiAnswers(state.labDir, region);
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs: 30_000, intervalMs: 25 },
   ).catch((error: unknown) => {
     stopPid(startedPid, "SIGKILL");
     throw error;
@@ -210,6 +203,7 @@ export async function stopApiProcess(
     try {
       await waitFor(`the ${region} API (pid ${pid}) to exit`, () => !isOurApiProcess(pid, state.labDir, region), {
         timeoutMs: 5_000,
+        intervalMs: 25,
       });
     } catch {
       stopPid(pid, "SIGKILL");
@@ -218,6 +212,7 @@ export async function stopApiProcess(
   }
   await waitFor(`the ${region} API to stop answering`, async () => !(await apiAnswers(state.labDir, region, 500)), {
     timeoutMs: 10_000,
+    intervalMs: 25,
   });
 }
 

@@ -4,7 +4,7 @@ import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
 import { labBalancerConfig } from "./balancer";
 import { regionAddress } from "./network/net";
-import { CLI_PATH, labFiles, TSX_LOADER_URL } from "./paths";
+import { labFiles } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
 import { labTransport } from "./sshd";
 import type { LabState, RegionState } from "./state";
@@ -21,7 +21,7 @@ function transport(state: LabState, id: RegionId, rs: RegionState) {
 export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>): FleetConfig {
   // Absolute paths only: over SSH the remote shell starts in the user's home with sshd's environment.
   const cli = (command: string, region: RegionId) => ({
-    argv: [process.execPath, "--import", TSX_LOADER_URL, CLI_PATH, "--lab-dir", state.labDir, command, region],
+    argv: [process.execPath, labFiles(state.labDir).cliBundle, "--lab-dir", state.labDir, command, region],
   });
   const balancer = labBalancerConfig(state, state.generator ? generatorUrl(state.generator.port) : undefined);
   const fleet = {

@@ -4,6 +4,7 @@ import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
 import { LabError } from "./errors";
+import { bundleLabPrograms } from "./bundle";
 import { writeFleetFile } from "./fleet-file";
 import {
   claimSubnet,
@@ -208,6 +209,7 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
       `Network faults are unavailable: every region shares this machine's loopback (${state.networkReason ?? "lab built without a network"}).`,
     );
 
+  await bundleLabPrograms(labDir);
   // State writes are synchronous read-modify-writes, so the sshds and the APIs can start side by side.
   await Promise.all([
     ensureSshd(labDir, actions, warnings),

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { run, runForExitCode } from "./exec";
 import type { RegionId } from "./regions";
 
@@ -12,11 +11,6 @@ export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
 export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
 export const TRAFFIC_GENERATOR_PATH = path.join(LAB_ROOT, "traffic", "generator.ts");
-/**
- * tsx's ESM loader as an absolute file URL, for `node --import <it>` in commands that other processes run:
- * a bare `--import tsx` resolves from the cwd, and a remote shell over SSH starts in the user's home.
- */
-export const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** LAB_DIR (absolute or relative to cwd), else `<repo>/.lab`. */
 export function resolveLabDir(labDir?: string): string {
@@ -30,6 +24,10 @@ export function labFiles(labDir: string) {
     fleet: path.join(labDir, "fleet.json"),
     apiEnvDir: path.join(labDir, "api"),
     logs: path.join(labDir, "logs"),
+    /** The lab CLI and the region API bundled at the lab's start (lab/bundle.ts): what hooks and API processes run. */
+    bin: path.join(labDir, "bin"),
+    cliBundle: path.join(labDir, "bin", "cli.mjs"),
+    regionApiBundle: path.join(labDir, "bin", "region-api.mjs"),
     apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
     /** The region API's control socket (lab/api-process.ts): short, under /tmp, for the ~107-byte socket path limit. */

@@ -13,6 +13,8 @@ export interface ChecklistStep {
   command: string | null;
   commandKind: "shell" | "sql" | "http" | null;
   action: string | null;
+  /** keys of the steps its action's verified run ticks too (a plan's) */
+  covers: string[];
   check: LiveCheckId | null;
   /** minutes the check must hold without a break before the step ticks (a stability timer); null: at once */
   holdMinutes: number | null;
@@ -35,6 +37,7 @@ export function buildChecklist(response: Runbook, scenario: Runbook | null, seve
           command: s.command ?? null,
           commandKind: s.commandKind ?? null,
           action: s.action ?? null,
+          covers: (s.covers ?? []).map((id) => `${rb.id}/${id}`),
           check: s.check?.id ?? null,
           holdMinutes: s.check?.holdMinutes ?? null,
         });

@@ -15,6 +15,8 @@ export const stepSchema = z.strictObject({
   commandKind: z.enum(["shell", "sql", "http"]).optional(),
   /** a runbook action Switchyard can run for this step, e.g. db.promote-replica */
   action: z.enum(actionIds, { error: `must be one of Switchyard's actions: ${actionIds.join(", ")}` }).optional(),
+  /** the later steps of this runbook that its action does too: a plan's verified run ticks them all */
+  covers: z.array(slug).min(1).optional(),
   /** a live check that ticks the step by itself when it holds */
   check: z
     .strictObject({
@@ -68,6 +70,12 @@ export const runbookSchema = z
             message: `duplicate step id ${step.id}`,
           });
         seen.add(step.id);
+        if (step.covers && !step.action)
+          ctx.addIssue({
+            code: "custom",
+            path: ["sections", si, "steps", i, "covers"],
+            message: "covers without an action",
+          });
         if (step.commandKind && !step.command)
           ctx.addIssue({
             code: "custom",
@@ -76,6 +84,18 @@ export const runbookSchema = z
           });
       });
     });
+    rb.sections.forEach((section, si) =>
+      section.steps.forEach((step, i) =>
+        step.covers?.forEach((id, ci) => {
+          if (!seen.has(id))
+            ctx.addIssue({
+              code: "custom",
+              path: ["sections", si, "steps", i, "covers", ci],
+              message: `covers unknown step ${id}`,
+            });
+        }),
+      ),
+    );
     if (rb.kind === "scenario" && !rb.defaultSeverity)
       ctx.addIssue({ code: "custom", path: ["defaultSeverity"], message: "a scenario needs a default severity" });
   });

@@ -118,6 +118,8 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       this.schemaReady = false;
       this.connectError = null;
       this.health.connected = true;
+      // the first write as soon as it can (a restarted API under load writes at once, not a beat later)
+      if (!this.inFlight) void this.beat();
     } catch (error) {
       lost(error);
     }

@@ -431,7 +431,8 @@ function shutdown() {
   control?.close();
   control?.closeAllConnections();
   void writer.stop().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1_000).unref();
+  // a database that does not answer must not hold a restart up
+  setTimeout(() => process.exit(0), 300).unref();
 }
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);

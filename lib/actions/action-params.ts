@@ -31,6 +31,8 @@ const weights = z
   .refine((w) => Object.values(w).some((v) => v > 0), "at least one region needs a weight above 0 to serve");
 
 export const actionParams = {
+  "db.failover": z.strictObject({ candidate: region, regions }),
+  "db.failback": z.strictObject({ region }),
   "db.promote-replica": z.strictObject({ region }),
   "db.fence-primary": z.strictObject({ region }),
   "db.switchover": z.strictObject({ candidate: region }),

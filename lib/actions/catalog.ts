@@ -7,6 +7,8 @@ import type { Role } from "../roles";
  */
 
 export const actionIds = [
+  "db.failover",
+  "db.failback",
   "db.promote-replica",
   "db.fence-primary",
   "db.switchover",
@@ -72,6 +74,39 @@ const globalTraffic = () => "traffic:global";
 const allRegions = (p: { regions: string[] }) => `api:${[...p.regions].sort().join(",")}`;
 
 export const actionCatalog: Record<ActionId, ActionMeta> = {
+  "db.failover": {
+    id: "db.failover",
+    title: "Fail over to a replica (the whole plan)",
+    summary:
+      "One plan under one approval: the old primary down or fenced, promote the replica, repoint every region API at it (side by side, the moment the promotion verifies), verify the new primary. It stops at the first step that fails and says where the fleet stands.",
+    risk: "high",
+    role: "engineer",
+    fields: [
+      {
+        name: "candidate",
+        label: "Replica to promote",
+        kind: "replica",
+        help: "The most advanced replica loses least.",
+      },
+      { name: "regions", label: "Region APIs to repoint", kind: "regions" },
+    ],
+    reverse:
+      "Cannot be undone: the old primary's timeline ends here. Fail back with db.failback (rebuild it as a replica, then switch over).",
+    timeoutMs: 180_000,
+    target: () => "db:cluster",
+  },
+  "db.failback": {
+    id: "db.failback",
+    title: "Fail back to the old primary (the whole plan)",
+    summary:
+      "The way back after a failover, as one plan: rebuild the server as a replica of the current primary (skipped when it streams already), wait until it has caught up, then switch over to it without loss.",
+    risk: "high",
+    role: "engineer",
+    fields: [{ name: "region", label: "Server to make the primary again", kind: "region" }],
+    reverse: "Switch over again (db.switchover) to the primary it replaced.",
+    timeoutMs: 600_000,
+    target: () => "db:cluster",
+  },
   "db.promote-replica": {
     id: "db.promote-replica",
     title: "Promote a replica to primary",
@@ -81,7 +116,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     role: "engineer",
     fields: [{ name: "region", label: "Replica to promote", kind: "replica" }],
     reverse:
-      "Cannot be undone: the old primary's timeline ends here. Rejoin it with db.rebuild-replica, then fail back with db.switchover.",
+      "Cannot be undone: the old primary's timeline ends here. Fail back with db.failback (rebuild it as a replica, then switch over).",
     timeoutMs: 90_000,
     target: () => "db:cluster",
   },

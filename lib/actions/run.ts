@@ -42,6 +42,19 @@ export const finishedStatuses: readonly RunStatus[] = [
   "cancelled",
 ];
 
+/** One step of a plan (an action made of steps), with its own pre-flight, progress and verification. */
+export interface PlanStage {
+  key: string;
+  title: string;
+  status: "pending" | "running" | "passed" | "failed" | "skipped";
+  /** its pre-flight then its verification, as observed */
+  checks: Check[];
+  /** what it did, or why it stopped or was skipped */
+  note: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
 export interface Person {
   id: string;
   name: string;
@@ -86,6 +99,8 @@ export interface ActionRun {
   finishedAt: string | null;
   progress: { percent: number | null; message: string; paused?: boolean } | null;
   verification: { ok: boolean; checks: Check[] } | null;
+  /** a plan's steps as they went; null for a single action */
+  stages: PlanStage[] | null;
   error: string | null;
   version: number;
 }

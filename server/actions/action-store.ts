@@ -55,6 +55,7 @@ export interface RunRow {
   finished_at: Date | null;
   progress: ActionRun["progress"];
   verification: ActionRun["verification"];
+  stages: ActionRun["stages"];
   error: string | null;
   control: "pause" | "abort" | null;
   runner: string | null;
@@ -109,6 +110,7 @@ export function toRun(r: RunRow): ActionRun {
     finishedAt: iso(r.finished_at),
     progress: paused ? { percent: null, message: "paused", ...r.progress, paused } : r.progress,
     verification: r.verification,
+    stages: r.stages ?? null,
     error: r.error,
     version: r.version,
   };

@@ -63,6 +63,7 @@ function context() {
     runId: ++runIds,
     log: (text, stream = "info") => lines.push(`${stream}: ${text}`),
     progress: (percent, message) => progress.push({ percent, message }),
+    stages: () => undefined,
     signal: controller.signal,
     control: async () => state.control,
   };

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ActionParams } from "@/lib/actions/action-params";
 import type { ActionId } from "@/lib/actions/catalog";
-import type { Check } from "@/lib/actions/run";
+import type { Check, PlanStage } from "@/lib/actions/run";
 import type { FleetConfig, RegionConfig } from "@/lib/fleet-config";
 import type { FleetSnapshot } from "@/lib/fleet-view";
 
@@ -19,6 +19,8 @@ export interface RunContext extends FleetContext {
   /** a line of output, streamed to the page and kept */
   log(text: string, stream?: "stdout" | "stderr" | "info"): void;
   progress(percent: number | null, message: string): void;
+  /** a plan's steps as they stand now (server/actions/plan.ts), kept on the run for its page */
+  stages(list: PlanStage[]): void;
   /** aborted at the action's timeout */
   signal: AbortSignal;
   /** an operator's pause or abort request, for controllable actions */

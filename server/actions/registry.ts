@@ -1,6 +1,8 @@
 import "server-only";
 import type { ActionId } from "@/lib/actions/catalog";
 import { cdnDisable, cdnEnable, cdnRollout, cdnSwitchProvider } from "./catalog/cdn";
+import { failback } from "./catalog/db-failback";
+import { failover } from "./catalog/db-failover";
 import { fencePrimary } from "./catalog/db-fence-primary";
 import { promoteReplica } from "./catalog/db-promote-replica";
 import { rebuildReplica } from "./catalog/db-rebuild-replica";
@@ -16,6 +18,8 @@ import type { ActionModule } from "./module";
 
 /** Every runbook action's module, by id. */
 const modules: { [A in ActionId]: ActionModule<A> } = {
+  "db.failover": failover,
+  "db.failback": failback,
   "db.promote-replica": promoteReplica,
   "db.fence-primary": fencePrimary,
   "db.switchover": switchover,

@@ -188,6 +188,8 @@ async function execute(id: number): Promise<void> {
   let error: string | null = null;
   const started = performance.now();
   let ctx: RunContext | null = null;
+  // a plan's steps are written in order, the last before the outcome
+  let stagesWritten = Promise.resolve();
   try {
     try {
       const base = await fleetContext();
@@ -205,6 +207,15 @@ async function execute(id: number): Promise<void> {
                 JSON.stringify({ percent, message }),
               ]),
             )
+            .catch(() => undefined);
+        },
+        stages: (list) => {
+          const json = JSON.stringify(list);
+          stagesWritten = stagesWritten
+            .then(async () => {
+              await (await getDb()).query("update action_runs set stages = $2 where id = $1", [id, json]);
+              publish("actions");
+            })
             .catch(() => undefined);
         },
         control: async () =>
@@ -246,6 +257,7 @@ async function execute(id: number): Promise<void> {
     };
     output.onStoreAway = keep;
     await output.flush(giveUpAt);
+    await stagesWritten;
     await recordOutcome(id, status, verification, error, giveUpAt, keep);
   } finally {
     clearInterval(heartbeat);
@@ -329,11 +341,14 @@ async function finish(
       message: `${row.action_id} ${status === "succeeded" ? "succeeded and verified" : "failed"}${afterAll}: ${status === "succeeded" ? evidence : error}`,
       data: { runId: id, event: status, verification },
     });
-    const step =
-      status === "succeeded" && row.step_key
-        ? checklistFor(await readIncident(tx, row.incident_id)).find((s) => s.key === row.step_key)
-        : null;
-    if (step) await tickStep(tx, row.incident_id, step, `Action #${id}`, evidence.slice(0, 2000));
+    if (status === "succeeded" && row.step_key) {
+      // the step it was asked from, and the later steps a plan covers
+      const checklist = checklistFor(await readIncident(tx, row.incident_id));
+      const step = checklist.find((s) => s.key === row.step_key);
+      const keys = new Set([row.step_key, ...(step?.covers ?? [])]);
+      for (const s of checklist.filter((x) => keys.has(x.key)))
+        await tickStep(tx, row.incident_id, s, `Action #${id}`, evidence.slice(0, 2000));
+    }
     return row.incident_id;
   });
   publish("actions");

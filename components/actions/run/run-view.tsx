@@ -13,6 +13,7 @@ import { RunOutput } from "@/components/actions/run/run-output";
 import { RunParams } from "@/components/actions/run/run-params";
 import { RunPlan, RunPreflight } from "@/components/actions/run/run-preflight";
 import { RunProgress } from "@/components/actions/run/run-progress";
+import { RunStages } from "@/components/actions/run/run-stages";
 import { WaitingBanner } from "@/components/actions/run/waiting-banner";
 
 /**
@@ -74,6 +75,7 @@ function RunDetail({
         </div>
       </div>
       <RunControls run={run} viewer={viewer} actions={actions} refresh={refresh} />
+      <RunStages run={run} />
       {started && (
         <section aria-labelledby="execution-heading" className={`${panel} space-y-3`}>
           <h2 id="execution-heading" className="text-lg font-semibold">

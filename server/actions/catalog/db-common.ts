@@ -82,7 +82,7 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
 }
 
 /** pg_promote on the candidate, then until it is out of recovery and takes a write (pg_promote's answer alone is not trusted). */
-export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<void> {
+export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<{ id: string; at: string }> {
   const started = performance.now();
   const r = await queryOne<{ promoted: boolean }>(candidate, "select pg_promote(true, 60) as promoted", [], 65_000);
   ctx.log(
@@ -106,6 +106,7 @@ export async function promote(ctx: RunContext, candidate: RegionConfig): Promise
   ctx.log(
     `${candidate.id} accepts writes (write_check #${write.id}) ${Math.round(performance.now() - started)} ms after the promote call`,
   );
+  return write;
 }
 
 /** The slots the new primary must hold for its replicas (slots do not survive a promotion). */

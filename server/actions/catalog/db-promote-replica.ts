@@ -171,26 +171,44 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
   },
 };
 
+/** What the old primary was found to be, or made, before a promotion. */
+export type OldPrimary =
+  | { is: "fenced-before" | "stopped" | "fenced"; observed: string }
+  /** it answers: fine when it takes no writes (in recovery, read-only) */
+  | { is: "answers"; acceptsWrites: boolean; observed: string }
+  /** it does not answer and could not be fenced: the pre-flight's majority stands */
+  | { is: "unfenced"; observed: string };
+
 /**
  * DESIGN.md's rule: a primary most vantages cannot reach may still take writes on its side of a partition, so
  * it is fenced before a replica is promoted. One that refuses connections is stopped (its host answered), and
  * one fenced since the primary was last recorded needs no second fence. Without a way to fence it (no answer
  * from its host and no fence hook), the pre-flight's majority stands and the log says so.
  */
-async function fenceUnlessStopped(ctx: RunContext, old: RegionConfig): Promise<void> {
-  if (await fencedSinceLastChange(old.id)) return void ctx.log(`${old.id}: fenced since the primary was last recorded`);
+export async function fenceUnlessStopped(ctx: RunContext, old: RegionConfig): Promise<OldPrimary> {
+  if (await fencedSinceLastChange(old.id)) {
+    ctx.log(`${old.id}: fenced since the primary was last recorded`);
+    return { is: "fenced-before", observed: "fenced since the primary was last recorded" };
+  }
   const state = await serverState(old, 1_000);
-  if (state.up || refused(state))
-    return void ctx.log(
-      `${old.id}: ${state.up ? "answers, takes no writes" : "refuses connections: stopped"}; no fence needed`,
-    );
+  if (state.up) {
+    const acceptsWrites = !state.inRecovery && !state.readOnly;
+    ctx.log(`${old.id}: answers, ${acceptsWrites ? "ACCEPTS WRITES" : "takes no writes"}; no fence needed`);
+    return { is: "answers", acceptsWrites, observed: describeState(state) };
+  }
+  if (refused(state)) {
+    ctx.log(`${old.id}: refuses connections: stopped; no fence needed`);
+    return { is: "stopped", observed: `refuses connections (${state.error})` };
+  }
   ctx.progress(
     5,
     `fencing ${old.id} first: it does not answer, and may still take writes where the console cannot see`,
   );
   try {
-    await fenceServer(ctx, old);
+    const way = await fenceServer(ctx, old);
+    return { is: "fenced", observed: `fenced through its ${way === "host" ? "host" : "fence hook"}` };
   } catch (err) {
     ctx.log(`${old.id} could not be fenced (${(err as Error).message}); going on, as the pre-flight allowed`, "stderr");
+    return { is: "unfenced", observed: `could not be fenced: ${(err as Error).message}` };
   }
 }

@@ -1,0 +1,38 @@
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { CLI_PATH, LAB_ROOT, labFiles, REGION_API_SERVER_PATH } from "./paths";
+
+/**
+ * The lab CLI (the fleet file's hooks) and the region API, each bundled into one plain JavaScript file at every
+ * lab start. A region API restart is the repoint's whole cost, and through tsx every hook and every API start paid
+ * its compile: about 0.7 s per process, three processes per region and repoint. Bundled, each starts in ~0.1 s.
+ */
+export async function bundleLabPrograms(labDir: string): Promise<void> {
+  const files = labFiles(labDir);
+  mkdirSync(files.bin, { recursive: true });
+  const staging = path.join(files.bin, `.build-${process.pid}`);
+  await build({
+    entryPoints: { cli: CLI_PATH, "region-api": REGION_API_SERVER_PATH },
+    outdir: staging,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // pg's optional native binding is never used
+    external: ["pg-native"],
+    // lab/paths.ts finds the repository from its own URL: the bundle keeps the source's
+    define: { "import.meta.url": JSON.stringify(pathToFileURL(path.join(LAB_ROOT, "paths.ts")).href) },
+    // bundled CommonJS dependencies call require()
+    banner: {
+      js: "import { createRequire as __labRequire } from 'node:module'; const require = __labRequire(import.meta.url);",
+    },
+    logLevel: "error",
+  });
+  // renamed into place: a hook that starts meanwhile runs the whole old file or the whole new one
+  renameSync(path.join(staging, "cli.mjs"), files.cliBundle);
+  renameSync(path.join(staging, "region-api.mjs"), files.regionApiBundle);
+  rmSync(staging, { recursive: true, force: true });
+}

@@ -1,0 +1,167 @@
+import "server-only";
+import type { RegionConfig } from "@/lib/fleet-config";
+import { primaryDownVerdict } from "@/lib/reachability";
+import { describeSightings, observeDatabase } from "@/server/fleet/observe";
+import { serverState } from "../executors/sql";
+import { primaryOf } from "../fleet-context";
+import { check, type ActionModule, type RunContext } from "../module";
+import { Plan } from "../plan";
+import { adoptReplicas, describeState, promote, statesOf } from "./db-common";
+import { fenceUnlessStopped, promoteReplica, type OldPrimary } from "./db-promote-replica";
+import { apiHealth, hooksProblem } from "./region-api";
+import { hostReachable } from "./host-reachable";
+import { apisWriteTo, repoint, repointApp } from "./db-repoint-app";
+
+/**
+ * The runbook's manual failover as one plan under one approval: the old primary down or fenced → promote the
+ * replica → repoint every region API → verify the new primary. The repoint starts the moment the promotion
+ * verifies, the APIs restart side by side, and the other replicas follow the new primary meanwhile: the region
+ * APIs cannot write only for the promotion and one restart.
+ */
+
+const STEPS = (old: string, candidate: string) => [
+  { key: "old-primary", title: `${old} is down or fenced` },
+  { key: "promote", title: `Promote ${candidate}` },
+  { key: "repoint", title: `Repoint the region APIs at ${candidate}` },
+  { key: "verify", title: `Verify ${candidate} as the primary` },
+];
+
+export const failover: ActionModule<"db.failover"> = {
+  id: "db.failover",
+
+  validate({ candidate, regions }, ctx) {
+    return promoteReplica.validate?.({ region: candidate }, ctx) ?? hooksProblem(ctx, regions);
+  },
+
+  async preflight({ candidate, regions }, ctx) {
+    const [promotion, hosts] = await Promise.all([
+      promoteReplica.preflight({ region: candidate }, ctx),
+      hostReachable(regions.map((id) => ctx.region(id))),
+    ]);
+    return [...promotion, ...hosts];
+  },
+
+  propose: (checks) => promoteReplica.propose?.(checks) ?? null,
+
+  plan({ candidate, regions }, ctx) {
+    const old = primaryOf(ctx);
+    const [fence, ...promotion] = promoteReplica.plan({ region: candidate }, ctx);
+    const apis = repointApp.plan({ primary: candidate, regions }, ctx);
+    return [
+      `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes`,
+      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promotion.slice(0, 2).join("; ")}`,
+      `3. at once, side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${promotion.slice(2).join("; ")}; wait until every API writes to ${candidate}`,
+      `4. verify: ${candidate} out of recovery, a test write, recorded as the primary, the other replicas streaming from it`,
+    ];
+  },
+
+  async execute({ candidate, regions }, ctx) {
+    const old = primaryOf(ctx);
+    const c = ctx.region(candidate);
+    const apis = regions.map((id) => ctx.region(id));
+    const plan = new Plan(ctx, STEPS(old.id, candidate), (key) => aftermath(ctx, key, old, c, apis));
+
+    await plan.step("old-primary", {
+      percent: [2, 15],
+      run: () => fenceUnlessStopped(ctx, old),
+      verify: async (found) => [await oldPrimaryCheck(ctx, old, found)],
+    });
+
+    await plan.step("promote", {
+      percent: [15, 45],
+      preflight: async () => {
+        const s = await serverState(c, 2_000);
+        return [
+          check(
+            "candidate-replica",
+            `${candidate} is a replica with WAL replay running`,
+            s.up && s.inRecovery && !s.replayPaused,
+            describeState(s),
+          ),
+        ];
+      },
+      run: () => promote(ctx, c),
+      verify: async (write) => {
+        const s = await serverState(c);
+        return [
+          check(
+            "not-in-recovery",
+            `pg_is_in_recovery() = false on ${candidate}`,
+            s.up && !s.inRecovery,
+            describeState(s),
+          ),
+          check("test-write", `a test write on ${candidate} succeeds`, true, `write_check #${write.id} at ${write.at}`),
+        ];
+      },
+    });
+
+    await plan.step("repoint", {
+      percent: [45, 90],
+      run: () => Promise.all([repoint(ctx, c, apis, 45, 85), adoptReplicas(ctx, c)]),
+      verify: () => apisWriteTo(ctx, c, apis),
+    });
+
+    await plan.step("verify", {
+      percent: [90, 99],
+      run: async () => undefined,
+      verify: () => promoteReplica.verify({ region: candidate }, ctx, undefined),
+    });
+  },
+
+  // the run's own verification: the new primary as step 4 checks it, and every API writing to it
+  async verify({ candidate, regions }, ctx) {
+    const c = ctx.region(candidate);
+    const [primary, apis] = await Promise.all([
+      promoteReplica.verify({ region: candidate }, ctx, undefined),
+      apisWriteTo(
+        ctx,
+        c,
+        regions.map((id) => ctx.region(id)),
+      ),
+    ]);
+    return [...primary, ...apis];
+  },
+};
+
+/** Step 1's verification: the old primary takes no writes (stopped, fenced, or answering as a non-primary). */
+async function oldPrimaryCheck(ctx: RunContext, old: RegionConfig, found: OldPrimary) {
+  const label = `${old.id} takes no writes: stopped, fenced, or not a primary`;
+  if (found.is === "answers") return check("old-primary-down", label, !found.acceptsWrites, found.observed);
+  if (found.is !== "unfenced") return check("old-primary-down", label, true, found.observed);
+  // not fenced: most vantages must still fail to reach it and none see it take writes, as the pre-flight judged
+  const seen = await observeDatabase(ctx.fleet, old.id);
+  const verdict = primaryDownVerdict(seen);
+  return check(
+    "old-primary-down",
+    label,
+    verdict.down,
+    `${found.observed}; ${verdict.reason}. ${describeSightings(seen)}`,
+  );
+}
+
+/** Where a stopped plan leaves the fleet, read live, and what to do next. */
+async function aftermath(
+  ctx: RunContext,
+  key: string,
+  old: RegionConfig,
+  candidate: RegionConfig,
+  apis: RegionConfig[],
+): Promise<string> {
+  const [states, healths] = await Promise.all([
+    statesOf(ctx.fleet.regions),
+    Promise.all(apis.map((r) => apiHealth(r))),
+  ]);
+  const servers = ctx.fleet.regions.map((r) => `${r.id} ${describeState(states.get(r.id)!)}`).join("; ");
+  const writing = apis.map((r, i) => {
+    const h = healths[i];
+    return `${r.id} API ${h ? (h.db?.writable ? `writes (database port ${h.dbPort ?? "?"})` : "cannot write") : "does not answer"}`;
+  });
+  const now = `The fleet now: ${servers}. ${writing.join("; ")}.`;
+  const next: Record<string, string> = {
+    "old-primary": `Nothing was promoted. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
+    promote: `No region API was touched. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
+    repoint: `${candidate.id} is the primary. Repoint the APIs that do not write to it (db.repoint-app, primary ${candidate.id}).`,
+    verify: `${candidate.id} takes writes and the APIs point at it. A replica that does not stream from it needs db.recreate-slot or db.rebuild-replica.`,
+  };
+  return `${now} Next: ${next[key] ?? "read the steps above."}`;
+}
