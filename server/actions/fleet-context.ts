@@ -3,7 +3,7 @@ import { invalid } from "@/server/errors";
 import { getFleetConfig } from "@/server/fleet/config";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { currentPrimaryKnown, loadCurrentPrimary } from "@/server/fleet/topology";
-import type { FleetContext } from "./module";
+import type { FleetContext, RunContext } from "./module";
 
 /**
  * The fleet as an action sees it now: the fleet file, the recorded primary, the collector's latest view. While the
@@ -31,6 +31,11 @@ export async function fleetContext(): Promise<FleetContext> {
       return r;
     },
   };
+}
+
+/** The run's context with the fleet as it is now: what a verification judges after a step changed the primary. */
+export async function now(ctx: RunContext): Promise<RunContext> {
+  return { ...ctx, ...(await fleetContext()) };
 }
 
 /** A region id the fleet knows, or a message saying which it knows. */

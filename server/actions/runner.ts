@@ -10,7 +10,7 @@ import { resyncCollector } from "@/server/fleet/collector";
 import { addEvent, checklistFor, readIncident, tickStep } from "@/server/incidents/incident-store";
 import { readOutput, readRunRow } from "./action-store";
 import { HostCommandError } from "./executors/host";
-import { fleetContext } from "./fleet-context";
+import { fleetContext, now } from "./fleet-context";
 import type { RunContext } from "./module";
 import { moduleFor } from "./registry";
 import { sleep } from "./wait";
@@ -297,8 +297,7 @@ async function verifyNow(
   seen: unknown,
 ): Promise<{ ok: boolean; checks: Check[] }> {
   // Verification sees the fleet as the action left it.
-  const after = { ...ctx, ...(await fleetContext()) };
-  const checks = await mod.verify(params as never, after, seen as never);
+  const checks = await mod.verify(params as never, await now(ctx), seen as never);
   const ok = checks.every((c) => c.ok);
   ctx.log(`verification ${ok ? "passed" : "FAILED"}: ${summary(checks)}`);
   return { ok, checks };

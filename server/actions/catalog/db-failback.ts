@@ -3,7 +3,7 @@ import { lsnDistance } from "@/lib/lsn";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { formatBytes } from "@/lib/units";
 import { serverState } from "../executors/sql";
-import { primaryOf, unknownRegion } from "../fleet-context";
+import { now, primaryOf, unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
 import { until } from "../wait";
@@ -80,7 +80,7 @@ export const failback: ActionModule<"db.failback"> = {
       preflight: async () =>
         (await switchover.preflight({ candidate: region }, ctx)).filter((c) => c.id !== "caught-up"),
       run: () => switchover.execute({ candidate: region }, ctx),
-      verify: () => switchover.verify({ candidate: region }, ctx, undefined),
+      verify: async () => switchover.verify({ candidate: region }, await now(ctx), undefined),
     });
   },
 

@@ -3,7 +3,7 @@ import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { serverState } from "../executors/sql";
-import { primaryOf } from "../fleet-context";
+import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
 import { adoptReplicas, describeState, promote, statesOf } from "./db-common";
@@ -104,7 +104,7 @@ export const failover: ActionModule<"db.failover"> = {
     await plan.step("verify", {
       percent: [90, 99],
       run: async () => undefined,
-      verify: () => promoteReplica.verify({ region: candidate }, ctx, undefined),
+      verify: async () => promoteReplica.verify({ region: candidate }, await now(ctx), undefined),
     });
   },
 
