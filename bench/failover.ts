@@ -32,9 +32,9 @@ import { round, rounded, sleep, summarize, type Summary } from "./stats";
  * sockets (regionPg), which no network fault touches.
  */
 
-const HOME_PRIMARY = "us-east-1";
+export const HOME_PRIMARY = "us-east-1";
 /** the other way round, run after run */
-const PAIR = ["us-east-1", "eu-west-1"] as const;
+export const PAIR = ["us-east-1", "eu-west-1"] as const;
 const WRITE_EVERY_MS = 5;
 const PEOPLE = {
   engineer: ["engineer@switchyard.local", "switchyard-engineer"],
@@ -355,7 +355,7 @@ function writesTo(h: ApiHealth | null, primary: PgAt): boolean {
   );
 }
 
-async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<number> {
+export async function waitThreeHealthy(baseURL: string, timeoutMs = 90_000): Promise<number> {
   const t = performance.now();
   await waitFor(
     "/metrics to show 3 healthy regions",
@@ -377,7 +377,7 @@ export async function recordedPrimary(c: Console): Promise<string> {
  * replica of it (rebuilt through db.rebuild-replica if not), every region API writing to it (db.repoint-app).
  * A no-op on a healthy lab; after a measurement that failed half-way it repairs what the next one needs.
  */
-async function settle(c: Console, lab: LabView, log: (s: string) => void): Promise<string[]> {
+export async function settle(c: Console, lab: LabView, log: (s: string) => void): Promise<string[]> {
   const repairs: string[] = [];
   const primary = await recordedPrimary(c);
   const state = await pgState(lab.truth(primary));
@@ -405,7 +405,7 @@ async function settle(c: Console, lab: LabView, log: (s: string) => void): Promi
 }
 
 /** The table the probe writes to, made on the primary so that it replicates; waits until `on` has it. */
-async function ensureProbeTable(primary: PgAt, others: PgAt[]): Promise<void> {
+export async function ensureProbeTable(primary: PgAt, others: PgAt[]): Promise<void> {
   await withPg(primary, async (c) => {
     await c.query("create schema if not exists switchyard_probe");
     await c.query(
@@ -467,7 +467,7 @@ async function firstWrite(client: pg.Client, at: PgAt, stop: { stopped: boolean 
 }
 
 /** Figure 5 for one region API: the last heartbeat written before the stop, and the next one, on the new primary. */
-async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number): Promise<HeartbeatGap> {
+export async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number): Promise<HeartbeatGap> {
   return waitFor(
     `${region}'s first heartbeat on the new primary`,
     () =>
@@ -500,7 +500,7 @@ async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number):
 }
 
 /** Every API has written a heartbeat on this primary (so the old timeline has a last one), then a random phase of the heartbeat and poll cycles. */
-async function everyApiWritesTo(lab: LabView, primary: string): Promise<void> {
+export async function everyApiWritesTo(lab: LabView, primary: string): Promise<void> {
   await waitFor(
     `every region API to write to ${primary}`,
     async () =>

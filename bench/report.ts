@@ -1,6 +1,7 @@
 import type { ProcessUse, ProfileSummary } from "./collector-load";
 import type { FaultFigures, FaultKind } from "./detection";
 import type { FailoverFigures, FencedFailoverFigures } from "./failover";
+import type { PlanFailoverFigures } from "./failover-plan";
 import type { LoadResult } from "./http-load";
 import type { LighthousePage } from "./lighthouse";
 import type { PartitionClassificationFigures } from "./partition";
@@ -14,6 +15,8 @@ export interface Figures {
   detection: Partial<Record<FaultKind, FaultFigures>>;
   /** guided failovers through the runbook actions: approval to writes, and each region API's write gap */
   failover?: FailoverFigures;
+  /** the failover as one plan (db.failover) under one approval, and the way back (db.failback) */
+  plan?: PlanFailoverFigures;
   /** the partition phase (besides detection.isolate): how a partition from the console is classified, and failovers with a fence */
   partition?: {
     classification?: PartitionClassificationFigures;
@@ -270,6 +273,23 @@ export function rows(f: Figures): Row[] {
       met: null,
     });
   }
+  const pl = f.plan;
+  if (pl) {
+    const s = (v: number) => `${round(v / 1000, 2)} s`;
+    out.push({
+      figure: "write gap, failover plan (db.failover), p50",
+      value: `${s(pl.gapAllMs.p50)} (max ${s(pl.gapAllMs.max)}; all region APIs, ${pl.runs.length} runs)`,
+      goal: "<= 2 s",
+      met: pl.runs.length > 0 && pl.gapAllMs.p50 <= 2000,
+    });
+    out.push({
+      figure: "  plan steps p50: old primary / promote / repoint / verify",
+      value: ["old-primary", "promote", "repoint", "verify"].map((k) => ms(pl.stepMs[k]?.p50 ?? NaN)).join(" / "),
+      goal: "",
+      met: null,
+    });
+    out.push({ figure: "fail-back plan (db.failback), p50", value: s(pl.failbackMs.p50), goal: "", met: null });
+  }
   const fo = f.failover;
   if (fo) {
     const n = fo.runs.length;
@@ -405,6 +425,13 @@ export function details(f: Figures): string {
     out.push(
       `  ${d.fault} /metrics request that first showed it took: p50 ${d.pollRequestMs.p50}, max ${d.pollRequestMs.max}; recover took: [${d.runs.map((r) => r.recoverMs).join(", ")}]`,
     );
+  }
+  if (f.plan) {
+    const pl = f.plan;
+    for (const r of pl.runs)
+      out.push(
+        `  plan #${r.run} ${r.from}->${r.to}: shown down ${r.consoleShowedDownMs} ms, request ${r.requestMs} ms, approve ${r.approveMs} ms; steps ${JSON.stringify(r.stepsMs)}; gaps ${r.gaps.map((g) => `${g.region} ${g.gapMs ?? "?"}`).join(", ")}; fail-back ${r.failbackMs} ms`,
+      );
   }
   if (f.failover) {
     const fo = f.failover;

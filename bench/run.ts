@@ -10,6 +10,7 @@ import { BUILD_ID_FILE, BuildWatch, currentBuildId, nextBuildRunning, waitForQui
 import { measureProcess, startSimulatedFleet, summarizeCpuProfile } from "./collector-load";
 import { measureFault, scrape, waitHealthy } from "./detection";
 import { measureFailover, measureFencedFailover } from "./failover";
+import { measurePlanFailover } from "./failover-plan";
 import { runLoad, signIn } from "./http-load";
 import { measureLighthouse } from "./lighthouse";
 import { measurePartitionClassification } from "./partition";
@@ -66,6 +67,7 @@ const PHASES = [
   "detection",
   "viewers",
   "failover",
+  "plan",
   "partition",
   "traffic",
   "paging",
@@ -81,6 +83,7 @@ const LAB_PHASES: readonly PhaseKey[] = [
   "detection",
   "viewers",
   "failover",
+  "plan",
   "partition",
   "traffic",
   "paging",
@@ -350,6 +353,19 @@ async function main() {
       figures.failover = fo;
       log(
         `  approval -> writes p50 ${fo.writableMs.p50} ms, p95 ${fo.writableMs.p95} ms; write gap p50 ${fo.gapAllMs.p50} ms, max ${fo.gapAllMs.max} ms`,
+      );
+    }
+
+    // 5. The failover as one plan under one approval, and the way back as one plan; the lab ends as it started.
+    if (selected("plan")) {
+      const pl = await phase("plan", async () => {
+        const k = await onLab();
+        log(`plan: db-down of the primary, db.failover, db.failback x ${RUNS}`);
+        return measurePlanFailover(RUNS, k.c.baseURL, LAB_DIR, log);
+      });
+      figures.plan = pl;
+      log(
+        `  plan write gap p50 ${pl.gapAllMs.p50} ms, max ${pl.gapAllMs.max} ms; fail-back p50 ${pl.failbackMs.p50} ms`,
       );
     }
 

@@ -560,9 +560,9 @@ describe("lab hosts over SSH", () => {
     const region = fleet.regions.find((r) => r.id === "ap-southeast-1");
     const hook = region?.hooks.restartApi?.argv;
     if (!region || !hook) throw new Error("no restartApi hook");
-    expect(hook[1]).toBe("--import");
-    expect(hook[2]).toMatch(/^file:\/\/\/.*\.mjs$/); // tsx's loader by absolute URL, not resolved from the cwd
-    expect(existsSync(new URL(hook[2] ?? "").pathname)).toBe(true);
+    // the lab CLI bundled at the lab's start, by absolute path: nothing resolved from the cwd
+    expect(hook[1]).toBe(path.join(labDir, "bin", "cli.mjs"));
+    expect(existsSync(hook[1]!)).toBe(true);
     const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"]
       .apiPid as number;
     // over SSH with sshd's environment; locally this runs from /
