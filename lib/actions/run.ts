@@ -46,6 +46,8 @@ export const finishedStatuses: readonly RunStatus[] = [
 export interface PlanStage {
   key: string;
   title: string;
+  /** the server it acts on, when one (the old primary, the candidate) */
+  region?: string;
   status: "pending" | "running" | "passed" | "failed" | "skipped";
   /** its pre-flight then its verification, as observed */
   checks: Check[];

@@ -33,7 +33,7 @@ export class Plan {
    */
   constructor(
     private readonly ctx: RunContext,
-    steps: { key: string; title: string }[],
+    steps: Pick<PlanStage, "key" | "title" | "region">[],
     private readonly aftermath: (key: string) => Promise<string>,
   ) {
     this.stages = steps.map((s) => ({

@@ -20,7 +20,9 @@ export function stepDefaults(
     actionId === "mirrors.test-failover" ||
     actionId === "mirrors.cleanup" ||
     actionId === "traffic.drain-region" ||
-    actionId === "traffic.restore-region"
+    actionId === "traffic.restore-region" ||
+    // the way back after a failover: to the region whose primary failed
+    actionId === "db.failback"
   )
     return only ? { region: only } : {};
   return {};

@@ -14,6 +14,8 @@ import { RunParams } from "@/components/actions/run/run-params";
 import { RunPlan, RunPreflight } from "@/components/actions/run/run-preflight";
 import { RunProgress } from "@/components/actions/run/run-progress";
 import { RunStages } from "@/components/actions/run/run-stages";
+import { WayBack } from "@/components/actions/run/way-back";
+import { hasRole } from "@/lib/roles";
 import { WaitingBanner } from "@/components/actions/run/waiting-banner";
 
 /**
@@ -86,6 +88,7 @@ function RunDetail({
         </section>
       )}
       <RunVerification run={run} />
+      <WayBack run={run} canRequest={hasRole(viewer.role, "engineer")} />
     </div>
   );
 }

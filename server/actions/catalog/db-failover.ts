@@ -20,8 +20,8 @@ import { apisWriteTo, repoint, repointApp } from "./db-repoint-app";
  */
 
 const STEPS = (old: string, candidate: string) => [
-  { key: "old-primary", title: `${old} is down or fenced` },
-  { key: "promote", title: `Promote ${candidate}` },
+  { key: "old-primary", title: `${old} is down or fenced`, region: old },
+  { key: "promote", title: `Promote ${candidate}`, region: candidate },
   { key: "repoint", title: `Repoint the region APIs at ${candidate}` },
   { key: "verify", title: `Verify ${candidate} as the primary` },
 ];
