@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type * as runActions from "@/app/(console)/actions/actions";
 import type * as incidentActions from "@/app/(console)/incidents/actions";
 import type { policyInput } from "@/server/incidents/escalation";
 
@@ -18,6 +19,8 @@ export interface IncidentActions {
   addNote: typeof incidentActions.addNote;
   draftPostmortem: typeof incidentActions.draftPostmortem;
   savePostmortem: typeof incidentActions.savePostmortem;
+  /** a step's waiting runbook action, approved from its step */
+  approveRun: typeof runActions.approveRun;
 }
 
 export type DeclareAction = typeof incidentActions.declareIncident;
@@ -29,6 +32,8 @@ export type UpdateEscalationAction = typeof incidentActions.updateEscalationPoli
 
 /** What the signed-in user may do on an incident page: viewers watch, engineers check, note and request runbook actions, leads command. */
 export interface Capabilities {
+  /** the signed-in user: nobody approves their own request */
+  userId: string;
   canCheck: boolean;
   canLead: boolean;
   canRequestActions: boolean;

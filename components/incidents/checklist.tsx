@@ -39,6 +39,7 @@ export function Checklist({
   regions,
   ruleSettings,
   checkStep,
+  approve,
   refresh,
 }: {
   incidentId: number;
@@ -52,6 +53,8 @@ export function Checklist({
   /** the alert rules' settings: a live check's words name the thresholds it judges by */
   ruleSettings: RuleSettingsMap;
   checkStep: IncidentActions["checkStep"];
+  /** a lead's approval of a step's waiting request, for runs someone else asked for */
+  approve: { run: IncidentActions["approveRun"]; by: string } | null;
   refresh: () => void;
 }) {
   const hasActions = steps.some((s) => s.action);
@@ -110,6 +113,8 @@ export function Checklist({
                       incidentRegions={regions}
                       canRequest={canRequestActions}
                       latestRun={latestRun.get(s.key) ?? null}
+                      approve={approve && latestRun.get(s.key)?.requestedBy.id !== approve.by ? approve.run : undefined}
+                      refresh={refresh}
                     />
                   }
                   checkStep={checkStep}

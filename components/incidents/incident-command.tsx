@@ -165,6 +165,7 @@ function CommandView({
             regions={incident.regions}
             ruleSettings={ruleSettings}
             checkStep={actions.checkStep}
+            approve={caps.canLead ? { run: actions.approveRun, by: caps.userId } : null}
             refresh={refresh}
           />
         </div>

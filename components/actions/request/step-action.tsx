@@ -3,6 +3,8 @@ import { isActionId, type ActionId } from "@/lib/actions/catalog";
 import { runStatusLabels, type ActionRun } from "@/lib/actions/run";
 import type { StepState } from "@/lib/incident";
 import { requestHref } from "@/components/actions/request/form-params";
+import { StepApprove } from "@/components/actions/request/step-approve";
+import type { ActionResult } from "@/lib/action-result";
 
 /**
  * The parameters a checklist step implies: the runbook's full re-sync is of all regions, and a mirror or traffic
@@ -39,19 +41,27 @@ const runTone: Record<ActionRun["status"], string> = {
   cancelled: "text-slate-600 dark:text-slate-400",
 };
 
-/** A checklist step's runbook action: a link to request it (for those who may), and its latest run for this incident. */
+/**
+ * A checklist step's runbook action: a link to request it (for those who may), its latest run for this incident,
+ * and, to a lead who did not ask for it, that run's approval while it waits.
+ */
 export function StepAction({
   incidentId,
   step,
   incidentRegions,
   canRequest,
   latestRun,
+  approve,
+  refresh,
 }: {
   incidentId: number;
   step: StepState;
   incidentRegions: string[];
   canRequest: boolean;
   latestRun: ActionRun | null;
+  /** given when the viewer may approve the latest run */
+  approve?: (input: { id: number; paramsHash: string }) => Promise<ActionResult<unknown>>;
+  refresh: () => void;
 }) {
   const action = step.action;
   if (!action) return null;
@@ -87,6 +97,9 @@ export function StepAction({
           #{latestRun.id} {runStatusLabels[latestRun.status].toLowerCase()}
           {latestRun.progress?.paused && latestRun.status === "running" ? " (paused)" : ""}
         </Link>
+      )}
+      {latestRun?.status === "pending" && approve && (
+        <StepApprove run={latestRun} approve={approve} refresh={refresh} />
       )}
     </span>
   );

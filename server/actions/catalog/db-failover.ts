@@ -3,6 +3,7 @@ import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { serverState } from "../executors/sql";
+import { warmConnection } from "../executors/ssh";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
@@ -60,6 +61,8 @@ export const failover: ActionModule<"db.failover"> = {
     const c = ctx.region(candidate);
     const apis = regions.map((id) => ctx.region(id));
     const plan = new Plan(ctx, STEPS(old.id, candidate), (key) => aftermath(ctx, key, old, c, apis));
+    // the repoint's hooks ride on shared ssh connections opened meanwhile: no login once the promotion verifies
+    for (const r of apis) if (r.transport.kind === "ssh") void warmConnection(r.transport);
 
     await plan.step("old-primary", {
       percent: [2, 15],

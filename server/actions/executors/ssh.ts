@@ -46,3 +46,18 @@ export function probeSsh(t: SshTransport): Promise<{ ok: boolean; observed: stri
     );
   });
 }
+
+/**
+ * Opens a region's shared ssh connection ahead of the commands that will ride on it (a failover plan's repoint,
+ * while the promotion runs): they then skip the login. Runs `true`; never fails (the commands report their own).
+ */
+export function warmConnection(t: SshTransport): Promise<void> {
+  return new Promise((resolve) => {
+    execFile(
+      "ssh",
+      sshArgs(t, ["true"], { controlPath: controlPath(t) }),
+      { timeout: (t.connectTimeoutSeconds + 5) * 1000 },
+      () => resolve(),
+    );
+  });
+}

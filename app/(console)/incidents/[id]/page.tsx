@@ -18,6 +18,7 @@ import { readIncidentContacts } from "@/server/contacts/contacts-service";
 import { ServiceError } from "@/server/errors";
 import { getIncident } from "@/server/incidents/incident-service";
 import { readOnCallBoard } from "@/server/oncall/oncall-service";
+import { approveRun } from "../../actions/actions";
 import {
   acknowledgePage,
   addNote,
@@ -73,6 +74,7 @@ export default async function IncidentPage({ params }: Props) {
         <IncidentCommand
           id={id}
           caps={{
+            userId: user.id,
             canCheck: hasRole(user.role, "engineer"),
             canLead,
             canRequestActions: hasRole(user.role, "engineer"),
@@ -90,6 +92,7 @@ export default async function IncidentPage({ params }: Props) {
             addNote,
             draftPostmortem,
             savePostmortem,
+            approveRun,
           }}
         />
       </HydrationBoundary>
