@@ -111,7 +111,7 @@ describe("the rollout analysis in a hold", () => {
       /^paused at 10 % \(.*\): analysis failed at 10 %: hit rate of bunny in eu-west-1 0 % \(CDN status outage\) < threshold 75 % .*; resume to go on$/,
     );
     await until("the page", () => c.state.pages.length === 1);
-    expect(c.state.pages[0]).toMatch(/^paused itself at 10 % of bunny: hit rate of bunny in eu-west-1 0 %/);
+    expect(c.state.pages[0]).toMatch(/^paused itself: analysis failed at 10 %: hit rate of bunny in eu-west-1 0 %/);
     expect(c.lines.join("\n")).toMatch(/figures: eu-west-1: bunny hit rate 0 % \(CDN status outage\), error rate 3 %/);
     await wait(400); // past the whole hold: still paused, nothing more judged or paged
     expect(await Promise.race([outcome, wait(0).then(() => "holding")])).toBe("holding");

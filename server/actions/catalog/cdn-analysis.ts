@@ -185,11 +185,7 @@ export class RolloutAnalysis {
     this.selfPause = { why, stored: false };
     await this.requestPause(why);
     // The page goes out beside the hold, which keeps answering the operator's abort meanwhile.
-    void this.ctx
-      .page(
-        `paused itself at ${step} % of ${this.options.provider}: ${v.reasons.join("; ")}. Resume or abort it on its page`,
-      )
-      .then((said) => this.ctx.log(said));
+    void this.ctx.page(`paused itself: ${why}`).then((said) => this.ctx.log(said));
   }
 
   /**

@@ -354,7 +354,7 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
         const paging = ctx.page(`stopped itself: ${err.message}; rolling back to ${previousOf(moving, before)}`);
         const back = await goBack(ctx, moving, before, "the analysis failed and rollback was chosen");
         ctx.log(await paging);
-        throw new Error(`${err.message}. Rolled back: ${back}`);
+        throw new Error(`${err.message}. Rollback: ${back}`);
       }
       if (!(err instanceof Aborted)) {
         ctx.log(
