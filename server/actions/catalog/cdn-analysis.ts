@@ -5,7 +5,6 @@ import {
   ANALYSIS_EVERY_MS,
   FAIL_AFTER_SAMPLES,
   ERROR_RISE_POINTS,
-  describeFigures,
   judgeRollout,
   pct,
   type AnalysisVerdict,
@@ -97,6 +96,7 @@ export class RolloutAnalysis {
   private last: AnalysisVerdict | null = null;
   /** set while the analysis has paused the run: why, whether the store took the pause, whether it failed to */
   private selfPause: { why: string; stored: boolean; failed?: boolean } | null = null;
+  private wasPaused = false;
   private low = { hitRate: Infinity, errorRate: -Infinity, count: 0 };
 
   private constructor(
@@ -122,6 +122,7 @@ export class RolloutAnalysis {
     this.samples = [];
     this.last = null;
     this.selfPause = null;
+    this.wasPaused = false;
     this.low = { hitRate: Infinity, errorRate: -Infinity, count: 0 };
     return {
       everyMs: this.options.everyMs ?? ANALYSIS_EVERY_MS,
@@ -139,13 +140,17 @@ export class RolloutAnalysis {
   }
 
   private async check(step: number, paused: boolean): Promise<void> {
-    if (paused) return; // nothing is judged while the run is paused; the figures after a resume are judged afresh
-    if (this.selfPause) {
-      if (!this.selfPause.stored) return this.requestPause(this.selfPause.why); // the store did not take it: again
+    if (paused) {
+      this.wasPaused = true; // nothing is judged while the run is paused; the figures after a resume are judged afresh
+      return;
+    }
+    if (this.selfPause && !this.selfPause.stored) return this.requestPause(this.selfPause.why); // not taken: again
+    if (this.selfPause || this.wasPaused) {
+      if (this.selfPause) this.ctx.log(`resumed at ${step} %: the analysis starts over`);
       this.selfPause = null;
+      this.wasPaused = false;
       this.samples = [];
       this.last = null;
-      this.ctx.log(`resumed at ${step} %: the analysis starts over`);
     }
     const sample = await Promise.all(
       this.options.regions.map((id) => regionFigures(this.ctx.region(id), this.options.provider)),
@@ -177,10 +182,7 @@ export class RolloutAnalysis {
   private async fail(step: number, v: AnalysisVerdict): Promise<void> {
     const why = `analysis failed at ${step} %: ${v.reasons.join("; ")}`;
     this.ctx.log(why, "stderr");
-    this.ctx.log(
-      `figures: ${describeFigures({ provider: this.options.provider, baseline: this.baseline }, this.samples.at(-1)!)}`,
-      "stderr",
-    );
+    this.ctx.log(`figures: ${v.figures}`, "stderr");
     if (this.options.onFailure === "rollback") throw new AnalysisFailed(why);
     this.selfPause = { why, stored: false };
     await this.requestPause(why);
