@@ -3,6 +3,7 @@ import { MAX_WEIGHT } from "../balancer-layout";
 import { cdnProviders } from "../cdn-providers";
 import { geographySchema, REGION_ID } from "../fleet-config";
 import type { ActionId } from "./catalog";
+import { rolloutFailurePolicies } from "./rollout-analysis";
 import { DEFAULT_RESTORE_HOLD_SECONDS } from "./traffic-plan";
 
 /**
@@ -50,6 +51,8 @@ export const actionParams = {
     holdSeconds: z
       .tuple([z.number().int().min(1).max(86_400), z.number().int().min(1).max(86_400)])
       .default([3600, 7200]),
+    /** when a hold's analysis fails: pause and page (an operator resumes or aborts), or go back and fail */
+    onFailure: z.enum(rolloutFailurePolicies).default("pause"),
   }),
   "mirrors.test-failover": z.strictObject({ region }),
   "mirrors.resync": z.strictObject({ region: z.union([region, z.literal("all")]) }),

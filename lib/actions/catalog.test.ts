@@ -41,15 +41,18 @@ describe("the action catalog", () => {
     ["db.repoint-app", { primary: "eu-west-1", regions: [] }],
     ["cdn.switch-provider", { provider: "bunny && curl evil", regions: ["eu-west-1"] }],
     ["cdn.rollout", { provider: "bunny", regions: ["eu-west-1"], holdSeconds: [0, 10] }],
+    ["cdn.rollout", { provider: "bunny", regions: ["eu-west-1"], onFailure: "ignore" }],
     ["mirrors.resync", { region: "all' --" }],
   ] as const)("refuses %s with %j", (id, params) => {
     expect(parseActionParams(id, params).success).toBe(false);
   });
 
-  it("accepts well-formed parameters and fills the rollout's runbook hold times", () => {
+  it("accepts well-formed parameters and fills the rollout's runbook hold times and failure policy", () => {
     expect(parseActionParams("db.promote-replica", { region: "eu-west-1" }).success).toBe(true);
     const rollout = parseActionParams("cdn.rollout", { provider: "bunny", regions: ["us-east-1"] });
-    expect(rollout.success && rollout.data).toMatchObject({ holdSeconds: [3600, 7200] });
+    expect(rollout.success && rollout.data).toMatchObject({ holdSeconds: [3600, 7200], onFailure: "pause" });
+    const back = parseActionParams("cdn.rollout", { provider: "bunny", regions: ["us-east-1"], onFailure: "rollback" });
+    expect(back.success && back.data).toMatchObject({ onFailure: "rollback" });
   });
 
   it("locks promotions and switchovers on the whole cluster, API changes on their regions", () => {

@@ -48,7 +48,9 @@ export type ParamField =
   /** at once, or the home weight in steps (lib/actions/traffic-plan restoreStepChoices) */
   | { name: string; label: string; kind: "restore-steps"; help?: string }
   /** one number of seconds */
-  | { name: string; label: string; kind: "seconds"; help?: string };
+  | { name: string; label: string; kind: "seconds"; help?: string }
+  /** what a rollout does when its analysis fails (lib/actions/rollout-analysis rolloutFailurePolicies) */
+  | { name: string; label: string; kind: "rollout-on-failure"; help?: string };
 
 export interface ActionMeta {
   id: ActionId;
@@ -246,7 +248,7 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
     id: "cdn.rollout",
     title: "Roll out a new CDN provider gradually",
     summary:
-      "Sends 10 %, then 50 %, then 100 % of traffic to the new provider, holding at each step; pausable, and abortable back to the previous provider.",
+      "Sends 10 %, then 50 %, then 100 % of traffic to the new provider, holding at each step while an analysis watches the new provider's hit rate and the error rate; pausable, and abortable back to the previous provider. A failed analysis pauses it (or rolls it back) and pages.",
     risk: "high",
     role: "engineer",
     fields: [
@@ -257,6 +259,12 @@ export const actionCatalog: Record<ActionId, ActionMeta> = {
         label: "Hold at 10 % and at 50 % (seconds)",
         kind: "hold-seconds",
         help: "The runbook holds 1 h at 10 % and 2 h at 50 %.",
+      },
+      {
+        name: "onFailure",
+        label: "If the analysis fails",
+        kind: "rollout-on-failure",
+        help: "During each hold the new provider's cache hit rate must stay at or above the CDN cache hit rate alert threshold, and the region APIs' error rate must not rise. Either way the team is paged.",
       },
     ],
     reverse: "Abort while it runs (back to the previous provider), or switch back with cdn.switch-provider.",

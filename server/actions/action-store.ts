@@ -271,6 +271,19 @@ export async function writeControl(tx: Queryable, id: number, control: "pause" |
   await tx.query("update action_runs set control = $2, version = version + 1 where id = $1", [id, control]);
 }
 
+/**
+ * A running run pauses itself (its analysis failed): control "pause" unless the operator asked for something
+ * already (an abort stays an abort). Says whether the run is paused now.
+ */
+export async function writeSelfPause(tx: Queryable, id: number): Promise<boolean> {
+  const r = await tx.query<{ control: string | null }>(
+    `update action_runs set control = coalesce(control, 'pause'), version = version + 1
+     where id = $1 and status = 'running' returning control`,
+    [id],
+  );
+  return r.rows[0]?.control === "pause";
+}
+
 /** Pending requests whose approval window has closed. */
 export async function readOverdueRunIds(db: Queryable): Promise<number[]> {
   const r = await db.query<{ id: number }>(

@@ -1,22 +1,34 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labStatus, resetLab, setApiEnv, startLab, type LabStatus } from "@/lab/index";
+import { injectFault, labStatus, resetLab, restartApi, setApiEnv, startLab, type LabStatus } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import { parseActionParams } from "@/lib/actions/action-params";
 import type { ActionId } from "@/lib/actions/catalog";
 import type { Check } from "@/lib/actions/run";
 import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
+import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
 import type { RunContext } from "./module";
 
 /**
  * The CDN and mirror actions against the real lab: each module's pre-flight, plan, execution and verification,
- * run through a hand-built RunContext (no action service), and checked against what the region APIs report.
+ * run through a hand-built RunContext (no action service), and checked against what the region APIs report. The
+ * rollout's analysis also through the action service, with its pause, page and incident timeline in the store.
  */
 
 const labDir = await ownLabAndStore("cdn");
+const pager = await startWebhookReceiver();
+process.env.PAGER_WEBHOOK_URL = pager.url;
+process.env.PAGER_FORMAT = "generic";
 
 const { moduleFor } = await import("@/server/actions/registry");
 const { getFleetConfig } = await import("@/server/fleet/config");
+const { pageAboutRun } = await import("@/server/actions/run-page");
+const { getDb } = await import("@/server/db");
+const { writeRuleSettings } = await import("@/server/alerts/alert-store");
+const { insertUser } = await import("@/server/auth/users");
+const svc = await import("@/server/actions/action-service");
+const incidents = await import("@/server/incidents/incident-service");
+type User = import("@/server/auth/users").User;
 
 let lab: LabStatus;
 const apiUrl = (id: string) => lab.regions.find((r) => r.id === id)!.apiUrl;
@@ -26,6 +38,7 @@ interface CdnStats {
   provider: string;
   enabled: boolean;
   status: string;
+  errorRate: number;
   rollout: { provider: string; percent: number } | null;
   providers: { provider: string; sharePercent: number }[];
 }
@@ -39,13 +52,17 @@ async function mirrorStats(id: string): Promise<{ status: string; lastSyncAt: st
 }
 
 let runIds = 0;
-/** A RunContext by hand: the lab's fleet, output and progress collected, a settable operator control. */
+/**
+ * A RunContext by hand: the lab's fleet, output and progress collected, a settable operator control. The action's own
+ * pause sets that control as the store's would (unless an abort is asked); its pages go out for real (to `pager`).
+ */
 function context() {
   const fleet = getFleetConfig();
   const lines: string[] = [];
   const progress: { percent: number | null; message: string }[] = [];
   const controller = new AbortController();
-  const state = { control: null as "pause" | "abort" | null };
+  const state = { control: null as "pause" | "abort" | null, pauses: [] as string[] };
+  const runId = ++runIds;
   const ctx: RunContext = {
     fleet,
     snapshot: {
@@ -60,12 +77,17 @@ function context() {
       if (!r) throw new Error(`no region ${id}`);
       return r;
     },
-    runId: ++runIds,
+    runId,
     log: (text, stream = "info") => lines.push(`${stream}: ${text}`),
     progress: (percent, message) => progress.push({ percent, message }),
     stages: () => undefined,
     signal: controller.signal,
     control: async () => state.control,
+    pause: async (why) => {
+      state.pauses.push(why);
+      state.control ??= "pause";
+    },
+    page: (what) => pageAboutRun({ id: runId, actionId: "cdn.rollout", incidentId: null }, what),
   };
   return { ctx, lines, progress, controller, state };
 }
@@ -120,6 +142,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await resetLab({ labDir });
   rmSync(labDir, { recursive: true, force: true });
+  await pager.close();
+  await (await getDb()).close();
 }, 120_000);
 
 describe("CDN actions on the real lab", () => {
@@ -164,6 +188,15 @@ describe("CDN actions on the real lab", () => {
 
   it("cdn.rollout reaches 100 % through 10 % and 50 % with the provider switched", async () => {
     const r = await runAction("cdn.rollout", { provider: "bunny", regions: TWO, holdSeconds: [1, 1] });
+    expect(r.plan.join("\n")).toMatch(/analysis during each hold, every 2 s: bunny's cache hit rate/);
+    expect(r.plan.join("\n")).toMatch(/the rollout pauses itself at its step, says why with the figures and pages/);
+    // Each hold passed its analysis: a healthy provider's hit rate is far above the threshold, errors stay at 0.
+    const output = r.lines.join("\n");
+    expect(output).toMatch(
+      /analysis at 10 %: passed; \d+ samples?, lowest bunny hit rate \d+(\.\d)? % \(threshold 70 %\)/,
+    );
+    expect(output).toMatch(/analysis at 50 %: passed/);
+    expect(output).not.toMatch(/analysis failed/);
     const messages = r.progress.map((p) => p.message);
     expect(messages).toEqual(
       expect.arrayContaining([
@@ -235,6 +268,226 @@ describe("CDN actions on the real lab", () => {
     );
     expect(await cdnStats("ap-southeast-1")).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok" });
   }, 120_000);
+});
+
+/** Ends a cdn-outage: the fault cleared, and a fresh API process, whose last minute of figures holds no outage. */
+async function endOutage(region: string) {
+  await injectFault(region, "recover", { labDir });
+  await restartApi(region, { labDir });
+  await waitFor(
+    `${region}'s CDN to serve without errors`,
+    async () => {
+      const s = await cdnStats(region);
+      return s.status === "ok" && s.errorRate === 0;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+}
+
+const pages = () =>
+  pager.bodies.filter((b) => (b as { action?: string }).action === "trigger") as {
+    summary: string;
+    url: string;
+    dedupKey: string;
+  }[];
+
+describe("the rollout's analysis on the real lab", () => {
+  const EU = "eu-west-1";
+
+  beforeAll(async () => {
+    // The alert rule's threshold as an admin set it: the analysis must use it, not the default 70 %.
+    const db = await getDb();
+    await db.transaction((tx) =>
+      writeRuleSettings(tx, "cdn-cache-hit-rate", { threshold: 75, forSeconds: 0, enabled: true }, "admin@x.test"),
+    );
+    // eu-west-1 on cloudflare, no rollout, as the tests above leave it (made so if one of them did not)
+    const s = await cdnStats(EU);
+    if (s.provider !== "cloudflare" || s.rollout)
+      await runAction("cdn.switch-provider", { provider: "cloudflare", regions: [EU] });
+    expect(await cdnStats(EU)).toMatchObject({ provider: "cloudflare", rollout: null, status: "ok", errorRate: 0 });
+  }, 120_000);
+
+  it("a cdn-outage during the 10 % hold, rollback chosen: back on the previous provider, failing with the figures, paged", async () => {
+    pager.bodies.length = 0;
+    const run = start("cdn.rollout", {
+      provider: "bunny",
+      regions: [EU],
+      holdSeconds: [600, 600],
+      onFailure: "rollback",
+    });
+    try {
+      await sawProgress(run, /^holding at 10 %/);
+      expect((await cdnStats(EU)).rollout).toEqual({ provider: "bunny", percent: 10 });
+      await injectFault(EU, "cdn-outage", { labDir });
+      const err = await run.outcome;
+      expect(err?.message).toMatch(
+        /^analysis failed at 10 %: hit rate of bunny in eu-west-1 0 % \(CDN status outage\) < threshold 75 % \(2 samples in a row\).*\. Rollback: back on cloudflare$/,
+      );
+      const output = run.lines.join("\n");
+      expect(output).toMatch(/analysis during each hold, every 2 s: bunny's cache hit rate at or above 75 %/);
+      expect(output).toMatch(
+        /figures: eu-west-1: bunny hit rate 0 % \(CDN status outage\), error rate [\d.]+ % \(before: 0 %\)/,
+      );
+      expect(output).toMatch(/the analysis failed and rollback was chosen: going back/);
+      expect(output).toMatch(/paged On-call engineer \(team webhook ok\)/);
+      expect(run.state.pauses).toEqual([]);
+      expect(await cdnStats(EU)).toMatchObject({ provider: "cloudflare", rollout: null });
+      expect(run.progress.some((p) => /50 % of CDN traffic/.test(p.message))).toBe(false);
+      const [page] = pages();
+      expect(page?.summary).toMatch(
+        /^cdn\.rollout #\d+ stopped itself: analysis failed at 10 %: hit rate of bunny in eu-west-1 0 % .*; rolling back to cloudflare: paging On-call engineer$/,
+      );
+      expect(page?.url).toMatch(/\/actions\/\d+$/);
+    } finally {
+      run.controller.abort(new Error("test over"));
+      await run.outcome;
+      await endOutage(EU);
+    }
+  }, 240_000);
+
+  it("a cdn-outage during the 10 % hold pauses the rollout with the figures and pages; a resume still failing pauses again; once healthy, a resume finishes it", async () => {
+    pager.bodies.length = 0;
+    const run = start("cdn.rollout", { provider: "bunny", regions: [EU], holdSeconds: [6, 1] });
+    try {
+      await sawProgress(run, /^holding at 10 %/);
+      await injectFault(EU, "cdn-outage", { labDir });
+      await waitFor("the analysis to pause the rollout", () => run.state.control === "pause", {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
+      const paused = await sawProgress(
+        run,
+        /^paused at 10 % .*: analysis failed at 10 %: hit rate of bunny in eu-west-1 0 % \(CDN status outage\) < threshold 75 % \(2 samples in a row\)/,
+      );
+      expect(paused).toBe(true);
+      expect(run.state.pauses[0]).toMatch(/^analysis failed at 10 %: hit rate of bunny in eu-west-1 0 %/);
+      expect(run.lines.join("\n")).toMatch(/figures: eu-west-1: bunny hit rate 0 % \(CDN status outage\)/);
+      const first = await pager.waitFor((r) => (r.body as { action?: string }).action === "trigger", 20_000);
+      expect((first.body as { summary: string }).summary).toMatch(
+        /^cdn\.rollout #\d+ paused itself: analysis failed at 10 %: hit rate of bunny in eu-west-1 0 % \(CDN status outage\) < threshold 75 % .*: paging On-call engineer$/,
+      );
+      // Paused, it stays at 10 % past its whole hold time.
+      const pausedAt = Date.now();
+      await waitFor("the pause to outlast the hold", () => Date.now() - pausedAt > 7_000, { timeoutMs: 10_000 });
+      expect((await cdnStats(EU)).rollout).toEqual({ provider: "bunny", percent: 10 });
+      expect(run.progress.some((p) => /50 % of CDN traffic/.test(p.message))).toBe(false);
+
+      // A resume while the outage lasts: the analysis starts over, fails again, pauses and pages again.
+      run.state.control = null;
+      await waitFor(
+        "the analysis to pause it again",
+        () => run.state.pauses.length === 2 && run.state.control === "pause",
+        {
+          timeoutMs: 30_000,
+          intervalMs: 50,
+        },
+      );
+      expect(run.lines.join("\n")).toMatch(/resumed at 10 %: the analysis starts over/);
+      await waitFor("the second page", () => pages().length === 2, { timeoutMs: 20_000, intervalMs: 50 });
+      expect(new Set(pages().map((p) => p.dedupKey)).size).toBe(1); // one alert per run in PagerDuty's eyes
+
+      // Healthy again: a resume goes on to 50 % and 100 %.
+      await endOutage(EU);
+      run.state.control = null;
+      expect(await run.outcome).toBeNull();
+      expect(run.progress.some((p) => /^holding at 50 %/.test(p.message))).toBe(true);
+      expect(run.lines.join("\n")).toMatch(/analysis at 10 %: passed/);
+      expect(await cdnStats(EU)).toMatchObject({ provider: "bunny", rollout: null, status: "ok" });
+    } finally {
+      run.controller.abort(new Error("test over")); // a run still holding (a failed expectation) ends here
+      await run.outcome;
+      await endOutage(EU);
+    }
+  }, 240_000);
+
+  it("through the action service: the paused run says why, is audited, pages and notes it on its incident; an abort goes back", async () => {
+    const db = await getDb();
+    const mk = (email: string, role: User["role"]) =>
+      db.transaction((tx) => insertUser(tx, { email, name: email.split("@")[0]!, role }));
+    const [engineer, lead] = await Promise.all([mk("eng@x.test", "engineer"), mk("lead@x.test", "lead")]);
+    const incident = await incidents.declareIncident(lead, {
+      title: "CDN provider rotation",
+      scenarioId: null,
+      severity: "P3",
+      leadId: lead.id,
+    });
+    const before = (await cdnStats(EU)).provider;
+    pager.bodies.length = 0;
+    const requested = await svc.requestAction(engineer, {
+      actionId: "cdn.rollout",
+      params: { provider: "aws-cloudfront", regions: [EU], holdSeconds: [600, 600] },
+      incidentId: incident.id,
+      idempotencyKey: `analysis-${Date.now()}`,
+    });
+    expect(requested.preflight.filter((c) => !c.ok)).toEqual([]);
+    expect(requested.params).toMatchObject({ onFailure: "pause" });
+    await svc.approveAction(lead, requested.id, { paramsHash: requested.paramsHash });
+    const get = () => svc.getAction({ kind: "user", user: lead }, requested.id);
+    try {
+      await waitFor(
+        "the rollout to hold at 10 %",
+        async () => /^holding at 10 %/.test((await get()).progress?.message ?? ""),
+        {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+        },
+      );
+      await injectFault(EU, "cdn-outage", { labDir });
+      const paused = await waitFor(
+        "the run to pause itself",
+        async () => {
+          const r = await get();
+          return r.progress?.paused && /analysis failed/.test(r.progress.message) ? r : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      // What the run's page shows: the progress line, and the output.
+      expect(paused.status).toBe("running");
+      expect(paused.progress?.message).toMatch(
+        /^paused at 10 % .*: analysis failed at 10 %: hit rate of aws-cloudfront in eu-west-1 0 % \(CDN status outage\) < threshold 75 % \(2 samples in a row\).*; resume to go on$/,
+      );
+      expect(paused.output.map((l) => l.text).join("\n")).toMatch(/figures: eu-west-1: aws-cloudfront hit rate 0 %/);
+      const audited = await db.query<{ detail: { why: string } }>(
+        "select detail from audit_log where action = 'action.pause' and target = $1",
+        [`cdn.rollout#${requested.id}`],
+      );
+      expect(audited.rows.map((r) => r.detail.why)).toEqual([expect.stringMatching(/^analysis failed at 10 %/)]);
+      const page = await pager.waitFor(
+        (r) => (r.body as { url?: string }).url?.endsWith(`/actions/${requested.id}`) ?? false,
+        20_000,
+      );
+      expect((page.body as { summary: string }).summary).toMatch(
+        /paused itself: analysis failed at 10 %: hit rate of aws-cloudfront in eu-west-1 0 %/,
+      );
+      await waitFor(
+        "the page on the incident's timeline",
+        async () =>
+          (await incidents.getIncident({ kind: "user", user: lead }, incident.id)).events.some((e) =>
+            new RegExp(
+              `^cdn\\.rollout \\(#${requested.id}\\) paused itself: analysis failed at 10 %: .*; paged On-call engineer`,
+            ).test(e.message),
+          ),
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+
+      await svc.controlAction(engineer, requested.id, { control: "abort" });
+      const done = await waitFor(
+        "the run to finish",
+        async () => {
+          const r = await get();
+          return r.status !== "running" ? r : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 200 },
+      );
+      expect(done.status).toBe("failed");
+      expect(done.error).toBe(`aborted by operator; back on ${before}`);
+      expect(await cdnStats(EU)).toMatchObject({ provider: before, rollout: null });
+    } finally {
+      const r = await get();
+      if (r.status === "running") await svc.controlAction(engineer, requested.id, { control: "abort" });
+      await endOutage(EU);
+    }
+  }, 240_000);
 });
 
 describe("mirror actions on the real lab", () => {

@@ -25,6 +25,17 @@ export interface RunContext extends FleetContext {
   signal: AbortSignal;
   /** an operator's pause or abort request, for controllable actions */
   control(): Promise<"pause" | "abort" | null>;
+  /**
+   * The action pauses itself for an operator (its analysis failed), as an operator's pause does: the run's control
+   * becomes "pause" unless an abort is asked already; resume and abort work as usual. Throws when the store cannot
+   * take it.
+   */
+  pause(why: string): Promise<void>;
+  /**
+   * Pages the team about this run (the first level on call and the team webhook) and notes it on the run's incident,
+   * if any. Never throws: says in words what went out.
+   */
+  page(what: string): Promise<string>;
 }
 
 /**

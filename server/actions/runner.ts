@@ -8,11 +8,12 @@ import { publish } from "@/server/events/bus";
 import { throttledLog } from "@/server/throttled-log";
 import { resyncCollector } from "@/server/fleet/collector";
 import { addEvent, checklistFor, readIncident, tickStep } from "@/server/incidents/incident-store";
-import { readOutput, readRunRow } from "./action-store";
+import { readOutput, readRunRow, writeSelfPause } from "./action-store";
 import { HostCommandError } from "./executors/host";
 import { fleetContext, now } from "./fleet-context";
 import type { RunContext } from "./module";
 import { moduleFor } from "./registry";
+import { pageAboutRun } from "./run-page";
 import { sleep } from "./wait";
 
 /**
@@ -224,6 +225,21 @@ async function execute(id: number): Promise<void> {
               await getDb()
             ).query<{ control: "pause" | "abort" | null }>("select control from action_runs where id = $1", [id])
           ).rows[0]?.control ?? null,
+        pause: async (why) => {
+          const db = await getDb();
+          const paused = await db.transaction(async (tx) => {
+            if (!(await writeSelfPause(tx, id))) return false;
+            await appendAudit(tx, {
+              actor: null,
+              action: "action.pause",
+              target: `${row.action_id}#${id}`,
+              detail: { by: "the action itself", why },
+            });
+            return true;
+          });
+          if (paused) publish("actions");
+        },
+        page: (what) => pageAboutRun({ id, actionId: row.action_id, incidentId: row.incident_id }, what),
       };
       ctx.log(`${row.action_id} started`);
       const seen = await withTimeout(mod.execute(row.params as never, ctx), meta.timeoutMs, controller);

@@ -62,6 +62,25 @@ export function pageMessage(
   };
 }
 
+/**
+ * A page about an action run that stopped itself for an operator (a failed rollout analysis). One dedup_key per run,
+ * so a run that stops again updates the same alert; the key is no page's, so PagerDuty's acknowledgement of it changes
+ * nothing here (server/paging/inbound.ts).
+ */
+export function runPageMessage(
+  run: { id: number; actionId: string; incidentId: number | null },
+  what: string,
+  target: string,
+): PageMessage {
+  return {
+    dedupKey: `switchyard-action-${run.id}`,
+    summary: `${run.actionId} #${run.id} ${what}: paging ${target}`,
+    severity: "error",
+    url: `${consoleUrl()}/actions/${run.id}`,
+    details: { action: run.actionId, run: run.id, incident: run.incidentId, target },
+  };
+}
+
 /** The team webhook's body: PagerDuty Events v2, or Switchyard's own JSON with the level it pages. */
 export function teamWebhookBody(action: PageAction, msg: PageMessage, page: { level: number; target: string }) {
   return env.PAGER_FORMAT === "pagerduty"

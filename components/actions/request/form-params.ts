@@ -1,4 +1,5 @@
 import { actionCatalog, actionIds, type ActionId, type ParamField } from "@/lib/actions/catalog";
+import { rolloutFailureLabels, rolloutFailurePolicies } from "@/lib/actions/rollout-analysis";
 import { DEFAULT_RESTORE_HOLD_SECONDS, restoreStepChoices } from "@/lib/actions/traffic-plan";
 import { HOME_WEIGHT } from "@/lib/balancer-layout";
 import { cdnProviders } from "@/lib/cdn-providers";
@@ -33,7 +34,7 @@ const regionLabel = (r: FleetRegion) => `${r.id} · ${r.displayName}${r.role ===
 
 /**
  * The options of a select field: regions (all, replicas only, or with "All regions"), CDN providers, the balancer's
- * geographies, or a restore's steps.
+ * geographies, a restore's steps, or what a rollout does when its analysis fails.
  */
 export function choicesFor(field: ParamField, fleet: FleetRegion[], geographies: FleetGeography[] = []): Choice[] {
   switch (field.kind) {
@@ -50,6 +51,8 @@ export function choicesFor(field: ParamField, fleet: FleetRegion[], geographies:
       return geographies.map((g) => ({ value: g.id, label: `${g.displayName} (${g.id}, home ${g.home})` }));
     case "restore-steps":
       return restoreStepChoices.map(({ value, label }) => ({ value, label }));
+    case "rollout-on-failure":
+      return rolloutFailurePolicies.map((p) => ({ value: p, label: rolloutFailureLabels[p] }));
     default:
       return [];
   }
@@ -93,6 +96,8 @@ function defaultValue(
       return restoreStepChoices[0]!.value;
     case "seconds":
       return String(DEFAULT_RESTORE_HOLD_SECONDS);
+    case "rollout-on-failure":
+      return rolloutFailurePolicies[0];
   }
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { ActionId } from "@/lib/actions/catalog";
 import type { Check } from "@/lib/actions/run";
+import { ANALYSIS_EVERY_MS, ERROR_RISE_POINTS, FAIL_AFTER_SAMPLES } from "@/lib/actions/rollout-analysis";
 import type { CdnProvider } from "@/lib/cdn-providers";
 import type { RegionConfig } from "@/lib/fleet-config";
 import type { ApiHealth } from "@/lib/region-health";
@@ -10,6 +11,7 @@ import { callRegionApi } from "../executors/http";
 import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type FleetContext, type RunContext } from "../module";
 import { Aborted, hold } from "../hold";
+import { AnalysisFailed, RolloutAnalysis } from "./cdn-analysis";
 import { hostReachable } from "./host-reachable";
 import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
 
@@ -305,32 +307,40 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
       ...checks,
     ];
   },
-  plan({ provider, regions, holdSeconds: [h10, h50] }, ctx) {
+  plan({ provider, regions, holdSeconds: [h10, h50], onFailure }, ctx) {
     const step = (percent: number) =>
       regions.flatMap((r) => reconfigurePlan(ctx.region(r), rolloutEnv(provider, percent)));
     return [
       "record each region's current provider (an abort goes back to it)",
+      "record each region API's error rate now: the analysis's baseline",
       ...step(10),
       `hold ${formatDuration(h10 * 1000)} at 10 % (pausable; abort returns every region to its previous provider)`,
       ...step(50),
       `hold ${formatDuration(h50 * 1000)} at 50 %`,
+      `analysis during each hold, every ${ANALYSIS_EVERY_MS / 1000} s: ${provider}'s cache hit rate in each region stays at or above the CDN cache hit rate alert threshold (as the alert rules set it when the rollout starts), and each region API's error rate rises at most ${ERROR_RISE_POINTS} point above its baseline; a hold ends only after a passing sample`,
+      onFailure === "pause"
+        ? `if the analysis fails (${FAIL_AFTER_SAMPLES} samples in a row): the rollout pauses itself at its step, says why with the figures and pages the team; resume to go on (the analysis starts over) or abort to go back`
+        : `if the analysis fails (${FAIL_AFTER_SAMPLES} samples in a row): every region goes back to its previous provider, the team is paged, and the run fails saying why with the figures`,
       ...regions.flatMap((r) => reconfigurePlan(ctx.region(r), finalEnv(provider))),
     ];
   },
-  async execute({ provider, regions, holdSeconds: [h10, h50] }, ctx) {
+  async execute({ provider, regions, holdSeconds: [h10, h50], onFailure }, ctx) {
     const before = await recordPrevious(ctx, regions, "cdn.rollout");
     const moving = regions.filter((id) => before.get(id)!.provider !== provider);
     const staying = regions.filter((id) => !moving.includes(id));
     if (staying.length) ctx.log(`already on ${provider}, left alone: ${staying.join(", ")}`);
     if (!moving.length) return;
+    const analysis = await RolloutAnalysis.start(ctx, { provider, regions: moving, onFailure });
     // The whole rollout's percent follows the hold time, which is nearly all of it.
     const total = (h10 + h50) * 1000;
     const pct = (heldMs: number) => Math.min(99, (100 * heldMs) / total);
     try {
       await rolloutStep(ctx, moving, provider, 10, 0);
-      await hold(ctx, 10, h10, pct);
+      await hold(ctx, 10, h10, pct, analysis.watch(10));
+      ctx.log(analysis.summary(10));
       await rolloutStep(ctx, moving, provider, 50, pct(h10 * 1000));
-      await hold(ctx, 50, h50, (ms) => pct(h10 * 1000 + ms));
+      await hold(ctx, 50, h50, (ms) => pct(h10 * 1000 + ms), analysis.watch(50));
+      ctx.log(analysis.summary(50));
       ctx.progress(99, `100 %: CDN_PROVIDER=${provider}, rollout ended`);
       await eachRegion(ctx, moving, {
         env: () => finalEnv(provider),
@@ -340,6 +350,12 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
       });
       ctx.progress(100, `all CDN traffic on ${provider} in ${regions.join(", ")}`);
     } catch (err) {
+      if (err instanceof AnalysisFailed) {
+        const paging = ctx.page(`stopped itself: ${err.message}; rolling back to ${previousOf(moving, before)}`);
+        const back = await goBack(ctx, moving, before, "the analysis failed and rollback was chosen");
+        ctx.log(await paging);
+        throw new Error(`${err.message}. Rollback: ${back}`);
+      }
       if (!(err instanceof Aborted)) {
         ctx.log(
           `rollout stopped: ${(err as Error).message}. Go back with cdn.switch-provider (previous providers above).`,
@@ -347,7 +363,8 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
         );
         throw err;
       }
-      throw new Error(await abortBack(ctx, moving, before));
+      ctx.log("abort requested by an operator: going back", "stderr");
+      throw new Error(`aborted by operator; ${await goBack(ctx, moving, before)}`);
     }
   },
   verify: ({ provider, regions }, ctx) =>
@@ -359,12 +376,21 @@ export const cdnRollout: ActionModule<"cdn.rollout"> = {
     ),
 };
 
-/** The operator's abort: every region the rollout touched back on its previous provider, rollout 0 %. */
-async function abortBack(ctx: RunContext, moving: string[], before: Map<string, CdnState>): Promise<string> {
-  ctx.log("abort requested by an operator: going back", "stderr");
+/** Each moved region's previous provider, in words: "bunny", or "bunny (eu-west-1), cloudflare (ap-southeast-1)". */
+function previousOf(moving: string[], before: Map<string, CdnState>): string {
   const prev = (id: string) => before.get(id)!.provider;
   const providers = [...new Set(moving.map(prev))];
-  const back = providers.length === 1 ? providers[0]! : moving.map((id) => `${prev(id)} (${id})`).join(", ");
+  return providers.length === 1 ? providers[0]! : moving.map((id) => `${prev(id)} (${id})`).join(", ");
+}
+
+/**
+ * Going back (an operator's abort, or a failed analysis with rollback chosen): every region the rollout touched on
+ * its previous provider, rollout 0 %. Says where it ended: "back on bunny", or why going back failed.
+ */
+async function goBack(ctx: RunContext, moving: string[], before: Map<string, CdnState>, why?: string): Promise<string> {
+  if (why) ctx.log(`${why}: going back`, "stderr");
+  const prev = (id: string) => before.get(id)!.provider;
+  const back = previousOf(moving, before);
   try {
     await eachRegion(ctx, moving, {
       env: (id) => ({ CDN_ROLLOUT_PERCENT: "0", CDN_PROVIDER: prev(id) }),
@@ -372,7 +398,7 @@ async function abortBack(ctx: RunContext, moving: string[], before: Map<string, 
       ok: (c, id) => c.provider === prev(id) && !rolloutOf(c),
     });
   } catch (err) {
-    return `aborted by operator; going back to ${back} failed: ${(err as Error).message}`;
+    return `going back to ${back} failed: ${(err as Error).message}`;
   }
-  return `aborted by operator; back on ${back}`;
+  return `back on ${back}`;
 }
