@@ -50,6 +50,9 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
           restartApi: cli("restart-api", r.id),
           // the lab's STONITH: isolate the region's namespace (only where the lab has a network to cut)
           ...(state.network ? { fence: cli("fence", r.id) } : {}),
+          // drills: Switchyard injects and clears the lab's faults itself (the kind is appended as one argument)
+          injectFault: cli("fault", r.id),
+          clearFault: cli("clear-fault", r.id),
           ...(state.pgBinDir && rs.dataDir
             ? {
                 postgres: {
