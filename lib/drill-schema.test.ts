@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endDrillFromForm, endDrillInput, startDrillFromForm, startDrillInput } from "./drill-schema";
-import { drillWindowScope } from "./drills";
+import { drillWindowScope, prefillFromDrill } from "./drills";
 
 const a = "0b7c1a52-9a43-4f0e-8f44-3c1c6f0d2a11";
 const b = "5d7e9a10-2b3c-4d5e-8f60-718293a4b5c6";
@@ -101,5 +101,37 @@ describe("drillWindowScope", () => {
       regions: [],
       components: ["api", "database"],
     });
+  });
+});
+
+describe("prefillFromDrill", () => {
+  const scenarios = ["primary-database-failure", "cdn-provider-outage"];
+  it("declares the drill's scenario, severity and region", () => {
+    expect(
+      prefillFromDrill(
+        {
+          scenarioId: "primary-database-failure",
+          scenarioTitle: "Scenario 2: Primary database failure",
+          severity: "P1",
+          region: "us-east-1",
+        },
+        scenarios,
+      ),
+    ).toEqual({
+      title: "Drill: Scenario 2: Primary database failure",
+      severity: "P1",
+      scenarioId: "primary-database-failure",
+      regions: ["us-east-1"],
+      impact: "",
+      fromAlertId: null,
+    });
+  });
+  it("the failover test is no scenario: the response checklist only", () => {
+    expect(
+      prefillFromDrill(
+        { scenarioId: "failover-test", scenarioTitle: "Monthly failover test", severity: "P3", region: "eu-west-1" },
+        scenarios,
+      ).scenarioId,
+    ).toBeNull();
   });
 });

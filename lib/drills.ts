@@ -1,5 +1,6 @@
 import type { DrillScore } from "./drill-score";
 import type { IncidentStatus } from "./incident";
+import type { DeclarePrefill } from "./incident-view";
 import type { MaintenanceComponent } from "./maintenance";
 import type { Severity } from "./severity";
 
@@ -150,3 +151,22 @@ export const drillRef = (id: number) => `Drill #${id}`;
 /** When the response clock of a drill starts: the fault Switchyard injected, else the drill's start (people cause it). */
 export const drillClockStart = (d: Pick<DrillView, "faultInjectedAt" | "startedAt">) =>
   d.faultInjectedAt ?? d.startedAt;
+
+/**
+ * The declaration of a drill's incident, prefilled from the drill: "Drill: <scenario>", its severity, its region, and
+ * its scenario when that is one of the runbook's scenarios (the failover test is a procedure: the response checklist
+ * only).
+ */
+export function prefillFromDrill(
+  d: Pick<DrillView, "scenarioId" | "scenarioTitle" | "severity" | "region">,
+  scenarioIds: readonly string[],
+): DeclarePrefill {
+  return {
+    title: `Drill: ${d.scenarioTitle}`.slice(0, 200),
+    severity: d.severity,
+    scenarioId: scenarioIds.includes(d.scenarioId) ? d.scenarioId : null,
+    regions: [d.region],
+    impact: "",
+    fromAlertId: null,
+  };
+}

@@ -9,7 +9,7 @@ import { median, type IncidentFilter } from "@/lib/incident-view";
 import { incidentTimes } from "@/lib/postmortem";
 import { incidentsQuery } from "@/lib/queries";
 import { formatDuration } from "@/lib/units";
-import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
+import { DrillBadge, IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
 import { muted, panel } from "./styles";
 
 const filterText = (f: IncidentFilter) =>
@@ -50,6 +50,7 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
         <span className="font-mono text-sm font-semibold text-slate-600 dark:text-slate-300">{incidentRef(i.id)}</span>
         <IncidentSeverityBadge severity={i.severity} />
         <IncidentStatusBadge status={i.status} />
+        {i.drillId !== null && <DrillBadge />}
         <Link
           href={`/incidents/${i.id}`}
           className="min-w-0 font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300"
