@@ -87,7 +87,10 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
 /** Time to acknowledge, mitigate and resolve per listed incident, and the median of each. */
 export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
   const { data } = useQuery(incidentsQuery(filter));
-  const incidents = data?.incidents ?? [];
+  // Drills are exercises, scored on /drills: real response times leave them out.
+  const all = data?.incidents ?? [];
+  const incidents = all.filter((i) => i.drillId === null);
+  const drills = all.length - incidents.length;
   const rows = incidents.map((i) => ({ incident: i, t: incidentTimes(i) }));
   const measures = ["acknowledge", "mitigate", "resolve"] as const;
   const medians = Object.fromEntries(
@@ -106,7 +109,8 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
       </h2>
       <p className={`text-sm ${muted}`}>
         From the declaration to the first acknowledgement, to mitigation (monitoring or resolved) and to resolution, for
-        the incidents listed above.
+        the incidents listed above
+        {drills ? ` but the ${drills === 1 ? "drill" : `${drills} drills`}, scored on the Drills page instead` : ""}.
       </p>
       {!rows.length ? (
         <p className={`text-sm ${muted}`}>No incidents listed, so no times yet.</p>
