@@ -30,6 +30,7 @@ import {
   readDrill,
   readDrills,
   readRunningDrill,
+  writeDrillWindow,
   writeFaultNote,
 } from "./drill-store";
 import { hasFaultHook, runFaultHook } from "./fault-hook";
@@ -139,11 +140,12 @@ export async function startDrill(
     await lockDrillStarts(tx);
     const running = await readRunningDrill(tx);
     if (running) throw conflict(`${drillRef(running.id)} is running; end it before starting another.`);
+    const drillId = await insertDrill(tx, { ...input, startedBy: actor.id });
     const scope = drillWindowScope(input.scenarioId, input.region, input.fault);
     const windowId = await insertWindow(
       tx,
       {
-        title: `Drill: ${title}`.slice(0, 120),
+        title: `${drillRef(drillId)}: ${title}`.slice(0, 120),
         reason: "A drill's expected alerts: its incident pages the drill's participants only.",
         timeZone: "UTC",
         startsAt: now.toISOString(),
@@ -154,7 +156,7 @@ export async function startDrill(
       },
       actor.id,
     );
-    const drillId = await insertDrill(tx, { ...input, startedBy: actor.id, maintenanceWindowId: windowId });
+    await writeDrillWindow(tx, drillId, windowId);
     await audit(tx, actor, "start", drillId, {
       scenarioId: input.scenarioId,
       severity: input.severity,

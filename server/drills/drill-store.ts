@@ -114,17 +114,21 @@ export interface NewDrill {
   fault: DrillFault | null;
   participants: string[];
   startedBy: string;
-  maintenanceWindowId: number;
 }
 
 /** Adds a running drill in the caller's transaction; returns its id. */
 export async function insertDrill(tx: Queryable, d: NewDrill): Promise<number> {
   const r = await tx.query<{ id: number | string }>(
-    `insert into drills (scenario_id, severity, region, fault, participants, started_by, maintenance_window_id)
-     values ($1, $2, $3, $4, $5::uuid[], $6, $7) returning id`,
-    [d.scenarioId, d.severity, d.region, d.fault, d.participants, d.startedBy, d.maintenanceWindowId],
+    `insert into drills (scenario_id, severity, region, fault, participants, started_by)
+     values ($1, $2, $3, $4, $5::uuid[], $6) returning id`,
+    [d.scenarioId, d.severity, d.region, d.fault, d.participants, d.startedBy],
   );
   return Number(r.rows[0]!.id);
+}
+
+/** The maintenance window that makes the drill's alerts expected. */
+export async function writeDrillWindow(tx: Queryable, id: number, windowId: number): Promise<void> {
+  await tx.query("update drills set maintenance_window_id = $2 where id = $1", [id, windowId]);
 }
 
 export async function markFaultInjected(tx: Queryable, id: number, at: Date): Promise<void> {

@@ -91,7 +91,7 @@ describe("a lab drill from start to scored report", () => {
         (await readAlertGroups()).find((g) => g.resolvedAt === null && g.alerts.some((a) => a.region === "us-east-1")),
       { timeoutMs: 60_000, intervalMs: 250 },
     );
-    expect(group.maintenanceWindow?.title).toBe("Drill: Scenario 2: Primary database failure");
+    expect(group.maintenanceWindow?.title).toBe(`Drill #${id}: Scenario 2: Primary database failure`);
     expect(group.pages).toEqual([]);
     expect(group.triage).toBeNull();
 

@@ -212,12 +212,17 @@ describe("a lab drill", () => {
 
     // Its window: not on the public status page; a stopped primary's alerts, in every region, are expected.
     const w = (
-      await db.query<{ public: boolean; regions: string[]; components: string[]; ends_at: Date }>(
-        "select public, regions, components, ends_at from maintenance_windows where id = $1",
+      await db.query<{ title: string; public: boolean; regions: string[]; components: string[]; ends_at: Date }>(
+        "select title, public, regions, components, ends_at from maintenance_windows where id = $1",
         [d.maintenanceWindowId],
       )
     ).rows[0]!;
-    expect(w).toMatchObject({ public: false, regions: [], components: ["api", "database"] });
+    expect(w).toMatchObject({
+      title: `Drill #${id}: Scenario 2: Primary database failure`,
+      public: false,
+      regions: [],
+      components: ["api", "database"],
+    });
     const regions = [regionView("us-east-1", { role: "primary", status: "unhealthy" }), regionView("eu-west-1")];
     const labels = { region: "us-east-1" };
     const at = new Date(started.getTime() + 30_000);
