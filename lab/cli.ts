@@ -1,6 +1,6 @@
 import { LabError } from "./errors";
 import { resetBalancer } from "./balancer";
-import { FAULTS, injectFault } from "./faults";
+import { clearFault, FAULTS, injectFault } from "./faults";
 import { labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus } from "./lab";
 import { injectNetworkFault } from "./network/cuts";
 import { REGION_IDS } from "./regions";
@@ -9,6 +9,8 @@ const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
   start (default)                     create what is missing, start what is stopped
   status                              JSON status of every region, the balancer and the traffic generator
   fault <region> <fault>              faults: ${FAULTS.join(", ")} (recover also heals the network)
+  clear-fault <region> <fault>        undo that one fault (a drill's end): db-down starts the database again unless
+                                      another region is the primary now
   partition <region> --from console   the console cannot reach the region (database, API, sshd); regions still can
   partition <region> --from regions   the other regions cannot reach it; the console still can
   isolate <region>                    nothing reaches it and it reaches nothing
@@ -84,6 +86,12 @@ async function main(argv: string[]): Promise<void> {
       const [region, fault] = rest;
       if (!region || !fault) throw new LabError(`usage: fault <region> <fault>\n${USAGE}`);
       console.log((await injectFault(region, fault, options)).message);
+      return;
+    }
+    case "clear-fault": {
+      const [region, fault] = rest;
+      if (!region || !fault) throw new LabError(`usage: clear-fault <region> <fault>\n${USAGE}`);
+      console.log((await clearFault(region, fault, options)).message);
       return;
     }
     case "partition":

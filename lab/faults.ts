@@ -86,6 +86,73 @@ export async function injectFault(region: string, fault: string, options: LabOpt
   }
 }
 
+/**
+ * Undoes one fault that `injectFault` put in, and only that one (a drill's end, through the fleet file's clearFault
+ * hook): db-down → db-up, api-down → api-up, lag → replay resumed, the API's own faults switched off. A stopped
+ * database is left stopped when another region is the primary now (the drill's team failed over): starting it would
+ * make two primaries; it is rebuilt as a replica instead.
+ */
+export async function clearFault(region: string, fault: string, options: LabOptions = {}): Promise<FaultResult> {
+  const id = parseRegion(region);
+  if (!isFault(fault)) throw new LabError(`unknown fault "${fault}"; faults: ${FAULTS.join(", ")}`);
+  const labDir = resolveLabDir(options.labDir);
+  const state = requireState(labDir);
+  const done = (message: string): FaultResult => ({ region: id, fault, message });
+  switch (fault) {
+    case "db-down": {
+      const other = state.simulated ? null : await otherPrimary(state, id);
+      if (other)
+        throw new LabError(
+          `${id} database left stopped: ${other} is the primary now, and starting ${id} would make two primaries; rebuild it as a replica (db.rebuild-replica)`,
+        );
+      await databaseUp(state, id);
+      return done(`${id} database running on port ${regionState(state, id).pgPort}`);
+    }
+    case "api-down":
+      return done(await apiUp(state, id));
+    case "api-slow":
+      await setApiFaults(labDir, id, { slow: false });
+      return done(`${id} API answers at its usual speed`);
+    case "mirror-down":
+      await setApiFaults(labDir, id, { mirrorDown: false });
+      return done(`${id} mirror storage back`);
+    case "cdn-outage":
+      await setApiFaults(labDir, id, { cdnOutage: false });
+      return done(`${id} CDN back`);
+    case "lag":
+      return done(await resumeReplay(state, id));
+    default:
+      throw new LabError(
+        `${fault} is not a fault to clear; faults a drill injects: db-down, api-down, api-slow, mirror-down, cdn-outage, lag`,
+      );
+  }
+}
+
+/** Another region whose database runs as a primary now, if any. */
+async function otherPrimary(state: LabState, id: RegionId): Promise<RegionId | null> {
+  for (const r of LAB_REGIONS) {
+    if (r.id === id) continue;
+    const rs = regionState(state, r.id);
+    const target = labPg(state, rs);
+    if ((await serverRunning(rs)) && (await acceptsConnections(target)) && !(await isInRecovery(target))) return r.id;
+  }
+  return null;
+}
+
+async function resumeReplay(state: LabState, id: RegionId): Promise<string> {
+  if (state.simulated) {
+    setFaults(state.labDir, id, { lag: false });
+    return `${id} WAL replay resumed (simulated)`;
+  }
+  const rs = regionState(state, id);
+  const target = labPg(state, rs);
+  if (!(await serverRunning(rs)) || !(await isInRecovery(target)) || !(await isReplayPaused(target)))
+    return `${id} WAL replay was not paused`;
+  await pgQuery(target, "SELECT pg_wal_replay_resume()");
+  await waitFor(`${id} replay to resume`, async () => !(await isReplayPaused(target)));
+  return `${id} WAL replay resumed`;
+}
+
 function setFaults(labDir: string, id: RegionId, change: Partial<RegionFaults>): void {
   updateState(labDir, (s) => Object.assign(regionState(s, id).faults, change));
 }

@@ -50,6 +50,10 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
           restartApi: cli("restart-api", r.id),
           // the lab's STONITH: isolate the region's namespace (only where the lab has a network to cut)
           ...(state.network ? { fence: cli("fence", r.id) } : {}),
+          // drills: Switchyard injects and clears the lab's faults itself (the kind is appended as one argument)
+          // (a database brought back waits up to 30 s for its replicas to stream again: room for that and more)
+          injectFault: { ...cli("fault", r.id), timeoutMs: 90_000 },
+          clearFault: { ...cli("clear-fault", r.id), timeoutMs: 90_000 },
           ...(state.pgBinDir && rs.dataDir
             ? {
                 postgres: {

@@ -24,6 +24,7 @@ const incident: Incident = {
   rootCause: "",
   postmortem: null,
   version: 3,
+  drillId: null,
 };
 const events: TimelineEvent[] = [
   {

@@ -72,6 +72,14 @@ export const regionConfigSchema = z.object({
        * the region's host does not answer.
        */
       fence: hostCommandSchema.optional(),
+      /**
+       * A lab's fault injector, for drills (issue 13 part 6): Switchyard appends one argument, the fault's kind (one of
+       * lib/drills.ts drillFaults), and runs it on the console's machine. A real fleet leaves it out: there a lead
+       * starts the drill and people cause the fault.
+       */
+      injectFault: hostCommandSchema.optional(),
+      /** Undoes a fault injectFault put in; the fault's kind is appended the same way. */
+      clearFault: hostCommandSchema.optional(),
       /** Where this region's PostgreSQL server lives on its host, for pg_ctl, pg_rewind and pg_basebackup. */
       postgres: z
         .object({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGION_ID } from "./fleet-config";
+import { maxInt4 } from "./ids";
 import type { IncidentFilter } from "./incident-view";
 import { severities } from "./severity";
 
@@ -19,6 +20,8 @@ export const declareInput = z.object({
   regions: z.array(z.string().regex(REGION_ID)).max(50).default([]),
   leadId: z.uuid("Pick an incident lead."),
   fromAlertId: z.number().int().positive().nullable().default(null),
+  /** the running drill this is the incident of: it pages the drill's participants only (server/drills) */
+  drillId: z.number().int().positive().max(maxInt4).nullable().default(null),
 });
 
 export const incidentFilters = z.object({

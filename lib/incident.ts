@@ -42,6 +42,8 @@ export interface Incident {
   rootCause: string;
   postmortem: string | null;
   version: number;
+  /** the drill this incident is the exercise of (pages go to its participants only); null for a real incident */
+  drillId: number | null;
 }
 
 export interface StepState extends ChecklistStep {

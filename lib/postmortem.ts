@@ -1,3 +1,4 @@
+import { drillRef } from "./drills";
 import { incidentRef } from "./ids";
 import type { Incident, TimelineEvent } from "./incident";
 import { severityLabels } from "./severity";
@@ -22,6 +23,9 @@ export function generatePostmortem(incident: Incident, events: TimelineEvent[]):
   const lines = [
     `# Post-mortem: ${incidentRef(incident.id)} ${incident.title}`,
     "",
+    ...(incident.drillId !== null
+      ? [`- **Drill:** an exercise, ${drillRef(incident.drillId)}; its score is on the drill's report`]
+      : []),
     `- **Severity:** ${severityLabels[incident.severity]}`,
     `- **Scenario:** ${incident.scenarioTitle ?? "none"}`,
     `- **Incident lead:** ${incident.lead.name}`,

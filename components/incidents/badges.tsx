@@ -48,3 +48,16 @@ export function IncidentStatusBadge({ status }: { status: IncidentStatus }) {
     </span>
   );
 }
+
+/** Marks a drill's incident wherever incidents are listed: an exercise, paging its participants only. */
+export function DrillBadge() {
+  return (
+    <span
+      data-testid="drill-badge"
+      title="A drill: an exercise, whose pages go to its participants only"
+      className="inline-flex items-center rounded-full bg-violet-100 px-2 py-0.5 text-xs font-semibold whitespace-nowrap text-violet-900 ring-1 ring-violet-600/30 ring-inset dark:bg-violet-900/50 dark:text-violet-100"
+    >
+      Drill
+    </span>
+  );
+}

@@ -20,6 +20,7 @@ export function DeclareForm({
   leads,
   defaultLeadId,
   prefill,
+  drillId = null,
   declare,
 }: {
   scenarios: ScenarioOption[];
@@ -27,6 +28,8 @@ export function DeclareForm({
   leads: Lead[];
   defaultLeadId: string;
   prefill: DeclarePrefill | null;
+  /** the running drill this declares the incident of: it pages the drill's participants only */
+  drillId?: number | null;
   declare: DeclareAction;
 }) {
   const router = useRouter();
@@ -60,6 +63,7 @@ export function DeclareForm({
             regions: picked,
             leadId,
             fromAlertId: prefill?.fromAlertId ?? null,
+            drillId,
           });
           if (r.ok) {
             router.push(`/incidents/${r.data.id}`);
@@ -207,9 +211,13 @@ export function DeclareForm({
       )}
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" disabled={busy} className={`${btnPrimary} px-4 py-2`}>
-          {busy ? "Declaring…" : "Declare incident"}
+          {busy ? "Declaring…" : drillId ? "Declare the drill's incident" : "Declare incident"}
         </button>
-        <span className={`text-xs ${muted}`}>Declaring starts the phase clocks and pages the on-call engineer.</span>
+        <span className={`text-xs ${muted}`}>
+          {drillId
+            ? "Declaring starts the phase clocks and pages the drill's participants, nobody else."
+            : "Declaring starts the phase clocks and pages the on-call engineer."}
+        </span>
       </div>
     </form>
   );

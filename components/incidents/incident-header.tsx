@@ -1,14 +1,16 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { drillRef } from "@/lib/drills";
 import { incidentRef } from "@/lib/ids";
 import { statusLabels, statusTransitions, type Incident, type IncidentStatus } from "@/lib/incident";
 import { severities, severityLabels, severityMeaning, type Severity } from "@/lib/severity";
 import type { IncidentActions, Lead } from "./action-types";
-import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
-import { btnDanger, btnPrimary, btnSecondary, btnSuccess, input, label, panel } from "./styles";
+import { DrillBadge, IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
+import { btnDanger, btnPrimary, btnSecondary, btnSuccess, input, label, link, panel } from "./styles";
 
 const moveLabel = (from: IncidentStatus, to: IncidentStatus) =>
   from === "resolved"
@@ -66,8 +68,18 @@ export function IncidentHeader({
             </span>
             <IncidentSeverityBadge severity={incident.severity} long />
             <IncidentStatusBadge status={incident.status} />
+            {incident.drillId !== null && <DrillBadge />}
           </p>
           <h1 className="text-xl font-semibold break-words sm:text-2xl">{incident.title}</h1>
+          {incident.drillId !== null && (
+            <p className="text-sm text-violet-900 dark:text-violet-200" data-testid="drill-note">
+              An exercise: the incident of{" "}
+              <Link href={`/drills/${incident.drillId}`} className={link}>
+                {drillRef(incident.drillId)}
+              </Link>
+              . Its pages go to the drill&apos;s participants only.
+            </p>
+          )}
         </div>
         {canLead && (
           <div className="flex flex-wrap gap-2" role="group" aria-label="Change status">

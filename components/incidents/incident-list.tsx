@@ -9,7 +9,7 @@ import { median, type IncidentFilter } from "@/lib/incident-view";
 import { incidentTimes } from "@/lib/postmortem";
 import { incidentsQuery } from "@/lib/queries";
 import { formatDuration } from "@/lib/units";
-import { IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
+import { DrillBadge, IncidentSeverityBadge, IncidentStatusBadge } from "./badges";
 import { muted, panel } from "./styles";
 
 const filterText = (f: IncidentFilter) =>
@@ -50,6 +50,7 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
         <span className="font-mono text-sm font-semibold text-slate-600 dark:text-slate-300">{incidentRef(i.id)}</span>
         <IncidentSeverityBadge severity={i.severity} />
         <IncidentStatusBadge status={i.status} />
+        {i.drillId !== null && <DrillBadge />}
         <Link
           href={`/incidents/${i.id}`}
           className="min-w-0 font-medium break-words text-sky-800 underline-offset-2 after:absolute after:inset-0 hover:underline dark:text-sky-300"
@@ -86,7 +87,10 @@ function IncidentRow({ incident: i }: { incident: Incident }) {
 /** Time to acknowledge, mitigate and resolve per listed incident, and the median of each. */
 export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
   const { data } = useQuery(incidentsQuery(filter));
-  const incidents = data?.incidents ?? [];
+  // Drills are exercises, scored on /drills: real response times leave them out.
+  const all = data?.incidents ?? [];
+  const incidents = all.filter((i) => i.drillId === null);
+  const drills = all.length - incidents.length;
   const rows = incidents.map((i) => ({ incident: i, t: incidentTimes(i) }));
   const measures = ["acknowledge", "mitigate", "resolve"] as const;
   const medians = Object.fromEntries(
@@ -105,7 +109,8 @@ export function ResponseTimes({ filter }: { filter: IncidentFilter }) {
       </h2>
       <p className={`text-sm ${muted}`}>
         From the declaration to the first acknowledgement, to mitigation (monitoring or resolved) and to resolution, for
-        the incidents listed above.
+        the incidents listed above
+        {drills ? ` but the ${drills === 1 ? "drill" : `${drills} drills`}, scored on the Drills page instead` : ""}.
       </p>
       {!rows.length ? (
         <p className={`text-sm ${muted}`}>No incidents listed, so no times yet.</p>

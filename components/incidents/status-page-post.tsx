@@ -22,6 +22,31 @@ export function StatusPagePost({
   postStatusUpdate: IncidentActions["postStatusUpdate"];
   refresh: () => void;
 }) {
+  if (incident.drillId !== null)
+    return (
+      <div data-testid="status-page-post" className="space-y-1 border-t border-slate-200 pt-3 dark:border-slate-800">
+        <h3 className="font-medium">Status page</h3>
+        <p className={`text-sm ${muted}`}>
+          A drill is not posted to the public status page: write the update as you would, in the incident channel.
+        </p>
+      </div>
+    );
+  return (
+    <StatusPagePostForm incident={incident} events={events} postStatusUpdate={postStatusUpdate} refresh={refresh} />
+  );
+}
+
+function StatusPagePostForm({
+  incident,
+  events,
+  postStatusUpdate,
+  refresh,
+}: {
+  incident: Incident;
+  events: TimelineEvent[];
+  postStatusUpdate: IncidentActions["postStatusUpdate"];
+  refresh: () => void;
+}) {
   const draft = publicUpdateDraft(incident, events);
   const [title, setTitle] = useState<string | null>(null);
   const [body, setBody] = useState<string | null>(null);

@@ -61,7 +61,7 @@ export function Timeline({
     `/api/v1/incidents/${incidentId}/timeline?format=${format}${kinds.length ? `&kind=${kinds.join(",")}` : ""}`;
 
   return (
-    <section aria-labelledby="timeline-heading" data-testid="timeline" className={`${panel} space-y-3`}>
+    <section id="timeline" aria-labelledby="timeline-heading" data-testid="timeline" className={`${panel} space-y-3`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="timeline-heading" className="text-lg font-semibold">
           Timeline{" "}

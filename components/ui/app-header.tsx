@@ -12,6 +12,7 @@ export function AppHeader({ user }: { user: { name: string; email: string; role:
     { href: "/on-call", label: "On call" },
     { href: "/contacts", label: "Contacts" },
     { href: "/maintenance", label: "Maintenance" },
+    { href: "/drills", label: "Drills" },
     { href: "/actions", label: "Actions" },
     { href: "/traffic", label: "Traffic" },
     { href: "/replication", label: "Replication" },

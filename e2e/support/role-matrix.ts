@@ -111,6 +111,13 @@ export const actionTable: Record<string, ActionRule> = {
     input: { form: { title: "", startsAt: "", endsAt: "" } },
   },
   "app/(console)/maintenance/actions.ts#cancelMaintenance": { least: "lead", input: { form: { id: String(none) } } },
+  // Drills (issue 13 part 6): leads and admins start and end them; everyone signed in reads them on pages. No
+  // participant is invalid (nothing is injected); a drill no test makes is not found.
+  "app/(console)/drills/actions.ts#startDrill": {
+    least: "lead",
+    input: { form: { scenarioId: "primary-database-failure", severity: "P1", region: "us-east-1", fault: "" } },
+  },
+  "app/(console)/drills/actions.ts#endDrill": { least: "lead", input: { form: { id: String(none) } } },
   "app/(console)/alerts/actions.ts#updateAlertRule": { least: "admin", input: { form: { ruleId: "" } } },
   // Alert groups (issue 12 part 1): engineers acknowledge a group's page, leads decide its triage incident, admins route.
   "app/(console)/alerts/actions.ts#acknowledgeAlertGroup": { least: "engineer", input: { json: { groupId: none } } },

@@ -9,7 +9,7 @@ import { getDb, type Queryable } from "@/server/db";
 import { parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { pageMessage, sendPage, type PageSubject } from "@/server/notify/pager";
-import { onCallPersonAt } from "@/server/oncall/oncall-store";
+import { onCallPersonAt, readPeople } from "@/server/oncall/oncall-store";
 import { throttledLog } from "@/server/throttled-log";
 import { addEvent, readIncident } from "./incident-store";
 
@@ -63,6 +63,26 @@ export async function schedulePages(tx: Queryable, incident: Incident, skipLevel
   }
 }
 
+/** Drill pages take levels from here on, one per participant: the chain's levels stop at 99 (policyInput). */
+export const DRILL_PAGE_LEVEL = 100;
+
+/**
+ * A drill's incident pages its participants only, each at once and by name, never the escalation chain nor the team
+ * webhook (server/notify/pager.ts): the page row names its recipient from the start.
+ */
+export async function scheduleParticipantPages(
+  tx: Queryable,
+  incident: Incident,
+  participants: { id: string; name: string }[],
+): Promise<void> {
+  for (const [i, p] of participants.entries()) {
+    await tx.query(
+      `insert into incident_pages (incident_id, level, target, due_at, recipient_id) values ($1, $2, $3, $4, $5)`,
+      [incident.id, DRILL_PAGE_LEVEL + i, `Drill participant ${p.name}`, incident.declaredAt, p.id],
+    );
+  }
+}
+
 export const policyInput = z.object({
   levels: z
     .array(
@@ -109,12 +129,17 @@ export async function updatePolicy(actor: User, raw: unknown): Promise<void> {
 type DuePage = {
   id: number;
   incident_id: number | null;
+  /** set on a drill's incident: its pages go to the participant each names, and nowhere else */
+  drill_id: number | null;
+  recipient_id: string | null;
   group_id: number | null;
   level: number;
   target: string;
   contact: string;
   due_at: Date;
 };
+
+const isDrill = (s: PageSubject) => s.kind === "incident" && s.incident.drillId !== null;
 
 /** What a page is about: its incident, or its alert group with the group's consequences. */
 async function subjectOf(db: Queryable, page: Pick<DuePage, "incident_id" | "group_id">): Promise<PageSubject> {
@@ -145,7 +170,8 @@ export async function sendDuePages(now = new Date()): Promise<number> {
   for (;;) {
     const page = await db.transaction(async (tx) => {
       const r = await tx.query<DuePage>(
-        `select p.id, p.incident_id, p.group_id, p.level, p.target, p.contact, p.due_at from incident_pages p
+        `select p.id, p.incident_id, i.drill_id, p.recipient_id, p.group_id, p.level, p.target, p.contact, p.due_at
+         from incident_pages p
          left join incidents i on i.id = p.incident_id
          left join alert_groups g on g.id = p.group_id and p.incident_id is null
          where p.sent_at is null and p.cancelled_at is null and p.due_at <= $1
@@ -156,7 +182,13 @@ export async function sendDuePages(now = new Date()): Promise<number> {
       );
       const claimed = r.rows[0];
       if (!claimed) return null;
-      const recipient = await onCallPersonAt(tx, claimed.level, now);
+      // A drill's page names its participant; any other goes to whoever is on call at its level now.
+      const recipient =
+        claimed.drill_id !== null
+          ? claimed.recipient_id
+            ? ((await readPeople(tx, [claimed.recipient_id])).get(claimed.recipient_id) ?? null)
+            : null
+          : await onCallPersonAt(tx, claimed.level, now);
       await tx.query("update incident_pages set sent_at = $2, delivery = 'sending', recipient_id = $3 where id = $1", [
         claimed.id,
         now.toISOString(),
@@ -165,8 +197,13 @@ export async function sendDuePages(now = new Date()): Promise<number> {
       return { ...claimed, id: Number(claimed.id), recipient };
     });
     if (!page) break;
-    const msg = pageMessage(page.id, await subjectOf(db, page), page);
-    const delivery = await sendPage(db, "trigger", msg, { ...page, recipientId: page.recipient?.id ?? null });
+    const subject = await subjectOf(db, page);
+    const msg = pageMessage(page.id, subject, page);
+    const delivery = await sendPage(db, "trigger", msg, {
+      ...page,
+      recipientId: page.recipient?.id ?? null,
+      teamWebhook: !isDrill(subject),
+    });
     const lateMs = now.getTime() - page.due_at.getTime();
     await db.transaction(async (tx) => {
       await tx.query("update incident_pages set delivery = $2 where id = $1", [
@@ -201,15 +238,21 @@ export async function followUpPages(
 ): Promise<void> {
   try {
     const db = await getDb();
-    const r = await db.query<DuePage & { recipient_id: string | null }>(
-      `select id, incident_id, group_id, level, target, contact, due_at, recipient_id from incident_pages
-       where sent_at is not null and ${"incidentId" in where ? "incident_id = $1" : "group_id = $1 and incident_id is null"}`,
+    const r = await db.query<DuePage>(
+      `select p.id, p.incident_id, i.drill_id, p.group_id, p.level, p.target, p.contact, p.due_at, p.recipient_id
+       from incident_pages p left join incidents i on i.id = p.incident_id
+       where p.sent_at is not null and ${"incidentId" in where ? "p.incident_id = $1" : "p.group_id = $1 and p.incident_id is null"}`,
       ["incidentId" in where ? where.incidentId : where.groupId],
     );
     for (const p of r.rows) {
-      const msg = pageMessage(Number(p.id), await subjectOf(db, p), p);
+      const subject = await subjectOf(db, p);
+      const msg = pageMessage(Number(p.id), subject, p);
       if (note) msg.summary = `${msg.summary} (${note})`;
-      const out = await sendPage(db, action, msg, { ...p, recipientId: p.recipient_id });
+      const out = await sendPage(db, action, msg, {
+        ...p,
+        recipientId: p.recipient_id,
+        teamWebhook: !isDrill(subject),
+      });
       if (!out.delivered)
         log(`follow-up-${p.id}`, `[escalation] ${action} of page ${p.id} not delivered: ${out.detail}`);
     }

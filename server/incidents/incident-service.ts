@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { commKinds, commLabels } from "@/lib/comm-templates";
+import { drillRef } from "@/lib/drills";
 import { incidentRef, maxInt4 } from "@/lib/ids";
 import { incidentStatuses, statusLabels, statusTransitions, type Incident } from "@/lib/incident";
 import { declareInput, incidentFilters } from "@/lib/incident-schema";
@@ -19,7 +20,9 @@ import { publish } from "@/server/events/bus";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import { findRunbook } from "@/server/runbooks/catalog";
-import { followUpPages, schedulePages } from "./escalation";
+import { lockDrillForIncident } from "@/server/drills/drill-store";
+import { readPeople } from "@/server/oncall/oncall-store";
+import { followUpPages, scheduleParticipantPages, schedulePages } from "./escalation";
 import {
   addEvent,
   cancelUnacknowledgedPages,
@@ -85,16 +88,24 @@ export async function declareIncident(
     // Checked here, not left to the foreign key: a clear refusal, and the share lock keeps the alert until the insert commits.
     if (input.fromAlertId !== null && !(await holdAlert(tx, input.fromAlertId)))
       throw invalid(`Alert #${input.fromAlertId} does not exist.`);
+    // A drill's incident: the drill must be running and have none yet; it pages the participants instead of the chain.
+    const drill = input.drillId === null ? null : await drillForIncident(tx, input.drillId);
     const incident = await insertIncident(tx, { ...input, declaredBy: actor.id });
     await addEvent(tx, incident.id, {
       actor: who(actor),
       kind: "declared",
-      message: `Declared ${incident.severity} "${incident.title}"${incident.scenarioTitle ? ` (${incident.scenarioTitle})` : ""}, lead ${incident.lead.name}${input.fromAlertId ? ` from alert #${input.fromAlertId}` : ""}`,
-      data: { severity: incident.severity, scenarioId: incident.scenarioId, fromAlertId: input.fromAlertId },
+      message: `Declared ${incident.severity} "${incident.title}"${incident.scenarioTitle ? ` (${incident.scenarioTitle})` : ""}, lead ${incident.lead.name}${input.fromAlertId ? ` from alert #${input.fromAlertId}` : ""}${drill ? ` as the incident of ${drillRef(input.drillId!)}: pages go to its participants only` : ""}`,
+      data: {
+        severity: incident.severity,
+        scenarioId: incident.scenarioId,
+        fromAlertId: input.fromAlertId,
+        drillId: input.drillId,
+      },
       snapshot,
     });
     const pagedByGroup = fromGroup ? await confirmGroupTriage(tx, fromGroup.groupId, incident.id, who(actor)) : [];
-    await schedulePages(tx, incident, pagedByGroup);
+    if (drill) await scheduleParticipantPages(tx, incident, drill.participants);
+    else await schedulePages(tx, incident, pagedByGroup);
     if (fromGroup) await writeAcknowledged(tx, incident.id);
     await audit(tx, actor, "declare", incident.id, {
       ...(fromGroup ? { fromAlertGroup: fromGroup.groupId } : {}),
@@ -104,9 +115,24 @@ export async function declareIncident(
       leadId: incident.lead.id,
       regions: input.regions,
       fromAlertId: input.fromAlertId,
+      ...(input.drillId !== null ? { drillId: input.drillId } : {}),
     });
     return incident;
   });
+}
+
+/** The running drill an incident is declared for, locked until the declaration commits, with its participants. */
+async function drillForIncident(
+  tx: Queryable,
+  drillId: number,
+): Promise<{ participants: { id: string; name: string }[] }> {
+  const drill = await lockDrillForIncident(tx, drillId);
+  if (!drill) throw invalid(`There is no ${drillRef(drillId)}.`);
+  if (drill.status !== "running")
+    throw conflict(`${drillRef(drillId)} has ${drill.status}: its incident can no longer be declared.`);
+  if (drill.hasIncident) throw conflict(`${drillRef(drillId)} has its incident already.`);
+  const people = await readPeople(tx, drill.participants);
+  return { participants: drill.participants.flatMap((id) => people.get(id) ?? []) };
 }
 
 /** The status the lead saw: another lead's move meanwhile is a conflict; a sent message or a check is not. */
@@ -273,8 +299,9 @@ export async function sendComm(
 ): Promise<{ delivered: boolean; detail: string }> {
   requireRole(actor, "lead", "Sending incident messages");
   const input = parseInput(commInput, raw);
-  await readIncident(await getDb(), id);
-  const delivery = await postToIncidentChannel(input.body);
+  const incident = await readIncident(await getDb(), id);
+  // A drill's messages say so, so nobody reading the channel takes the exercise for an outage.
+  const delivery = await postToIncidentChannel(incident.drillId !== null ? `[DRILL] ${input.body}` : input.body);
   await mutate(async (tx) => {
     await writeCommSent(tx, id);
     await addEvent(tx, id, {

@@ -30,6 +30,7 @@ type IncidentRow = {
   root_cause: string;
   postmortem: string | null;
   version: number;
+  drill_id: number | string | null;
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -60,6 +61,7 @@ export function toIncident(r: IncidentRow): Incident {
     rootCause: r.root_cause,
     postmortem: r.postmortem,
     version: r.version,
+    drillId: r.drill_id === null ? null : Number(r.drill_id),
   };
 }
 
@@ -217,14 +219,16 @@ export interface NewIncident {
   leadId: string;
   fromAlertId: number | null;
   declaredBy: string;
+  /** the drill it is the incident of */
+  drillId: number | null;
 }
 
 /** A declared incident, with an unchecked row for each step of its checklist; returns it as read back. */
 export async function insertIncident(tx: Queryable, i: NewIncident): Promise<Incident> {
   const r = await tx.query<{ id: number }>(
-    `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, declared_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, now()) returning id`,
-    [i.title, i.scenarioId, i.severity, i.impact, i.regions, i.leadId, i.fromAlertId, i.declaredBy],
+    `insert into incidents (title, scenario_id, severity, impact, regions, lead_id, from_alert_id, declared_by, drill_id, declared_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) returning id`,
+    [i.title, i.scenarioId, i.severity, i.impact, i.regions, i.leadId, i.fromAlertId, i.declaredBy, i.drillId],
   );
   const incident = await readIncident(tx, r.rows[0]!.id);
   for (const step of checklistFor(incident)) {

@@ -102,3 +102,11 @@ export async function markWindowCancelled(tx: Queryable, id: number, at: Date, a
     actorId,
   ]);
 }
+
+/** Brings a window's end forward to `at` (never later than it was), in the caller's transaction: a drill ended. */
+export async function endWindowBy(tx: Queryable, id: number, at: Date): Promise<void> {
+  await tx.query(
+    "update maintenance_windows set ends_at = least(ends_at, greatest(starts_at + interval '1 second', $2::timestamptz)) where id = $1",
+    [id, at.toISOString()],
+  );
+}

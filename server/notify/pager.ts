@@ -46,7 +46,7 @@ export function pageMessage(
     const i = subject.incident;
     return {
       dedupKey: dedupKeyOf(pageId),
-      summary: `[${i.severity}] ${incidentRef(i.id)} ${i.title}: paging ${page.target}`,
+      summary: `${i.drillId !== null ? "[DRILL] " : ""}[${i.severity}] ${incidentRef(i.id)} ${i.title}: paging ${page.target}`,
       severity: pdSeverity[i.severity],
       url: `${consoleUrl()}/incidents/${i.id}`,
       details: { incident: i.id, target: page.target, status: i.status, lead: i.lead.name, impact: i.impact },
@@ -96,19 +96,26 @@ export async function sendPage(
   db: Queryable,
   action: PageAction,
   msg: PageMessage,
-  page: { level: number; target: string; recipientId: string | null },
+  page: { level: number; target: string; recipientId: string | null; teamWebhook?: boolean },
 ): Promise<{ delivered: boolean; detail: string }> {
   const methods = page.recipientId ? await readContactMethods(db, page.recipientId) : [];
+  // A drill's page goes to its participant only: the team's pager webhook is for real trouble.
+  const teamUrl = page.teamWebhook === false ? undefined : env.PAGER_WEBHOOK_URL;
   const [own, team] = await Promise.all([
     methods.length ? deliverPage(methods, action, msg) : null,
-    env.PAGER_WEBHOOK_URL ? postJson(env.PAGER_WEBHOOK_URL, teamWebhookBody(action, msg, page)) : null,
+    teamUrl ? postJson(teamUrl, teamWebhookBody(action, msg, page)) : null,
   ]);
   if (!own && !team)
     return {
       delivered: false,
-      detail: page.recipientId
-        ? "the person on call has no contact methods and no pager webhook is configured (PAGER_WEBHOOK_URL)"
-        : "nobody is on call and no pager webhook is configured (PAGER_WEBHOOK_URL)",
+      detail:
+        page.teamWebhook === false
+          ? page.recipientId
+            ? "the drill participant has no contact methods"
+            : "the drill participant's account no longer exists"
+          : page.recipientId
+            ? "the person on call has no contact methods and no pager webhook is configured (PAGER_WEBHOOK_URL)"
+            : "nobody is on call and no pager webhook is configured (PAGER_WEBHOOK_URL)",
     };
   const parts = [own && own.detail, team && `team webhook ${team.delivered ? "ok" : team.detail}`].filter(Boolean);
   return { delivered: !!own?.delivered || !!team?.delivered, detail: parts.join(", ") };

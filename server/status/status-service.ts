@@ -18,7 +18,7 @@ import { appendAudit } from "@/server/audit/append-audit";
 import { requireRole } from "@/server/auth/require-role";
 import { readUsers, type User } from "@/server/auth/users";
 import { getDb } from "@/server/db";
-import { invalid, parseInput } from "@/server/errors";
+import { conflict, invalid, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { addEvent, checklistFor, readIncident, tickStep, writeCommSent } from "@/server/incidents/incident-store";
@@ -59,6 +59,9 @@ export async function postStatusUpdate(
     throw invalid(`A public update must not contain ${listWords(problems)}; edit it before posting.`);
   const update = await db.transaction(async (tx) => {
     const incident = await readIncident(tx, id, true);
+    // The public page is for real trouble: a drill is an exercise, and its users saw nothing (or the lab's did).
+    if (incident.drillId !== null)
+      throw conflict(`${incidentRef(id)} is a drill's incident: drills are not posted to the public status page.`);
     const row = await insertStatusUpdate(tx, {
       incidentId: id,
       title: input.title,

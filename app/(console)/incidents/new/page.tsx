@@ -1,17 +1,23 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { DeclareForm, type RegionOption, type ScenarioOption } from "@/components/incidents/declare-form";
 import type { AlertView } from "@/lib/fleet-view";
 import { prefillFromAlert, type DeclarePrefill } from "@/lib/incident-view";
 import { hasRole } from "@/lib/roles";
+import { drillRef, prefillFromDrill, type DrillView } from "@/lib/drills";
+import { rowId } from "@/lib/id-schema";
+import { incidentRef } from "@/lib/ids";
 import { listRecentAlerts } from "@/server/alerts/alerts-service";
 import { currentUser } from "@/server/auth/session";
 import { listIncidentLeads } from "@/server/auth/users";
+import { getRunningDrill } from "@/server/drills/drill-service";
 import { getFleetConfig } from "@/server/fleet/config";
 import { runbookCatalog } from "@/server/runbooks/catalog";
 import { declareIncident } from "../actions";
 import { BackLink } from "@/components/ui/back-link";
+import { link } from "@/components/incidents/styles";
 
 export const metadata: Metadata = { title: "Declare incident" };
 
@@ -39,6 +45,11 @@ export default async function NewIncidentPage({
   const regions = fleetRegions();
   const leads = await listIncidentLeads(user);
 
+  // A drill's incident: only while that drill runs without one; otherwise the form declares a real incident.
+  const running = await getRunningDrill(user);
+  const drillParam = rowId.safeParse(Array.isArray(sp.drill) ? sp.drill[0] : sp.drill).data ?? null;
+  const drill: DrillView | null = running && running.id === drillParam && !running.incident ? running : null;
+
   const alertParam = Array.isArray(sp.alert) ? sp.alert[0] : sp.alert;
   let alert: AlertView | null = null;
   let prefill: DeclarePrefill | null = null;
@@ -52,10 +63,53 @@ export default async function NewIncidentPage({
       );
   }
 
+  if (drill)
+    prefill = prefillFromDrill(
+      drill,
+      scenarios.map((s) => s.id),
+    );
+
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <BackLink href="/incidents" label="Incidents" />
-      <h1 className="text-xl font-semibold">Declare an incident</h1>
+      <h1 className="text-xl font-semibold">{drill ? "Declare the drill's incident" : "Declare an incident"}</h1>
+      {drill ? (
+        <p
+          data-testid="for-drill"
+          className="rounded-lg bg-violet-50 px-3 py-2 text-sm text-violet-900 dark:bg-violet-950/50 dark:text-violet-100"
+        >
+          The incident of{" "}
+          <Link href={`/drills/${drill.id}`} className={link}>
+            {drillRef(drill.id)}
+          </Link>{" "}
+          ({drill.scenarioTitle}): marked as a drill, it pages {drill.participants.map((p) => p.name).join(", ")} and
+          nobody else.
+        </p>
+      ) : (
+        (drillParam !== null || (running && !running.incident)) && (
+          <p
+            data-testid="drill-notice"
+            className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/60 dark:text-amber-200"
+          >
+            {running && !running.incident ? (
+              <>
+                <Link href={`/drills/${running.id}`} className={link}>
+                  {drillRef(running.id)}
+                </Link>{" "}
+                is running. If this is its incident, declare it from the drill, so that it pages the participants only;
+                this form declares a real incident and pages the on-call engineer.
+              </>
+            ) : running?.incident && running.id === drillParam ? (
+              <>
+                {drillRef(running.id)} has its incident already ({incidentRef(running.incident.id)}); this form declares
+                a real incident.
+              </>
+            ) : drillParam !== null ? (
+              <>{drillRef(drillParam)} is not running; this form declares a real incident.</>
+            ) : null}
+          </p>
+        )
+      )}
       {alertParam && (
         <p
           data-testid="from-alert"
@@ -74,12 +128,13 @@ export default async function NewIncidentPage({
         </p>
       )}
       <DeclareForm
-        key={alert?.id ?? "blank"}
+        key={drill ? `drill-${drill.id}` : (alert?.id ?? "blank")}
         scenarios={scenarios}
         regions={regions}
         leads={leads}
         defaultLeadId={user.id}
         prefill={prefill}
+        drillId={drill?.id ?? null}
         declare={declareIncident}
       />
     </div>

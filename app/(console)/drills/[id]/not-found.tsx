@@ -1,0 +1,15 @@
+import Link from "next/link";
+
+export default function DrillNotFound() {
+  return (
+    <div className="mx-auto max-w-lg py-16 text-center">
+      <h1 className="text-xl font-semibold">No such drill</h1>
+      <p className="mt-2 text-slate-600 dark:text-slate-400">
+        There is no drill with this id. It may have been mistyped.
+      </p>
+      <Link href="/drills" className="mt-4 inline-block text-sky-700 underline dark:text-sky-400">
+        All drills
+      </Link>
+    </div>
+  );
+}
