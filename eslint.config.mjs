@@ -19,6 +19,7 @@ export default defineConfig([
     ".test-run/**",
     "test-results/**",
     "playwright-report/**",
+    "bench/results/**",
     "next-env.d.ts",
   ]),
 ]);
