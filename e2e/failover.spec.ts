@@ -1,24 +1,28 @@
 import { injectFault } from "../lab/index";
 import type { ActionRun } from "../lib/actions/run";
 import { postServerAction } from "../tests/support/server-action-client";
+import type { Locator, Page } from "@playwright/test";
 import { expect, labDir, signInAs, test } from "./fixtures";
 import { ActionRequestPage, ActionRunPage } from "./pages/action-pages";
-import { IncidentNewPage } from "./pages/incident-new-page";
 import { IncidentPage } from "./pages/incident-page";
 
 /**
- * The runbook's primary database failure worked from the browser by two people: an engineer requests each
- * action from the incident's checklist, a lead approves it, and the steps verify themselves; then the
- * failback with the monthly test's switchover. It runs after every other spec (its own project): it leaves
- * the lab as it found it, us-east-1 primary with both replicas streaming.
+ * The runbook's primary database failure worked from the browser by two people, clicks counted: the lead confirms
+ * the incident the firing alert proposes, the engineer requests the failover plan from its checklist step, the
+ * lead approves it from the step, the plan verifies each step and ticks the steps it covers, the lead sends the
+ * Update; then the way back as one plan. It runs after every other spec (its own project): it leaves the lab as it
+ * found it, us-east-1 primary with both replicas streaming.
  */
 
-const PROMOTE = "primary-database-failure/promote-replica";
-const REPOINT = "primary-database-failure/update-connection-strings";
-const VERIFY = "primary-database-failure/verify-new-primary";
+const FAILOVER = "primary-database-failure/manual-failover";
+const COVERED = [
+  "primary-database-failure/promote-replica",
+  "primary-database-failure/update-connection-strings",
+  "primary-database-failure/verify-new-primary",
+];
 const RESTORE = "primary-database-failure/restore-original-primary";
 
-test("failover and failback from the browser: stop the primary, declare a P1, request the promotion as an engineer, approve it as a lead, and the step verifies itself", async ({
+test("the golden path in at most 8 clicks by two people: from the firing alert, one failover plan under one approval, the Update sent; then the way back as one plan", async ({
   page,
   browser,
   baseURL,
@@ -26,79 +30,63 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
   test.setTimeout(420_000);
   const engineerContext = await browser.newContext({ baseURL });
   const viewerContext = await browser.newContext({ baseURL });
+  // every click either person makes from the firing alert to the Update sent
+  let clicks = 0;
+  const click = async (target: Locator) => {
+    clicks++;
+    await target.click();
+  };
   try {
+    await signInAs(page, "lead");
+    const engineerPage = await engineerContext.newPage();
+    await signInAs(engineerPage, "engineer");
     await injectFault("us-east-1", "db-down", { labDir: labDir() });
 
-    // The lead declares the P1.
-    await signInAs(page, "lead");
-    const form = new IncidentNewPage(page);
-    await form.goto();
-    await form.title.fill("Primary database down in us-east-1");
-    await form.severity("P1").check();
-    await form.scenario.selectOption("primary-database-failure");
-    await form.region("us-east-1").check();
-    const incidentId = await form.declare();
+    // The lead confirms the proposed incident from the firing alert's group on the overview.
+    const group = (p: Page) => p.getByTestId("alert-group").filter({ hasText: "us-east-1 primary database down" });
+    await expect(group(page).getByTestId("triage-proposal")).toBeVisible({ timeout: 45_000 });
+    await click(group(page).getByRole("button", { name: "Confirm incident" }));
+    await expect(page).toHaveURL(/\/incidents\/\d+$/, { timeout: 15_000 });
+    const incidentId = Number(new URL(page.url()).pathname.split("/").pop());
     const lead = new IncidentPage(page);
     await lead.expectLoaded(incidentId);
 
-    // The engineer requests the promotion from the checklist step.
-    const engineerPage = await engineerContext.newPage();
-    await signInAs(engineerPage, "engineer");
+    // The engineer opens it from the same group and requests the failover plan from its checklist step.
+    await click(group(engineerPage).getByRole("link", { name: "Incident declared" }));
     const engineer = new IncidentPage(engineerPage);
-    await engineer.goto(incidentId);
+    await engineer.expectLoaded(incidentId);
+    await click(engineer.step(FAILOVER).getByTestId("step-action"));
     const request = new ActionRequestPage(engineerPage);
+    await expect(request.preflight).toBeVisible({ timeout: 30_000 });
+    await request.expectPreflightPasses();
+    await expect(engineerPage.getByTestId("preview")).toContainText("repoint");
+    clicks++; // submit() clicks "Request"
+    const runId = await request.submit();
 
-    async function requestFromStep(stepKey: string, fill?: () => Promise<void>): Promise<number> {
-      await engineer.goto(incidentId);
-      await engineer.step(stepKey).getByTestId("step-action").click();
-      await expect(request.preflight).toBeVisible({ timeout: 30_000 });
-      await fill?.();
-      await request.expectPreflightPasses();
-      return request.submit();
-    }
+    // The lead approves the whole plan from the step, where the request appears by itself.
+    const approval = lead.step(FAILOVER).getByTestId("step-approval");
+    await expect(approval).toContainText("db.failover", { timeout: 30_000 });
+    await expect(approval).toContainText("candidate=eu-west-1");
+    await click(approval.getByTestId("step-approve"));
 
-    const promoteId = await requestFromStep(PROMOTE, async () => {
-      await engineerPage.getByLabel("Replica to promote").selectOption("eu-west-1");
-    });
-    const asEngineer = new ActionRunPage(engineerPage);
-    await expect(asEngineer.status).toHaveAttribute("data-status", "pending");
-    // Nobody approves their own request: the engineer has no approve button.
-    await expect(engineerPage.getByTestId("approve")).toHaveCount(0);
+    // One run: four steps verified, and the checklist steps it covers ticked.
+    await lead.expectStepChecked(FAILOVER, true, 120_000);
+    for (const key of COVERED) await lead.expectStepChecked(key, true, 30_000);
+    await expect(lead.step(FAILOVER).getByTestId("step-checked-by")).toContainText(`Checked by Action #${runId}`);
 
-    // The lead sees the exact parameters, the plan and the pre-flight, and approves.
+    // The lead sends the Update.
+    const comms = page.getByTestId("comms");
+    await click(comms.getByText("Update", { exact: true }));
+    await click(comms.getByRole("button", { name: "Send Update" }));
+    await expect(comms.getByTestId("comm-result")).toContainText("Update");
+    expect(clicks, "clicks from the firing alert to the Update sent").toBeLessThanOrEqual(8);
+
+    // The run page shows each step verified, and the way back.
     const run = new ActionRunPage(page);
-    await run.goto(promoteId);
-    await expect(page.getByTestId("run-params")).toContainText("eu-west-1");
-    await expect(page.getByTestId("preflight").locator('[data-testid="check"][data-ok="true"]')).toHaveCount(5);
-    await expect(page.getByText(/pg_promote\(true, 60\) on eu-west-1/).first()).toBeVisible();
-    await run.approve();
-    await run.expectSucceeded();
-    await expect(run.output).toContainText("accepts writes");
-    await expect(asEngineer.status).toHaveAttribute("data-status", "succeeded"); // live on the requester's page too
-
-    // Back on the incident, the promotion step has verified itself.
-    await lead.goto(incidentId);
-    await lead.expectStepChecked(PROMOTE, true, 30_000);
-
-    // Repoint the region APIs, verify the new primary, rebuild the old one: each from its step.
-    for (const [step, needsApproval] of [
-      [REPOINT, true],
-      [VERIFY, false],
-      [RESTORE, true],
-    ] as const) {
-      const id = await requestFromStep(step);
-      if (needsApproval) {
-        await run.goto(id);
-        await run.approve();
-      } else {
-        await run.goto(id);
-      }
-      await run.expectSucceeded(180_000);
-      await lead.goto(incidentId);
-      await lead.expectStepChecked(step, true, 30_000);
-    }
-    // That one has no live check: only the action's verification ticks it.
-    await expect(lead.step(RESTORE).getByTestId("step-checked-by")).toContainText("Checked by Action #");
+    await run.goto(runId);
+    await expect(run.status).toHaveAttribute("data-status", "succeeded");
+    await expect(page.locator('[data-testid="plan-stage"][data-status="passed"]')).toHaveCount(4);
+    await expect(page.getByTestId("way-back")).toContainText("Request the fail-back to us-east-1");
 
     // A viewer watches; a hand-made request is refused and creates nothing.
     const viewerPage = await viewerContext.newPage();
@@ -113,8 +101,8 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
       stepKey: null,
     });
     expect(body).toContain('"ok":false,"code":"forbidden"');
-    const approveBody = await postServerAction(viewerPage.request, `/actions/${promoteId}`, "approveRun", {
-      id: promoteId,
+    const approveBody = await postServerAction(viewerPage.request, `/actions/${runId}`, "approveRun", {
+      id: runId,
       paramsHash: "0".repeat(64),
     });
     expect(approveBody).toContain('"ok":false,"code":"forbidden"');
@@ -123,22 +111,19 @@ test("failover and failback from the browser: stop the primary, declare a P1, re
     ).toBe(before);
     expect((await viewerPage.goto("/actions/new"))?.status()).toBe(403);
 
-    // Fail back: the monthly failover test's switchover to us-east-1, lossless.
-    await request.goto({ action: "db.switchover", candidate: "us-east-1" });
+    // The way back, from the incident's restore step: rebuild us-east-1, catch up, switch over; one approval.
+    await engineer.goto(incidentId);
+    await engineer.step(RESTORE).getByTestId("step-action").click();
+    await expect(request.preflight).toBeVisible({ timeout: 30_000 });
+    await expect(engineerPage.getByLabel("Server to make the primary again")).toHaveValue("us-east-1");
     await request.expectPreflightPasses();
-    // Its host commands go to eu-west-1's host over SSH (the lab's sshd; on the console's machine when not root).
-    await expect(
-      request.checks(true).filter({
-        hasText:
-          process.getuid?.() === 0
-            ? "eu-west-1's host is reachable over SSH"
-            : "eu-west-1's host commands run on the console's own machine",
-      }),
-    ).toHaveCount(1);
-    const switchoverId = await request.submit();
-    await run.goto(switchoverId);
-    await run.approve();
-    await run.expectSucceeded(240_000);
+    const failbackId = await request.submit();
+    await lead.goto(incidentId);
+    await lead.step(RESTORE).getByTestId("step-approve").click();
+    await lead.expectStepChecked(RESTORE, true, 240_000);
+    await run.goto(failbackId);
+    await run.expectSucceeded(60_000);
+    await expect(page.locator('[data-testid="plan-stage"][data-status="passed"]')).toHaveCount(3);
 
     // The fleet shows us-east-1 primary again and every region healthy, without a reload.
     await page.goto("/replication");

@@ -309,6 +309,7 @@ describe("the rollout's analysis on the real lab", () => {
 
   it("a cdn-outage during the 10 % hold, rollback chosen: back on the previous provider, failing with the figures, paged", async () => {
     pager.bodies.length = 0;
+    pager.requests.length = 0;
     const run = start("cdn.rollout", {
       provider: "bunny",
       regions: [EU],
@@ -347,6 +348,7 @@ describe("the rollout's analysis on the real lab", () => {
 
   it("a cdn-outage during the 10 % hold pauses the rollout with the figures and pages; a resume still failing pauses again; once healthy, a resume finishes it", async () => {
     pager.bodies.length = 0;
+    pager.requests.length = 0;
     const run = start("cdn.rollout", { provider: "bunny", regions: [EU], holdSeconds: [6, 1] });
     try {
       await sawProgress(run, /^holding at 10 %/);
@@ -413,6 +415,7 @@ describe("the rollout's analysis on the real lab", () => {
     });
     const before = (await cdnStats(EU)).provider;
     pager.bodies.length = 0;
+    pager.requests.length = 0;
     const requested = await svc.requestAction(engineer, {
       actionId: "cdn.rollout",
       params: { provider: "aws-cloudfront", regions: [EU], holdSeconds: [600, 600] },

@@ -42,7 +42,12 @@ const healthy = async () => {
   const s = await readFleetSnapshot(getFleetConfig());
   return s.regions.every((r) => r.status === "healthy") && s.alerts.length === 0;
 };
-const who = () => personal.requests.map((r) => new URL(r.path, "http://x").searchParams.get("who"));
+/** whom each page reached (its trigger; the participant also hears its resolve, on the same key) */
+const who = () =>
+  personal.requests
+    .filter((r) => (r.body as { action?: string }).action === "trigger")
+    .map((r) => new URL(r.path, "http://x").searchParams.get("who"));
+const heardBy = () => new Set(personal.requests.map((r) => new URL(r.path, "http://x").searchParams.get("who")));
 
 beforeAll(async () => {
   const db = await getDb();
@@ -120,6 +125,7 @@ describe("a lab drill from start to scored report", () => {
     // Nobody else heard of it while it lasted, nor after.
     expect(await sendDuePages(new Date(Date.now() + 2 * 3_600_000))).toBe(0);
     expect(who()).toEqual(["pat"]);
+    expect([...heardBy()]).toEqual(["pat"]);
     expect(team.bodies).toEqual([]);
     const report = await drills.getDrill(lead, id);
     expect(report).toMatchObject({ status: "ended", incident: { id: incident.id, status: "resolved" } });
