@@ -10,7 +10,7 @@ import { IncidentPage } from "./pages/incident-page";
 
 test("a lab drill from start to scored report", async ({ page }) => {
   test.setTimeout(180_000);
-  const cdnOf = async (region: string) =>
+  const faultsOf = async (region: string) =>
     (await labStatus({ labDir: labDir() })).regions.find((r) => r.id === region)?.faults ?? [];
   await signInAs(page, "lead");
   await page.goto("/drills");
@@ -19,13 +19,12 @@ test("a lab drill from start to scored report", async ({ page }) => {
   await expect(form.getByLabel("Fault")).toHaveValue("cdn-outage");
   const region = await form.getByLabel("Region").inputValue();
   await form.getByRole("button", { name: "Start drill" }).click();
-  await expect(page).toHaveURL(/\/drills\/\d+$/, { timeout: 60_000 });
-  const drillUrl = page.url();
-  await expect(page.getByTestId("drill-status")).toHaveAttribute("data-status", "running");
-  // Switchyard injected the fault through the fleet file's hook
-  await expect.poll(() => cdnOf(region), { timeout: 30_000 }).toContain("cdn-outage");
-
   try {
+    await expect(page).toHaveURL(/\/drills\/\d+$/, { timeout: 60_000 });
+    await expect(page.getByTestId("drill-status")).toHaveAttribute("data-status", "running");
+    // Switchyard injected the fault through the fleet file's hook
+    await expect.poll(() => faultsOf(region), { timeout: 30_000 }).toContain("cdn-outage");
+
     await page.getByTestId("declare-drill-incident").click();
     await expect(page.getByTestId("for-drill")).toBeVisible();
     await page.getByRole("button", { name: "Declare the drill's incident" }).click();
@@ -40,13 +39,15 @@ test("a lab drill from start to scored report", async ({ page }) => {
     await incident.moveStatus("Move to Monitoring", "monitoring");
     await incident.moveStatus("Resolve", "resolved");
   } finally {
-    await page.goto(drillUrl);
+    // whatever happened, the drill ends and its fault is cleared: the specs after this one need a healthy lab
+    await page.goto("/drills");
+    await page.getByTestId("drill-row").filter({ hasText: "Running" }).getByRole("link").first().click();
     await page.getByRole("button", { name: "End drill…" }).click();
     await page.getByRole("button", { name: "End drill and score it" }).click();
     await expect(page.getByTestId("drill-end-result")).toContainText("Drill ended.", { timeout: 60_000 });
   }
   await expect(page.getByTestId("drill-status")).toHaveAttribute("data-status", "ended");
-  await expect.poll(() => cdnOf(region), { timeout: 30_000 }).not.toContain("cdn-outage");
+  await expect.poll(() => faultsOf(region), { timeout: 30_000 }).not.toContain("cdn-outage");
   // every measure met its target on a quick response: declared, first message, mitigation verified, resolved
   await expect(page.locator('[data-testid="measure-state"][data-state="met"]')).toHaveCount(4);
   await expect(page.getByTestId("drill-score")).toHaveAttribute("data-percent", "100");

@@ -28,7 +28,9 @@ export const startDrill = formAction(
   { role: "lead", input: startDrillInput, labels: drillFieldLabels, fromForm: startDrillFromForm },
   async (input, actor) => {
     const started = await drills.startDrill(actor, input);
-    changed(started.id);
+    // Not /drills itself: re-rendered now, it would swap the form (and the move to the drill's page) for the
+    // "one drill at a time" notice. The form moves on to the drill's page, rendered fresh.
+    revalidatePath("/maintenance");
     return started;
   },
 );
