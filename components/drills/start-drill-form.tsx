@@ -1,10 +1,11 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useState } from "react";
-import { btnPrimary, input, muted } from "@/components/incidents/styles";
+import { btnPrimary, input, link, muted } from "@/components/incidents/styles";
 import type { ActionResult } from "@/lib/action-result";
-import { FAILOVER_TEST, drillFaultLabels, drillFaults, drillPlans, type DrillFault } from "@/lib/drills";
+import { FAILOVER_TEST, drillFaultLabels, drillFaults, drillPlans, drillRef, type DrillFault } from "@/lib/drills";
 import { severities, severityLabels, type Severity } from "@/lib/severity";
 import type { StartDrillAction } from "./action-types";
 
@@ -35,12 +36,15 @@ export function StartDrillForm({
   people,
   me,
   start,
+  running,
 }: {
   scenarios: DrillScenarioOption[];
   regions: DrillRegionOption[];
   people: DrillPerson[];
   me: string;
   start: StartDrillAction;
+  /** the drill running now: one at a time */
+  running: number | null;
 }) {
   const router = useRouter();
   const [state, dispatch, pending] = useActionState<ActionResult<{ id: number }> | null, FormData>(start, null);
@@ -82,6 +86,23 @@ export function StartDrillForm({
     setRegion(defaultRegion(next, regions));
     setFault(drillPlans[next]?.defaultFault ?? "");
   };
+
+  if (running !== null)
+    return (
+      <p className={`text-sm ${muted}`}>
+        {state?.ok && state.data.id === running ? (
+          "Drill started: opening its page…"
+        ) : (
+          <>
+            One drill at a time: end{" "}
+            <Link href={`/drills/${running}`} className={link}>
+              {drillRef(running)}
+            </Link>{" "}
+            before starting another.
+          </>
+        )}
+      </p>
+    );
 
   return (
     <form

@@ -28,9 +28,7 @@ export const startDrill = formAction(
   { role: "lead", input: startDrillInput, labels: drillFieldLabels, fromForm: startDrillFromForm },
   async (input, actor) => {
     const started = await drills.startDrill(actor, input);
-    // Not /drills itself: re-rendered now, it would swap the form (and the move to the drill's page) for the
-    // "one drill at a time" notice. The form moves on to the drill's page, rendered fresh.
-    revalidatePath("/maintenance");
+    changed(started.id);
     return started;
   },
 );

@@ -87,23 +87,15 @@ export default async function DrillsPage() {
           <h2 id="start-drill" className="text-lg font-semibold">
             Start a drill
           </h2>
-          {running ? (
-            <p className={`text-sm ${muted}`}>
-              One drill at a time: end{" "}
-              <Link href={`/drills/${running.id}`} className={link}>
-                {drillRef(running.id)}
-              </Link>{" "}
-              before starting another.
-            </p>
-          ) : (
-            <StartDrillForm
-              scenarios={drillScenarios()}
-              regions={fleetRegions()}
-              people={await drillPeople(user)}
-              me={user.id}
-              start={startDrill}
-            />
-          )}
+          {/* the form stays mounted while a drill runs: the one it just started moves on to that drill's page */}
+          <StartDrillForm
+            scenarios={drillScenarios()}
+            regions={fleetRegions()}
+            people={await drillPeople(user)}
+            me={user.id}
+            start={startDrill}
+            running={running ? running.id : null}
+          />
         </section>
       )}
     </div>
