@@ -51,7 +51,7 @@ export const failover: ActionModule<"db.failover"> = {
     return [
       `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes`,
       `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promotion.slice(0, 2).join("; ")}`,
-      `3. at once, side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${promotion.slice(2).join("; ")}; wait until every API writes to ${candidate}`,
+      `3. repoint every region API at ${candidate}, at once and side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${promotion.slice(2).join("; ")}; wait until every API writes to ${candidate}`,
       `4. verify: ${candidate} out of recovery, a test write, recorded as the primary, the other replicas streaming from it`,
     ];
   },
