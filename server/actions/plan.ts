@@ -53,16 +53,13 @@ export class Plan {
     const n = this.stages.indexOf(stage) + 1;
     this.update(stage, { status: "running", startedAt: new Date().toISOString() });
     this.ctx.progress(step.percent[0], `step ${n} of ${this.stages.length}: ${stage.title}`);
-    const pre = step.preflight ? await step.preflight() : [];
+    const attempt = <T>(work: () => Promise<T>, what: string) =>
+      work().catch((err: Error) => this.stop(stage, `${what}${err.message}`));
+    const pre = step.preflight ? await attempt(step.preflight, "its pre-flight could not run: ") : [];
     this.update(stage, { checks: pre });
     if (failed(pre).length) return this.stop(stage, `its pre-flight failed: ${describe(failed(pre))}`);
-    let seen: Seen;
-    try {
-      seen = await step.run();
-    } catch (err) {
-      return this.stop(stage, (err as Error).message);
-    }
-    const post = await step.verify(seen);
+    const seen = await attempt(step.run, "");
+    const post = await attempt(() => step.verify(seen), "its verification could not run: ");
     this.update(stage, { checks: [...pre, ...post] });
     if (failed(post).length) return this.stop(stage, `its verification failed: ${describe(failed(post))}`);
     this.update(stage, { status: "passed", finishedAt: new Date().toISOString(), note: describe(post) || null });
