@@ -70,6 +70,24 @@ describe("the runbook files", () => {
     });
     expect(buildChecklist(response, scenario, "P1").map((s) => s.key)).not.toContain("incident-response/page-backup");
   });
+
+  it("offer the failover plan on 'initiate manual failover', covering the three steps it does, and the way back on the restore step", () => {
+    const response = runbooks.find((r) => r.id === "incident-response")!;
+    const scenario = runbooks.find((r) => r.id === "primary-database-failure")!;
+    const steps = buildChecklist(response, scenario, "P1");
+    expect(steps.find((s) => s.key === "primary-database-failure/manual-failover")).toMatchObject({
+      action: "db.failover",
+      covers: [
+        "primary-database-failure/promote-replica",
+        "primary-database-failure/update-connection-strings",
+        "primary-database-failure/verify-new-primary",
+      ],
+    });
+    expect(steps.find((s) => s.key === "primary-database-failure/restore-original-primary")).toMatchObject({
+      action: "db.failback",
+      covers: ["primary-database-failure/reestablish-replication"],
+    });
+  });
 });
 
 describe("the traffic actions in the checklists", () => {
@@ -133,6 +151,34 @@ sections:
     expect(() => loadRunbooks(dir)).toThrow(
       /runbooks\/scenarios\/broken\.yaml: step promote \(sections\.0\.steps\.0\.check\.id\) Invalid option/,
     );
+  });
+
+  it("refuses a step that covers a step the runbook does not have, or covers without an action", () => {
+    const file = (step: string) => `id: covers
+kind: scenario
+title: Covers
+summary: x
+source: y
+defaultSeverity: P1
+sections:
+  - phase: mitigate
+    title: Actions
+    steps:
+${step}
+      - id: promote
+        title: Promote
+`;
+    expect(() =>
+      loadRunbooks(write("a.yaml", file("      - { id: plan, title: Plan, action: db.failover, covers: [promte] }"))),
+    ).toThrow(/covers unknown step promte/);
+    expect(() => loadRunbooks(write("b.yaml", file("      - { id: plan, title: Plan, covers: [promote] }")))).toThrow(
+      /covers without an action/,
+    );
+    expect(
+      loadRunbooks(
+        write("c.yaml", file("      - { id: plan, title: Plan, action: db.failover, covers: [promote] }")),
+      )[0]?.sections[0]?.steps[0]?.covers,
+    ).toEqual(["promote"]);
   });
 
   it("names a section without a phase and invalid YAML", () => {
