@@ -103,6 +103,8 @@ export interface ActionRun {
   verification: { ok: boolean; checks: Check[] } | null;
   /** a plan's steps as they went; null for a single action */
   stages: PlanStage[] | null;
+  /** figures the action measured, by name (db.switchover: writeGapMs) */
+  figures: Record<string, number>;
   error: string | null;
   version: number;
 }

@@ -56,6 +56,7 @@ export interface RunRow {
   progress: ActionRun["progress"];
   verification: ActionRun["verification"];
   stages: ActionRun["stages"];
+  figures: ActionRun["figures"] | null;
   error: string | null;
   control: "pause" | "abort" | null;
   runner: string | null;
@@ -111,6 +112,7 @@ export function toRun(r: RunRow): ActionRun {
     progress: paused ? { percent: null, message: "paused", ...r.progress, paused } : r.progress,
     verification: r.verification,
     stages: r.stages ?? null,
+    figures: r.figures ?? {},
     error: r.error,
     version: r.version,
   };

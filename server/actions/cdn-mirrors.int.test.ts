@@ -81,6 +81,7 @@ function context() {
     log: (text, stream = "info") => lines.push(`${stream}: ${text}`),
     progress: (percent, message) => progress.push({ percent, message }),
     stages: () => undefined,
+    figure: () => undefined,
     signal: controller.signal,
     control: async () => state.control,
     pause: async (why) => {

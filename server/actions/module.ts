@@ -21,6 +21,8 @@ export interface RunContext extends FleetContext {
   progress(percent: number | null, message: string): void;
   /** a plan's steps as they stand now (server/actions/plan.ts), kept on the run for its page */
   stages(list: PlanStage[]): void;
+  /** a figure the action measured (a switchover's write gap), kept on the run by name */
+  figure(name: string, value: number): void;
   /** aborted at the action's timeout */
   signal: AbortSignal;
   /** an operator's pause or abort request, for controllable actions */

@@ -189,8 +189,8 @@ async function execute(id: number): Promise<void> {
   let error: string | null = null;
   const started = performance.now();
   let ctx: RunContext | null = null;
-  // a plan's steps are written in order, the last before the outcome
-  let stagesWritten = Promise.resolve();
+  // a plan's steps and the figures are written in order, the last before the outcome
+  let runNotes = Promise.resolve();
   try {
     try {
       const base = await fleetContext();
@@ -212,10 +212,22 @@ async function execute(id: number): Promise<void> {
         },
         stages: (list) => {
           const json = JSON.stringify(list);
-          stagesWritten = stagesWritten
+          runNotes = runNotes
             .then(async () => {
               await (await getDb()).query("update action_runs set stages = $2 where id = $1", [id, json]);
               publish("actions");
+            })
+            .catch(() => undefined);
+        },
+        figure: (name, value) => {
+          runNotes = runNotes
+            .then(async () => {
+              await (
+                await getDb()
+              ).query(
+                "update action_runs set figures = figures || jsonb_build_object($2::text, $3::numeric) where id = $1",
+                [id, name, value],
+              );
             })
             .catch(() => undefined);
         },
@@ -273,7 +285,7 @@ async function execute(id: number): Promise<void> {
     };
     output.onStoreAway = keep;
     await output.flush(giveUpAt);
-    await stagesWritten;
+    await runNotes;
     await recordOutcome(id, status, verification, error, giveUpAt, keep);
   } finally {
     clearInterval(heartbeat);

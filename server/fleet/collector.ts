@@ -10,6 +10,7 @@ import { lagCrossingTime, replicaLag } from "@/lib/replication-lag";
 import { trafficStaleAfterMs } from "@/lib/traffic-view";
 import { AlertEngine } from "@/server/alerts/engine";
 import { startEscalationClock } from "@/server/incidents/escalation";
+import { tickFailoverTests } from "@/server/failover-tests/failover-test-service";
 import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
 import { publish } from "@/server/events/bus";
@@ -419,6 +420,9 @@ export class Collector {
           };
           await tickLiveChecks(snapshot, this.ruleSettings, this.freshTraffic()).catch((err) =>
             log("live-checks", `[incidents] live checks failed: ${(err as Error).message}`),
+          );
+          await tickFailoverTests(snapshot, this.ruleSettings).catch((err) =>
+            log("failover-tests", `[failover-tests] ${(err as Error).message}`),
           );
         }
       } while (this.evaluateAgain);

@@ -1,9 +1,11 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
+import type { RegionConfig } from "@/lib/fleet-config";
 import { lsnDistance, lsnToBytes } from "@/lib/lsn";
 import { formatBytes } from "@/lib/units";
 import { queryOne, serverState } from "../executors/sql";
 import { primaryOf, unknownRegion } from "../fleet-context";
-import { check, type ActionModule } from "../module";
+import { check, type ActionModule, type RunContext } from "../module";
 import {
   adoptReplicas,
   describeState,
@@ -107,6 +109,7 @@ export const switchover: ActionModule<"db.switchover"> = {
     const before = (await queryOne<{ lsn: string }>(primary, "select pg_current_wal_lsn()::text as lsn")).lsn;
     ctx.log(`${primary.id} at ${before} before the stop`);
     ctx.progress(15, `stopping ${primary.id} cleanly`);
+    const writesStopped = performance.now();
     await host(ctx, primary, pgCtl(primary, "-m", "fast", "-w", "-t", "60", "stop"));
     ctx.progress(30, `waiting for ${candidate} to receive the final WAL`);
     // The shutdown checkpoint lies past `before`: received and replayed beyond it, the candidate has everything.
@@ -130,6 +133,7 @@ export const switchover: ActionModule<"db.switchover"> = {
     await adoptReplicas(ctx, c);
     ctx.progress(55, "repointing every region API");
     await repoint(ctx, c, ctx.fleet.regions, 55, 75);
+    await writeGap(ctx, c, writesStopped);
     await rebuild(ctx, primary, c, 75, 99);
   },
 
@@ -150,3 +154,25 @@ export const switchover: ActionModule<"db.switchover"> = {
     return checks;
   },
 };
+
+/**
+ * The switchover's write gap, kept as the run's figure `writeGapMs`: from the old primary's stop (its sessions end
+ * there) until every region API writes to the new primary. Measured as Switchyard sees it, so on any fleet.
+ */
+async function writeGap(ctx: RunContext, primary: RegionConfig, writesStopped: number): Promise<void> {
+  const writing = await apisWriteTo(ctx, primary, ctx.fleet.regions);
+  const gapMs = Math.round(performance.now() - writesStopped);
+  if (writing.every((c) => c.ok)) {
+    ctx.figure("writeGapMs", gapMs);
+    ctx.log(
+      `write gap: ${(gapMs / 1000).toFixed(2)} s from the stop of the old primary until every region API wrote to ${primary.id}`,
+    );
+  } else
+    ctx.log(
+      `write gap not measured: ${writing
+        .filter((c) => !c.ok)
+        .map((c) => `${c.label}: ${c.observed}`)
+        .join("; ")}`,
+      "stderr",
+    );
+}

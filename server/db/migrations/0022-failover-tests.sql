@@ -1,0 +1,31 @@
+-- The runbook's monthly failover test as a scheduled procedure (issue 13 part 3): a public maintenance window, a
+-- reminder before it in the incident channel, and a record of each run that Switchyard fills in as it happens — the
+-- switchover (a db.switchover to the candidate requested in the window) with its write gap, the 30 minutes of
+-- monitoring, and the failback (db.failback or db.switchover to the primary it started from).
+create table failover_tests (
+  id bigserial primary key,
+  maintenance_window_id bigint not null unique references maintenance_windows (id),
+  -- the primary when it was scheduled, and the replica the test promotes
+  primary_region text not null,
+  candidate text not null check (candidate <> primary_region),
+  remind_minutes integer not null check (remind_minutes between 0 and 10080),
+  scheduled_by uuid references users (id) on delete set null,
+  scheduled_at timestamptz not null default clock_timestamp(),
+  reminded_at timestamptz,
+  -- what the incident channel answered (delivered or why not)
+  reminder_note text,
+  switchover_run_id integer references action_runs (id),
+  -- from the switchover run's figures: the old primary's stop until every region API wrote to the candidate
+  write_gap_ms integer,
+  -- the first healthy fleet after the switchover, and how the 30 minutes ended
+  monitor_started_at timestamptz,
+  monitor_ended_at timestamptz,
+  monitor_result text check (monitor_result in ('held', 'broke', 'cut-short')),
+  monitor_note text,
+  failback_run_id integer references action_runs (id),
+  finished_at timestamptz
+);
+create index failover_tests_open on failover_tests (id) where finished_at is null;
+
+-- Figures an action measured while it ran (a switchover's write gap), by name: numbers only.
+alter table action_runs add column figures jsonb not null default '{}'::jsonb;
