@@ -125,3 +125,41 @@ test("a viewer reads /maintenance without the form, and cannot schedule by direc
   await page.reload();
   await expect(page.getByRole("heading", { name: "Hijacked window" })).toHaveCount(0);
 });
+
+test("a lead schedules the monthly failover test: its record and its public window; cancelling the window cancels it", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "lead");
+  await page.goto("/maintenance");
+  const section = page.getByRole("region", { name: "Monthly failover test" });
+  const form = section.getByRole("form", { name: "Schedule the failover test" });
+  await expect(form.getByLabel("Replica to promote")).toHaveValue("eu-west-1");
+  await expect(form.getByLabel("Window (minutes)")).toHaveValue("90");
+  await expect(form.getByLabel("Reminder (minutes before)")).toHaveValue("60");
+
+  // A start in the past is refused beside the field, and nothing is scheduled.
+  await form.getByLabel("Starts").fill(utcLocal(-60));
+  await form.getByRole("button", { name: "Schedule the failover test" }).click();
+  await expect(form.getByTestId("failover-test-result")).toHaveText("Starts: must be in the future.");
+
+  // Hours ahead, so no other spec's alerts fall in its window.
+  await form.getByLabel("Starts").fill(utcLocal(20 * 60 + Math.floor(Math.random() * 600)));
+  await form.getByRole("button", { name: "Schedule the failover test" }).click();
+  await expect(form.getByTestId("failover-test-result")).toHaveText("Failover test scheduled.");
+  const record = section.getByTestId("failover-test").first();
+  await expect(record).toHaveAttribute("data-phase", "scheduled");
+  await expect(record.getByRole("heading")).toContainText("us-east-1 → eu-west-1 → us-east-1");
+  await expect(record.getByTestId("failover-test-reminder")).toHaveText("60 min before the start");
+  await expect(record.getByTestId("failover-test-switchover")).toHaveText("not yet");
+
+  const window = page
+    .getByTestId("maintenance-upcoming-list")
+    .getByTestId("maintenance-window")
+    .filter({ has: page.getByRole("heading", { name: "Monthly failover test" }) })
+    .last();
+  await expect(window.getByTestId("maintenance-scope")).toHaveText("API, Database · every region");
+  await window.getByRole("button", { name: "Cancel the maintenance window Monthly failover test" }).click();
+  await window.getByRole("button", { name: "Cancel window" }).click();
+  await expect(record).toHaveAttribute("data-phase", "cancelled");
+});

@@ -111,6 +111,11 @@ export const actionTable: Record<string, ActionRule> = {
     input: { form: { title: "", startsAt: "", endsAt: "" } },
   },
   "app/(console)/maintenance/actions.ts#cancelMaintenance": { least: "lead", input: { form: { id: String(none) } } },
+  // The monthly failover test: leads and admins schedule it. A start in the past is invalid (nothing is written).
+  "app/(console)/maintenance/actions.ts#scheduleFailoverTest": {
+    least: "lead",
+    input: { form: { candidate: "eu-west-1", startsAt: "2020-01-01T00:00", timeZone: "UTC" } },
+  },
   // Drills (issue 13 part 6): leads and admins start and end them; everyone signed in reads them on pages. No
   // participant is invalid (nothing is injected); a drill no test makes is not found.
   "app/(console)/drills/actions.ts#startDrill": {

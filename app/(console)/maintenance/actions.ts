@@ -2,6 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { maintenanceFieldLabels, maintenanceFromForm, maintenanceId, maintenanceInput } from "@/lib/maintenance-schema";
+import { failoverTestFieldLabels, failoverTestFromForm, failoverTestInput } from "@/lib/failover-test-schema";
+import * as failoverTests from "@/server/failover-tests/failover-test-service";
 import * as maintenance from "@/server/maintenance/maintenance-service";
 import { formAction } from "@/server/server-action";
 
@@ -33,5 +35,15 @@ export const cancelMaintenance = formAction(
     const cancelled = await maintenance.cancelMaintenance(actor, input);
     changed();
     return cancelled;
+  },
+);
+
+/** A lead schedules the monthly failover test: the replica to promote, the window's start, length and reminder. */
+export const scheduleFailoverTest = formAction(
+  { role: "lead", input: failoverTestInput, labels: failoverTestFieldLabels, fromForm: failoverTestFromForm },
+  async (input, actor) => {
+    const scheduled = await failoverTests.scheduleFailoverTest(actor, input);
+    changed();
+    return scheduled;
   },
 );

@@ -1,13 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { link, muted, panel } from "@/components/incidents/styles";
+import { FailoverTestForm } from "@/components/maintenance/failover-test-form";
+import { FailoverTests } from "@/components/maintenance/failover-tests";
 import { ScheduleMaintenanceForm } from "@/components/maintenance/schedule-form";
 import { WindowList } from "@/components/maintenance/window-list";
 import { windowPhase } from "@/lib/maintenance";
+import { nextTestDue } from "@/lib/failover-test";
 import { hasRole } from "@/lib/roles";
+import { failoverTestCandidates, listFailoverTests } from "@/server/failover-tests/failover-test-service";
 import { requireUser } from "@/server/auth/session";
 import { maintenanceRegions, readMaintenanceOverview } from "@/server/maintenance/maintenance-service";
-import { cancelMaintenance, scheduleMaintenance } from "./actions";
+import { Timestamp } from "@/components/fleet/timestamp";
+import { cancelMaintenance, scheduleFailoverTest, scheduleMaintenance } from "./actions";
 
 export const metadata: Metadata = { title: "Maintenance" };
 
@@ -19,10 +24,12 @@ function timeZones(): string[] {
 /** Maintenance windows: in progress, to come and recently past, for everyone; leads and admins schedule and cancel. */
 export default async function MaintenancePage() {
   const user = await requireUser();
-  const overview = await readMaintenanceOverview(user);
+  const [overview, tests] = await Promise.all([readMaintenanceOverview(user), listFailoverTests(user)]);
   const at = new Date(overview.at);
   const canSchedule = hasRole(user.role, "lead");
   const cancel = canSchedule ? cancelMaintenance : undefined;
+  const due = nextTestDue(tests);
+  const candidates = canSchedule ? await failoverTestCandidates() : null;
   const nothing = !overview.active.length && !overview.upcoming.length && !overview.past.length;
   return (
     <div className="space-y-6">
@@ -86,6 +93,32 @@ export default async function MaintenancePage() {
           </section>
         </>
       )}
+
+      <section aria-labelledby="failover-tests" className={`${panel} space-y-3`}>
+        <div className="space-y-1">
+          <h2 id="failover-tests" className="text-lg font-semibold">
+            Monthly failover test
+          </h2>
+          <p className={`text-sm ${muted}`} data-testid="failover-test-due">
+            {due ? (
+              <>
+                Next due by <Timestamp iso={due.toISOString()} show="full" />, a month after the last one.
+              </>
+            ) : (
+              "No test has finished yet: the runbook asks for one a month."
+            )}
+          </p>
+        </div>
+        <FailoverTests tests={tests} at={at} canRequest={hasRole(user.role, "engineer")} />
+        {candidates && (
+          <FailoverTestForm
+            replicas={candidates.replicas}
+            primary={candidates.primary}
+            zones={timeZones()}
+            schedule={scheduleFailoverTest}
+          />
+        )}
+      </section>
 
       {canSchedule && (
         <section aria-labelledby="schedule-maintenance" className={`${panel} space-y-3`}>
