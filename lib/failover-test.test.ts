@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { failoverTestPhase, monitorWords, nextTestDue, type FailoverTestView } from "./failover-test";
+
+const T0 = Date.parse("2026-12-01T10:00:00Z");
+const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+
+function test(over: Partial<FailoverTestView> = {}): FailoverTestView {
+  return {
+    id: 1,
+    windowId: 1,
+    startsAt: iso(0),
+    endsAt: iso(90),
+    cancelledAt: null,
+    primaryRegion: "us-east-1",
+    candidate: "eu-west-1",
+    remindMinutes: 60,
+    scheduledBy: "Lee",
+    scheduledAt: iso(-1440),
+    remindedAt: null,
+    reminderNote: null,
+    switchover: null,
+    writeGapMs: null,
+    monitor: { startedAt: null, endedAt: null, result: null, note: null },
+    failback: null,
+    finishedAt: null,
+    ...over,
+  };
+}
+const run = { id: 7, actionId: "db.switchover", requestedBy: "Eli", approvedBy: "Lee", finishedAt: iso(5) };
+
+describe("a failover test's phase", () => {
+  it("follows its window until the switchover, then its record", () => {
+    expect(failoverTestPhase(test(), at(-10))).toBe("scheduled");
+    expect(failoverTestPhase(test(), at(10))).toBe("due");
+    expect(failoverTestPhase(test(), at(90))).toBe("missed");
+    expect(failoverTestPhase(test({ cancelledAt: iso(-5) }), at(10))).toBe("cancelled");
+    const switched = test({ switchover: run, monitor: { startedAt: iso(6), endedAt: null, result: null, note: null } });
+    expect(failoverTestPhase(switched, at(20))).toBe("monitoring");
+    // A window cancelled after the switchover still needs its failback.
+    const held = { ...switched, cancelledAt: iso(40), monitor: { ...switched.monitor, result: "held" as const } };
+    expect(failoverTestPhase(held, at(120))).toBe("fail-back");
+    expect(failoverTestPhase({ ...held, finishedAt: iso(45) }, at(120))).toBe("done");
+  });
+
+  it("words the monitoring as it stands, capped at its 30 minutes", () => {
+    expect(monitorWords(test(), at(10))).toBe("Not started");
+    expect(monitorWords(test({ switchover: run }), at(10))).toBe("Waits for a healthy fleet");
+    const m = (over: Partial<FailoverTestView["monitor"]>) =>
+      test({ switchover: run, monitor: { startedAt: iso(6), endedAt: null, result: null, note: null, ...over } });
+    expect(monitorWords(m({}), at(18))).toBe("Healthy for 12 of 30 min");
+    expect(monitorWords(m({}), at(60))).toBe("Healthy for 30 of 30 min");
+    expect(monitorWords(m({ result: "held" }), at(60))).toBe("Healthy throughout the 30 minutes");
+    expect(monitorWords(m({ result: "broke", note: "eu-west-1 unhealthy after 3 min" }), at(60))).toBe(
+      "Broke: eu-west-1 unhealthy after 3 min",
+    );
+  });
+
+  it("is next due a month after the last one finished, and not before the first", () => {
+    expect(nextTestDue([test()])).toBeNull();
+    const due = nextTestDue([test({ finishedAt: iso(60) }), test({ finishedAt: iso(-40_000) }), test()]);
+    expect(due?.toISOString()).toBe(new Date(T0 + 60 * 60_000 + 31 * 86_400_000).toISOString());
+  });
+});
