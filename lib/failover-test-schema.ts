@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { REGION_ID } from "./fleet-config";
-import { rowId } from "./id-schema";
-import { instantOf } from "./maintenance-schema";
-import { isValidTimeZone } from "./oncall-rotation";
+import { instantOf, maintenanceFields } from "./maintenance-schema";
 import { FAILOVER_TEST_DEFAULTS } from "./failover-test";
 
 /**
@@ -13,11 +11,7 @@ import { FAILOVER_TEST_DEFAULTS } from "./failover-test";
 export const failoverTestInput = z
   .object({
     candidate: z.string().trim().regex(REGION_ID, "must be a region id like eu-west-1"),
-    timeZone: z
-      .string()
-      .trim()
-      .default("UTC")
-      .refine(isValidTimeZone, "must be an IANA time zone, e.g. UTC or Europe/Berlin"),
+    timeZone: maintenanceFields.shape.timeZone,
     startsAt: z.string().trim().min(1, "is required"),
     minutes: z.coerce
       .number({ error: "must be a number of minutes" })
@@ -45,8 +39,6 @@ export const failoverTestInput = z
     };
   });
 export type FailoverTestInput = z.output<typeof failoverTestInput>;
-
-export const failoverTestId = z.object({ id: rowId });
 
 export const failoverTestFieldLabels: Record<string, string> = {
   candidate: "Replica to promote",

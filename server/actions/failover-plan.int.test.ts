@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { injectFault, labStatus, resetLab, startLab, type LabStatus } from "@/lab/index";
+import { injectFault, labStatus, resetLab, restartApi, startLab, type LabStatus } from "@/lab/index";
 import { pgQuery } from "@/lab/postgres";
 import { waitFor } from "@/lab/wait";
 import type { ActionRun } from "@/lib/actions/run";
@@ -142,6 +142,16 @@ describe("db.failover, one plan under one approval", () => {
       // every API still points at us-east-1's port
       const usPort = lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
       for (const id of ALL) expect((await health(id)).dbPort, id).toBe(usPort);
+      // the DB_HOST written ahead for ap-southeast-1 was put back: every API's env names us-east-1, so a restart
+      // still points at it
+      const us = lab.regions.find((r) => r.id === "us-east-1")!;
+      const lines = (await svc.getAction(caller(), run.id)).output.map((l) => l.text);
+      for (const id of ALL) {
+        const sets = lines.filter((l) => l.startsWith(`${id}: set DB_HOST=`));
+        expect(sets.at(-1), id).toBe(`${id}: set DB_HOST=${us.address} DB_PORT=${usPort} (restart-api to apply)`);
+      }
+      await restartApi("eu-west-1", { labDir });
+      expect((await health("eu-west-1")).dbPort).toBe(usPort);
     } finally {
       await injectFault("ap-southeast-1", "recover", { labDir });
     }

@@ -9,9 +9,9 @@ import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
 import { adoptReplicas, describeState, promote, statesOf } from "./db-common";
 import { fenceUnlessStopped, promoteReplica, type OldPrimary } from "./db-promote-replica";
-import { apiHealth, hooksProblem } from "./region-api";
+import { apiHealth, hooksProblem, setApiEnv } from "./region-api";
 import { hostReachable } from "./host-reachable";
-import { apisWriteTo, repoint, repointApp } from "./db-repoint-app";
+import { apisWriteTo, dbEnv, repoint, repointApp } from "./db-repoint-app";
 
 /**
  * The runbook's manual failover as one plan under one approval: the old primary down or fenced → promote the
@@ -50,7 +50,7 @@ export const failover: ActionModule<"db.failover"> = {
     const apis = repointApp.plan({ primary: candidate, regions }, ctx);
     return [
       `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes`,
-      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promotion.slice(0, 2).join("; ")}`,
+      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promotion.slice(0, 2).join("; ")}; meanwhile write each region API's new DB_HOST and DB_PORT (taken at its restart; set back if the promotion fails)`,
       `3. repoint every region API at ${candidate}, at once and side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${promotion.slice(2).join("; ")}; wait until every API writes to ${candidate}`,
       `4. verify: ${candidate} out of recovery, a test write, recorded as the primary, the other replicas streaming from it`,
     ];
@@ -60,7 +60,11 @@ export const failover: ActionModule<"db.failover"> = {
     const old = primaryOf(ctx);
     const c = ctx.region(candidate);
     const apis = regions.map((id) => ctx.region(id));
-    const plan = new Plan(ctx, STEPS(old.id, candidate), (key) => aftermath(ctx, key, old, c, apis));
+    let envSet: Promise<unknown> | null = null;
+    const plan = new Plan(ctx, STEPS(old.id, candidate), async (key) => {
+      if (key === "promote" && envSet) await putEnvBack(ctx, envSet, apis, old);
+      return aftermath(ctx, key, old, c, apis);
+    });
     // the repoint's hooks ride on shared ssh connections opened meanwhile: no login once the promotion verifies
     for (const r of apis) if (r.transport.kind === "ssh") void warmConnection(r.transport);
 
@@ -69,6 +73,12 @@ export const failover: ActionModule<"db.failover"> = {
       run: () => fenceUnlessStopped(ctx, old),
       verify: async (found) => [await oldPrimaryCheck(ctx, old, found)],
     });
+
+    // The old primary takes no writes: each API's new DB_HOST is written beside the promotion (it takes effect at
+    // the restart), so the repoint is one restart per API. A promotion that fails puts the old one back.
+    envSet = Promise.all(apis.map((r) => setApiEnv(ctx, r, dbEnv(c))));
+    envSet.catch(() => undefined); // the repoint awaits it and reports its failure
+    const written = envSet;
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -100,7 +110,7 @@ export const failover: ActionModule<"db.failover"> = {
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () => Promise.all([repoint(ctx, c, apis, 45, 85), adoptReplicas(ctx, c)]),
+      run: () => Promise.all([written.then(() => repoint(ctx, c, apis, 45, 85, true)), adoptReplicas(ctx, c)]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 
@@ -142,6 +152,16 @@ async function oldPrimaryCheck(ctx: RunContext, old: RegionConfig, found: OldPri
   );
 }
 
+/** After a failed promotion, each API's DB_HOST and DB_PORT name the old primary again (none was restarted). */
+async function putEnvBack(ctx: RunContext, envSet: Promise<unknown>, apis: RegionConfig[], old: RegionConfig) {
+  await envSet.catch(() => undefined);
+  const back = await Promise.allSettled(apis.map((r) => setApiEnv(ctx, r, dbEnv(old))));
+  back.forEach((b, i) => {
+    if (b.status === "rejected")
+      ctx.log(`${apis[i]!.id}: could not set DB_HOST back to ${old.id}: ${(b.reason as Error).message}`, "stderr");
+  });
+}
+
 /** Where a stopped plan leaves the fleet, read live, and what to do next. */
 async function aftermath(
   ctx: RunContext,
@@ -162,7 +182,7 @@ async function aftermath(
   const now = `The fleet now: ${servers}. ${writing.join("; ")}.`;
   const next: Record<string, string> = {
     "old-primary": `Nothing was promoted. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
-    promote: `No region API was touched. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
+    promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again). Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
     repoint: `${candidate.id} is the primary. Repoint the APIs that do not write to it (db.repoint-app, primary ${candidate.id}).`,
     verify: `${candidate.id} takes writes and the APIs point at it. A replica that does not stream from it needs db.recreate-slot or db.rebuild-replica.`,
   };

@@ -6,9 +6,9 @@ import { unknownRegion } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { describeState } from "./db-common";
 import { hostReachable } from "./host-reachable";
-import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, waitForApi } from "./region-api";
+import { apiHealth, hooksProblem, reconfigureApi, reconfigurePlan, restartApi, waitForApi } from "./region-api";
 
-const dbEnv = (primary: RegionConfig) => ({
+export const dbEnv = (primary: RegionConfig) => ({
   DB_HOST: safeHost(primary.postgres.host),
   DB_PORT: safePort(primary.postgres.port),
 });
@@ -28,11 +28,13 @@ export async function repoint(
   regions: RegionConfig[],
   from = 0,
   to = 100,
+  /** the APIs' DB_HOST and DB_PORT name `primary` already (setApiEnv ran ahead): only restart them */
+  envSet = false,
 ): Promise<void> {
   let done = 0;
   await Promise.all(
     regions.map(async (r) => {
-      await reconfigureApi(ctx, r, dbEnv(primary));
+      await (envSet ? restartApi(ctx, r) : reconfigureApi(ctx, r, dbEnv(primary)));
       done++;
       ctx.progress(from + ((to - from) * done) / regions.length, `${r.id} API restarted against ${primary.id}`);
     }),

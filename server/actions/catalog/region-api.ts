@@ -12,12 +12,24 @@ export async function reconfigureApi(
   region: RegionConfig,
   env: Record<string, string>,
 ): Promise<void> {
+  await setApiEnv(ctx, region, env);
+  await restartApi(ctx, region);
+}
+
+/** The fleet's setApiEnv hook: the API's next start reads `env` (nothing changes until then). */
+export async function setApiEnv(ctx: RunContext, region: RegionConfig, env: Record<string, string>): Promise<void> {
+  if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), hookOptions(ctx, region));
+}
+
+/** The fleet's restartApi hook. */
+export async function restartApi(ctx: RunContext, region: RegionConfig): Promise<void> {
+  await runHost(hook(region.hooks.restartApi, "restartApi"), hookOptions(ctx, region));
+}
+
+function hookOptions(ctx: RunContext, region: RegionConfig) {
   const onLine = (line: string, stream: "stdout" | "stderr") =>
     ctx.log(line.startsWith(`${region.id}`) ? line : `${region.id}: ${line}`, stream);
-  const hooks = fleetHooks(ctx.fleet.regions);
-  const opts = { transport: region.transport, hooks, onLine, signal: ctx.signal };
-  if (Object.keys(env).length) await runHost(hook(region.hooks.setApiEnv, "setApiEnv", env), opts);
-  await runHost(hook(region.hooks.restartApi, "restartApi"), opts);
+  return { transport: region.transport, hooks: fleetHooks(ctx.fleet.regions), onLine, signal: ctx.signal };
 }
 
 /** The plan lines for reconfigureApi: what will run, as the fleet file says. */
