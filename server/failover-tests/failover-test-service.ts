@@ -171,6 +171,7 @@ async function tickOne(
   if (!t.switchover) {
     // The switchover counts when requested from the reminder on, until the window ends.
     const from = new Date(start - t.remindMinutes * 60_000);
+    if (now < from) return false;
     const run = await findSucceededRun(db, {
       actionIds: ["db.switchover"],
       param: "candidate",
