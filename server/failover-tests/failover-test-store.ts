@@ -86,10 +86,15 @@ export async function readFailoverTest(db: Queryable, id: number, lock = false):
   return r.rows[0] ? toView(r.rows[0]) : null;
 }
 
-/** The tests whose record is still open: not finished, and switched over or with a window not cancelled. */
+/**
+ * The tests whose record is still open: not finished, and switched over, or with a window neither cancelled nor
+ * ended more than a day ago (a missed test stays missed).
+ */
 export async function readOpenFailoverTests(db: Queryable): Promise<FailoverTestView[]> {
   const r = await db.query<TestRow>(
-    `${SELECT} where t.finished_at is null and (w.cancelled_at is null or t.switchover_run_id is not null) order by t.id`,
+    `${SELECT} where t.finished_at is null
+       and (t.switchover_run_id is not null or (w.cancelled_at is null and w.ends_at > now() - interval '1 day'))
+     order by t.id`,
   );
   return r.rows.map(toView);
 }
