@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Timestamp } from "@/components/fleet/timestamp";
 import { link, muted, panel } from "@/components/incidents/styles";
 import { FailoverTestForm } from "@/components/maintenance/failover-test-form";
 import { FailoverTests } from "@/components/maintenance/failover-tests";
@@ -11,7 +12,6 @@ import { hasRole } from "@/lib/roles";
 import { failoverTestCandidates, listFailoverTests } from "@/server/failover-tests/failover-test-service";
 import { requireUser } from "@/server/auth/session";
 import { maintenanceRegions, readMaintenanceOverview } from "@/server/maintenance/maintenance-service";
-import { Timestamp } from "@/components/fleet/timestamp";
 import { cancelMaintenance, scheduleFailoverTest, scheduleMaintenance } from "./actions";
 
 export const metadata: Metadata = { title: "Maintenance" };
@@ -111,12 +111,15 @@ export default async function MaintenancePage() {
         </div>
         <FailoverTests tests={tests} at={at} canRequest={hasRole(user.role, "engineer")} />
         {candidates && (
-          <FailoverTestForm
-            replicas={candidates.replicas}
-            primary={candidates.primary}
-            zones={timeZones()}
-            schedule={scheduleFailoverTest}
-          />
+          <>
+            <h3 className="pt-2 font-semibold">Schedule a test</h3>
+            <FailoverTestForm
+              replicas={candidates.replicas}
+              primary={candidates.primary}
+              zones={timeZones()}
+              schedule={scheduleFailoverTest}
+            />
+          </>
         )}
       </section>
 
