@@ -21,7 +21,7 @@ function test(over: Partial<FailoverTestView> = {}): FailoverTestView {
     reminderNote: null,
     switchover: null,
     writeGapMs: null,
-    monitor: { startedAt: null, endedAt: null, result: null, note: null },
+    monitor: { startedAt: null, endedAt: null, result: null, breaks: 0, note: null },
     failback: null,
     finishedAt: null,
     ...over,
@@ -35,7 +35,10 @@ describe("a failover test's phase", () => {
     expect(failoverTestPhase(test(), at(10))).toBe("due");
     expect(failoverTestPhase(test(), at(90))).toBe("missed");
     expect(failoverTestPhase(test({ cancelledAt: iso(-5) }), at(10))).toBe("cancelled");
-    const switched = test({ switchover: run, monitor: { startedAt: iso(6), endedAt: null, result: null, note: null } });
+    const switched = test({
+      switchover: run,
+      monitor: { startedAt: iso(6), endedAt: null, result: null, breaks: 0, note: null },
+    });
     expect(failoverTestPhase(switched, at(20))).toBe("monitoring");
     // A window cancelled after the switchover still needs its failback.
     const held = { ...switched, cancelledAt: iso(40), monitor: { ...switched.monitor, result: "held" as const } };
@@ -43,16 +46,28 @@ describe("a failover test's phase", () => {
     expect(failoverTestPhase({ ...held, finishedAt: iso(45) }, at(120))).toBe("done");
   });
 
-  it("words the monitoring as it stands, capped at its 30 minutes", () => {
+  it("words the monitoring as a stability timer: time held and left, started over at a break, its result", () => {
     expect(monitorWords(test(), at(10))).toBe("Not started");
     expect(monitorWords(test({ switchover: run }), at(10))).toBe("Waits for a healthy fleet");
     const m = (over: Partial<FailoverTestView["monitor"]>) =>
-      test({ switchover: run, monitor: { startedAt: iso(6), endedAt: null, result: null, note: null, ...over } });
-    expect(monitorWords(m({}), at(18))).toBe("Healthy for 12 of 30 min");
-    expect(monitorWords(m({}), at(60))).toBe("Healthy for 30 of 30 min");
-    expect(monitorWords(m({ result: "held" }), at(60))).toBe("Healthy throughout the 30 minutes");
-    expect(monitorWords(m({ result: "broke", note: "eu-west-1 unhealthy after 3 min" }), at(60))).toBe(
-      "Broke: eu-west-1 unhealthy after 3 min",
+      test({
+        switchover: run,
+        monitor: { startedAt: iso(6), endedAt: null, result: null, breaks: 0, note: null, ...over },
+      });
+    expect(monitorWords(m({}), at(18))).toBe("Healthy for 12 of 30 min · 18 min left");
+    expect(monitorWords(m({}), at(60))).toBe("Healthy for 30 of 30 min · 0 min left");
+    const broke = { breaks: 1, note: "eu-west-1 unhealthy after 3 min healthy" };
+    expect(monitorWords(m({ ...broke, startedAt: null }), at(20))).toBe(
+      "Waits for a healthy fleet (started over after 1 break; last: eu-west-1 unhealthy after 3 min healthy)",
+    );
+    expect(monitorWords(m({ ...broke, startedAt: iso(20) }), at(25))).toBe(
+      "Healthy for 5 of 30 min · 25 min left (started over after 1 break; last: eu-west-1 unhealthy after 3 min healthy)",
+    );
+    expect(monitorWords(m({ result: "held", breaks: 2 }), at(90))).toBe(
+      "Healthy for 30 min without a break after 2 breaks",
+    );
+    expect(monitorWords(m({ result: "cut-short", note: "Failed back after 4 of 30 min healthy" }), at(90))).toBe(
+      "Failed back after 4 of 30 min healthy",
     );
   });
 

@@ -38,7 +38,10 @@ export interface FailoverTestView {
   monitor: {
     startedAt: string | null;
     endedAt: string | null;
-    result: "held" | "broke" | "cut-short" | null;
+    result: "held" | "cut-short" | null;
+    /** how often the fleet broke the 30 minutes, which then started over */
+    breaks: number;
+    /** the last break, or how the monitoring ended */
     note: string | null;
   };
   failback: FailoverTestRun | null;
@@ -72,14 +75,15 @@ export function nextTestDue(tests: readonly FailoverTestView[]): Date | null {
   return last.length ? new Date(Math.max(...last) + FAILOVER_TEST_EVERY_DAYS * 86_400_000) : null;
 }
 
-/** The monitoring's result in words. */
+/** The monitoring in words: its result, or how long the fleet has held and how long is left. */
 export function monitorWords(t: FailoverTestView, at: Date): string {
   const m = t.monitor;
-  if (m.result === "held") return `Healthy throughout the ${MONITOR_MINUTES} minutes`;
-  if (m.result === "broke") return `Broke: ${m.note ?? "the fleet was unhealthy"}`;
-  if (m.result === "cut-short") return m.note ?? "Cut short by the failback";
+  const breaks = m.breaks ? ` after ${m.breaks} ${m.breaks === 1 ? "break" : "breaks"}` : "";
+  if (m.result === "held") return `Healthy for ${MONITOR_MINUTES} min without a break${breaks}`;
+  if (m.result === "cut-short") return `${m.note ?? "Cut short by the failback"}${breaks}`;
   if (!t.switchover) return "Not started";
-  if (!m.startedAt) return "Waits for a healthy fleet";
-  const minutes = Math.floor((at.getTime() - Date.parse(m.startedAt)) / 60_000);
-  return `Healthy for ${Math.min(minutes, MONITOR_MINUTES)} of ${MONITOR_MINUTES} min`;
+  const last = m.breaks && m.note ? ` (started over${breaks}; last: ${m.note})` : "";
+  if (!m.startedAt) return `Waits for a healthy fleet${last}`;
+  const minutes = Math.min(MONITOR_MINUTES, Math.floor((at.getTime() - Date.parse(m.startedAt)) / 60_000));
+  return `Healthy for ${minutes} of ${MONITOR_MINUTES} min · ${MONITOR_MINUTES - minutes} min left${last}`;
 }

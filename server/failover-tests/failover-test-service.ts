@@ -16,7 +16,7 @@ import { loadCurrentPrimary } from "@/server/fleet/topology";
 import { insertWindow } from "@/server/maintenance/maintenance-store";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import {
-  findSucceededRun,
+  findRun,
   insertFailoverTest,
   lockFailoverTestSchedule,
   readFailoverTests,
@@ -30,8 +30,8 @@ import {
  * the region APIs of every region (the switchover restarts them all), with the test's record. Everyone signed in reads
  * the records. The rest is the leading console's tick (tickFailoverTests, after each collector pass): the reminder in
  * the incident channel, then the record filled in from what happens — the switchover (a db.switchover to the
- * candidate requested in the window, from any page) and its write gap, 30 minutes of monitoring from the first
- * healthy fleet after it, and the failback (db.failback or db.switchover back to the primary it started from).
+ * candidate requested in the window, from any page) and its write gap, 30 minutes of monitoring (a stability timer:
+ * from the first healthy fleet after it, started over at each break), and the failback (db.failback or db.switchover back to the primary it started from).
  */
 
 const refusal = { refusal: "Only incident leads and admins can schedule the failover test." };
@@ -172,7 +172,8 @@ async function tickOne(
     // The switchover counts when requested from the reminder on, until the window ends.
     const from = new Date(start - t.remindMinutes * 60_000);
     if (now < from) return false;
-    const run = await findSucceededRun(db, {
+    const run = await findRun(db, {
+      statuses: ["succeeded"],
       actionIds: ["db.switchover"],
       param: "candidate",
       value: t.candidate,
@@ -193,22 +194,26 @@ async function tickOne(
 
   const switchedAt = new Date(t.switchover.finishedAt ?? t.startsAt);
   if (!t.failback) {
-    const back = { value: t.primaryRegion, from: switchedAt, to: null };
+    // a failback running (its own restarts are no break of the monitoring) or done
+    const back = { value: t.primaryRegion, from: switchedAt, to: null, statuses: ["running", "succeeded"] };
     const run =
-      (await findSucceededRun(db, { ...back, actionIds: ["db.failback"], param: "region" })) ??
-      (await findSucceededRun(db, { ...back, actionIds: ["db.switchover"], param: "candidate" }));
-    if (run) {
+      (await findRun(db, { ...back, actionIds: ["db.failback"], param: "region" })) ??
+      (await findRun(db, { ...back, actionIds: ["db.switchover"], param: "candidate" }));
+    if (run?.status === "running") return false;
+    const finishedAt = run?.finishedAt;
+    if (run && finishedAt) {
       const cut = !t.monitor.result;
-      const minutes = t.monitor.startedAt ? Math.floor((now.getTime() - Date.parse(t.monitor.startedAt)) / 60_000) : 0;
+      const since = t.monitor.startedAt ? Date.parse(t.monitor.startedAt) : null;
+      const minutes = since === null ? 0 : Math.max(0, Math.floor((finishedAt.getTime() - since) / 60_000));
       await db.transaction(async (tx) => {
         await updateFailoverTest(tx, t.id, {
           failback_run_id: run.id,
-          finished_at: run.finishedAt,
+          finished_at: finishedAt,
           ...(cut
             ? {
-                monitor_ended_at: run.finishedAt,
+                monitor_ended_at: finishedAt,
                 monitor_result: "cut-short" as const,
-                monitor_note: `Failed back after ${minutes} of ${MONITOR_MINUTES} min of monitoring`,
+                monitor_note: `Failed back after ${minutes} of ${MONITOR_MINUTES} min healthy`,
               }
             : {}),
         });
@@ -227,11 +232,16 @@ async function tickOne(
   }
   const since = Date.parse(t.monitor.startedAt);
   if (!fleet.holds) {
+    // a stability timer: a break starts the 30 minutes over, at the next healthy pass
     const after = Math.floor((now.getTime() - since) / 60_000);
-    const note = `${fleet.observed} after ${after} min (${at(now)})`;
+    const note = `${fleet.observed} after ${after} min healthy (${at(now)})`;
     await db.transaction(async (tx) => {
-      await updateFailoverTest(tx, t.id, { monitor_ended_at: now, monitor_result: "broke", monitor_note: note });
-      await audit(tx, t, "monitor", { result: "broke", note });
+      await updateFailoverTest(tx, t.id, {
+        monitor_started_at: null,
+        monitor_breaks: t.monitor.breaks + 1,
+        monitor_note: note,
+      });
+      await audit(tx, t, "monitor", { result: "broke", note, startsOver: true });
     });
     return true;
   }
@@ -240,7 +250,7 @@ async function tickOne(
     await updateFailoverTest(tx, t.id, {
       monitor_ended_at: new Date(since + MONITOR_MINUTES * 60_000),
       monitor_result: "held",
-      monitor_note: `${fleet.observed} for ${MONITOR_MINUTES} min`,
+      monitor_note: `${fleet.observed} for ${MONITOR_MINUTES} min without a break`,
     });
     await audit(tx, t, "monitor", { result: "held" });
   });

@@ -22,6 +22,7 @@ type TestRow = {
   monitor_started_at: Date | null;
   monitor_ended_at: Date | null;
   monitor_result: FailoverTestView["monitor"]["result"];
+  monitor_breaks: number;
   monitor_note: string | null;
   failback: RunJson | null;
   finished_at: Date | null;
@@ -66,6 +67,7 @@ const toView = (r: TestRow): FailoverTestView => ({
     startedAt: iso(r.monitor_started_at),
     endedAt: iso(r.monitor_ended_at),
     result: r.monitor_result,
+    breaks: r.monitor_breaks,
     note: r.monitor_note,
   },
   failback: run(r.failback),
@@ -127,22 +129,22 @@ export async function insertFailoverTest(
 }
 
 /**
- * The latest succeeded run of one of `actionIds` whose parameter `param` is `value`, requested in [from, to): the
- * test's switchover (or failback), found wherever it was requested from.
+ * The latest run of one of `actionIds` in one of `statuses` whose parameter `param` is `value`, requested in
+ * [from, to): the test's switchover (or failback), found wherever it was requested from.
  */
-export async function findSucceededRun(
+export async function findRun(
   db: Queryable,
-  q: { actionIds: string[]; param: string; value: string; from: Date; to: Date | null },
-): Promise<{ id: number; finishedAt: Date; figures: Record<string, number> } | null> {
-  const r = await db.query<{ id: number; finished_at: Date; figures: Record<string, number> }>(
-    `select id, finished_at, figures from action_runs
-     where status = 'succeeded' and action_id = any($1::text[]) and params ->> $2 = $3
+  q: { actionIds: string[]; param: string; value: string; from: Date; to: Date | null; statuses: string[] },
+): Promise<{ id: number; status: string; finishedAt: Date | null; figures: Record<string, number> } | null> {
+  const r = await db.query<{ id: number; status: string; finished_at: Date | null; figures: Record<string, number> }>(
+    `select id, status, finished_at, figures from action_runs
+     where status = any($6::text[]) and action_id = any($1::text[]) and params ->> $2 = $3
        and requested_at >= $4 and ($5::timestamptz is null or requested_at < $5)
-     order by finished_at desc limit 1`,
-    [q.actionIds, q.param, q.value, q.from.toISOString(), q.to?.toISOString() ?? null],
+     order by requested_at desc limit 1`,
+    [q.actionIds, q.param, q.value, q.from.toISOString(), q.to?.toISOString() ?? null, q.statuses],
   );
   const row = r.rows[0];
-  return row ? { id: row.id, finishedAt: row.finished_at, figures: row.figures ?? {} } : null;
+  return row ? { id: row.id, status: row.status, finishedAt: row.finished_at, figures: row.figures ?? {} } : null;
 }
 
 /** Writes what the tick learnt (only the named columns), in the caller's transaction. */
@@ -154,9 +156,10 @@ export async function updateFailoverTest(
     reminder_note: string;
     switchover_run_id: number;
     write_gap_ms: number | null;
-    monitor_started_at: Date;
+    monitor_started_at: Date | null;
     monitor_ended_at: Date;
-    monitor_result: "held" | "broke" | "cut-short";
+    monitor_result: "held" | "cut-short";
+    monitor_breaks: number;
     monitor_note: string | null;
     failback_run_id: number;
     finished_at: Date;

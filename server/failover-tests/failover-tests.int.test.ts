@@ -11,8 +11,8 @@ import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
 /**
  * The monthly failover test on the real lab: a lead schedules it (a public window and its record); the leading
  * console reminds the incident channel, then fills the record in as the test happens — the switchover requested and
- * approved as any action, with the write gap it measured, the 30 minutes of monitoring (held, or broken by a real
- * fault), and the failback. The 30 minutes are judged by a pass at a time the test chooses; the rest runs as it would.
+ * approved as any action, with the write gap it measured, the 30 minutes of monitoring (held, or started over when a
+ * real fault breaks them), and the failback. The 30 minutes are judged by a pass at a time the test chooses; the rest runs as it would.
  */
 
 const labDir = await ownLabAndStore("failover-tests");
@@ -169,7 +169,11 @@ describe("a failover test as it happens", () => {
     await svc.tickFailoverTests(healthy, defaultRuleSettings(), new Date(since + 29 * 60_000));
     expect((await record(id)).monitor.result).toBeNull();
     await svc.tickFailoverTests(healthy, defaultRuleSettings(), new Date(since + 30 * 60_000 + 1));
-    expect((await record(id)).monitor).toMatchObject({ result: "held", note: "every region healthy for 30 min" });
+    expect((await record(id)).monitor).toMatchObject({
+      result: "held",
+      breaks: 0,
+      note: "every region healthy for 30 min without a break",
+    });
 
     const failback = await requestAndApprove("db.failback", { region: "us-east-1" });
     const done = await recordWhen(id, "failback recorded", (t) => !!t.finishedAt);
@@ -178,7 +182,7 @@ describe("a failover test as it happens", () => {
     expect(slack.bodies.filter((b) => JSON.stringify(b).includes(`failover-test-${id}`))).toHaveLength(1);
   }, 300_000);
 
-  it("records monitoring as broken when a real fault appears during the 30 minutes", async () => {
+  it("starts the 30 minutes over when a real fault breaks them, and finishes with the failback", async () => {
     const { id } = await svc.scheduleFailoverTest(lead, {
       candidate: "ap-southeast-1",
       startsAt: minutesFromNow(1),
@@ -186,18 +190,25 @@ describe("a failover test as it happens", () => {
       remindMinutes: 5,
     });
     await requestAndApprove("db.switchover", { candidate: "ap-southeast-1" });
-    await recordWhen(id, "monitoring started", (t) => !!t.monitor.startedAt);
+    const first = await recordWhen(id, "monitoring started", (t) => !!t.monitor.startedAt);
     await injectFault("eu-west-1", "api-down", { labDir });
     try {
-      const broke = await recordWhen(id, "monitoring broken", (t) => t.monitor.result === "broke");
-      expect(broke.monitor.note).toMatch(/eu-west-1 (unhealthy|degraded).* after 0 min/);
+      const broke = await recordWhen(id, "the monitoring broken", (t) => t.monitor.breaks === 1);
+      expect(broke.monitor).toMatchObject({ result: null, startedAt: null });
+      expect(broke.monitor.note).toMatch(/eu-west-1 (unhealthy|degraded).* after 0 min healthy/);
     } finally {
       await injectFault("eu-west-1", "api-up", { labDir });
     }
+    // Healthy again: the 30 minutes start over from there, and the break stays on the record.
+    const again = await recordWhen(id, "monitoring started over", (t) => !!t.monitor.startedAt);
+    expect(Date.parse(again.monitor.startedAt!)).toBeGreaterThan(Date.parse(first.monitor.startedAt!));
+    expect(again.monitor.breaks).toBe(1);
     await healthySnapshot();
     await requestAndApprove("db.switchover", { candidate: "us-east-1" });
     const done = await recordWhen(id, "failback recorded", (t) => !!t.finishedAt);
     expect(done.failback?.actionId).toBe("db.switchover");
-    expect(done.monitor.result).toBe("broke");
+    // Failed back before 30 minutes held: the monitoring was cut short, after its break.
+    expect(done.monitor).toMatchObject({ result: "cut-short", breaks: 1 });
+    expect(done.monitor.note).toMatch(/^Failed back after 0 of 30 min healthy$/);
   }, 300_000);
 });

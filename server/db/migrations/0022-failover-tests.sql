@@ -1,7 +1,7 @@
 -- The runbook's monthly failover test as a scheduled procedure (issue 13 part 3): a public maintenance window, a
 -- reminder before it in the incident channel, and a record of each run that Switchyard fills in as it happens — the
--- switchover (a db.switchover to the candidate requested in the window) with its write gap, the 30 minutes of
--- monitoring, and the failback (db.failback or db.switchover to the primary it started from).
+-- switchover (a db.switchover to the candidate requested in the window) with its write gap, 30 minutes of healthy
+-- fleet without a break, and the failback (db.failback or db.switchover to the primary it started from).
 create table failover_tests (
   id bigserial primary key,
   maintenance_window_id bigint not null unique references maintenance_windows (id),
@@ -17,10 +17,12 @@ create table failover_tests (
   switchover_run_id integer references action_runs (id),
   -- from the switchover run's figures: the old primary's stop until every region API wrote to the candidate
   write_gap_ms integer,
-  -- the first healthy fleet after the switchover, and how the 30 minutes ended
+  -- the 30 minutes of monitoring, a stability timer: started at the first healthy fleet after the switchover, started
+  -- over at each break (counted, the last one described), ended held or cut short by an early failback
   monitor_started_at timestamptz,
   monitor_ended_at timestamptz,
-  monitor_result text check (monitor_result in ('held', 'broke', 'cut-short')),
+  monitor_result text check (monitor_result in ('held', 'cut-short')),
+  monitor_breaks integer not null default 0,
   monitor_note text,
   failback_run_id integer references action_runs (id),
   finished_at timestamptz
