@@ -38,7 +38,6 @@ export const failoverTestInput = z
       endsAt: new Date(start.getTime() + v.minutes * 60_000).toISOString(),
     };
   });
-export type FailoverTestInput = z.output<typeof failoverTestInput>;
 
 export const failoverTestFieldLabels: Record<string, string> = {
   candidate: "Replica to promote",

@@ -5,10 +5,9 @@ const T0 = Date.parse("2026-12-01T10:00:00Z");
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
-function test(over: Partial<FailoverTestView> = {}): FailoverTestView {
+function failoverTest(over: Partial<FailoverTestView> = {}): FailoverTestView {
   return {
     id: 1,
-    windowId: 1,
     startsAt: iso(0),
     endsAt: iso(90),
     cancelledAt: null,
@@ -21,7 +20,7 @@ function test(over: Partial<FailoverTestView> = {}): FailoverTestView {
     reminderNote: null,
     switchover: null,
     writeGapMs: null,
-    monitor: { startedAt: null, endedAt: null, result: null, breaks: 0, note: null },
+    monitor: { startedAt: null, result: null, breaks: 0, note: null },
     failback: null,
     finishedAt: null,
     ...over,
@@ -31,13 +30,13 @@ const run = { id: 7, actionId: "db.switchover", requestedBy: "Eli", approvedBy: 
 
 describe("a failover test's phase", () => {
   it("follows its window until the switchover, then its record", () => {
-    expect(failoverTestPhase(test(), at(-10))).toBe("scheduled");
-    expect(failoverTestPhase(test(), at(10))).toBe("due");
-    expect(failoverTestPhase(test(), at(90))).toBe("missed");
-    expect(failoverTestPhase(test({ cancelledAt: iso(-5) }), at(10))).toBe("cancelled");
-    const switched = test({
+    expect(failoverTestPhase(failoverTest(), at(-10))).toBe("scheduled");
+    expect(failoverTestPhase(failoverTest(), at(10))).toBe("due");
+    expect(failoverTestPhase(failoverTest(), at(90))).toBe("missed");
+    expect(failoverTestPhase(failoverTest({ cancelledAt: iso(-5) }), at(10))).toBe("cancelled");
+    const switched = failoverTest({
       switchover: run,
-      monitor: { startedAt: iso(6), endedAt: null, result: null, breaks: 0, note: null },
+      monitor: { startedAt: iso(6), result: null, breaks: 0, note: null },
     });
     expect(failoverTestPhase(switched, at(20))).toBe("monitoring");
     // A window cancelled after the switchover still needs its failback.
@@ -47,12 +46,12 @@ describe("a failover test's phase", () => {
   });
 
   it("words the monitoring as a stability timer: time held and left, started over at a break, its result", () => {
-    expect(monitorWords(test(), at(10))).toBe("Not started");
-    expect(monitorWords(test({ switchover: run }), at(10))).toBe("Waits for a healthy fleet");
+    expect(monitorWords(failoverTest(), at(10))).toBe("Not started");
+    expect(monitorWords(failoverTest({ switchover: run }), at(10))).toBe("Waits for a healthy fleet");
     const m = (over: Partial<FailoverTestView["monitor"]>) =>
-      test({
+      failoverTest({
         switchover: run,
-        monitor: { startedAt: iso(6), endedAt: null, result: null, breaks: 0, note: null, ...over },
+        monitor: { startedAt: iso(6), result: null, breaks: 0, note: null, ...over },
       });
     expect(monitorWords(m({}), at(18))).toBe("Healthy for 12 of 30 min · 18 min left");
     expect(monitorWords(m({}), at(60))).toBe("Healthy for 30 of 30 min · 0 min left");
@@ -72,8 +71,12 @@ describe("a failover test's phase", () => {
   });
 
   it("is next due a month after the last one finished, and not before the first", () => {
-    expect(nextTestDue([test()])).toBeNull();
-    const due = nextTestDue([test({ finishedAt: iso(60) }), test({ finishedAt: iso(-40_000) }), test()]);
+    expect(nextTestDue([failoverTest()])).toBeNull();
+    const due = nextTestDue([
+      failoverTest({ finishedAt: iso(60) }),
+      failoverTest({ finishedAt: iso(-40_000) }),
+      failoverTest(),
+    ]);
     expect(due?.toISOString()).toBe(new Date(T0 + 60 * 60_000 + 31 * 86_400_000).toISOString());
   });
 });

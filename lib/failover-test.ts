@@ -20,7 +20,6 @@ export interface FailoverTestRun {
 
 export interface FailoverTestView {
   id: number;
-  windowId: number;
   startsAt: string;
   endsAt: string;
   cancelledAt: string | null;
@@ -34,10 +33,10 @@ export interface FailoverTestView {
   reminderNote: string | null;
   /** the succeeded db.switchover to the candidate, once there is one */
   switchover: FailoverTestRun | null;
+  /** the switchover run's figure: the old primary's stop until every region API wrote to the candidate */
   writeGapMs: number | null;
   monitor: {
     startedAt: string | null;
-    endedAt: string | null;
     result: "held" | "cut-short" | null;
     /** how often the fleet broke the 30 minutes, which then started over */
     breaks: number;

@@ -14,6 +14,7 @@ import { publish } from "@/server/events/bus";
 import { getFleetConfig } from "@/server/fleet/config";
 import { loadCurrentPrimary } from "@/server/fleet/topology";
 import { insertWindow } from "@/server/maintenance/maintenance-store";
+import { consoleUrl } from "@/server/notify/console-url";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import {
   findRun,
@@ -37,7 +38,6 @@ import {
 const refusal = { refusal: "Only incident leads and admins can schedule the failover test." };
 const MAX_AHEAD_DAYS = 92;
 const target = (id: number) => `failover test #${id}`;
-const consoleUrl = () => process.env.NEXTAUTH_URL ?? "http://localhost:3000";
 
 /** The tests of the last 400 days and those to come, the latest first. */
 export async function listFailoverTests(actor: User, at = new Date()): Promise<FailoverTestView[]> {
@@ -181,13 +181,9 @@ async function tickOne(
       to: new Date(end),
     });
     if (!run) return false;
-    const gap = run.figures.writeGapMs;
     await db.transaction(async (tx) => {
-      await updateFailoverTest(tx, t.id, {
-        switchover_run_id: run.id,
-        write_gap_ms: typeof gap === "number" ? Math.round(gap) : null,
-      });
-      await audit(tx, t, "switchover", { run: run.id, writeGapMs: gap ?? null });
+      await updateFailoverTest(tx, t.id, { switchover_run_id: run.id });
+      await audit(tx, t, "switchover", { run: run.id, writeGapMs: run.figures.writeGapMs ?? null });
     });
     return true;
   }
@@ -211,7 +207,6 @@ async function tickOne(
           finished_at: finishedAt,
           ...(cut
             ? {
-                monitor_ended_at: finishedAt,
                 monitor_result: "cut-short" as const,
                 monitor_note: `Failed back after ${minutes} of ${MONITOR_MINUTES} min healthy`,
               }
@@ -248,7 +243,6 @@ async function tickOne(
   if (now.getTime() - since < MONITOR_MINUTES * 60_000) return false;
   await db.transaction(async (tx) => {
     await updateFailoverTest(tx, t.id, {
-      monitor_ended_at: new Date(since + MONITOR_MINUTES * 60_000),
       monitor_result: "held",
       monitor_note: `${fleet.observed} for ${MONITOR_MINUTES} min without a break`,
     });

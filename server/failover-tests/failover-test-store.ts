@@ -6,7 +6,6 @@ import type { Queryable } from "@/server/db";
 
 type TestRow = {
   id: number | string;
-  maintenance_window_id: number | string;
   starts_at: Date;
   ends_at: Date;
   cancelled_at: Date | null;
@@ -20,7 +19,6 @@ type TestRow = {
   switchover: RunJson | null;
   write_gap_ms: number | null;
   monitor_started_at: Date | null;
-  monitor_ended_at: Date | null;
   monitor_result: FailoverTestView["monitor"]["result"];
   monitor_breaks: number;
   monitor_note: string | null;
@@ -34,7 +32,8 @@ const runJson = (alias: string, column: string) => `(select json_build_object('i
     left join users dc on dc.id = r.decided_by where r.id = t.${column}) as ${alias}`;
 
 const SELECT = `select t.*, w.starts_at, w.ends_at, w.cancelled_at, s.name as scheduled_by_name,
-  ${runJson("switchover", "switchover_run_id")}, ${runJson("failback", "failback_run_id")}
+  ${runJson("switchover", "switchover_run_id")}, ${runJson("failback", "failback_run_id")},
+  (select (figures ->> 'writeGapMs')::float8 from action_runs where id = t.switchover_run_id) as write_gap_ms
   from failover_tests t join maintenance_windows w on w.id = t.maintenance_window_id
   left join users s on s.id = t.scheduled_by`;
 
@@ -50,7 +49,6 @@ const run = (r: RunJson | null): FailoverTestRun | null =>
 
 const toView = (r: TestRow): FailoverTestView => ({
   id: Number(r.id),
-  windowId: Number(r.maintenance_window_id),
   startsAt: r.starts_at.toISOString(),
   endsAt: r.ends_at.toISOString(),
   cancelledAt: iso(r.cancelled_at),
@@ -62,10 +60,9 @@ const toView = (r: TestRow): FailoverTestView => ({
   remindedAt: iso(r.reminded_at),
   reminderNote: r.reminder_note,
   switchover: run(r.switchover),
-  writeGapMs: r.write_gap_ms,
+  writeGapMs: r.write_gap_ms === null ? null : Math.round(r.write_gap_ms),
   monitor: {
     startedAt: iso(r.monitor_started_at),
-    endedAt: iso(r.monitor_ended_at),
     result: r.monitor_result,
     breaks: r.monitor_breaks,
     note: r.monitor_note,
@@ -74,7 +71,7 @@ const toView = (r: TestRow): FailoverTestView => ({
   finishedAt: iso(r.finished_at),
 });
 
-/** The tests scheduled in the last `days` days or still to come, the latest window first. */
+/** The tests whose window ended since `since`, or whose record is still open; the latest window first. */
 export async function readFailoverTests(db: Queryable, since: Date): Promise<FailoverTestView[]> {
   const r = await db.query<TestRow>(
     `${SELECT} where w.ends_at >= $1 or t.finished_at is null order by w.starts_at desc limit 100`,
@@ -83,8 +80,8 @@ export async function readFailoverTests(db: Queryable, since: Date): Promise<Fai
   return r.rows.map(toView);
 }
 
-export async function readFailoverTest(db: Queryable, id: number, lock = false): Promise<FailoverTestView | null> {
-  const r = await db.query<TestRow>(`${SELECT} where t.id = $1${lock ? " for update of t" : ""}`, [id]);
+export async function readFailoverTest(db: Queryable, id: number): Promise<FailoverTestView | null> {
+  const r = await db.query<TestRow>(`${SELECT} where t.id = $1`, [id]);
   return r.rows[0] ? toView(r.rows[0]) : null;
 }
 
@@ -155,9 +152,7 @@ export async function updateFailoverTest(
     reminded_at: Date;
     reminder_note: string;
     switchover_run_id: number;
-    write_gap_ms: number | null;
     monitor_started_at: Date | null;
-    monitor_ended_at: Date;
     monitor_result: "held" | "cut-short";
     monitor_breaks: number;
     monitor_note: string | null;

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRuleSettings } from "@/lib/alert-rules";
 import type { ActionRun } from "@/lib/actions/run";
-import type { FailoverTestView } from "@/lib/failover-test";
+import { failoverTestPhase, type FailoverTestView } from "@/lib/failover-test";
 import { injectFault, resetLab, startLab } from "@/lab/index";
 import { waitFor } from "@/lab/wait";
 import { ownLabAndStore } from "@/tests/support/own-lab-and-store";
@@ -25,6 +25,7 @@ const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");
 const actions = await import("@/server/actions/action-service");
 const svc = await import("@/server/failover-tests/failover-test-service");
+const maintenance = await import("@/server/maintenance/maintenance-service");
 const { readFailoverTest } = await import("@/server/failover-tests/failover-test-store");
 const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { readFleetSnapshot } = await import("@/server/fleet/sample-store");
@@ -57,10 +58,14 @@ async function requestAndApprove(actionId: "db.switchover" | "db.failback", para
 
 const record = async (id: number) => (await readFailoverTest(await getDb(), id))!;
 const recordWhen = (id: number, what: string, ok: (t: FailoverTestView) => boolean) =>
-  waitFor(`failover test #${id}: ${what}`, async () => ((t) => (ok(t) ? t : undefined))(await record(id)), {
-    timeoutMs: 60_000,
-    intervalMs: 200,
-  });
+  waitFor(
+    `failover test #${id}: ${what}`,
+    async () => {
+      const t = await record(id);
+      return ok(t) ? t : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 const healthySnapshot = () =>
   waitFor(
     "every region healthy in the collector's snapshot",
@@ -116,12 +121,12 @@ describe("scheduling the monthly failover test", () => {
       svc.scheduleFailoverTest(lead, { ...ok, startsAt: minutesFromNow(630), candidate: "ap-southeast-1" }),
     ).rejects.toThrow(new RegExp(`Failover test #${id}'s window overlaps`));
     expect(await count()).toBe(before + 1);
-    const window = (
-      await db.query<{ title: string; public: boolean; components: string[]; regions: string[] }>(
-        "select w.title, w.public, w.components, w.regions from maintenance_windows w join failover_tests t on t.maintenance_window_id = w.id where t.id = $1",
+    const { id: windowId, ...window } = (
+      await db.query<{ id: string; title: string; public: boolean; components: string[]; regions: string[] }>(
+        "select w.id, w.title, w.public, w.components, w.regions from maintenance_windows w join failover_tests t on t.maintenance_window_id = w.id where t.id = $1",
         [id],
       )
-    ).rows[0];
+    ).rows[0]!;
     expect(window).toEqual({
       title: "Monthly failover test",
       public: true,
@@ -131,11 +136,9 @@ describe("scheduling the monthly failover test", () => {
     expect(await record(id)).toMatchObject({ primaryRegion: "us-east-1", candidate: "eu-west-1", remindedAt: null });
     // Not due for hours: no reminder yet. The window is cancelled so the next tests have the time to themselves.
     expect(slack.bodies.some((b) => JSON.stringify(b).includes(`failover-test-${id}`))).toBe(false);
-    await db.query(
-      "update maintenance_windows set cancelled_at = now() where id = (select maintenance_window_id from failover_tests where id = $1)",
-      [id],
-    );
-    expect((await svc.listFailoverTests(viewer)).find((t) => t.id === id)?.cancelledAt).not.toBeNull();
+    await maintenance.cancelMaintenance(lead, { id: Number(windowId) });
+    const cancelled = (await svc.listFailoverTests(viewer)).find((t) => t.id === id)!;
+    expect(failoverTestPhase(cancelled, new Date())).toBe("cancelled");
   });
 });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { AlertView } from "@/lib/fleet-view";
 import { env } from "@/server/env";
+import { consoleUrl } from "./console-url";
 import { postJson } from "./post-json";
 
 /** The Alertmanager webhook (version 4) body, so anything that takes Alertmanager's notifications takes ours. */
@@ -31,7 +32,7 @@ export function alertmanagerPayload(alerts: AlertView[], externalURL: string) {
 /** POSTs fire and resolve notifications to ALERT_WEBHOOK_URL, retrying as every webhook does; never blocks the collector. */
 export function notifyAlertChanges(alerts: AlertView[]): void {
   if (!env.ALERT_WEBHOOK_URL || alerts.length === 0) return;
-  const body = alertmanagerPayload(alerts, process.env.NEXTAUTH_URL ?? "http://localhost:3000");
+  const body = alertmanagerPayload(alerts, consoleUrl());
   void postJson(env.ALERT_WEBHOOK_URL, body).then((r) => {
     if (!r.delivered) console.error(`[alerts] webhook not delivered: ${r.detail}`);
   });

@@ -5,6 +5,7 @@ import type { Severity } from "@/lib/severity";
 import type { Queryable } from "@/server/db";
 import { env } from "@/server/env";
 import { readContactMethods } from "./contact-methods-store";
+import { consoleUrl } from "./console-url";
 import { deliverPage, type PageAction, type PageMessage } from "./deliver-page";
 import { pagerDutyEventBody } from "./channels/pagerduty-events";
 import { pageWebhookBody } from "./channels/webhook";
@@ -34,8 +35,6 @@ export function pageIdOf(dedupKey: string): number | null {
   const m = /^switchyard-page-(\d{1,18})$/.exec(dedupKey);
   return m ? Number(m[1]) : null;
 }
-
-const consoleUrl = () => process.env.NEXTAUTH_URL ?? "http://localhost:3000";
 
 export function pageMessage(
   pageId: number,

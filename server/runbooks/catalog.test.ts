@@ -130,12 +130,10 @@ describe("a malformed runbook file", () => {
     return dir;
   };
 
-  it("fails with the file, the step and the problem", () => {
-    const dir = write(
-      "broken.yaml",
-      `id: broken
+  /** A scenario file with one mitigate section of these steps (YAML lines, indented as steps). */
+  const scenario = (id: string, steps: string) => `id: ${id}
 kind: scenario
-title: Broken
+title: ${id}
 summary: x
 source: y
 defaultSeverity: P1
@@ -143,10 +141,18 @@ sections:
   - phase: mitigate
     title: Actions
     steps:
-      - id: promote
+${steps}
+`;
+
+  it("fails with the file, the step and the problem", () => {
+    const dir = write(
+      "broken.yaml",
+      scenario(
+        "broken",
+        `      - id: promote
         title: Promote
-        check: { id: pg-is-magic }
-`,
+        check: { id: pg-is-magic }`,
+      ),
     );
     expect(() => loadRunbooks(dir)).toThrow(
       /runbooks\/scenarios\/broken\.yaml: step promote \(sections\.0\.steps\.0\.check\.id\) Invalid option/,
@@ -154,20 +160,7 @@ sections:
   });
 
   it("refuses a step that covers a step the runbook does not have, or covers without an action", () => {
-    const file = (step: string) => `id: covers
-kind: scenario
-title: Covers
-summary: x
-source: y
-defaultSeverity: P1
-sections:
-  - phase: mitigate
-    title: Actions
-    steps:
-${step}
-      - id: promote
-        title: Promote
-`;
+    const file = (step: string) => scenario("covers", `${step}\n      - { id: promote, title: Promote }`);
     expect(() =>
       loadRunbooks(write("a.yaml", file("      - { id: plan, title: Plan, action: db.failover, covers: [promte] }"))),
     ).toThrow(/covers unknown step promte/);

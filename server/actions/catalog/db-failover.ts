@@ -60,9 +60,9 @@ export const failover: ActionModule<"db.failover"> = {
     const old = primaryOf(ctx);
     const c = ctx.region(candidate);
     const apis = regions.map((id) => ctx.region(id));
-    let envSet: Promise<unknown> | null = null;
+    let envAhead: Promise<unknown> | null = null; // once step 1 passes
     const plan = new Plan(ctx, STEPS(old.id, candidate), async (key) => {
-      if (key === "promote" && envSet) await putEnvBack(ctx, envSet, apis, old);
+      if (key === "promote" && envAhead) await putEnvBack(ctx, envAhead, apis, old);
       return aftermath(ctx, key, old, c, apis);
     });
     // the repoint's hooks ride on shared ssh connections opened meanwhile: no login once the promotion verifies
@@ -76,9 +76,9 @@ export const failover: ActionModule<"db.failover"> = {
 
     // The old primary takes no writes: each API's new DB_HOST is written beside the promotion (it takes effect at
     // the restart), so the repoint is one restart per API. A promotion that fails puts the old one back.
-    envSet = Promise.all(apis.map((r) => setApiEnv(ctx, r, dbEnv(c))));
+    const envSet = Promise.all(apis.map((r) => setApiEnv(ctx, r, dbEnv(c))));
     envSet.catch(() => undefined); // the repoint awaits it and reports its failure
-    const written = envSet;
+    envAhead = envSet;
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -110,7 +110,7 @@ export const failover: ActionModule<"db.failover"> = {
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () => Promise.all([written.then(() => repoint(ctx, c, apis, 45, 85, true)), adoptReplicas(ctx, c)]),
+      run: () => Promise.all([envSet.then(() => repoint(ctx, c, apis, 45, 85, true)), adoptReplicas(ctx, c)]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 

@@ -14,13 +14,11 @@ create table failover_tests (
   reminded_at timestamptz,
   -- what the incident channel answered (delivered or why not)
   reminder_note text,
+  -- its write gap is that run's figure writeGapMs
   switchover_run_id integer references action_runs (id),
-  -- from the switchover run's figures: the old primary's stop until every region API wrote to the candidate
-  write_gap_ms integer,
   -- the 30 minutes of monitoring, a stability timer: started at the first healthy fleet after the switchover, started
   -- over at each break (counted, the last one described), ended held or cut short by an early failback
   monitor_started_at timestamptz,
-  monitor_ended_at timestamptz,
   monitor_result text check (monitor_result in ('held', 'cut-short')),
   monitor_breaks integer not null default 0,
   monitor_note text,
