@@ -32,6 +32,8 @@ export interface PlanFailoverRun {
   /** each step of the plan, started to finished (console clock) */
   stepsMs: Record<string, number | null>;
   gaps: HeartbeatGap[];
+  /** where the gap goes: ms from the stop (wall clock) to each moment, the heartbeats' included */
+  timelineMs: Record<string, number>;
   /** db.failback, request to succeeded */
   failbackMs: number;
 }
@@ -59,10 +61,23 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
     { timeoutMs: 30_000, intervalMs: 50 },
   );
   const shownDown = performance.now();
+  const shownDownWall = Date.now();
   const req = await c.requestAction("db.failover", { candidate: to, regions: lab.ids });
+  const requestedWall = Date.now();
   const approved = await c.approve(req.run);
+  const approvedWall = Date.now();
   const done = await c.succeeded(req.run.id, 180_000);
   const gaps = await Promise.all(lab.ids.map((r) => heartbeatGap(lab.truth(to), r, stopWall)));
+  const since = (iso: string | null | undefined) => (iso ? Date.parse(iso) - stopWall : NaN);
+  const timelineMs: Record<string, number> = {
+    "last heartbeat": Math.min(...gaps.map((g) => since(g.lastOldAt))),
+    "console shows down": shownDownWall - stopWall,
+    requested: requestedWall - stopWall,
+    approved: approvedWall - stopWall,
+    "run started": since(done.startedAt),
+    ...Object.fromEntries((done.stages ?? []).map((s) => [`${s.key} done`, since(s.finishedAt)])),
+    "first heartbeat, last API": Math.max(...gaps.map((g) => since(g.firstNewAt))),
+  };
   const stepsMs = Object.fromEntries(
     (done.stages ?? []).map((s) => [
       s.key,
@@ -81,6 +96,7 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
     approveMs: round(approved.ms),
     stepsMs,
     gaps,
+    timelineMs,
     failbackMs,
   };
   log(
@@ -89,6 +105,11 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
     )
       .map(([k, v]) => `${k} ${v} ms`)
       .join(", ")}; fail-back ${(failbackMs / 1000).toFixed(1)} s`,
+  );
+  log(
+    `    from the stop: ${Object.entries(timelineMs)
+      .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+      .join(", ")}`,
   );
   return result;
 }

@@ -2,11 +2,12 @@ import { spawn, type SpawnOptions } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
-import { readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import type { LabOptions } from "./lab";
 import { regionAddress, regionNetns } from "./network/net";
-import { labFiles, REGION_API_SERVER_PATH, REPO_ROOT } from "./paths";
-import { PRIMARY_REGION, type RegionId } from "./regions";
-import type { LabState } from "./state";
+import { labFiles, REGION_API_SERVER_PATH, REPO_ROOT, resolveLabDir } from "./paths";
+import { parseRegion, PRIMARY_REGION, type RegionId } from "./regions";
+import { regionState, requireState, updateState, type LabState } from "./state";
 import { waitFor } from "./wait";
 
 /** The region API's address as the console (and the other regions) reach it. */
@@ -226,4 +227,35 @@ export function tail(file: string, lines = 15): string {
 
 export function logPath(labDir: string, region: RegionId): string {
   return path.resolve(labFiles(labDir).apiLog(region));
+}
+
+/** The runbook's `export KEY=VALUE` for a region API: writes LAB_DIR/api/<region>.env (takes effect on restart). */
+export async function setApiEnv(
+  region: string,
+  assignments: readonly string[],
+  options: LabOptions = {},
+): Promise<{ region: RegionId; env: ApiEnv; changed: string[] }> {
+  const id = parseRegion(region);
+  const labDir = resolveLabDir(options.labDir);
+  requireState(labDir);
+  const changes = parseEnvAssignments(assignments);
+  const file = labFiles(labDir).apiEnv(id);
+  const env = { ...readApiEnv(file), ...changes };
+  writeApiEnv(file, env);
+  return { region: id, env, changed: Object.keys(changes) };
+}
+
+/** The runbook's `systemctl restart clipper-api`: stop by PID, start, wait until it answers. */
+export async function restartApi(
+  region: string,
+  options: LabOptions = {},
+): Promise<{ region: RegionId; pid: number; apiUrl: string }> {
+  const id = parseRegion(region);
+  const labDir = resolveLabDir(options.labDir);
+  const state = requireState(labDir);
+  await stopApiProcess(state, id);
+  ensureApiEnv(state, id);
+  const pid = await startApiProcess(state, id);
+  updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
+  return { region: id, pid, apiUrl: apiUrl(state, id) };
 }

@@ -1,14 +1,16 @@
 import { LabError } from "./errors";
-import { resetBalancer } from "./balancer";
-import { clearFault, FAULTS, injectFault } from "./faults";
-import { labStatus, resetLab, restartApi, setApiEnv, startLab, stopLab, type LabStatus } from "./lab";
-import { injectNetworkFault } from "./network/cuts";
+import type { LabStatus } from "./lab";
 import { REGION_IDS } from "./regions";
 
-const USAGE = `Usage: npm run lab -- [--lab-dir <dir>] <command>
+// Each command loads only the modules it needs: the fleet file's hooks (set-env, restart-api) are on a failover's
+// critical path, and the whole lab (the bundler, sshd, HAProxy, PostgreSQL set-up) costs every start ~0.2 s.
+const lab = () => import("./lab");
+const faults = () => import("./faults");
+
+const usage = async () => `Usage: npm run lab -- [--lab-dir <dir>] <command>
   start (default)                     create what is missing, start what is stopped
   status                              JSON status of every region, the balancer and the traffic generator
-  fault <region> <fault>              faults: ${FAULTS.join(", ")} (recover also heals the network)
+  fault <region> <fault>              faults: ${(await faults()).FAULTS.join(", ")} (recover also heals the network)
   clear-fault <region> <fault>        undo that one fault (a drill's end): db-down starts the database again unless
                                       another region is the primary now
   partition <region> --from console   the console cannot reach the region (database, API, sshd); regions still can
@@ -71,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "start": {
       const started = Date.now();
-      const result = await startLab(options);
+      const result = await (await lab()).startLab(options);
       for (const warning of result.warnings) console.error(`WARNING: ${warning}`);
       if (result.actions.length)
         console.log(`${result.actions.join("\n")}\n(done in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -80,18 +82,18 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case "status":
-      console.log(JSON.stringify(await labStatus(options), null, 2));
+      console.log(JSON.stringify(await (await lab()).labStatus(options), null, 2));
       return;
     case "fault": {
       const [region, fault] = rest;
-      if (!region || !fault) throw new LabError(`usage: fault <region> <fault>\n${USAGE}`);
-      console.log((await injectFault(region, fault, options)).message);
+      if (!region || !fault) throw new LabError(`usage: fault <region> <fault>\n${await usage()}`);
+      console.log((await (await faults()).injectFault(region, fault, options)).message);
       return;
     }
     case "clear-fault": {
       const [region, fault] = rest;
-      if (!region || !fault) throw new LabError(`usage: clear-fault <region> <fault>\n${USAGE}`);
-      console.log((await clearFault(region, fault, options)).message);
+      if (!region || !fault) throw new LabError(`usage: clear-fault <region> <fault>\n${await usage()}`);
+      console.log((await (await faults()).clearFault(region, fault, options)).message);
       return;
     }
     case "partition":
@@ -101,13 +103,14 @@ async function main(argv: string[]): Promise<void> {
       const from = rest.indexOf("--from");
       const fromValue = from >= 0 ? rest[from + 1] : undefined;
       const positional = from >= 0 ? rest.filter((_, i) => i !== from && i !== from + 1) : rest;
+      const { injectNetworkFault } = await import("./network/cuts");
       console.log((await injectNetworkFault(command, positional[0], fromValue, options)).message);
       return;
     }
     case "set-env": {
       const [region, ...assignments] = rest;
       if (!region) throw new LabError("usage: set-env <region> KEY=VALUE...");
-      const result = await setApiEnv(region, assignments, options);
+      const result = await (await import("./api-process")).setApiEnv(region, assignments, options);
       console.log(
         `${result.region}: set ${result.changed.map((k) => `${k}=${result.env[k]}`).join(" ")} (restart-api to apply)`,
       );
@@ -116,32 +119,32 @@ async function main(argv: string[]): Promise<void> {
     case "restart-api": {
       const [region] = rest;
       if (!region) throw new LabError("usage: restart-api <region>");
-      const result = await restartApi(region, options);
+      const result = await (await import("./api-process")).restartApi(region, options);
       console.log(`${result.region} API restarted (pid ${result.pid}) at ${result.apiUrl}`);
       return;
     }
     case "balancer-reset": {
-      const servers = await resetBalancer(options);
+      const servers = await (await import("./balancer")).resetBalancer(options);
       console.log(`Balancer back to its layout: ${servers.length} servers ready at their configured weights.`);
       return;
     }
     case "stop": {
-      const result = await stopLab(options);
+      const result = await (await lab()).stopLab(options);
       console.log(result.stopped.length ? `Stopped: ${result.stopped.join(", ")}` : "Nothing was running.");
       return;
     }
     case "reset": {
-      const result = await resetLab(options);
+      const result = await (await lab()).resetLab(options);
       console.log(result.removed.length ? `Removed: ${result.removed.join(", ")}` : "Nothing to remove.");
       return;
     }
     case "help":
     case "--help":
     case "-h":
-      console.log(USAGE);
+      console.log(await usage());
       return;
     default:
-      throw new LabError(`unknown command "${command}"\n${USAGE}`);
+      throw new LabError(`unknown command "${command}"\n${await usage()}`);
   }
 }
 

@@ -8,7 +8,7 @@ import {
   stopApiProcess,
 } from "./api-process";
 import { LabError } from "./errors";
-import { parseRegion, regionState, requireState, type LabOptions } from "./lab";
+import type { LabOptions } from "./lab";
 import { cutNetwork } from "./network/cuts";
 import { resolveLabDir } from "./paths";
 import {
@@ -22,8 +22,8 @@ import {
   stopServer,
   waitStreaming,
 } from "./postgres";
-import { LAB_REGIONS, PRIMARY_REGION, type RegionId } from "./regions";
-import { updateState, type LabState, type RegionFaults } from "./state";
+import { LAB_REGIONS, parseRegion, PRIMARY_REGION, type RegionId } from "./regions";
+import { regionState, requireState, updateState, type LabState, type RegionFaults } from "./state";
 import { waitFor } from "./wait";
 
 export const FAULTS = [

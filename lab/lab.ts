@@ -1,9 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
-import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
-import { LabError } from "./errors";
 import { bundleLabPrograms } from "./bundle";
 import { writeFleetFile } from "./fleet-file";
 import {
@@ -37,17 +35,9 @@ import {
   stopServer,
   waitStreaming,
 } from "./postgres";
-import {
-  isRegionId,
-  LAB_REGIONS,
-  labRegion,
-  PRIMARY_REGION,
-  REGION_IDS,
-  type RegionId,
-  type RegionRole,
-} from "./regions";
+import { LAB_REGIONS, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
-import { NO_FAULTS, readState, updateState, writeState, type LabState, type RegionState } from "./state";
+import { NO_FAULTS, readState, regionState, requireState, updateState, writeState, type LabState } from "./state";
 import { ensureGenerator, generatorStatus, stopGenerator, type GeneratorStatus } from "./traffic-process";
 
 export interface LabOptions {
@@ -109,18 +99,6 @@ export interface StartResult {
   /** What this call had to do; empty when everything was already running. */
   actions: string[];
   warnings: string[];
-}
-
-function regionState(state: LabState, id: RegionId): RegionState {
-  const rs = state.regions[id];
-  if (!rs) throw new Error(`lab state has no entry for ${id}`);
-  return rs;
-}
-
-function requireState(labDir: string): LabState {
-  const state = readState(labDir);
-  if (!state) throw new LabError(`no lab in ${labDir}; start it first (npm run lab)`);
-  return state;
 }
 
 async function createState(labDir: string, forceSimulated: boolean): Promise<LabState> {
@@ -504,46 +482,10 @@ export async function resetLab(options: LabOptions = {}): Promise<{ labDir: stri
   return { labDir, removed };
 }
 
-function parseRegion(region: string): RegionId {
-  if (!isRegionId(region)) throw new LabError(`unknown region "${region}"; regions: ${REGION_IDS.join(", ")}`);
-  return region;
-}
-
-/** The runbook's `export KEY=VALUE` for a region API: writes LAB_DIR/api/<region>.env (takes effect on restart). */
-export async function setApiEnv(
-  region: string,
-  assignments: readonly string[],
-  options: LabOptions = {},
-): Promise<{ region: RegionId; env: ApiEnv; changed: string[] }> {
-  const id = parseRegion(region);
-  const labDir = resolveLabDir(options.labDir);
-  requireState(labDir);
-  const changes = parseEnvAssignments(assignments);
-  const file = labFiles(labDir).apiEnv(id);
-  const env = { ...readApiEnv(file), ...changes };
-  writeApiEnv(file, env);
-  return { region: id, env, changed: Object.keys(changes) };
-}
-
-/** The runbook's `systemctl restart clipper-api`: stop by PID, start, wait until it answers. */
-export async function restartApi(
-  region: string,
-  options: LabOptions = {},
-): Promise<{ region: RegionId; pid: number; apiUrl: string }> {
-  const id = parseRegion(region);
-  const labDir = resolveLabDir(options.labDir);
-  const state = requireState(labDir);
-  await stopApiProcess(state, id);
-  ensureApiEnv(state, id);
-  const pid = await startApiProcess(state, id);
-  updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
-  return { region: id, pid, apiUrl: apiUrl(state, id) };
-}
-
 /** How tools and tests reach a region's PostgreSQL server as the lab does: its Unix socket, whatever the network. */
 export function regionPg(labDir: string, region: RegionId): PgTarget {
   const state = requireState(labDir);
   return labPg(state, regionState(state, region));
 }
 
-export { labRegion, parseRegion, requireState, regionState };
+export { restartApi, setApiEnv } from "./api-process";

@@ -1,3 +1,5 @@
+import { LabError } from "./errors";
+
 /** The lab's fixed fleet: one primary and two streaming replicas. */
 export const LAB_REGIONS = [
   { id: "us-east-1", displayName: "US East (N. Virginia)", role: "primary", slot: null },
@@ -13,6 +15,11 @@ export const REGION_IDS: readonly RegionId[] = LAB_REGIONS.map((r) => r.id);
 
 export function isRegionId(value: string): value is RegionId {
   return (REGION_IDS as readonly string[]).includes(value);
+}
+
+export function parseRegion(region: string): RegionId {
+  if (!isRegionId(region)) throw new LabError(`unknown region "${region}"; regions: ${REGION_IDS.join(", ")}`);
+  return region;
 }
 
 export function labRegion(id: RegionId): LabRegion {

@@ -1,8 +1,8 @@
 import { LabError } from "../errors";
-import { parseRegion, requireState, type LabOptions } from "../lab";
+import type { LabOptions } from "../lab";
 import { resolveLabDir } from "../paths";
-import { REGION_IDS, type RegionId } from "../regions";
-import { updateState, type LabState } from "../state";
+import { parseRegion, REGION_IDS, type RegionId } from "../regions";
+import { requireState, updateState, type LabState } from "../state";
 import { applyCuts, consoleAddress, regionAddress } from "./net";
 
 /** The network faults: what a region is cut off from. Each replaces that region's rules; `heal` lifts them all. */

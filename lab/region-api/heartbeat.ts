@@ -29,8 +29,13 @@ export interface DbTarget {
 }
 
 const RECONNECT_MS = 200;
-const HEARTBEAT_MS = 1_000;
-const PRUNE_EVERY = 60;
+// four a second: a write gap is measured between heartbeats, to within a quarter of a second
+const HEARTBEAT_MS = 250;
+const PRUNE_EVERY = 240;
+/** three seconds of failed heartbeats: the API reports itself down */
+export const FAILURES_UNTIL_DOWN = Math.ceil(3_000 / HEARTBEAT_MS);
+/** a heartbeat still unanswered after this long counts as a failed write (a slower one is merely skipped) */
+const STUCK_MS = 1_000;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
@@ -52,7 +57,7 @@ function noteError(health: DbHealth, { error, errorCode }: ErrorInWords) {
 }
 
 /**
- * Writes one heartbeat row a second through a single pg.Client (no pool: a dead primary
+ * Writes a heartbeat row every quarter second through a single pg.Client (no pool: a dead primary
  * must show up as failed writes). The client's 'error'/'end' mark the db disconnected at once.
  */
 export class PgHeartbeatWriter implements HeartbeatWriter {
@@ -62,7 +67,8 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private inFlight = false;
+  /** when the heartbeat still waiting for the database was sent (null: none waits) */
+  private inFlightSince: number | null = null;
   private ticks = 0;
   private stopped = false;
   /** why the last connection attempt or connection failed */
@@ -119,7 +125,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       this.connectError = null;
       this.health.connected = true;
       // the first write as soon as it can (a restarted API under load writes at once, not a beat later)
-      if (!this.inFlight) void this.beat();
+      if (this.inFlightSince === null) void this.beat();
     } catch (error) {
       lost(error);
     }
@@ -137,14 +143,18 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
   }
 
   private async beat() {
-    if (this.inFlight) return this.fail({ error: "previous heartbeat still waiting for the database" });
+    if (this.inFlightSince !== null) {
+      if (Date.now() - this.inFlightSince >= STUCK_MS)
+        this.fail({ error: "previous heartbeat still waiting for the database" });
+      return;
+    }
     const client = this.client;
     if (!client)
       return this.fail({
         error: `not connected: ${this.connectError?.error ?? "connecting"}`,
         errorCode: this.connectError?.errorCode,
       });
-    this.inFlight = true;
+    this.inFlightSince = Date.now();
     try {
       if (!this.schemaReady) {
         await client.query(`CREATE SCHEMA IF NOT EXISTS switchyard_lab;
@@ -182,7 +192,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       // A timed-out query leaves the connection busy, and a dropped link never resets it: start afresh.
       if (this.client === client && /timeout/i.test(message(error))) this.abandon(client);
     } finally {
-      this.inFlight = false;
+      this.inFlightSince = null;
     }
   }
 

@@ -5,7 +5,7 @@ import { cdnProviders, type CdnProvider } from "../../lib/cdn-providers";
 import { regionAddress } from "../network/net";
 import { isRegionId } from "../regions";
 import { readState, updateState, type LabState, type RegionFaults } from "../state";
-import { PgHeartbeatWriter, SimulatedHeartbeatWriter, type HeartbeatWriter } from "./heartbeat";
+import { FAILURES_UNTIL_DOWN, PgHeartbeatWriter, SimulatedHeartbeatWriter, type HeartbeatWriter } from "./heartbeat";
 import { TrafficModel, type CdnRollout } from "./traffic-model";
 import { Vantage, type DbAddress } from "./vantage";
 
@@ -125,7 +125,7 @@ function health() {
   const mirrors = model.mirrorStatus();
   const cdn = model.cdnStatus();
   let status: HealthStatus = "ok";
-  if (db.consecutiveFailures > 2) status = "down";
+  if (db.consecutiveFailures >= FAILURES_UNTIL_DOWN) status = "down";
   else if (!db.writable || db.consecutiveFailures > 0 || mirrors !== "ok" || cdn === "outage" || faults.slow)
     status = "degraded";
   return {

@@ -203,7 +203,7 @@ const sudoNotNeeded = (region: RegionConfig, t: SshTransport) =>
 
 async function sshRows(region: RegionConfig, t: SshTransport): Promise<CheckRow[]> {
   const who = `${t.user}@${t.host}:${t.port}`;
-  const login = await probeSsh(t);
+  const login = await probeSsh(t, { shared: false });
   if (!login.ok) {
     const rows = [row(region, "ssh.login", "FAIL", login.observed)];
     for (const p of hostPrograms(region))

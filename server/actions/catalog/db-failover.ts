@@ -3,7 +3,6 @@ import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
 import { serverState } from "../executors/sql";
-import { warmConnection } from "../executors/ssh";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
@@ -65,8 +64,6 @@ export const failover: ActionModule<"db.failover"> = {
       if (key === "promote" && envAhead) await putEnvBack(ctx, envAhead, apis, old);
       return aftermath(ctx, key, old, c, apis);
     });
-    // the repoint's hooks ride on shared ssh connections opened meanwhile: no login once the promotion verifies
-    for (const r of apis) if (r.transport.kind === "ssh") void warmConnection(r.transport);
 
     await plan.step("old-primary", {
       percent: [2, 15],

@@ -18,7 +18,7 @@ async function wayToFence(r: RegionConfig): Promise<{ way: Way | null; observed:
     ? "no hooks.postgres in the fleet file"
     : r.transport.kind === "local"
       ? "pg_ctl runs on the console's own machine"
-      : await probeSsh(r.transport).then((p) => (p.ok ? null : p.observed));
+      : await probeSsh(r.transport, { shared: true }).then((p) => (p.ok ? null : p.observed));
   if (r.hooks.postgres && (r.transport.kind === "local" || hostObserved === null))
     return { way: "host", observed: `pg_ctl stop -m immediate on ${r.id}'s host` };
   if (r.hooks.fence)

@@ -5,8 +5,9 @@ import { probeSsh } from "../executors/ssh";
 import { check } from "../module";
 
 /**
- * Pre-flight of every action that runs commands on a region's host: each host answers over SSH (in ssh's
- * failure in plain words), or the command runs on the console's own machine and the check says so.
+ * Pre-flight of every action that runs commands on a region's host: each host answers over SSH on the connection
+ * its commands will share (in ssh's failure in plain words), or the command runs on the console's own machine and
+ * the check says so.
  */
 export async function hostReachable(regions: RegionConfig[]): Promise<Check[]> {
   return Promise.all(
@@ -19,7 +20,7 @@ export async function hostReachable(regions: RegionConfig[]): Promise<Check[]> {
           true,
           "local execution (no SSH transport in the fleet file)",
         );
-      const probe = await probeSsh(t);
+      const probe = await probeSsh(t, { shared: true });
       return check(`host-${r.id}`, `${r.id}'s host is reachable over SSH`, probe.ok, probe.observed);
     }),
   );

@@ -1,7 +1,7 @@
 import "server-only";
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -11,27 +11,41 @@ import { env } from "@/server/env";
 
 /**
  * The socket of a region's shared ssh connection: under the console's data directory (a private temporary
- * one when that path would be too long for a socket), named by the identity and known-hosts files as well
- * as by host, port and user (%C), so a changed key in the fleet file never rides on an old connection.
+ * one when that path would be too long for a socket), named by host, port and user (%C) and by what the identity
+ * and known-hosts files hold, so a key rotated or a host key pinned anew in them never rides on an old connection.
  */
 export function controlPath(t: SshTransport): string {
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR, "ssh");
   const dir = dataDir.length <= 50 ? dataDir : path.join(os.tmpdir(), `switchyard-ssh-${process.getuid?.() ?? "u"}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = createHash("sha256").update(`${t.identityFile}\n${t.knownHostsFile}`).digest("hex").slice(0, 8);
-  return path.join(dir, `${files}-%C`);
+  const hash = createHash("sha256");
+  for (const file of [t.identityFile, t.knownHostsFile]) hash.update(`${file}\n${contents(file)}\n`);
+  return path.join(dir, `${hash.digest("hex").slice(0, 8)}-%C`);
+}
+
+function contents(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return ""; // ssh itself says what is wrong with it
+  }
 }
 
 /**
- * Whether a region's host answers over SSH: logs in on a connection of its own (so a changed host key or a
- * revoked key is seen even while a shared connection lives) and runs `true`, nothing else.
+ * Whether a region's host answers over SSH: runs `true`, nothing else. `shared` (the actions' pre-flights) rides on
+ * the region's shared connection, opening it with a full login when none lives: the check goes the way the
+ * commands will, and leaves the connection open for them (a login costs a few hundred milliseconds, a shared
+ * connection a few tens). Without it, a connection of its own logs in anew (the fleet check: does the login work).
  */
-export function probeSsh(t: SshTransport): Promise<{ ok: boolean; observed: string; ms: number }> {
+export function probeSsh(
+  t: SshTransport,
+  { shared }: { shared: boolean },
+): Promise<{ ok: boolean; observed: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
       "ssh",
-      sshArgs(t, ["true"]),
+      sshArgs(t, ["true"], { controlPath: shared ? controlPath(t) : null }),
       { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" },
       (error, _stdout, stderr) => {
         const ms = Math.round(performance.now() - started);
@@ -43,21 +57,6 @@ export function probeSsh(t: SshTransport): Promise<{ ok: boolean; observed: stri
           ms,
         });
       },
-    );
-  });
-}
-
-/**
- * Opens a region's shared ssh connection ahead of the commands that will ride on it (a failover plan's repoint,
- * while the promotion runs): they then skip the login. Runs `true`; never fails (the commands report their own).
- */
-export function warmConnection(t: SshTransport): Promise<void> {
-  return new Promise((resolve) => {
-    execFile(
-      "ssh",
-      sshArgs(t, ["true"], { controlPath: controlPath(t) }),
-      { timeout: (t.connectTimeoutSeconds + 5) * 1000 },
-      () => resolve(),
     );
   });
 }

@@ -1,0 +1,15 @@
+import pg from "pg";
+import { execFileSync } from "node:child_process";
+const c = new pg.Client({ host: "10.213.177.12", port: 40295, user: "postgres", database: "postgres" });
+await c.connect();
+execFileSync("node", ["/tmp/lab1/bin/cli.mjs", "--lab-dir", "/tmp/lab1", "fault", "us-east-1", "db-down"]);
+let t = performance.now();
+const r = await c.query("select pg_promote(true, 60) as p");
+console.log("pg_promote", r.rows[0].p, Math.round(performance.now() - t), "ms");
+t = performance.now();
+const w = await c.query("select pg_is_in_recovery() r");
+console.log("in recovery", w.rows[0].r, Math.round(performance.now() - t));
+t = performance.now();
+await c.query("create table if not exists tmpw(x int); insert into tmpw values (1)");
+console.log("write", Math.round(performance.now() - t));
+await c.end();
