@@ -167,11 +167,7 @@ export class PostgresProbe {
   private dropWitness() {
     const w = this.witness;
     this.witness = null;
-    if (w) {
-      w.removeAllListeners();
-      w.on("error", () => undefined);
-      w.end().catch(() => undefined);
-    }
+    if (w) letGo(w);
   }
 
   private newClient(timeoutMs: number) {
@@ -216,15 +212,18 @@ export class PostgresProbe {
   private drop() {
     const c = this.client;
     this.client = null;
-    if (c) {
-      c.removeAllListeners();
-      c.on("error", () => undefined);
-      c.end().catch(() => undefined);
-    }
+    if (c) letGo(c);
   }
 
   close() {
     this.drop();
     this.dropWitness();
   }
+}
+
+/** Ends a connection that no longer matters, deaf to whatever it still says. */
+function letGo(c: pg.Client) {
+  c.removeAllListeners();
+  c.on("error", () => undefined);
+  c.end().catch(() => undefined);
 }
