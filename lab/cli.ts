@@ -3,7 +3,8 @@ import type { LabStatus } from "./lab";
 import { REGION_IDS } from "./regions";
 
 // Each command loads only the modules it needs: the fleet file's hooks (set-env, restart-api) are on a failover's
-// critical path, and the whole lab (the bundler, sshd, HAProxy, PostgreSQL set-up) costs every start ~0.2 s.
+// critical path, and loading the whole lab (the bundler, sshd, HAProxy, PostgreSQL set-up) costs every start tens
+// of milliseconds.
 const lab = () => import("./lab");
 const faults = () => import("./faults");
 
