@@ -22,12 +22,6 @@ export function parseRegion(region: string): RegionId {
   return region;
 }
 
-export function labRegion(id: RegionId): LabRegion {
-  const region = LAB_REGIONS.find((r) => r.id === id);
-  if (!region) throw new Error(`unknown region ${id}`);
-  return region;
-}
-
 export const PRIMARY_REGION: RegionId = "us-east-1";
 
 /** Where the lab's users come from, each served first by its home region (the balancer's geo-routing). */

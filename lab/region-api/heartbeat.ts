@@ -31,7 +31,8 @@ export interface DbTarget {
 const RECONNECT_MS = 200;
 // four a second: a write gap is measured between heartbeats, to within a quarter of a second
 const HEARTBEAT_MS = 250;
-const PRUNE_EVERY = 240;
+/** heartbeats between prunes of rows older than an hour: about a minute */
+const PRUNE_EVERY = 60_000 / HEARTBEAT_MS;
 /** three seconds of failed heartbeats: the API reports itself down */
 export const FAILURES_UNTIL_DOWN = Math.ceil(3_000 / HEARTBEAT_MS);
 /** a heartbeat still unanswered after this long counts as a failed write (a slower one is merely skipped) */

@@ -36,7 +36,7 @@ select pg_is_in_recovery() as in_recovery,
   (select json_build_object('status', w.status, 'silenceSeconds', extract(epoch from clock_timestamp() - w.last_msg_receipt_time)::float8,
       'senderHost', w.sender_host, 'senderPort', w.sender_port, 'slot', w.slot_name) from pg_stat_wal_receiver w) as receiver`;
 
-/** How long after the witness connection ended its ending still says something about the server. */
+/** How long after the server ended the witness connection that ending still says it is stopping. */
 const WITNESS_MEMORY_MS = 2_000;
 
 /** The server said it is stopping (admin_shutdown, crash_shutdown, cannot_connect_now). */
@@ -56,6 +56,7 @@ export class PostgresProbe {
   private connecting: Promise<pg.Client> | null = null;
   private inRecovery: boolean | null = null;
   private witness: pg.Client | null = null;
+  /** the server ended the witness, saying it is stopping (at: when) */
   private witnessEnded: { error: unknown; at: number } | null = null;
 
   constructor(
@@ -131,7 +132,7 @@ export class PostgresProbe {
   private async askWitness(timeoutMs: number): Promise<boolean> {
     const ended = this.witnessEnded;
     this.witnessEnded = null; // said once: the probe after connects anew
-    if (ended && Date.now() - ended.at < WITNESS_MEMORY_MS && stopping(ended.error)) throw ended.error;
+    if (ended && Date.now() - ended.at < WITNESS_MEMORY_MS) throw ended.error;
     const w = this.witness;
     if (!w) return false;
     try {
@@ -148,13 +149,13 @@ export class PostgresProbe {
   private async openWitness(timeoutMs: number) {
     if (this.witness) return;
     const w = this.newClient(timeoutMs);
-    const ended = (error: unknown) => {
+    const ended = (error?: unknown) => {
       if (this.witness !== w) return;
-      this.witnessEnded = { error: error ?? new Error("Connection terminated"), at: Date.now() };
+      if (stopping(error)) this.witnessEnded = { error, at: Date.now() };
       this.dropWitness();
     };
     w.on("error", ended);
-    w.on("end", () => ended(null));
+    w.on("end", () => ended());
     this.witness = w;
     this.witnessEnded = null;
     try {
