@@ -52,9 +52,11 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
   const from = await recordedPrimary(c);
   const to = from === PAIR[0] ? PAIR[1] : PAIR[0];
   await everyApiWritesTo(lab, from);
-  await injectFault(from, "db-down", { labDir: lab.labDir });
+  // The engineer watches the console while the database stops: the request goes the moment it shows it down,
+  // however long the stop itself takes to finish.
   const stopWall = Date.now();
   const s1 = performance.now();
+  const stopping = injectFault(from, "db-down", { labDir: lab.labDir }).then(() => Date.now());
   await waitFor(
     `GET /api/v1/fleet to show ${from}'s database down`,
     async () => (await c.fleet()).regions.find((r) => r.id === from)?.sample?.db?.up === false,
@@ -66,11 +68,17 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
   const requestedWall = Date.now();
   const approved = await c.approve(req.run);
   const approvedWall = Date.now();
-  const done = await c.succeeded(req.run.id, 180_000);
-  const gaps = await Promise.all(lab.ids.map((r) => heartbeatGap(lab.truth(to), r, stopWall)));
+  const stoppedWall = await stopping;
+  // polled as a run page's viewer would, not so often that the bench competes with the restarts it measures
+  const done = await c.succeeded(req.run.id, 180_000, 500);
+  // The old primary took its last write before the promotion began, the new one its first after.
+  const promoteStarted = done.stages?.find((s) => s.key === "promote")?.startedAt;
+  const boundary = promoteStarted ? Date.parse(promoteStarted) : stoppedWall;
+  const gaps = await Promise.all(lab.ids.map((r) => heartbeatGap(lab.truth(to), r, boundary)));
   const since = (iso: string | null | undefined) => (iso ? Date.parse(iso) - stopWall : NaN);
   const timelineMs: Record<string, number> = {
     "last heartbeat": Math.min(...gaps.map((g) => since(g.lastOldAt))),
+    "stop finished": stoppedWall - stopWall,
     "console shows down": shownDownWall - stopWall,
     requested: requestedWall - stopWall,
     approved: approvedWall - stopWall,
@@ -78,6 +86,8 @@ async function oneRun(c: Console, lab: LabView, run: number, log: (s: string) =>
     ...Object.fromEntries((done.stages ?? []).map((s) => [`${s.key} done`, since(s.finishedAt)])),
     "first heartbeat, last API": Math.max(...gaps.map((g) => since(g.firstNewAt))),
   };
+  if (process.env.BENCH_PLAN_OUTPUT)
+    for (const l of done.output) log(`      ${Date.parse(l.at) - stopWall} ms ${l.text}`);
   const stepsMs = Object.fromEntries(
     (done.stages ?? []).map((s) => [
       s.key,

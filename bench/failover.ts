@@ -72,7 +72,7 @@ export interface FailoverRun {
   approveResponseMs: number;
   /** the run's finishedAt (console clock) minus t0 (wall clock): promotion, replicas repointed, verification */
   runFinishedMs: number | null;
-  /** pg_promote(true, 60)'s own duration, from the run's output */
+  /** pg_promote's call until the server is out of recovery, from the run's output */
   pgPromoteMs: number | null;
   insertAttempts: number;
   readOnlyErrors: number;
@@ -217,7 +217,7 @@ export class Console {
   }
 
   /** Polls GET /api/v1/actions/<id> until the run has finished; throws unless it succeeded with its verification. */
-  async succeeded(id: number, timeoutMs = 180_000): Promise<ActionRunDetail> {
+  async succeeded(id: number, timeoutMs = 180_000, everyMs = 100): Promise<ActionRunDetail> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const run = await this.run(id);
@@ -238,7 +238,7 @@ export class Console {
       }
       if (performance.now() > deadline)
         throw new Error(`${run.actionId} #${id} still ${run.status} after ${timeoutMs} ms`);
-      await sleep(100);
+      await sleep(everyMs);
     }
   }
 
@@ -466,7 +466,10 @@ async function firstWrite(client: pg.Client, at: PgAt, stop: { stopped: boolean 
   return { at: null, attempts, readOnly, other, firstOther, client: c };
 }
 
-/** Figure 5 for one region API: the last heartbeat written before the stop, and the next one, on the new primary. */
+/**
+ * Figure 5 for one region API: the last heartbeat written before `stopWall` (a moment after the old primary's last
+ * write and before the new one's first), and the next one, on the new primary.
+ */
 export async function heartbeatGap(newPrimary: PgAt, region: string, stopWall: number): Promise<HeartbeatGap> {
   return waitFor(
     `${region}'s first heartbeat on the new primary`,
@@ -572,7 +575,7 @@ async function oneRun(
       );
     const promoted = await c.succeeded(req.run.id, 120_000);
     const pgPromote = promoted.output
-      .map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1])
+      .map((l) => /^pg_promote on .*: out of recovery after (\d+) ms/.exec(l.text)?.[1])
       .find(Boolean);
 
     // 3. Every region API at the new primary; then the heartbeat gap, read on the new primary.
@@ -794,7 +797,7 @@ async function oneFencedRun(
     const fence = await c.perform("db.fence-primary", { region: from }, 120_000);
     const promote = await c.perform("db.promote-replica", { region: to }, 120_000);
     const pgPromote = promote.run.output
-      .map((l) => /pg_promote\(true, 60\).* after (\d+) ms/.exec(l.text)?.[1])
+      .map((l) => /^pg_promote on .*: out of recovery after (\d+) ms/.exec(l.text)?.[1])
       .find(Boolean);
     const repoint = await c.perform("db.repoint-app", { primary: to, regions: outside });
     const gaps = await Promise.all(outside.map((id) => heartbeatGap(lab.truth(to), id, stopWall)));

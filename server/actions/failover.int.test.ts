@@ -19,7 +19,7 @@ process.env.POLL_INTERVAL = "500";
 const { getDb } = await import("@/server/db");
 const { insertUser } = await import("@/server/auth/users");
 const svc = await import("@/server/actions/action-service");
-const { sweepInterrupted } = await import("@/server/actions/runner");
+const { STALE_SECONDS, sweepInterrupted } = await import("@/server/actions/runner");
 const { leadingCollector } = await import("@/tests/support/collector-lease");
 const { verifyAuditChain } = await import("@/server/audit/verify-audit");
 const incidents = await import("@/server/incidents/incident-service");
@@ -181,7 +181,7 @@ describe("refusals that change nothing", () => {
       /^unless us-east-1's server refuses connections \(stopped\) or was fenced since: fence it first/,
     );
     expect(preview.plan[1]).toBe(
-      `SELECT pg_promote(true, 60) on eu-west-1 (${pgAt("eu-west-1").host}:${pgAt("eu-west-1").port})`,
+      `SELECT pg_promote(false) on eu-west-1 (${pgAt("eu-west-1").host}:${pgAt("eu-west-1").port})`,
     );
     expect(await count("select count(*) as n from action_runs where action_id = 'db.promote-replica'")).toBe(0);
   });
@@ -227,6 +227,20 @@ describe("refusals that change nothing", () => {
 
     expect(await sweepInterrupted()).toEqual([]); // its heartbeat is fresh: still running somewhere
     await db.query("update action_runs set heartbeat_at = now() - interval '1 minute' where id = $1", [ghostId]);
+    // A run is judged silent only since the store last started (no console could beat while it was down): this
+    // file's store may have started moments ago.
+    await waitFor(
+      "the store to have been up longer than a run may stay silent",
+      async () =>
+        db.driver !== "pg" ||
+        (
+          await db.query<{ up: boolean }>(
+            "select pg_postmaster_start_time() < now() - make_interval(secs => $1) as up",
+            [STALE_SECONDS],
+          )
+        ).rows[0]?.up,
+      { timeoutMs: 30_000 },
+    );
     expect(await sweepInterrupted()).toEqual([ghostId]);
     const ghostRun = await svc.getAction(caller(), ghostId);
     expect(ghostRun.status).toBe("interrupted");
@@ -295,7 +309,7 @@ describe("the whole failover and failback", () => {
       run.preflight.filter((c) => !c.ok),
       JSON.stringify(run.preflight),
     ).toEqual([]);
-    expect(run.plan[1]).toMatch(/pg_promote\(true, 60\) on eu-west-1/);
+    expect(run.plan[1]).toMatch(/pg_promote\(false\) on eu-west-1/);
     await expect(svc.approveAction(lead, run.id, { paramsHash: run.paramsHash })).rejects.toMatchObject({
       code: "forbidden",
     });
@@ -326,7 +340,7 @@ describe("the whole failover and failback", () => {
       ]),
     ).toBe(1);
     const output = (await svc.getAction(caller(), run.id)).output.map((l) => l.text);
-    expect(output.filter((l) => l.startsWith("pg_promote(true, 60)"))).toHaveLength(1);
+    expect(output.filter((l) => /^pg_promote on eu-west-1 .*: out of recovery after \d+ ms$/.test(l))).toHaveLength(1);
     // A stopped old primary (it refuses connections: its host answered) needs no fence first.
     expect(output).toContain("us-east-1: refuses connections: stopped; no fence needed");
     expect(done.verification!.checks.find((c) => c.id === "replicas-follow")?.observed).toMatch(

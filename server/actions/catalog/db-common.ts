@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import { slotName, type RegionConfig } from "@/lib/fleet-config";
 import { getDb } from "@/server/db";
 import { publish } from "@/server/events/bus";
@@ -16,7 +17,7 @@ import {
 } from "../executors/host";
 import { queryOne, serverState, withServer, type ServerState } from "../executors/sql";
 import type { FleetContext, RunContext } from "../module";
-import { until } from "../wait";
+import { sleep } from "../wait";
 
 /** The building blocks of the database actions, shared by promotion, switchover and rebuild. */
 
@@ -45,28 +46,28 @@ export async function testWrite(
   region: RegionConfig,
   runId: number | null,
   commit: "synchronous" | "local" = "synchronous",
-): Promise<{ id: string; at: string }> {
+): Promise<WriteCheck> {
   try {
-    return await withServer(
-      region,
-      async (c) => {
-        await c.query("create schema if not exists switchyard_probe");
-        await c.query(
-          "create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)",
-        );
-        const r = await c.query<{ id: string; at: Date }>(
-          "insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at",
-          [runId],
-        );
-        return { id: r.rows[0]!.id, at: r.rows[0]!.at.toISOString() };
-      },
-      5_000,
-      commit === "local" ? { synchronous_commit: "local" } : {},
-    );
+    return await withServer(region, (c) => writeCheck(c, runId), 5_000, commit === "local" ? LOCAL_COMMIT : {});
   } catch (err) {
     const wait = commit === "synchronous" ? await standbyWait(region) : null;
     throw wait ? new Error(`${(err as Error).message}: ${wait}`) : err;
   }
+}
+
+type WriteCheck = { id: string; at: string };
+const LOCAL_COMMIT = { synchronous_commit: "local" };
+
+async function writeCheck(c: pg.Client, runId: number | null): Promise<WriteCheck> {
+  await c.query("create schema if not exists switchyard_probe");
+  await c.query(
+    "create table if not exists switchyard_probe.write_check (id bigserial primary key, at timestamptz not null default clock_timestamp(), run_id integer)",
+  );
+  const r = await c.query<{ id: string; at: Date }>(
+    "insert into switchyard_probe.write_check (run_id) values ($1) returning id::text, at",
+    [runId],
+  );
+  return { id: r.rows[0]!.id, at: r.rows[0]!.at.toISOString() };
 }
 
 /** Why a primary's commits wait, when they wait for a synchronous standby that does not stream; else null. */
@@ -81,45 +82,45 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
   return `its commits wait for a synchronous standby (synchronous_standby_names = '${r.names}') and none streams from it: start or rebuild a replica (db.rebuild-replica)`;
 }
 
-/** pg_promote on the candidate, then until it is out of recovery and takes a write (pg_promote's answer alone is not trusted). */
-export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<{ id: string; at: string }> {
+/**
+ * Promotes a replica and makes the first write on it. pg_promote(true) looks every 100 ms whether recovery has
+ * ended; asked not to wait, and watched every 10 ms on the same session, the promotion is seen as it ends, and
+ * that session writes at once (committed locally: with synchronous standby names, no replica follows it yet,
+ * until adoptReplicas points them at it).
+ */
+export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<WriteCheck> {
   const started = performance.now();
-  const r = await queryOne<{ promoted: boolean }>(candidate, "select pg_promote(true, 60) as promoted", [], 65_000);
-  ctx.log(
-    `pg_promote(true, 60) on ${where(candidate)} returned ${r.promoted} after ${Math.round(performance.now() - started)} ms`,
+  const since = () => Math.round(performance.now() - started);
+  return withServer(
+    candidate,
+    async (c) => {
+      await c.query("select pg_promote(false)");
+      const deadline = Date.now() + 60_000;
+      while ((await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r) {
+        if (Date.now() > deadline) throw new Error(`${where(candidate)} was still in recovery 60 s after pg_promote`);
+        await sleep(10, ctx.signal);
+      }
+      ctx.log(`pg_promote on ${where(candidate)}: out of recovery after ${since()} ms`);
+      const write = await writeCheck(c, ctx.runId);
+      ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${since()} ms after the promote call`);
+      return write;
+    },
+    65_000,
+    LOCAL_COMMIT,
   );
-  await until(
-    `${candidate.id} to leave recovery`,
-    async () => !(await queryOne<{ r: boolean }>(candidate, "select pg_is_in_recovery() as r")).r,
-    60_000,
-    ctx.signal,
-    20,
-  );
-  // committed locally: with synchronous standby names, no replica follows it yet (adoptReplicas points them at it)
-  const write = await until(
-    `${candidate.id} to accept a write`,
-    () => testWrite(candidate, ctx.runId, "local"),
-    30_000,
-    ctx.signal,
-    20,
-  );
-  ctx.log(
-    `${candidate.id} accepts writes (write_check #${write.id}) ${Math.round(performance.now() - started)} ms after the promote call`,
-  );
-  return write;
 }
 
-/** The slots the new primary must hold for its replicas (slots do not survive a promotion). */
-export async function ensureSlots(ctx: RunContext, primary: RegionConfig, replicas: RegionConfig[]): Promise<void> {
+/** The slots a server must hold for the replicas that stream from it (a replica holds them too, for cascading). */
+export async function ensureSlots(ctx: RunContext, upstream: RegionConfig, replicas: RegionConfig[]): Promise<void> {
   if (!replicas.length) return;
-  await withServer(primary, async (c) => {
+  await withServer(upstream, async (c) => {
     for (const r of replicas) {
       const slot = slotOf(r);
       const made = await c.query(
         "select pg_create_physical_replication_slot($1, true) where not exists (select 1 from pg_replication_slots where slot_name = $1)",
         [slot],
       );
-      ctx.log(made.rowCount ? `created slot ${slot} on ${primary.id}` : `slot ${slot} already on ${primary.id}`);
+      ctx.log(made.rowCount ? `created slot ${slot} on ${upstream.id}` : `slot ${slot} already on ${upstream.id}`);
     }
   });
 }
@@ -148,21 +149,33 @@ export async function streamingFrom(primary: RegionConfig): Promise<Set<string>>
   return new Set(rows.map((r) => r.application_name));
 }
 
-/** After a promotion: slots for the other live replicas, those replicas repointed, and the new primary recorded. */
+/** After a promotion: the other live replicas follow the new primary, and it is recorded as the primary. */
 export async function adoptReplicas(ctx: RunContext, primary: RegionConfig): Promise<void> {
-  const others = ctx.fleet.regions.filter((r) => r.id !== primary.id);
+  await followUpstream(ctx, primary);
+  await recordAsPrimary(ctx, primary);
+}
+
+/**
+ * The other live replicas stream from `upstream` through their slots on it. Done before a promotion they cascade
+ * from it while it is a replica, and follow it onto its new timeline the moment it is promoted.
+ */
+export async function followUpstream(ctx: RunContext, upstream: RegionConfig): Promise<void> {
+  const others = ctx.fleet.regions.filter((r) => r.id !== upstream.id);
   const states = await statesOf(others);
   const followers = others.filter((r) => {
     const s = states.get(r.id);
     return s?.up && s.inRecovery;
   });
-  await ensureSlots(ctx, primary, followers);
-  for (const r of followers) await followPrimary(ctx, r, primary);
+  await ensureSlots(ctx, upstream, followers);
+  for (const r of followers) await followPrimary(ctx, r, upstream);
   for (const r of others.filter((x) => !followers.includes(x)))
     ctx.log(`${r.id} is ${describeState(states.get(r.id)!)}: rebuild it as a replica (db.rebuild-replica)`);
+}
+
+/** Records `primary` as the primary: every console re-reads it at once, and the collecting one probes by the new roles. */
+export async function recordAsPrimary(ctx: RunContext, primary: RegionConfig): Promise<void> {
   const db = await getDb();
   await db.transaction((tx) => recordPrimary(tx, primary.id, ctx.runId));
-  // Every console re-reads the primary at once; the collecting one probes by the new roles.
   publish("topology");
   ctx.log(`recorded ${primary.id} as the primary`);
 }

@@ -6,7 +6,7 @@ import { serverState } from "../executors/sql";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
-import { adoptReplicas, describeState, promote, statesOf } from "./db-common";
+import { describeState, followUpstream, promote, recordAsPrimary, statesOf } from "./db-common";
 import { fenceUnlessStopped, promoteReplica, type OldPrimary } from "./db-promote-replica";
 import { apiHealth, hooksProblem, setApiEnv } from "./region-api";
 import { hostReachable } from "./host-reachable";
@@ -14,9 +14,10 @@ import { apisWriteTo, dbEnv, repoint, repointApp } from "./db-repoint-app";
 
 /**
  * The runbook's manual failover as one plan under one approval: the old primary down or fenced → promote the
- * replica → repoint every region API → verify the new primary. The repoint starts the moment the promotion
- * verifies, the APIs restart side by side, and the other replicas follow the new primary meanwhile: the region
- * APIs cannot write only for the promotion and one restart.
+ * replica → repoint every region API → verify the new primary. The other replicas are pointed at the candidate
+ * while it is promoted (they cascade from it, then follow it onto its new timeline: the lab's primaries commit
+ * only once a standby has the write), the repoint starts the moment the promotion verifies and the APIs restart
+ * side by side: the region APIs cannot write only for the promotion and one restart.
  */
 
 const STEPS = (old: string, candidate: string) => [
@@ -45,12 +46,13 @@ export const failover: ActionModule<"db.failover"> = {
 
   plan({ candidate, regions }, ctx) {
     const old = primaryOf(ctx);
-    const [fence, ...promotion] = promoteReplica.plan({ region: candidate }, ctx);
+    const [fence, promoteCall, leaves, ...adopt] = promoteReplica.plan({ region: candidate }, ctx);
+    const follow = adopt.slice(0, -1).join("; ") || "no other replica to point at it";
     const apis = repointApp.plan({ primary: candidate, regions }, ctx);
     return [
       `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes`,
-      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promotion.slice(0, 2).join("; ")}; meanwhile write each region API's new DB_HOST and DB_PORT (taken at its restart; set back if the promotion fails)`,
-      `3. repoint every region API at ${candidate}, at once and side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${promotion.slice(2).join("; ")}; wait until every API writes to ${candidate}`,
+      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promoteCall}; ${leaves}; meanwhile write each region API's new DB_HOST and DB_PORT (taken at its restart; set back if the promotion fails), and ${follow} (they cascade from it until it is promoted)`,
+      `3. repoint every region API at ${candidate}, at once and side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${adopt.at(-1)}; wait until every API writes to ${candidate}`,
       `4. verify: ${candidate} out of recovery, a test write, recorded as the primary, the other replicas streaming from it`,
     ];
   },
@@ -76,6 +78,10 @@ export const failover: ActionModule<"db.failover"> = {
     const envSet = Promise.all(apis.map((r) => setApiEnv(ctx, r, dbEnv(c))));
     envSet.catch(() => undefined); // the repoint awaits it and reports its failure
     envAhead = envSet;
+    // So are the other replicas pointed at the candidate: once it is promoted, its first commit need not wait for
+    // a standby to find it.
+    const following = followUpstream(ctx, c);
+    following.catch(() => undefined); // as above
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -107,7 +113,11 @@ export const failover: ActionModule<"db.failover"> = {
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () => Promise.all([envSet.then(() => repoint(ctx, c, apis, 45, 85, true)), adoptReplicas(ctx, c)]),
+      run: () =>
+        Promise.all([
+          envSet.then(() => repoint(ctx, c, apis, 45, 85, true)),
+          following.then(() => recordAsPrimary(ctx, c)),
+        ]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 
@@ -179,7 +189,7 @@ async function aftermath(
   const now = `The fleet now: ${servers}. ${writing.join("; ")}.`;
   const next: Record<string, string> = {
     "old-primary": `Nothing was promoted. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
-    promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again). Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
+    promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again); the other replicas stream from ${candidate.id}, which relays what it has. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
     repoint: `${candidate.id} is the primary. Repoint the APIs that do not write to it (db.repoint-app, primary ${candidate.id}).`,
     verify: `${candidate.id} takes writes and the APIs point at it. A replica that does not stream from it needs db.recreate-slot or db.rebuild-replica.`,
   };

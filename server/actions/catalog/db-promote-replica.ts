@@ -108,7 +108,7 @@ export const promoteReplica: ActionModule<"db.promote-replica"> = {
     const others = ctx.fleet.regions.filter((r) => r.id !== region && r.role === "replica");
     return [
       `unless ${old.id}'s server refuses connections (stopped) or was fenced since: fence it first (db.fence-primary's way: its host, else its fence hook)`,
-      `SELECT pg_promote(true, 60) on ${where(candidate)}`,
+      `SELECT pg_promote(false) on ${where(candidate)}`,
       `wait until pg_is_in_recovery() = false on ${region} and a test write to switchyard_probe.write_check succeeds`,
       ...others.map(
         (r) =>

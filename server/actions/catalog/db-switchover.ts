@@ -94,7 +94,7 @@ export const switchover: ActionModule<"db.switchover"> = {
       `CHECKPOINT on ${where(primary)}; note pg_current_wal_lsn()`,
       `pg_ctl -m fast stop on ${primary.id} (its walsenders send the final WAL before it exits)`,
       `wait until ${candidate} has received and replayed past that position`,
-      `SELECT pg_promote(true, 60) on ${where(c)}; wait for a test write`,
+      `SELECT pg_promote(false) on ${where(c)}; wait until it leaves recovery, then a test write`,
       `other replicas follow ${candidate}; record ${candidate} as the primary`,
       `every region API: DB_HOST=${c.postgres.host} DB_PORT=${c.postgres.port}, restart`,
       `rejoin ${primary.id} as a replica of ${candidate} (pg_rewind, else pg_basebackup)`,
