@@ -2,19 +2,20 @@ import { mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { CLI_PATH, LAB_ROOT, labFiles, REGION_API_SERVER_PATH } from "./paths";
+import { CLI_PATH, HOST_CLI_PATH, LAB_ROOT, labFiles, REGION_API_SERVER_PATH } from "./paths";
 
 /**
- * The lab CLI (the fleet file's hooks) and the region API, each bundled into one plain JavaScript file at every
- * lab start. A region API restart is the repoint's whole cost, and through tsx every hook and every API start paid
- * its compile: about 0.7 s per process, three processes per region and repoint. Bundled, each starts in ~0.1 s.
+ * The lab CLI, the host commands (the region API's hooks: lab/host-cli.ts) and the region API, each bundled into
+ * one plain JavaScript file at every lab start. A region API restart is the repoint's whole cost, and through tsx
+ * every hook and every API start paid its compile: about 0.7 s per process, three processes per region and
+ * repoint. Bundled, each starts in ~0.1 s.
  */
 export async function bundleLabPrograms(labDir: string): Promise<void> {
   const files = labFiles(labDir);
   mkdirSync(files.bin, { recursive: true });
   const staging = path.join(files.bin, `.build-${process.pid}`);
   await build({
-    entryPoints: { cli: CLI_PATH, "region-api": REGION_API_SERVER_PATH },
+    entryPoints: { cli: CLI_PATH, host: HOST_CLI_PATH, "region-api": REGION_API_SERVER_PATH },
     outdir: staging,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -33,6 +34,7 @@ export async function bundleLabPrograms(labDir: string): Promise<void> {
   });
   // renamed into place: a hook that starts meanwhile runs the whole old file or the whole new one
   renameSync(path.join(staging, "cli.mjs"), files.cliBundle);
+  renameSync(path.join(staging, "host.mjs"), files.hostCliBundle);
   renameSync(path.join(staging, "region-api.mjs"), files.regionApiBundle);
   rmSync(staging, { recursive: true, force: true });
 }

@@ -1,10 +1,11 @@
+import { runCli, takeLabDir } from "./cli-support";
 import { LabError } from "./errors";
 import type { LabStatus } from "./lab";
 import { REGION_IDS } from "./regions";
 
-// Each command loads only the modules it needs: the fleet file's hooks (set-env, restart-api) are on a failover's
-// critical path, and loading the whole lab (the bundler, sshd, HAProxy, PostgreSQL set-up) costs every start tens
-// of milliseconds.
+// Each command loads only the modules it needs: the fleet file's fence and drill hooks run this CLI too, and loading
+// the whole lab (the bundler, sshd, HAProxy, PostgreSQL set-up) costs every start tens of milliseconds. (The API's
+// own hooks, set-env and restart-api, run lab/host-cli.ts.)
 const lab = () => import("./lab");
 const faults = () => import("./faults");
 
@@ -61,14 +62,7 @@ function summary(status: LabStatus): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const args = [...argv];
-  let labDir: string | undefined;
-  const flag = args.indexOf("--lab-dir");
-  if (flag >= 0) {
-    labDir = args[flag + 1];
-    if (!labDir) throw new LabError("--lab-dir needs a directory");
-    args.splice(flag, 2);
-  }
+  const { labDir, args } = takeLabDir(argv);
   const [command = "start", ...rest] = args;
   const options = { labDir };
   switch (command) {
@@ -108,22 +102,10 @@ async function main(argv: string[]): Promise<void> {
       console.log((await injectNetworkFault(command, positional[0], fromValue, options)).message);
       return;
     }
-    case "set-env": {
-      const [region, ...assignments] = rest;
-      if (!region) throw new LabError("usage: set-env <region> KEY=VALUE...");
-      const result = await (await import("./api-process")).setApiEnv(region, assignments, options);
-      console.log(
-        `${result.region}: set ${result.changed.map((k) => `${k}=${result.env[k]}`).join(" ")} (restart-api to apply)`,
-      );
+    case "set-env":
+    case "restart-api":
+      console.log(await (await import("./api-commands")).apiCommand(command, rest, options));
       return;
-    }
-    case "restart-api": {
-      const [region] = rest;
-      if (!region) throw new LabError("usage: restart-api <region>");
-      const result = await (await import("./api-process")).restartApi(region, options);
-      console.log(`${result.region} API restarted (pid ${result.pid}) at ${result.apiUrl}`);
-      return;
-    }
     case "balancer-reset": {
       const servers = await (await import("./balancer")).resetBalancer(options);
       console.log(`Balancer back to its layout: ${servers.length} servers ready at their configured weights.`);
@@ -149,10 +131,4 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof LabError ? `lab: ${error.message}` : error);
-    process.exit(error instanceof LabError ? 2 : 1);
-  },
-);
+runCli(() => main(process.argv.slice(2)));

@@ -20,9 +20,11 @@ function transport(state: LabState, id: RegionId, rs: RegionState) {
 /** The fleet file the console reads: validated against lib/fleet-config.ts before it is written. */
 export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>): FleetConfig {
   // Absolute paths only: over SSH the remote shell starts in the user's home with sshd's environment.
-  const cli = (command: string, region: RegionId) => ({
-    argv: [process.execPath, labFiles(state.labDir).cliBundle, "--lab-dir", state.labDir, command, region],
+  const run = (bundle: string) => (command: string, region: RegionId) => ({
+    argv: [process.execPath, bundle, "--lab-dir", state.labDir, command, region],
   });
+  const cli = run(labFiles(state.labDir).cliBundle);
+  const host = run(labFiles(state.labDir).hostCliBundle);
   const balancer = labBalancerConfig(state, state.generator ? generatorUrl(state.generator.port) : undefined);
   const fleet = {
     version: 1,
@@ -46,8 +48,8 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
         cdn: { provider: "cloudflare", enabled: true },
         transport: transport(state, r.id, rs),
         hooks: {
-          setApiEnv: cli("set-env", r.id),
-          restartApi: cli("restart-api", r.id),
+          setApiEnv: host("set-env", r.id),
+          restartApi: host("restart-api", r.id),
           // the lab's STONITH: isolate the region's namespace (only where the lab has a network to cut)
           ...(state.network ? { fence: cli("fence", r.id) } : {}),
           // drills: Switchyard injects and clears the lab's faults itself (the kind is appended as one argument)

@@ -560,8 +560,8 @@ describe("lab hosts over SSH", () => {
     const region = fleet.regions.find((r) => r.id === "ap-southeast-1");
     const hook = region?.hooks.restartApi?.argv;
     if (!region || !hook) throw new Error("no restartApi hook");
-    // the lab CLI bundled at the lab's start, by absolute path: nothing resolved from the cwd
-    expect(hook[1]).toBe(path.join(labDir, "bin", "cli.mjs"));
+    // the host commands bundled at the lab's start, by absolute path: nothing resolved from the cwd
+    expect(hook[1]).toBe(path.join(labDir, "bin", "host.mjs"));
     expect(existsSync(hook[1]!)).toBe(true);
     const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"]
       .apiPid as number;

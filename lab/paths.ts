@@ -9,6 +9,7 @@ import type { RegionId } from "./regions";
 export const LAB_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
 export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
+export const HOST_CLI_PATH = path.join(LAB_ROOT, "host-cli.ts");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
 export const TRAFFIC_GENERATOR_PATH = path.join(LAB_ROOT, "traffic", "generator.ts");
 
@@ -24,9 +25,10 @@ export function labFiles(labDir: string) {
     fleet: path.join(labDir, "fleet.json"),
     apiEnvDir: path.join(labDir, "api"),
     logs: path.join(labDir, "logs"),
-    /** The lab CLI and the region API bundled at the lab's start (lab/bundle.ts): what hooks and API processes run. */
+    /** The lab CLI, the host commands and the region API bundled at the lab's start (lab/bundle.ts): what hooks and API processes run. */
     bin: path.join(labDir, "bin"),
     cliBundle: path.join(labDir, "bin", "cli.mjs"),
+    hostCliBundle: path.join(labDir, "bin", "host.mjs"),
     regionApiBundle: path.join(labDir, "bin", "region-api.mjs"),
     apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),

@@ -77,6 +77,17 @@ async function requestAndApprove(
   return finished(run.id);
 }
 
+/** The DB_HOST written ahead for the candidate was put back: every API's env names us-east-1, so a restart still points at it. */
+async function expectEnvPutBack(run: ActionRun) {
+  const us = lab.regions.find((r) => r.id === "us-east-1")!;
+  const lines = (await svc.getAction(caller(), run.id)).output.map((l) => l.text);
+  for (const id of ALL) {
+    const sets = lines.filter((l) => l.startsWith(`${id}: set DB_HOST=`));
+    expect(sets.length, id).toBe(2);
+    expect(sets.at(-1), id).toBe(`${id}: set DB_HOST=${us.address} DB_PORT=${us.pgPort} (restart-api to apply)`);
+  }
+}
+
 beforeAll(async () => {
   await startLab({ labDir });
   lab = await labStatus({ labDir });
@@ -119,9 +130,10 @@ describe("db.failover, one plan under one approval", () => {
     expect(stageStates(run)).toEqual(["old-primary:failed", "promote:skipped", "repoint:skipped", "verify:skipped"]);
     expect(run.error).toMatch(/^Stopped at step 1 of 4 \(us-east-1 is down or fenced\)/);
     expect(run.error).toMatch(/The fleet now: us-east-1 primary/);
-    expect(run.error).toMatch(/Next: Nothing was promoted/);
+    expect(run.error).toMatch(/Next: Nothing was promoted, and no region API was touched/);
     expect(await inRecovery("eu-west-1")).toBe(true);
     expect(await inRecovery("us-east-1")).toBe(false);
+    await expectEnvPutBack(run);
   });
 
   it("stops at the promotion when the candidate's server is down, with the region APIs untouched", async () => {
@@ -142,14 +154,7 @@ describe("db.failover, one plan under one approval", () => {
       // every API still points at us-east-1's port
       const usPort = lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
       for (const id of ALL) expect((await health(id)).dbPort, id).toBe(usPort);
-      // the DB_HOST written ahead for ap-southeast-1 was put back: every API's env names us-east-1, so a restart
-      // still points at it
-      const us = lab.regions.find((r) => r.id === "us-east-1")!;
-      const lines = (await svc.getAction(caller(), run.id)).output.map((l) => l.text);
-      for (const id of ALL) {
-        const sets = lines.filter((l) => l.startsWith(`${id}: set DB_HOST=`));
-        expect(sets.at(-1), id).toBe(`${id}: set DB_HOST=${us.address} DB_PORT=${usPort} (restart-api to apply)`);
-      }
+      await expectEnvPutBack(run);
       await restartApi("eu-west-1", { labDir });
       expect((await health("eu-west-1")).dbPort).toBe(usPort);
     } finally {

@@ -8,9 +8,9 @@ import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
 import { describeState, followUpstream, promote, recordAsPrimary, statesOf } from "./db-common";
 import { fenceUnlessStopped, promoteReplica, type OldPrimary } from "./db-promote-replica";
-import { apiHealth, hooksProblem, setApiEnv } from "./region-api";
+import { apiHealth, hooksProblem, reconfigurePlan, setApiEnv } from "./region-api";
 import { hostReachable } from "./host-reachable";
-import { apisWriteTo, dbEnv, repoint, repointApp } from "./db-repoint-app";
+import { apisWriteTo, dbEnv, repoint } from "./db-repoint-app";
 
 /**
  * The runbook's manual failover as one plan under one approval: the old primary down or fenced → promote the
@@ -48,11 +48,10 @@ export const failover: ActionModule<"db.failover"> = {
     const old = primaryOf(ctx);
     const [fence, promoteCall, leaves, ...adopt] = promoteReplica.plan({ region: candidate }, ctx);
     const follow = adopt.slice(0, -1).join("; ") || "no other replica to point at it";
-    const apis = repointApp.plan({ primary: candidate, regions }, ctx);
     return [
-      `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes`,
-      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promoteCall}; ${leaves}; meanwhile write each region API's new DB_HOST and DB_PORT (taken at its restart; set back if the promotion fails), and ${follow} (they cascade from it until it is promoted)`,
-      `3. repoint every region API at ${candidate}, at once and side by side: ${apis.slice(0, -1).join("; ")}; meanwhile ${adopt.at(-1)}; wait until every API writes to ${candidate}`,
+      `1. ${old.id} down or fenced: ${fence}; stop here if it still accepts writes; meanwhile write each region API's new DB_HOST and DB_PORT (taken only at its restart; set back if the plan stops before the repoint)`,
+      `2. promote ${candidate} (stop here unless it is a replica with replay running): ${promoteCall}; ${leaves}; meanwhile ${follow} (they cascade from it until it is promoted)`,
+      `3. repoint every region API at ${candidate}, side by side, each as soon as its DB_HOST is written: ${regions.flatMap((id) => reconfigurePlan(ctx.region(id), {})).join("; ")}; meanwhile ${adopt.at(-1)}; wait until every API writes to ${candidate}`,
       `4. verify: ${candidate} out of recovery, a test write, recorded as the primary, the other replicas streaming from it`,
     ];
   },
@@ -61,9 +60,13 @@ export const failover: ActionModule<"db.failover"> = {
     const old = primaryOf(ctx);
     const c = ctx.region(candidate);
     const apis = regions.map((id) => ctx.region(id));
-    let envAhead: Promise<unknown> | null = null; // once step 1 passes
+    // Each API's new DB_HOST is written ahead, from the start (it takes effect only at the restart), so the repoint
+    // is one restart per API, each as soon as its own is written. A plan that stops before the repoint puts the old
+    // one back.
+    const envs = apis.map((r) => setApiEnv(ctx, r, dbEnv(c)));
+    envs.forEach((e) => e.catch(() => undefined)); // the repoint awaits each and reports its failure
     const plan = new Plan(ctx, STEPS(old.id, candidate), async (key) => {
-      if (key === "promote" && envAhead) await putEnvBack(ctx, envAhead, apis, old);
+      if (key === "old-primary" || key === "promote") await putEnvBack(ctx, envs, apis, old);
       return aftermath(ctx, key, old, c, apis);
     });
 
@@ -73,15 +76,10 @@ export const failover: ActionModule<"db.failover"> = {
       verify: async (found) => [await oldPrimaryCheck(ctx, old, found)],
     });
 
-    // The old primary takes no writes: each API's new DB_HOST is written beside the promotion (it takes effect at
-    // the restart), so the repoint is one restart per API. A promotion that fails puts the old one back.
-    const envSet = Promise.all(apis.map((r) => setApiEnv(ctx, r, dbEnv(c))));
-    envSet.catch(() => undefined); // the repoint awaits it and reports its failure
-    envAhead = envSet;
-    // So are the other replicas pointed at the candidate: once it is promoted, its first commit need not wait for
-    // a standby to find it.
+    // The old primary takes no writes: the other replicas are pointed at the candidate beside the promotion, so
+    // its first commit need not wait for a standby to find it.
     const following = followUpstream(ctx, c);
-    following.catch(() => undefined); // as above
+    following.catch(() => undefined); // the repoint awaits it and reports its failure
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -113,11 +111,7 @@ export const failover: ActionModule<"db.failover"> = {
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () =>
-        Promise.all([
-          envSet.then(() => repoint(ctx, c, apis, 45, 85, true)),
-          following.then(() => recordAsPrimary(ctx, c)),
-        ]),
+      run: () => Promise.all([repoint(ctx, c, apis, 45, 85, envs), following.then(() => recordAsPrimary(ctx, c))]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 
@@ -159,9 +153,9 @@ async function oldPrimaryCheck(ctx: RunContext, old: RegionConfig, found: OldPri
   );
 }
 
-/** After a failed promotion, each API's DB_HOST and DB_PORT name the old primary again (none was restarted). */
-async function putEnvBack(ctx: RunContext, envSet: Promise<unknown>, apis: RegionConfig[], old: RegionConfig) {
-  await envSet.catch(() => undefined);
+/** A plan stopped before the repoint: each API's DB_HOST and DB_PORT name the old primary again (none was restarted). */
+async function putEnvBack(ctx: RunContext, envs: Promise<unknown>[], apis: RegionConfig[], old: RegionConfig) {
+  await Promise.allSettled(envs);
   const back = await Promise.allSettled(apis.map((r) => setApiEnv(ctx, r, dbEnv(old))));
   back.forEach((b, i) => {
     if (b.status === "rejected")
@@ -188,7 +182,7 @@ async function aftermath(
   });
   const now = `The fleet now: ${servers}. ${writing.join("; ")}.`;
   const next: Record<string, string> = {
-    "old-primary": `Nothing was promoted. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
+    "old-primary": `Nothing was promoted, and no region API was touched. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
     promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again); the other replicas stream from ${candidate.id}, which relays what it has. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
     repoint: `${candidate.id} is the primary. Repoint the APIs that do not write to it (db.repoint-app, primary ${candidate.id}).`,
     verify: `${candidate.id} takes writes and the APIs point at it. A replica that does not stream from it needs db.recreate-slot or db.rebuild-replica.`,

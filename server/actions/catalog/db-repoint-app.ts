@@ -28,13 +28,14 @@ export async function repoint(
   regions: RegionConfig[],
   from = 0,
   to = 100,
-  /** the APIs' DB_HOST and DB_PORT name `primary` already (setApiEnv ran ahead): only restart them */
-  envSet = false,
+  /** each API's DB_HOST and DB_PORT being written ahead (setApiEnv), in `regions`' order: restart each once its own is */
+  envsAhead?: Promise<unknown>[],
 ): Promise<void> {
   let done = 0;
   await Promise.all(
-    regions.map(async (r) => {
-      await (envSet ? restartApi(ctx, r) : reconfigureApi(ctx, r, dbEnv(primary)));
+    regions.map(async (r, i) => {
+      if (envsAhead) await envsAhead[i]!.then(() => restartApi(ctx, r));
+      else await reconfigureApi(ctx, r, dbEnv(primary));
       done++;
       ctx.progress(from + ((to - from) * done) / regions.length, `${r.id} API restarted against ${primary.id}`);
     }),
