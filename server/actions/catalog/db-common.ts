@@ -15,7 +15,7 @@ import {
   serverLogOf,
   type Spec,
 } from "../executors/host";
-import { queryOne, serverState, withServer, type ServerState } from "../executors/sql";
+import { queryOne, readServerState, serverState, withServer, type ServerState } from "../executors/sql";
 import type { FleetContext, RunContext } from "../module";
 import { sleep } from "../wait";
 
@@ -83,12 +83,15 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
 }
 
 /**
- * Promotes a replica and makes the first write on it. pg_promote(true) looks every 100 ms whether recovery has
- * ended; asked not to wait, and watched every 10 ms on the same session, the promotion is seen as it ends, and
- * that session writes at once (committed locally: with synchronous standby names, no replica follows it yet,
- * until adoptReplicas points them at it).
+ * Promotes a replica, makes the first write on it and reads its state after. pg_promote(true) looks every 100 ms
+ * whether recovery has ended; asked not to wait, and watched every 10 ms on the same session, the promotion is
+ * seen as it ends, and that session writes at once (committed locally: with synchronous standby names, no
+ * replica follows it yet, until adoptReplicas points them at it).
  */
-export async function promote(ctx: RunContext, candidate: RegionConfig): Promise<WriteCheck> {
+export async function promote(
+  ctx: RunContext,
+  candidate: RegionConfig,
+): Promise<{ write: WriteCheck; after: ServerState }> {
   const started = performance.now();
   const since = () => Math.round(performance.now() - started);
   return withServer(
@@ -103,7 +106,7 @@ export async function promote(ctx: RunContext, candidate: RegionConfig): Promise
       ctx.log(`pg_promote on ${where(candidate)}: out of recovery after ${since()} ms`);
       const write = await writeCheck(c, ctx.runId);
       ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${since()} ms after the promote call`);
-      return write;
+      return { write, after: await readServerState(c) };
     },
     65_000,
     LOCAL_COMMIT,

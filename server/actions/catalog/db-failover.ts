@@ -95,8 +95,8 @@ export const failover: ActionModule<"db.failover"> = {
         ];
       },
       run: () => promote(ctx, c),
-      verify: async (write) => {
-        const s = await serverState(c);
+      // read on the promotion's own session, after its write: a fresh connection costs the repoint's start
+      verify: async ({ write, after: s }) => {
         return [
           check(
             "not-in-recovery",

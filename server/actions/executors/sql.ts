@@ -66,7 +66,16 @@ export type ServerState =
 
 export async function serverState(region: RegionConfig, timeoutMs = 1_500): Promise<ServerState> {
   try {
-    const r = await queryOne<{
+    return await withServer(region, readServerState, timeoutMs);
+  } catch (err) {
+    return { up: false, ...errorInWords(err) };
+  }
+}
+
+/** A server's state, read on a session already open to it. */
+export async function readServerState(client: pg.Client): Promise<ServerState> {
+  const r = (
+    await client.query<{
       in_recovery: boolean;
       timeline: number;
       lsn: string | null;
@@ -75,7 +84,6 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
       receiver: string | null;
       read_only: string;
     }>(
-      region,
       `select pg_is_in_recovery() as in_recovery,
          ${TIMELINE_SQL} as timeline,
          case when pg_is_in_recovery() then pg_last_wal_receive_lsn()::text else pg_current_wal_lsn()::text end as lsn,
@@ -83,20 +91,16 @@ export async function serverState(region: RegionConfig, timeoutMs = 1_500): Prom
          case when pg_is_in_recovery() then pg_is_wal_replay_paused() else false end as paused,
          (select status from pg_stat_wal_receiver) as receiver,
          current_setting('default_transaction_read_only') as read_only`,
-      [],
-      timeoutMs,
-    );
-    return {
-      up: true,
-      inRecovery: r.in_recovery,
-      timeline: r.timeline,
-      lsn: r.lsn,
-      replayLsn: r.replay_lsn,
-      replayPaused: r.paused,
-      receiver: r.receiver,
-      readOnly: r.read_only === "on",
-    };
-  } catch (err) {
-    return { up: false, ...errorInWords(err) };
-  }
+    )
+  ).rows[0]!;
+  return {
+    up: true,
+    inRecovery: r.in_recovery,
+    timeline: r.timeline,
+    lsn: r.lsn,
+    replayLsn: r.replay_lsn,
+    replayPaused: r.paused,
+    receiver: r.receiver,
+    readOnly: r.read_only === "on",
+  };
 }
