@@ -1,8 +1,8 @@
 import "server-only";
-import { execFile } from "node:child_process";
 import path from "node:path";
 import type { HostCommand, RegionConfig, Transport } from "@/lib/fleet-config";
 import { describeSshError, failedBeforeRunning, sshArgs } from "@/lib/ssh-command";
+import { launch } from "./launcher";
 import { controlPath } from "./ssh";
 
 /**
@@ -136,51 +136,35 @@ export function runHost(
   const [cmd, ...args] = full;
   const tool = path.basename(spec.argv[0]!);
   const remote = opts.transport.kind === "ssh" ? ` on ${opts.transport.host} over ssh` : "";
-  return new Promise((resolve, reject) => {
-    let all = "";
-    let errText = "";
-    const child = execFile(
-      cmd!,
-      args,
-      { timeout: spec.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", signal: opts.signal },
-      (error) => {
-        flush();
-        if (!error) return resolve(all);
-        const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
-        const ended = (error as { killed?: boolean }).killed || error.name === "AbortError";
-        let why: string;
-        if (ended)
-          why = `${opts.signal?.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
-        else if (remote && (code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
-        else why = code !== null ? `exit code ${code}` : error.message;
-        // Over ssh, unless ssh failed before the command could start, a lost connection leaves its outcome as unknown as a timeout does.
-        const unknown = !!remote && (ended || (code === 255 && !failedBeforeRunning(why)));
-        reject(
-          new HostCommandError(
-            `${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`,
-            code,
-            all.slice(-2000),
-            unknown,
-          ),
-        );
-      },
+  let all = ""; // both streams, as they came
+  let errText = "";
+  const buffers = { stdout: "", stderr: "" };
+  const onData = (stream: "stdout" | "stderr", chunk: string) => {
+    all += chunk;
+    if (stream === "stderr") errText = (errText + chunk).slice(-4000);
+    buffers[stream] += chunk;
+    // pg_basebackup -P and pg_rewind --progress redraw one line with \r: each redraw is a line here.
+    const parts = buffers[stream].split(/\r\n|\n|\r/);
+    buffers[stream] = parts.pop() ?? "";
+    for (const p of parts) if (p.trim()) opts.onLine(p, stream);
+  };
+  return launch(cmd!, args, { timeoutMs: spec.timeoutMs, signal: opts.signal, onData }).then((exit) => {
+    for (const s of ["stdout", "stderr"] as const) if (buffers[s].trim()) opts.onLine(buffers[s], s);
+    if (exit.code === 0 && !exit.timedOut && !exit.aborted) return all;
+    const ended = exit.timedOut || exit.aborted;
+    let why: string;
+    if (ended)
+      why = `${exit.aborted ? "aborted" : `timed out after ${spec.timeoutMs} ms`}${remote ? "; the ssh connection was ended" : ""}`;
+    else if (remote && (exit.code === 255 || /^sudo: /m.test(errText))) why = describeSshError(errText);
+    else why = exit.code !== null ? `exit code ${exit.code}` : (exit.error ?? `ended by ${exit.signal}`);
+    // Over ssh, unless ssh failed before the command could start, a lost connection leaves its outcome as unknown as a timeout does.
+    const unknown = !!remote && (ended || (exit.code === 255 && !failedBeforeRunning(why)));
+    throw new HostCommandError(
+      `${tool}${remote} failed (${why})${unknown ? ": what it did on the host is unknown" : ""}`,
+      exit.code,
+      all.slice(-2000),
+      unknown,
     );
-    const buffers = { stdout: "", stderr: "" };
-    const feed = (stream: "stdout" | "stderr") => (chunk: string) => {
-      all += chunk;
-      if (stream === "stderr") errText = (errText + chunk).slice(-4000);
-      buffers[stream] += chunk;
-      // pg_basebackup -P and pg_rewind --progress redraw one line with \r: each redraw is a line here.
-      const parts = buffers[stream].split(/\r\n|\n|\r/);
-      buffers[stream] = parts.pop() ?? "";
-      for (const p of parts) if (p.trim()) opts.onLine(p, stream);
-    };
-    const flush = () => {
-      for (const s of ["stdout", "stderr"] as const) if (buffers[s].trim()) opts.onLine(buffers[s], s);
-      buffers.stdout = buffers.stderr = "";
-    };
-    child.stdout?.on("data", feed("stdout"));
-    child.stderr?.on("data", feed("stderr"));
   });
 }
 

@@ -1,5 +1,4 @@
 import "server-only";
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -8,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import type { SshTransport } from "@/lib/fleet-config";
 import { describeSshError, sshArgs } from "@/lib/ssh-command";
 import { env } from "@/server/env";
+import { launch } from "./launcher";
 
 /**
  * The socket of a region's shared ssh connection: under the console's data directory (a private temporary
@@ -42,21 +42,12 @@ export function probeSsh(
   { shared }: { shared: boolean },
 ): Promise<{ ok: boolean; observed: string; ms: number }> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    execFile(
-      "ssh",
-      sshArgs(t, ["true"], { controlPath: shared ? controlPath(t) : null }),
-      { timeout: (t.connectTimeoutSeconds + 5) * 1000, encoding: "utf8" },
-      (error, _stdout, stderr) => {
-        const ms = Math.round(performance.now() - started);
-        if (!error) return resolve({ ok: true, observed: `${t.user}@${t.host}:${t.port} answered in ${ms} ms`, ms });
-        const killed = (error as { killed?: boolean }).killed;
-        resolve({
-          ok: false,
-          observed: `${t.user}@${t.host}:${t.port}: ${killed ? "timed out" : describeSshError(stderr)}`,
-          ms,
-        });
-      },
-    );
+  return launch("ssh", sshArgs(t, ["true"], { controlPath: shared ? controlPath(t) : null }), {
+    timeoutMs: (t.connectTimeoutSeconds + 5) * 1000,
+  }).then((exit) => {
+    const ms = Math.round(performance.now() - started);
+    if (exit.code === 0) return { ok: true, observed: `${t.user}@${t.host}:${t.port} answered in ${ms} ms`, ms };
+    const why = exit.timedOut ? "timed out" : (exit.error ?? describeSshError(exit.stderr));
+    return { ok: false, observed: `${t.user}@${t.host}:${t.port}: ${why}`, ms };
   });
 }
