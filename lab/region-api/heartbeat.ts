@@ -17,7 +17,8 @@ export interface DbHealth {
 export interface HeartbeatWriter {
   readonly health: DbHealth;
   start(): void;
-  stop(): Promise<void>;
+  /** no more heartbeats; the connection is told to end (PostgreSQL's Terminate), not waited for */
+  stop(): void;
 }
 
 export interface DbTarget {
@@ -82,13 +83,12 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
     this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
   }
 
-  async stop() {
+  stop() {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const client = this.client;
+    void this.client?.end().catch(() => undefined);
     this.client = null;
-    await client?.end().catch(() => undefined);
   }
 
   private async connect() {
@@ -219,7 +219,7 @@ export class SimulatedHeartbeatWriter implements HeartbeatWriter {
     this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
   }
 
-  async stop() {
+  stop() {
     if (this.timer) clearInterval(this.timer);
   }
 
