@@ -19,7 +19,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Polls `probe` until it returns a value, or fails after timeoutMs naming what it waited for. */
+/**
+ * Polls `probe` until it returns a value (anything but null, undefined or false: 0 bytes behind is an answer), or
+ * fails after timeoutMs naming what it waited for.
+ */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | null | undefined | false>,
@@ -30,7 +33,7 @@ export async function until<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => null);
-    if (v) return v;
+    if (v !== null && v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`gave up after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(intervalMs, signal);
   }
