@@ -151,6 +151,8 @@ describe("db.failover, one plan under one approval", () => {
       expect(promote.checks.find((c) => c.id === "candidate-replica")).toMatchObject({ ok: false });
       expect(run.error).toMatch(/^Stopped at step 2 of 4 \(Promote ap-southeast-1\): its pre-flight failed/);
       expect(run.error).toMatch(/Next: No region API was touched/);
+      // the other replicas could not be pointed at a candidate that is down, and the error does not claim they were
+      expect(run.error).toMatch(/the other replicas could not all be pointed at ap-southeast-1/);
       // every API still points at us-east-1's port
       const usPort = lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
       for (const id of ALL) expect((await health(id)).dbPort, id).toBe(usPort);

@@ -65,9 +65,16 @@ export const failover: ActionModule<"db.failover"> = {
     // one back.
     const envs = apis.map((r) => setApiEnv(ctx, r, dbEnv(c)));
     envs.forEach((e) => e.catch(() => undefined)); // the repoint awaits each and reports its failure
+    let following: Promise<void> | null = null; // the other replicas pointed at the candidate, once step 1 passes
     const plan = new Plan(ctx, STEPS(old.id, candidate), async (key) => {
       if (key === "old-primary" || key === "promote") await putEnvBack(ctx, envs, apis, old);
-      return aftermath(ctx, key, old, c, apis);
+      const followed =
+        !!following &&
+        (await following.then(
+          () => true,
+          () => false,
+        ));
+      return aftermath(ctx, key, old, c, apis, followed);
     });
 
     await plan.step("old-primary", {
@@ -78,8 +85,9 @@ export const failover: ActionModule<"db.failover"> = {
 
     // The old primary takes no writes: the other replicas are pointed at the candidate beside the promotion, so
     // its first commit need not wait for a standby to find it.
-    const following = followUpstream(ctx, c);
-    following.catch(() => undefined); // the repoint awaits it and reports its failure
+    const pointed = followUpstream(ctx, c);
+    pointed.catch(() => undefined); // the repoint awaits it and reports its failure
+    following = pointed;
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -111,7 +119,7 @@ export const failover: ActionModule<"db.failover"> = {
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () => Promise.all([repoint(ctx, c, apis, 45, 85, envs), following.then(() => recordAsPrimary(ctx, c))]),
+      run: () => Promise.all([repoint(ctx, c, apis, 45, 85, envs), pointed.then(() => recordAsPrimary(ctx, c))]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 
@@ -170,6 +178,8 @@ async function aftermath(
   old: RegionConfig,
   candidate: RegionConfig,
   apis: RegionConfig[],
+  /** the other replicas were pointed at the candidate */
+  followed: boolean,
 ): Promise<string> {
   const [states, healths] = await Promise.all([
     statesOf(ctx.fleet.regions),
@@ -183,7 +193,7 @@ async function aftermath(
   const now = `The fleet now: ${servers}. ${writing.join("; ")}.`;
   const next: Record<string, string> = {
     "old-primary": `Nothing was promoted, and no region API was touched. If ${old.id} takes writes it is alive: switch over (db.switchover), or fence it (db.fence-primary) and request the failover again.`,
-    promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again); the other replicas stream from ${candidate.id}, which relays what it has. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
+    promote: `No region API was touched (their DB_HOST, written ahead for ${candidate.id}, names ${old.id} again); ${followed ? `the other replicas stream from ${candidate.id}, which relays what it has` : `the other replicas could not all be pointed at ${candidate.id} (see the log)`}. Request the failover again with another replica, or look at ${candidate.id}'s server log.`,
     repoint: `${candidate.id} is the primary. Repoint the APIs that do not write to it (db.repoint-app, primary ${candidate.id}).`,
     verify: `${candidate.id} takes writes and the APIs point at it. A replica that does not stream from it needs db.recreate-slot or db.rebuild-replica.`,
   };

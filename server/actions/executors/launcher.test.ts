@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { launch } from "./launcher";
 
@@ -33,6 +34,15 @@ describe("the console's launcher", () => {
     const exit = await launch("/nonexistent/ssh", []);
     expect(exit.code).toBeNull();
     expect(exit.error).toMatch(/ENOENT/);
+  });
+
+  it("ends the commands of a launcher that died with a clear error, and the next command starts a new one", async () => {
+    const running = launch("/bin/sleep", ["3"]);
+    const dying = (globalThis as { __switchyardLauncher?: ChildProcess }).__switchyardLauncher!;
+    dying.kill("SIGKILL");
+    expect(await running).toMatchObject({ code: null, error: "the console's launcher exited" });
+    expect(await launch("/bin/echo", ["again"])).toMatchObject({ code: 0, stdout: "again\n" });
+    expect((globalThis as { __switchyardLauncher?: ChildProcess }).__switchyardLauncher).not.toBe(dying);
   });
 
   it("runs commands side by side", async () => {

@@ -24,6 +24,7 @@ type Message =
   | { type: "exit"; id: number; code: number | null; signal: NodeJS.Signals | null; error: string | null };
 
 interface Pending {
+  launcher: ChildProcess;
   onData: (stream: "stdout" | "stderr", data: string) => void;
   onExit: (m: Extract<Message, { type: "exit" }>) => void;
 }
@@ -46,24 +47,28 @@ function launcher(): ChildProcess {
     if (!p) return;
     if (m.type === "data") return p.onData(m.stream, m.data);
     pending.delete(m.id);
-    idle();
+    idle(child);
     p.onExit(m);
   });
-  child.on("exit", () => {
+  // Gone, or its channel broken: the commands it ran end here as not started or lost, and the next one forks anew.
+  const lost = (why: string) => {
     if (holder.__switchyardLauncher === child) holder.__switchyardLauncher = null;
     for (const [id, p] of pending) {
+      if (p.launcher !== child) continue;
       pending.delete(id);
-      p.onExit({ type: "exit", id, code: null, signal: null, error: "the console's launcher exited" });
+      p.onExit({ type: "exit", id, code: null, signal: null, error: why });
     }
-  });
+  };
+  child.on("exit", () => lost("the console's launcher exited"));
+  child.on("error", (err) => lost(`the console's launcher failed: ${err.message}`));
   child.unref();
   holder.__switchyardLauncher = child;
   return child;
 }
 
 /** The launcher keeps the console alive only while a command runs. */
-function idle() {
-  if (!pending.size) holder.__switchyardLauncher?.channel?.unref();
+function idle(child: ChildProcess) {
+  if (![...pending.values()].some((p) => p.launcher === child)) child.channel?.unref();
 }
 
 export function launch(
@@ -97,6 +102,7 @@ export function launch(
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     pending.set(id, {
+      launcher: child,
       onData: (stream, data) => {
         exit[stream] += data;
         opts.onData?.(stream, data);
