@@ -85,8 +85,8 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
 /**
  * Promotes a replica, makes the first write on it and reads its state after. pg_promote(true) looks every 100 ms
  * whether recovery has ended; asked not to wait, and watched every 10 ms on the same session, the promotion is
- * seen as it ends, and that session writes at once (committed locally: with synchronous standby names, no
- * replica follows it yet, until adoptReplicas points them at it).
+ * seen as it ends, and that session writes at once (committed locally: with synchronous standby names the write
+ * need not wait for a replica to follow the new primary, which db.failover arranges ahead and the others after).
  */
 export async function promote(
   ctx: RunContext,
