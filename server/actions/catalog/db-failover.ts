@@ -65,16 +65,10 @@ export const failover: ActionModule<"db.failover"> = {
     // one back.
     const envs = apis.map((r) => setApiEnv(ctx, r, dbEnv(c)));
     envs.forEach((e) => e.catch(() => undefined)); // the repoint awaits each and reports its failure
-    let following: Promise<void> | null = null; // the other replicas pointed at the candidate, once step 1 passes
+    let followed = Promise.resolve(false); // whether the other replicas were pointed at the candidate
     const plan = new Plan(ctx, STEPS(old.id, candidate), async (key) => {
       if (key === "old-primary" || key === "promote") await putEnvBack(ctx, envs, apis, old);
-      const followed =
-        !!following &&
-        (await following.then(
-          () => true,
-          () => false,
-        ));
-      return aftermath(ctx, key, old, c, apis, followed);
+      return aftermath(ctx, key, old, c, apis, await followed);
     });
 
     await plan.step("old-primary", {
@@ -85,9 +79,11 @@ export const failover: ActionModule<"db.failover"> = {
 
     // The old primary takes no writes: the other replicas are pointed at the candidate beside the promotion, so
     // its first commit need not wait for a standby to find it.
-    const pointed = followUpstream(ctx, c);
-    pointed.catch(() => undefined); // the repoint awaits it and reports its failure
-    following = pointed;
+    const following = followUpstream(ctx, c); // the repoint awaits it and reports its failure
+    followed = following.then(
+      () => true,
+      () => false,
+    );
 
     await plan.step("promote", {
       percent: [15, 45],
@@ -104,22 +100,20 @@ export const failover: ActionModule<"db.failover"> = {
       },
       run: () => promote(ctx, c),
       // read on the promotion's own session, after its write: a fresh connection costs the repoint's start
-      verify: async ({ write, after: s }) => {
-        return [
-          check(
-            "not-in-recovery",
-            `pg_is_in_recovery() = false on ${candidate}`,
-            s.up && !s.inRecovery,
-            describeState(s),
-          ),
-          check("test-write", `a test write on ${candidate} succeeds`, true, `write_check #${write.id} at ${write.at}`),
-        ];
-      },
+      verify: async ({ write, after: s }) => [
+        check(
+          "not-in-recovery",
+          `pg_is_in_recovery() = false on ${candidate}`,
+          s.up && !s.inRecovery,
+          describeState(s),
+        ),
+        check("test-write", `a test write on ${candidate} succeeds`, true, `write_check #${write.id} at ${write.at}`),
+      ],
     });
 
     await plan.step("repoint", {
       percent: [45, 90],
-      run: () => Promise.all([repoint(ctx, c, apis, 45, 85, envs), pointed.then(() => recordAsPrimary(ctx, c))]),
+      run: () => Promise.all([repoint(ctx, c, apis, 45, 85, envs), following.then(() => recordAsPrimary(ctx, c))]),
       verify: () => apisWriteTo(ctx, c, apis),
     });
 

@@ -9,9 +9,12 @@ describe("the console's launcher", () => {
       onData: (stream, data) => seen.push(`${stream}:${data.trim()}`),
     });
     expect(exit).toMatchObject({ code: 3, signal: null, timedOut: false, aborted: false, error: null });
-    expect(exit.stdout).toBe("out\n");
-    expect(exit.stderr).toBe("err\n");
     expect(seen.sort()).toEqual(["stderr:err", "stdout:out"]);
+    // kept whole for a caller that does not stream it
+    expect(await launch("/bin/sh", ["-c", "echo out; echo err >&2"])).toMatchObject({
+      stdout: "out\n",
+      stderr: "err\n",
+    });
   });
 
   it("passes arguments as they are, with no shell between", async () => {

@@ -15,6 +15,7 @@ export interface Exit {
   aborted: boolean;
   /** the command could not start (ENOENT, EACCES) */
   error: string | null;
+  /** its whole output, kept only for a caller that does not take it as it comes (onData) */
   stdout: string;
   stderr: string;
 }
@@ -103,10 +104,7 @@ export function launch(
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     pending.set(id, {
       launcher: child,
-      onData: (stream, data) => {
-        exit[stream] += data;
-        opts.onData?.(stream, data);
-      },
+      onData: opts.onData ?? ((stream, data) => (exit[stream] += data)),
       onExit: (m) => {
         if (timer) clearTimeout(timer);
         opts.signal?.removeEventListener("abort", onAbort);
