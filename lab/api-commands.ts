@@ -2,12 +2,18 @@ import { LabError } from "./errors";
 import { restartApi, setApiEnv } from "./api-process";
 import type { LabOptions } from "./lab";
 
+export type HostCommand = "set-env" | "restart-api";
+
+/** A host command line (`set-env <region> KEY=VALUE...`, `restart-api <region>`): its command and the rest. */
+export function parseHostCommand(argv: readonly string[]): { command: HostCommand; args: string[] } {
+  const [command, ...args] = argv;
+  if (command !== "set-env" && command !== "restart-api")
+    throw new LabError(`unknown command "${command ?? ""}": the host commands are set-env and restart-api`);
+  return { command, args };
+}
+
 /** The runbook's `export KEY=VALUE` and `systemctl restart clipper-api` for one region API, as a line to print. */
-export async function apiCommand(
-  command: "set-env" | "restart-api",
-  args: string[],
-  options: LabOptions,
-): Promise<string> {
+export async function apiCommand(command: HostCommand, args: string[], options: LabOptions): Promise<string> {
   const [region, ...rest] = args;
   if (command === "set-env") {
     if (!region) throw new LabError("usage: set-env <region> KEY=VALUE...");

@@ -4,6 +4,7 @@ import { parseFleetConfig, type FleetConfig } from "../lib/fleet-config";
 import { apiUrl } from "./api-process";
 import { labBalancerConfig } from "./balancer";
 import { regionAddress } from "./network/net";
+import { findCurl } from "./host-agent";
 import { labFiles } from "./paths";
 import { LAB_REGIONS, type RegionId, type RegionRole } from "./regions";
 import { labTransport } from "./sshd";
@@ -23,8 +24,15 @@ export function buildFleet(state: LabState, roles: Record<RegionId, RegionRole>)
   const run = (bundle: string) => (command: string, region: RegionId) => ({
     argv: [process.execPath, bundle, "--lab-dir", state.labDir, command, region],
   });
-  const cli = run(labFiles(state.labDir).cliBundle);
-  const host = run(labFiles(state.labDir).hostCliBundle);
+  const files = labFiles(state.labDir);
+  const cli = run(files.cliBundle);
+  // the API hooks ask the host agent when it runs (lab/host-agent.ts), else start the host commands themselves
+  const curl = state.hostAgentPid ? findCurl() : null;
+  const host = curl
+    ? (command: string, region: RegionId) => ({
+        argv: ["/bin/sh", files.hostHook, curl, files.hostAgentSocket, command, region],
+      })
+    : run(files.hostCliBundle);
   const balancer = labBalancerConfig(state, state.generator ? generatorUrl(state.generator.port) : undefined);
   const fleet = {
     version: 1,

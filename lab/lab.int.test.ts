@@ -560,9 +560,10 @@ describe("lab hosts over SSH", () => {
     const region = fleet.regions.find((r) => r.id === "ap-southeast-1");
     const hook = region?.hooks.restartApi?.argv;
     if (!region || !hook) throw new Error("no restartApi hook");
-    // the host commands bundled at the lab's start, by absolute path: nothing resolved from the cwd
-    expect(hook[1]).toBe(path.join(labDir, "bin", "host.mjs"));
-    expect(existsSync(hook[1]!)).toBe(true);
+    // the hook script copied at the lab's start, asking the host agent through curl, all by absolute path
+    expect(hook.slice(0, 2)).toEqual(["/bin/sh", path.join(labDir, "bin", "host-hook.sh")]);
+    expect(hook.slice(-2)).toEqual(["restart-api", "ap-southeast-1"]);
+    for (const file of hook.slice(0, 4)) expect(existsSync(file), file).toBe(true);
     const before = JSON.parse(readFileSync(path.join(labDir, "state.json"), "utf8")).regions["ap-southeast-1"]
       .apiPid as number;
     // over SSH with sshd's environment; locally this runs from /
@@ -578,6 +579,38 @@ describe("lab hosts over SSH", () => {
     expect(answered.ok || answered.status === 503).toBe(true);
     expect((await labStatus({ labDir })).regions.find((r) => r.id === "ap-southeast-1")?.api).toBe("up");
   }, 60_000);
+
+  it("the API hooks ask the host agent: each argument arrives as given, a refused one changes nothing, a missing agent is named", async () => {
+    const region = readFleet().regions.find((r) => r.id === "eu-west-1")!;
+    const run = (argv: string[]) => (region.transport.kind === "ssh" ? overSsh(region.transport, argv) : runArgv(argv));
+    const setEnv = region.hooks.setApiEnv!.argv;
+    const envFile = path.join(labDir, "api", "eu-west-1.env");
+    const before = readFileSync(envFile, "utf8");
+    const marker = path.join(labDir, "hook-ran-a-shell");
+    for (const bad of [`DB_HOST=$(touch ${marker})`, `DB_HOST=x;touch ${marker}`, "PORT=1"]) {
+      const refused = await run([...setEnv, bad]);
+      expect(refused.code, bad).not.toBe(0);
+      // the lab's own words, the argument quoted exactly as given
+      expect(refused.stderr, bad).toMatch(bad.startsWith("PORT") ? /lab: PORT cannot be set/ : /must be a host name/);
+      if (!bad.startsWith("PORT")) expect(refused.stderr).toContain(bad);
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(envFile, "utf8")).toBe(before);
+    expect((await run([...setEnv, "CDN_ROLLOUT_PERCENT=0"])).stdout).toMatch(
+      /^eu-west-1: set CDN_ROLLOUT_PERCENT=0 \(restart-api to apply\)/,
+    );
+    // the agent that answered is the lab's, recorded by its PID; without it the hook says what to do
+    const agent = readState(labDir)!.hostAgentPid!;
+    expect(running(agent)).toBe(true);
+    const { stopped } = await stopLab({ labDir });
+    expect(stopped).toContain("the host agent");
+    expect(running(agent)).toBe(false);
+    const missing = await runArgv(region.hooks.restartApi!.argv);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/host agent does not answer on .*npm run lab starts it/);
+    await startLab({ labDir });
+    status = await labStatus({ labDir });
+  }, 180_000);
 
   it("falls back to local for every region when a login fails, and comes back over SSH once it works", async () => {
     if (!sshExpected()) return expect(status.hostCommands).toBe("local");

@@ -39,6 +39,7 @@ import { LAB_REGIONS, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
 import { NO_FAULTS, readState, regionState, requireState, updateState, writeState, type LabState } from "./state";
 import { ensureGenerator, generatorStatus, stopGenerator, type GeneratorStatus } from "./traffic-process";
+import { ensureHostAgent, findCurl, stopHostAgent } from "./host-agent";
 
 export interface LabOptions {
   /** Defaults to $LAB_DIR, then `<repo>/.lab`. */
@@ -150,6 +151,7 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
     balancer: null,
     balancerReason: null,
     generator: null,
+    hostAgentPid: null,
   };
   writeState(labDir, state);
   return state;
@@ -191,6 +193,7 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
   // State writes are synchronous read-modify-writes, so the sshds and the APIs can start side by side.
   await Promise.all([
     ensureSshd(labDir, actions, warnings),
+    startHostAgent(labDir, actions, warnings),
     ...REGION_IDS.map(async (id) => {
       const current = readState(labDir) ?? state;
       if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(labDir, id))) return;
@@ -207,6 +210,24 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
   const status = { ...regionsStatus, ...(await trafficStatus(requireState(labDir))) };
   writeFleetFile(requireState(labDir), roles);
   return { status, actions, warnings };
+}
+
+/** The host agent the API hooks ask (lab/host-agent.ts); without it (or without curl) the hooks start host.mjs. */
+async function startHostAgent(labDir: string, actions: string[], warnings: string[]): Promise<void> {
+  if (!findCurl()) {
+    warnings.push("curl is not installed: the region API hooks start Node for each command (~0.1 s of CPU each)");
+    await stopHostAgent(labDir);
+    return;
+  }
+  try {
+    const pid = await ensureHostAgent(labDir);
+    if (pid) actions.push(`started the host agent (pid ${pid})`);
+  } catch (error) {
+    await stopHostAgent(labDir).catch(() => undefined);
+    warnings.push(
+      `the host agent did not start (${error instanceof Error ? error.message : String(error)}): the region API hooks start Node for each command`,
+    );
+  }
 }
 
 /** The balancer in front of the region APIs, then the users behind it; without a balancer, no users either. */
@@ -424,6 +445,7 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
   // The users first, then the balancer they go through, then the regions behind it.
   if (await stopGenerator(labDir)) stopped.push("the traffic generator");
   if (await stopBalancer(labDir)) stopped.push("HAProxy");
+  if (await stopHostAgent(labDir)) stopped.push("the host agent");
   await Promise.all(
     REGION_IDS.map(async (id) => {
       const rs = regionState(state, id);

@@ -10,6 +10,7 @@ export const LAB_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(LAB_ROOT, "..");
 export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
 export const HOST_CLI_PATH = path.join(LAB_ROOT, "host-cli.ts");
+export const HOST_HOOK_PATH = path.join(LAB_ROOT, "host-hook.sh");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
 export const TRAFFIC_GENERATOR_PATH = path.join(LAB_ROOT, "traffic", "generator.ts");
 
@@ -30,6 +31,11 @@ export function labFiles(labDir: string) {
     cliBundle: path.join(labDir, "bin", "cli.mjs"),
     hostCliBundle: path.join(labDir, "bin", "host.mjs"),
     regionApiBundle: path.join(labDir, "bin", "region-api.mjs"),
+    /** The API hooks as the fleet file runs them (lab/host-agent.ts): a shell script that asks the host agent. */
+    hostHook: path.join(labDir, "bin", "host-hook.sh"),
+    hostAgentLog: path.join(labDir, "logs", "host-agent.log"),
+    /** The host agent's socket, beside the region APIs' control sockets (the same ~107-byte limit). */
+    hostAgentSocket: path.join(fallbackPgRoot(labDir), "api", "host-agent.sock"),
     apiEnv: (region: RegionId) => path.join(labDir, "api", `${region}.env`),
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
     /** The region API's control socket (lab/api-process.ts): short, under /tmp, for the ~107-byte socket path limit. */

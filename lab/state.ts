@@ -70,6 +70,8 @@ export const labStateSchema = z.object({
   balancerReason: z._default(z.nullable(z.string()), null),
   /** The synthetic users behind the balancer (lab/traffic): the generator's HTTP port and PID (null when stopped). */
   generator: z._default(z.nullable(z.object({ port: z.int(), pid: pid() })), null),
+  /** The host agent (lab/host-agent.ts), what the API hooks ask over its socket: its PID, null when stopped. */
+  hostAgentPid: z._default(pid(), null),
 });
 export type LabState = z.infer<typeof labStateSchema>;
 

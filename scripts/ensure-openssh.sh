@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
 # The lab runs a real OpenSSH server per region (lab/sshd.ts) so the console's host commands go over SSH.
-# Without OpenSSH and sudo the lab runs host commands locally instead: this script never fails its caller.
+# Without OpenSSH and sudo the lab runs host commands locally instead: this script never fails its caller. The API
+# hooks ask the lab's host agent through curl (lab/host-hook.sh); without it they start Node for each command.
 set -uo pipefail
 
 have_all() {
-  [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1
+  [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && command -v curl >/dev/null 2>&1
 }
 
 if have_all; then exit 0; fi
 
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "[lab] OpenSSH server/client or sudo not found: the lab will run host commands locally instead of over SSH." >&2
-  echo "[lab] For SSH (Debian/Ubuntu, as root): apt-get install -y openssh-server openssh-client sudo" >&2
+  echo "[lab] For SSH (Debian/Ubuntu, as root): apt-get install -y openssh-server openssh-client sudo curl" >&2
   exit 0
 fi
 
-echo "[lab] installing OpenSSH server/client and sudo from apt"
+echo "[lab] installing OpenSSH server/client, sudo and curl from apt"
 # Another apt run may hold the dpkg lock for a while: wait for it rather than fail.
 export DEBIAN_FRONTEND=noninteractive
 if ! apt-get -o DPkg::Lock::Timeout=300 update -qq \
-  || ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq openssh-server openssh-client sudo >/dev/null; then
-  echo "[lab] apt-get could not install openssh-server openssh-client sudo: the lab will run host commands locally." >&2
+  || ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq openssh-server openssh-client sudo curl >/dev/null; then
+  echo "[lab] apt-get could not install openssh-server openssh-client sudo curl: the lab will run host commands locally." >&2
   exit 0
 fi
 

@@ -167,17 +167,24 @@ describe.runIf(process.getuid?.() === 0)("over the lab's sshd", () => {
     expect(done.status, output).toBe("failed");
     expect(done.error).toMatch(/unknown/);
     expect(output).toContain("verifying the real state");
-    // What the verification says is what the region API really does now (the killed sessions took the restart with them).
+    // The host agent finishes a restart whose session died, as a host's systemd would: the verification waited for
+    // the API and saw it write to the primary, and so it does.
     expect(done.verification).not.toBeNull();
-    const health = await fetch(`${lab.regions.find((r) => r.id === target)!.apiUrl}/health`, {
-      signal: AbortSignal.timeout(3_000),
-    }).then(
-      (res) => res.json() as Promise<{ dbPort?: number; db?: { writable?: boolean } }>,
-      () => null,
+    expect(done.verification!.ok, JSON.stringify(done.verification)).toBe(true);
+    const primaryPort = lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
+    await waitFor(
+      `the ${target} API to write to the primary`,
+      async () => {
+        const health = await fetch(`${lab.regions.find((r) => r.id === target)!.apiUrl}/health`, {
+          signal: AbortSignal.timeout(3_000),
+        }).then(
+          (res) => res.json() as Promise<{ dbPort?: number; db?: { writable?: boolean } }>,
+          () => null,
+        );
+        return health?.db?.writable === true && health.dbPort === primaryPort;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
-    const writesToPrimary =
-      health?.db?.writable === true && health.dbPort === lab.regions.find((r) => r.id === "us-east-1")!.pgPort;
-    expect(done.verification!.ok).toBe(writesToPrimary);
     // Back to normal for the rest: the lab restarts the dead sshd, and the API runs.
     await startLab({ labDir });
     await restartApi(target, { labDir });

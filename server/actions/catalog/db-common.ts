@@ -91,27 +91,28 @@ async function standbyWait(region: RegionConfig): Promise<string | null> {
 export async function promote(
   ctx: RunContext,
   candidate: RegionConfig,
+  /** a session opened ahead with PROMOTE_SESSION's settings (openServer), else one of its own */
+  session?: pg.Client,
 ): Promise<{ write: WriteCheck; after: ServerState }> {
   const started = performance.now();
   const since = () => Math.round(performance.now() - started);
-  return withServer(
-    candidate,
-    async (c) => {
-      await c.query("select pg_promote(false)");
-      const deadline = Date.now() + 60_000;
-      while ((await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r) {
-        if (Date.now() > deadline) throw new Error(`${where(candidate)} was still in recovery 60 s after pg_promote`);
-        await sleep(10, ctx.signal);
-      }
-      ctx.log(`pg_promote on ${where(candidate)}: out of recovery after ${since()} ms`);
-      const write = await writeCheck(c, ctx.runId);
-      ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${since()} ms after the promote call`);
-      return { write, after: await readServerState(c) };
-    },
-    65_000,
-    LOCAL_COMMIT,
-  );
+  const work = async (c: pg.Client) => {
+    await c.query("select pg_promote(false)");
+    const deadline = Date.now() + 60_000;
+    while ((await c.query<{ r: boolean }>("select pg_is_in_recovery() as r")).rows[0]!.r) {
+      if (Date.now() > deadline) throw new Error(`${where(candidate)} was still in recovery 60 s after pg_promote`);
+      await sleep(10, ctx.signal);
+    }
+    ctx.log(`pg_promote on ${where(candidate)}: out of recovery after ${since()} ms`);
+    const write = await writeCheck(c, ctx.runId);
+    ctx.log(`${candidate.id} accepts writes (write_check #${write.id}) ${since()} ms after the promote call`);
+    return { write, after: await readServerState(c) };
+  };
+  return session ? work(session) : withServer(candidate, work, ...PROMOTE_SESSION);
 }
+
+/** The promotion's session: its timeout, and commits that need no standby (its replicas are not pointed yet). */
+export const PROMOTE_SESSION = [5_000, LOCAL_COMMIT] as const;
 
 /** The slots a server must hold for the replicas that stream from it (a replica holds them too, for cascading). */
 export async function ensureSlots(ctx: RunContext, upstream: RegionConfig, replicas: RegionConfig[]): Promise<void> {

@@ -2,11 +2,12 @@ import "server-only";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
-import { serverState } from "../executors/sql";
+import { errorInWords } from "@/lib/error-words";
+import { closeServer, openServer, readServerState } from "../executors/sql";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
-import { describeState, followUpstream, promote, recordAsPrimary, statesOf } from "./db-common";
+import { describeState, followUpstream, promote, PROMOTE_SESSION, recordAsPrimary, statesOf } from "./db-common";
 import { fenceUnlessStopped, promoteReplica, type OldPrimary } from "./db-promote-replica";
 import { apiHealth, hooksProblem, reconfigurePlan, setApiEnv } from "./region-api";
 import { hostReachable } from "./host-reachable";
@@ -71,45 +72,56 @@ export const failover: ActionModule<"db.failover"> = {
       return aftermath(ctx, key, old, c, apis, await followed);
     });
 
-    await plan.step("old-primary", {
-      percent: [2, 15],
-      run: () => fenceUnlessStopped(ctx, old),
-      verify: async (found) => [await oldPrimaryCheck(ctx, old, found)],
-    });
+    // The promotion's own session, opened beside step 1: under a failover's load a connection takes ~100 ms.
+    const session = openServer(c, ...PROMOTE_SESSION);
+    session.catch(() => undefined); // step 2's pre-flight reports it
+    let following: Promise<void>;
+    try {
+      await plan.step("old-primary", {
+        percent: [2, 15],
+        run: () => fenceUnlessStopped(ctx, old),
+        verify: async (found) => [await oldPrimaryCheck(ctx, old, found)],
+      });
 
-    // The old primary takes no writes: the other replicas are pointed at the candidate beside the promotion, so
-    // its first commit need not wait for a standby to find it.
-    const following = followUpstream(ctx, c); // the repoint awaits it and reports its failure
-    followed = following.then(
-      () => true,
-      () => false,
-    );
+      // The old primary takes no writes: the other replicas are pointed at the candidate beside the promotion, so
+      // its first commit need not wait for a standby to find it.
+      following = followUpstream(ctx, c); // the repoint awaits it and reports its failure
+      followed = following.then(
+        () => true,
+        () => false,
+      );
 
-    await plan.step("promote", {
-      percent: [15, 45],
-      preflight: async () => {
-        const s = await serverState(c, 2_000);
-        return [
+      await plan.step("promote", {
+        percent: [15, 45],
+        preflight: async () => {
+          const s = await session.then(readServerState).catch((err: unknown) => ({
+            up: false as const,
+            ...errorInWords(err),
+          }));
+          return [
+            check(
+              "candidate-replica",
+              `${candidate} is a replica with WAL replay running`,
+              s.up && s.inRecovery && !s.replayPaused,
+              describeState(s),
+            ),
+          ];
+        },
+        run: async () => promote(ctx, c, await session),
+        // read on the promotion's own session, after its write: a fresh connection costs the repoint's start
+        verify: async ({ write, after: s }) => [
           check(
-            "candidate-replica",
-            `${candidate} is a replica with WAL replay running`,
-            s.up && s.inRecovery && !s.replayPaused,
+            "not-in-recovery",
+            `pg_is_in_recovery() = false on ${candidate}`,
+            s.up && !s.inRecovery,
             describeState(s),
           ),
-        ];
-      },
-      run: () => promote(ctx, c),
-      // read on the promotion's own session, after its write: a fresh connection costs the repoint's start
-      verify: async ({ write, after: s }) => [
-        check(
-          "not-in-recovery",
-          `pg_is_in_recovery() = false on ${candidate}`,
-          s.up && !s.inRecovery,
-          describeState(s),
-        ),
-        check("test-write", `a test write on ${candidate} succeeds`, true, `write_check #${write.id} at ${write.at}`),
-      ],
-    });
+          check("test-write", `a test write on ${candidate} succeeds`, true, `write_check #${write.id} at ${write.at}`),
+        ],
+      });
+    } finally {
+      void session.then(closeServer, () => undefined);
+    }
 
     await plan.step("repoint", {
       percent: [45, 90],

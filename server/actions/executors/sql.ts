@@ -5,17 +5,15 @@ import type { RegionConfig } from "@/lib/fleet-config";
 import { TIMELINE_SQL } from "@/server/fleet/timeline-sql";
 
 /**
- * SQL on a region's PostgreSQL server over one short-lived connection (an action must see a failure, not a
- * pool's retry). Values travel as parameters; the few statements that cannot take parameters (ALTER SYSTEM)
- * quote with the driver's escapeLiteral.
+ * A session on a region's PostgreSQL server, connected. Values travel as parameters; the few statements that cannot
+ * take parameters (ALTER SYSTEM) quote with the driver's escapeLiteral. The caller ends it.
  */
-export async function withServer<T>(
+export async function openServer(
   region: RegionConfig,
-  work: (client: pg.Client) => Promise<T>,
   timeoutMs = 5_000,
   /** Postgres settings for the session, as `-c name=value` options */
   settings: Record<string, string> = {},
-): Promise<T> {
+): Promise<pg.Client> {
   const client = new pg.Client({
     host: region.postgres.host,
     port: region.postgres.port,
@@ -32,10 +30,26 @@ export async function withServer<T>(
   });
   client.on("error", () => undefined);
   await client.connect();
+  return client;
+}
+
+/** Ends a session without waiting for the server to close it: nothing more is asked on it. */
+export function closeServer(client: pg.Client): void {
+  void client.end().catch(() => undefined);
+}
+
+/** SQL on a region's server over one short-lived session (an action must see a failure, not a pool's retry). */
+export async function withServer<T>(
+  region: RegionConfig,
+  work: (client: pg.Client) => Promise<T>,
+  timeoutMs = 5_000,
+  settings: Record<string, string> = {},
+): Promise<T> {
+  const client = await openServer(region, timeoutMs, settings);
   try {
     return await work(client);
   } finally {
-    await client.end().catch(() => undefined);
+    closeServer(client);
   }
 }
 
