@@ -202,9 +202,10 @@ export async function stopApiProcess(
   if (pid && isOurApiProcess(pid, state.labDir, region)) {
     stopPid(pid, signal);
     try {
+      // it exits within milliseconds of the signal: looked at often, since a restart's new API waits on it
       await waitFor(`the ${region} API (pid ${pid}) to exit`, () => !isOurApiProcess(pid, state.labDir, region), {
         timeoutMs: 5_000,
-        intervalMs: 25,
+        intervalMs: 5,
       });
     } catch {
       stopPid(pid, "SIGKILL");

@@ -65,7 +65,8 @@ function noteError(health: DbHealth, { error, errorCode }: ErrorInWords) {
 export class PgHeartbeatWriter implements HeartbeatWriter {
   readonly health: DbHealth = notYetConnected();
   private client: pg.Client | null = null;
-  private schemaReady = false;
+  /** whether this connection has written a heartbeat (its first one finds the last number: firstWrite) */
+  private wroteHere = false;
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -122,7 +123,7 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       await client.connect();
       if (dead) return;
       this.client = client;
-      this.schemaReady = false;
+      this.wroteHere = false;
       this.connectError = null;
       this.health.connected = true;
       // the first write as soon as it can (a restarted API under load writes at once, not a beat later)
@@ -157,26 +158,16 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       });
     this.inFlightSince = Date.now();
     try {
-      if (!this.schemaReady) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS switchyard_lab;
-          CREATE TABLE IF NOT EXISTS switchyard_lab.heartbeat(
-            id bigserial primary key, region text not null, seq bigint not null,
-            written_at timestamptz not null default clock_timestamp())`);
-        const max = await client.query<{ seq: string }>(
-          "SELECT coalesce(max(seq), 0)::text AS seq FROM switchyard_lab.heartbeat WHERE region = $1",
-          [this.target.region],
-        );
-        this.seq = Math.max(this.seq, Number(max.rows[0]?.seq ?? 0));
-        this.schemaReady = true;
-      }
-      const next = this.seq + 1;
-      const result = await client.query<{ seq: string; written_at: Date }>(
-        "INSERT INTO switchyard_lab.heartbeat(region, seq) VALUES ($1, $2) RETURNING seq::text, written_at",
-        [this.target.region, next],
-      );
+      const result = this.wroteHere
+        ? await client.query<{ seq: string; written_at: Date }>(
+            "INSERT INTO switchyard_lab.heartbeat(region, seq) VALUES ($1, $2) RETURNING seq::text, written_at",
+            [this.target.region, this.seq + 1],
+          )
+        : await this.firstWrite(client);
+      this.wroteHere = true;
       const row = result.rows[0];
-      this.seq = next;
-      this.health.lastAckedSeq = Number(row?.seq ?? next);
+      this.seq = Number(row?.seq ?? this.seq + 1);
+      this.health.lastAckedSeq = this.seq;
       this.health.lastAckedAt = (row?.written_at ?? new Date()).toISOString();
       this.health.consecutiveFailures = 0;
       this.health.writable = true;
@@ -194,6 +185,31 @@ export class PgHeartbeatWriter implements HeartbeatWriter {
       if (this.client === client && /timeout/i.test(message(error))) this.abandon(client);
     } finally {
       this.inFlightSince = null;
+    }
+  }
+
+  /**
+   * The first heartbeat on a connection, numbered after the last one this region wrote there, in one round trip (a
+   * restarted API's first write is the end of a failover's write gap); the table is made where it does not exist.
+   */
+  private async firstWrite(client: pg.Client) {
+    const write = () =>
+      client.query<{ seq: string; written_at: Date }>(
+        `INSERT INTO switchyard_lab.heartbeat(region, seq)
+           SELECT $1, greatest(coalesce(max(seq), 0), $2) + 1 FROM switchyard_lab.heartbeat WHERE region = $1
+           RETURNING seq::text, written_at`,
+        [this.target.region, this.seq],
+      );
+    try {
+      return await write();
+    } catch (error) {
+      // undefined table or schema: a database no API wrote to yet
+      if (!["42P01", "3F000"].includes((error as { code?: string }).code ?? "")) throw error;
+      await client.query(`CREATE SCHEMA IF NOT EXISTS switchyard_lab;
+        CREATE TABLE IF NOT EXISTS switchyard_lab.heartbeat(
+          id bigserial primary key, region text not null, seq bigint not null,
+          written_at timestamptz not null default clock_timestamp())`);
+      return write();
     }
   }
 

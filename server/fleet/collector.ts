@@ -106,9 +106,17 @@ class RegionLoop {
     const timeoutMs = Math.max(50, Math.min(800, Math.floor(env.POLL_INTERVAL * 0.8)));
     let nextMs = env.POLL_INTERVAL;
     try {
+      const previous = this.collector.latestOf(this.region.id);
+      const dbProbe = this.pg ? this.pg.probe(timeoutMs) : Promise.resolve(null);
+      // A database that went down or came back is news: judged the moment its probe answers, with the API's and
+      // the traffic's last figures, not after the API's answer (tens of ms more, while the fleet waits on it).
+      void dbProbe.then((db) => {
+        if (previous && db && db.up !== previous.db?.up && !this.stopped)
+          this.collector.accept(this.region, { api: previous.api, db, mirrors: previous.mirrors, cdn: previous.cdn });
+      });
       const [api, db, traffic] = await Promise.all([
         probeApi(this.region.apiUrl, timeoutMs),
-        this.pg ? this.pg.probe(timeoutMs) : Promise.resolve(null),
+        dbProbe,
         this.readTraffic(timeoutMs),
       ]);
       if (!this.stopped) nextMs = Math.min(nextMs, this.collector.accept(this.region, { api, db, ...traffic }));
@@ -247,6 +255,11 @@ export class Collector {
   private freshTraffic() {
     const t = this.traffic?.latest() ?? null;
     return t && Date.now() - Date.parse(t.at) <= trafficStaleAfterMs(env.POLL_INTERVAL) ? t : null;
+  }
+
+  /** A region's latest sample, as this console judged it. */
+  latestOf(regionId: string): RegionSample | undefined {
+    return this.latest.get(regionId);
   }
 
   /** Probes every region now (or right after the probe in flight). */
