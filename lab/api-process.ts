@@ -1,11 +1,11 @@
-import { spawn, type SpawnOptions } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
 import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
 import type { LabOptions } from "./lab";
 import { regionAddress, regionNetns } from "./network/net";
-import { labFiles, REGION_API_SERVER_PATH, REPO_ROOT, resolveLabDir } from "./paths";
+import { spawnDetached } from "./own-process";
+import { labFiles, REGION_API_SERVER_PATH, resolveLabDir } from "./paths";
 import { parseRegion, PRIMARY_REGION, type RegionId } from "./regions";
 import { regionState, requireState, updateState, type LabState } from "./state";
 import { waitFor } from "./wait";
@@ -121,36 +121,17 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
   const regionState = state.regions[region];
   if (!regionState) throw new Error(`no state for ${region}`);
   const env = readApiEnv(files.apiEnv(region));
-  mkdirSync(files.logs, { recursive: true });
   mkdirSync(path.dirname(files.apiSocket(region)), { recursive: true, mode: 0o700 });
   rmSync(files.apiSocket(region), { force: true }); // left by a killed API: listening would fail on it
-  const log = openSync(files.apiLog(region), "a");
-  let pid: number | undefined;
-  try {
-    const spawnOptions: SpawnOptions = {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ["ignore", log, log],
-      // a clean environment: only what the API needs, not the caller's (e.g. a test runner's)
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: process.env.HOME ?? "/tmp",
-        NODE_ENV: "production",
-        ...env,
-      },
-    };
-    // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
-    const netns = regionNetns(state, region);
-    const argv = [process.execPath, files.regionApiBundle, "--region", region, "--lab-dir", state.labDir];
-    const [command, ...args] = netns ? ["ip", "netns", "exec", netns, ...argv] : argv;
-    const child = spawn(command!, args, spawnOptions);
-    child.unref();
-    pid = child.pid;
-  } finally {
-    closeSync(log);
-  }
-  if (!pid) throw new Error(`could not start the ${region} API (see ${files.apiLog(region)})`);
-  const startedPid = pid;
+  // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
+  const netns = regionNetns(state, region);
+  const argv = [process.execPath, files.regionApiBundle, "--region", region, "--lab-dir", state.labDir];
+  const startedPid = spawnDetached(
+    netns ? ["ip", "netns", "exec", netns, ...argv] : argv,
+    files.apiLog(region),
+    `the ${region} API`,
+    env,
+  );
   await waitFor(
     `the ${region} API to answer on port ${regionState.apiPort}`,
     async () => {

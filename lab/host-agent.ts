@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request } from "node:http";
 import path from "node:path";
 import { apiCommand, parseHostCommand } from "./api-commands";
 import { tail } from "./api-process";
 import { LabError } from "./errors";
-import { isOwnProcess, stopOwnProcess } from "./own-process";
-import { labFiles, REPO_ROOT } from "./paths";
+import { isOwnProcess, spawnDetached, stopOwnProcess } from "./own-process";
+import { labFiles } from "./paths";
 import { readState, updateState } from "./state";
 import { waitFor } from "./wait";
 
@@ -107,23 +106,11 @@ async function startHostAgent(labDir: string): Promise<number> {
   const files = labFiles(labDir);
   await stopHostAgent(labDir);
   mkdirSync(path.dirname(files.hostAgentSocket), { recursive: true, mode: 0o700 });
-  mkdirSync(files.logs, { recursive: true });
-  const log = openSync(files.hostAgentLog, "a");
-  let pid: number | undefined;
-  try {
-    const child = spawn(process.execPath, [files.hostCliBundle, "--lab-dir", labDir, "serve"], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ["ignore", log, log],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production" },
-    });
-    child.unref();
-    pid = child.pid;
-  } finally {
-    closeSync(log);
-  }
-  if (!pid) throw new Error(`could not start the host agent (see ${files.hostAgentLog})`);
-  const started = pid;
+  const started = spawnDetached(
+    [process.execPath, files.hostCliBundle, "--lab-dir", labDir, "serve"],
+    files.hostAgentLog,
+    "the host agent",
+  );
   updateState(labDir, (s) => (s.hostAgentPid = started));
   await waitFor(
     "the host agent to answer",

@@ -1,5 +1,38 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "./paths";
 import { waitFor } from "./wait";
+
+/**
+ * Starts one of the lab's processes detached from the caller, its output appended to `logFile`, in a clean
+ * environment (PATH, HOME, NODE_ENV=production and `env`: not the caller's, e.g. a test runner's); returns its PID.
+ */
+export function spawnDetached(argv: string[], logFile: string, what: string, env: Record<string, string> = {}): number {
+  const [command, ...args] = argv;
+  if (!command) throw new Error(`nothing to start for ${what}`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = openSync(logFile, "a");
+  try {
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? "/tmp",
+        NODE_ENV: "production",
+        ...env,
+      },
+    });
+    child.on("error", () => undefined); // a program that cannot start has no PID: said below
+    child.unref();
+    if (!child.pid) throw new Error(`could not start ${what} (see ${logFile})`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
 
 /**
  * True when `pid` is alive and its command line carries every marker (a config file or script path, the lab

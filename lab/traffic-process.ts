@@ -1,12 +1,10 @@
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
 import { get } from "node:http";
 import { tail } from "./api-process";
 import { freshLabPort, portIsFree } from "./balancer";
-import { labFiles, REPO_ROOT, TRAFFIC_GENERATOR_PATH } from "./paths";
+import { labFiles, TRAFFIC_GENERATOR_PATH } from "./paths";
 import { LAB_GEOGRAPHIES } from "./regions";
 import { readState, updateState, type LabState } from "./state";
-import { isOwnProcess, stopOwnProcess } from "./own-process";
+import { isOwnProcess, spawnDetached, stopOwnProcess } from "./own-process";
 import { waitFor } from "./wait";
 
 /**
@@ -86,43 +84,28 @@ export async function ensureGenerator(labDir: string, frontendUrl: string, actio
   await stopOwnProcess(current?.pid, markers(labDir), "the traffic generator");
   const port = current && (await portIsFree(current.port)) ? current.port : await freshLabPort(labDir);
   updateState(labDir, (s) => (s.generator = { port, pid: null }));
-  mkdirSync(files.logs, { recursive: true });
-  const log = openSync(files.generatorLog, "a");
-  let pid: number | undefined;
-  try {
-    const child = spawn(
+  const started = spawnDetached(
+    [
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        TRAFFIC_GENERATOR_PATH,
-        "--lab-dir",
-        labDir,
-        "--port",
-        String(port),
-        "--frontend",
-        frontendUrl,
-        "--geographies",
-        LAB_GEOGRAPHIES.map((g) => g.id).join(","),
-        "--rate",
-        String(USER_RATE_PER_GEOGRAPHY),
-        "--max-in-flight",
-        String(USER_MAX_IN_FLIGHT),
-      ],
-      {
-        cwd: REPO_ROOT,
-        detached: true,
-        stdio: ["ignore", log, log],
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production" },
-      },
-    );
-    child.unref();
-    pid = child.pid;
-  } finally {
-    closeSync(log);
-  }
-  if (!pid) throw new Error(`could not start the traffic generator (see ${files.generatorLog})`);
-  const started = pid;
+      "--import",
+      "tsx",
+      TRAFFIC_GENERATOR_PATH,
+      "--lab-dir",
+      labDir,
+      "--port",
+      String(port),
+      "--frontend",
+      frontendUrl,
+      "--geographies",
+      LAB_GEOGRAPHIES.map((g) => g.id).join(","),
+      "--rate",
+      String(USER_RATE_PER_GEOGRAPHY),
+      "--max-in-flight",
+      String(USER_MAX_IN_FLIGHT),
+    ],
+    files.generatorLog,
+    "the traffic generator",
+  );
   await waitFor(
     `the traffic generator to answer on port ${port}`,
     async () => {
