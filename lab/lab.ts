@@ -36,10 +36,10 @@ import {
   waitStreaming,
 } from "./postgres";
 import { LAB_REGIONS, PRIMARY_REGION, REGION_IDS, type RegionId, type RegionRole } from "./regions";
+import { ensureHostAgent, findCurl, stopHostAgent } from "./host-agent";
 import { ensureSshd, sshdStatus, sshPathsToRemove, stopSshd, type SshdStatus } from "./sshd";
 import { NO_FAULTS, readState, regionState, requireState, updateState, writeState, type LabState } from "./state";
 import { ensureGenerator, generatorStatus, stopGenerator, type GeneratorStatus } from "./traffic-process";
-import { ensureHostAgent, findCurl, stopHostAgent } from "./host-agent";
 
 export interface LabOptions {
   /** Defaults to $LAB_DIR, then `<repo>/.lab`. */

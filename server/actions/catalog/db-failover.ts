@@ -1,8 +1,8 @@
 import "server-only";
+import { errorInWords } from "@/lib/error-words";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
-import { errorInWords } from "@/lib/error-words";
 import { closeServer, openServer, readServerState } from "../executors/sql";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
