@@ -11,8 +11,9 @@ have_all() {
 if have_all; then exit 0; fi
 
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "[lab] OpenSSH server/client or sudo not found: the lab will run host commands locally instead of over SSH." >&2
-  echo "[lab] For SSH (Debian/Ubuntu, as root): apt-get install -y openssh-server openssh-client sudo curl" >&2
+  echo "[lab] OpenSSH server/client, sudo or curl not found: without the first three the lab runs host commands locally" >&2
+  echo "[lab] instead of over SSH; without curl the region API's hooks start Node for each command." >&2
+  echo "[lab] To install them (Debian/Ubuntu, as root): apt-get install -y openssh-server openssh-client sudo curl" >&2
   exit 0
 fi
 
@@ -21,7 +22,7 @@ echo "[lab] installing OpenSSH server/client, sudo and curl from apt"
 export DEBIAN_FRONTEND=noninteractive
 if ! apt-get -o DPkg::Lock::Timeout=300 update -qq \
   || ! apt-get -o DPkg::Lock::Timeout=300 install -y -qq openssh-server openssh-client sudo curl >/dev/null; then
-  echo "[lab] apt-get could not install openssh-server openssh-client sudo curl: the lab will run host commands locally." >&2
+  echo "[lab] apt-get could not install openssh-server openssh-client sudo curl: without OpenSSH and sudo the lab runs host commands locally, without curl its API hooks start Node." >&2
   exit 0
 fi
 

@@ -28,7 +28,12 @@ import { probeTraffic } from "./traffic-probe";
 import { rollupAndPrune, writeSamples } from "./sample-store";
 import { statusHistoryRecorder } from "@/server/status/status-history";
 
-type Raw = { api: RegionSample["api"]; db: DbSample | null; mirrors: MirrorSample | null; cdn: CdnSample | null };
+export type Raw = {
+  api: RegionSample["api"];
+  db: DbSample | null;
+  mirrors: MirrorSample | null;
+  cdn: CdnSample | null;
+};
 
 /** What a region API says it reaches, in short: only a change in it can change how the other regions read. */
 const reachKey = (api: RegionSample["api"] | undefined) =>
@@ -45,9 +50,9 @@ const MAX_WRITE_BACKOFF_MS = 10_000;
 /**
  * One region's loop: every POLL_INTERVAL, or at once when its database connection breaks or its API pushes
  * a change, it probes the API, the database and the traffic figures in parallel, each bounded by a timeout
- * shorter than the interval, so a hung region never delays the others.
+ * shorter than the interval, so a hung region never delays the others. (Exported for its test.)
  */
-class RegionLoop {
+export class RegionLoop {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private again = false;
@@ -60,7 +65,7 @@ class RegionLoop {
   constructor(
     readonly region: RegionConfig,
     simulated: boolean,
-    private readonly collector: Collector,
+    private readonly collector: Pick<Collector, "accept" | "latestOf" | "lookEverywhere">,
   ) {
     this.pg = simulated ? null : new PostgresProbe(region.postgres, () => this.runNow());
     // A pushed change (mirrors or CDN status among them) also refreshes the traffic figures at once. What the

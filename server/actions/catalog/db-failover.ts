@@ -1,9 +1,8 @@
 import "server-only";
-import { errorInWords } from "@/lib/error-words";
 import type { RegionConfig } from "@/lib/fleet-config";
 import { primaryDownVerdict } from "@/lib/reachability";
 import { describeSightings, observeDatabase } from "@/server/fleet/observe";
-import { closeServer, openServer, readServerState } from "../executors/sql";
+import { closeServer, openServer, sessionState } from "../executors/sql";
 import { now, primaryOf } from "../fleet-context";
 import { check, type ActionModule, type RunContext } from "../module";
 import { Plan } from "../plan";
@@ -94,10 +93,7 @@ export const failover: ActionModule<"db.failover"> = {
       await plan.step("promote", {
         percent: [15, 45],
         preflight: async () => {
-          const s = await session.then(readServerState).catch((err: unknown) => ({
-            up: false as const,
-            ...errorInWords(err),
-          }));
+          const s = await sessionState(session);
           return [
             check(
               "candidate-replica",

@@ -79,12 +79,17 @@ export type ServerState =
     };
 
 export async function serverState(region: RegionConfig, timeoutMs = 1_500): Promise<ServerState> {
-  try {
-    return await withServer(region, readServerState, timeoutMs);
-  } catch (err) {
-    return { up: false, ...errorInWords(err) };
-  }
+  return orWhyNot(withServer(region, readServerState, timeoutMs));
 }
+
+/** A server's state read on a session being opened (openServer), or why it could not be. */
+export function sessionState(session: Promise<pg.Client>): Promise<ServerState> {
+  return orWhyNot(session.then(readServerState));
+}
+
+/** The state read, or the server as down with why (in words) when it could not be read. */
+const orWhyNot = (read: Promise<ServerState>): Promise<ServerState> =>
+  read.catch((err: unknown) => ({ up: false as const, ...errorInWords(err) }));
 
 /** A server's state, read on a session already open to it. */
 export async function readServerState(client: pg.Client): Promise<ServerState> {
