@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
+import { startSpareApi, takeSpareApi } from "./api-spare";
 import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
 import type { LabOptions } from "./lab";
 import { regionAddress, regionNetns } from "./network/net";
@@ -115,7 +116,10 @@ export async function apiAnswers(labDir: string, region: RegionId, timeoutMs = 1
   }
 }
 
-/** Starts the region API detached, logging to LAB_DIR/logs/api-<region>.log; returns its PID once /health answers. */
+/**
+ * Starts the region API detached (the region's spare given its environment, else a new process), logging to
+ * LAB_DIR/logs/api-<region>.log; returns its PID once it answers, a spare booting for the next start.
+ */
 export async function startApiProcess(state: LabState, region: RegionId): Promise<number> {
   const files = labFiles(state.labDir);
   const regionState = state.regions[region];
@@ -126,12 +130,14 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
   // `ip netns exec` execs the API in place: the PID is the API's, and it lives on the region's network.
   const netns = regionNetns(state, region);
   const argv = [process.execPath, files.regionApiBundle, "--region", region, "--lab-dir", state.labDir];
-  const startedPid = spawnDetached(
-    netns ? ["ip", "netns", "exec", netns, ...argv] : argv,
-    files.apiLog(region),
-    `the ${region} API`,
-    env,
-  );
+  const startedPid =
+    (await takeSpareApi(state.labDir, region, env)) ??
+    spawnDetached(
+      netns ? ["ip", "netns", "exec", netns, ...argv] : argv,
+      files.apiLog(region),
+      `the ${region} API`,
+      env,
+    );
   await waitFor(
     `the ${region} API to answer on port ${regionState.apiPort}`,
     async () => {
@@ -145,6 +151,7 @@ export async function startApiProcess(state: LabState, region: RegionId): Promis
     stopPid(startedPid, "SIGKILL");
     throw error;
   });
+  await startSpareApi(state, region);
   return startedPid;
 }
 

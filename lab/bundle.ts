@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { CLI_PATH, HOST_CLI_PATH, HOST_HOOK_PATH, LAB_ROOT, labFiles, REGION_API_SERVER_PATH } from "./paths";
+import { CLI_PATH, HOST_CLI_PATH, HOST_HOOK_PATH, LAB_ROOT, labFiles, REGION_API_MAIN_PATH } from "./paths";
 
 /**
  * The lab CLI, the host commands (the region API's hooks: lab/host-cli.ts) and the region API, each bundled into
@@ -16,7 +16,7 @@ export async function bundleLabPrograms(labDir: string): Promise<void> {
   mkdirSync(files.bin, { recursive: true });
   const staging = path.join(files.bin, `.build-${process.pid}`);
   await build({
-    entryPoints: { cli: CLI_PATH, host: HOST_CLI_PATH, "region-api": REGION_API_SERVER_PATH },
+    entryPoints: { cli: CLI_PATH, host: HOST_CLI_PATH, "region-api": REGION_API_MAIN_PATH },
     outdir: staging,
     outExtension: { ".js": ".mjs" },
     bundle: true,

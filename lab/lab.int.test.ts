@@ -20,6 +20,7 @@ import {
   type StartResult,
 } from "./index";
 import { isOurApiProcess } from "./api-process";
+import { labFiles } from "./paths";
 import { pgQuery } from "./postgres";
 import { readState, updateState } from "./state";
 import { waitFor } from "./wait";
@@ -271,6 +272,37 @@ describe("lab fleet", () => {
     expect(isOurApiProcess(before, labDir, "eu-west-1")).toBe(false);
     expect(readState(labDir)!.regions["eu-west-1"]!.apiPid).toBe(pid);
   });
+
+  it("restart-api hands the region's booted spare the new environment; without a spare it starts Node afresh", async () => {
+    const spare = () => readState(labDir)!.regions["eu-west-1"]!.spareApiPid;
+    // booted and listening on its socket: a restart before that starts Node afresh
+    const ready = () =>
+      waitFor("a spare eu-west-1 API waiting", async () => {
+        const pid = spare();
+        return pid && running(pid) && existsSync(labFiles(labDir).apiSpareSocket("eu-west-1")) ? pid : false;
+      });
+    const cdnProvider = async () =>
+      (await getJson<{ provider: string }>(`${region("eu-west-1").apiUrl}/v1/cdn/stats`)).body.provider;
+
+    const first = await ready();
+    await setApiEnv("eu-west-1", ["CDN_PROVIDER=bunny"], { labDir });
+    const took = await restartApi("eu-west-1", { labDir });
+    expect(took.pid, "the spare became the API").toBe(first);
+    expect(await cdnProvider(), "with the environment written before the restart").toBe("bunny");
+    await waitFor("writes to succeed", async () => (await health("eu-west-1")).db.writable);
+
+    // A spare that died: the restart starts the API afresh, and a new spare waits for the next one.
+    const second = await ready();
+    expect(second).not.toBe(first);
+    process.kill(second, "SIGKILL");
+    await waitFor("the spare to be gone", () => !running(second));
+    await setApiEnv("eu-west-1", ["CDN_PROVIDER=cloudflare"], { labDir });
+    const fresh = await restartApi("eu-west-1", { labDir });
+    expect(fresh.pid).not.toBe(second);
+    expect(await cdnProvider()).toBe("cloudflare");
+    await waitFor("writes to succeed", async () => (await health("eu-west-1")).db.writable);
+    expect(await ready()).not.toBe(second);
+  }, 60_000);
 
   it("db-down on the primary makes every API report failing writes; db-up heals", async () => {
     await injectFault("us-east-1", "db-down", { labDir });
@@ -646,7 +678,13 @@ describe("lab hosts over SSH", () => {
     const beforeStop = await labStatus({ labDir });
     const pids = beforeStop.regions.map((r) => r.sshd?.pid).filter((p): p is number => typeof p === "number");
     expect(pids).toHaveLength(sshExpected() ? 3 : 0);
+    const spares = Object.values(readState(labDir)!.regions).map((r) => r.spareApiPid);
+    expect(
+      spares.every((pid) => pid && running(pid)),
+      "a spare API per region",
+    ).toBe(true);
     const { stopped } = await stopLab({ labDir });
+    for (const pid of spares) expect(running(pid!), `spare API ${pid} stopped`).toBe(false);
     if (sshExpected())
       expect(stopped).toEqual(expect.arrayContaining(["us-east-1 sshd", "eu-west-1 sshd", "ap-southeast-1 sshd"]));
     for (const pid of pids) await waitFor(`sshd ${pid} to be gone`, () => !running(pid), { timeoutMs: 15_000 });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
 import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
+import { startSpareApi, stopSpareApi } from "./api-spare";
 import { bundleLabPrograms } from "./bundle";
 import { writeFleetFile } from "./fleet-file";
 import {
@@ -123,6 +124,7 @@ async function createState(labDir: string, forceSimulated: boolean): Promise<Lab
       pgPort: ports[i * 2] ?? 0,
       apiPort: ports[i * 2 + 1] ?? 0,
       apiPid: null,
+      spareApiPid: null,
       dataDir: pgRoot ? path.join(pgRoot, "data", r.id) : null,
       pgLog: pgRoot ? path.join(pgLogDir, `pg-${r.id}.log`) : null,
       faults: { ...NO_FAULTS },
@@ -196,7 +198,10 @@ export async function startLab(options: StartOptions = {}): Promise<StartResult>
     startHostAgent(labDir, actions, warnings),
     ...REGION_IDS.map(async (id) => {
       const current = readState(labDir) ?? state;
-      if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(labDir, id))) return;
+      if (isOurApiProcess(regionState(current, id).apiPid, labDir, id) && (await apiAnswers(labDir, id))) {
+        await startSpareApi(current, id); // on the program just bundled
+        return;
+      }
       ensureApiEnv(current, id);
       const pid = await startApiProcess(current, id);
       updateState(labDir, (s) => (regionState(s, id).apiPid = pid));
@@ -449,6 +454,7 @@ export async function stopLab(options: LabOptions = {}): Promise<{ labDir: strin
   await Promise.all(
     REGION_IDS.map(async (id) => {
       const rs = regionState(state, id);
+      if (await stopSpareApi(labDir, id)) stopped.push(`the spare ${id} API`);
       if (isOurApiProcess(rs.apiPid, labDir, id)) {
         await stopApiProcess(state, id);
         stopped.push(`${id} API`);

@@ -12,6 +12,8 @@ export const CLI_PATH = path.join(LAB_ROOT, "cli.ts");
 export const HOST_CLI_PATH = path.join(LAB_ROOT, "host-cli.ts");
 export const HOST_HOOK_PATH = path.join(LAB_ROOT, "host-hook.sh");
 export const REGION_API_SERVER_PATH = path.join(LAB_ROOT, "region-api", "server.ts");
+/** The region API's program as bundled: the server, started at once or held booted as a spare (lab/api-spare.ts). */
+export const REGION_API_MAIN_PATH = path.join(LAB_ROOT, "region-api", "main.ts");
 export const TRAFFIC_GENERATOR_PATH = path.join(LAB_ROOT, "traffic", "generator.ts");
 
 /** LAB_DIR (absolute or relative to cwd), else `<repo>/.lab`. */
@@ -40,6 +42,8 @@ export function labFiles(labDir: string) {
     apiLog: (region: RegionId) => path.join(labDir, "logs", `api-${region}.log`),
     /** The region API's control socket (lab/api-process.ts): short, under /tmp, for the ~107-byte socket path limit. */
     apiSocket: (region: RegionId) => path.join(fallbackPgRoot(labDir), "api", `${region}.sock`),
+    /** Where the region's spare API process waits to be told its environment and go (lab/api-spare.ts). */
+    apiSpareSocket: (region: RegionId) => path.join(fallbackPgRoot(labDir), "api", `${region}.spare.sock`),
     /** The global load balancer (lab/balancer.ts): HAProxy's configuration and PID file, rewritten at its start. */
     balancerDir: path.join(labDir, "balancer"),
     haproxyConfig: path.join(labDir, "balancer", "haproxy.cfg"),

@@ -25,6 +25,8 @@ const regionStateSchema = z.object({
   pgPort: z.int(),
   apiPort: z.int(),
   apiPid: z._default(pid(), null),
+  /** A booted region API process waiting to become the next one started (lab/api-spare.ts); null when none. */
+  spareApiPid: z._default(pid(), null),
   dataDir: z.nullable(z.string()),
   pgLog: z.nullable(z.string()),
   faults: z._default(regionFaultsSchema, NO_FAULTS),
