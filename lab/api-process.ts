@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
-import { startSpareApi, takeSpareApi } from "./api-spare";
 import { parseEnvAssignments, readApiEnv, writeApiEnv, type ApiEnv } from "./api-env";
+import { startSpareApi, takeSpareApi } from "./api-spare";
 import type { LabOptions } from "./lab";
 import { regionAddress, regionNetns } from "./network/net";
 import { spawnDetached } from "./own-process";

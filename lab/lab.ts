@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { apiAnswers, apiUrl, ensureApiEnv, isOurApiProcess, startApiProcess, stopApiProcess } from "./api-process";
-import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
 import { startSpareApi, stopSpareApi } from "./api-spare";
+import { balancerStatus, ensureBalancer, frontendUrl, stopBalancer, type BalancerStatus } from "./balancer";
 import { bundleLabPrograms } from "./bundle";
 import { writeFleetFile } from "./fleet-file";
 import {

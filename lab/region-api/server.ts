@@ -12,7 +12,8 @@ import { Vantage, type DbAddress } from "./vantage";
 /**
  * Stand-in for one region's API (the runbook's clipper-api): real Postgres heartbeats,
  * a synthetic traffic model for mirrors/CDN/bandwidth, and a /lab/faults control hook.
- * Started by lab/api-process.ts as `node --import tsx server.ts --region <id> --lab-dir <dir>`.
+ * Bundled from main.ts (lab/bundle.ts) and started by lab/api-process.ts as
+ * `node region-api.mjs --region <id> --lab-dir <dir>`, or handed its environment as the region's spare.
  */
 
 const isProvider = (v: string | undefined): v is CdnProvider => (cdnProviders as readonly string[]).includes(v ?? "");
