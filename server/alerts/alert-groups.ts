@@ -18,6 +18,7 @@ import { conflict, notFound } from "@/server/errors";
 import { readPolicy } from "@/server/incidents/escalation";
 import { readActiveWindows } from "@/server/maintenance/maintenance-store";
 import { onCallPersonAt } from "@/server/oncall/oncall-store";
+import { resolveAlert } from "./alert-store";
 
 /**
  * Alert groups in the store: the engine files each alert it fires under its cause's open group, opening one when
@@ -192,25 +193,36 @@ export async function routeGroupsAfterMaintenance(regions: readonly RegionView[]
 
 /**
  * Closes the group once none of its alerts fires (or all moved to `mergedInto`); a proposal nobody decided on is
- * withdrawn, unsent pages are cancelled. Returns whether it closed.
+ * withdrawn, unsent pages are cancelled. Returns whether it closed. In `tx` when given (the alert's resolution
+ * and its group's closing are one change: no reader sees a quiet group still open), else in a transaction of its own.
  */
 export async function closeGroupIfQuiet(
   groupId: number,
   at: Date,
   mergedInto: number | null = null,
+  tx?: Queryable,
 ): Promise<{ closed: boolean; acknowledged: boolean }> {
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const r = await tx.query<{ acknowledged_at: Date | null }>(
-      `update alert_groups set resolved_at = $2, merged_into = $3,
-         triage_state = case when triage_state = 'proposed' then 'withdrawn' else triage_state end
-       where id = $1 and resolved_at is null
-         and not exists (select 1 from alerts where group_id = $1 and state = 'firing') returning acknowledged_at`,
-      [groupId, at.toISOString(), mergedInto],
-    );
-    if (!r.rows[0]) return { closed: false, acknowledged: false };
-    await cancelGroupPages(tx, groupId);
-    return { closed: true, acknowledged: r.rows[0].acknowledged_at !== null };
+  if (!tx) return (await getDb()).transaction((own) => closeGroupIfQuiet(groupId, at, mergedInto, own));
+  const r = await tx.query<{ acknowledged_at: Date | null }>(
+    `update alert_groups set resolved_at = $2, merged_into = $3,
+       triage_state = case when triage_state = 'proposed' then 'withdrawn' else triage_state end
+     where id = $1 and resolved_at is null
+       and not exists (select 1 from alerts where group_id = $1 and state = 'firing') returning acknowledged_at`,
+    [groupId, at.toISOString(), mergedInto],
+  );
+  if (!r.rows[0]) return { closed: false, acknowledged: false };
+  await cancelGroupPages(tx, groupId);
+  return { closed: true, acknowledged: r.rows[0].acknowledged_at !== null };
+}
+
+/** Resolves a firing alert and closes its group if none of the group's alerts fires now, as one change. */
+export async function resolveAlertInGroup(fingerprint: string, at: Date) {
+  return (await getDb()).transaction(async (tx) => {
+    const alert = await resolveAlert(fingerprint, at, tx);
+    const groupId = alert?.groupId ?? null;
+    const closed =
+      groupId === null ? { closed: false, acknowledged: false } : await closeGroupIfQuiet(groupId, at, null, tx);
+    return { alert, groupId, ...closed };
   });
 }
 

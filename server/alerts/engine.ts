@@ -6,8 +6,8 @@ import { publish } from "@/server/events/bus";
 import { notifyAlertChanges } from "@/server/notify/alert-webhook";
 import { throttledLog } from "@/server/throttled-log";
 import { followUpPages, sendDuePages } from "@/server/incidents/escalation";
-import { closeGroupIfQuiet, fileAlert, regroupUnderPrimaryDown, routeGroupsAfterMaintenance } from "./alert-groups";
-import { fireAlert, readFiringFingerprints, readRuleSettings, resolveAlert } from "./alert-store";
+import { fileAlert, regroupUnderPrimaryDown, resolveAlertInGroup, routeGroupsAfterMaintenance } from "./alert-groups";
+import { fireAlert, readFiringFingerprints, readRuleSettings } from "./alert-store";
 
 const log = throttledLog(10_000);
 
@@ -88,15 +88,16 @@ export class AlertEngine {
     for (const fp of [...this.pendingSince.keys()]) if (!holding.has(fp)) this.pendingSince.delete(fp);
     for (const fp of [...this.firing]) {
       if (holding.has(fp)) continue;
-      const resolved = await resolveAlert(fp, now);
+      const resolved = await resolveAlertInGroup(fp, now);
       this.firing.delete(fp);
-      if (!resolved) continue;
-      changed.push(resolved);
-      if (resolved.groupId == null) continue;
-      const groupId = resolved.groupId;
-      const closed = await closeGroupIfQuiet(groupId, now);
-      if (closed.closed)
-        void followUpPages({ groupId }, "resolve", closed.acknowledged ? "" : "resolved before anyone acknowledged");
+      if (!resolved.alert) continue;
+      changed.push(resolved.alert);
+      if (resolved.groupId !== null && resolved.closed)
+        void followUpPages(
+          { groupId: resolved.groupId },
+          "resolve",
+          resolved.acknowledged ? "" : "resolved before anyone acknowledged",
+        );
     }
     const regrouped = await regroupUnderPrimaryDown(regions, now);
     if (regrouped.paging) pagesDueInMs.push(0);
