@@ -12,14 +12,23 @@ import type { Db, Queryable } from "./types";
 
 const parsers = { [types.INT8]: (v: string) => Number(v) };
 
+/**
+ * PGlite runs each statement on this thread, and statements awaited one after another run back to back as
+ * microtasks: a turn of the event loop before each lets what came meanwhile (a request, a broken connection) be
+ * served between two statements rather than after a whole burst of them.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function wrap(q: PGlite | Transaction): Queryable {
   return {
     async query<T>(sql: string, params?: unknown[]) {
+      await nextTurn();
       const r = await q.query<T>(sql, params, { parsers });
       // PGlite reports affectedRows 0 for a select; count rows returned too.
       return { rows: r.rows, rowCount: Math.max(r.rows.length, r.affectedRows ?? 0) };
     },
     async exec(sql: string) {
+      await nextTurn();
       await q.exec(sql);
     },
   };

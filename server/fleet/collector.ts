@@ -13,7 +13,6 @@ import { startEscalationClock } from "@/server/incidents/escalation";
 import { tickFailoverTests } from "@/server/failover-tests/failover-test-service";
 import { tickLiveChecks } from "@/server/incidents/live-ticker";
 import { env } from "@/server/env";
-import { publish } from "@/server/events/bus";
 import { throttledLog } from "@/server/throttled-log";
 import { createHaproxyBalancer } from "@/server/traffic/haproxy";
 import { TrafficLoop } from "@/server/traffic/traffic-loop";
@@ -25,7 +24,8 @@ import { ApiHealthStream } from "./api-health-stream";
 import { probeApi } from "./api-probe";
 import { PostgresProbe } from "./db-probe";
 import { probeTraffic } from "./traffic-probe";
-import { rollupAndPrune, writeSamples } from "./sample-store";
+import { rollupAndPrune, writeSamples, type StatusRow } from "./sample-store";
+import { publishStoredStatuses, showJudged } from "./fleet-service";
 import { statusHistoryRecorder } from "@/server/status/status-history";
 
 export type Raw = {
@@ -325,11 +325,13 @@ export class Collector {
     return { ...probed, health, reachability };
   }
 
-  /** Keeps a sample; a new status is written (and alerted) at once, the rest in batches. */
+  /** Keeps a sample; a new status is shown on this console's pages and written (and alerted) at once, the rest in batches. */
   private keep(sample: RegionSample, urgent = false) {
     this.latest.set(sample.regionId, sample);
     this.pending.set(sample.regionId, sample);
-    this.scheduleFlush(urgent || this.written.get(sample.regionId)?.status !== sample.health.status ? 0 : 200);
+    const news = this.written.get(sample.regionId)?.status !== sample.health.status;
+    if (news) showJudged(sample);
+    this.scheduleFlush(urgent || news ? 0 : 200);
   }
 
   /**
@@ -374,9 +376,10 @@ export class Collector {
     if (!this.fence.holds())
       return this.onFenced(`the lease of term ${this.fence.term} ran out before these samples were written`);
     this.flushing = (async () => {
+      let stored: StatusRow[];
       const history = samples.filter((s) => Date.parse(s.at) - (this.written.get(s.regionId)?.historyAt ?? 0) >= 1000);
       try {
-        await writeSamples(samples, history, this.fence);
+        stored = await writeSamples(samples, history, this.fence);
       } catch (err) {
         if (err instanceof FencedError) return this.onFenced(err.message);
         // Kept for the next try unless a newer sample of the region came meanwhile; the collector goes on probing.
@@ -404,7 +407,7 @@ export class Collector {
           historyAt: history.includes(s) ? Date.parse(s.at) : (prev?.historyAt ?? 0),
         });
       }
-      publish("fleet");
+      publishStoredStatuses(stored);
       this.evaluate();
     })();
     await this.flushing;

@@ -25,6 +25,19 @@ const averagedPoint = `jsonb_build_object(${POINT_FIELDS.map((f) => `'${f}', avg
 export const LEASE_HELD =
   "exists (select 1 from collector_lease where id = 1 and term = $1 and holder = $2 and expires_at > now())";
 
+/** A region's row as the snapshot reads it (and a write returns it). */
+export type StatusRow = {
+  region_id: string;
+  status: RegionView["lastStatus"];
+  reasons: string[];
+  sample: RegionSample | null;
+  last_seen_at: Date | null;
+  checked_at: Date;
+  changed_at: Date;
+};
+
+const STATUS_COLUMNS = "region_id, status, reasons, sample, last_seen_at, checked_at, changed_at";
+
 /**
  * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point.
  * Each statement carries the writer's term and checks its lease itself, and a row already written by a
@@ -32,8 +45,12 @@ export const LEASE_HELD =
  * the figures of two leaders never mix. No transaction is held open across round trips, so a leader frozen
  * mid-write holds no lock that would keep a standby from taking the lease.
  */
-export async function writeSamples(samples: RegionSample[], withHistory: RegionSample[], fence: Fence): Promise<void> {
-  if (!samples.length) return;
+export async function writeSamples(
+  samples: RegionSample[],
+  withHistory: RegionSample[],
+  fence: Fence,
+): Promise<StatusRow[]> {
+  if (!samples.length) return [];
   if (!fence.holds()) throw new FencedError(fence.term);
   const db = await getDb();
   const params: unknown[] = [fence.term, fence.holder];
@@ -54,7 +71,7 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
     const n = params.length;
     return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz)`;
   });
-  const written = await db.query(
+  const written = await db.query<StatusRow>(
     `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
      select v.region_id, v.status, v.reasons, v.observed, v.sample, v.last_seen_at, v.checked_at, v.checked_at, $1::bigint
      from (values ${rows.join(", ")}) as v(region_id, status, reasons, observed, sample, last_seen_at, checked_at)
@@ -68,7 +85,8 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
        checked_at = excluded.checked_at,
        changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
        term = excluded.term
-     where region_status.term <= excluded.term`,
+     where region_status.term <= excluded.term
+     returning ${STATUS_COLUMNS}`,
     params,
   );
   if (written.rowCount === 0) throw new FencedError(fence.term);
@@ -86,17 +104,8 @@ export async function writeSamples(samples: RegionSample[], withHistory: RegionS
       hp,
     );
   }
+  return written.rows;
 }
-
-type StatusRow = {
-  region_id: string;
-  status: RegionView["lastStatus"];
-  reasons: string[];
-  sample: RegionSample | null;
-  last_seen_at: Date | null;
-  checked_at: Date;
-  changed_at: Date;
-};
 
 /**
  * Every configured region with its latest status and sample (null status: not yet checked) and the age of
@@ -108,14 +117,49 @@ export async function readFleetSnapshot(
 ): Promise<FleetSnapshot> {
   const db = await getDb();
   const [r, alerts] = await Promise.all([
-    db.query<StatusRow>(
-      "select region_id, status, reasons, sample, last_seen_at, checked_at, changed_at from region_status",
-    ),
+    db.query<StatusRow>(`select ${STATUS_COLUMNS} from region_status`),
     readFiringAlerts(),
   ]);
-  const rows = new Map(r.rows.map((row) => [row.region_id, row]));
-  const regions: RegionView[] = fleet.regions.map((cfg) => {
-    const row = rows.get(cfg.id);
+  return snapshotAt(
+    {
+      generatedAt: new Date().toISOString(),
+      simulated: fleet.simulated,
+      staleAfterSeconds,
+      regions: regionViews(fleet, r.rows),
+      alerts: alerts satisfies AlertView[],
+    },
+    Date.now(),
+  );
+}
+
+/**
+ * A judged sample as its row will read once written: last seen and changed-at carried from the region's previous
+ * view, as writeSamples's upsert carries them.
+ */
+export function judgedRow(s: RegionSample, previous: RegionView | undefined): StatusRow {
+  const at = new Date(s.at);
+  const seen = s.api.up || s.db?.up === true;
+  return {
+    region_id: s.regionId,
+    status: s.health.status,
+    reasons: s.health.reasons,
+    sample: s,
+    last_seen_at: seen ? at : previous?.lastSeenAt ? new Date(previous.lastSeenAt) : null,
+    checked_at: at,
+    changed_at: previous?.changedAt && previous.lastStatus === s.health.status ? new Date(previous.changedAt) : at,
+  };
+}
+
+/**
+ * Every configured region as the snapshot shows it, from its row (none yet: not yet checked); `previous` keeps the
+ * views of regions that `rows` leaves out.
+ */
+export function regionViews(fleet: FleetConfig, rows: StatusRow[], previous: RegionView[] = []): RegionView[] {
+  const byId = new Map(rows.map((row) => [row.region_id, row]));
+  return fleet.regions.map((cfg) => {
+    const row = byId.get(cfg.id);
+    const kept = row ? undefined : previous.find((v) => v.id === cfg.id);
+    if (kept) return kept;
     const sdb = row?.sample?.db;
     return {
       id: cfg.id,
@@ -135,16 +179,6 @@ export async function readFleetSnapshot(
       sample: row?.sample ?? null,
     };
   });
-  return snapshotAt(
-    {
-      generatedAt: new Date().toISOString(),
-      simulated: fleet.simulated,
-      staleAfterSeconds,
-      regions,
-      alerts: alerts satisfies AlertView[],
-    },
-    Date.now(),
-  );
 }
 
 export type History = { range: ChartRange; bucketSeconds: number; series: Record<string, SamplePoint[]> };
