@@ -27,6 +27,7 @@ writeFileSync(
 process.env.FLEET_CONFIG = path.join(dir, "fleet.json");
 process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));
 
+const { announceHere, subscribe } = await import("@/server/events/bus");
 const { cachedFleetSnapshot, showJudged, publishStoredStatuses } = await import("@/server/fleet/fleet-service");
 const { readFleetSnapshot, writeSamples } = await import("@/server/fleet/sample-store");
 const { getFleetConfig } = await import("@/server/fleet/config");
@@ -56,6 +57,33 @@ const sampleOf = (id: string, status: "healthy" | "unhealthy", at: Date): Region
 const shown = async (id: string) => (await cachedFleetSnapshot()).regions.find((r) => r.id === id)!;
 const stored = async (id: string) => (await readFleetSnapshot(getFleetConfig())).regions.find((r) => r.id === id)!;
 
+it("hands a listener on the bus the fleet as it is after the change it was told of, not the read before it", async () => {
+  // A page's stream subscribes before anything has read the fleet here (the first viewer of a standby console).
+  const seen: (string | null)[] = [];
+  const unsubscribe = subscribe("fleet", () => {
+    void cachedFleetSnapshot().then((s) => seen.push(s.regions.find((r) => r.id === "eu-west-1")!.status));
+  });
+  try {
+    const db = await getDb();
+    const write = (status: string) =>
+      db.query(
+        `insert into region_status (region_id, status, reasons, sample, checked_at, changed_at)
+         values ('eu-west-1', $1, '[]', null, now(), now())
+         on conflict (region_id) do update set status = $1, checked_at = now()`,
+        [status],
+      );
+    await write("healthy");
+    expect((await cachedFleetSnapshot()).regions.find((r) => r.id === "eu-west-1")!.status).toBe("healthy");
+    // Another console wrote, and its NOTIFY arrives here as a fleet event.
+    await write("degraded");
+    announceHere("fleet");
+    await expect.poll(() => seen.length).toBe(1);
+    expect(seen).toEqual(["degraded"]);
+  } finally {
+    unsubscribe();
+  }
+});
+
 it("shows a judged status on this console at once, keeps it when the store is written, and yields to newer rows", async () => {
   const db = await getDb();
   await db.query(
@@ -63,7 +91,9 @@ it("shows a judged status on this console at once, keeps it when the store is wr
     [fence.holder],
   );
   const t0 = new Date(Date.now() - 1_500);
-  await writeSamples([sampleOf("us-east-1", "healthy", t0), sampleOf("eu-west-1", "healthy", t0)], [], fence);
+  publishStoredStatuses(
+    await writeSamples([sampleOf("us-east-1", "healthy", t0), sampleOf("eu-west-1", "healthy", t0)], [], fence),
+  );
   expect((await shown("us-east-1")).status).toBe("healthy");
 
   // Judged down: shown here before any write, with the moment it changed; the store still says healthy.

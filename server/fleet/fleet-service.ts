@@ -34,16 +34,24 @@ export async function getFleetSnapshot(_caller: Caller): Promise<FleetSnapshot> 
   return cachedFleetSnapshot();
 }
 
+/**
+ * The cache drops its read on the bus before any page or stream that listens there reads it: subscribed when this
+ * module loads, ahead of every listener that imports it (one that came first would be handed the old read).
+ */
+function dropOnChange() {
+  const c = cache();
+  if (c.subscribed) return;
+  c.subscribed = true;
+  subscribe("fleet", () => {
+    if (!c.taking) c.promise = null;
+  });
+  subscribe("alerts", () => (c.promise = null));
+}
+dropOnChange();
+
 /** The snapshot for /metrics and /api/health, which have their own access rules. */
 export async function cachedFleetSnapshot(): Promise<FleetSnapshot> {
   const c = cache();
-  if (!c.subscribed) {
-    c.subscribed = true;
-    subscribe("fleet", () => {
-      if (!c.taking) c.promise = null;
-    });
-    subscribe("alerts", () => (c.promise = null));
-  }
   if (!c.promise || performance.now() - c.readAt >= env.POLL_INTERVAL) {
     c.readAt = performance.now();
     const read = readFleetSnapshot(getFleetConfig()).then(
