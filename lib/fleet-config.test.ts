@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { fleetFileRegion as region } from "@/tests/support/fleet-fixtures";
 import { parseFleetConfig } from "./fleet-config";
-
-const region = (id: string, role: "primary" | "replica", port: number) => ({
-  id,
-  displayName: id,
-  role,
-  apiUrl: `http://127.0.0.1:${port}`,
-  postgres: { host: "127.0.0.1", port: port + 1000, user: "postgres" },
-  cdn: { provider: "cloudflare" },
-});
 
 describe("parseFleetConfig", () => {
   it("accepts a valid fleet and fills defaults", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { causeOf } from "@/lib/alert-groups";
-import { regionView } from "@/tests/support/fleet-fixtures";
+import { fleetFileRegion as region, regionView } from "@/tests/support/fleet-fixtures";
 import { freshDatabase } from "@/tests/support/fresh-database";
 import { startWebhookReceiver } from "@/tests/support/webhook-receiver";
 
@@ -31,15 +31,6 @@ chmodSync(script, 0o755);
 const hooks = (region: string, inject = "inject") => ({
   injectFault: { argv: [process.execPath, script, inject, region] },
   clearFault: { argv: [process.execPath, script, "clear", region] },
-});
-const region = (id: string, role: "primary" | "replica", port: number, extra: Record<string, unknown> = {}) => ({
-  id,
-  displayName: id,
-  role,
-  apiUrl: `http://127.0.0.1:${port}`,
-  postgres: { host: "127.0.0.1", port: port + 1000, user: "postgres" },
-  cdn: { provider: "cloudflare" },
-  ...extra,
 });
 writeFileSync(
   path.join(dir, "fleet.json"),

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, inject, it } from "vitest";
 import type { RegionSample } from "@/lib/fleet-sample";
-import { regionView } from "@/tests/support/fleet-fixtures";
+import { fleetFileRegion as region, regionView } from "@/tests/support/fleet-fixtures";
 import { freshDatabase } from "@/tests/support/fresh-database";
 
 /**
@@ -12,17 +12,9 @@ import { freshDatabase } from "@/tests/support/fresh-database";
  */
 
 const dir = mkdtempSync(path.join(tmpdir(), "switchyard-fleet-service-"));
-const region = (id: string, role: "primary" | "replica", port: number) => ({
-  id,
-  displayName: id,
-  role,
-  apiUrl: `http://127.0.0.1:${port}`,
-  postgres: { host: "127.0.0.1", port: port + 1000, user: "postgres" },
-  cdn: { provider: "cloudflare" },
-});
 writeFileSync(
   path.join(dir, "fleet.json"),
-  JSON.stringify({ version: 1, regions: [region("us-east-1", "primary", 9), region("eu-west-1", "replica", 10)] }),
+  JSON.stringify({ version: 1, regions: [region("us-east-1", "primary", 9301), region("eu-west-1", "replica", 9302)] }),
 );
 process.env.FLEET_CONFIG = path.join(dir, "fleet.json");
 process.env.DATABASE_URL = await freshDatabase(inject("storeUrl"));

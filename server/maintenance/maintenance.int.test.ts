@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { causeOf } from "@/lib/alert-groups";
-import { regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
+import { fleetFileRegion as region, regionView, snapshotOf } from "@/tests/support/fleet-fixtures";
 import { freshDatabase } from "@/tests/support/fresh-database";
 
 /**
@@ -14,14 +14,6 @@ import { freshDatabase } from "@/tests/support/fresh-database";
 
 // The fleet the service checks a window's regions against: the lab's three regions, in a file of this test's own.
 const fleetDir = mkdtempSync(path.join(tmpdir(), "switchyard-maintenance-"));
-const region = (id: string, role: "primary" | "replica", port: number) => ({
-  id,
-  displayName: id,
-  role,
-  apiUrl: `http://127.0.0.1:${port}`,
-  postgres: { host: "127.0.0.1", port: port + 1000, user: "postgres" },
-  cdn: { provider: "cloudflare" },
-});
 writeFileSync(
   path.join(fleetDir, "fleet.json"),
   JSON.stringify({

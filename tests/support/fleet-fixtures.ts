@@ -83,3 +83,21 @@ export function regionView(
 export function snapshotOf(regions: RegionView[]): FleetSnapshot {
   return { generatedAt: "2026-11-25T12:00:00.000Z", simulated: false, staleAfterSeconds: 3, regions, alerts: [] };
 }
+
+/** A region as a fleet file lists it, on loopback ports nothing listens on: for tests that need a fleet file only. */
+export function fleetFileRegion(
+  id: string,
+  role: "primary" | "replica",
+  port: number,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id,
+    displayName: id,
+    role,
+    apiUrl: `http://127.0.0.1:${port}`,
+    postgres: { host: "127.0.0.1", port: port + 1000, user: "postgres" },
+    cdn: { provider: "cloudflare" },
+    ...extra,
+  };
+}
