@@ -1,21 +1,18 @@
 import "server-only";
-import { performance } from "node:perf_hooks";
 import type { ChartRange } from "@/lib/fleet-sample";
 import { trafficStaleAfterMs, trafficViewAt, type TrafficHistory, type TrafficView } from "@/lib/traffic-view";
 import type { Caller } from "@/server/auth/caller";
 import { env } from "@/server/env";
-import { subscribe } from "@/server/events/bus";
+import { readPerChange } from "@/server/events/read-per-change";
 import { getFleetConfig } from "@/server/fleet/config";
 import { readLatestTraffic, readTrafficHistory } from "./traffic-store";
 
 /**
  * Global traffic as every console serves it: what the store holds, whichever console collected it, so all consoles
- * show one live truth. One read of the store per change however many pages ask: a `traffic` event (this console's
- * collector, or another console's through the store) drops the cached read, and so does its age passing one poll
- * interval. Each answer is aged to the moment it is given.
+ * show one live truth, read once per `traffic` event (readPerChange). Each answer is aged to the moment it is
+ * given.
  */
-type Cache = { promise: Promise<TrafficView> | null; readAt: number; subscribed: boolean };
-const holder = globalThis as unknown as { __switchyardTraffic?: Cache };
+const latestView = readPerChange("traffic-view", ["traffic"], readView);
 
 /** The latest traffic snapshot with its age, or `configured: false` when the fleet has no balancer. Any role or token reads it. */
 export async function getTrafficView(_caller: Caller): Promise<TrafficView> {
@@ -24,20 +21,7 @@ export async function getTrafficView(_caller: Caller): Promise<TrafficView> {
 
 /** The view for /metrics, which has its own access rule. */
 export async function cachedTrafficView(): Promise<TrafficView> {
-  const c = (holder.__switchyardTraffic ??= { promise: null, readAt: 0, subscribed: false });
-  if (!c.subscribed) {
-    c.subscribed = true;
-    subscribe("traffic", () => (c.promise = null));
-  }
-  if (!c.promise || performance.now() - c.readAt >= env.POLL_INTERVAL) {
-    c.readAt = performance.now();
-    const read = readView().catch((err) => {
-      if (c.promise === read) c.promise = null;
-      throw err;
-    });
-    c.promise = read;
-  }
-  return trafficViewAt(await c.promise, Date.now());
+  return trafficViewAt(await latestView(), Date.now());
 }
 
 async function readView(): Promise<TrafficView> {
