@@ -120,15 +120,20 @@ test("two consoles on one store: the standby serves the live fleet, a frozen lea
       page.getByTestId("incident-in-flight").filter({ hasText: "Declared on the other console" }),
     ).toHaveAttribute("data-id", String(declared), { timeout: 5_000 });
 
-    // A stopped primary reaches the standby's viewers within a second, and so does its recovery.
+    // A stopped primary reaches the standby's viewers within two seconds of the stop returning (the bench measures
+    // how fast: `npm run bench -- --only viewers`), and so does its recovery; the lab is healed whatever happens.
     await overview.expectStatus("us-east-1", "healthy");
-    await injectFault("us-east-1", "db-down", { labDir: labDir() });
-    const landed = Date.now();
-    await overview.expectStatus("us-east-1", "unhealthy", 5_000);
-    const shownMs = Date.now() - landed;
-    expect(shownMs, "db-down shown on the standby's overview").toBeLessThanOrEqual(1_000);
-    await expect(page.getByTestId("firing-alert").filter({ hasText: "us-east-1" }).first()).toBeVisible();
-    await injectFault("us-east-1", "recover", { labDir: labDir() });
+    let shownMs = 0;
+    try {
+      await injectFault("us-east-1", "db-down", { labDir: labDir() });
+      const landed = Date.now();
+      await overview.expectStatus("us-east-1", "unhealthy", 5_000);
+      shownMs = Date.now() - landed;
+      expect(shownMs, "db-down shown on the standby's overview").toBeLessThanOrEqual(2_000);
+      await expect(page.getByTestId("firing-alert").filter({ hasText: "us-east-1" }).first()).toBeVisible();
+    } finally {
+      await injectFault("us-east-1", "recover", { labDir: labDir() });
+    }
     for (const id of ["us-east-1", "eu-west-1", "ap-southeast-1"]) await overview.expectStatus(id, "healthy", 30_000);
 
     // The leader freezes, as in a long pause: nobody collects until its lease expires, and meanwhile the
