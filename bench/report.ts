@@ -43,6 +43,8 @@ export interface Figures {
   /** restOfMachine: everything but the console, the bench's own load loops included */
   http: (LoadResult & { consoleCpuPercentOfOneCore: number; restOfMachinePercentOfOneCore: number })[];
   profile?: ProfileSummary & { file: string; seconds: number };
+  /** `--profile-http`: the lab console while it serves the `GET /` load */
+  httpProfile?: ProfileSummary & { file: string; seconds: number };
   /** the live stream (GET /api/v1/events) as N viewers get it on a leading and on a standby console of one store */
   viewers?: ViewersFigures;
   /** one host command (`true`) over SSH to the lab's sshd: a connection of its own, and a shared one */
@@ -541,19 +543,19 @@ export function details(f: Figures): string {
       `  ${c.regions} simulated regions: the simulated fleet process used ${s.cpuPercentOfOneCore} % of one core (${s.rssMiBMean} MiB); the rest of the machine ${round(Math.max(0, c.restOfMachinePercentOfOneCore - s.cpuPercentOfOneCore), 1)} %`,
     );
   }
-  const p = f.profile;
-  if (p) {
-    out.push(
-      "",
-      `CPU profile of the ${f.collectorSim?.regions ?? "?"}-region console over ${p.seconds} s (${p.file}): busy ${p.busyMs} ms, idle ${p.idleMs} ms`,
-    );
-    out.push(
-      `  fetch (undici) on the stack in ${p.inclusive.fetchUndici} % of busy samples; PGlite in ${p.inclusive.pglite} %`,
-    );
-    out.push("  self time by module (native frames charged to their JS caller):");
-    for (const e of p.byModule) out.push(`    ${String(e.percent).padStart(5)} %  ${e.name}`);
-    out.push("  self time by function:");
-    for (const e of p.topFunctions) out.push(`    ${String(e.percent).padStart(5)} %  ${e.name}`);
-  }
+  if (f.profile) out.push(...profileLines(`the ${f.collectorSim?.regions ?? "?"}-region console`, f.profile));
+  if (f.httpProfile) out.push(...profileLines("the lab console serving GET /", f.httpProfile));
   return out.join("\n");
+}
+
+function profileLines(what: string, p: ProfileSummary & { file: string; seconds: number }): string[] {
+  return [
+    "",
+    `CPU profile of ${what} over ${p.seconds} s (${p.file}): busy ${p.busyMs} ms, idle ${p.idleMs} ms`,
+    `  fetch (undici) on the stack in ${p.inclusive.fetchUndici} % of busy samples; PGlite in ${p.inclusive.pglite} %`,
+    "  self time by module (native frames charged to their JS caller):",
+    ...p.byModule.map((e) => `    ${String(e.percent).padStart(5)} %  ${e.name}`),
+    "  self time by function:",
+    ...p.topFunctions.map((e) => `    ${String(e.percent).padStart(5)} %  ${e.name}`),
+  ];
 }

@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     "sim-regions": { type: "string", default: "100" },
     /** auto: profile the simulated-fleet console only when it misses its CPU goal */
     profile: { type: "string", default: "auto" },
+    /** profile the lab console while it serves the HTTP phase's `GET /` load (bench/results/run/http-root.cpuprofile) */
+    "profile-http": { type: "boolean", default: false },
     /** live-stream viewers held open on each of the two consoles of the viewers phase (1000 streams in all) */
     viewers: { type: "string", default: "500" },
     /** the viewers phase's at-rest window, s (figures alone reach a page every 5 s) */
@@ -58,6 +60,8 @@ const LOAD_S = Number(args["load-seconds"]);
 const CONCURRENCY = Number(args.concurrency);
 const SIM_REGIONS = Number(args["sim-regions"]);
 const PROFILE = args.profile;
+const PROFILE_HTTP = args["profile-http"];
+const HTTP_PROFILE_FILE = path.join(RUN_DIR, "http-root.cpuprofile");
 const VIEWERS = Number(args.viewers);
 const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
 
@@ -150,6 +154,14 @@ async function startOwnedConsole(name: string, env: Record<string, string>): Pro
       log(`console ${name}: .next was being rebuilt by someone else; retrying`);
     }
   }
+}
+
+/** Stops the profile a SIGUSR2 started in a console with cpu-profile-hook.mjs, and summarizes what it wrote. */
+async function stopProfile(pid: number, file: string) {
+  process.kill(pid, "SIGUSR2");
+  for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(200);
+  if (!existsSync(file)) throw new Error("the console wrote no CPU profile");
+  return { file: path.relative(ROOT, file), ...summarizeCpuProfile(file) };
 }
 
 async function waitForRegions(baseURL: string, count: number, timeoutMs = 60_000): Promise<void> {
@@ -279,6 +291,12 @@ async function main() {
           DATA_DIR: dataDir,
           POLL_INTERVAL: String(POLL_INTERVAL_MS),
           PAGER_WEBHOOK_URL: pagingReceiver.url,
+          ...(PROFILE_HTTP
+            ? {
+                NODE_OPTIONS: `--import ${path.join(import.meta.dirname, "cpu-profile-hook.mjs")}`,
+                BENCH_CPU_PROFILE: HTTP_PROFILE_FILE,
+              }
+            : {}),
         });
         for (const r of lab.status.regions) await injectFault(r.id, "recover", { labDir: LAB_DIR });
         await waitHealthy(labConsole.c.baseURL);
@@ -455,10 +473,16 @@ async function main() {
         for (const p of ["/api/v1/health/regions", "/"]) {
           await runLoad(k.c.baseURL, p, sessions, 2, CONCURRENCY); // warm-up, discarded
           log(`load: GET ${p}, ${CONCURRENCY} concurrent for ${LOAD_S} s`);
+          const profiling = PROFILE_HTTP && p === "/";
+          if (profiling) {
+            rmSync(HTTP_PROFILE_FILE, { force: true });
+            process.kill(k.c.pid, "SIGUSR2");
+          }
           const [res, cpu] = await Promise.all([
             runLoad(k.c.baseURL, p, sessions, LOAD_S, CONCURRENCY),
             measureProcess(k.c.pid, LOAD_S),
           ]);
+          if (profiling) figures.httpProfile = { seconds: LOAD_S, ...(await stopProfile(k.c.pid, HTTP_PROFILE_FILE)) };
           out.push({
             ...res,
             consoleCpuPercentOfOneCore: cpu.cpuPercentOfOneCore,
@@ -572,10 +596,7 @@ async function main() {
               log(`profiling the ${SIM_REGIONS}-region console for ${seconds} s`);
               process.kill(k.c.pid, "SIGUSR2");
               await sleep(seconds * 1000);
-              process.kill(k.c.pid, "SIGUSR2");
-              for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(200);
-              if (!existsSync(file)) throw new Error("the console wrote no CPU profile");
-              return { file: path.relative(ROOT, file), seconds, ...summarizeCpuProfile(file) };
+              return { seconds, ...(await stopProfile(k.c.pid, file)) };
             } finally {
               await k.stop();
             }
