@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { muted, panel } from "@/components/incidents/styles";

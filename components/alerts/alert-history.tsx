@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import type { AlertView } from "@/lib/fleet-view";
 import { fleetQuery, recentAlertsQuery } from "@/lib/queries";

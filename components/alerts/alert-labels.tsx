@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 
 /** An alert's labels as chips; a region label links to that region's page. */
 export function AlertLabels({ labels, regionIds }: { labels: Record<string, string>; regionIds?: string[] }) {

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { AlertView } from "@/lib/fleet-view";
 
 /** For leads: declare an incident prefilled from a firing alert. */

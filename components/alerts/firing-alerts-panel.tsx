@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useQuery } from "@tanstack/react-query";
 import { useId, type ReactNode } from "react";
 import { requestHref } from "@/components/actions/request/form-params";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useQuery } from "@tanstack/react-query";
 import { Timestamp } from "@/components/fleet/timestamp";
 import type { AlertGroupView } from "@/lib/alert-groups";

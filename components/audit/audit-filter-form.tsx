@@ -1,5 +1,5 @@
 import Form from "next/form";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 import { auditLimitDefault, auditLimitMax, toDatetimeLocal, type AuditFilterParams } from "@/lib/audit";
 import { btnPrimary, btnSecondary, input, label, muted, panel } from "@/components/incidents/styles";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { cdnHitRateByProvider } from "@/lib/alert-rules";
 import type { CdnSample } from "@/lib/fleet-sample";
 import { cdnView } from "@/lib/fleet-view";

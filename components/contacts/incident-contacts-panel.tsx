@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { link, muted, panel } from "@/components/incidents/styles";
 import type { ContactCategory, ContactView } from "@/lib/contacts";
 import { ContactLine } from "./contact-details";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { IncidentSeverityBadge } from "@/components/incidents/badges";
 import { muted } from "@/components/incidents/styles";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { RegionView } from "@/lib/fleet-view";
 import { formatSeconds } from "@/lib/units";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState, type ReactNode } from "react";
 import { StepAction } from "@/components/actions/request/step-action";
 import { Timestamp } from "@/components/fleet/timestamp";

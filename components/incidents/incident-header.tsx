@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState } from "react";
 import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";

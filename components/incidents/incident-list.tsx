@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { incidentRef } from "@/lib/ids";
 import type { Incident } from "@/lib/incident";

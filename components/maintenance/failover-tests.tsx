@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { link, muted } from "@/components/incidents/styles";
 import {

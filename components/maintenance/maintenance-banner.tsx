@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { scopeWords, windowPhase, type MaintenanceWindowView } from "@/lib/maintenance";
 

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { weekdays } from "@/lib/oncall-rotation";
 import type { OnCallLevelView, OnCallPerson, OnCallStretch } from "@/lib/oncall-view";
 import { link, muted, panel } from "@/components/incidents/styles";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { replicationView } from "@/lib/fleet-view";
 import { formatBytes, formatSeconds } from "@/lib/units";
 import { ComponentStatus } from "@/components/fleet/component-status";

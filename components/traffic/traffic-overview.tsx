@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { GeographyTraffic, RegionTraffic, TrafficSnapshot } from "@/lib/traffic";
 import type { TrafficView } from "@/lib/traffic-view";
 import { formatSeconds } from "@/lib/units";

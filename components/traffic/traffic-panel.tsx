@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { millis, ratio, requests } from "./format";
 import { useTraffic } from "./use-traffic";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { signOutEverywhere } from "@/app/(console)/session-actions";
 import { LiveIndicator } from "@/components/fleet/live-indicator";
 import { hasRole, roleLabels, type Role } from "@/lib/roles";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 
 /** The way back to a section's list, above a page of it. */
 export function BackLink({ href, label }: { href: string; label: string }) {

@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { parseRunStatusFilter, runsQueryFilter } from "@/components/actions/run-filter";
 import { RunFilters } from "@/components/actions/run-filters";
 import { RunList } from "@/components/actions/run-list";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ContactCard } from "@/components/contacts/contact-details";
 import { PeopleList } from "@/components/contacts/people-list";
 import { link, muted, panel } from "@/components/incidents/styles";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { DrillList } from "@/components/drills/drill-list";
 import { DrillTrend } from "@/components/drills/drill-trend";
 import { StartDrillForm, type DrillRegionOption, type DrillScenarioOption } from "@/components/drills/start-drill-form";

@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { IncidentFilters } from "@/components/incidents/incident-filters";
 import { IncidentList, ResponseTimes } from "@/components/incidents/incident-list";
 import { btnPrimary } from "@/components/incidents/styles";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { link, muted, panel } from "@/components/incidents/styles";
 import { FailoverTestForm } from "@/components/maintenance/failover-test-form";

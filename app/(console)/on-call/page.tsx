@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ContactMethodsEditor } from "@/components/oncall/contact-methods-editor";
 import { OnCallBoardView } from "@/components/oncall/on-call-board";
 import { link, muted, panel } from "@/components/incidents/styles";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { Runbook } from "@/lib/runbook-schema";
 import { requireUser } from "@/server/auth/session";
 import { runbookCatalog } from "@/server/runbooks/catalog";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { btnSecondary, link, muted } from "@/components/incidents/styles";
 import { actionCatalog, type ActionId } from "@/lib/actions/catalog";
 import type { ActionPreview } from "@/components/actions/action-types";

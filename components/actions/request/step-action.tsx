@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { isActionId, type ActionId } from "@/lib/actions/catalog";
 import { runStatusLabels, type ActionRun } from "@/lib/actions/run";
 import type { StepState } from "@/lib/incident";

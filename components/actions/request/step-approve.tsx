@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useRunCommand } from "@/components/actions/run/use-run-command";
 import type { ActionResult } from "@/lib/action-result";
 import type { ActionRun } from "@/lib/actions/run";

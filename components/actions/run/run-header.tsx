@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Fact } from "@/components/fleet/fact-list";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { link, panel } from "@/components/incidents/styles";

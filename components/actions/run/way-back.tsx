@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { requestHref } from "@/components/actions/request/form-params";
 import { panel } from "@/components/incidents/styles";
 import type { ActionRun } from "@/lib/actions/run";

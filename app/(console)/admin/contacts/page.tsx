@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { forbidden } from "next/navigation";
 import { ContactForm, DeleteContactButton, MoveButtons } from "@/components/contacts/contact-editor";
 import { link, muted, panel } from "@/components/incidents/styles";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { forbidden } from "next/navigation";
 import { panel, muted, link } from "@/components/incidents/styles";
 import { rotationSummary } from "@/components/oncall/on-call-board";

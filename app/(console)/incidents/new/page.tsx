@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { forbidden } from "next/navigation";
 import { Timestamp } from "@/components/fleet/timestamp";
 import { DeclareForm, type RegionOption, type ScenarioOption } from "@/components/incidents/declare-form";
