@@ -38,9 +38,6 @@ export type StatusRow = {
 
 const STATUS_COLUMNS = "region_id, status, reasons, sample, last_seen_at, checked_at, changed_at";
 
-/** Whether the sample reached the region at all (its API or its database): its moment becomes "last seen". */
-const reachedRegion = (s: RegionSample) => s.api.up || s.db?.up === true;
-
 /**
  * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point.
  * Each statement carries the writer's term and checks its lease itself, and a row already written by a
@@ -58,6 +55,7 @@ export async function writeSamples(
   const db = await getDb();
   const params: unknown[] = [fence.term, fence.holder];
   const rows = samples.map((s) => {
+    const seen = s.api.up || s.db?.up === true;
     // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
     const asPrimary =
       s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
@@ -67,7 +65,7 @@ export async function writeSamples(
       JSON.stringify(s.health.reasons),
       JSON.stringify(asPrimary),
       JSON.stringify(s),
-      reachedRegion(s) ? s.at : null,
+      seen ? s.at : null,
       s.at,
     );
     const n = params.length;
@@ -140,12 +138,13 @@ export async function readFleetSnapshot(
  */
 export function judgedRow(s: RegionSample, previous: RegionView | undefined): StatusRow {
   const at = new Date(s.at);
+  const seen = s.api.up || s.db?.up === true;
   return {
     region_id: s.regionId,
     status: s.health.status,
     reasons: s.health.reasons,
     sample: s,
-    last_seen_at: reachedRegion(s) ? at : previous?.lastSeenAt ? new Date(previous.lastSeenAt) : null,
+    last_seen_at: seen ? at : previous?.lastSeenAt ? new Date(previous.lastSeenAt) : null,
     checked_at: at,
     changed_at: previous?.changedAt && previous.lastStatus === s.health.status ? new Date(previous.changedAt) : at,
   };
@@ -157,10 +156,9 @@ export function judgedRow(s: RegionSample, previous: RegionView | undefined): St
  */
 export function regionViews(fleet: FleetConfig, rows: StatusRow[], previous: RegionView[] = []): RegionView[] {
   const byId = new Map(rows.map((row) => [row.region_id, row]));
-  const previousById = new Map(previous.map((v) => [v.id, v]));
   return fleet.regions.map((cfg) => {
     const row = byId.get(cfg.id);
-    const kept = row ? undefined : previousById.get(cfg.id);
+    const kept = row ? undefined : previous.find((v) => v.id === cfg.id);
     if (kept) return kept;
     const sdb = row?.sample?.db;
     return {
