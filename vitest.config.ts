@@ -29,8 +29,8 @@ export default defineConfig({
           globalSetup: ["tests/support/postgres-global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Real servers and the lab: one file at a time keeps the two cores for them.
-          fileParallelism: false,
+          // Files run side by side, one per core (Vitest's default): each has its own store database and lab
+          // (tests/support/own-lab-and-store.ts), and most of their time is spent waiting on real servers.
         },
       },
     ],
