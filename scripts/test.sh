@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+# Each step's heading carries the minutes and seconds since the start, so a run's log shows where its time went.
+step() { printf '\n\033[1m== %s\033[0m (at %dm%02ds)\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 step "prerequisites"
 bash scripts/ensure-postgres.sh
@@ -35,3 +36,5 @@ npx playwright test
 
 step "chaos soak (2 minutes on a fresh lab and production console)"
 npm run chaos -- --minutes 2
+
+step "done"
