@@ -29,8 +29,11 @@ export default defineConfig({
           globalSetup: ["tests/support/postgres-global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Files run side by side, one per core (Vitest's default): each has its own store database and lab
-          // (tests/support/own-lab-and-store.ts), and most of their time is spent waiting on real servers.
+          // Two files side by side, also on two cores (Vitest's default would be one there): each has its own store
+          // database and lab (tests/support/own-lab-and-store.ts), and most of their time is spent waiting on real
+          // servers. After the unit tests when both projects run.
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
