@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Cookie, type Page } from "@playwright/test";
 import { demoAccounts } from "../lib/demo-accounts";
 import type { Role } from "../lib/roles";
 import { OverviewPage } from "./pages/overview-page";
@@ -11,7 +11,7 @@ export function account(role: Role) {
 }
 
 /** Signs in through the form, as a user would, and waits for the overview. */
-export async function signInAs(page: Page, role: Role): Promise<OverviewPage> {
+export async function signInThroughForm(page: Page, role: Role): Promise<OverviewPage> {
   const signIn = new SignInPage(page);
   await signIn.goto();
   const a = account(role);
@@ -19,6 +19,33 @@ export async function signInAs(page: Page, role: Role): Promise<OverviewPage> {
   await expect(page).toHaveURL(/\/$/);
   const overview = new OverviewPage(page);
   await overview.expectLoaded();
+  return overview;
+}
+
+/** The cookies of each role's session in this worker, from its first sign-in through the form. */
+const sessions = new Map<Role, Cookie[]>();
+
+/**
+ * Signs in as the role's demo account and waits for the overview. The worker's first sign-in of a role goes
+ * through the form (sign-in.spec.ts tests the form itself); later ones carry on that session, as a user coming
+ * back to the console does, unless it ended (signed out, signed out everywhere, another console's), in which case
+ * the form again. It saves each spec the sign-in page and the password hash, which the console makes costly.
+ */
+export async function signInAs(page: Page, role: Role): Promise<OverviewPage> {
+  const saved = sessions.get(role);
+  if (saved) {
+    await page.context().addCookies(saved);
+    // The API refuses an ended session at once (401), as every page does.
+    if ((await page.request.get("/api/v1/health/regions")).ok()) {
+      await page.goto("/");
+      const overview = new OverviewPage(page);
+      await overview.expectLoaded();
+      return overview;
+    }
+    await page.context().clearCookies();
+  }
+  const overview = await signInThroughForm(page, role);
+  sessions.set(role, await page.context().cookies());
   return overview;
 }
 

@@ -1,5 +1,5 @@
 import { roles } from "../lib/roles";
-import { account, expect, signInAs, test } from "./fixtures";
+import { account, expect, signInThroughForm, test } from "./fixtures";
 import { SignInPage } from "./pages/sign-in-page";
 
 test("a wrong password is refused and the user stays signed out", async ({ page }) => {
@@ -17,7 +17,7 @@ test("a wrong password is refused and the user stays signed out", async ({ page 
 
 for (const role of roles) {
   test(`the ${role} account signs in and sees the three regions live`, async ({ page }) => {
-    const overview = await signInAs(page, role);
+    const overview = await signInThroughForm(page, role);
     await expect(page.getByTestId("current-role")).toContainText(
       role === "viewer" ? "Viewer" : role === "lead" ? "Incident lead" : role === "admin" ? "Admin" : "Engineer",
     );
@@ -31,7 +31,7 @@ for (const role of roles) {
 }
 
 test("signing out ends the session", async ({ page }) => {
-  await signInAs(page, "engineer");
+  await signInThroughForm(page, "engineer");
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin$/);
   expect((await page.request.get("/api/v1/health/regions")).status()).toBe(401);
@@ -41,11 +41,11 @@ test("signing out everywhere ends the account's sessions in every browser, not o
   page,
   browser,
 }, testInfo) => {
-  await signInAs(page, "viewer");
+  await signInThroughForm(page, "viewer");
   const elsewhere = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   try {
     const other = await elsewhere.newPage();
-    await signInAs(other, "viewer");
+    await signInThroughForm(other, "viewer");
     expect((await other.request.get("/api/v1/health/regions")).status()).toBe(200);
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
     await expect(page).toHaveURL(/\/signin$/);
