@@ -88,9 +88,14 @@ it("shows a judged status on this console at once, keeps it when the store is wr
   );
   expect((await shown("us-east-1")).status).toBe("healthy");
 
-  // Judged down: shown here before any write, with the moment it changed; the store still says healthy.
+  // Judged down: shown here before any write, with the moment it changed; the store still says healthy. The pages'
+  // streams are told at once, and what they read then is the judged status.
   const t1 = new Date(t0.getTime() + 1_000);
+  const told: Promise<string | null>[] = [];
+  const unsubscribe = subscribe("fleet", () => told.push(shown("us-east-1").then((r) => r.status)));
   showJudged(sampleOf("us-east-1", "unhealthy", t1));
+  unsubscribe();
+  expect(await Promise.all(told)).toEqual(["unhealthy"]);
   const judged = await shown("us-east-1");
   expect(judged).toMatchObject({ status: "unhealthy", changedAt: t1.toISOString(), checkedAt: t1.toISOString() });
   expect(judged.reasons[0]).toContain("the server is stopping");

@@ -55,7 +55,6 @@ export async function writeSamples(
   const db = await getDb();
   const params: unknown[] = [fence.term, fence.holder];
   const rows = samples.map((s) => {
-    const seen = s.api.up || s.db?.up === true;
     // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
     const asPrimary =
       s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
@@ -65,7 +64,7 @@ export async function writeSamples(
       JSON.stringify(s.health.reasons),
       JSON.stringify(asPrimary),
       JSON.stringify(s),
-      seen ? s.at : null,
+      reachedRegion(s) ? s.at : null,
       s.at,
     );
     const n = params.length;
@@ -132,19 +131,21 @@ export async function readFleetSnapshot(
   );
 }
 
+/** The sample reached the region (its API or its database answered): its moment becomes the region's last seen. */
+const reachedRegion = (s: RegionSample) => s.api.up || s.db?.up === true;
+
 /**
  * A judged sample as its row will read once written: last seen and changed-at carried from the region's previous
  * view, as writeSamples's upsert carries them.
  */
 export function judgedRow(s: RegionSample, previous: RegionView | undefined): StatusRow {
   const at = new Date(s.at);
-  const seen = s.api.up || s.db?.up === true;
   return {
     region_id: s.regionId,
     status: s.health.status,
     reasons: s.health.reasons,
     sample: s,
-    last_seen_at: seen ? at : previous?.lastSeenAt ? new Date(previous.lastSeenAt) : null,
+    last_seen_at: reachedRegion(s) ? at : previous?.lastSeenAt ? new Date(previous.lastSeenAt) : null,
     checked_at: at,
     changed_at: previous?.changedAt && previous.lastStatus === s.health.status ? new Date(previous.changedAt) : at,
   };
@@ -156,9 +157,10 @@ export function judgedRow(s: RegionSample, previous: RegionView | undefined): St
  */
 export function regionViews(fleet: FleetConfig, rows: StatusRow[], previous: RegionView[] = []): RegionView[] {
   const byId = new Map(rows.map((row) => [row.region_id, row]));
+  const previousById = new Map(previous.map((v) => [v.id, v]));
   return fleet.regions.map((cfg) => {
     const row = byId.get(cfg.id);
-    const kept = row ? undefined : previous.find((v) => v.id === cfg.id);
+    const kept = row ? undefined : previousById.get(cfg.id);
     if (kept) return kept;
     const sdb = row?.sample?.db;
     return {
