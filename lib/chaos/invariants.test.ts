@@ -120,6 +120,18 @@ describe("AlertWatch", () => {
     expect(w.stuck).toHaveLength(1);
   });
 
+  it("counts from an alert's first sighting when the figures that breach have not reached the page yet", () => {
+    const w = new AlertWatch();
+    w.observe(snapshotOf(fleet(85)), 0);
+    // 20 s in, a new alert arrives before the figures showing its breach (they follow within seconds).
+    const fresh = alert({ startedAt: "2026-11-25T12:00:20.000Z" });
+    expect(w.observe({ ...snapshotOf(fleet(85)), alerts: [fresh] }, 20_000)).toEqual([]);
+    expect(w.observe({ ...snapshotOf(fleet(85)), alerts: [fresh] }, 20_000 + STUCK_AFTER_MS)).toEqual([]);
+    // Still firing with no breach ever shown: stuck, counted from its first sighting.
+    const stuck = w.observe({ ...snapshotOf(fleet(85)), alerts: [fresh] }, 20_001 + STUCK_AFTER_MS);
+    expect(stuck.map((s) => s.clearedForMs)).toEqual([STUCK_AFTER_MS + 1]);
+  });
+
   it("leaves out an alert whose region is stale: its rule cannot be evaluated", () => {
     const w = new AlertWatch();
     w.observe({ ...snapshotOf(fleet(85)), alerts: [alert({ unevaluated: true })] }, 0);
