@@ -104,7 +104,7 @@ export function invariants(r: SoakResult): Invariant[] {
       id: 2,
       name: "no alert stuck firing after its cause cleared",
       held: r.stuck.length === 0,
-      detail: `${r.stuck.length} stuck (firing ${STUCK_AFTER_MS / 1000} s after its breach last held); ${Object.keys(r.alertsSeen).length} alerts fired and resolved`,
+      detail: `${r.stuck.length} stuck (firing ${STUCK_AFTER_MS / 1000} s after its breach was last seen, and after it was first seen); ${Object.keys(r.alertsSeen).length} alerts fired and resolved`,
       violations: r.stuck.map(
         (s) =>
           `${s.fingerprint} (${s.name}) started ${s.startedAt}: firing ${s1(s.clearedForMs)} after its cause cleared: ${s.summary}`,
