@@ -38,6 +38,28 @@ describe("readPerChange", () => {
     expect(await Promise.all(seen)).toEqual([2]);
   });
 
+  it("takes a change this console made without reading again, and hands it to the listeners it tells", async () => {
+    const { store, read } = counted("test-take");
+    expect(await read()).toBe(1);
+    const seen: Promise<number>[] = [];
+    const unsubscribe = subscribe("incidents", () => seen.push(read()));
+    store.value = 5; // what the store would answer now: the change below is what this console wrote
+    read.take(
+      (v) => v + 1,
+      () => announceHere("incidents"),
+    );
+    unsubscribe();
+    expect(await Promise.all(seen)).toEqual([2]);
+    expect(await read()).toBe(2);
+    expect(store.reads).toBe(1);
+    // Told without a change: the read stays; an event from elsewhere still drops it.
+    read.take(null, () => announceHere("incidents"));
+    expect(await read()).toBe(2);
+    announceHere("incidents");
+    expect(await read()).toBe(5);
+    expect(store.reads).toBe(2);
+  });
+
   it("keeps no failed read: the next call asks the store again", async () => {
     const { store, read } = counted("test-failure");
     store.fail = true;

@@ -88,8 +88,8 @@ it("shows a judged status on this console at once, keeps it when the store is wr
   );
   expect((await shown("us-east-1")).status).toBe("healthy");
 
-  // Judged down: shown here before any write, with the moment it changed; the store still says healthy. The pages'
-  // streams are told at once, and what they read then is the judged status.
+  // Judged down: shown here before any write, with the moment it changed, and told at once to the pages' streams
+  // (which read on the event); the store still says healthy.
   const t1 = new Date(t0.getTime() + 1_000);
   const told: Promise<string | null>[] = [];
   const unsubscribe = subscribe("fleet", () => told.push(shown("us-east-1").then((r) => r.status)));
