@@ -57,6 +57,12 @@ async function signIn(baseURL: string, role: Role): Promise<{ cookie: string; us
 const call = (baseURL: string, cookie: string, page: string, action: string, input: unknown): Promise<Result | null> =>
   callServerAction({ baseURL, cookie, action, input, page });
 
+/** A lab region's mirror status as its API reports it ("ok", "syncing", …). */
+async function mirrorStatus(region: string): Promise<string | undefined> {
+  const api = (await labStatus({ labDir: labDir() })).regions.find((r) => r.id === region)!.apiUrl;
+  return ((await (await fetch(`${api}/v1/mirrors/stats?region=${region}`)).json()) as { status?: string }).status;
+}
+
 async function getJson<T>(baseURL: string, cookie: string, pathname: string): Promise<T> {
   const res = await fetch(`${baseURL}${pathname}`, { headers: { cookie } });
   expect(res.status, `${pathname} answered ${res.status}`).toBe(200);
@@ -131,13 +137,24 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
       }
 
       // Work: a re-sync (10 s in the lab) that the kill will cut short, and notes as fast as they are acknowledged.
+      // A kill does not stop the lab's re-sync, and a region still re-syncing fails the pre-flight ("no re-sync
+      // already running"): such a request waits for an override and never starts. So the region's last one ends first.
       const region = regions[kill % regions.length]!;
+      await waitFor(
+        `${region}'s mirrors to finish their last re-sync`,
+        async () => (await mirrorStatus(region)) !== "syncing",
+        {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        },
+      );
       const run = await call(baseURL, engineer.cookie, "/actions", "requestRun", {
         actionId: "mirrors.resync",
         params: { region },
         idempotencyKey: `crash-${seed}-${kill}`,
       });
-      if (run?.ok) runs.push((run.data as { id: number }).id);
+      const started = run?.ok ? (run.data as { id: number; status: string }) : null;
+      if (started?.status === "running") runs.push(started.id);
       let writing = true;
       const notes = (async () => {
         for (let n = 1; writing; n++) {
@@ -170,7 +187,11 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
             getJson<{ status: string }>(last.baseURL, cookie, `/api/v1/actions/${id}`).then((r) => r.status),
           ),
         );
-        return states.every((s) => !["running", "pending", "approved"].includes(s)) && states;
+        const open = runs.filter((_, i) => ["running", "pending", "approved"].includes(states[i]!));
+        // Thrown rather than returned: a timeout then names the runs still open.
+        if (open.length)
+          throw new Error(`still open: ${open.map((id) => `#${id} ${states[runs.indexOf(id)]}`).join(", ")}`);
+        return states;
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
@@ -184,16 +205,7 @@ test("a console killed twenty times mid-work loses nothing it acknowledged and l
     // The lab's mirrors finish their re-syncs before the next spec looks at them.
     await waitFor(
       "the lab's mirrors to finish re-syncing",
-      async () => {
-        const stats = await Promise.all(
-          (await labStatus({ labDir: labDir() })).regions.map(
-            async (r) =>
-              ((await (await fetch(`${r.apiUrl}/v1/mirrors/stats?region=${r.id}`)).json()) as { status?: string })
-                .status,
-          ),
-        );
-        return stats.every((s) => s !== "syncing");
-      },
+      async () => (await Promise.all(regions.map(mirrorStatus))).every((s) => s !== "syncing"),
       { timeoutMs: 30_000, intervalMs: 500 },
     );
   } finally {
