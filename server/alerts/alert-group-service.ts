@@ -9,6 +9,7 @@ import type { User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, invalid, notFound, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
+import { readPerChange } from "@/server/events/read-per-change";
 import { followUpPages, readPolicy } from "@/server/incidents/escalation";
 import { declareIncident } from "@/server/incidents/incident-service";
 import { cancelGroupPages, readAlertGroups, readRoutes, triageGone } from "./alert-groups";
@@ -20,8 +21,11 @@ import { cancelGroupPages, readAlertGroups, readRoutes, triageGone } from "./ale
 
 export const groupIdInput = z.object({ groupId: z.coerce.number().int().positive() });
 
+/** The groups every overview and alerts page show: read once per change, not per request. */
+const alertGroups = readPerChange("alert-groups", ["alerts", "incidents", "users"], () => readAlertGroups());
+
 export async function listAlertGroups(_caller: Caller): Promise<AlertGroupView[]> {
-  return readAlertGroups();
+  return alertGroups();
 }
 
 /** Stops the group's escalation (one acknowledgement, by a person or through PagerDuty). False: it was already. */

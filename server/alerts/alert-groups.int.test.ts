@@ -70,7 +70,9 @@ let admin: User, lead: User, engineer: User, viewer: User;
 
 const events = () => pager.bodies as PdEvent[];
 const triggers = () => events().filter((e) => e.event_action === "trigger");
-const openGroups = async () => (await readAlertGroups()).filter((g) => g.resolvedAt === null);
+/** The open groups as the pages read them: once per change (listAlertGroups), not from the store each time. */
+const openGroups = async () =>
+  (await svc.listAlertGroups({ kind: "user", user: viewer })).filter((g) => g.resolvedAt === null);
 const healthy = async () => {
   const s = await readFleetSnapshot(getFleetConfig());
   return s.regions.every((r) => r.status === "healthy") && s.alerts.length === 0;
@@ -165,7 +167,14 @@ describe("alert groups on the real lab", () => {
     expect((await acknowledgedInPagerDuty(dedupKey, "not-the-secret")).status).toBe(401);
     expect((await openGroups())[0]!.acknowledgedAt).toBeNull();
 
+    // Pages asking at once share one read; the acknowledgement shows on the next read at once.
+    const [a, b] = [
+      svc.listAlertGroups({ kind: "user", user: viewer }),
+      svc.listAlertGroups({ kind: "user", user: viewer }),
+    ];
+    expect(await a).toBe(await b);
     await svc.acknowledgeGroup(engineer, { groupId: group!.id });
+    expect((await openGroups())[0]!.acknowledgedBy).toBe("Eli Engineer");
     await waitFor("the PagerDuty acknowledge", () =>
       events().some((e) => e.event_action === "acknowledge" && e.dedup_key === dedupKey),
     );

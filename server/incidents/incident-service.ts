@@ -17,6 +17,7 @@ import { readUser, type User } from "@/server/auth/users";
 import { getDb, type Queryable } from "@/server/db";
 import { conflict, invalid, notFound, parseInput } from "@/server/errors";
 import { publish } from "@/server/events/bus";
+import { readPerChange } from "@/server/events/read-per-change";
 import { cachedFleetSnapshot } from "@/server/fleet/fleet-service";
 import { postToIncidentChannel } from "@/server/notify/slack";
 import { findRunbook } from "@/server/runbooks/catalog";
@@ -357,6 +358,10 @@ export async function getIncident(_caller: Caller, id: number) {
   return readIncidentDetail(id);
 }
 
+/** The open incidents every overview and the incidents API's default show: read once per change, not per request. */
+const openIncidents = readPerChange("open-incidents", ["incidents", "users"], () => readIncidents({ status: "open" }));
+
 export async function listIncidents(_caller: Caller, raw: unknown): Promise<Incident[]> {
-  return readIncidents(parseInput(incidentFilters, raw));
+  const filter = parseInput(incidentFilters, raw);
+  return filter.status === "open" && !filter.severity && !filter.scenarioId ? openIncidents() : readIncidents(filter);
 }

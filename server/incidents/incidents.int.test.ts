@@ -258,6 +258,22 @@ describe("status, hand-over and comms", () => {
   });
 });
 
+describe("the open incidents list", () => {
+  it("is read once per change, and shows each change at once: a declaration, a hand-over, a resolution", async () => {
+    const caller = { kind: "user", user: viewer } as const;
+    const open = () => svc.listIncidents(caller, { status: "open" });
+    const [a, b] = [open(), open()];
+    expect(await a).toBe(await b); // one read for both, not the store twice
+    const i = await declareP1("Listed");
+    expect((await open()).map((x) => x.id)).toContain(i.id);
+    await svc.handOver(lead, i.id, lead2.id);
+    expect((await open()).find((x) => x.id === i.id)?.lead.id).toBe(lead2.id);
+    await svc.changeStatus(lead2, i.id, { status: "resolved", expectedStatus: "investigating" });
+    expect((await open()).map((x) => x.id)).not.toContain(i.id);
+    expect((await svc.listIncidents(caller, { status: "resolved" })).map((x) => x.id)).toContain(i.id);
+  });
+});
+
 describe("the audit chain", () => {
   const auditOf = async (id: number) =>
     (
