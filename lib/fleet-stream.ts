@@ -25,19 +25,26 @@ export class FleetStream {
    * the next `fleet` message (the server sends one first on every new stream, and after an `error` event).
    */
   receive(event: FleetEvent, data: string): FleetSnapshot | null {
-    try {
-      const value: unknown = JSON.parse(data);
-      const next = event === "fleet" ? value : this.held && applyJsonDelta(this.held, value);
-      this.held = isSnapshot(next) ? next : null;
-    } catch {
-      this.held = null;
-    }
-    return this.held;
+    return (this.held = nextSnapshot(this.held, event, data));
   }
 
   /** Forgets the snapshot: a new connection starts from its own first `fleet` message. */
   reset() {
     this.held = null;
+  }
+}
+
+/**
+ * The snapshot a stream holds after one message, from the one it held before (null: none): pure, so the same message
+ * applied to the same snapshot gives the same answer. Null when it cannot be known (see FleetStream.receive).
+ */
+export function nextSnapshot(held: FleetSnapshot | null, event: FleetEvent, data: string): FleetSnapshot | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    const next = event === "fleet" ? value : held && applyJsonDelta(held, value);
+    return isSnapshot(next) ? next : null;
+  } catch {
+    return null;
   }
 }
 
