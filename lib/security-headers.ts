@@ -18,10 +18,3 @@ export function contentSecurityPolicy(nonce: string, opts: { dev: boolean; formT
     "frame-ancestors 'none'",
   ].join("; ");
 }
-
-/** Headers every answer carries, pages and JSON alike. */
-export const staticSecurityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-] as const;

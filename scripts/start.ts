@@ -30,7 +30,7 @@ function buildIsStale(): boolean {
     "public",
     "proxy.ts",
     "instrumentation.ts",
-    "next.config.ts",
+    "next.config.mjs",
     "package-lock.json",
   ];
   return Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) > statSync(built).mtimeMs;
