@@ -183,9 +183,11 @@ export class Viewer {
   firstStatus: string | null | undefined = undefined;
   /** us-east-1 in the latest fleet event (null after one that showed nothing) */
   lastStatus: string | null = null;
-  /** set while a fault is measured: the first fleet event after arm() that shows us-east-1 unhealthy */
+  /** set while a fault is measured: the first fleet event that arrived after arm() and shows us-east-1 unhealthy */
   firstUnhealthyAt: number | null = null;
-  private armed = false;
+  /** when arm() and disarm() were called: chunks are parsed after they arrive, so it is their arrival that counts */
+  private armedFrom = Infinity;
+  private armedUntil = Infinity;
   private retryMs = 2_000;
   private closing = false;
   private req: http.ClientRequest | null = null;
@@ -247,12 +249,13 @@ export class Viewer {
   }
 
   arm() {
-    this.armed = true;
+    this.armedFrom = performance.now();
+    this.armedUntil = Infinity;
     this.firstUnhealthyAt = null;
   }
 
   disarm() {
-    this.armed = false;
+    this.armedUntil = performance.now();
   }
 
   counters() {
@@ -316,7 +319,8 @@ export class Viewer {
       this.firstFleetMs = at - sent;
       this.firstStatus = status;
     }
-    if (this.armed && this.firstUnhealthyAt === null && status === "unhealthy") this.firstUnhealthyAt = at;
+    const armed = this.armedFrom <= at && at < this.armedUntil;
+    if (armed && this.firstUnhealthyAt === null && status === "unhealthy") this.firstUnhealthyAt = at;
     if (snapshot) this.listener.onSnapshot?.(snapshot, at);
   }
 }
