@@ -20,17 +20,16 @@ export function formatBytesPerSecond(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
+// Made once: building an Intl.NumberFormat costs far more than formatting with one (pages format many figures).
+const usdCents = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2 });
+const usdSmall = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 4 });
+const rateDigits = [0, 1, 2].map((digits) => new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }));
+
 /** US dollars: cents for larger sums, up to four decimals for the small ones a fresh lab accrues. */
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return "—";
   const abs = Math.abs(usd);
-  const digits = abs === 0 || abs >= 100 ? 2 : abs >= 1 ? 2 : 4;
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: "USD",
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(usd);
+  return (abs === 0 || abs >= 1 ? usdCents : usdSmall).format(usd);
 }
 
 export function formatUsdPerHour(usdPerHour: number): string {
@@ -92,5 +91,5 @@ export function formatDuration(ms: number, style: DurationStyle = "plain"): stri
 export function formatRate(n: number): string {
   if (!Number.isFinite(n)) return "—";
   const abs = Math.abs(n);
-  return new Intl.NumberFormat("en-US", { maximumFractionDigits: abs >= 100 ? 0 : abs >= 10 ? 1 : 2 }).format(n);
+  return rateDigits[abs >= 100 ? 0 : abs >= 10 ? 1 : 2]!.format(n);
 }
