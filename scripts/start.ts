@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { startLab } from "../lab/index";
+import { consoleProcessEnv } from "../lib/console-process-env";
 import { isLoopback, listenHost } from "../lib/listen-host";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -67,6 +68,7 @@ async function main() {
     cwd: root,
     stdio: "inherit",
     env: {
+      ...consoleProcessEnv,
       ...process.env,
       NEXT_TELEMETRY_DISABLED: "1",
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,

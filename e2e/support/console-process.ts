@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { freePorts } from "../../lab/ports";
 import { waitFor } from "../../lab/wait";
+import { consoleProcessEnv } from "../../lib/console-process-env";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -27,6 +28,7 @@ export async function startConsole(
   const port = (await freePorts(1))[0]!;
   const baseURL = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = {
+    ...consoleProcessEnv,
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
