@@ -1,7 +1,7 @@
 // Plain JavaScript, not TypeScript: Next.js compiles a next.config.ts with SWC each time the server starts, which
 // keeps SWC's native library (~23 MB resident) in the console's memory for as long as it runs.
 
-/** Headers every answer carries, pages and JSON alike (pages also get their Content-Security-Policy, with a nonce, from proxy.ts). */
+/** Headers every answer carries, pages and JSON alike (the Content-Security-Policy, with a nonce, comes from server.mjs). */
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },

@@ -17,6 +17,13 @@ test("pages carry a Content-Security-Policy with a fresh nonce and the other sec
   expect(first["x-content-type-options"]).toBe("nosniff");
   expect(first["referrer-policy"]).toBe("strict-origin-when-cross-origin");
 
+  // Without a session cookie a console page sends the visitor to sign in (with the policy); public pages do not.
+  const anonymous = await page.request.get("/incidents", { maxRedirects: 0 });
+  expect(anonymous.status()).toBe(307);
+  expect(anonymous.headers()["location"]).toMatch(/\/signin$/);
+  expect(nonce(anonymous.headers()["content-security-policy"])).toBeTruthy();
+  expect((await page.request.get("/status", { maxRedirects: 0 })).status()).toBe(200);
+
   // Signing in, the live overview and a form that posts a server action all work under the policy.
   const overview = await signInAs(page, "lead");
   await overview.expectStatus("us-east-1", "healthy", 30_000);

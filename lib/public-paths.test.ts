@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPublicPath } from "./public-paths";
+import { isPublicPath } from "./public-paths.mjs";
 
 describe("isPublicPath", () => {
   it("lets the sign-in page and the status page with its feeds through", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy } from "./security-headers";
+import { contentSecurityPolicy } from "./security-headers.mjs";
 
 describe("contentSecurityPolicy", () => {
   it("lets only this origin's scripts with the request's nonce run, and nothing frame the console", () => {

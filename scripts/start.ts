@@ -29,7 +29,7 @@ function buildIsStale(): boolean {
     "lib",
     "server",
     "public",
-    "proxy.ts",
+    "server.mjs",
     "instrumentation.ts",
     "next.config.mjs",
     "package-lock.json",
@@ -64,7 +64,7 @@ async function main() {
   console.log(
     `[switchyard] console on http://${isLoopback(host) ? "localhost" : host}:${port}${isLoopback(host) ? ` (listening on ${host} only; set HOST to listen elsewhere)` : ""}`,
   );
-  const child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", host], {
+  const child = spawn(process.execPath, [path.join(root, "server.mjs"), "-p", port, "-H", host], {
     cwd: root,
     stdio: "inherit",
     env: {

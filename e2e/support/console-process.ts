@@ -17,7 +17,7 @@ export interface ConsoleProcess {
 }
 
 /**
- * Starts the production build (`next start`) on a free loopback port with exactly the given environment
+ * Starts the production build (server.mjs, as `npm start` does) on a free loopback port with exactly the given environment
  * on top of the basics; the store and fleet variables of the caller's shell are not passed on. `node`: the
  * runtime to start it on (the bench compares runtimes), by default the one running the caller.
  */
@@ -36,15 +36,11 @@ export async function startConsole(
   };
   for (const k of ["DATABASE_URL", "FLEET_CONFIG", "LAB_DIR", "DATA_DIR", "NEXTAUTH_SECRET", "DEMO_USERS", "HOST"])
     delete childEnv[k];
-  const child = spawn(
-    node,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      env: { ...childEnv, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(node, [path.join(root, "server.mjs"), "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: root,
+    env: { ...childEnv, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
