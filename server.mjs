@@ -9,8 +9,8 @@
  * - a visitor without a session cookie asking for a page goes to the sign-in page, except on the public paths
  *   (lib/public-paths.mjs). That only looks at the cookie: every page, action and route handler checks the session
  *   and the role itself.
- * A Next.js proxy (middleware) did this before: its per-request machinery cost a server-rendered page about a sixth
- * of its CPU (issue 14's `GET /` figure), for a random nonce, a string and a cookie look-up.
+ * A Next.js proxy (middleware) did this before: its per-request machinery cost a server-rendered page about a tenth
+ * of its throughput (issue 14's `GET /` figure), for a random nonce, a string and a cookie look-up.
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
