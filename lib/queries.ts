@@ -74,6 +74,13 @@ export const alertGroupsQuery = queryOptions({
   refetchInterval: 15_000,
 });
 
+/** Only the groups not resolved (the overview's firing alerts); under alertGroupsQuery's key, so one invalidation reaches both. */
+export const openAlertGroupsQuery = queryOptions({
+  queryKey: ["alerts", "groups", "open"] as const,
+  queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>("/api/v1/alerts/groups?status=open", signal),
+  refetchInterval: 15_000,
+});
+
 export const incidentsQuery = (
   filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string } = { status: "open" },
 ) =>

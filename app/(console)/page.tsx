@@ -6,7 +6,7 @@ import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
-import { alertGroupsQuery, fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
+import { fleetQuery, incidentsQuery, openAlertGroupsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listAlertGroups } from "@/server/alerts/alert-group-service";
 import { requireUser } from "@/server/auth/session";
@@ -24,9 +24,9 @@ export default async function OverviewPage() {
     getFleetSnapshot(caller),
     listIncidents(caller, { status: "open" }),
     getTrafficView(caller),
-    listAlertGroups(caller),
+    listAlertGroups(caller, { status: "open" }),
   ]);
-  queryClient.setQueryData(alertGroupsQuery.queryKey, { groups });
+  queryClient.setQueryData(openAlertGroupsQuery.queryKey, { groups });
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(incidentsQuery().queryKey, { incidents: open });
   queryClient.setQueryData(trafficQuery.queryKey, traffic);

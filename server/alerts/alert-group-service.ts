@@ -21,11 +21,20 @@ import { cancelGroupPages, readAlertGroups, readRoutes, triageGone } from "./ale
 
 export const groupIdInput = z.object({ groupId: z.coerce.number().int().positive() });
 
-/** The groups every overview and alerts page show: read once per change, not per request. */
-const alertGroups = readPerChange("alert-groups", ["alerts", "incidents", "users"], () => readAlertGroups());
+/**
+ * The groups pages show, each read once per change, not per request: "recent" (the alerts page), open and resolved in
+ * the last hour; "open" (the overview, whose firing alerts name their groups), only those not resolved. After a
+ * storm the last hour holds dozens of resolved groups with their pages, more than the whole overview besides.
+ */
+const groupReads = {
+  recent: readPerChange("alert-groups", ["alerts", "incidents", "users"], () => readAlertGroups()),
+  open: readPerChange("open-alert-groups", ["alerts", "incidents", "users"], () => readAlertGroups(0)),
+};
 
-export async function listAlertGroups(_caller: Caller): Promise<AlertGroupView[]> {
-  return alertGroups();
+export const alertGroupFilters = z.object({ status: z.enum(["recent", "open"]).default("recent") });
+
+export async function listAlertGroups(_caller: Caller, raw: unknown = {}): Promise<AlertGroupView[]> {
+  return groupReads[parseInput(alertGroupFilters, raw).status]();
 }
 
 /** Stops the group's escalation (one acknowledgement, by a person or through PagerDuty). False: it was already. */

@@ -211,9 +211,17 @@ describe("alert groups on the real lab", () => {
 
   it("the group resolves with its last alert, and PagerDuty hears the resolution", async () => {
     const [group] = await openGroups();
+    // The overview reads only the open groups (status "open"); the alerts page the last hour's (the default).
+    const asViewer = { kind: "user", user: viewer } as const;
+    const open = (await svc.listAlertGroups(asViewer, { status: "open" })).map((g) => g.id);
+    expect(open).toContain(group!.id);
+    expect(open).toEqual((await openGroups()).map((g) => g.id));
+    await expect(svc.listAlertGroups(asViewer, { status: "closed" })).rejects.toMatchObject({ code: "invalid" });
     await injectFault("us-east-1", "recover", { labDir });
     await waitFor("the fleet healthy again", healthy, { timeoutMs: 30_000, intervalMs: 200 });
     await waitFor("the group resolved", async () => (await openGroups()).length === 0);
+    expect(await svc.listAlertGroups(asViewer, { status: "open" })).toEqual([]);
+    expect((await svc.listAlertGroups(asViewer)).find((g) => g.id === group!.id)?.resolvedAt).not.toBeNull();
     const dedupKey = `switchyard-page-${group!.pages.find((p) => p.sentAt)!.id}`;
     await waitFor("the PagerDuty resolve", () =>
       events().some((e) => e.event_action === "resolve" && e.dedup_key === dedupKey),

@@ -4,7 +4,14 @@ import { jsonRoute } from "@/server/boundary";
 
 export const dynamic = "force-dynamic";
 
-/** Open alert groups and those resolved in the last hour, with their alerts, pages and triage incidents. */
+/**
+ * GET /api/v1/alerts/groups?status=recent|open: alert groups with their alerts, pages and triage incidents; open ones
+ * and those resolved in the last hour (recent, the default), or only open ones.
+ */
 export function GET(request: Request) {
-  return jsonRoute(async () => ({ groups: await listAlertGroups(await requireCaller(request)) }));
+  return jsonRoute(async () => {
+    const caller = await requireCaller(request);
+    const status = new URL(request.url).searchParams.get("status") ?? undefined;
+    return { groups: await listAlertGroups(caller, { status }) };
+  });
 }
