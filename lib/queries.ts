@@ -2,7 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { ChartRange, SamplePoint } from "./fleet-sample";
 import type { AlertView, FleetSnapshot } from "./fleet-view";
 import type { ActionRun, ActionRunDetail } from "./actions/run";
-import type { AlertGroupView } from "./alert-groups";
+import type { AlertGroupStatus, AlertGroupView } from "./alert-groups";
 import type { Incident, IncidentDetail } from "./incident";
 import type { TrafficHistory, TrafficView } from "./traffic-view";
 
@@ -67,19 +67,17 @@ export const recentAlertsQuery = queryOptions({
   refetchInterval: 15_000,
 });
 
-/** Alert groups: the live stream's `alerts` event (a group opened, paged, acknowledged or closed) invalidates them. */
-export const alertGroupsQuery = queryOptions({
-  queryKey: ["alerts", "groups"] as const,
-  queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>("/api/v1/alerts/groups", signal),
-  refetchInterval: 15_000,
-});
-
-/** Only the groups not resolved (the overview's firing alerts); under alertGroupsQuery's key, so one invalidation reaches both. */
-export const openAlertGroupsQuery = queryOptions({
-  queryKey: ["alerts", "groups", "open"] as const,
-  queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>("/api/v1/alerts/groups?status=open", signal),
-  refetchInterval: 15_000,
-});
+/**
+ * Alert groups, "recent" (open and resolved in the last hour) or only "open" (the overview's firing alerts). Both sit
+ * under ["alerts", "groups"], which the live stream's `alerts` event (a group opened, paged, acknowledged or closed)
+ * invalidates.
+ */
+export const alertGroupsQuery = (status: AlertGroupStatus = "recent") =>
+  queryOptions({
+    queryKey: ["alerts", "groups", status] as const,
+    queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>(`/api/v1/alerts/groups?status=${status}`, signal),
+    refetchInterval: 15_000,
+  });
 
 export const incidentsQuery = (
   filter: { status: "open" | "resolved" | "all"; severity?: string; scenarioId?: string } = { status: "open" },

@@ -6,7 +6,7 @@ import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
-import { fleetQuery, incidentsQuery, openAlertGroupsQuery, trafficQuery } from "@/lib/queries";
+import { fleetQuery, incidentsQuery, alertGroupsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listAlertGroups } from "@/server/alerts/alert-group-service";
 import { requireUser } from "@/server/auth/session";
@@ -26,7 +26,7 @@ export default async function OverviewPage() {
     getTrafficView(caller),
     listAlertGroups(caller, { status: "open" }),
   ]);
-  queryClient.setQueryData(openAlertGroupsQuery.queryKey, { groups });
+  queryClient.setQueryData(alertGroupsQuery("open").queryKey, { groups });
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(incidentsQuery().queryKey, { incidents: open });
   queryClient.setQueryData(trafficQuery.queryKey, traffic);

@@ -8,7 +8,7 @@ import { Timestamp } from "@/components/fleet/timestamp";
 import { useFleet } from "@/components/fleet/use-fleet";
 import type { AlertGroupView } from "@/lib/alert-groups";
 import type { AlertView, RegionView } from "@/lib/fleet-view";
-import { openAlertGroupsQuery } from "@/lib/queries";
+import { alertGroupsQuery } from "@/lib/queries";
 import { AlertGroupHeader, type AlertGroupActions } from "./alert-group-header";
 import { AlertLabels } from "./alert-labels";
 import { DeclareFromAlert } from "./declare-from-alert";
@@ -84,7 +84,7 @@ export function FiringAlertsPanel({
   canAcknowledge?: boolean;
 }) {
   const { data } = useFleet();
-  const groups = useQuery({ ...openAlertGroupsQuery, enabled: grouped }).data?.groups ?? [];
+  const groups = useQuery({ ...alertGroupsQuery("open"), enabled: grouped }).data?.groups ?? [];
   const headingId = useId();
   const alerts = (data?.alerts ?? []).filter(
     (a) =>

@@ -17,7 +17,7 @@ function outcome(g: AlertGroupView): string {
 
 /** Alert groups open now or resolved in the last hour, live: what each paged and how it ended. */
 export function RecentGroups() {
-  const groups = useQuery(alertGroupsQuery).data?.groups;
+  const groups = useQuery(alertGroupsQuery()).data?.groups;
   if (!groups) return <p className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>;
   if (!groups.length)
     return (

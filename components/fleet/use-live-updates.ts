@@ -5,14 +5,7 @@ import { useEffect, useState } from "react";
 import { toPoint } from "@/lib/fleet-sample";
 import { FleetStream, type FleetEvent } from "@/lib/fleet-stream";
 import type { FleetSnapshot } from "@/lib/fleet-view";
-import {
-  alertGroupsQuery,
-  fleetQuery,
-  historyQuery,
-  recentAlertsQuery,
-  trafficQuery,
-  type HistoryResponse,
-} from "@/lib/queries";
+import { fleetQuery, historyQuery, recentAlertsQuery, trafficQuery, type HistoryResponse } from "@/lib/queries";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
 
@@ -51,7 +44,7 @@ export function useLiveUpdates(): LiveState {
       source.addEventListener("fleet-delta", onFleet("fleet-delta"));
       source.addEventListener("alerts", () => {
         void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey });
-        void queryClient.invalidateQueries({ queryKey: alertGroupsQuery.queryKey });
+        void queryClient.invalidateQueries({ queryKey: ["alerts", "groups"] });
       });
       source.addEventListener("incidents", () => {
         void queryClient.invalidateQueries({ queryKey: ["incidents"] });

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { alertRouteInput, type AlertGroupView, type AlertRoute } from "@/lib/alert-groups";
+import { alertGroupStatus, alertRouteInput, type AlertGroupView, type AlertRoute } from "@/lib/alert-groups";
 import type { Incident } from "@/lib/incident";
 import { appendAudit } from "@/server/audit/append-audit";
 import type { Caller } from "@/server/auth/caller";
@@ -31,7 +31,7 @@ const groupReads = {
   open: readPerChange("open-alert-groups", ["alerts", "incidents", "users"], () => readAlertGroups(0)),
 };
 
-export const alertGroupFilters = z.object({ status: z.enum(["recent", "open"]).default("recent") });
+export const alertGroupFilters = z.object({ status: alertGroupStatus.default("recent") });
 
 export async function listAlertGroups(_caller: Caller, raw: unknown = {}): Promise<AlertGroupView[]> {
   return groupReads[parseInput(alertGroupFilters, raw).status]();

@@ -28,7 +28,7 @@ export default async function AlertsPage() {
     listAlertRoutes(caller),
     readPolicy(),
   ]);
-  queryClient.setQueryData(alertGroupsQuery.queryKey, { groups });
+  queryClient.setQueryData(alertGroupsQuery().queryKey, { groups });
   queryClient.setQueryData(fleetQuery.queryKey, snapshot);
   queryClient.setQueryData(recentAlertsQuery.queryKey, { alerts: recent });
   const isAdmin = hasRole(user.role, "admin");
