@@ -105,7 +105,10 @@ export function routeFor(routes: AlertRoute[], ruleId: string | null, severity: 
   );
 }
 
-/** Which groups a page lists: "recent", open and resolved in the last hour (the alerts page); "open", only those not resolved (the overview). */
+/**
+ * Which groups a page lists: "recent", open and resolved in the last hour (the alerts page); "open", only those not
+ * resolved (the overview).
+ */
 export const alertGroupStatus = z.enum(["recent", "open"]);
 export type AlertGroupStatus = z.infer<typeof alertGroupStatus>;
 

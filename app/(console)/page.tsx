@@ -6,7 +6,7 @@ import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
-import { fleetQuery, incidentsQuery, alertGroupsQuery, trafficQuery } from "@/lib/queries";
+import { alertGroupsQuery, fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listAlertGroups } from "@/server/alerts/alert-group-service";
 import { requireUser } from "@/server/auth/session";

@@ -40,7 +40,10 @@ const { getFleetConfig } = await import("@/server/fleet/config");
 const { getDb } = await import("@/server/db");
 const { addContactMethod } = await import("@/server/notify/contact-methods-service");
 const pagerDutyWebhook = await import("@/app/api/v1/integrations/pagerduty/route");
+const groupsRoute = await import("@/app/api/v1/alerts/groups/route");
+const { createApiToken } = await import("@/server/auth/api-tokens");
 type User = import("@/server/auth/users").User;
+type AlertGroupView = import("@/lib/alert-groups").AlertGroupView;
 type PdEvent = { event_action: string; dedup_key: string; payload?: { summary: string; severity: string } };
 const engineerKey = "0123456789abcdef0123456789abcdef";
 
@@ -67,6 +70,18 @@ function acknowledgedInPagerDuty(dedupKey: string, secret = webhookSecret) {
 
 let collector: Awaited<ReturnType<typeof leadingCollector>> | undefined;
 let admin: User, lead: User, engineer: User, viewer: User;
+let apiToken: string;
+
+/** GET /api/v1/alerts/groups with the given query, as an API client reads it. */
+async function groupsFromApi(query = ""): Promise<{ status: number; groups: AlertGroupView[] }> {
+  const res = await groupsRoute.GET(
+    new Request(`http://console.test/api/v1/alerts/groups${query}`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    }),
+  );
+  const body = (await res.json()) as { groups?: AlertGroupView[] };
+  return { status: res.status, groups: body.groups ?? [] };
+}
 
 const events = () => pager.bodies as PdEvent[];
 const triggers = () => events().filter((e) => e.event_action === "trigger");
@@ -86,6 +101,7 @@ beforeAll(async () => {
   lead = await user("lead@groups.test", "Lee Lead", "lead");
   engineer = await user("eng@groups.test", "Eli Engineer", "engineer");
   viewer = await user("viewer@groups.test", "Vi Viewer", "viewer");
+  apiToken = (await createApiToken(admin, { name: "alert groups reader" })).token;
   // The on-call engineer is Eli; the tech lead is Lee, who is proposed to lead the triage incident.
   const rotation = { kind: "weekly", handoffTime: "09:00", handoffDay: 1, timeZone: "UTC", startDate: "2026-01-05" };
   await saveRotation(admin, { ...rotation, level: 0, members: [engineer.id] });
@@ -211,17 +227,17 @@ describe("alert groups on the real lab", () => {
 
   it("the group resolves with its last alert, and PagerDuty hears the resolution", async () => {
     const [group] = await openGroups();
-    // The overview reads only the open groups (status "open"); the alerts page the last hour's (the default).
-    const asViewer = { kind: "user", user: viewer } as const;
-    const open = (await svc.listAlertGroups(asViewer, { status: "open" })).map((g) => g.id);
-    expect(open).toContain(group!.id);
-    expect(open).toEqual((await openGroups()).map((g) => g.id));
-    await expect(svc.listAlertGroups(asViewer, { status: "closed" })).rejects.toMatchObject({ code: "invalid" });
+    // The overview reads only the open groups (?status=open); the alerts page the last hour's (the default).
+    const open = await groupsFromApi("?status=open");
+    expect(open.status).toBe(200);
+    expect(open.groups.map((g) => g.id)).toContain(group!.id);
+    expect(open.groups.map((g) => g.id)).toEqual((await openGroups()).map((g) => g.id));
+    expect((await groupsFromApi("?status=closed")).status).toBe(400);
     await injectFault("us-east-1", "recover", { labDir });
     await waitFor("the fleet healthy again", healthy, { timeoutMs: 30_000, intervalMs: 200 });
     await waitFor("the group resolved", async () => (await openGroups()).length === 0);
-    expect(await svc.listAlertGroups(asViewer, { status: "open" })).toEqual([]);
-    expect((await svc.listAlertGroups(asViewer)).find((g) => g.id === group!.id)?.resolvedAt).not.toBeNull();
+    expect((await groupsFromApi("?status=open")).groups).toEqual([]);
+    expect((await groupsFromApi()).groups.find((g) => g.id === group!.id)?.resolvedAt).not.toBeNull();
     const dedupKey = `switchyard-page-${group!.pages.find((p) => p.sentAt)!.id}`;
     await waitFor("the PagerDuty resolve", () =>
       events().some((e) => e.event_action === "resolve" && e.dedup_key === dedupKey),
