@@ -6,39 +6,13 @@ import { MainNav } from "./main-nav";
 import { SignOutButton } from "./sign-out-button";
 
 export function AppHeader({ user }: { user: { name: string; email: string; role: Role } }) {
-  const links = [
-    { href: "/", label: "Overview" },
-    { href: "/incidents", label: "Incidents" },
-    { href: "/on-call", label: "On call" },
-    { href: "/contacts", label: "Contacts" },
-    { href: "/maintenance", label: "Maintenance" },
-    { href: "/drills", label: "Drills" },
-    { href: "/actions", label: "Actions" },
-    { href: "/traffic", label: "Traffic" },
-    { href: "/replication", label: "Replication" },
-    { href: "/mirrors", label: "Mirrors" },
-    { href: "/cdn", label: "CDN" },
-    { href: "/alerts", label: "Alerts" },
-    { href: "/runbooks", label: "Runbooks" },
-    { href: "/audit", label: "Audit" },
-    ...(hasRole(user.role, "admin")
-      ? [
-          { href: "/admin/users", label: "Users" },
-          { href: "/admin/tokens", label: "API tokens" },
-          { href: "/admin/escalation", label: "Escalation" },
-          { href: "/admin/on-call", label: "Schedules" },
-          { href: "/admin/contacts", label: "Contact list" },
-          { href: "/admin/store", label: "Store" },
-        ]
-      : []),
-  ];
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 lg:py-3">
         <Link href="/" className="text-lg font-semibold tracking-tight">
           Switchyard
         </Link>
-        <MainNav links={links} className="order-last w-full lg:order-none lg:w-auto" />
+        <MainNav admin={hasRole(user.role, "admin")} className="order-last w-full lg:order-none lg:w-auto" />
         <div className="ml-auto flex items-center gap-3 text-sm">
           <LiveIndicator />
           <span title={user.email} className="flex items-center gap-1.5">

@@ -4,8 +4,39 @@ import Link from "@/components/ui/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useRef } from "react";
 
-/** The console's sections; the current one is marked. Scrolls sideways on a phone rather than wrapping. */
-export function MainNav({ links, className = "" }: { links: { href: string; label: string }[]; className?: string }) {
+const sections = [
+  { href: "/", label: "Overview" },
+  { href: "/incidents", label: "Incidents" },
+  { href: "/on-call", label: "On call" },
+  { href: "/contacts", label: "Contacts" },
+  { href: "/maintenance", label: "Maintenance" },
+  { href: "/drills", label: "Drills" },
+  { href: "/actions", label: "Actions" },
+  { href: "/traffic", label: "Traffic" },
+  { href: "/replication", label: "Replication" },
+  { href: "/mirrors", label: "Mirrors" },
+  { href: "/cdn", label: "CDN" },
+  { href: "/alerts", label: "Alerts" },
+  { href: "/runbooks", label: "Runbooks" },
+  { href: "/audit", label: "Audit" },
+];
+
+const adminSections = [
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/tokens", label: "API tokens" },
+  { href: "/admin/escalation", label: "Escalation" },
+  { href: "/admin/on-call", label: "Schedules" },
+  { href: "/admin/contacts", label: "Contact list" },
+  { href: "/admin/store", label: "Store" },
+];
+
+/**
+ * The console's sections (an admin's too, when `admin`); the current one is marked. Scrolls sideways on a phone
+ * rather than wrapping. The list lives here, not in the server's header, so a page's payload carries one flag
+ * instead of twenty links, and each link carries one class name (`nav-link`, globals.css) instead of the whole list.
+ */
+export function MainNav({ admin, className = "" }: { admin: boolean; className?: string }) {
+  const links = admin ? [...sections, ...adminSections] : sections;
   const pathname = usePathname();
   const navRef = useRef<HTMLElement>(null);
   // On a phone the current section may sit past the edge of the scrolling nav: bring it into view.
@@ -30,11 +61,7 @@ export function MainNav({ links, className = "" }: { links: { href: string; labe
       <ul className="flex gap-1 whitespace-nowrap">
         {links.map((l) => (
           <li key={l.href}>
-            <Link
-              href={l.href}
-              aria-current={current(l.href) ? "page" : undefined}
-              className="block rounded-md px-2.5 py-1.5 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500 aria-[current=page]:bg-sky-50 aria-[current=page]:font-medium aria-[current=page]:text-sky-800 dark:text-slate-300 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-sky-900/40 dark:aria-[current=page]:text-sky-200"
-            >
+            <Link href={l.href} aria-current={current(l.href) ? "page" : undefined} className="nav-link">
               {l.label}
             </Link>
           </li>
