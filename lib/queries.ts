@@ -67,14 +67,16 @@ export const recentAlertsQuery = queryOptions({
   refetchInterval: 15_000,
 });
 
+/** The key both alert-group lists sit under: the live stream's `alerts` event invalidates it, so both at once. */
+export const alertGroupsKey = ["alerts", "groups"] as const;
+
 /**
- * Alert groups, "recent" (open and resolved in the last hour) or only "open" (the overview's firing alerts). Both sit
- * under ["alerts", "groups"], which the live stream's `alerts` event (a group opened, paged, acknowledged or closed)
- * invalidates.
+ * Alert groups, "recent" (open and resolved in the last hour) or only "open" (the overview's firing alerts); an
+ * `alerts` event on the live stream (a group opened, paged, acknowledged or closed) invalidates both.
  */
 export const alertGroupsQuery = (status: AlertGroupStatus = "recent") =>
   queryOptions({
-    queryKey: ["alerts", "groups", status] as const,
+    queryKey: [...alertGroupsKey, status] as const,
     queryFn: ({ signal }) => getJson<{ groups: AlertGroupView[] }>(`/api/v1/alerts/groups?status=${status}`, signal),
     refetchInterval: 15_000,
   });

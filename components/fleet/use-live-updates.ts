@@ -5,7 +5,14 @@ import { useEffect, useState } from "react";
 import { toPoint } from "@/lib/fleet-sample";
 import { FleetStream, type FleetEvent } from "@/lib/fleet-stream";
 import type { FleetSnapshot } from "@/lib/fleet-view";
-import { fleetQuery, historyQuery, recentAlertsQuery, trafficQuery, type HistoryResponse } from "@/lib/queries";
+import {
+  alertGroupsKey,
+  fleetQuery,
+  historyQuery,
+  recentAlertsQuery,
+  trafficQuery,
+  type HistoryResponse,
+} from "@/lib/queries";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
 
@@ -44,7 +51,7 @@ export function useLiveUpdates(): LiveState {
       source.addEventListener("fleet-delta", onFleet("fleet-delta"));
       source.addEventListener("alerts", () => {
         void queryClient.invalidateQueries({ queryKey: recentAlertsQuery.queryKey });
-        void queryClient.invalidateQueries({ queryKey: ["alerts", "groups"] });
+        void queryClient.invalidateQueries({ queryKey: alertGroupsKey });
       });
       source.addEventListener("incidents", () => {
         void queryClient.invalidateQueries({ queryKey: ["incidents"] });

@@ -21,7 +21,8 @@ const sections = [
   { href: "/audit", label: "Audit" },
 ];
 
-const adminSections = [
+const withAdminSections = [
+  ...sections,
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "API tokens" },
   { href: "/admin/escalation", label: "Escalation" },
@@ -33,10 +34,11 @@ const adminSections = [
 /**
  * The console's sections (an admin's too, when `admin`); the current one is marked. Scrolls sideways on a phone
  * rather than wrapping. The list lives here, not in the server's header, so a page's payload carries one flag
- * instead of twenty links, and each link carries one class name (`nav-link`, globals.css) instead of the whole list.
+ * instead of fourteen links (twenty for an admin), and each link carries one class name (`nav-link`, globals.css)
+ * instead of the whole list.
  */
 export function MainNav({ admin, className = "" }: { admin: boolean; className?: string }) {
-  const links = admin ? [...sections, ...adminSections] : sections;
+  const links = admin ? withAdminSections : sections;
   const pathname = usePathname();
   const navRef = useRef<HTMLElement>(null);
   // On a phone the current section may sit past the edge of the scrolling nav: bring it into view.
