@@ -11,15 +11,26 @@ test("without root the lab says network faults are unavailable and refuses them"
   );
 });
 
-test("under a console-only partition the overview says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({
+test("under a console-only partition the overview opens its reachability matrix and says partition, not outage, and the promotion form shows the refusing check with what each vantage saw", async ({
   page,
 }) => {
   // The lab's own network (namespaces, nftables) needs root, as the test machines and CI have.
   expect(process.getuid?.(), "the partition test runs as root").toBe(0);
   const overview = await signInAs(page, "engineer");
   await overview.expectStatus("us-east-1", "healthy", 30_000);
+  // While every vantage reaches every database the overview says so in a line; the matrix is a click away.
+  const summary = page.getByTestId("reachability-summary");
+  await expect(summary).toContainText("The console and every region's API reach every database (12 of 12, slowest", {
+    timeout: 30_000,
+  });
+  await expect(summary).toContainText("only us-east-1 accepts writes");
   const matrix = page.getByTestId("reachability-matrix");
-  await expect(matrix).toBeVisible();
+  await expect(matrix).toHaveCount(0);
+  await summary.getByRole("button", { name: "Show the matrix" }).click();
+  await expect(matrix.locator("tbody tr")).toHaveCount(4);
+  await expect(matrix.locator('td[data-state="reaches"]')).toHaveCount(12);
+  await summary.getByRole("button", { name: "Hide the matrix" }).click();
+  await expect(matrix).toHaveCount(0);
   try {
     await injectNetworkFault("partition", "us-east-1", "console", { labDir: labDir() });
     await expect(matrix.getByTestId("reachability-reason")).toContainText(
@@ -42,4 +53,5 @@ test("under a console-only partition the overview says partition, not outage, an
   }
   await page.goto("/");
   await overview.expectStatus("us-east-1", "healthy", 30_000);
+  await expect(page.getByTestId("reachability-summary")).toBeVisible({ timeout: 30_000 });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { regionView } from "@/tests/support/fleet-fixtures";
 import type { DbSample, RegionSample } from "./fleet-sample";
 import {
+  allReach,
   CONSOLE,
   fleetReachability,
   joinNames,
@@ -366,5 +367,54 @@ describe("primaryDownVerdict", () => {
       sample("ap-southeast-1", { reaches: cut }),
     ];
     expect(primaryDownVerdict(reachabilityOf("us-east-1", samples, NOW, MAX_AGE)).down).toBe(true);
+  });
+});
+
+describe("allReach", () => {
+  /** The regions as the overview reads them: each with its verdict, "healthy" unless said. */
+  const regions = (samples: RegionSample[], status: (id: string) => string = () => "healthy") =>
+    fleetReachability(ids, samples, NOW, MAX_AGE).map((reachability) => ({
+      id: reachability.region,
+      status: status(reachability.region),
+      sample: { reachability },
+    }));
+  const verdicts = (rs: ReturnType<typeof regions>) => rs.map((r) => r.sample.reachability.verdict);
+
+  it("sums up a fleet where every vantage reaches every database and one takes writes", () => {
+    const samples = ids.map((id) => sample(id, { reaches: allSee() }));
+    samples[1]!.api = {
+      up: true,
+      latencyMs: 3,
+      health: { status: "ok", reaches: [...allSee().slice(0, 2), seen("ap-southeast-1", true, { latencyMs: 41.6 })] },
+    };
+    expect(allReach(regions(samples))).toEqual({ links: 12, slowestMs: 41.6, writer: "us-east-1" });
+  });
+
+  it("has nothing to sum up when one vantage cannot reach one database, or says nothing of it", () => {
+    const cut = ids.map((id) => sample(id, { reaches: allSee() }));
+    cut[1] = sample("eu-west-1", { reaches: [...allSee().slice(0, 2), seen("ap-southeast-1", false)] });
+    expect(allReach(regions(cut))).toBeNull();
+    const silent = ids.map((id) => sample(id, { reaches: allSee() }));
+    silent[2] = sample("ap-southeast-1", { reaches: allSee().slice(1) });
+    expect(verdicts(regions(silent))).toEqual(["reachable", "reachable", "reachable"]);
+    expect(allReach(regions(silent))).toBeNull();
+  });
+
+  it("has nothing to sum up with two primaries, with vantages that disagree on one, or with a stale region", () => {
+    const writes = (id: string) => seen(id, true, { inRecovery: false });
+    const two = ids.map((id) =>
+      sample(id, { reaches: [writes("us-east-1"), writes("eu-west-1"), seen("ap-southeast-1", true)] }),
+    );
+    two[1]!.db = { ...two[0]!.db! };
+    expect(verdicts(regions(two))).toEqual(["reachable", "reachable", "reachable"]);
+    expect(allReach(regions(two))).toBeNull();
+    const disagree = ids.map((id) => sample(id, { reaches: allSee() }));
+    disagree[2] = sample("ap-southeast-1", {
+      reaches: [seen("us-east-1", true, { inRecovery: true }), ...allSee().slice(1)],
+    });
+    expect(verdicts(regions(disagree))).toEqual(["reachable", "reachable", "reachable"]);
+    expect(allReach(regions(disagree))).toBeNull();
+    const all = ids.map((id) => sample(id, { reaches: allSee() }));
+    expect(allReach(regions(all, (id) => (id === "eu-west-1" ? "stale" : "healthy")))).toBeNull();
   });
 });

@@ -191,6 +191,42 @@ export function fleetReachability(
   return regionIds.map((id) => reachabilityOf(id, samples, nowMs, maxAgeMs));
 }
 
+/** Every vantage reaches every database: how many links that is, the slowest of them, the one that takes writes. */
+export interface AllReach {
+  links: number;
+  slowestMs: number | null;
+  writer: string;
+}
+
+/**
+ * What the matrix would say when there is nothing in it to look at: every region is fresh, every vantage reaches
+ * every region's database, and all of them see the same one database accept writes. Null otherwise (a stale region,
+ * a failed or missing sighting, a verdict other than "reachable", no primary or two).
+ */
+export function allReach(
+  regions: { id: string; status: string | null; sample?: { reachability?: RegionReachability | null } | null }[],
+): AllReach | null {
+  const vantages = [CONSOLE, ...regions.map((r) => r.id)];
+  const writers: string[] = [];
+  const latencies: number[] = [];
+  for (const r of regions) {
+    const reach = r.sample?.reachability;
+    if (r.status === "stale" || reach?.verdict !== "reachable") return null;
+    const seen = vantages.map((v) => reach.sightings.find((s) => s.vantage === v));
+    if (!seen.every((s) => s?.reachable)) return null;
+    const writing = seen.filter((s) => s!.acceptsWrites).length;
+    if (writing === seen.length) writers.push(r.id);
+    else if (writing > 0) return null; // the vantages disagree on whether it takes writes
+    for (const s of seen) if (s!.latencyMs !== null) latencies.push(s!.latencyMs);
+  }
+  if (writers.length !== 1) return null;
+  return {
+    links: vantages.length * regions.length,
+    slowestMs: latencies.length ? Math.max(...latencies) : null,
+    writer: writers[0]!,
+  };
+}
+
 export interface DownVerdict {
   down: boolean;
   /** vantages with a recent sighting ("console" or region ids) */

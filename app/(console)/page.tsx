@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { acknowledgeAlertGroup, confirmTriageIncident, dismissTriageIncident } from "./alerts/actions";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { IncidentsPanel } from "@/components/fleet/incidents-panel";
-import { FleetReachability } from "@/components/fleet/reachability-matrix";
+import { FleetReachabilitySummary } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
 import { alertGroupsQuery, fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
@@ -58,7 +58,7 @@ export default async function OverviewPage() {
         </div>
         {/* A fleet without a global load balancer has no traffic to show here (the traffic page says why). */}
         {traffic.configured && <TrafficPanel />}
-        <FleetReachability />
+        <FleetReachabilitySummary />
       </HydrationBoundary>
     </div>
   );

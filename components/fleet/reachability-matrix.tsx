@@ -1,9 +1,9 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState } from "react";
 import type { FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import { ageSeconds } from "@/lib/freshness";
-import { CONSOLE, type ReachVerdict, type Sighting } from "@/lib/reachability";
+import { allReach, CONSOLE, type ReachVerdict, type Sighting } from "@/lib/reachability";
 import { formatSeconds } from "@/lib/units";
 import { useFleet } from "./use-fleet";
 
@@ -54,6 +54,47 @@ export function FleetReachability() {
 }
 
 /**
+ * The overview's reachability: one line while every vantage reaches every database (the matrix a click away),
+ * the whole matrix with its reasons as soon as one does not. The replication page always shows the matrix.
+ */
+export function FleetReachabilitySummary() {
+  const { data } = useFleet();
+  const [expanded, setExpanded] = useState(false);
+  const headingId = useId();
+  const matrixId = useId();
+  if (!data) return null;
+  const healthy = allReach(data.regions);
+  if (!healthy) return <ReachabilityMatrix snapshot={data} />;
+  return (
+    <section data-testid="reachability-summary" aria-labelledby={headingId} className="space-y-3">
+      <h2 id={headingId} className="text-lg font-semibold">
+        Reachability
+      </h2>
+      <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
+        <span>
+          <span aria-hidden className="text-emerald-700 dark:text-emerald-400">
+            ✓{" "}
+          </span>
+          The console and every region&apos;s API reach every database ({healthy.links} of {healthy.links}
+          {healthy.slowestMs !== null && <>, slowest {Math.round(healthy.slowestMs)} ms</>}); only {healthy.writer}{" "}
+          accepts writes.
+        </span>
+        <button
+          type="button"
+          aria-expanded={expanded}
+          aria-controls={matrixId}
+          onClick={() => setExpanded((x) => !x)}
+          className="rounded font-medium text-sky-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-500 dark:text-sky-400"
+        >
+          {expanded ? "Hide the matrix" : "Show the matrix"}
+        </button>
+      </p>
+      <div id={matrixId}>{expanded && <ReachabilityMatrix snapshot={data} titled={false} />}</div>
+    </section>
+  );
+}
+
+/**
  * Who reaches whom: one row per vantage (the console, then each region's API), one column per region's database;
  * under it, the sentence of every region whose verdict is not plainly "reachable". Ages are taken at the
  * snapshot's `generatedAt` (the server's clock, re-aged every second by useFleet) unless `nowMs` is given.
@@ -61,9 +102,12 @@ export function FleetReachability() {
 export function ReachabilityMatrix({
   snapshot,
   nowMs,
+  titled = true,
 }: {
   snapshot: Pick<FleetSnapshot, "regions" | "generatedAt">;
   nowMs?: number;
+  /** false under a heading of its own (the overview's summary) */
+  titled?: boolean;
 }) {
   const headingId = useId();
   const regions = snapshot.regions;
@@ -73,10 +117,16 @@ export function ReachabilityMatrix({
   const vantages = [CONSOLE, ...regions.map((r) => r.id)];
 
   return (
-    <section data-testid="reachability-matrix" aria-labelledby={headingId} className="space-y-3">
-      <h2 id={headingId} className="text-lg font-semibold">
-        Reachability
-      </h2>
+    <section
+      data-testid="reachability-matrix"
+      aria-labelledby={titled ? headingId : `${headingId}-caption`}
+      className="space-y-3"
+    >
+      {titled && (
+        <h2 id={headingId} className="text-lg font-semibold">
+          Reachability
+        </h2>
+      )}
       {!reported ? (
         <p
           data-testid="reachability-empty"
