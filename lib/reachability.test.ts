@@ -409,8 +409,9 @@ describe("allReach", () => {
     expect(verdicts(regions(two))).toEqual(["reachable", "reachable", "reachable"]);
     expect(allReach(regions(two))).toBeNull();
     const disagree = ids.map((id) => sample(id, { reaches: allSee() }));
+    // us-east-1 is still seen taking writes by all; one vantage also sees eu-west-1 take them.
     disagree[2] = sample("ap-southeast-1", {
-      reaches: [seen("us-east-1", true, { inRecovery: true }), ...allSee().slice(1)],
+      reaches: [seen("us-east-1", true), seen("eu-west-1", true, { inRecovery: false }), seen("ap-southeast-1", true)],
     });
     expect(verdicts(regions(disagree))).toEqual(["reachable", "reachable", "reachable"]);
     expect(allReach(regions(disagree))).toBeNull();

@@ -61,7 +61,7 @@ export function FleetReachabilitySummary() {
   const { data } = useFleet();
   const [expanded, setExpanded] = useState(false);
   const headingId = useId();
-  const matrixId = useId();
+  const matrixId = `${headingId}-matrix`;
   if (!data) return null;
   const healthy = allReach(data.regions);
   if (!healthy) return <ReachabilityMatrix snapshot={data} />;
