@@ -48,3 +48,31 @@ test("the main nav marks the section you are in, and the mark shows", async ({ p
   expect(other.weight).toBe("400");
   expect(current.background).not.toBe(other.background);
 });
+
+test("an address that names nothing says so in the console's words, inside the console, with a way back", async ({
+  page,
+}) => {
+  await signInAs(page, "viewer");
+  for (const path of ["/no-such-page", "/runbooks/no-such-runbook"]) {
+    expect((await page.goto(path))?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "No such page" })).toBeVisible();
+  }
+  // A page of the console that names nothing keeps the console's header; the fallback sits in its main landmark.
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("main")).toHaveCount(1);
+  await page.getByRole("link", { name: "Back to the overview" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 2, name: "Regions" })).toBeVisible();
+});
+
+test("pages arrive with what the server read: the HTML already holds the regions", async ({ page }) => {
+  await signInAs(page, "viewer");
+  // Without the page's seed its client components would render "Loading…" on the server and fetch in the browser.
+  const overview = await (await page.request.get("/")).text();
+  for (const region of ["us-east-1", "eu-west-1", "ap-southeast-1"])
+    expect(overview).toContain(`data-testid="region-${region}"`);
+  expect(overview).not.toContain("Loading regions…");
+  const detail = await (await page.request.get("/regions/eu-west-1")).text();
+  expect(detail).toContain('data-testid="observed-role"');
+  expect(detail).not.toContain("Loading region…");
+});

@@ -1,8 +1,9 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { AppHeader } from "@/components/ui/app-header";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { StoreUnreachableNotice } from "@/components/ui/store-unreachable";
 import { fleetQuery } from "@/lib/queries";
 import { currentUserOrStoreError } from "@/server/auth/session";
@@ -44,10 +45,10 @@ function StoreUnreachableView({ user }: { user: Parameters<typeof AppHeader>[0][
       <AppHeader user={user} />
       <main className="mx-auto max-w-6xl space-y-6 px-4 py-6">
         <StoreUnreachableNotice withFleet />
-        <HydrationBoundary state={dehydrate(queryClient)}>
+        <QuerySeed client={queryClient}>
           <h2 className="text-lg font-semibold">Regions</h2>
           <RegionGrid />
-        </HydrationBoundary>
+        </QuerySeed>
       </main>
     </>
   );

@@ -1,4 +1,4 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { acknowledgeAlertGroup, confirmTriageIncident, dismissTriageIncident } from "./alerts/actions";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
@@ -6,6 +6,7 @@ import { IncidentsPanel } from "@/components/fleet/incidents-panel";
 import { FleetReachabilitySummary } from "@/components/fleet/reachability-matrix";
 import { RegionGrid } from "@/components/fleet/region-grid";
 import { TrafficPanel } from "@/components/traffic/traffic-panel";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { alertGroupsQuery, fleetQuery, incidentsQuery, trafficQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listAlertGroups } from "@/server/alerts/alert-group-service";
@@ -33,7 +34,7 @@ export default async function OverviewPage() {
   return (
     <div className="space-y-6">
       <h1 className="sr-only">Overview</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <div className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
             <FiringAlertsPanel
@@ -59,7 +60,7 @@ export default async function OverviewPage() {
         {/* A fleet without a global load balancer has no traffic to show here (the traffic page says why). */}
         {traffic.configured && <TrafficPanel />}
         <FleetReachabilitySummary />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "@/components/ui/link";
 import { parseRunStatusFilter, runsQueryFilter } from "@/components/actions/run-filter";
 import { RunFilters } from "@/components/actions/run-filters";
 import { RunList } from "@/components/actions/run-list";
 import { btnPrimary } from "@/components/incidents/styles";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { actionsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { listActions } from "@/server/actions/action-service";
@@ -38,9 +39,9 @@ export default async function ActionsPage({
         )}
       </div>
       <RunFilters status={status} />
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <RunList status={status} />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { AlertHistory } from "@/components/alerts/alert-history";
 import { RecentGroups } from "@/components/alerts/recent-groups";
 import { RoutingEditor } from "@/components/alerts/routing-editor";
 import { RulesTable } from "@/components/alerts/rules-table";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { alertRuleDefs } from "@/lib/alert-rules";
 import { alertGroupsQuery, fleetQuery, recentAlertsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
@@ -36,7 +37,7 @@ export default async function AlertsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Alerts</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <AlertHistory canDeclare={hasRole(user.role, "lead")} />
         <section aria-labelledby="groups-heading" className="space-y-2">
           <h2 id="groups-heading" className="text-lg font-semibold">
@@ -47,7 +48,7 @@ export default async function AlertsPage() {
           </p>
           <RecentGroups />
         </section>
-      </HydrationBoundary>
+      </QuerySeed>
       <section aria-labelledby="routing-heading" className="space-y-2">
         <h2 id="routing-heading" className="text-lg font-semibold">
           Routing

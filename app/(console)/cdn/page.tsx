@@ -1,8 +1,9 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { CdnOverview } from "@/components/cdn/cdn-overview";
 import { HistoryCharts } from "@/components/charts/history-charts";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { fleetQuery } from "@/lib/queries";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
@@ -16,14 +17,14 @@ export default async function CdnPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">CDN</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <FiringAlertsPanel heading="CDN alerts" ruleIds={["cdn-cache-hit-rate"]} emptyText="No CDN alerts firing" />
         <CdnOverview />
         <HistoryCharts
           heading="CDN history"
           metrics={["cdnHitRate", "bandwidthBytesPerSecond", "directBytesPerSecond", "costRateUsdPerHour"]}
         />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "@/components/ui/link";
 import { IncidentFilters } from "@/components/incidents/incident-filters";
 import { IncidentList, ResponseTimes } from "@/components/incidents/incident-list";
 import { btnPrimary } from "@/components/incidents/styles";
 import { MaintenanceBanner } from "@/components/maintenance/maintenance-banner";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { parseIncidentFilters } from "@/lib/incident-schema";
 import { incidentsQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
@@ -45,10 +46,10 @@ export default async function IncidentsPage({
       </div>
       <MaintenanceBanner windows={maintenance} at={now.toISOString()} />
       <IncidentFilters filter={filter} scenarios={scenarios} />
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <IncidentList filter={filter} />
         <ResponseTimes filter={filter} />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

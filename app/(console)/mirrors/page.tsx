@@ -1,8 +1,9 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { HistoryCharts } from "@/components/charts/history-charts";
 import { MirrorsTable } from "@/components/mirrors/mirrors-table";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { fleetQuery } from "@/lib/queries";
 import { requireUser } from "@/server/auth/session";
 import { getFleetSnapshot } from "@/server/fleet/fleet-service";
@@ -16,11 +17,11 @@ export default async function MirrorsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Mirrors</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <FiringAlertsPanel heading="Mirror alerts" ruleIds={["mirror-hit-rate"]} emptyText="No mirror alerts firing" />
         <MirrorsTable />
         <HistoryCharts heading="Hit rate history" metrics={["mirrorHitRate"]} />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { HistoryCharts } from "@/components/charts/history-charts";
 import { FleetReachability } from "@/components/fleet/reachability-matrix";
 import { ReplicationStatus } from "@/components/replication/replication-status";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { fleetQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
@@ -18,7 +19,7 @@ export default async function ReplicationPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Replication</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <FiringAlertsPanel
           heading="Replication alerts"
           ruleIds={["replication-lag", "replication-stopped", "two-primaries"]}
@@ -28,7 +29,7 @@ export default async function ReplicationPage() {
         <ReplicationStatus />
         <FleetReachability />
         <HistoryCharts heading="Lag history" metrics={["lagSeconds", "lagBytes"]} />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

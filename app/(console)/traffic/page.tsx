@@ -1,7 +1,8 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { TrafficCharts } from "@/components/traffic/traffic-charts";
 import { TrafficOverview } from "@/components/traffic/traffic-overview";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { trafficQuery } from "@/lib/queries";
 import { requireUser } from "@/server/auth/session";
 import { getTrafficView } from "@/server/traffic/traffic-service";
@@ -21,10 +22,10 @@ export default async function TrafficPage() {
           each region&apos;s state in the balancer.
         </p>
       </div>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <TrafficOverview />
         <TrafficCharts />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { RunView } from "@/components/actions/run/run-view";
@@ -10,6 +10,7 @@ import { requireUser } from "@/server/auth/session";
 import { ServiceError } from "@/server/errors";
 import { approveRun, cancelRun, controlRun, overridePreflight, rejectRun } from "../actions";
 import { BackLink } from "@/components/ui/back-link";
+import { QuerySeed } from "@/components/ui/query-seed";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -36,7 +37,7 @@ export default async function ActionRunPage({ params }: Props) {
   return (
     <div className="space-y-3">
       <BackLink href="/actions" label="Actions" />
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <RunView
           id={id}
           viewer={{ userId: user.id, role: user.role }}
@@ -48,7 +49,7 @@ export default async function ActionRunPage({ params }: Props) {
             control: controlRun,
           }}
         />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { IncidentContactsPanel } from "@/components/contacts/incident-contacts-panel";
 import { IncidentCommand } from "@/components/incidents/incident-command";
 import { OnCallNowPanel } from "@/components/oncall/on-call-board";
 import { BackLink } from "@/components/ui/back-link";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { incidentRowId } from "@/lib/id-schema";
 import { incidentRef } from "@/lib/ids";
 import type { IncidentDetail } from "@/lib/incident";
@@ -70,7 +71,7 @@ export default async function IncidentPage({ params }: Props) {
   return (
     <div className="space-y-3">
       <BackLink href="/incidents" label="Incidents" />
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <IncidentCommand
           id={id}
           caps={{
@@ -95,7 +96,7 @@ export default async function IncidentPage({ params }: Props) {
             approveRun,
           }}
         />
-      </HydrationBoundary>
+      </QuerySeed>
       <div className="grid items-start gap-3 lg:grid-cols-2">
         <OnCallNowPanel levels={onCall.levels} />
         <IncidentContactsPanel {...contacts} canEdit={hasRole(user.role, "admin")} />

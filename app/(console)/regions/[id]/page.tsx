@@ -1,9 +1,10 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { FiringAlertsPanel } from "@/components/alerts/firing-alerts-panel";
 import { HistoryCharts } from "@/components/charts/history-charts";
 import { RegionDetail } from "@/components/fleet/region-detail";
+import { QuerySeed } from "@/components/ui/query-seed";
 import { fleetQuery } from "@/lib/queries";
 import { hasRole } from "@/lib/roles";
 import { requireUser } from "@/server/auth/session";
@@ -33,7 +34,7 @@ export default async function RegionPage({ params }: Props) {
   ] as const;
   return (
     <div className="space-y-6">
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <QuerySeed client={queryClient}>
         <RegionDetail id={id} />
         <FiringAlertsPanel
           heading="Alerts for this region"
@@ -43,7 +44,7 @@ export default async function RegionPage({ params }: Props) {
           canRequest={hasRole(user.role, "engineer")}
         />
         <HistoryCharts heading="History" metrics={[...metrics]} regionIds={[id]} />
-      </HydrationBoundary>
+      </QuerySeed>
     </div>
   );
 }
