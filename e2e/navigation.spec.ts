@@ -49,15 +49,13 @@ test("the main nav marks the section you are in, and the mark shows", async ({ p
   expect(current.background).not.toBe(other.background);
 });
 
-test("an address that names nothing says so in the console's words, inside the console, with a way back", async ({
-  page,
-}) => {
+test("an address that names nothing says so in the console's words, with a way back", async ({ page }) => {
   await signInAs(page, "viewer");
   for (const path of ["/no-such-page", "/runbooks/no-such-runbook"]) {
     expect((await page.goto(path))?.status()).toBe(404);
     await expect(page.getByRole("heading", { level: 1, name: "No such page" })).toBeVisible();
   }
-  // A page of the console that names nothing keeps the console's header; the fallback sits in its main landmark.
+  // The last one is under a console section: it keeps the console's header, the fallback inside its main landmark.
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await expect(page.getByRole("main")).toHaveCount(1);
   await page.getByRole("link", { name: "Back to the overview" }).click();
