@@ -41,7 +41,12 @@ export interface Figures {
     simulatedFleetProcess: ProcessUse;
   };
   /** restOfMachine: everything but the console, the bench's own load loops included */
-  http: (LoadResult & { consoleCpuPercentOfOneCore: number; restOfMachinePercentOfOneCore: number })[];
+  http: (LoadResult & {
+    /** the load before the measured window, discarded */
+    warmUp: { seconds: number; requestsPerSecond: number; p95Ms: number };
+    consoleCpuPercentOfOneCore: number;
+    restOfMachinePercentOfOneCore: number;
+  })[];
   profile?: ProfileSummary & { file: string; seconds: number };
   /** `--profile-http`: the lab console while it serves the `GET /` load */
   httpProfile?: ProfileSummary & { file: string; seconds: number };
@@ -524,6 +529,10 @@ export function details(f: Figures): string {
   if (f.http.length)
     out.push(
       `  console CPU during the HTTP load: ${f.http.map((h) => `${h.path} ${h.consoleCpuPercentOfOneCore} % of one core (rest of the machine ${h.restOfMachinePercentOfOneCore} %)`).join(", ")}`,
+    );
+  for (const h of f.http)
+    out.push(
+      `  GET ${h.path}: the ${h.warmUp.seconds} s of warm-up before the window (discarded) ran ${h.warmUp.requestsPerSecond} req/s, p95 ${h.warmUp.p95Ms} ms`,
     );
   if (f.collector3)
     out.push(

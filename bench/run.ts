@@ -40,6 +40,9 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "5" },
     window: { type: "string", default: "30" },
     "load-seconds": { type: "string", default: "15" },
+    /** load on each path before its measured window, discarded: a fresh console's first seconds of a page run
+     * V8's unoptimised code (5-s windows from the first request of `GET /`: 123, 220, 277, 282, 292 req/s) */
+    "warm-up-seconds": { type: "string", default: "10" },
     concurrency: { type: "string", default: "50" },
     "sim-regions": { type: "string", default: "100" },
     /** auto: profile the simulated-fleet console only when it misses its CPU goal */
@@ -59,6 +62,7 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const WINDOW_S = Number(args.window);
 const LOAD_S = Number(args["load-seconds"]);
+const WARM_UP_S = Number(args["warm-up-seconds"]);
 const CONCURRENCY = Number(args.concurrency);
 const SIM_REGIONS = Number(args["sim-regions"]);
 const PROFILE = args.profile;
@@ -475,7 +479,10 @@ async function main() {
         }
         const out: Figures["http"] = [];
         for (const p of ["/api/v1/health/regions", "/"]) {
-          await runLoad(k.c.baseURL, p, sessions, 2, CONCURRENCY); // warm-up, discarded
+          const warmUp = await runLoad(k.c.baseURL, p, sessions, WARM_UP_S, CONCURRENCY);
+          log(
+            `  warm-up, discarded: GET ${p} for ${WARM_UP_S} s, ${warmUp.requestsPerSecond} req/s, p95 ${warmUp.latencyMs.p95} ms`,
+          );
           log(`load: GET ${p}, ${CONCURRENCY} concurrent for ${LOAD_S} s`);
           const profiling = PROFILE_HTTP && p === "/";
           if (profiling) {
@@ -489,6 +496,7 @@ async function main() {
           if (profiling) figures.httpProfile = { seconds: LOAD_S, ...(await stopProfile(k.c.pid, HTTP_PROFILE_FILE)) };
           out.push({
             ...res,
+            warmUp: { seconds: WARM_UP_S, requestsPerSecond: warmUp.requestsPerSecond, p95Ms: warmUp.latencyMs.p95 },
             consoleCpuPercentOfOneCore: cpu.cpuPercentOfOneCore,
             restOfMachinePercentOfOneCore: cpu.restOfMachinePercentOfOneCore,
           });
