@@ -13,6 +13,7 @@ import { measureFailover, measureFencedFailover } from "./failover";
 import { measurePlanFailover } from "./failover-plan";
 import { runLoad, signIn } from "./http-load";
 import { measureLighthouse } from "./lighthouse";
+import { measureMachineSpeed } from "./machine-speed";
 import { measurePartitionClassification } from "./partition";
 import { startWebhookReceiver } from "../tests/support/webhook-receiver";
 import { measurePaging } from "./paging";
@@ -43,6 +44,8 @@ const { values: args } = parseArgs({
     /** load on each path before its measured window, discarded: a fresh console's first seconds of a page run
      * V8's unoptimised code (5-s windows from the first request of `GET /`: 123, 220, 277, 282, 292 req/s) */
     "warm-up-seconds": { type: "string", default: "10" },
+    /** Lighthouse runs per page; the page is reported by Lighthouse's median run */
+    "lighthouse-runs": { type: "string", default: "3" },
     concurrency: { type: "string", default: "50" },
     "sim-regions": { type: "string", default: "100" },
     /** auto: profile the simulated-fleet console only when it misses its CPU goal */
@@ -269,6 +272,8 @@ async function main() {
   await ensureBuild();
   mkdirSync(RUN_DIR, { recursive: true });
   const loadStart = os.loadavg();
+  const speedStart = measureMachineSpeed();
+  log(`machine: ${speedStart.cpuLoopMs} ms for the fixed loop, ${speedStart.processStartMs} ms to start a process`);
   const figures: Figures = { detection: {}, http: [] };
 
   if (ONLY.length) log(`only: ${ONLY.join(", ")}`);
@@ -510,7 +515,7 @@ async function main() {
     // 8. Lighthouse on the signed-in overview and an incident page, in the tests' Chromium.
     if (selected("lighthouse")) {
       figures.lighthouse = await phase("lighthouse", async () =>
-        measureLighthouse((await onLab()).c.baseURL, log, RUN_DIR),
+        measureLighthouse((await onLab()).c.baseURL, log, RUN_DIR, Number(args["lighthouse-runs"])),
       );
       for (const p of figures.lighthouse) {
         log(
@@ -621,11 +626,15 @@ async function main() {
     }
   }
   await cleanup();
+  const speedEnd = measureMachineSpeed();
 
   // ---- report -------------------------------------------------------------------------------------------
   const tableRows = rows(figures);
   console.log(
-    `\nSwitchyard bench — POLL_INTERVAL=${POLL_INTERVAL_MS} ms, ${os.cpus().length} CPUs, node ${process.version}, consoles on node ${CONSOLE_NODE_VERSION}\n`,
+    `\nSwitchyard bench — POLL_INTERVAL=${POLL_INTERVAL_MS} ms, ${os.cpus().length} CPUs, node ${process.version}, consoles on node ${CONSOLE_NODE_VERSION}`,
+  );
+  console.log(
+    `machine speed at the start / end: fixed loop ${speedStart.cpuLoopMs} / ${speedEnd.cpuLoopMs} ms, starting a process ${speedStart.processStartMs} / ${speedEnd.processStartMs} ms\n`,
   );
   console.log(table(tableRows));
   console.log(`\n${details(figures)}`);
@@ -646,6 +655,8 @@ async function main() {
       platform: `${os.platform()} ${os.release()}`,
       loadavgStart: loadStart.map((v) => round(v, 2)),
       loadavgEnd: os.loadavg().map((v) => round(v, 2)),
+      speedStart,
+      speedEnd,
     },
     code: { commit: gitCommit(), buildIds: [...buildsUsed] },
     config: {
