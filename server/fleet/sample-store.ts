@@ -70,7 +70,7 @@ export async function writeSamples(
     const n = params.length;
     return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz)`;
   });
-  const written = await db.query<StatusRow>(
+  const statuses = db.query<StatusRow>(
     `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
      select v.region_id, v.status, v.reasons, v.observed, v.sample, v.last_seen_at, v.checked_at, v.checked_at, $1::bigint
      from (values ${rows.join(", ")}) as v(region_id, status, reasons, observed, sample, last_seen_at, checked_at)
@@ -88,8 +88,10 @@ export async function writeSamples(
      returning ${STATUS_COLUMNS}`,
     params,
   );
-  if (written.rowCount === 0) throw new FencedError(fence.term);
-  if (withHistory.length) {
+  // The history rows go in beside the statuses, not after them: the consoles are told once both are in, and a
+  // standby's viewers wait on every round trip before that.
+  const history = (async () => {
+    if (!withHistory.length) return;
     const hp: unknown[] = [fence.term, fence.holder];
     const hrows = withHistory.map((s) => {
       hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
@@ -102,7 +104,9 @@ export async function writeSamples(
        on conflict do nothing`,
       hp,
     );
-  }
+  })();
+  const [written] = await Promise.all([statuses, history]);
+  if (written.rowCount === 0) throw new FencedError(fence.term);
   return written.rows;
 }
 
