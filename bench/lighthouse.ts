@@ -50,7 +50,7 @@ function diagnose(lhr: Lhr): LighthouseDiagnostics {
  * overview, an incident declared for the run, the traffic page, and the public status page (without the cookie).
  * Each page is measured `runs` times and reported by Lighthouse's own median run (`computeMedianRun`: the run
  * nearest the median first paint and time to interactive), as Lighthouse's variability guide and Lighthouse CI do:
- * on a shared 2-core machine one run's score moves by 20 points with whatever else ran meanwhile.
+ * on a shared 2-core machine one run's score moves by up to 16 points from the next with whatever else ran meanwhile.
  * Scores 0–100; times in ms.
  */
 
