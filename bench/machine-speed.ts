@@ -6,8 +6,8 @@ import { round, summarize } from "./stats";
  * How fast this machine is right now, taken at the start and the end of a run, so that runs on one machine can be
  * compared. Two figures, since they move apart on a shared virtual machine: a fixed loop of arithmetic (what a
  * page render or a collector pass costs) and starting a process (what a stopping PostgreSQL server's exiting
- * backends, a refused connection's new backend and Chromium's renderers cost; on these machines ~10 times what
- * it costs on bare metal, and it swings with the host's load).
+ * backends, a refused connection's new backend and Chromium's renderers cost; on these virtual machines it takes
+ * milliseconds and swings with the host's load).
  */
 export interface MachineSpeed {
   /** a fixed loop of 3·10⁸ multiply-add-modulo steps, ms */
