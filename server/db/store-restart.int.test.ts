@@ -269,7 +269,8 @@ it("reconnects within seconds after restarts, records the action's outcome after
 
   // The LISTEN connection is back: another console's event reaches this one. (Each reconnection also emits every
   // topic once; "topology" is otherwise only sent by a promotion, so after that emission a "topology" heard here came
-  // through the store.)
+  // through the store.) A connection started after the immediate stop is a new one: it may have been made before
+  // `resume` returned, since the store takes connections a moment before pg_ctl says it is up.
   const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await other.connect();
   let heard = 0;
@@ -280,7 +281,7 @@ it("reconnects within seconds after restarts, records the action's outcome after
       async () => {
         const r = await other.query(
           "select 1 from pg_stat_activity where application_name = 'switchyard-events' and backend_start > $1 and state = 'idle' and query ~* '^(listen|select 1)'",
-          [new Date(resumed2)],
+          [new Date(halted2)],
         );
         return r.rowCount! > 0;
       },
