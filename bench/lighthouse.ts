@@ -105,12 +105,12 @@ async function declareIncident(baseURL: string, cookie: string): Promise<number>
   return declared.data.id;
 }
 
-/** `reportDir`: where each page's full Lighthouse result (JSON) is written, for a closer look. */
+/** `reportDir`: where each run's full Lighthouse result (JSON) is written, for a closer look; `runs`: runs per page. */
 export async function measureLighthouse(
   baseURL: string,
   log: (s: string) => void,
   reportDir: string,
-  runs = 3,
+  runs: number,
 ): Promise<LighthousePage[]> {
   const cookie = await signIn(baseURL, ...LEAD);
   const incident = await declareIncident(baseURL, cookie);
