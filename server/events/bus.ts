@@ -43,9 +43,18 @@ export function publish(topic: Topic): void {
   b.emitter.emit(topic);
   if (env.DATABASE_URL) {
     void getDb()
-      .then((db) => db.query("select pg_notify($1, $2)", [CHANNEL, `${b.instanceId}:${topic}`]))
+      .then((db) => db.query("select pg_notify($1, $2)", notice(topic)))
       .catch(() => undefined);
   }
+}
+
+/**
+ * The arguments of `pg_notify` that tell the other consoles of a change: for publish, and for a write that tells
+ * them itself, calling `pg_notify` in its own statement, so that the notice goes out when the write commits (and
+ * only if it does) rather than a round trip later. Such a writer tells this console's listeners with announceHere.
+ */
+export function notice(topic: Topic): [channel: string, payload: string] {
+  return [CHANNEL, `${bus().instanceId}:${topic}`];
 }
 
 export function subscribe(topic: Topic, listener: () => void): () => void {

@@ -155,6 +155,7 @@ export class Collector {
   private written = new Map<string, { status: string; historyAt: number }>();
   private pending = new Map<string, RegionSample>();
   private flushTimer: NodeJS.Timeout | null = null;
+  private flushNow = false;
   private flushing: Promise<void> | null = null;
   private evaluating: Promise<void> | null = null;
   private evaluateAgain = false;
@@ -353,6 +354,19 @@ export class Collector {
     delayMs = Math.max(delayMs, this.retryAt - Date.now());
     if (this.flushTimer && delayMs > 0) return;
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    // A write due now leaves in this turn of the event loop (with whatever else this turn judged), not at the next
+    // timers phase: on a machine busy with the fault itself that can come a hundred milliseconds later.
+    if (delayMs <= 0) {
+      if (!this.flushNow) {
+        this.flushNow = true;
+        queueMicrotask(() => {
+          this.flushNow = false;
+          void this.flush();
+        });
+      }
+      return;
+    }
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       void this.flush();

@@ -4,7 +4,7 @@ import type { FleetSnapshot } from "@/lib/fleet-view";
 import { snapshotAt } from "@/lib/freshness";
 import type { Caller } from "@/server/auth/caller";
 import { env } from "@/server/env";
-import { announceHere, publish, subscribe } from "@/server/events/bus";
+import { announceHere, subscribe } from "@/server/events/bus";
 import { readPerChange } from "@/server/events/read-per-change";
 import { getFleetConfig } from "./config";
 import { judgedRow, readFleetSnapshot, readHistory, regionViews, type History, type StatusRow } from "./sample-store";
@@ -60,7 +60,7 @@ export function showJudged(sample: RegionSample): void {
 
 /**
  * The collector stored these rows (a write returns them as a read would): the cached read takes them, so the store
- * is not read again for them, and every console is told.
+ * is not read again for them, and this console's pages are told (the write itself told the other consoles).
  */
 export function publishStoredStatuses(rows: StatusRow[]): void {
   const h = held();
@@ -71,7 +71,7 @@ export function publishStoredStatuses(rows: StatusRow[]): void {
   const fleet = getFleetConfig();
   storedFleet.take(
     (s) => (h.last = { ...s, regions: regionViews(fleet, rows, s.regions) }),
-    () => publish("fleet"),
+    () => announceHere("fleet"),
   );
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, expect, inject, it } from "vitest";
 import { waitFor } from "@/lab/wait";
 import { freshDatabase } from "@/tests/support/fresh-database";
@@ -17,6 +18,7 @@ const LEASE_MS = 1500;
 const { Leadership, FencedError } = await import("@/server/fleet/leader");
 const { writeSamples } = await import("@/server/fleet/sample-store");
 const { getDb } = await import("@/server/db");
+const { notice } = await import("@/server/events/bus");
 
 let child: ChildProcess | undefined;
 const standby = new Leadership(
@@ -109,4 +111,25 @@ it("refuses, at the store, a write whose term no longer leads even if its writer
   expect(
     (await db.query("select 1 from region_samples where region_id = 'eu-west-1' and term = $1", [late.term])).rowCount,
   ).toBe(0);
+});
+
+it("tells the other consoles in the write itself: a stored sample is heard on the store's channel, a refused one is not", async () => {
+  const db = await getDb();
+  const current = (await db.query<{ term: number }>("select term from collector_lease")).rows[0]!;
+  const [channel, payload] = notice("fleet");
+  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const heard: string[] = [];
+  other.on("notification", (n) => heard.push(n.payload ?? ""));
+  await other.connect();
+  try {
+    await other.query(`listen ${channel}`);
+    const late = { holder: "a-console-that-was-paused", term: current.term - 1, holds: () => true };
+    await expect(writeSamples([sample("ap-southeast-1")], [], late)).rejects.toBeInstanceOf(FencedError);
+    await writeSamples([sample("ap-southeast-1")], [sample("ap-southeast-1")], standby);
+    // Notices arrive in commit order: once the stored write's is here, a notice of the refused one would be too.
+    await waitFor("the stored write's notice", () => heard.length > 0, { timeoutMs: 10_000, intervalMs: 20 });
+    expect(heard).toEqual([payload]);
+  } finally {
+    await other.end();
+  }
 });

@@ -5,6 +5,7 @@ import type { AlertView, FleetSnapshot, RegionView } from "@/lib/fleet-view";
 import { snapshotAt, staleAfterMs } from "@/lib/freshness";
 import { getDb } from "@/server/db";
 import { env } from "@/server/env";
+import { notice } from "@/server/events/bus";
 import { readFiringAlerts } from "@/server/alerts/alert-store";
 import { FencedError, type Fence } from "./leader";
 
@@ -39,11 +40,13 @@ export type StatusRow = {
 const STATUS_COLUMNS = "region_id, status, reasons, sample, last_seen_at, checked_at, changed_at";
 
 /**
- * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point.
- * Each statement carries the writer's term and checks its lease itself, and a row already written by a
- * newer term is never overwritten: a write of a term that no longer leads is refused with FencedError, so
- * the figures of two leaders never mix. No transaction is held open across round trips, so a leader frozen
- * mid-write holds no lock that would keep a standby from taking the lease.
+ * Writes the latest samples (one upsert for all) and, at most once a second per region, a history point, in one
+ * statement that also tells the other consoles (NOTIFY, delivered when it commits): a standby's viewers wait on no
+ * round trip of this console's after the write. The statement carries the writer's term and checks its lease
+ * itself, and a row already written by a newer term is never overwritten: a write of a term that no longer leads
+ * writes nothing, tells nobody, and is refused with FencedError, so the figures of two leaders never mix. No
+ * transaction is held open across round trips, so a leader frozen mid-write holds no lock that would keep a
+ * standby from taking the lease.
  */
 export async function writeSamples(
   samples: RegionSample[],
@@ -53,60 +56,70 @@ export async function writeSamples(
   if (!samples.length) return [];
   if (!fence.holds()) throw new FencedError(fence.term);
   const db = await getDb();
-  const params: unknown[] = [fence.term, fence.holder];
-  const rows = samples.map((s) => {
-    // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
-    const asPrimary =
-      s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
-    params.push(
-      s.regionId,
-      s.health.status,
-      JSON.stringify(s.health.reasons),
-      JSON.stringify(asPrimary),
-      JSON.stringify(s),
-      reachedRegion(s) ? s.at : null,
-      s.at,
-    );
-    const n = params.length;
-    return `($${n - 6}, $${n - 5}, $${n - 4}::jsonb, $${n - 3}::jsonb, $${n - 2}::jsonb, $${n - 1}::timestamptz, $${n}::timestamptz)`;
-  });
-  const statuses = db.query<StatusRow>(
-    `insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
-     select v.region_id, v.status, v.reasons, v.observed, v.sample, v.last_seen_at, v.checked_at, v.checked_at, $1::bigint
-     from (values ${rows.join(", ")}) as v(region_id, status, reasons, observed, sample, last_seen_at, checked_at)
-     where ${LEASE_HELD}
-     on conflict (region_id) do update set
-       status = excluded.status,
-       reasons = excluded.reasons,
-       observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
-       sample = excluded.sample,
-       last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
-       checked_at = excluded.checked_at,
-       changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
-       term = excluded.term
-     where region_status.term <= excluded.term
-     returning ${STATUS_COLUMNS}`,
+  const params: unknown[] = [fence.term, fence.holder, ...notice("fleet")];
+  const values = (rows: unknown[][], casts: string[]) =>
+    rows
+      .map((row) => {
+        params.push(...row);
+        const n = params.length - row.length;
+        return `(${casts.map((c, i) => `$${n + i + 1}${c}`).join(", ")})`;
+      })
+      .join(", ");
+  const statuses = values(
+    samples.map((s) => {
+      // The last position this server reported as a primary: a promotion's pre-flight estimates data loss from it.
+      const asPrimary =
+        s.db?.up && !s.db.inRecovery ? { primaryLsn: s.db.currentLsn, timeline: s.db.timeline, at: s.at } : {};
+      const seen = reachedRegion(s) ? s.at : null;
+      return [
+        s.regionId,
+        s.health.status,
+        JSON.stringify(s.health.reasons),
+        JSON.stringify(asPrimary),
+        JSON.stringify(s),
+        seen,
+        s.at,
+      ];
+    }),
+    ["", "", "::jsonb", "::jsonb", "::jsonb", "::timestamptz", "::timestamptz"],
+  );
+  // Data-modifying CTEs all run, whether or not the final select reads them.
+  const history = withHistory.length
+    ? `history as (
+         insert into region_samples (region_id, at, point, term)
+         select v.region_id, v.at, v.point, $1::bigint
+         from (values ${values(
+           withHistory.map((s) => [s.regionId, s.at, JSON.stringify(toPoint(s))]),
+           ["", "::timestamptz", "::jsonb"],
+         )}) as v(region_id, at, point)
+         where ${LEASE_HELD}
+         on conflict do nothing
+       ),`
+    : "";
+  const written = await db.query<StatusRow>(
+    `with ${history}
+     written as (
+       insert into region_status (region_id, status, reasons, observed, sample, last_seen_at, checked_at, changed_at, term)
+       select v.region_id, v.status, v.reasons, v.observed, v.sample, v.last_seen_at, v.checked_at, v.checked_at, $1::bigint
+       from (values ${statuses}) as v(region_id, status, reasons, observed, sample, last_seen_at, checked_at)
+       where ${LEASE_HELD}
+       on conflict (region_id) do update set
+         status = excluded.status,
+         reasons = excluded.reasons,
+         observed = case when excluded.observed = '{}'::jsonb then region_status.observed else excluded.observed end,
+         sample = excluded.sample,
+         last_seen_at = coalesce(excluded.last_seen_at, region_status.last_seen_at),
+         checked_at = excluded.checked_at,
+         changed_at = case when region_status.status = excluded.status then region_status.changed_at else excluded.changed_at end,
+         term = excluded.term
+       where region_status.term <= excluded.term
+       returning ${STATUS_COLUMNS}
+     ),
+     told as materialized (select pg_notify($3, $4) from written limit 1)
+     select written.* from written left join told on true`,
     params,
   );
-  // The history rows go in beside the statuses, not after them: the consoles are told once both are in, and a
-  // standby's viewers wait on every round trip before that.
-  const history = (async () => {
-    if (!withHistory.length) return;
-    const hp: unknown[] = [fence.term, fence.holder];
-    const hrows = withHistory.map((s) => {
-      hp.push(s.regionId, s.at, JSON.stringify(toPoint(s)));
-      return `($${hp.length - 2}, $${hp.length - 1}::timestamptz, $${hp.length}::jsonb)`;
-    });
-    await db.query(
-      `insert into region_samples (region_id, at, point, term)
-       select v.region_id, v.at, v.point, $1::bigint from (values ${hrows.join(", ")}) as v(region_id, at, point)
-       where ${LEASE_HELD}
-       on conflict do nothing`,
-      hp,
-    );
-  })();
-  const [written] = await Promise.all([statuses, history]);
-  if (written.rowCount === 0) throw new FencedError(fence.term);
+  if (!written.rows.length) throw new FencedError(fence.term);
   return written.rows;
 }
 
