@@ -192,6 +192,7 @@ export class Collector {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushNow = false;
     for (const loop of this.loops.values()) loop.stop();
     this.loops.clear();
     this.traffic?.stop();
@@ -361,6 +362,7 @@ export class Collector {
       if (!this.flushNow) {
         this.flushNow = true;
         queueMicrotask(() => {
+          if (!this.flushNow) return; // stopped meanwhile
           this.flushNow = false;
           void this.flush();
         });

@@ -83,7 +83,8 @@ export async function writeSamples(
     }),
     ["", "", "::jsonb", "::jsonb", "::jsonb", "::timestamptz", "::timestamptz"],
   );
-  // Data-modifying CTEs all run, whether or not the final select reads them.
+  // A data-modifying CTE (history, written) runs whether or not the final select reads it; a plain one (told) runs
+  // only because the select joins it: one notice, and none when nothing was written.
   const history = withHistory.length
     ? `history as (
          insert into region_samples (region_id, at, point, term)
