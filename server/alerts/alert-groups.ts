@@ -313,7 +313,9 @@ export async function readAlertGroups(recentMinutes = 60): Promise<AlertGroupVie
       summary: string;
       labels: Record<string, string>;
     }>(
-      "select id, group_id, state, name, summary, labels from alerts where group_id = any($1::bigint[]) order by started_at, id",
+      // The cause's own alert leads its group: the replicas' alerts of a stopped primary may start in the same moment.
+      `select a.id, a.group_id, a.state, a.name, a.summary, a.labels from alerts a join alert_groups g on g.id = a.group_id
+       where a.group_id = any($1::bigint[]) order by a.rule_id is distinct from g.rule_id, a.started_at, a.id`,
       [ids],
     ),
     db.query<{
