@@ -1,4 +1,5 @@
 import type { FleetSnapshot, RegionView } from "./fleet-view";
+import { formatDay } from "./format";
 import type { Incident, IncidentStatus, TimelineEvent } from "./incident";
 import type { Severity } from "./severity";
 
@@ -309,16 +310,6 @@ export interface Uptime {
   percent: number | null;
   daysWithData: number;
 }
-
-const dayFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  timeZone: "UTC",
-});
-
-/** "25 Nov 2026" of a `YYYY-MM-DD` UTC day. */
-export const formatDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
 
 /** The UTC day of a moment, `YYYY-MM-DD`. */
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

