@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatDay, formatTimestamp } from "./format";
+import { TIMESTAMP_PARTS, formatAgo, formatDay, formatTimestamp } from "./format";
 
 describe("time formatting", () => {
   it("says how long ago in the largest sensible unit", () => {
@@ -30,12 +30,7 @@ describe("time formatting", () => {
       for (const zone of ["UTC", "Europe/Paris", "Asia/Kolkata", "America/St_Johns", "America/New_York"]) {
         process.env.TZ = zone; // Node.js reads it again when it changes
         const expected = new Intl.DateTimeFormat("en-GB", {
-          year: "numeric",
-          month: "short",
-          day: "2-digit",
-          hour: "2-digit",
-          minute: "2-digit",
-          second: "2-digit",
+          ...TIMESTAMP_PARTS,
           timeZone: zone,
           timeZoneName: "shortOffset",
         });

@@ -10,6 +10,16 @@ function offsetName(minutesEast: number): string {
   return `GMT${minutesEast < 0 ? "-" : "+"}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ""}`;
 }
 
+/** The parts a timestamp shows, as Intl names them ("25 Nov 2026, 12:00:00"). */
+export const TIMESTAMP_PARTS = {
+  year: "numeric",
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+} as const;
+
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
@@ -32,16 +42,7 @@ export function formatTimestamp(iso: string, timeZone?: string): string {
   // Building a DateTimeFormat costs far more than using one.
   let format = zoneFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      year: "numeric",
-      month: "short",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      timeZone,
-      timeZoneName: "short",
-    });
+    format = new Intl.DateTimeFormat("en-GB", { ...TIMESTAMP_PARTS, timeZone, timeZoneName: "short" });
     zoneFormats.set(timeZone, format);
   }
   return format.format(date);
