@@ -101,8 +101,8 @@ export function formatRate(n: number): string {
   if (!Number.isFinite(n)) return "—";
   const abs = Math.abs(n);
   // At most that many decimals, as few as the figure needs: 12.0 → "12", 0.40 → "0.4".
-  const digits = decimals(abs, abs >= 100 ? 0 : abs >= 10 ? 1 : 2)
+  const shortest = decimals(abs, abs >= 100 ? 0 : abs >= 10 ? 1 : 2)
     .replace(/(\.\d*?)0+$/, "$1")
     .replace(/\.$/, "");
-  return `${n < 0 ? "-" : ""}${digits}`;
+  return `${n < 0 ? "-" : ""}${shortest}`;
 }

@@ -149,9 +149,10 @@ describe("alert groups on the real lab", () => {
     expect(group.title).toBe("us-east-1 primary database down");
     expect(group.alerts[0]).toMatchObject({ name: "Region unhealthy", region: "us-east-1" });
     // The cause leads its group even when a consequence's alert started first: they may start in the same moment.
-    await (
-      await getDb()
-    ).query("update alerts set started_at = started_at + interval '5 seconds' where id = $1", [group.alerts[0]!.id]);
+    const db = await getDb();
+    await db.query("update alerts set started_at = started_at + interval '5 seconds' where id = $1", [
+      group.alerts[0]!.id,
+    ]);
     const reread = (await readAlertGroups()).find((g) => g.id === group.id)!;
     expect(reread.alerts[0]).toMatchObject({ name: "Region unhealthy", region: "us-east-1" });
     expect(group.triage).toMatchObject({
