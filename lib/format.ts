@@ -1,7 +1,8 @@
 /** Formatting shared by pages: times always carry their zone. */
 
+import { pad } from "./units";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"] as const;
-const pad = (n: number) => String(n).padStart(2, "0");
 
 /** "GMT+1", "GMT+5:30", "GMT-3:30" for an offset east of UTC in minutes; "UTC" for none. */
 function offsetName(minutesEast: number): string {

@@ -74,7 +74,8 @@ export function formatSeconds(seconds: number): string {
  */
 export type DurationStyle = "plain" | "minutes" | "ticking" | "countdown";
 
-const pad = (n: number) => String(n).padStart(2, "0");
+/** Two digits, zero-padded: 4 → "04". */
+export const pad = (n: number) => String(n).padStart(2, "0");
 
 /** A duration in milliseconds as people read it (see DurationStyle); only a countdown goes below zero. */
 export function formatDuration(ms: number, style: DurationStyle = "plain"): string {
