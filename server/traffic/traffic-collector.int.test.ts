@@ -109,7 +109,10 @@ describe("global traffic on the real lab", () => {
     );
     const h = await readTrafficHistory("15m");
     expect(Object.keys(h.geographies).sort()).toEqual(s.geographies.map((g) => g.id).sort());
-    expect(h.regions["us-east-1"]!.at(-1)!.requestsPerSecond).toBeGreaterThan(0);
+    // A pass whose balancer read timed out (a loaded machine) leaves a gap, null; the points with a rate show the traffic.
+    const rates = h.regions["us-east-1"]!.map((p) => p.requestsPerSecond).filter((r) => r !== null);
+    expect(rates.length).toBeGreaterThan(0);
+    for (const r of rates) expect(r).toBeGreaterThan(0);
   });
 
   it("after api-down on us-east-1 americas is served by eu-west-1, and the live check ticks; after api-up it comes back", async () => {
