@@ -29,8 +29,9 @@ test("every monitoring page renders for a viewer with real figures", async ({ pa
   for (const id of ["eu-west-1", "ap-southeast-1"])
     await expect(replication.replica(id).getByTestId("replica-lag-seconds")).toHaveText(/\d s$|min/);
   await expect(replication.replica("us-east-1")).toHaveCount(0);
-  // The lag chart draws the replicas' history, 15 minutes unless asked otherwise.
+  // The lag chart draws the replicas' history, 15 minutes unless asked otherwise, once it is scrolled to.
   const lagChart = page.getByTestId("chart-lagSeconds");
+  await lagChart.scrollIntoViewIfNeeded();
   await expect(lagChart.locator(".recharts-line")).toHaveCount(2, { timeout: 20_000 });
   await expect(page.getByRole("button", { name: "15 min" })).toHaveAttribute("aria-pressed", "true");
   await page.getByRole("button", { name: "1 h" }).click();
@@ -44,6 +45,7 @@ test("every monitoring page renders for a viewer with real figures", async ({ pa
     await expect(mirrors.hitRate(id)).toHaveText(/^\d{1,3}\.\d %$/);
     await expect(mirrors.status(id)).toHaveAttribute("data-status", /ok|syncing|down/);
   }
+  await page.getByTestId("chart-mirrorHitRate").scrollIntoViewIfNeeded();
   await expect(page.getByTestId("chart-mirrorHitRate").locator(".recharts-line")).toHaveCount(3, { timeout: 20_000 });
 
   await page.goto("/cdn");
@@ -53,6 +55,7 @@ test("every monitoring page renders for a viewer with real figures", async ({ pa
   }
   await expect(page.getByTestId("cdn-total-cost")).toHaveText(/^\$\d[\d,]*\.\d{2,4}$/);
   for (const chart of ["cdnHitRate", "bandwidthBytesPerSecond", "costRateUsdPerHour"]) {
+    await page.getByTestId(`chart-${chart}`).scrollIntoViewIfNeeded();
     await expect(page.getByTestId(`chart-${chart}`).locator(".recharts-line")).toHaveCount(3, { timeout: 20_000 });
   }
 
@@ -196,5 +199,21 @@ test.describe("on a phone", () => {
     }
     // The main nav scrolls sideways instead of widening the page.
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Alerts" })).toBeAttached();
+  });
+
+  test("a chart screens below the figures is drawn once it comes near, not before", async ({ page }) => {
+    await signInAs(page, "viewer");
+    await page.goto("/regions/eu-west-1");
+    const first = page.getByTestId("chart-mirrorHitRate");
+    const last = page.getByTestId("chart-apiLatencyMs");
+    // The first chart just inside the bottom of the screen: its drawing loads, while the last stays screens below.
+    await first.evaluate((el) =>
+      window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight + 40),
+    );
+    await expect(first.locator(".recharts-line").first()).toBeVisible({ timeout: 20_000 });
+    expect(await last.evaluate((el) => el.getBoundingClientRect().top - innerHeight)).toBeGreaterThan(400);
+    await expect(last.locator(".recharts-surface")).toHaveCount(0);
+    await last.scrollIntoViewIfNeeded();
+    await expect(last.locator(".recharts-line").first()).toBeVisible({ timeout: 20_000 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TIMESTAMP_PARTS, formatAgo, formatDay, formatTimestamp } from "./format";
+import { TIMESTAMP_PARTS, formatAgo, formatDay, formatTimestamp, ownZoneName } from "./format";
 
 describe("time formatting", () => {
   it("says how long ago in the largest sensible unit", () => {
@@ -42,6 +42,8 @@ describe("time formatting", () => {
           );
           expect(formatTimestamp(iso, "UTC")).toBe(formatTimestamp(iso, "Etc/UTC"));
         }
+        // The charts' "Local time (…)" names the zone as the timestamps beside them do.
+        expect(formatTimestamp(new Date().toISOString()).endsWith(` ${ownZoneName()}`), zone).toBe(true);
       }
     } finally {
       process.env.TZ = tz;

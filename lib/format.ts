@@ -11,6 +11,9 @@ function offsetName(minutesEast: number): string {
   return `GMT${minutesEast < 0 ? "-" : "+"}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ""}`;
 }
 
+/** The runtime's own zone now, named as timestamps name it: "GMT+1", "UTC". */
+export const ownZoneName = (): string => offsetName(-new Date().getTimezoneOffset());
+
 /** The parts a timestamp shows, as Intl names them ("25 Nov 2026, 12:00:00"). */
 export const TIMESTAMP_PARTS = {
   year: "numeric",

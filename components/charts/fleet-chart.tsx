@@ -5,9 +5,11 @@ import { useMemo } from "react";
 import { chartRanges, type ChartRange } from "@/lib/fleet-sample";
 import { latestValues, toChartRows, type ChartMetricKey, type ChartPoint } from "./chart-rows";
 import { chartMetrics } from "./metrics";
+import { PlotBox } from "./plot-box";
 
-// recharts is most of a chart page's script and the charts sit below its figures: the drawing loads after the page
-// is up, into a box of its final size. The history is read in the browser only, so the server never drew it.
+// recharts is most of a chart page's script and the charts sit below its figures: the drawing loads once its box
+// (PlotBox, of the final size) comes near the screen. The history is read in the browser only, so the server never
+// drew it.
 const ChartPlot = dynamic(() => import("./chart-plot").then((m) => m.ChartPlot), { ssr: false });
 
 export interface ChartRegion {
@@ -82,9 +84,9 @@ export function FleetChart({
           No data in this range yet.
         </p>
       ) : (
-        <div className="h-44 text-slate-500 sm:h-52 dark:text-slate-400" aria-hidden>
+        <PlotBox>
           <ChartPlot rows={rows} lines={withData} metric={metric} withSeconds={spanMs < 5 * 60_000} />
-        </div>
+        </PlotBox>
       )}
     </figure>
   );

@@ -1,16 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ChartRange } from "@/lib/fleet-sample";
+import { ownZoneName } from "@/lib/format";
 import { fleetQuery, historyQuery, type HistoryResponse } from "@/lib/queries";
 import type { MetricKey } from "./chart-rows";
 import { FleetChart, type ChartRegion } from "./fleet-chart";
 import { regionColor } from "./metrics";
 import { RangeSwitch } from "./range-switch";
-
-const noSubscribe = () => () => {};
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+import { useHydrated } from "@/components/ui/use-server-now";
 
 /** How often live pushes redraw the charts: the figures above them move with every push, a 15-minute line need not. */
 const REDRAW_MS = 3000;
@@ -34,7 +33,8 @@ export function HistoryCharts({
   const { data: fleet } = useQuery(fleetQuery);
   const { data: live, error, isError } = useQuery(historyQuery(range));
   const data = useThrottledHistory(live, REDRAW_MS);
-  const zone = useSyncExternalStore(noSubscribe, localZone, () => null);
+  // Named as the page's timestamps name it, once in the browser (the server's zone is not the reader's).
+  const zone = useHydrated() ? ownZoneName() : null;
 
   // Colours follow the fleet's order; recomputed only when the set of regions changes, not on every push.
   const allIds = (fleet?.regions.map((r) => r.id) ?? Object.keys(data?.series ?? {}).sort()).join(",");

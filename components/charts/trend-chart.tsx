@@ -1,9 +1,10 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { PlotBox } from "./plot-box";
 import type { TrendLine, TrendRow } from "./trend-plot";
 
-// As fleet-chart: recharts loads after the page is up, into a box of its final size.
+// As fleet-chart: recharts loads once the box of its final size comes near the screen.
 const TrendPlot = dynamic(() => import("./trend-plot").then((m) => m.TrendPlot), { ssr: false });
 
 /**
@@ -58,9 +59,9 @@ export function TrendChart({
           {rows.length ? "One scored drill so far: the trend starts with the second." : "No scored drills yet."}
         </p>
       ) : (
-        <div className="h-44 text-slate-500 sm:h-52 dark:text-slate-400" aria-hidden>
+        <PlotBox>
           <TrendPlot rows={rows} lines={lines} format={format} reference={reference} />
-        </div>
+        </PlotBox>
       )}
     </figure>
   );

@@ -1,18 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState, useSyncExternalStore } from "react";
+import { useMemo, useState } from "react";
 import type { ChartRange } from "@/lib/fleet-sample";
+import { ownZoneName } from "@/lib/format";
 import { trafficHistoryQuery } from "@/lib/queries";
 import { withLatestPoints } from "@/lib/traffic-view";
 import type { ChartRegion } from "@/components/charts/fleet-chart";
 import { FleetChart } from "@/components/charts/fleet-chart";
 import { regionColor } from "@/components/charts/metrics";
 import { RangeSwitch } from "@/components/charts/range-switch";
+import { useHydrated } from "@/components/ui/use-server-now";
 import { useTraffic } from "./use-traffic";
-
-const noSubscribe = () => () => {};
-const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * Global traffic over time: requests per second per region, and per geography its users' p95 latency, error rate
@@ -31,7 +30,8 @@ export function TrafficCharts() {
     // nothing to chart without a balancer
     enabled: view?.configured !== false,
   });
-  const zone = useSyncExternalStore(noSubscribe, localZone, () => null);
+  // Named as the page's timestamps name it, once in the browser (the server's zone is not the reader's).
+  const zone = useHydrated() ? ownZoneName() : null;
   const snapshot = view?.snapshot ?? null;
   const data = useMemo(
     () => (history && snapshot && !view?.stale ? withLatestPoints(history, snapshot) : history),
