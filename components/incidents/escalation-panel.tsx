@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Timestamp } from "@/components/fleet/timestamp";
+import { InBrowser } from "@/components/ui/in-browser";
 import type { Incident, PageState } from "@/lib/incident";
 import { formatDuration } from "@/lib/units";
 import type { IncidentActions } from "./action-types";
@@ -23,7 +24,6 @@ export function EscalationPanel({
   pages,
   ackBy,
   now,
-  live,
   canAcknowledge,
   acknowledge,
   refresh,
@@ -32,7 +32,6 @@ export function EscalationPanel({
   pages: PageState[];
   ackBy: string | null;
   now: number;
-  live: boolean;
   canAcknowledge: boolean;
   acknowledge: IncidentActions["acknowledge"];
   refresh: () => void;
@@ -121,12 +120,12 @@ export function EscalationPanel({
                   ) : (
                     <>
                       Due <Timestamp iso={p.dueAt} show="full" />
-                      {live && (
+                      <InBrowser>
                         <span className="tabular-nums">
                           {" "}
                           · {dueIn > 0 ? `in ${formatDuration(dueIn, "countdown")}` : "sending"}
                         </span>
-                      )}
+                      </InBrowser>
                     </>
                   )}
                   {p.onlyIfUnacknowledged && state === "pending" && <span> · only if nobody acknowledges</span>}

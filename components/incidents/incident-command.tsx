@@ -9,7 +9,8 @@ import { phaseClocksFor } from "@/lib/phase-clocks";
 import { incidentQuery } from "@/lib/queries";
 import { phaseLabels } from "@/lib/severity";
 import { formatDuration } from "@/lib/units";
-import { useHydrated, useServerNow } from "@/components/ui/use-server-now";
+import { InBrowser } from "@/components/ui/in-browser";
+import { useServerNow } from "@/components/ui/use-server-now";
 import type { Capabilities, IncidentActions, Lead } from "./action-types";
 import { Checklist } from "./checklist";
 import { CommsPanel } from "./comms-panel";
@@ -78,7 +79,6 @@ function CommandView({
   const { incident, steps, events, pages } = detail;
   const queryClient = useQueryClient();
   const now = useServerNow(detail.serverNow, fetchedAt);
-  const live = useHydrated();
   const refresh = useCallback(
     () => void queryClient.invalidateQueries({ queryKey: incidentQuery(incident.id).queryKey }),
     [queryClient, incident.id],
@@ -100,13 +100,7 @@ function CommandView({
         </p>
       )}
       <IncidentHeader incident={incident} leads={leads} canLead={caps.canLead} actions={actions} refresh={refresh} />
-      <PhaseClocks
-        clocks={clocks}
-        severity={incident.severity}
-        declaredAt={incident.declaredAt}
-        now={now}
-        live={live}
-      />
+      <PhaseClocks clocks={clocks} severity={incident.severity} declaredAt={incident.declaredAt} now={now} />
       {next ? (
         <a
           href={`#step-${next.key}`}
@@ -121,11 +115,13 @@ function CommandView({
           <span className="font-medium">{next.title}</span>
           <span className="opacity-90">
             · {phaseLabels[next.phase]}
-            {live &&
-              nextClock?.remainingMs != null &&
-              (nextClock.state === "overdue"
-                ? ` overdue by ${formatDuration(-nextClock.remainingMs, "countdown")}`
-                : ` · ${formatDuration(nextClock.remainingMs, "countdown")} left`)}
+            {nextClock?.remainingMs != null && (
+              <InBrowser>
+                {nextClock.state === "overdue"
+                  ? ` overdue by ${formatDuration(-nextClock.remainingMs, "countdown")}`
+                  : ` · ${formatDuration(nextClock.remainingMs, "countdown")} left`}
+              </InBrowser>
+            )}
           </span>
         </a>
       ) : (
@@ -186,7 +182,6 @@ function CommandView({
             pages={pages}
             ackBy={ackBy}
             now={now}
-            live={live}
             canAcknowledge={caps.canCheck}
             acknowledge={actions.acknowledge}
             refresh={refresh}

@@ -5,6 +5,7 @@ import { phaseWindow } from "@/lib/incident-view";
 import type { PhaseClock } from "@/lib/phase-clocks";
 import { formatDuration } from "@/lib/units";
 import { phaseLabels, type Severity } from "@/lib/severity";
+import { useHydrated } from "@/components/ui/use-server-now";
 
 const cellStyles: Record<PhaseClock["state"], string> = {
   done: "border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950/40",
@@ -22,20 +23,18 @@ const stateText: Record<PhaseClock["state"], string> = {
 
 /**
  * One cell per phase: its window for this severity, a live countdown on the server's clock, a red overdue
- * state, or when it was done. Countdowns appear once the page runs in the browser (`live`).
+ * state, or when it was done. Countdowns appear once the page runs in the browser.
  */
 export function PhaseClocks({
   clocks,
   severity,
   declaredAt,
   now,
-  live,
 }: {
   clocks: PhaseClock[];
   severity: Severity;
   declaredAt: string;
   now: number;
-  live: boolean;
 }) {
   return (
     <section aria-labelledby="clocks-heading" data-testid="phase-clocks">
@@ -56,7 +55,7 @@ export function PhaseClocks({
             <div className="text-sm leading-tight font-semibold">{phaseLabels[c.phase]}</div>
             <div className="text-xs text-slate-600 dark:text-slate-400">{phaseWindow(severity, c.phase)}</div>
             <div className={`mt-1 text-sm font-medium tabular-nums ${stateText[c.state]}`} data-testid="clock-value">
-              <ClockValue clock={c} declaredAt={declaredAt} now={now} live={live} />
+              <ClockValue clock={c} declaredAt={declaredAt} now={now} />
             </div>
           </li>
         ))}
@@ -65,17 +64,9 @@ export function PhaseClocks({
   );
 }
 
-function ClockValue({
-  clock: c,
-  declaredAt,
-  now,
-  live,
-}: {
-  clock: PhaseClock;
-  declaredAt: string;
-  now: number;
-  live: boolean;
-}) {
+function ClockValue({ clock: c, declaredAt, now }: { clock: PhaseClock; declaredAt: string; now: number }) {
+  // Each cell goes live by itself: the page around it is not rendered again for it.
+  const live = useHydrated();
   if (c.state === "done" && c.doneAt) {
     return (
       <span>
