@@ -37,6 +37,7 @@ test("every monitoring page renders for a viewer with real figures", async ({ pa
   await page.getByRole("button", { name: "1 h" }).click();
   await expect(page.getByRole("button", { name: "1 h" })).toHaveAttribute("aria-pressed", "true");
   await expect(lagChart).toHaveAttribute("data-range", "1h");
+  await lagChart.scrollIntoViewIfNeeded();
   await expect(lagChart.locator(".recharts-line")).toHaveCount(2, { timeout: 20_000 });
 
   const mirrors = new MirrorsPage(page);

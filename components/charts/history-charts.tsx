@@ -5,11 +5,11 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ChartRange } from "@/lib/fleet-sample";
 import { ownZoneName } from "@/lib/format";
 import { fleetQuery, historyQuery, type HistoryResponse } from "@/lib/queries";
+import { useHydrated } from "@/components/ui/use-server-now";
 import type { MetricKey } from "./chart-rows";
 import { FleetChart, type ChartRegion } from "./fleet-chart";
 import { regionColor } from "./metrics";
 import { RangeSwitch } from "./range-switch";
-import { useHydrated } from "@/components/ui/use-server-now";
 
 /** How often live pushes redraw the charts: the figures above them move with every push, a 15-minute line need not. */
 const REDRAW_MS = 3000;

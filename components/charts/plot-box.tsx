@@ -15,9 +15,12 @@ export function PlotBox({ children }: { children: ReactNode }) {
   const [near, setNear] = useState(false);
   useEffect(() => {
     if (near || !box.current) return;
-    const watch = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), {
-      rootMargin: AHEAD,
-    });
+    const watch = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: AHEAD },
+    );
     watch.observe(box.current);
     return () => watch.disconnect();
   }, [near]);
