@@ -5,7 +5,7 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ChartRange } from "@/lib/fleet-sample";
 import { ownZoneName } from "@/lib/format";
 import { fleetQuery, historyQuery, type HistoryResponse } from "@/lib/queries";
-import { useHydrated } from "@/components/ui/use-server-now";
+import { InBrowser } from "@/components/ui/in-browser";
 import type { MetricKey } from "./chart-rows";
 import { FleetChart, type ChartRegion } from "./fleet-chart";
 import { regionColor } from "./metrics";
@@ -33,8 +33,6 @@ export function HistoryCharts({
   const { data: fleet } = useQuery(fleetQuery);
   const { data: live, error, isError } = useQuery(historyQuery(range));
   const data = useThrottledHistory(live, REDRAW_MS);
-  // Named as the page's timestamps name it, once in the browser (the server's zone is not the reader's).
-  const zone = useHydrated() ? ownZoneName() : null;
 
   // Colours follow the fleet's order; recomputed only when the set of regions changes, not on every push.
   const allIds = (fleet?.regions.map((r) => r.id) ?? Object.keys(data?.series ?? {}).sort()).join(",");
@@ -56,7 +54,8 @@ export function HistoryCharts({
             {heading}
           </h2>
           <p className="text-xs text-slate-500 dark:text-slate-400">
-            Local time{zone ? ` (${zone})` : ""}
+            {/* the reader's zone, named as the page's timestamps name it; the server's is not the reader's */}
+            Local time<InBrowser> ({ownZoneName()})</InBrowser>
             {data && data.bucketSeconds > 1
               ? ` · averaged over ${data.bucketSeconds >= 60 ? `${data.bucketSeconds / 60} min` : `${data.bucketSeconds} s`}`
               : ""}

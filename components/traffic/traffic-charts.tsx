@@ -10,7 +10,7 @@ import type { ChartRegion } from "@/components/charts/fleet-chart";
 import { FleetChart } from "@/components/charts/fleet-chart";
 import { regionColor } from "@/components/charts/metrics";
 import { RangeSwitch } from "@/components/charts/range-switch";
-import { useHydrated } from "@/components/ui/use-server-now";
+import { InBrowser } from "@/components/ui/in-browser";
 import { useTraffic } from "./use-traffic";
 
 /**
@@ -30,8 +30,6 @@ export function TrafficCharts() {
     // nothing to chart without a balancer
     enabled: view?.configured !== false,
   });
-  // Named as the page's timestamps name it, once in the browser (the server's zone is not the reader's).
-  const zone = useHydrated() ? ownZoneName() : null;
   const snapshot = view?.snapshot ?? null;
   const data = useMemo(
     () => (history && snapshot && !view?.stale ? withLatestPoints(history, snapshot) : history),
@@ -67,7 +65,8 @@ export function TrafficCharts() {
             Traffic history
           </h2>
           <p className="text-xs text-slate-600 dark:text-slate-400">
-            Local time{zone ? ` (${zone})` : ""}
+            {/* the reader's zone, named as the page's timestamps name it; the server's is not the reader's */}
+            Local time<InBrowser> ({ownZoneName()})</InBrowser>
             {data && data.bucketSeconds > 5
               ? ` · averaged over ${data.bucketSeconds >= 60 ? `${data.bucketSeconds / 60} min` : `${data.bucketSeconds} s`}`
               : ""}
